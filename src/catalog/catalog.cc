@@ -1,0 +1,158 @@
+#include "catalog/catalog.h"
+
+#include "common/exception.h"
+
+namespace basin {
+
+std::vector<LogicalType> TableEntry::Types() const {
+  std::vector<LogicalType> types;
+  for (auto& c : columns) types.push_back(c.type);
+  return types;
+}
+
+int TableEntry::ColumnIndex(const std::string& column) const {
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (columns[i].name == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Catalog::Catalog() { schemas_[kDefaultSchema]; }
+
+Catalog::Schema& Catalog::GetSchema(const std::string& name) {
+  auto it = schemas_.find(name);
+  if (it == schemas_.end()) {
+    throw CatalogError(sqlstate::kUndefinedSchema, "schema \"" + name + "\" does not exist");
+  }
+  return it->second;
+}
+
+const Catalog::Schema* Catalog::FindSchema(const std::string& name) const {
+  auto it = schemas_.find(name);
+  return it == schemas_.end() ? nullptr : &it->second;
+}
+
+void Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (schemas_.count(name)) {
+    if (if_not_exists) return;
+    throw CatalogError(sqlstate::kDuplicateSchema, "schema \"" + name + "\" already exists");
+  }
+  schemas_[name];
+}
+
+void Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = schemas_.find(name);
+  if (it == schemas_.end()) {
+    if (if_exists) return;
+    throw CatalogError(sqlstate::kUndefinedSchema, "schema \"" + name + "\" does not exist");
+  }
+  if (!cascade && (!it->second.tables.empty() || !it->second.views.empty())) {
+    throw CatalogError(sqlstate::kDependentObjects,
+                       "cannot drop schema " + name + " because other objects depend on it (use DROP ... CASCADE)");
+  }
+  schemas_.erase(it);
+}
+
+bool Catalog::SchemaExists(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return schemas_.count(name) > 0;
+}
+
+std::vector<std::string> Catalog::SchemaNames() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> names;
+  for (auto& [name, _] : schemas_) names.push_back(name);
+  return names;
+}
+
+bool Catalog::CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists, bool or_replace) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Schema& schema = GetSchema(table->schema);
+  if (schema.tables.count(table->name) || schema.views.count(table->name)) {
+    if (if_not_exists) return false;
+    if (!or_replace || schema.views.count(table->name)) {
+      throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + table->name + "\" already exists");
+    }
+  }
+  schema.tables[table->name] = std::move(table);
+  return true;
+}
+
+void Catalog::DropTable(const std::string& schema_name, const std::string& name, bool if_exists) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Schema* schema = const_cast<Schema*>(FindSchema(schema_name));
+  if (!schema || !schema->tables.erase(name)) {
+    if (if_exists) return;
+    if (schema && schema->views.count(name)) {
+      throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a table (use DROP VIEW)");
+    }
+    throw CatalogError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
+  }
+}
+
+std::shared_ptr<TableEntry> Catalog::GetTable(const std::string& schema_name, const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const Schema* schema = FindSchema(schema_name);
+  if (!schema) return nullptr;
+  auto it = schema->tables.find(name);
+  return it == schema->tables.end() ? nullptr : it->second;
+}
+
+bool Catalog::CreateView(std::shared_ptr<ViewEntry> view, bool if_not_exists, bool or_replace) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Schema& schema = GetSchema(view->schema);
+  if (schema.tables.count(view->name)) {
+    if (if_not_exists) return false;
+    throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + view->name + "\" already exists");
+  }
+  if (schema.views.count(view->name) && !or_replace) {
+    if (if_not_exists) return false;
+    throw CatalogError(sqlstate::kDuplicateTable, "view \"" + view->name + "\" already exists");
+  }
+  schema.views[view->name] = std::move(view);
+  return true;
+}
+
+void Catalog::DropView(const std::string& schema_name, const std::string& name, bool if_exists) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Schema* schema = const_cast<Schema*>(FindSchema(schema_name));
+  if (!schema || !schema->views.erase(name)) {
+    if (if_exists) return;
+    if (schema && schema->tables.count(name)) {
+      throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a view (use DROP TABLE)");
+    }
+    throw CatalogError(sqlstate::kUndefinedTable, "view \"" + name + "\" does not exist");
+  }
+}
+
+std::shared_ptr<ViewEntry> Catalog::GetView(const std::string& schema_name, const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const Schema* schema = FindSchema(schema_name);
+  if (!schema) return nullptr;
+  auto it = schema->views.find(name);
+  return it == schema->views.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<TableEntry>> Catalog::Tables(const std::string& schema_name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<TableEntry>> result;
+  for (auto& [name, schema] : schemas_) {
+    if (!schema_name.empty() && name != schema_name) continue;
+    for (auto& [_, t] : schema.tables) result.push_back(t);
+  }
+  return result;
+}
+
+std::vector<std::shared_ptr<ViewEntry>> Catalog::Views(const std::string& schema_name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<ViewEntry>> result;
+  for (auto& [name, schema] : schemas_) {
+    if (!schema_name.empty() && name != schema_name) continue;
+    for (auto& [_, v] : schema.views) result.push_back(v);
+  }
+  return result;
+}
+
+}  // namespace basin

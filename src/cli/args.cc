@@ -1,0 +1,116 @@
+#include "cli/args.h"
+
+#include "cli/version.h"
+
+namespace basin::cli {
+namespace {
+
+constexpr const char* kDefaultDataDir = "./basin-data";
+
+CliArgs UsageError(const std::string& message, const std::string& help_hint) {
+  return {CliArgs::Action::kUsageError,
+          "basin: " + message + "\nTry '" + help_hint + "' for more information.\n",
+          {}};
+}
+
+// Match `--name VALUE` and `--name=VALUE` (and the short form `-x VALUE`). On a match, store the value,
+// advance *i past it and return true; *missing is set when the value is absent.
+bool TakeValue(const std::vector<std::string>& args, size_t* i, const std::string& long_name,
+               const std::string& short_name, std::string* value, bool* missing) {
+  const std::string& arg = args[*i];
+  if (arg.rfind(long_name + "=", 0) == 0) {
+    *value = arg.substr(long_name.size() + 1);
+    return true;
+  }
+  if (arg != long_name && (short_name.empty() || arg != short_name)) return false;
+  if (*i + 1 >= args.size()) {
+    *missing = true;
+    return true;
+  }
+  *value = args[++*i];
+  return true;
+}
+
+CliArgs ParseSqlArgs(const std::vector<std::string>& args, const char* basin_data_env) {
+  CliArgs result{CliArgs::Action::kSql, "", {}};
+  SqlOptions& sql = result.sql;
+  sql.data_dir = basin_data_env != nullptr && *basin_data_env != '\0' ? basin_data_env : kDefaultDataDir;
+  const std::string hint = "basin sql --help";
+  for (size_t i = 1; i < args.size(); i++) {
+    const std::string& arg = args[i];
+    std::string value;
+    bool missing = false;
+    if (arg == "-h" || arg == "--help") return {CliArgs::Action::kPrint, SqlHelp(), {}};
+    if (arg == "--timer") {
+      sql.timer = true;
+    } else if (TakeValue(args, &i, "--data", "", &value, &missing)) {
+      if (missing) return UsageError("option --data needs a directory", hint);
+      sql.data_dir = value;
+    } else if (TakeValue(args, &i, "--command", "-c", &value, &missing)) {
+      if (missing) return UsageError("option " + arg + " needs SQL text", hint);
+      if (sql.command || sql.file) return UsageError("give at most one of -c and -f", hint);
+      sql.command = value;
+    } else if (TakeValue(args, &i, "--file", "-f", &value, &missing)) {
+      if (missing) return UsageError("option " + arg + " needs a file name", hint);
+      if (sql.command || sql.file) return UsageError("give at most one of -c and -f", hint);
+      sql.file = value;
+    } else if (TakeValue(args, &i, "--format", "", &value, &missing)) {
+      if (missing) return UsageError("option --format needs table, csv or json", hint);
+      const auto format = ParseOutputFormat(value);
+      if (!format) return UsageError("unknown format '" + value + "' (use table, csv or json)", hint);
+      sql.format = *format;
+    } else {
+      return UsageError((arg.rfind('-', 0) == 0 ? "unknown option '" : "unexpected argument '") + arg + "'",
+                        hint);
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string MainHelp() {
+  return "Basin: SQL, streams and a lake on one machine.\n"
+         "\n"
+         "Usage: basin <command> [options]\n"
+         "\n"
+         "Commands:\n"
+         "  sql        Run SQL: a shell on a terminal, else a script (-c, -f or stdin)\n"
+         "\n"
+         "Options:\n"
+         "  -h, --help     Show this help\n"
+         "  -V, --version  Show the version\n"
+         "\n"
+         "Run 'basin <command> --help' for a command's options.\n";
+}
+
+std::string SqlHelp() {
+  return "Usage: basin sql [--data DIR] [-c SQL | -f FILE] [--format table|csv|json] [--timer]\n"
+         "\n"
+         "Run SQL statements separated by ';'. With neither -c nor -f, start an interactive shell when "
+         "stdin\n"
+         "is a terminal, else read a script from stdin. A failed statement is reported and the rest still\n"
+         "run; the exit status is 1 if any statement failed.\n"
+         "\n"
+         "Options:\n"
+         "  --data DIR        Data directory (default: $BASIN_DATA, else ./basin-data; created if missing)\n"
+         "  -c, --command SQL Run these statements\n"
+         "  -f, --file FILE   Run the statements in FILE ('-' for stdin)\n"
+         "  --format FORMAT   table (default), csv, or json (one JSON object per statement and line)\n"
+         "  --timer           Report each statement's time\n"
+         "  -h, --help        Show this help\n";
+}
+
+CliArgs ParseArgs(const std::vector<std::string>& args, const char* basin_data_env) {
+  if (args.empty()) return {CliArgs::Action::kUsageError, MainHelp(), {}};
+  const std::string& first = args[0];
+  if (first == "-h" || first == "--help" || first == "help") return {CliArgs::Action::kPrint, MainHelp(), {}};
+  if (first == "-V" || first == "--version") {
+    return {CliArgs::Action::kPrint, std::string("basin ") + kVersion + "\n", {}};
+  }
+  if (first == "sql") return ParseSqlArgs(args, basin_data_env);
+  return UsageError((first.rfind('-', 0) == 0 ? "unknown option '" : "unknown command '") + first + "'",
+                    "basin --help");
+}
+
+}  // namespace basin::cli

@@ -1,0 +1,25 @@
+// The `basin` binary: parses the command line and dispatches to a command.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "cli/sql_command.h"
+
+int main(int argc, char** argv) {
+  using basin::cli::CliArgs;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const CliArgs parsed = basin::cli::ParseArgs(args, std::getenv("BASIN_DATA"));
+  switch (parsed.action) {
+    case CliArgs::Action::kPrint:
+      std::cout << parsed.text;
+      return 0;
+    case CliArgs::Action::kUsageError:
+      std::cerr << parsed.text;
+      return 2;
+    case CliArgs::Action::kSql:
+      return basin::cli::RunSqlCommand(parsed.sql);
+  }
+  return 2;
+}

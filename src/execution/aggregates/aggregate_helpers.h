@@ -1,0 +1,309 @@
+#pragma once
+
+// Templates that turn a small "operation" struct into an AggregateFunction, so that each aggregate is a
+// few lines. An operation looks like:
+//
+//   struct SumOp {
+//     using Input = int32_t;                 // C++ type of the argument's physical type
+//     struct State { ... };                  // trivially copyable bytes; owned memory behind pointers
+//     static void Initialize(State& s);
+//     static void Update(State& s, Input v); // called for non-NULL rows only
+//     static void Combine(const State& source, State& target);
+//     static void Finalize(State& s, Vector& result, size_t row);  // or (..., const FunctionData* bind)
+//     static void Destroy(State& s);         // optional: only for states that own memory
+//   };
+//
+// The update loop handles constant and flat vectors and skips NULL rows once, here, for every aggregate.
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "common/exception.h"
+#include "execution/function.h"
+#include "vector/vector.h"
+
+namespace basin::aggregates {
+
+/// The built-in aggregates before they enter the registry; tests look functions up here directly.
+struct AggregateSet {
+  std::vector<AggregateFunction> functions;
+
+  void Add(AggregateFunction f) { functions.push_back(std::move(f)); }
+  /// Register `f` under every name in `names` (aliases are plain copies, so lookups need no alias table).
+  void Add(AggregateFunction f, std::initializer_list<const char*> names) {
+    for (const char* n : names) {
+      f.name = n;
+      functions.push_back(f);
+    }
+  }
+};
+
+/// A DECIMAL argument of any width and scale: overloads taking it get their return type from `bind`.
+inline LogicalType AnyDecimal() { return LogicalType(TypeId::kDecimal); }
+
+template <class State>
+State& StateOf(uint8_t* p) {
+  return *reinterpret_cast<State*>(p);
+}
+template <class State>
+const State& StateOf(const uint8_t* p) {
+  return *reinterpret_cast<const State*>(p);
+}
+
+/// 10^scale as a double, for turning unscaled decimals into numbers.
+inline double PowerOfTen(int scale) { return std::pow(10.0, scale); }
+
+/// The largest unscaled value a DECIMAL(38, s) holds, plus one: 10^38.
+inline hugeint_t DecimalLimit38() {
+  hugeint_t v = 1;
+  for (int i = 0; i < 38; i++) v *= 10;
+  return v;
+}
+
+/// Write `v` into row `row` of `result`. Strings are copied into the result's heap; 128-bit values go to
+/// DECIMAL results of either width (decimal states keep 128 bits whatever the input width).
+template <class T>
+void StoreValue(Vector& result, size_t row, const T& v) {
+  if constexpr (std::is_same_v<T, string_t>) {
+    result.data<string_t>()[row] = result.AddString(v.view());
+  } else if constexpr (std::is_same_v<T, hugeint_t>) {
+    if (result.type().physical() == PhysicalType::kInt64) {
+      result.data<int64_t>()[row] = static_cast<int64_t>(v);
+    } else {
+      result.data<hugeint_t>()[row] = v;
+    }
+  } else {
+    result.data<T>()[row] = v;
+  }
+}
+
+/// Write `v` into row `row` when `has`, otherwise make the row NULL (an aggregate over no values).
+template <class T>
+void StoreOrNull(Vector& result, size_t row, bool has, const T& v) {
+  if (has) {
+    StoreValue<T>(result, row, v);
+  } else {
+    result.SetNull(row);
+  }
+}
+
+/// Strict weak order used by min, max and the quantiles: NaN sorts above every number, as in PostgreSQL.
+template <class T>
+bool LessThan(const T& a, const T& b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(a)) return false;
+    if (std::isnan(b)) return true;
+  }
+  return a < b;
+}
+
+/// An optional value of physical type T held in a state. Strings own a heap copy, because the vector
+/// they came from is gone by the time the state is finalized.
+template <class T>
+struct OptionalValue {
+  T value;
+  bool has;
+
+  void Init() { has = false; }
+  const T& Get() const { return value; }
+  void Set(const T& v) {
+    value = v;
+    has = true;
+  }
+  void Free() {}
+};
+
+template <>
+struct OptionalValue<string_t> {
+  std::string* value;
+  bool has;
+
+  void Init() {
+    value = nullptr;
+    has = false;
+  }
+  string_t Get() const { return string_t(value->data(), static_cast<uint32_t>(value->size())); }
+  void Set(const string_t& v) {
+    if (value) {
+      value->assign(v.data(), v.size());
+    } else {
+      value = new std::string(v.data(), v.size());
+    }
+    has = true;
+  }
+  void Free() {
+    delete value;
+    value = nullptr;
+  }
+};
+
+// ---- generic callbacks built from an operation struct ----
+
+template <class Op>
+void OpInitialize(uint8_t* state, const FunctionData*) {
+  Op::Initialize(StateOf<typename Op::State>(state));
+}
+
+/// Fold argument column 0 (read as physical type Input) into the states, skipping NULL rows.
+template <class Op, class Input = typename Op::Input>
+void UnaryUpdateColumn(const Vector& v, uint8_t** states, size_t count) {
+  using State = typename Op::State;
+  const Input* data = v.data<Input>();
+  if (v.IsConstant()) {
+    if (v.IsNull(0)) return;
+    for (size_t i = 0; i < count; i++) Op::Update(StateOf<State>(states[i]), data[0]);
+  } else if (v.validity().AllValid()) {
+    for (size_t i = 0; i < count; i++) Op::Update(StateOf<State>(states[i]), data[i]);
+  } else {
+    for (size_t i = 0; i < count; i++) {
+      if (v.validity().RowIsValid(i)) Op::Update(StateOf<State>(states[i]), data[i]);
+    }
+  }
+}
+
+template <class Op, class Input = typename Op::Input>
+void OpUpdate(DataChunk& args, uint8_t** states, size_t count, const FunctionData*) {
+  // The last column holds the values: ordered-set aggregates may still carry their constant first.
+  UnaryUpdateColumn<Op, Input>(args.column(args.ColumnCount() - 1), states, count);
+}
+
+/// Update for a DECIMAL argument of either width: the state is 128-bit, the input read as it is stored.
+template <class Op>
+void DecimalUpdate(DataChunk& args, uint8_t** states, size_t count, const FunctionData* bind) {
+  const Vector& v = args.column(args.ColumnCount() - 1);
+  if (v.type().physical() == PhysicalType::kInt64) {
+    UnaryUpdateColumn<Op, int64_t>(v, states, count);
+  } else {
+    UnaryUpdateColumn<Op, hugeint_t>(v, states, count);
+  }
+}
+
+template <class Op>
+void OpCombine(const uint8_t* source, uint8_t* target, const FunctionData*) {
+  Op::Combine(StateOf<typename Op::State>(source), StateOf<typename Op::State>(target));
+}
+
+template <class Op>
+void OpFinalize(uint8_t* state, Vector& result, size_t row, const FunctionData* bind) {
+  auto& s = StateOf<typename Op::State>(state);
+  if constexpr (requires { Op::Finalize(s, result, row, bind); }) {
+    Op::Finalize(s, result, row, bind);
+  } else {
+    Op::Finalize(s, result, row);
+  }
+}
+
+template <class Op>
+void OpDestroy(uint8_t* state) {
+  Op::Destroy(StateOf<typename Op::State>(state));
+}
+
+/// Build an aggregate whose update is written by hand (several arguments, or NULLs handled itself), with
+/// Initialize, Combine, Finalize and Destroy taken from Op.
+template <class Op>
+AggregateFunction MakeAggregateWithUpdate(std::string name, std::vector<LogicalType> arguments,
+                                          LogicalType return_type, decltype(AggregateFunction::update) update) {
+  AggregateFunction f;
+  f.name = std::move(name);
+  f.arguments = std::move(arguments);
+  f.return_type = std::move(return_type);
+  f.state_size = sizeof(typename Op::State);
+  f.initialize = OpInitialize<Op>;
+  f.update = update;
+  f.combine = OpCombine<Op>;
+  f.finalize = OpFinalize<Op>;
+  if constexpr (requires(typename Op::State& s) { Op::Destroy(s); }) f.destroy = OpDestroy<Op>;
+  return f;
+}
+
+/// Build an aggregate from an operation struct (see the top of this file).
+template <class Op, class Input = typename Op::Input>
+AggregateFunction MakeAggregate(std::string name, std::vector<LogicalType> arguments, LogicalType return_type) {
+  return MakeAggregateWithUpdate<Op>(std::move(name), std::move(arguments), std::move(return_type),
+                                     OpUpdate<Op, Input>);
+}
+
+/// Build an aggregate over DECIMAL of any width from an operation on 128-bit values; `bind` sets the
+/// return type from the argument's scale.
+template <class Op>
+AggregateFunction MakeDecimalAggregate(std::string name, LogicalType return_type,
+                                       decltype(AggregateFunction::bind) bind) {
+  AggregateFunction f = MakeAggregate<Op, hugeint_t>(std::move(name), {AnyDecimal()}, std::move(return_type));
+  f.update = DecimalUpdate<Op>;
+  f.bind = bind;
+  return f;
+}
+
+/// Call add.template operator()<T>(id) for each ordered type (numbers, VARCHAR, temporal types, INTERVAL)
+/// with T its physical C++ type, so one instantiation serves all types that share a layout. DECIMAL is
+/// left to MakeDecimalAggregate; BOOLEAN and BLOB to callers that want them.
+template <class F>
+void ForEachOrderedType(F&& add) {
+  add.template operator()<int16_t>(TypeId::kSmallInt);
+  add.template operator()<int32_t>(TypeId::kInteger);
+  add.template operator()<int64_t>(TypeId::kBigInt);
+  add.template operator()<float>(TypeId::kReal);
+  add.template operator()<double>(TypeId::kDouble);
+  add.template operator()<string_t>(TypeId::kVarchar);
+  add.template operator()<int32_t>(TypeId::kDate);
+  add.template operator()<int64_t>(TypeId::kTime);
+  add.template operator()<int64_t>(TypeId::kTimestamp);
+  add.template operator()<int64_t>(TypeId::kTimestampTz);
+  add.template operator()<interval_t>(TypeId::kInterval);
+}
+
+/// Bind for aggregates that return their argument's type (min(DECIMAL(10,2)) is DECIMAL(10,2)).
+std::unique_ptr<FunctionData> BindReturnArgumentType(std::vector<ExprPtr>& args, LogicalType& return_type);
+
+// ---- numeric arguments read as doubles (statistics, avg of floats, quantiles) ----
+
+/// The values of a numeric vector as doubles (DECIMAL scaled): the vector's own data when it is DOUBLE,
+/// otherwise converted into `scratch`. A constant vector yields one value.
+const double* ReadAsDouble(const Vector& v, size_t count, std::vector<double>& scratch);
+
+/// The numeric types that statistics accept; each reads as double.
+std::vector<LogicalType> NumericTypes();
+
+/// Update for an operation whose Input is double, whatever the numeric argument type.
+template <class Op>
+void DoubleUpdate(DataChunk& args, uint8_t** states, size_t count, const FunctionData*) {
+  using State = typename Op::State;
+  const Vector& v = args.column(args.ColumnCount() - 1);
+  std::vector<double> scratch;
+  const double* data = ReadAsDouble(v, count, scratch);
+  bool constant = v.IsConstant();
+  if (constant && v.IsNull(0)) return;
+  const ValidityMask& valid = v.validity();
+  for (size_t i = 0; i < count; i++) {
+    if (constant || valid.RowIsValid(i)) Op::Update(StateOf<State>(states[i]), data[constant ? 0 : i]);
+  }
+}
+
+/// Register `Op` (Input double) under `names` for every numeric argument type, returning `return_type`.
+template <class Op>
+void AddDoubleAggregate(AggregateSet& set, std::initializer_list<const char*> names, LogicalType return_type) {
+  for (const LogicalType& t : NumericTypes()) {
+    AggregateFunction f = MakeAggregate<Op>("", {t}, return_type);
+    f.update = DoubleUpdate<Op>;
+    set.Add(std::move(f), names);
+  }
+}
+
+// Family registration, one per file.
+void AddCountSumAvg(AggregateSet& set);
+void AddMinMaxFirst(AggregateSet& set);
+void AddBoolAndBitwise(AggregateSet& set);
+void AddStatistics(AggregateSet& set);
+void AddStringAndArrayAgg(AggregateSet& set);
+void AddApproxCountDistinct(AggregateSet& set);
+void AddQuantiles(AggregateSet& set);
+
+/// Every built-in aggregate, aliases included.
+AggregateSet BuiltinAggregates();
+
+}  // namespace basin::aggregates

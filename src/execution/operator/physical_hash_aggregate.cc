@@ -1,0 +1,345 @@
+#include "execution/operator/physical_hash_aggregate.h"
+
+#include <numeric>
+
+#include "common/exception.h"
+#include "execution/expression_executor.h"
+#include "execution/group_hash_table.h"
+
+namespace basin {
+
+namespace {
+
+// States may hold __int128, which needs 16-byte alignment.
+size_t AlignState(size_t n) { return (n + 15) & ~size_t{15}; }
+
+/// One grouping set's groups, with DISTINCT aggregates' seen (group, value) pairs beside them.
+struct SetTable {
+  std::unique_ptr<GroupHashTable> groups;
+  std::vector<std::unique_ptr<GroupHashTable>> distinct;  // per aggregate; null when not DISTINCT
+};
+
+struct AggregateLocal : LocalSinkState {
+  std::vector<SetTable> sets;
+  size_t reserved = 0;
+};
+
+struct AggregateGlobal : GlobalSinkState {
+  std::mutex mutex;
+  std::vector<SetTable> sets;
+  size_t reserved = 0;
+};
+
+struct AggregateSource : GlobalSourceState {
+  std::mutex mutex;
+  size_t set = 0;
+  size_t next_group = 0;
+};
+
+}  // namespace
+
+PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std::vector<ExprPtr> groups,
+                                             std::vector<ExprPtr> aggregates,
+                                             std::vector<std::vector<size_t>> grouping_sets,
+                                             std::vector<std::vector<size_t>> grouping_functions)
+    : PhysicalOperator("HASH_GROUP_BY", std::move(types)),
+      groups_(std::move(groups)),
+      grouping_sets_(std::move(grouping_sets)),
+      grouping_functions_(std::move(grouping_functions)) {
+  if (grouping_sets_.empty()) {
+    grouping_sets_.emplace_back(groups_.size());
+    std::iota(grouping_sets_[0].begin(), grouping_sets_[0].end(), 0);
+  }
+  for (auto& a : aggregates) {
+    AggregateInfo info;
+    info.state_offset = payload_size_;
+    payload_size_ += AlignState(a->aggregate->state_size);
+    info.first_arg = arg_types_.size();
+    for (auto& c : a->children) arg_types_.push_back(c->type);
+    info.expr = std::move(a);
+    aggregates_.push_back(std::move(info));
+  }
+}
+
+PhysicalHashAggregate::~PhysicalHashAggregate() {
+  if (!sink_state) return;
+  auto& global = static_cast<AggregateGlobal&>(*sink_state);
+  for (auto& set : global.sets) {
+    for (auto& a : aggregates_) {
+      if (!a.expr->aggregate->destroy) continue;
+      for (uint32_t g = 0; g < set.groups->GroupCount(); g++) {
+        a.expr->aggregate->destroy(set.groups->Payload(g) + a.state_offset);
+      }
+    }
+  }
+}
+
+bool PhysicalHashAggregate::ParallelSink() const {
+  for (auto& a : aggregates_) {
+    if (a.expr->distinct || !a.expr->order_by.empty() || a.expr->aggregate->order_dependent) return false;
+  }
+  return true;
+}
+
+static std::vector<SetTable> MakeSets(const std::vector<ExprPtr>& groups,
+                                      const std::vector<std::vector<size_t>>& grouping_sets,
+                                      const std::vector<PhysicalHashAggregate::AggregateInfo>& aggregates,
+                                      size_t payload_size) {
+  std::vector<SetTable> sets;
+  for (auto& gs : grouping_sets) {
+    SetTable t;
+    std::vector<LogicalType> key_types;
+    for (size_t g : gs) key_types.push_back(groups[g]->type);
+    t.groups = std::make_unique<GroupHashTable>(key_types, payload_size);
+    for (auto& a : aggregates) {
+      if (!a.expr->distinct) {
+        t.distinct.push_back(nullptr);
+        continue;
+      }
+      std::vector<LogicalType> dtypes{TypeId::kBigInt};
+      for (auto& c : a.expr->children) dtypes.push_back(c->type);
+      t.distinct.push_back(std::make_unique<GroupHashTable>(dtypes, 0));
+    }
+    sets.push_back(std::move(t));
+  }
+  return sets;
+}
+
+std::unique_ptr<GlobalSinkState> PhysicalHashAggregate::InitGlobalSink(ExecutionContext&) {
+  auto state = std::make_unique<AggregateGlobal>();
+  state->sets = MakeSets(groups_, grouping_sets_, aggregates_, payload_size_);
+  return state;
+}
+
+std::unique_ptr<LocalSinkState> PhysicalHashAggregate::InitLocalSink(ExecutionContext&) {
+  auto state = std::make_unique<AggregateLocal>();
+  state->sets = MakeSets(groups_, grouping_sets_, aggregates_, payload_size_);
+  return state;
+}
+
+SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&,
+                                       LocalSinkState& lstate) {
+  auto& local = static_cast<AggregateLocal&>(lstate);
+  size_t n = input.size();
+  ExpressionExecutor executor(ctx.client);
+  std::vector<LogicalType> group_types;
+  for (auto& g : groups_) group_types.push_back(g->type);
+  DataChunk group_values(group_types, std::max(n, kVectorSize));
+  for (size_t g = 0; g < groups_.size(); g++) executor.Execute(*groups_[g], input, group_values.column(g));
+  group_values.SetCardinality(n);
+  DataChunk args(arg_types_, std::max(n, kVectorSize));
+  for (auto& a : aggregates_) {
+    for (size_t c = 0; c < a.expr->children.size(); c++) {
+      executor.Execute(*a.expr->children[c], input, args.column(a.first_arg + c));
+    }
+  }
+  args.SetCardinality(n);
+
+  std::vector<uint32_t> group_ids(n);
+  std::vector<uint32_t> created;
+  std::vector<uint8_t*> states(n);
+  std::vector<sel_t> sel(n);
+  for (size_t s = 0; s < grouping_sets_.size(); s++) {
+    SetTable& table = local.sets[s];
+    DataChunk keys;
+    std::vector<LogicalType> key_types;
+    for (size_t g : grouping_sets_[s]) key_types.push_back(groups_[g]->type);
+    keys.Initialize(key_types, 1);
+    for (size_t k = 0; k < grouping_sets_[s].size(); k++) keys.column(k).Reference(group_values.column(grouping_sets_[s][k]));
+    keys.SetCardinality(n);
+    created.clear();
+    table.groups->FindOrCreate(keys, group_ids.data(), &created);
+    for (uint32_t g : created) {
+      uint8_t* payload = table.groups->Payload(g);
+      for (auto& a : aggregates_) a.expr->aggregate->initialize(payload + a.state_offset, a.expr->bind_data.get());
+    }
+    for (size_t ai = 0; ai < aggregates_.size(); ai++) {
+      auto& a = aggregates_[ai];
+      const AggregateFunction& fn = *a.expr->aggregate;
+      // Rows this aggregate sees: those passing FILTER, and for DISTINCT those whose value is new.
+      size_t count = n;
+      for (size_t i = 0; i < n; i++) sel[i] = static_cast<sel_t>(i);
+      if (a.expr->filter) count = executor.Select(*a.expr->filter, input, nullptr, n, sel.data());
+      if (a.expr->distinct && count > 0) {
+        DataChunk dkeys;
+        std::vector<LogicalType> dtypes{TypeId::kBigInt};
+        for (auto& c : a.expr->children) dtypes.push_back(c->type);
+        dkeys.Initialize(dtypes, std::max(count, kVectorSize));
+        auto* gid = dkeys.column(0).data<int64_t>();
+        for (size_t i = 0; i < count; i++) gid[i] = group_ids[sel[i]];
+        for (size_t c = 0; c < a.expr->children.size(); c++) {
+          dkeys.column(c + 1).Slice(args.column(a.first_arg + c), sel.data(), count);
+        }
+        dkeys.SetCardinality(count);
+        std::vector<uint32_t> dgroups(count), dnew;
+        table.distinct[ai]->FindOrCreate(dkeys, dgroups.data(), &dnew);
+        // A new (group, value) pair appears in `dnew` once; keep the first row that created it.
+        std::vector<uint8_t> is_new(table.distinct[ai]->GroupCount(), 0);
+        for (uint32_t d : dnew) is_new[d] = 1;
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i++) {
+          if (is_new[dgroups[i]]) {
+            is_new[dgroups[i]] = 0;
+            sel[kept++] = sel[i];
+          }
+        }
+        count = kept;
+      }
+      if (count == 0) continue;
+      DataChunk agg_args;
+      std::vector<LogicalType> types;
+      for (auto& c : a.expr->children) types.push_back(c->type);
+      agg_args.Initialize(types, 1);
+      bool all_rows = count == n;
+      for (size_t c = 0; c < types.size(); c++) {
+        if (all_rows) {
+          agg_args.column(c).Reference(args.column(a.first_arg + c));
+        } else {
+          agg_args.column(c).Slice(args.column(a.first_arg + c), sel.data(), count);
+        }
+      }
+      agg_args.SetCardinality(count);
+      for (size_t i = 0; i < count; i++) {
+        states[i] = table.groups->Payload(group_ids[all_rows ? i : sel[i]]) + a.state_offset;
+      }
+      fn.update(agg_args, states.data(), count, a.expr->bind_data.get());
+    }
+  }
+  if (ctx.memory) {
+    size_t bytes = 0;
+    for (auto& t : local.sets) bytes += t.groups->SizeInBytes();
+    if (bytes > local.reserved + (1 << 20)) {
+      ctx.memory->Reserve(static_cast<int64_t>(bytes - local.reserved));
+      local.reserved = bytes;
+    }
+  }
+  return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalHashAggregate::Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) {
+  auto& global = static_cast<AggregateGlobal&>(gstate);
+  auto& local = static_cast<AggregateLocal&>(lstate);
+  std::lock_guard<std::mutex> lock(global.mutex);
+  global.reserved += local.reserved;
+  for (size_t s = 0; s < local.sets.size(); s++) {
+    GroupHashTable& src = *local.sets[s].groups;
+    GroupHashTable& dst = *global.sets[s].groups;
+    if (dst.GroupCount() == 0 && !ParallelSink()) {
+      // Serial aggregation has one local table: adopt it whole (DISTINCT sets stay consistent).
+      std::swap(local.sets[s], global.sets[s]);
+      continue;
+    }
+    size_t total = src.GroupCount();
+    std::vector<uint32_t> ids(kVectorSize);
+    std::vector<uint32_t> created;
+    for (size_t start = 0; start < total; start += kVectorSize) {
+      size_t n = std::min(kVectorSize, total - start);
+      DataChunk keys;
+      keys.Initialize(std::vector<LogicalType>(), 1);
+      for (auto& k : src.keys()) {
+        keys.columns().emplace_back(k.type(), n);
+        std::vector<sel_t> rows(n);
+        std::iota(rows.begin(), rows.end(), static_cast<sel_t>(start));
+        keys.columns().back().Slice(k, rows.data(), n);
+      }
+      keys.SetCardinality(n);
+      created.clear();
+      dst.FindOrCreate(keys, ids.data(), &created);
+      for (uint32_t g : created) {
+        for (auto& a : aggregates_) {
+          a.expr->aggregate->initialize(dst.Payload(g) + a.state_offset, a.expr->bind_data.get());
+        }
+      }
+      for (size_t i = 0; i < n; i++) {
+        uint8_t* from = src.Payload(static_cast<uint32_t>(start + i));
+        uint8_t* to = dst.Payload(ids[i]);
+        for (auto& a : aggregates_) {
+          a.expr->aggregate->combine(from + a.state_offset, to + a.state_offset, a.expr->bind_data.get());
+          if (a.expr->aggregate->destroy) a.expr->aggregate->destroy(from + a.state_offset);
+        }
+      }
+    }
+    local.sets[s].groups = std::make_unique<GroupHashTable>(std::vector<LogicalType>(), 0);
+  }
+}
+
+void PhysicalHashAggregate::Finalize(ExecutionContext&, GlobalSinkState& gstate) {
+  auto& global = static_cast<AggregateGlobal&>(gstate);
+  // An empty grouping set yields one row even over no input (SELECT count(*) FROM empty).
+  for (size_t s = 0; s < grouping_sets_.size(); s++) {
+    if (!grouping_sets_[s].empty() || global.sets[s].groups->GroupCount() > 0) continue;
+    DataChunk none;
+    none.SetCardinality(1);
+    uint32_t id;
+    global.sets[s].groups->FindOrCreate(none, &id);
+    for (auto& a : aggregates_) {
+      a.expr->aggregate->initialize(global.sets[s].groups->Payload(id) + a.state_offset, a.expr->bind_data.get());
+    }
+  }
+}
+
+std::unique_ptr<GlobalSourceState> PhysicalHashAggregate::InitGlobalSource(ExecutionContext&) {
+  return std::make_unique<AggregateSource>();
+}
+
+void PhysicalHashAggregate::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate_base,
+                                    LocalSourceState&) {
+  auto& global = static_cast<AggregateGlobal&>(*sink_state);
+  auto& source = static_cast<AggregateSource&>(gstate_base);
+  size_t set, start, n;
+  {
+    std::lock_guard<std::mutex> lock(source.mutex);
+    while (source.set < global.sets.size() && source.next_group >= global.sets[source.set].groups->GroupCount()) {
+      source.set++;
+      source.next_group = 0;
+    }
+    if (source.set >= global.sets.size()) return;
+    set = source.set;
+    start = source.next_group;
+    n = std::min(kVectorSize, global.sets[set].groups->GroupCount() - start);
+    source.next_group += n;
+    ctx.batch_index = static_cast<int64_t>(set * (1ULL << 32) + start);
+  }
+  GroupHashTable& table = *global.sets[set].groups;
+  std::vector<sel_t> rows(n);
+  std::iota(rows.begin(), rows.end(), static_cast<sel_t>(start));
+  const auto& gs = grouping_sets_[set];
+  for (size_t g = 0; g < groups_.size(); g++) {
+    Vector& col = out.column(g);
+    auto it = std::find(gs.begin(), gs.end(), g);
+    if (it == gs.end()) {
+      col.validity().Initialize(std::max(n, col.capacity()));
+      for (size_t i = 0; i < n; i++) col.SetNull(i);
+    } else {
+      col.Slice(table.keys()[it - gs.begin()], rows.data(), n);
+    }
+  }
+  for (size_t a = 0; a < aggregates_.size(); a++) {
+    Vector& col = out.column(groups_.size() + a);
+    auto& info = aggregates_[a];
+    for (size_t i = 0; i < n; i++) {
+      info.expr->aggregate->finalize(table.Payload(static_cast<uint32_t>(start + i)) + info.state_offset, col, i,
+                                     info.expr->bind_data.get());
+    }
+  }
+  for (size_t f = 0; f < grouping_functions_.size(); f++) {
+    // GROUPING(a, b, ...): bit set (most significant first) for each argument not grouped in this set.
+    int64_t value = 0;
+    for (size_t g : grouping_functions_[f]) {
+      value = (value << 1) | (std::find(gs.begin(), gs.end(), g) == gs.end() ? 1 : 0);
+    }
+    Vector& col = out.column(groups_.size() + aggregates_.size() + f);
+    for (size_t i = 0; i < n; i++) col.data<int64_t>()[i] = value;
+  }
+  out.SetCardinality(n);
+}
+
+std::string PhysicalHashAggregate::Details() const {
+  std::string s;
+  for (size_t i = 0; i < groups_.size(); i++) s += (i ? ", " : "") + groups_[i]->ToString();
+  if (!groups_.empty() && !aggregates_.empty()) s += "; ";
+  for (size_t i = 0; i < aggregates_.size(); i++) s += (i ? ", " : "") + aggregates_[i].expr->ToString();
+  return s;
+}
+
+}  // namespace basin

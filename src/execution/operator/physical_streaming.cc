@@ -1,0 +1,161 @@
+#include "execution/operator/physical_streaming.h"
+
+#include <algorithm>
+#include <set>
+
+#include "execution/expression_executor.h"
+#include "execution/row_operations.h"
+
+namespace basin {
+
+OperatorResult PhysicalFilter::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output, OperatorState&,
+                                       GlobalOperatorState&) {
+  ExpressionExecutor executor(ctx.client);
+  std::vector<sel_t> sel(input.size());
+  size_t n = executor.Select(*predicate_, input, nullptr, input.size(), sel.data());
+  if (n == input.size()) {
+    output.Reference(input);
+  } else if (n > 0) {
+    output.Slice(input, sel.data(), n);
+  }
+  return OperatorResult::kNeedMoreInput;
+}
+
+OperatorResult PhysicalProjection::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output,
+                                           OperatorState&, GlobalOperatorState&) {
+  ExpressionExecutor executor(ctx.client);
+  for (size_t i = 0; i < expressions_.size(); i++) {
+    executor.Execute(*expressions_[i], input, nullptr, input.size(), output.column(i));
+  }
+  output.SetCardinality(input.size());
+  return OperatorResult::kNeedMoreInput;
+}
+
+std::string PhysicalProjection::Details() const {
+  std::string s;
+  for (size_t i = 0; i < expressions_.size(); i++) s += (i ? ", " : "") + expressions_[i]->ToString();
+  return s;
+}
+
+namespace {
+struct LimitState : GlobalOperatorState {
+  int64_t seen = 0;
+};
+}  // namespace
+
+std::unique_ptr<GlobalOperatorState> PhysicalLimit::InitGlobalOperatorState(ExecutionContext&) {
+  return std::make_unique<LimitState>();
+}
+
+OperatorResult PhysicalLimit::Execute(ExecutionContext&, DataChunk& input, DataChunk& output, OperatorState&,
+                                      GlobalOperatorState& gstate) {
+  auto& state = static_cast<LimitState&>(gstate);
+  int64_t n = static_cast<int64_t>(input.size());
+  int64_t start = std::max<int64_t>(0, offset_ - state.seen);
+  int64_t end = n;
+  if (limit_ >= 0) end = std::min(n, offset_ + limit_ - state.seen);
+  state.seen += n;
+  if (start < end) {
+    if (start == 0 && end == n) {
+      output.Reference(input);
+    } else {
+      std::vector<sel_t> sel;
+      for (int64_t i = start; i < end; i++) sel.push_back(static_cast<sel_t>(i));
+      output.Slice(input, sel.data(), sel.size());
+    }
+  }
+  if (limit_ >= 0 && state.seen >= offset_ + limit_) return OperatorResult::kFinished;
+  return OperatorResult::kNeedMoreInput;
+}
+
+std::string PhysicalLimit::Details() const {
+  std::string s = limit_ >= 0 ? "limit " + std::to_string(limit_) : "";
+  if (offset_ > 0) s += (s.empty() ? "" : ", ") + std::string("offset ") + std::to_string(offset_);
+  return s;
+}
+
+namespace {
+struct DistinctOnState : GlobalOperatorState {
+  std::unique_ptr<DataChunk> last;  // key of the last row emitted
+};
+}  // namespace
+
+std::unique_ptr<GlobalOperatorState> PhysicalDistinctOn::InitGlobalOperatorState(ExecutionContext&) {
+  return std::make_unique<DistinctOnState>();
+}
+
+OperatorResult PhysicalDistinctOn::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output,
+                                           OperatorState&, GlobalOperatorState& gstate) {
+  auto& state = static_cast<DistinctOnState&>(gstate);
+  ExpressionExecutor executor(ctx.client);
+  std::vector<LogicalType> key_types;
+  for (auto& k : keys_) key_types.push_back(k->type);
+  DataChunk keys(key_types, std::max(input.size(), kVectorSize));
+  for (size_t k = 0; k < keys_.size(); k++) executor.Execute(*keys_[k], input, keys.column(k));
+  keys.SetCardinality(input.size());
+  keys.Flatten();
+  std::vector<sel_t> sel;
+  for (size_t i = 0; i < input.size(); i++) {
+    bool same = state.last != nullptr;
+    for (size_t k = 0; same && k < keys_.size(); k++) {
+      same = CompareRows(keys.column(k), i, state.last->column(k), 0) == 0;
+    }
+    if (same) continue;
+    sel.push_back(static_cast<sel_t>(i));
+    sel_t row = static_cast<sel_t>(i);
+    state.last = std::make_unique<DataChunk>();
+    state.last->Slice(keys, &row, 1);
+  }
+  if (!sel.empty()) output.Slice(input, sel.data(), sel.size());
+  return OperatorResult::kNeedMoreInput;
+}
+
+namespace {
+struct CollectLocal : LocalSinkState {
+  std::vector<std::pair<int64_t, std::unique_ptr<DataChunk>>> chunks;
+};
+struct CollectGlobal : GlobalSinkState {
+  std::mutex mutex;
+  std::vector<std::pair<int64_t, std::unique_ptr<DataChunk>>> chunks;
+};
+}  // namespace
+
+std::unique_ptr<GlobalSinkState> PhysicalCollect::InitGlobalSink(ExecutionContext&) {
+  return std::make_unique<CollectGlobal>();
+}
+std::unique_ptr<LocalSinkState> PhysicalCollect::InitLocalSink(ExecutionContext&) {
+  return std::make_unique<CollectLocal>();
+}
+
+SinkResult PhysicalCollect::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&, LocalSinkState& lstate) {
+  auto& local = static_cast<CollectLocal&>(lstate);
+  auto chunk = std::make_unique<DataChunk>();
+  chunk->Reference(input);
+  if (ctx.memory) ctx.memory->Reserve(static_cast<int64_t>(input.SizeInBytes()));
+  local.chunks.emplace_back(ctx.batch_index, std::move(chunk));
+  return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalCollect::Combine(ExecutionContext&, GlobalSinkState& gstate, LocalSinkState& lstate) {
+  auto& global = static_cast<CollectGlobal&>(gstate);
+  auto& local = static_cast<CollectLocal&>(lstate);
+  std::lock_guard<std::mutex> lock(global.mutex);
+  for (auto& c : local.chunks) global.chunks.push_back(std::move(c));
+}
+
+void PhysicalCollect::Finalize(ExecutionContext&, GlobalSinkState& gstate) {
+  auto& global = static_cast<CollectGlobal&>(gstate);
+  // Stable: chunks of one morsel keep the order their thread produced them in.
+  std::stable_sort(global.chunks.begin(), global.chunks.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+std::vector<std::unique_ptr<DataChunk>> PhysicalCollect::TakeChunks() {
+  auto& global = static_cast<CollectGlobal&>(*sink_state);
+  std::vector<std::unique_ptr<DataChunk>> result;
+  for (auto& c : global.chunks) result.push_back(std::move(c.second));
+  global.chunks.clear();
+  return result;
+}
+
+}  // namespace basin

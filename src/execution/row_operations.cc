@@ -1,0 +1,213 @@
+#include "execution/row_operations.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "execution/vector_ops.h"
+
+namespace basin {
+
+namespace {
+
+inline uint64_t Mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+inline uint64_t HashBytes(const char* data, size_t len) {
+  // FNV-1a folded through Mix; strings in keys are short, so this is not the bottleneck.
+  uint64_t h = 0xcbf29ce484222325ULL;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, data + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h = Mix(h);
+  }
+  for (; i < len; i++) h = (h ^ static_cast<uint8_t>(data[i])) * 0x100000001b3ULL;
+  return Mix(h ^ len);
+}
+
+template <class T>
+inline uint64_t HashValue(const T& v) {
+  if constexpr (std::is_same_v<T, string_t>) {
+    return HashBytes(v.data(), v.size());
+  } else if constexpr (std::is_same_v<T, interval_t>) {
+    __int128 n = v.Normalized();
+    return Mix(static_cast<uint64_t>(n) ^ Mix(static_cast<uint64_t>(n >> 64)));
+  } else if constexpr (std::is_same_v<T, hugeint_t>) {
+    return Mix(static_cast<uint64_t>(v) ^ Mix(static_cast<uint64_t>(v >> 64)));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    double d = v;
+    if (d == 0) d = 0;  // -0.0 and 0.0 are equal, so they must hash alike
+    if (std::isnan(d)) return 0x7ff8000000000000ULL;
+    uint64_t bits;
+    std::memcpy(&bits, &d, 8);
+    return Mix(bits);
+  } else if constexpr (std::is_same_v<T, list_entry_t>) {
+    return Mix(v.length);
+  } else {
+    return Mix(static_cast<uint64_t>(v));
+  }
+}
+
+constexpr uint64_t kNullHash = 0xbf58476d1ce4e5b9ULL;
+
+template <class T>
+inline bool ValueEqual(const T& a, const T& b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return a == b || (std::isnan(a) && std::isnan(b));
+  } else if constexpr (std::is_same_v<T, list_entry_t>) {
+    return false;  // lists are compared through Values (rare in keys)
+  } else {
+    return a == b;
+  }
+}
+
+template <class T>
+inline int ValueCompare(const T& a, const T& b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    // PostgreSQL orders NaN above every other value.
+    bool an = std::isnan(a), bn = std::isnan(b);
+    if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+    return a < b ? -1 : (b < a ? 1 : 0);
+  } else if constexpr (std::is_same_v<T, string_t>) {
+    int c = a.view().compare(b.view());
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  } else if constexpr (std::is_same_v<T, list_entry_t>) {
+    return 0;
+  } else {
+    return a < b ? -1 : (b < a ? 1 : 0);
+  }
+}
+
+int CompareListRows(const Vector& a, size_t i, const Vector& b, size_t j) {
+  Value va = a.GetValue(i), vb = b.GetValue(j);
+  const auto& la = va.GetList();
+  const auto& lb = vb.GetList();
+  for (size_t k = 0; k < la.size() && k < lb.size(); k++) {
+    if (la[k].IsNull() || lb[k].IsNull()) {
+      if (la[k].IsNull() != lb[k].IsNull()) return la[k].IsNull() ? 1 : -1;
+      continue;
+    }
+    Vector x(la[k]), y(lb[k]);
+    int c = CompareRows(x, 0, y, 0);
+    if (c) return c;
+  }
+  return la.size() < lb.size() ? -1 : (la.size() > lb.size() ? 1 : 0);
+}
+
+}  // namespace
+
+void HashVector(const Vector& v, size_t count, uint64_t* hashes, bool combine) {
+  if (v.type().id() == TypeId::kList) {
+    for (size_t i = 0; i < count; i++) {
+      uint64_t h = v.IsNull(i) ? kNullHash : std::hash<std::string>()(v.GetValue(i).ToString());
+      hashes[i] = combine ? Mix(hashes[i] ^ h) : h;
+    }
+    return;
+  }
+  DispatchOnPhysical(v.type().physical(), [&]<class T>() {
+    const T* data = v.template data<T>();
+    bool constant = v.IsConstant();
+    const ValidityMask& valid = v.validity();
+    for (size_t i = 0; i < count; i++) {
+      size_t k = constant ? 0 : i;
+      uint64_t h = valid.RowIsValid(k) ? HashValue(data[k]) : kNullHash;
+      hashes[i] = combine ? Mix(hashes[i] * 31 + h) : h;
+    }
+  });
+}
+
+size_t MatchRows(const Vector& left, sel_t* left_rows, const Vector& right, uint32_t* right_rows, size_t count,
+                 bool nulls_equal) {
+  if (left.type().id() == TypeId::kList) {
+    size_t kept = 0;
+    for (size_t k = 0; k < count; k++) {
+      if (CompareListRows(left, left_rows[k], right, right_rows[k]) == 0) {
+        left_rows[kept] = left_rows[k];
+        right_rows[kept++] = right_rows[k];
+      }
+    }
+    return kept;
+  }
+  return DispatchOnPhysical(left.type().physical(), [&]<class T>() -> size_t {
+    const T* l = left.template data<T>();
+    const T* r = right.template data<T>();
+    bool lc = left.IsConstant(), rc = right.IsConstant();
+    bool check_nulls = !left.validity().AllValid() || !right.validity().AllValid();
+    size_t kept = 0;
+    for (size_t k = 0; k < count; k++) {
+      size_t li = lc ? 0 : left_rows[k];
+      size_t ri = rc ? 0 : right_rows[k];
+      bool match;
+      if (check_nulls) {
+        bool ln = !left.validity().RowIsValid(li), rn = !right.validity().RowIsValid(ri);
+        match = (ln || rn) ? (nulls_equal && ln && rn) : ValueEqual(l[li], r[ri]);
+      } else {
+        match = ValueEqual(l[li], r[ri]);
+      }
+      if (match) {
+        left_rows[kept] = left_rows[k];
+        right_rows[kept++] = right_rows[k];
+      }
+    }
+    return kept;
+  });
+}
+
+int CompareRows(const Vector& a, size_t i, const Vector& b, size_t j) {
+  size_t ai = a.IsConstant() ? 0 : i, bj = b.IsConstant() ? 0 : j;
+  bool an = !a.validity().RowIsValid(ai), bn = !b.validity().RowIsValid(bj);
+  if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+  if (a.type().id() == TypeId::kList) return CompareListRows(a, ai, b, bj);
+  return DispatchOnPhysical(a.type().physical(), [&]<class T>() -> int {
+    return ValueCompare(a.template data<T>()[ai], b.template data<T>()[bj]);
+  });
+}
+
+namespace {
+template <class T>
+int CompareSame(const Vector& v, size_t i, size_t j) {
+  bool in = !v.validity().RowIsValid(i), jn = !v.validity().RowIsValid(j);
+  if (in || jn) return in == jn ? 0 : (in ? 1 : -1);
+  return ValueCompare(v.data<T>()[i], v.data<T>()[j]);
+}
+int CompareListSame(const Vector& v, size_t i, size_t j) { return CompareRows(v, i, v, j); }
+}  // namespace
+
+RowComparator GetRowComparator(const LogicalType& type) {
+  if (type.id() == TypeId::kList) return CompareListSame;
+  return DispatchOnPhysical(type.physical(), []<class T>() -> RowComparator { return CompareSame<T>; });
+}
+
+void GatherRows(const Vector& source, const uint32_t* rows, size_t count, Vector& target) {
+  target.Slice(source, rows, count);
+}
+
+void AppendRow(const Vector& source, size_t row, Vector& target, size_t at) {
+  if (at >= target.capacity()) target.Resize(std::max(target.capacity() * 2, at + 1));
+  size_t k = source.IsConstant() ? 0 : row;
+  if (!source.validity().RowIsValid(k)) {
+    target.SetNull(at);
+    return;
+  }
+  if (!target.validity().AllValid()) target.validity().SetValid(at);
+  if (source.type().id() == TypeId::kList) {
+    target.SetValue(at, source.GetValue(k));
+    return;
+  }
+  DispatchOnPhysical(source.type().physical(), [&]<class T>() {
+    if constexpr (std::is_same_v<T, string_t>) {
+      target.template data<T>()[at] = target.AddString(source.template data<T>()[k].view());
+    } else {
+      target.template data<T>()[at] = source.template data<T>()[k];
+    }
+  });
+}
+
+}  // namespace basin

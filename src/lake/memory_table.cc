@@ -1,0 +1,180 @@
+#include "lake/memory_table.h"
+
+#include <algorithm>
+#include <map>
+
+namespace basin {
+
+namespace {
+
+struct MemoryScanState : TableScanState {
+  std::vector<MemoryTable::Segment> snapshot;
+  std::vector<size_t> column_ids;
+};
+
+std::shared_ptr<DataChunk> CopySegment(const DataChunk& source, const std::vector<LogicalType>& types) {
+  auto copy = std::make_shared<DataChunk>(types);
+  copy->Append(source);
+  return copy;
+}
+
+}  // namespace
+
+std::unique_ptr<TableScanState> MemoryTable::InitScan(const std::vector<size_t>& column_ids,
+                                                      const std::vector<TableFilter>& filters) {
+  auto state = std::make_unique<MemoryScanState>();
+  state->column_ids = column_ids;
+  std::lock_guard<std::mutex> lock(mutex_);
+  state->snapshot = segments_;
+  return state;
+}
+
+size_t MemoryTable::MorselCount(const TableScanState& state) const {
+  return static_cast<const MemoryScanState&>(state).snapshot.size();
+}
+
+bool MemoryTable::ScanMorsel(TableScanState& state_base, size_t morsel, DataChunk& out) {
+  auto& state = static_cast<MemoryScanState&>(state_base);
+  const Segment& seg = state.snapshot[morsel];
+  const DataChunk& data = *seg.data;
+  size_t n = data.size();
+  if (seg.deleted_count == n) return false;
+  std::vector<sel_t> sel;
+  if (seg.deleted) {
+    for (size_t i = 0; i < n; i++) {
+      if (!(*seg.deleted)[i]) sel.push_back(static_cast<sel_t>(i));
+    }
+  }
+  size_t count = seg.deleted ? sel.size() : n;
+  for (size_t c = 0; c < state.column_ids.size(); c++) {
+    size_t id = state.column_ids[c];
+    Vector& target = out.column(c);
+    if (id == kRowIdColumn) {
+      target.Reset();
+      auto* ids = target.data<int64_t>();
+      int64_t base = static_cast<int64_t>(morsel * kVectorSize);
+      for (size_t i = 0; i < count; i++) ids[i] = base + (seg.deleted ? sel[i] : i);
+    } else if (seg.deleted) {
+      target.Slice(data.column(id), sel.data(), count);
+    } else {
+      target.Reference(data.column(id));
+    }
+  }
+  out.SetCardinality(count);
+  return count > 0;
+}
+
+int64_t MemoryTable::RowCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int64_t rows = 0;
+  for (auto& s : segments_) rows += static_cast<int64_t>(s.data->size() - s.deleted_count);
+  return rows;
+}
+
+int64_t MemoryTable::SizeInBytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int64_t bytes = 0;
+  for (auto& s : segments_) bytes += static_cast<int64_t>(s.data->SizeInBytes());
+  return bytes;
+}
+
+/// Buffers one statement's changes; Commit applies them to the table's current segments.
+class MemoryTableWriter : public TableStorage::Writer {
+ public:
+  explicit MemoryTableWriter(MemoryTable& table) : table_(table) {}
+
+  void Append(const DataChunk& chunk) override {
+    if (chunk.size() == 0) return;
+    if (appended_.empty() || appended_.back()->size() + chunk.size() > kVectorSize) {
+      appended_.push_back(std::make_shared<DataChunk>(table_.types_));
+    }
+    DataChunk flat;
+    flat.Initialize(chunk.Types(), std::max(chunk.size(), kVectorSize));
+    flat.Append(chunk);
+    size_t offset = 0;
+    while (offset < flat.size()) {
+      auto& last = appended_.back();
+      size_t room = kVectorSize - last->size();
+      if (room == 0) {
+        appended_.push_back(std::make_shared<DataChunk>(table_.types_));
+        continue;
+      }
+      size_t take = std::min(room, flat.size() - offset);
+      std::vector<sel_t> sel(take);
+      for (size_t i = 0; i < take; i++) sel[i] = static_cast<sel_t>(offset + i);
+      DataChunk part;
+      part.Slice(flat, sel.data(), take);
+      last->Append(part);
+      offset += take;
+    }
+  }
+
+  void Delete(const std::vector<int64_t>& row_ids) override {
+    deleted_.insert(deleted_.end(), row_ids.begin(), row_ids.end());
+  }
+
+  void Update(const std::vector<int64_t>& row_ids, const std::vector<size_t>& column_ids,
+              const DataChunk& values) override {
+    for (size_t i = 0; i < row_ids.size(); i++) {
+      auto& row = updates_[row_ids[i]];
+      for (size_t c = 0; c < column_ids.size(); c++) row[column_ids[c]] = values.GetValue(c, i);
+    }
+  }
+
+  void Commit() override {
+    std::lock_guard<std::mutex> lock(table_.mutex_);
+    auto& segments = table_.segments_;
+    ApplyDeletes(segments);
+    ApplyUpdates(segments);
+    for (auto& chunk : appended_) {
+      if (chunk->size() == 0) continue;
+      if (!segments.empty() && segments.back().data->size() + chunk->size() <= kVectorSize &&
+          !segments.back().deleted) {
+        auto merged = CopySegment(*segments.back().data, table_.types_);
+        merged->Append(*chunk);
+        segments.back().data = std::move(merged);
+      } else {
+        segments.push_back({chunk, nullptr, 0});
+      }
+    }
+    appended_.clear();
+  }
+
+ private:
+  void ApplyDeletes(std::vector<MemoryTable::Segment>& segments) {
+    std::map<size_t, std::vector<size_t>> by_segment;
+    for (int64_t id : deleted_) by_segment[id / kVectorSize].push_back(id % kVectorSize);
+    for (auto& [index, offsets] : by_segment) {
+      auto& seg = segments[index];
+      auto bits = seg.deleted ? std::make_shared<std::vector<uint8_t>>(*seg.deleted)
+                              : std::make_shared<std::vector<uint8_t>>(seg.data->size(), 0);
+      for (size_t o : offsets) {
+        if (!(*bits)[o]) {
+          (*bits)[o] = 1;
+          seg.deleted_count++;
+        }
+      }
+      seg.deleted = std::move(bits);
+    }
+  }
+
+  void ApplyUpdates(std::vector<MemoryTable::Segment>& segments) {
+    std::map<size_t, std::shared_ptr<DataChunk>> copies;
+    for (auto& [id, columns] : updates_) {
+      size_t index = id / kVectorSize;
+      auto& copy = copies[index];
+      if (!copy) copy = CopySegment(*segments[index].data, table_.types_);
+      for (auto& [column, value] : columns) copy->SetValue(column, id % kVectorSize, value);
+    }
+    for (auto& [index, copy] : copies) segments[index].data = copy;
+  }
+
+  MemoryTable& table_;
+  std::vector<std::shared_ptr<DataChunk>> appended_;
+  std::vector<int64_t> deleted_;
+  std::map<int64_t, std::map<size_t, Value>> updates_;
+};
+
+std::unique_ptr<TableStorage::Writer> MemoryTable::BeginWrite() { return std::make_unique<MemoryTableWriter>(*this); }
+
+}  // namespace basin

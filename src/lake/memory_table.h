@@ -1,0 +1,39 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "lake/table_storage.h"
+
+namespace basin {
+
+/// A table held in memory as immutable segments of up to kVectorSize rows. Writers build new segments and
+/// swap them in under a lock at commit, so scans keep reading the snapshot they started with.
+class MemoryTable : public TableStorage {
+ public:
+  explicit MemoryTable(std::vector<LogicalType> types) : types_(std::move(types)) {}
+
+  std::unique_ptr<TableScanState> InitScan(const std::vector<size_t>& column_ids,
+                                           const std::vector<TableFilter>& filters) override;
+  size_t MorselCount(const TableScanState& state) const override;
+  bool ScanMorsel(TableScanState& state, size_t morsel, DataChunk& out) override;
+  std::unique_ptr<Writer> BeginWrite() override;
+  int64_t RowCount() const override;
+  int64_t SizeInBytes() const override;
+
+  struct Segment {
+    std::shared_ptr<const DataChunk> data;
+    std::shared_ptr<const std::vector<uint8_t>> deleted;  // null: nothing deleted
+    size_t deleted_count = 0;
+  };
+
+ private:
+  friend class MemoryTableWriter;
+
+  std::vector<LogicalType> types_;
+  mutable std::mutex mutex_;
+  std::vector<Segment> segments_;
+};
+
+}  // namespace basin

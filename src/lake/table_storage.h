@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "types/value.h"
+#include "vector/vector.h"
+
+namespace basin {
+
+/// A conjunct the engine pushes into a scan: `column op constant`. Storage may use it to skip data
+/// (zone maps, Parquet statistics); the engine still applies every filter itself, so skipping is optional.
+struct TableFilter {
+  enum class Op { kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kIsNull, kIsNotNull };
+  size_t column = 0;  // index into the table's columns
+  Op op = Op::kEqual;
+  Value constant;
+};
+
+/// Pseudo column id that asks a scan for each row's id (for DELETE and UPDATE).
+inline constexpr size_t kRowIdColumn = SIZE_MAX;
+
+/// Position of a scan within a table; created by TableStorage::InitScan, used by one thread at a time.
+class TableScanState {
+ public:
+  virtual ~TableScanState() = default;
+};
+
+/// Where a table's rows live. The in-memory table implements it now; Iceberg tables implement it in the lake
+/// issue. Reads see the table as of InitScan (a snapshot); writes become visible at Commit, all at once.
+class TableStorage {
+ public:
+  virtual ~TableStorage() = default;
+
+  /// Start a scan of `column_ids` (kRowIdColumn gives row ids as BIGINT) over the current snapshot.
+  virtual std::unique_ptr<TableScanState> InitScan(const std::vector<size_t>& column_ids,
+                                                   const std::vector<TableFilter>& filters) = 0;
+  /// Number of morsels in the scan's snapshot: independent units that threads may claim.
+  virtual size_t MorselCount(const TableScanState& state) const = 0;
+  /// Read morsel `morsel` of the scan into `out` (columns as asked); at most kVectorSize rows. Returns false
+  /// when the morsel holds no rows (all deleted or skipped by filters).
+  virtual bool ScanMorsel(TableScanState& state, size_t morsel, DataChunk& out) = 0;
+
+  /// Statement-level write set: rows appended, deleted and updated, published atomically by Commit.
+  class Writer {
+   public:
+    virtual ~Writer() = default;
+    virtual void Append(const DataChunk& chunk) = 0;
+    virtual void Delete(const std::vector<int64_t>& row_ids) = 0;
+    /// Set `column_ids` of rows `row_ids` to the rows of `values` (one row per row id).
+    virtual void Update(const std::vector<int64_t>& row_ids, const std::vector<size_t>& column_ids,
+                        const DataChunk& values) = 0;
+    virtual void Commit() = 0;
+  };
+  virtual std::unique_ptr<Writer> BeginWrite() = 0;
+
+  /// Rows currently visible (estimate used by the optimizer; exact for the in-memory table).
+  virtual int64_t RowCount() const = 0;
+  virtual int64_t SizeInBytes() const = 0;
+};
+
+}  // namespace basin

@@ -1,0 +1,202 @@
+#include "main/client_context.h"
+
+#include <chrono>
+
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "common/memory_tracker.h"
+#include "common/task_scheduler.h"
+#include "execution/executor.h"
+#include "execution/operator/physical_streaming.h"
+#include "main/database.h"
+#include "sql/binder/binder.h"
+#include "sql/optimizer/optimizer.h"
+#include "sql/parser/parser.h"
+#include "sql/planner/physical_planner.h"
+#include "vector/vector.h"
+
+namespace basin {
+
+ClientContext::ClientContext(Database& db)
+    : db_(db), threads_(db.config().threads), memory_limit_(db.config().memory_limit) {}
+
+ClientContext::~ClientContext() = default;
+
+Catalog& ClientContext::catalog() { return db_.catalog(); }
+TaskScheduler& ClientContext::scheduler() { return db_.scheduler(); }
+
+std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
+  auto start = std::chrono::steady_clock::now();
+  statement_time_ = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  std::unique_ptr<QueryResult> result;
+  try {
+    auto stmt = sql::ParseStatement(sql);
+    result = Execute(*stmt, sql);
+  } catch (const Exception& e) {
+    result = QueryResult::Error({e.sqlstate(), e.message(), e.position()});
+  } catch (const std::bad_alloc&) {
+    result = QueryResult::Error({sqlstate::kOutOfMemory, "out of memory", -1});
+  } catch (const std::exception& e) {
+    result = QueryResult::Error({sqlstate::kInternalError, std::string("internal error: ") + e.what(), -1});
+  }
+  result->set_elapsed_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  return result;
+}
+
+std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile, std::string* explain) {
+  plan->ResolveTypes();
+  Optimizer(*this).Optimize(plan);
+  plan->ResolveTypes();
+  PhysicalPlanner planner(*this);
+  PhysicalOperatorPtr physical = planner.Plan(*plan);
+  if (explain && !profile) {
+    *explain = physical->ToString();
+    return {};
+  }
+  MemoryTracker memory(memory_limit_);
+  ExecutionContext ctx;
+  ctx.client = this;
+  ctx.memory = &memory;
+  ctx.profile = profile;
+  PhysicalCollect collect(physical->types());
+  Executor executor(ctx, scheduler());
+  executor.Execute(*physical, collect);
+  if (explain) *explain = physical->ToString(0, true);
+  return collect.TakeChunks();
+}
+
+std::unique_ptr<QueryResult> ClientContext::RunQuery(BoundQuery query) {
+  auto result = QueryResult::Rows(query.names, query.types);
+  for (auto& chunk : Run(std::move(query.plan))) result->Append(std::move(chunk));
+  return result;
+}
+
+std::unique_ptr<QueryResult> ClientContext::RunModify(LogicalOperatorPtr plan) {
+  auto chunks = Run(std::move(plan));
+  int64_t count = 0;
+  for (auto& c : chunks) {
+    for (size_t i = 0; i < c->size(); i++) count += c->GetValue(0, i).GetInt64();
+  }
+  return QueryResult::Count(count);
+}
+
+std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, std::string_view sql) {
+  switch (stmt.kind) {
+    case sql::StatementKind::kSelect: {
+      Binder binder(*this);
+      return RunQuery(binder.BindQuery(*static_cast<const sql::SelectStmt&>(stmt).select));
+    }
+    case sql::StatementKind::kInsert: {
+      Binder binder(*this);
+      return RunModify(binder.BindInsert(static_cast<const sql::InsertStmt&>(stmt)));
+    }
+    case sql::StatementKind::kUpdate: {
+      Binder binder(*this);
+      return RunModify(binder.BindUpdate(static_cast<const sql::UpdateStmt&>(stmt)));
+    }
+    case sql::StatementKind::kDelete: {
+      Binder binder(*this);
+      return RunModify(binder.BindDelete(static_cast<const sql::DeleteStmt&>(stmt)));
+    }
+    case sql::StatementKind::kCreateTable: return CreateTable(static_cast<const sql::CreateTableStmt&>(stmt));
+    case sql::StatementKind::kCreateView: return CreateView(static_cast<const sql::CreateViewStmt&>(stmt), sql);
+    case sql::StatementKind::kCreateSchema: {
+      auto& s = static_cast<const sql::CreateSchemaStmt&>(stmt);
+      catalog().CreateSchema(s.name, s.if_not_exists);
+      return QueryResult::Count(0);
+    }
+    case sql::StatementKind::kDrop: return Drop(static_cast<const sql::DropStmt&>(stmt));
+    case sql::StatementKind::kCopy: return Copy(static_cast<const sql::CopyStmt&>(stmt));
+    case sql::StatementKind::kShow: return Show(static_cast<const sql::ShowStmt&>(stmt));
+    case sql::StatementKind::kDescribe: return Describe(static_cast<const sql::DescribeStmt&>(stmt));
+    case sql::StatementKind::kExplain: return Explain(static_cast<const sql::ExplainStmt&>(stmt), sql);
+    case sql::StatementKind::kSet: return Set(static_cast<const sql::SetStmt&>(stmt));
+    case sql::StatementKind::kTransaction: return Transaction(static_cast<const sql::TransactionStmt&>(stmt));
+  }
+  throw InternalError("unknown statement");
+}
+
+std::unique_ptr<QueryResult> ClientContext::Explain(const sql::ExplainStmt& stmt, std::string_view sql) {
+  Binder binder(*this);
+  LogicalOperatorPtr plan;
+  switch (stmt.statement->kind) {
+    case sql::StatementKind::kSelect:
+      plan = binder.BindQuery(*static_cast<const sql::SelectStmt&>(*stmt.statement).select).plan;
+      break;
+    case sql::StatementKind::kInsert: plan = binder.BindInsert(static_cast<const sql::InsertStmt&>(*stmt.statement)); break;
+    case sql::StatementKind::kUpdate: plan = binder.BindUpdate(static_cast<const sql::UpdateStmt&>(*stmt.statement)); break;
+    case sql::StatementKind::kDelete: plan = binder.BindDelete(static_cast<const sql::DeleteStmt&>(*stmt.statement)); break;
+    default: throw NotImplementedError("EXPLAIN supports SELECT, INSERT, UPDATE and DELETE");
+  }
+  std::string text;
+  auto start = std::chrono::steady_clock::now();
+  Run(std::move(plan), stmt.analyze, &text);
+  if (stmt.analyze) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "Total time: %.3f ms",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    text += buf;
+  }
+  auto result = QueryResult::Rows({"QUERY PLAN"}, {TypeId::kVarchar});
+  auto chunk = std::make_unique<DataChunk>(std::vector<LogicalType>{TypeId::kVarchar});
+  size_t row = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    if (row == kVectorSize) {
+      chunk->SetCardinality(row);
+      result->Append(std::move(chunk));
+      chunk = std::make_unique<DataChunk>(std::vector<LogicalType>{TypeId::kVarchar});
+      row = 0;
+    }
+    chunk->SetValue(0, row++, Value::Varchar(text.substr(pos, end - pos)));
+    pos = end + 1;
+  }
+  chunk->SetCardinality(row);
+  result->Append(std::move(chunk));
+  return result;
+}
+
+std::unique_ptr<QueryResult> ClientContext::Set(const sql::SetStmt& stmt) {
+  if (stmt.reset) {
+    if (stmt.name == "threads" || stmt.name == "all") threads_ = db_.config().threads;
+    if (stmt.name == "memory_limit" || stmt.name == "all") memory_limit_ = db_.config().memory_limit;
+    return QueryResult::Count(0);
+  }
+  if (stmt.name == "threads" || stmt.name == "worker_threads") {
+    int64_t n = 0;
+    try {
+      n = std::stoll(stmt.value);
+    } catch (...) {
+      n = 0;
+    }
+    if (n < 1 || n > 1024) throw DataError(sqlstate::kInvalidParameterValue, "threads must be between 1 and 1024");
+    threads_ = static_cast<int>(n);
+  } else if (stmt.name == "memory_limit" || stmt.name == "max_memory") {
+    int64_t bytes;
+    if (!ParseBytes(stmt.value, bytes) || bytes <= 0) {
+      throw DataError(sqlstate::kInvalidParameterValue,
+                      "invalid memory_limit \"" + stmt.value + "\" (use a size such as '4GB' or '512MB')");
+    }
+    memory_limit_ = bytes;
+  } else if (stmt.name == "timezone" || stmt.name == "time zone" || stmt.name == "search_path" ||
+             stmt.name == "client_encoding" || stmt.name == "datestyle" || stmt.name == "application_name" ||
+             stmt.name == "extra_float_digits" || stmt.name == "intervalstyle" || stmt.name == "statement_timeout") {
+    // Settings clients send on connect; Basin's behaviour is fixed (UTC, UTF8, ISO dates) for now.
+  } else {
+    throw Exception(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + stmt.name + "\"");
+  }
+  return QueryResult::Count(0);
+}
+
+std::unique_ptr<QueryResult> ClientContext::Transaction(const sql::TransactionStmt& stmt) {
+  if (stmt.txn_kind == sql::TransactionStmt::Kind::kRollback) {
+    throw NotImplementedError("ROLLBACK is not supported: every statement commits on its own");
+  }
+  return QueryResult::Count(0);
+}
+
+}  // namespace basin

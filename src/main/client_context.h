@@ -1,0 +1,62 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "main/query_result.h"
+#include "sql/parser/ast.h"
+#include "sql/planner/logical_operator.h"
+
+namespace basin {
+
+class Catalog;
+class Database;
+class TaskScheduler;
+struct BoundQuery;
+
+/// A session: its settings and the statements it runs, one at a time. Owned by a Connection.
+class ClientContext {
+ public:
+  explicit ClientContext(Database& db);
+  ~ClientContext();
+
+  Catalog& catalog();
+  TaskScheduler& scheduler();
+  Database& database() { return db_; }
+
+  /// Run one statement; errors become an error result.
+  std::unique_ptr<QueryResult> Query(std::string_view sql);
+
+  /// Session settings (SET name = value), with defaults from the database's config.
+  int threads() const { return threads_; }
+  int64_t memory_limit() const { return memory_limit_; }
+  /// Microseconds since the epoch at which the current statement started (now(), current_timestamp).
+  int64_t statement_time() const { return statement_time_; }
+
+ private:
+  std::unique_ptr<QueryResult> Execute(const sql::Statement& stmt, std::string_view sql);
+  std::unique_ptr<QueryResult> RunQuery(BoundQuery query);
+  std::unique_ptr<QueryResult> RunModify(LogicalOperatorPtr plan);
+  std::unique_ptr<QueryResult> Explain(const sql::ExplainStmt& stmt, std::string_view sql);
+  std::unique_ptr<QueryResult> CreateTable(const sql::CreateTableStmt& stmt);
+  std::unique_ptr<QueryResult> CreateView(const sql::CreateViewStmt& stmt, std::string_view sql);
+  std::unique_ptr<QueryResult> Drop(const sql::DropStmt& stmt);
+  std::unique_ptr<QueryResult> Copy(const sql::CopyStmt& stmt);
+  std::unique_ptr<QueryResult> Show(const sql::ShowStmt& stmt);
+  std::unique_ptr<QueryResult> Describe(const sql::DescribeStmt& stmt);
+  std::unique_ptr<QueryResult> Set(const sql::SetStmt& stmt);
+  std::unique_ptr<QueryResult> Transaction(const sql::TransactionStmt& stmt);
+
+  /// Optimize, plan and run a logical plan, collecting its output.
+  std::vector<std::unique_ptr<class DataChunk>> Run(LogicalOperatorPtr plan, bool profile = false,
+                                                    std::string* explain = nullptr);
+
+  Database& db_;
+  int threads_;
+  int64_t memory_limit_;
+  int64_t statement_time_ = 0;
+};
+
+}  // namespace basin

@@ -1,0 +1,215 @@
+// CREATE, DROP, SHOW and DESCRIBE.
+
+#include <algorithm>
+
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "common/memory_tracker.h"
+#include "lake/memory_table.h"
+#include "main/client_context.h"
+#include "sql/binder/binder.h"
+#include "sql/parser/parser.h"
+#include "vector/vector.h"
+
+namespace basin {
+
+namespace {
+
+LogicalType BindTypeName(const sql::TypeName& t) {
+  try {
+    LogicalType type = TypeFromName(t.name, t.modifiers.size() > 0 ? t.modifiers[0] : -1,
+                                    t.modifiers.size() > 1 ? t.modifiers[1] : -1);
+    for (int i = 0; i < t.array_bounds; i++) type = LogicalType::List(type);
+    return type;
+  } catch (Exception& e) {
+    throw Exception(e.sqlstate(), e.message(), t.location);
+  }
+}
+
+/// A result of text rows built row by row (SHOW, DESCRIBE).
+class RowsBuilder {
+ public:
+  RowsBuilder(std::vector<std::string> names, std::vector<LogicalType> types)
+      : result_(QueryResult::Rows(names, types)), types_(std::move(types)) {}
+  void Add(const std::vector<Value>& row) {
+    if (!chunk_ || chunk_->size() == kVectorSize) Flush();
+    for (size_t c = 0; c < row.size(); c++) chunk_->SetValue(c, chunk_->size(), row[c]);
+    chunk_->SetCardinality(chunk_->size() + 1);
+  }
+  std::unique_ptr<QueryResult> Finish() {
+    Flush();
+    return std::move(result_);
+  }
+
+ private:
+  void Flush() {
+    if (chunk_ && chunk_->size()) result_->Append(std::move(chunk_));
+    chunk_ = std::make_unique<DataChunk>(types_);
+  }
+  std::unique_ptr<QueryResult> result_;
+  std::vector<LogicalType> types_;
+  std::unique_ptr<DataChunk> chunk_;
+};
+
+}  // namespace
+
+std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableStmt& stmt) {
+  auto [schema, name] = QualifiedName(stmt.name);
+  auto table = std::make_shared<TableEntry>();
+  table->schema = schema;
+  table->name = name;
+  if (stmt.as_select) {
+    if (catalog().GetTable(schema, name) && stmt.if_not_exists) return QueryResult::Count(0);
+    Binder binder(*this);
+    BoundQuery q = binder.BindQuery(*stmt.as_select);
+    for (size_t i = 0; i < q.names.size(); i++) {
+      ColumnDefinition col;
+      col.name = i < stmt.as_column_names.size() ? stmt.as_column_names[i] : q.names[i];
+      col.type = q.types[i];
+      for (auto& other : table->columns) {
+        if (other.name == col.name) {
+          throw CatalogError(sqlstate::kDuplicateColumn, "column \"" + col.name + "\" specified more than once");
+        }
+      }
+      table->columns.push_back(col);
+    }
+    table->storage = std::make_shared<MemoryTable>(table->Types());
+    auto chunks = Run(std::move(q.plan));
+    // The rows are written before the table becomes visible, so nobody sees it half-filled.
+    auto writer = table->storage->BeginWrite();
+    int64_t count = 0;
+    for (auto& c : chunks) {
+      writer->Append(*c);
+      count += static_cast<int64_t>(c->size());
+    }
+    writer->Commit();
+    catalog().CreateTable(table, stmt.if_not_exists, stmt.or_replace);
+    return QueryResult::Count(count);
+  }
+  for (auto& def : stmt.columns) {
+    for (auto& other : table->columns) {
+      if (other.name == def.name) {
+        throw CatalogError(sqlstate::kDuplicateColumn, "column \"" + def.name + "\" specified more than once");
+      }
+    }
+    ColumnDefinition col;
+    col.name = def.name;
+    col.type = BindTypeName(def.type);
+    col.not_null = def.not_null || def.primary_key ||
+                   std::find(stmt.primary_key.begin(), stmt.primary_key.end(), def.name) != stmt.primary_key.end();
+    if (def.default_value) {
+      // Keep the DEFAULT as text; check now that it binds without columns.
+      col.default_sql = def.default_sql;
+      Binder binder(*this);
+      binder.BindConstantExpression(*def.default_value);
+    }
+    table->columns.push_back(col);
+  }
+  table->storage = std::make_shared<MemoryTable>(table->Types());
+  catalog().CreateTable(table, stmt.if_not_exists, stmt.or_replace);
+  return QueryResult::Count(0);
+}
+
+std::unique_ptr<QueryResult> ClientContext::CreateView(const sql::CreateViewStmt& stmt, std::string_view sql) {
+  auto [schema, name] = QualifiedName(stmt.name);
+  Binder binder(*this);
+  BoundQuery q = binder.BindQuery(*stmt.query);  // the view must bind now
+  if (stmt.column_aliases.size() > q.names.size()) {
+    throw BinderError(sqlstate::kSyntaxError, "CREATE VIEW specifies more column names than columns");
+  }
+  auto view = std::make_shared<ViewEntry>();
+  view->schema = schema;
+  view->name = name;
+  view->query_sql = stmt.query_text;
+  view->column_aliases = stmt.column_aliases;
+  catalog().CreateView(view, stmt.if_not_exists, stmt.or_replace);
+  return QueryResult::Count(0);
+}
+
+std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
+  for (auto& names : stmt.names) {
+    switch (stmt.object_kind) {
+      case sql::DropStmt::ObjectKind::kTable: {
+        auto [schema, name] = QualifiedName(names);
+        catalog().DropTable(schema, name, stmt.if_exists);
+        break;
+      }
+      case sql::DropStmt::ObjectKind::kView: {
+        auto [schema, name] = QualifiedName(names);
+        catalog().DropView(schema, name, stmt.if_exists);
+        break;
+      }
+      case sql::DropStmt::ObjectKind::kSchema:
+        if (names.back() == Catalog::kDefaultSchema) {
+          throw CatalogError(sqlstate::kDependentObjects, "cannot drop the default schema \"public\"");
+        }
+        catalog().DropSchema(names.back(), stmt.if_exists, stmt.cascade);
+        break;
+    }
+  }
+  return QueryResult::Count(0);
+}
+
+std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
+  if (stmt.what == "tables") {
+    RowsBuilder rows({"schema", "name", "type"}, {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});
+    std::vector<std::tuple<std::string, std::string, std::string>> all;
+    for (auto& t : catalog().Tables(stmt.schema)) all.emplace_back(t->schema, t->name, "table");
+    for (auto& v : catalog().Views(stmt.schema)) all.emplace_back(v->schema, v->name, "view");
+    std::sort(all.begin(), all.end());
+    for (auto& [s, n, k] : all) rows.Add({Value::Varchar(s), Value::Varchar(n), Value::Varchar(k)});
+    return rows.Finish();
+  }
+  RowsBuilder rows({"name", "setting"}, {TypeId::kVarchar, TypeId::kVarchar});
+  auto add = [&](const std::string& n, const std::string& v) {
+    if (stmt.what == "all" || stmt.what == n) rows.Add({Value::Varchar(n), Value::Varchar(v)});
+  };
+  add("threads", std::to_string(threads_));
+  add("memory_limit", FormatBytes(memory_limit_));
+  add("timezone", "UTC");
+  add("server_version", "16.0 (Basin)");
+  auto result = rows.Finish();
+  if (stmt.what != "all" && result->RowCount() == 0) {
+    throw Exception(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + stmt.what + "\"");
+  }
+  return result;
+}
+
+std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& stmt) {
+  RowsBuilder rows({"column_name", "column_type", "null", "default"},
+                   {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});
+  if (stmt.query) {
+    Binder binder(*this);
+    BoundQuery q = binder.BindQuery(*stmt.query);
+    for (size_t i = 0; i < q.names.size(); i++) {
+      rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"), Value()});
+    }
+    return rows.Finish();
+  }
+  auto [schema, name] = QualifiedName(stmt.table);
+  if (auto table = catalog().GetTable(schema, name)) {
+    for (auto& c : table->columns) {
+      rows.Add({Value::Varchar(c.name), Value::Varchar(c.type.ToString()), Value::Varchar(c.not_null ? "NO" : "YES"),
+                c.default_sql.empty() ? Value() : Value::Varchar(c.default_sql)});
+    }
+    return rows.Finish();
+  }
+  if (catalog().GetView(schema, name)) {
+    sql::TableRef ref;
+    ref.names = stmt.table;
+    auto select = std::make_unique<sql::SelectStatement>();
+    select->body = std::make_unique<sql::QueryNode>();
+    auto star = sql::ParsedExpr::Make(sql::ExprKind::kStar, -1);
+    select->body->select_list.push_back(std::move(star));
+    select->body->from = std::make_unique<sql::TableRef>(std::move(ref));
+    Binder binder(*this);
+    BoundQuery q = binder.BindQuery(*select);
+    for (size_t i = 0; i < q.names.size(); i++) {
+      rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"), Value()});
+    }
+    return rows.Finish();
+  }
+  throw CatalogError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist");
+}
+
+}  // namespace basin

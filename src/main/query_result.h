@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "types/value.h"
+
+namespace basin {
+
+class DataChunk;
+
+/// What a statement ended with, as a client sees it.
+struct ErrorInfo {
+  std::string sqlstate;
+  std::string message;
+  int64_t position = -1;  // byte offset into the statement's text, -1 when none
+};
+
+/// The outcome of one statement: an error, rows (a query), or a count of rows affected (everything else).
+/// Rows are fully materialised column-wise in chunks; GetValue is for clients, not for hot loops.
+class QueryResult {
+ public:
+  enum class Kind { kError, kRows, kCount };
+
+  static std::unique_ptr<QueryResult> Error(ErrorInfo error);
+  static std::unique_ptr<QueryResult> Count(int64_t rows_affected);
+  static std::unique_ptr<QueryResult> Rows(std::vector<std::string> names, std::vector<LogicalType> types);
+  ~QueryResult();
+
+  Kind kind() const { return kind_; }
+  bool HasError() const { return kind_ == Kind::kError; }
+  const ErrorInfo& error() const { return *error_; }
+  int64_t rows_affected() const { return rows_affected_; }
+
+  const std::vector<std::string>& names() const { return names_; }
+  const std::vector<LogicalType>& types() const { return types_; }
+  size_t ColumnCount() const { return names_.size(); }
+  size_t RowCount() const { return row_count_; }
+  Value GetValue(size_t column, size_t row) const;
+  const std::vector<std::unique_ptr<DataChunk>>& chunks() const { return chunks_; }
+  void Append(std::unique_ptr<DataChunk> chunk);
+
+  /// Wall time the statement took, in milliseconds.
+  double elapsed_ms() const { return elapsed_ms_; }
+  void set_elapsed_ms(double ms) { elapsed_ms_ = ms; }
+
+ private:
+  Kind kind_ = Kind::kCount;
+  std::optional<ErrorInfo> error_;
+  int64_t rows_affected_ = 0;
+  std::vector<std::string> names_;
+  std::vector<LogicalType> types_;
+  std::vector<std::unique_ptr<DataChunk>> chunks_;
+  std::vector<size_t> chunk_starts_;
+  size_t row_count_ = 0;
+  double elapsed_ms_ = 0;
+};
+
+}  // namespace basin

@@ -1,0 +1,124 @@
+#include <algorithm>
+
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "sql/binder/binder.h"
+
+namespace basin {
+
+ExprPtr Binder::ResolveColumn(const std::string* table, const std::string& column, int64_t location, bool& found) {
+  found = false;
+  if (!table) {
+    for (auto& [name, e] : using_columns_) {
+      if (name == column) {
+        found = true;
+        return e->Copy();
+      }
+    }
+  }
+  ExprPtr result;
+  const BindingEntry* match_entry = nullptr;
+  bool table_seen = false;
+  for (auto& entry : bindings_) {
+    if (table && entry.alias != *table) continue;
+    table_seen = true;
+    for (size_t i = 0; i < entry.names.size(); i++) {
+      if (entry.names[i] != column) continue;
+      if (match_entry) {
+        throw BinderError(sqlstate::kAmbiguousColumn, "column reference \"" + column + "\" is ambiguous", location);
+      }
+      match_entry = &entry;
+      if (entry.get) {
+        auto& ids = entry.get->column_ids;
+        if (std::find(ids.begin(), ids.end(), entry.binding_columns[i]) == ids.end()) {
+          ids.push_back(entry.binding_columns[i]);
+        }
+      }
+      result = Expr::ColumnRef({entry.table_index, entry.binding_columns[i]}, entry.types[i], column);
+    }
+  }
+  if (result) {
+    found = true;
+    return result;
+  }
+  if (table && table_seen) {
+    throw BinderError(sqlstate::kUndefinedColumn, "column " + *table + "." + column + " does not exist", location);
+  }
+  if (parent_) {
+    bool outer_found = false;
+    ExprPtr outer = parent_->ResolveColumn(table, column, location, outer_found);
+    if (outer_found) {
+      outer->depth++;
+      CorrelatedColumn cc{outer->binding, outer->type, column};
+      if (outer->depth == 1 && std::find(correlated_.begin(), correlated_.end(), cc) == correlated_.end()) {
+        correlated_.push_back(cc);
+      }
+      found = true;
+      return outer;
+    }
+  }
+  if (table) {
+    throw BinderError(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + *table + "\"", location);
+  }
+  return nullptr;
+}
+
+ExprPtr Binder::BindColumnRef(const sql::ParsedExpr& expr) {
+  const auto& names = expr.names;
+  const std::string* table = nullptr;
+  const std::string* column = &names.back();
+  if (names.size() >= 2) table = &names[names.size() - 2];
+  if (names.size() > 3) {
+    throw BinderError(sqlstate::kSyntaxError, "improper qualified name (too many dotted names)", expr.location);
+  }
+  bool found = false;
+  ExprPtr e = ResolveColumn(table, *column, expr.location, found);
+  if (found) return e;
+  for (auto& [alias, bound] : select_aliases_) {
+    if (alias == *column && !table) return bound->Copy();
+  }
+  throw BinderError(sqlstate::kUndefinedColumn, "column \"" + *column + "\" does not exist", expr.location);
+}
+
+ExprPtr Binder::BindSubqueryExpr(const sql::ParsedExpr& expr) {
+  auto bound = std::make_shared<BoundSubquery>();
+  Binder sub(context_, this);
+  BoundQuery q = sub.BindQuery(*expr.subquery);
+  auto e = std::make_unique<Expr>(ExprClass::kSubquery);
+  switch (expr.subquery_kind) {
+    case sql::SubqueryKind::kScalar:
+      if (q.types.size() != 1) {
+        throw BinderError(sqlstate::kSyntaxError, "subquery must return only one column", expr.location);
+      }
+      e->subquery_kind = 0;
+      e->type = q.types[0].id() == TypeId::kNull ? LogicalType(TypeId::kVarchar) : q.types[0];
+      break;
+    case sql::SubqueryKind::kExists:
+      e->subquery_kind = 1;
+      e->type = TypeId::kBoolean;
+      break;
+    case sql::SubqueryKind::kAny:
+    case sql::SubqueryKind::kAll:
+      if (q.types.size() != 1) {
+        throw BinderError(sqlstate::kSyntaxError, "subquery has too many columns", expr.location);
+      }
+      e->subquery_kind = expr.subquery_kind == sql::SubqueryKind::kAny ? 2 : 3;
+      e->subquery_op = expr.op.empty() ? "=" : expr.op;
+      e->type = TypeId::kBoolean;
+      e->children.push_back(BindExpression(*expr.children[0], ExprContext::kOther));
+      break;
+    case sql::SubqueryKind::kArray:
+      throw NotImplementedError("ARRAY(subquery) is not supported", expr.location);
+  }
+  bound->plan = std::move(q.plan);
+  bound->types = q.types;
+  bound->correlated = sub.correlated_;
+  for (auto& c : sub.correlated_) {
+    // A column of our own parent seen through us is correlated for us too.
+    (void)c;
+  }
+  e->subquery = std::move(bound);
+  return e;
+}
+
+}  // namespace basin

@@ -1,0 +1,453 @@
+#include <algorithm>
+
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "execution/cast.h"
+#include "execution/expression_executor.h"
+#include "execution/function.h"
+#include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
+
+namespace basin {
+
+using sql::ExprKind;
+using sql::ParsedExpr;
+
+namespace {
+
+bool IsStringLiteral(const Expr& e) { return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kVarchar && e.alias == kLiteralMarker; }
+bool IsNullLiteral(const Expr& e) { return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull; }
+
+}  // namespace
+
+const char* const kLiteralMarker = "\x01literal";
+
+ExprPtr Binder::CastTo(ExprPtr expr, const LogicalType& type, int64_t location) {
+  if (expr->type == type) return expr;
+  if (expr->cls == ExprClass::kConstant) {
+    // Fold now: a literal that does not fit its target is an error of the statement, with its position.
+    try {
+      auto e = Expr::Constant(CastValue(expr->value, type));
+      return e;
+    } catch (Exception& ex) {
+      throw Exception(ex.sqlstate(), ex.message(), location >= 0 ? location : ex.position());
+    }
+  }
+  if (!CanCast(expr->type, type)) {
+    throw BinderError(sqlstate::kDatatypeMismatch,
+                      "cannot cast type " + PgTypeName(expr->type) + " to " + PgTypeName(type), location);
+  }
+  return Expr::Cast(std::move(expr), type);
+}
+
+ExprPtr Binder::BindBoolean(ExprPtr expr, const char* what, int64_t location) {
+  if (expr->type.id() == TypeId::kBoolean) return expr;
+  if (IsNullLiteral(*expr) || IsStringLiteral(*expr)) return CastTo(std::move(expr), TypeId::kBoolean, location);
+  throw BinderError(sqlstate::kDatatypeMismatch,
+                    std::string("argument of ") + what + " must be type boolean, not type " + PgTypeName(expr->type),
+                    location);
+}
+
+/// The type both sides of a comparison (or branches of a CASE) are brought to. String literals and NULLs
+/// take the other side's type, as PostgreSQL's "unknown" literals do.
+LogicalType UnifyTypes(const Expr& a, const Expr& b, int64_t location, const char* context) {
+  if (a.type == b.type) return a.type;
+  if (IsNullLiteral(a)) return b.type;
+  if (IsNullLiteral(b)) return a.type;
+  if (IsStringLiteral(a) && !IsStringLiteral(b)) return b.type;
+  if (IsStringLiteral(b) && !IsStringLiteral(a)) return a.type;
+  LogicalType t = CommonSuperType(a.type, b.type);
+  if (t.id() == TypeId::kInvalid) {
+    throw BinderError(sqlstate::kDatatypeMismatch,
+                      std::string(context) + " types " + PgTypeName(a.type) + " and " + PgTypeName(b.type) +
+                          " cannot be matched",
+                      location);
+  }
+  return t;
+}
+
+ExprPtr Binder::BindComparison(const std::string& op, ExprPtr left, ExprPtr right, int64_t location) {
+  LogicalType t = UnifyTypes(*left, *right, location, "comparison of");
+  if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
+  left = CastTo(std::move(left), t, location);
+  right = CastTo(std::move(right), t, location);
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(left));
+  args.push_back(std::move(right));
+  return BindFunctionCall(op, std::move(args), location);
+}
+
+ExprPtr Binder::BindFunctionCall(const std::string& name, std::vector<ExprPtr> args, int64_t location) {
+  const auto* overloads = FunctionRegistry::Get().FindScalar(name);
+  if (!overloads) {
+    throw BinderError(sqlstate::kUndefinedFunction, "function " + name + "() does not exist", location);
+  }
+  // Pick the overload whose parameters the arguments reach with the least implicit casting.
+  const ScalarFunction* best = nullptr;
+  int best_cost = INT32_MAX;
+  bool ambiguous = false;
+  for (const auto& f : *overloads) {
+    size_t fixed = f.arguments.size();
+    if (args.size() < fixed || (args.size() > fixed && !f.has_varargs)) continue;
+    int cost = 0;
+    for (size_t i = 0; i < args.size() && cost >= 0; i++) {
+      const LogicalType& want = i < fixed ? f.arguments[i] : f.varargs;
+      if (want.id() == TypeId::kInvalid) continue;  // any type
+      const Expr& arg = *args[i];
+      int c;
+      if (arg.type == want || (want.id() == TypeId::kDecimal && arg.type.id() == TypeId::kDecimal) ||
+          (want.id() == TypeId::kList && arg.type.id() == TypeId::kList)) {
+        c = 0;
+      } else if (IsNullLiteral(arg)) {
+        c = 1;
+      } else if (IsStringLiteral(arg)) {
+        c = want.id() == TypeId::kVarchar ? 0 : 2;
+      } else {
+        c = ImplicitCastCost(arg.type, want);
+      }
+      cost = c < 0 ? -1 : cost + c;
+    }
+    if (cost < 0) continue;
+    if (cost < best_cost) {
+      best = &f;
+      best_cost = cost;
+      ambiguous = false;
+    } else if (cost == best_cost) {
+      ambiguous = true;
+    }
+  }
+  if (!best) {
+    std::string sig;
+    for (size_t i = 0; i < args.size(); i++) sig += (i ? ", " : "") + PgTypeName(args[i]->type);
+    throw BinderError(sqlstate::kUndefinedFunction,
+                      "function " + name + "(" + sig + ") does not exist (no function matches the given name and "
+                      "argument types; you might need to add explicit casts)",
+                      location);
+  }
+  (void)ambiguous;  // the first overload registered wins ties, as registration order prefers the natural one
+  for (size_t i = 0; i < args.size(); i++) {
+    const LogicalType& want = i < best->arguments.size() ? best->arguments[i] : best->varargs;
+    if (want.id() == TypeId::kInvalid) continue;
+    if (want.id() == TypeId::kDecimal && args[i]->type.id() == TypeId::kDecimal) continue;
+    if (want.id() == TypeId::kList && args[i]->type.id() == TypeId::kList) continue;
+    args[i] = CastTo(std::move(args[i]), want, location);
+  }
+  auto e = std::make_unique<Expr>(ExprClass::kFunction);
+  e->name = name;
+  e->function = best;
+  e->type = best->return_type;
+  if (best->bind) {
+    try {
+      e->bind_data = best->bind(args, e->type);
+    } catch (Exception& ex) {
+      throw Exception(ex.sqlstate(), ex.message(), location);
+    }
+  }
+  e->children = std::move(args);
+  // Fold calls on constants now (they are cheap, and errors then point at the call).
+  if (!best->volatile_ && e->IsFoldable()) {
+    try {
+      Value v = ExpressionExecutor::EvaluateScalar(*e);
+      return Expr::Constant(v.IsNull() ? Value::Null(e->type) : v);
+    } catch (Exception& ex) {
+      throw Exception(ex.sqlstate(), ex.message(), location);
+    }
+  }
+  return e;
+}
+
+ExprPtr Binder::BindConstant(const ParsedExpr& expr) {
+  switch (expr.constant_kind) {
+    case sql::ConstantKind::kNull: return Expr::Constant(Value());
+    case sql::ConstantKind::kBoolean: return Expr::Constant(Value::Boolean(expr.text == "true" || expr.text == "t"));
+    case sql::ConstantKind::kInteger: {
+      int64_t v;
+      if (ParseInteger(expr.text, INT32_MIN, INT32_MAX, v) == ParseStatus::kOk) {
+        return Expr::Constant(Value::Integer(static_cast<int32_t>(v)));
+      }
+      if (ParseInteger(expr.text, INT64_MIN, INT64_MAX, v) == ParseStatus::kOk) return Expr::Constant(Value::BigInt(v));
+      [[fallthrough]];
+    }
+    case sql::ConstantKind::kNumeric: {
+      // Exact: a numeric literal is DECIMAL with as many digits as written (PostgreSQL's numeric).
+      std::string digits = expr.text;
+      bool has_exp = digits.find_first_of("eE") != std::string::npos;
+      if (!has_exp) {
+        size_t dot = digits.find('.');
+        size_t scale = dot == std::string::npos ? 0 : digits.size() - dot - 1;
+        size_t int_digits = 0;
+        for (size_t i = 0; i < (dot == std::string::npos ? digits.size() : dot); i++) {
+          if (int_digits > 0 || digits[i] != '0') int_digits++;
+        }
+        size_t width = std::max<size_t>(int_digits + scale, 1);
+        if (width <= LogicalType::kMaxDecimalWidth) {
+          hugeint_t unscaled;
+          if (ParseDecimal(digits, static_cast<uint8_t>(width), static_cast<uint8_t>(scale), unscaled) ==
+              ParseStatus::kOk) {
+            return Expr::Constant(Value::Decimal(unscaled, static_cast<uint8_t>(width), static_cast<uint8_t>(scale)));
+          }
+        }
+      }
+      double d;
+      if (ParseDouble(digits, d) != ParseStatus::kOk) {
+        throw ParserError("invalid number \"" + digits + "\"", expr.location);
+      }
+      return Expr::Constant(Value::Double(d));
+    }
+    case sql::ConstantKind::kString:
+    case sql::ConstantKind::kBitString: {
+      auto e = Expr::Constant(Value::Varchar(expr.text));
+      e->alias = kLiteralMarker;
+      return e;
+    }
+  }
+  throw InternalError("unknown constant kind");
+}
+
+ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
+  if (++depth_guard_ > 2000) {
+    depth_guard_ = 0;
+    throw Exception(sqlstate::kProgramLimitExceeded, "expression is nested too deeply", expr.location);
+  }
+  struct Guard {
+    int& d;
+    ~Guard() { d--; }
+  } guard{depth_guard_};
+  switch (expr.kind) {
+    case ExprKind::kConstant: return BindConstant(expr);
+    case ExprKind::kColumnRef: return BindColumnRef(expr);
+    case ExprKind::kStar:
+      throw BinderError(sqlstate::kSyntaxError, "* is only allowed in a select list or count(*)", expr.location);
+    case ExprKind::kParameter: {
+      auto e = std::make_unique<Expr>(ExprClass::kParameter);
+      e->index = static_cast<uint64_t>(expr.parameter_index);
+      e->type = TypeId::kVarchar;
+      return e;
+    }
+    case ExprKind::kUnaryOp:
+    case ExprKind::kBinaryOp: return BindOperator(expr, where);
+    case ExprKind::kIsNull: {
+      auto e = std::make_unique<Expr>(ExprClass::kIsNull);
+      e->type = TypeId::kBoolean;
+      e->negated = expr.negated;
+      e->children.push_back(BindExpression(*expr.children[0], where));
+      return e;
+    }
+    case ExprKind::kIsBool: {
+      ExprPtr value = BindBoolean(BindExpression(*expr.children[0], where), "IS", expr.location);
+      ExprPtr result;
+      if (expr.op == "UNKNOWN") {
+        result = std::make_unique<Expr>(ExprClass::kIsNull);
+        result->type = TypeId::kBoolean;
+        result->children.push_back(std::move(value));
+      } else {
+        // x IS TRUE: COALESCE(x, false); x IS FALSE: COALESCE(NOT x, false).
+        if (expr.op == "FALSE") {
+          auto n = std::make_unique<Expr>(ExprClass::kNot);
+          n->type = TypeId::kBoolean;
+          n->children.push_back(std::move(value));
+          value = std::move(n);
+        }
+        result = std::make_unique<Expr>(ExprClass::kCoalesce);
+        result->type = TypeId::kBoolean;
+        result->children.push_back(std::move(value));
+        result->children.push_back(Expr::Constant(Value::Boolean(false)));
+      }
+      if (!expr.negated) return result;
+      auto n = std::make_unique<Expr>(ExprClass::kNot);
+      n->type = TypeId::kBoolean;
+      n->children.push_back(std::move(result));
+      return n;
+    }
+    case ExprKind::kIsDistinct: {
+      ExprPtr l = BindExpression(*expr.children[0], where);
+      ExprPtr r = BindExpression(*expr.children[1], where);
+      return BindComparison(expr.negated ? "is_not_distinct_from" : "is_distinct_from", std::move(l), std::move(r),
+                            expr.location);
+    }
+    case ExprKind::kBetween: {
+      ExprPtr x = BindExpression(*expr.children[0], where);
+      ExprPtr low = BindExpression(*expr.children[1], where);
+      ExprPtr high = BindExpression(*expr.children[2], where);
+      auto between = [&](ExprPtr v, ExprPtr lo, ExprPtr hi) {
+        ExprPtr ge = BindComparison(">=", v->Copy(), std::move(lo), expr.location);
+        ExprPtr le = BindComparison("<=", std::move(v), std::move(hi), expr.location);
+        return Expr::And(std::move(ge), std::move(le));
+      };
+      ExprPtr result;
+      if (expr.symmetric) {
+        auto e = std::make_unique<Expr>(ExprClass::kOr);
+        e->type = TypeId::kBoolean;
+        e->children.push_back(between(x->Copy(), low->Copy(), high->Copy()));
+        e->children.push_back(between(std::move(x), std::move(high), std::move(low)));
+        result = std::move(e);
+      } else {
+        result = between(std::move(x), std::move(low), std::move(high));
+      }
+      if (!expr.negated) return result;
+      auto n = std::make_unique<Expr>(ExprClass::kNot);
+      n->type = TypeId::kBoolean;
+      n->children.push_back(std::move(result));
+      return n;
+    }
+    case ExprKind::kInList: {
+      // x IN (a, b) is x = a OR x = b, three-valued logic included.
+      ExprPtr x = BindExpression(*expr.children[0], where);
+      auto any = std::make_unique<Expr>(ExprClass::kOr);
+      any->type = TypeId::kBoolean;
+      for (size_t i = 1; i < expr.children.size(); i++) {
+        ExprPtr item = BindExpression(*expr.children[i], where);
+        any->children.push_back(BindComparison("=", x->Copy(), std::move(item), expr.children[i]->location));
+      }
+      ExprPtr result = any->children.size() == 1 ? std::move(any->children[0]) : std::move(any);
+      if (!expr.negated) return result;
+      auto n = std::make_unique<Expr>(ExprClass::kNot);
+      n->type = TypeId::kBoolean;
+      n->children.push_back(std::move(result));
+      return n;
+    }
+    case ExprKind::kLike: {
+      std::vector<ExprPtr> args;
+      for (auto& c : expr.children) args.push_back(CastTo(BindExpression(*c, where), TypeId::kVarchar, c->location));
+      std::string name = expr.op == "LIKE" ? "like" : (expr.op == "ILIKE" ? "ilike" : "similar_to");
+      ExprPtr result = BindFunctionCall(name, std::move(args), expr.location);
+      if (!expr.negated) return result;
+      auto n = std::make_unique<Expr>(ExprClass::kNot);
+      n->type = TypeId::kBoolean;
+      n->children.push_back(std::move(result));
+      return n;
+    }
+    case ExprKind::kCase: return BindCase(expr, where);
+    case ExprKind::kCast: {
+      ExprPtr child = BindExpression(*expr.children[0], where);
+      LogicalType target = TypeFromName(expr.type_name.name, expr.type_name.modifiers.size() > 0 ? expr.type_name.modifiers[0] : -1,
+                                        expr.type_name.modifiers.size() > 1 ? expr.type_name.modifiers[1] : -1);
+      for (int i = 0; i < expr.type_name.array_bounds; i++) target = LogicalType::List(target);
+      if (expr.try_cast) {
+        if (child->cls == ExprClass::kConstant) return Expr::Constant(CastValue(child->value, target, true));
+        return Expr::Cast(std::move(child), target, true);
+      }
+      return CastTo(std::move(child), target, expr.location);
+    }
+    case ExprKind::kFunction: return BindFunction(expr, where);
+    case ExprKind::kSubquery: return BindSubqueryExpr(expr);
+    case ExprKind::kArray: {
+      std::vector<ExprPtr> args;
+      for (auto& c : expr.children) args.push_back(BindExpression(*c, where));
+      return BindFunctionCall("list_value", std::move(args), expr.location);
+    }
+    case ExprKind::kRow:
+      throw NotImplementedError("row constructors are not supported", expr.location);
+    case ExprKind::kDefault:
+      throw BinderError(sqlstate::kSyntaxError, "DEFAULT is not allowed here", expr.location);
+  }
+  throw InternalError("unknown expression kind");
+}
+
+ExprPtr Binder::BindOperator(const ParsedExpr& expr, ExprContext where) {
+  const std::string& op = expr.op;
+  if (expr.kind == ExprKind::kUnaryOp) {
+    if (op == "-" && expr.children[0]->kind == ExprKind::kConstant &&
+        (expr.children[0]->constant_kind == sql::ConstantKind::kInteger ||
+         expr.children[0]->constant_kind == sql::ConstantKind::kNumeric)) {
+      // Fold the sign into the literal so that -2147483648 is still an INTEGER.
+      ParsedExpr negated;
+      negated.kind = ExprKind::kConstant;
+      negated.constant_kind = expr.children[0]->constant_kind;
+      negated.text = "-" + expr.children[0]->text;
+      negated.location = expr.location;
+      return BindConstant(negated);
+    }
+    ExprPtr child = BindExpression(*expr.children[0], where);
+    if (op == "NOT") {
+      auto n = std::make_unique<Expr>(ExprClass::kNot);
+      n->type = TypeId::kBoolean;
+      n->children.push_back(BindBoolean(std::move(child), "NOT", expr.location));
+      return n;
+    }
+    if (op == "+") return child;
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(child));
+    return BindFunctionCall(op == "-" ? "-" : op, std::move(args), expr.location);
+  }
+  if (op == "AND" || op == "OR") {
+    auto e = std::make_unique<Expr>(op == "AND" ? ExprClass::kAnd : ExprClass::kOr);
+    e->type = TypeId::kBoolean;
+    for (auto& c : expr.children) {
+      ExprPtr child = BindBoolean(BindExpression(*c, where), op.c_str(), c->location);
+      // Flatten nested ANDs / ORs: long chains evaluate without deep recursion.
+      if (child->cls == e->cls) {
+        for (auto& g : child->children) e->children.push_back(std::move(g));
+      } else {
+        e->children.push_back(std::move(child));
+      }
+    }
+    return e;
+  }
+  ExprPtr left = BindExpression(*expr.children[0], where);
+  ExprPtr right = BindExpression(*expr.children[1], where);
+  if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=") {
+    return BindComparison(op == "!=" ? "<>" : op, std::move(left), std::move(right), expr.location);
+  }
+  if (op == "||") {
+    if (left->type.id() != TypeId::kBlob) left = CastTo(std::move(left), TypeId::kVarchar, expr.location);
+    if (right->type.id() != TypeId::kBlob) right = CastTo(std::move(right), TypeId::kVarchar, expr.location);
+  }
+  // Untyped literals take the other operand's type (date '...' - '1 day' style arithmetic aside).
+  if (IsStringLiteral(*left) && !IsStringLiteral(*right) && right->type.id() != TypeId::kVarchar) {
+    if (!(right->type.IsTemporal() && (op == "+" || op == "-"))) left = CastTo(std::move(left), right->type, expr.location);
+    else left = CastTo(std::move(left), TypeId::kInterval, expr.location);
+  } else if (IsStringLiteral(*right) && !IsStringLiteral(*left) && left->type.id() != TypeId::kVarchar) {
+    if (!(left->type.IsTemporal() && (op == "+" || op == "-"))) right = CastTo(std::move(right), left->type, expr.location);
+    else right = CastTo(std::move(right), TypeId::kInterval, expr.location);
+  }
+  // Numeric operands of different types meet at their common type, so one kernel per type suffices.
+  if (left->type.IsNumeric() && right->type.IsNumeric() && left->type.id() != right->type.id() && op != "^") {
+    LogicalType t = CommonSuperType(left->type, right->type);
+    if (t.id() != TypeId::kDecimal) {
+      left = CastTo(std::move(left), t, expr.location);
+      right = CastTo(std::move(right), t, expr.location);
+    } else {
+      if (left->type.id() != TypeId::kDecimal) left = CastTo(std::move(left), LogicalType::Decimal(left->type.id() == TypeId::kBigInt ? 19 : (left->type.id() == TypeId::kSmallInt ? 5 : 10), 0), expr.location);
+      if (right->type.id() != TypeId::kDecimal) right = CastTo(std::move(right), LogicalType::Decimal(right->type.id() == TypeId::kBigInt ? 19 : (right->type.id() == TypeId::kSmallInt ? 5 : 10), 0), expr.location);
+    }
+  }
+  if (IsNullLiteral(*left) && !IsNullLiteral(*right)) left = CastTo(std::move(left), right->type);
+  if (IsNullLiteral(*right) && !IsNullLiteral(*left)) right = CastTo(std::move(right), left->type);
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(left));
+  args.push_back(std::move(right));
+  return BindFunctionCall(op, std::move(args), expr.location);
+}
+
+ExprPtr Binder::BindCase(const ParsedExpr& expr, ExprContext where) {
+  auto e = std::make_unique<Expr>(ExprClass::kCase);
+  ExprPtr operand = expr.case_operand ? BindExpression(*expr.case_operand, where) : nullptr;
+  std::vector<ExprPtr> values;
+  for (size_t i = 0; i + 1 < expr.children.size(); i += 2) {
+    ExprPtr cond = BindExpression(*expr.children[i], where);
+    if (operand) {
+      cond = BindComparison("=", operand->Copy(), std::move(cond), expr.children[i]->location);
+    } else {
+      cond = BindBoolean(std::move(cond), "CASE/WHEN", expr.children[i]->location);
+    }
+    e->children.push_back(std::move(cond));
+    e->children.push_back(nullptr);
+    values.push_back(BindExpression(*expr.children[i + 1], where));
+  }
+  values.push_back(expr.case_else ? BindExpression(*expr.case_else, where) : Expr::Constant(Value()));
+  // All branches meet at one type.
+  LogicalType t = values[0]->type;
+  const Expr* typed = values[0].get();
+  for (size_t i = 1; i < values.size(); i++) {
+    t = UnifyTypes(*typed, *values[i], expr.location, "CASE");
+    if (!IsNullLiteral(*values[i]) && !IsStringLiteral(*values[i])) typed = values[i].get();
+  }
+  if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
+  for (size_t i = 0; i + 1 < values.size(); i++) e->children[2 * i + 1] = CastTo(std::move(values[i]), t, expr.location);
+  e->children.push_back(CastTo(std::move(values.back()), t, expr.location));
+  e->type = t;
+  return e;
+}
+
+}  // namespace basin

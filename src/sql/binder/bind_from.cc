@@ -1,0 +1,329 @@
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "execution/cast.h"
+#include "execution/expression_executor.h"
+#include "main/client_context.h"
+#include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
+#include "sql/parser/parser.h"
+
+namespace basin {
+
+std::pair<std::string, std::string> QualifiedName(const std::vector<std::string>& names) {
+  if (names.size() == 1) return {Catalog::kDefaultSchema, names[0]};
+  return {names[names.size() - 2], names.back()};
+}
+
+void Binder::AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t location) {
+  if (ref && !ref->column_aliases.empty()) {
+    if (ref->column_aliases.size() > entry.names.size()) {
+      throw BinderError(sqlstate::kInvalidColumnReference,
+                        "table \"" + entry.alias + "\" has " + std::to_string(entry.names.size()) +
+                            " columns available but " + std::to_string(ref->column_aliases.size()) +
+                            " columns specified",
+                        location);
+    }
+    for (size_t i = 0; i < ref->column_aliases.size(); i++) entry.names[i] = ref->column_aliases[i];
+  }
+  for (auto& e : bindings_) {
+    if (e.alias == entry.alias) {
+      throw BinderError(sqlstate::kDuplicateTable, "table name \"" + entry.alias + "\" specified more than once",
+                        location);
+    }
+  }
+  entry.hidden.resize(entry.names.size(), false);
+  bindings_.push_back(std::move(entry));
+}
+
+LogicalOperatorPtr Binder::PlanQueryAsTable(BoundQuery query, const std::string& alias,
+                                            const std::vector<std::string>& column_aliases, int64_t location) {
+  // Give the query's columns fresh bindings of one table index.
+  auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+  proj->table_index = NextTableIndex();
+  auto bindings = query.plan->GetColumnBindings();
+  for (size_t i = 0; i < bindings.size(); i++) {
+    proj->expressions.push_back(Expr::ColumnRef(bindings[i], query.types[i], query.names[i]));
+  }
+  proj->children.push_back(std::move(query.plan));
+  BindingEntry entry;
+  entry.alias = alias;
+  entry.table_index = proj->table_index;
+  entry.names = query.names;
+  entry.types = query.types;
+  for (size_t i = 0; i < query.names.size(); i++) entry.binding_columns.push_back(i);
+  sql::TableRef aliases;
+  aliases.column_aliases = column_aliases;
+  AddBinding(std::move(entry), &aliases, location);
+  return proj;
+}
+
+LogicalOperatorPtr Binder::BindTableRef(const sql::TableRef& ref) {
+  switch (ref.kind) {
+    case sql::TableRef::Kind::kBaseTable: return BindBaseTable(ref);
+    case sql::TableRef::Kind::kSubquery: return BindSubqueryRef(ref);
+    case sql::TableRef::Kind::kJoin: return BindJoin(ref);
+    case sql::TableRef::Kind::kTableFunction: return BindTableFunction(ref);
+  }
+  throw InternalError("unknown table reference");
+}
+
+LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
+  if (ref.names.size() == 1) {
+    // A CTE of this query or of an enclosing one.
+    for (Binder* b = this; b; b = b->parent_) {
+      auto it = b->ctes_.find(ref.names[0]);
+      if (it == b->ctes_.end()) continue;
+      CteInfo& info = it->second;
+      std::string alias = ref.alias.empty() ? ref.names[0] : ref.alias;
+      if (info.recursive_ref) {
+        auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+        scan->table_index = NextTableIndex();
+        scan->chunks = info.working_chunks;
+        scan->types = info.types;
+        BindingEntry entry;
+        entry.alias = alias;
+        entry.table_index = scan->table_index;
+        entry.names = info.names;
+        entry.types = info.types;
+        for (size_t i = 0; i < info.names.size(); i++) entry.binding_columns.push_back(i);
+        AddBinding(std::move(entry), &ref, ref.location);
+        return scan;
+      }
+      auto rec = b->recursive_plans_.find(ref.names[0]);
+      if (rec != b->recursive_plans_.end()) {
+        BoundQuery q{rec->second->plan->Copy(), rec->second->names, rec->second->types};
+        return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+      }
+      Binder cte_binder(context_, nullptr);
+      cte_binder.root_ = root_;
+      // The CTE sees the CTEs defined with it (those of binder b and above).
+      for (Binder* c = b; c; c = c->parent_) {
+        for (auto& [name, other] : c->ctes_) {
+          if (&other != &info && !cte_binder.ctes_.count(name)) cte_binder.ctes_[name] = other;
+        }
+        for (auto& [name, plan] : c->recursive_plans_) {
+          if (!cte_binder.recursive_plans_.count(name)) cte_binder.recursive_plans_[name] = plan;
+        }
+      }
+      BoundQuery q = info.cte->query ? cte_binder.BindQuery(*info.cte->query) : BoundQuery{};
+      if (!info.cte->column_aliases.empty()) {
+        for (size_t i = 0; i < info.cte->column_aliases.size() && i < q.names.size(); i++) {
+          q.names[i] = info.cte->column_aliases[i];
+        }
+      }
+      return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+    }
+  }
+  auto [schema, name] = QualifiedName(ref.names);
+  Catalog& catalog = context_.catalog();
+  if (auto view = catalog.GetView(schema, name)) {
+    auto stmt = sql::ParseStatement(view->query_sql);
+    auto* select = static_cast<sql::SelectStmt*>(stmt.get());
+    Binder view_binder(context_, nullptr);
+    view_binder.root_ = root_;
+    BoundQuery q = view_binder.BindQuery(*select->select);
+    for (size_t i = 0; i < view->column_aliases.size() && i < q.names.size(); i++) q.names[i] = view->column_aliases[i];
+    return PlanQueryAsTable(std::move(q), ref.alias.empty() ? name : ref.alias, ref.column_aliases, ref.location);
+  }
+  auto table = catalog.GetTable(schema, name);
+  if (!table) {
+    if (ref.names.size() == 2 && !catalog.SchemaExists(schema)) {
+      throw BinderError(sqlstate::kUndefinedSchema, "schema \"" + schema + "\" does not exist", ref.location);
+    }
+    throw BinderError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
+  }
+  auto get = std::make_unique<LogicalOperator>(LogicalOpType::kGet);
+  get->table_index = NextTableIndex();
+  get->table = table;
+  BindingEntry entry;
+  entry.alias = ref.alias.empty() ? name : ref.alias;
+  entry.table_index = get->table_index;
+  for (size_t i = 0; i < table->columns.size(); i++) {
+    entry.names.push_back(table->columns[i].name);
+    entry.types.push_back(table->columns[i].type);
+    entry.binding_columns.push_back(i);
+  }
+  entry.get = get.get();
+  AddBinding(std::move(entry), &ref, ref.location);
+  return get;
+}
+
+LogicalOperatorPtr Binder::BindSubqueryRef(const sql::TableRef& ref) {
+  if (ref.lateral) throw NotImplementedError("LATERAL subqueries are not supported yet", ref.location);
+  Binder sub(context_, nullptr);
+  sub.root_ = root_;
+  for (Binder* b = this; b; b = b->parent_) {
+    for (auto& [name, info] : b->ctes_) {
+      if (!sub.ctes_.count(name)) sub.ctes_[name] = info;
+    }
+  }
+  BoundQuery q = sub.BindQuery(*ref.subquery);
+  std::string alias = ref.alias.empty() ? "subquery" + std::to_string(NextTableIndex()) : ref.alias;
+  return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+}
+
+LogicalOperatorPtr Binder::BindJoin(const sql::TableRef& ref) {
+  auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+  size_t left_begin = bindings_.size();
+  join->children.push_back(BindTableRef(*ref.left));
+  size_t right_begin = bindings_.size();
+  join->children.push_back(BindTableRef(*ref.right));
+  size_t right_end = bindings_.size();
+  switch (ref.join_type) {
+    case sql::JoinType::kInner:
+    case sql::JoinType::kCross: join->join_type = LogicalJoinType::kInner; break;
+    case sql::JoinType::kLeft: join->join_type = LogicalJoinType::kLeft; break;
+    case sql::JoinType::kRight: join->join_type = LogicalJoinType::kRight; break;
+    case sql::JoinType::kFull: join->join_type = LogicalJoinType::kFull; break;
+  }
+  std::vector<std::string> using_columns = ref.using_columns;
+  if (ref.natural) {
+    for (size_t l = left_begin; l < right_begin; l++) {
+      for (auto& name : bindings_[l].names) {
+        for (size_t r = right_begin; r < right_end; r++) {
+          for (auto& rname : bindings_[r].names) {
+            if (rname == name && std::find(using_columns.begin(), using_columns.end(), name) == using_columns.end()) {
+              using_columns.push_back(name);
+            }
+          }
+        }
+      }
+    }
+  }
+  std::vector<ExprPtr> conjuncts;
+  for (auto& column : using_columns) {
+    // Find the column on each side; the right copy is hidden from `*`.
+    auto find = [&](size_t begin, size_t end, bool hide) -> ExprPtr {
+      ExprPtr found;
+      for (size_t b = begin; b < end; b++) {
+        auto& entry = bindings_[b];
+        for (size_t i = 0; i < entry.names.size(); i++) {
+          if (entry.names[i] != column) continue;
+          if (found) {
+            throw BinderError(sqlstate::kAmbiguousColumn, "common column name \"" + column + "\" appears more than once",
+                              ref.location);
+          }
+          if (entry.get) {
+            auto& ids = entry.get->column_ids;
+            if (std::find(ids.begin(), ids.end(), entry.binding_columns[i]) == ids.end()) ids.push_back(entry.binding_columns[i]);
+          }
+          if (hide) entry.hidden[i] = true;
+          found = Expr::ColumnRef({entry.table_index, entry.binding_columns[i]}, entry.types[i], column);
+        }
+      }
+      return found;
+    };
+    ExprPtr l = find(left_begin, right_begin, false);
+    ExprPtr r = find(right_begin, right_end, true);
+    if (!l || !r) {
+      throw BinderError(sqlstate::kUndefinedColumn,
+                        "column \"" + column + "\" specified in USING clause does not exist in " +
+                            (l ? "right" : "left") + " table",
+                        ref.location);
+    }
+    ExprPtr merged;
+    if (ref.join_type == sql::JoinType::kFull) {
+      merged = std::make_unique<Expr>(ExprClass::kCoalesce);
+      LogicalType t = UnifyTypes(*l, *r, ref.location, "JOIN/USING");
+      merged->type = t;
+      merged->children.push_back(CastTo(l->Copy(), t));
+      merged->children.push_back(CastTo(r->Copy(), t));
+    } else {
+      merged = (ref.join_type == sql::JoinType::kRight ? r : l)->Copy();
+    }
+    using_columns_.emplace_back(column, std::move(merged));
+    conjuncts.push_back(BindComparison("=", std::move(l), std::move(r), ref.location));
+  }
+  if (ref.condition) {
+    ExprPtr cond = BindBoolean(BindExpression(*ref.condition, ExprContext::kJoinCondition), "JOIN/ON",
+                               ref.condition->location);
+    if (cond->HasSubquery()) throw NotImplementedError("subqueries in JOIN conditions are not supported", ref.location);
+    conjuncts.push_back(std::move(cond));
+  }
+  if (ExprPtr all = CombineConjunction(std::move(conjuncts))) join->expressions.push_back(std::move(all));
+  return join;
+}
+
+LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
+  const sql::ParsedExpr& fn = *ref.function;
+  const std::string& name = fn.function_name;
+  std::vector<Value> args;
+  for (auto& c : fn.children) {
+    ExprPtr e = BindExpression(*c, ExprContext::kOther);
+    if (!e->IsFoldable()) {
+      throw NotImplementedError("arguments of table function " + name + " must be constants", c->location);
+    }
+    args.push_back(ExpressionExecutor::EvaluateScalar(*e, &context_));
+  }
+  if (name != "generate_series" && name != "range") {
+    throw BinderError(sqlstate::kUndefinedFunction, "table function " + name + " does not exist", fn.location);
+  }
+  if (args.size() < 2 || args.size() > 3) {
+    throw BinderError(sqlstate::kUndefinedFunction, name + " takes 2 or 3 arguments", fn.location);
+  }
+  auto chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  LogicalType type;
+  bool temporal = args[0].type().IsTemporal();
+  bool inclusive = name == "generate_series";
+  if (temporal) {
+    type = TypeId::kTimestamp;
+    if (args.size() != 3) throw BinderError(sqlstate::kUndefinedFunction, name + " over timestamps needs a step", fn.location);
+    Value start = CastValue(args[0], TypeId::kTimestamp), stop = CastValue(args[1], TypeId::kTimestamp);
+    Value step = CastValue(args[2], TypeId::kInterval);
+    if (!start.IsNull() && !stop.IsNull() && !step.IsNull()) {
+      interval_t iv = step.GetInterval();
+      if (iv.Normalized() == 0) throw DataError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+      bool up = iv.Normalized() > 0;
+      auto chunk = std::make_unique<DataChunk>(std::vector<LogicalType>{type});
+      for (int64_t ts = start.GetInt64(); up ? (inclusive ? ts <= stop.GetInt64() : ts < stop.GetInt64())
+                                              : (inclusive ? ts >= stop.GetInt64() : ts > stop.GetInt64());
+           ts = interval::AddToTimestamp(ts, iv)) {
+        if (chunk->size() == kVectorSize) {
+          chunks->push_back(std::move(chunk));
+          chunk = std::make_unique<DataChunk>(std::vector<LogicalType>{type});
+        }
+        chunk->column(0).data<int64_t>()[chunk->size()] = ts;
+        chunk->SetCardinality(chunk->size() + 1);
+      }
+      if (chunk->size()) chunks->push_back(std::move(chunk));
+    }
+  } else {
+    type = TypeId::kBigInt;
+    Value start = CastValue(args[0], TypeId::kBigInt), stop = CastValue(args[1], TypeId::kBigInt);
+    Value step = args.size() == 3 ? CastValue(args[2], TypeId::kBigInt) : Value::BigInt(1);
+    if (args[0].type().id() == TypeId::kInteger && args[1].type().id() == TypeId::kInteger) type = TypeId::kInteger;
+    if (!start.IsNull() && !stop.IsNull() && !step.IsNull()) {
+      int64_t s = step.GetInt64();
+      if (s == 0) throw DataError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+      int64_t lo = start.GetInt64(), hi = stop.GetInt64();
+      auto chunk = std::make_unique<DataChunk>(std::vector<LogicalType>{type});
+      for (__int128 v = lo; s > 0 ? (inclusive ? v <= hi : v < hi) : (inclusive ? v >= hi : v > hi); v += s) {
+        if (chunk->size() == kVectorSize) {
+          chunks->push_back(std::move(chunk));
+          chunk = std::make_unique<DataChunk>(std::vector<LogicalType>{type});
+        }
+        if (type.id() == TypeId::kInteger) {
+          chunk->column(0).data<int32_t>()[chunk->size()] = static_cast<int32_t>(v);
+        } else {
+          chunk->column(0).data<int64_t>()[chunk->size()] = static_cast<int64_t>(v);
+        }
+        chunk->SetCardinality(chunk->size() + 1);
+      }
+      if (chunk->size()) chunks->push_back(std::move(chunk));
+    }
+  }
+  auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+  scan->table_index = NextTableIndex();
+  scan->chunks = chunks;
+  scan->types = {type};
+  BindingEntry entry;
+  entry.alias = ref.alias.empty() ? name : ref.alias;
+  entry.table_index = scan->table_index;
+  entry.names = {ref.alias.empty() || !ref.column_aliases.empty() ? name : ref.alias};
+  entry.types = {type};
+  entry.binding_columns = {0};
+  AddBinding(std::move(entry), &ref, ref.location);
+  return scan;
+}
+
+}  // namespace basin

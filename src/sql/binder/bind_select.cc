@@ -1,0 +1,380 @@
+#include <algorithm>
+#include <functional>
+
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "execution/cast.h"
+#include "execution/expression_executor.h"
+#include "execution/function.h"
+#include "main/client_context.h"
+#include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
+
+namespace basin {
+
+using sql::ExprKind;
+
+Binder::Binder(ClientContext& context, Binder* parent) : context_(context), parent_(parent) {
+  root_ = parent ? parent->root_ : this;
+}
+
+uint64_t Binder::NextTableIndex() { return root_->next_table_index_++; }
+
+namespace {
+
+/// Pulls aggregates, group expressions and GROUPING() calls out of expressions computed above an aggregate.
+struct AggregateExtractor {
+  LogicalOperator& agg;
+  void Rewrite(ExprPtr& e) {
+    for (size_t g = 0; g < agg.groups.size(); g++) {
+      if (e->cls != ExprClass::kConstant && e->Equals(*agg.groups[g])) {
+        std::string alias = e->alias;
+        e = Expr::ColumnRef({agg.table_index, g}, agg.groups[g]->type, alias);
+        return;
+      }
+    }
+    switch (e->cls) {
+      case ExprClass::kAggregate: {
+        size_t idx = agg.expressions.size();
+        for (size_t i = 0; i < agg.expressions.size(); i++) {
+          if (agg.expressions[i]->Equals(*e)) idx = i;
+        }
+        LogicalType t = e->type;
+        if (idx == agg.expressions.size()) agg.expressions.push_back(std::move(e));
+        e = Expr::ColumnRef({agg.aggregate_index, idx}, t);
+        return;
+      }
+      case ExprClass::kColumnRef:
+        if (e->depth == 0) {
+          throw BinderError(sqlstate::kGroupingError,
+                            "column \"" + e->alias + "\" must appear in the GROUP BY clause or be used in an aggregate function");
+        }
+        return;
+      case ExprClass::kFunction:
+        if (e->name == "grouping" && !e->function) {
+          std::vector<size_t> indexes;
+          for (auto& c : e->children) {
+            size_t found = agg.groups.size();
+            for (size_t g = 0; g < agg.groups.size(); g++) {
+              if (c->Equals(*agg.groups[g])) found = g;
+            }
+            if (found == agg.groups.size()) {
+              throw BinderError(sqlstate::kGroupingError, "arguments to GROUPING must be grouping expressions");
+            }
+            indexes.push_back(found);
+          }
+          agg.grouping_functions.push_back(indexes);
+          e = Expr::ColumnRef({agg.grouping_index, agg.grouping_functions.size() - 1}, TypeId::kBigInt);
+          return;
+        }
+        break;
+      case ExprClass::kWindow:
+        for (auto& c : e->children) Rewrite(c);
+        for (auto& p : e->partition_by) Rewrite(p);
+        for (auto& o : e->order_by) Rewrite(o.expr);
+        if (e->aggregate && e->filter) Rewrite(e->filter);
+        return;
+      case ExprClass::kSubquery:
+        for (auto& c : e->children) Rewrite(c);
+        return;
+      default: break;
+    }
+    for (auto& c : e->children) Rewrite(c);
+  }
+};
+
+/// Pulls window functions out of select expressions into a window operator.
+void ExtractWindows(ExprPtr& e, LogicalOperator& window) {
+  if (e->cls == ExprClass::kWindow) {
+    LogicalType t = e->type;
+    size_t idx = window.expressions.size();
+    for (size_t i = 0; i < window.expressions.size(); i++) {
+      if (window.expressions[i]->Equals(*e)) idx = i;
+    }
+    if (idx == window.expressions.size()) window.expressions.push_back(std::move(e));
+    e = Expr::ColumnRef({window.table_index, idx}, t);
+    return;
+  }
+  for (auto& c : e->children) ExtractWindows(c, window);
+}
+
+}  // namespace
+
+void ExtractAggregatesInto(ExprPtr& e, LogicalOperator& agg) { AggregateExtractor{agg}.Rewrite(e); }
+void ExtractWindowsInto(ExprPtr& e, LogicalOperator& window) { ExtractWindows(e, window); }
+
+bool IsOrdinal(const sql::ParsedExpr& e, int64_t& value) {
+  if (e.kind != ExprKind::kConstant || e.constant_kind != sql::ConstantKind::kInteger) return false;
+  try {
+    value = std::stoll(e.text);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+BoundOrder MakeOrder(ExprPtr e, const sql::OrderByItem& o) {
+  BoundOrder bo;
+  bo.expr = std::move(e);
+  bo.type = o.descending ? OrderType::kDescending : OrderType::kAscending;
+  bo.nulls = o.nulls == sql::NullOrder::kFirst  ? NullsOrder::kFirst
+             : o.nulls == sql::NullOrder::kLast ? NullsOrder::kLast
+                                                : (o.descending ? NullsOrder::kFirst : NullsOrder::kLast);
+  return bo;
+}
+
+ExprPtr Binder::BindConstantExpression(const sql::ParsedExpr& expr) { return BindExpression(expr, ExprContext::kValues); }
+
+int64_t Binder::BindLimitValue(const sql::ParsedExpr* expr, const char* what) {
+  if (!expr) return -1;
+  ExprPtr e = BindExpression(*expr, ExprContext::kOther);
+  if (!e->IsFoldable()) {
+    throw BinderError(sqlstate::kSyntaxError, std::string("argument of ") + what + " must not contain variables",
+                      expr->location);
+  }
+  Value v = CastValue(ExpressionExecutor::EvaluateScalar(*e, &context_), TypeId::kBigInt);
+  if (v.IsNull()) return -1;
+  if (v.GetInt64() < 0) {
+    throw DataError(sqlstate::kInvalidParameterValue, std::string(what) + " must not be negative");
+  }
+  return v.GetInt64();
+}
+
+BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
+  for (auto& cte : select.ctes) {
+    CteInfo info;
+    info.cte = &cte;
+    ctes_[cte.name] = info;
+  }
+  if (select.recursive) {
+    for (auto& cte : select.ctes) {
+      const auto* body = cte.query ? cte.query->body.get() : nullptr;
+      if (body && body->kind == sql::QueryNode::Kind::kSetOperation && body->set_op == sql::QueryNode::SetOp::kUnion) {
+        // Recursive CTEs are planned once, here, and referenced as a materialised table.
+        BoundQuery q = BindRecursiveCte(cte);
+        if (q.plan) recursive_plans_[cte.name] = std::make_shared<BoundQuery>(std::move(q));
+      }
+    }
+  }
+  BoundQuery q = BindQueryNode(*select.body, select);
+  if (select.body->kind != sql::QueryNode::Kind::kSelect) ApplyOrderLimit(q, select);
+  return q;
+}
+
+BoundQuery Binder::BindQueryNode(const sql::QueryNode& node, const sql::SelectStatement& select) {
+  switch (node.kind) {
+    case sql::QueryNode::Kind::kSelect: return BindSelectNode(node, select);
+    case sql::QueryNode::Kind::kSetOperation: return BindSetOperation(node);
+    case sql::QueryNode::Kind::kValues: return BindValues(node);
+  }
+  throw InternalError("unknown query node");
+}
+
+void Binder::ApplyOrderLimit(BoundQuery& q, const sql::SelectStatement& select) {
+  if (!select.order_by.empty()) {
+    auto order = std::make_unique<LogicalOperator>(LogicalOpType::kOrder);
+    auto bindings = q.plan->GetColumnBindings();
+    for (auto& o : select.order_by) {
+      int64_t ordinal;
+      size_t index = q.names.size();
+      if (IsOrdinal(*o.expr, ordinal)) {
+        if (ordinal < 1 || ordinal > static_cast<int64_t>(q.names.size())) {
+          throw BinderError(sqlstate::kInvalidColumnReference,
+                            "ORDER BY position " + std::to_string(ordinal) + " is not in select list", o.expr->location);
+        }
+        index = static_cast<size_t>(ordinal - 1);
+      } else if (o.expr->kind == ExprKind::kColumnRef && o.expr->names.size() == 1) {
+        for (size_t i = 0; i < q.names.size(); i++) {
+          if (q.names[i] == o.expr->names[0]) index = i;
+        }
+      }
+      if (index == q.names.size()) {
+        throw NotImplementedError("ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column",
+                                  o.expr->location);
+      }
+      order->orders.push_back(MakeOrder(Expr::ColumnRef(bindings[index], q.types[index], q.names[index]), o));
+    }
+    order->children.push_back(std::move(q.plan));
+    q.plan = std::move(order);
+  }
+  int64_t limit = BindLimitValue(select.limit.get(), "LIMIT");
+  int64_t offset = BindLimitValue(select.offset.get(), "OFFSET");
+  if (limit >= 0 || offset > 0) {
+    auto lim = std::make_unique<LogicalOperator>(LogicalOpType::kLimit);
+    lim->limit = limit;
+    lim->offset = std::max<int64_t>(offset, 0);
+    lim->children.push_back(std::move(q.plan));
+    q.plan = std::move(lim);
+  }
+}
+
+BoundQuery Binder::BindValues(const sql::QueryNode& node) {
+  auto values = std::make_unique<LogicalOperator>(LogicalOpType::kValues);
+  values->table_index = NextTableIndex();
+  size_t width = node.values.empty() ? 0 : node.values[0].size();
+  std::vector<std::vector<ExprPtr>> rows;
+  for (auto& row : node.values) {
+    if (row.size() != width) {
+      throw BinderError(sqlstate::kSyntaxError, "VALUES lists must all be the same length",
+                        row.empty() ? node.location : row[0]->location);
+    }
+    std::vector<ExprPtr> bound;
+    for (auto& e : row) {
+      ExprPtr b = BindExpression(*e, ExprContext::kValues);
+      if (b->HasSubquery()) throw NotImplementedError("subqueries in VALUES are not supported", e->location);
+      bound.push_back(std::move(b));
+    }
+    rows.push_back(std::move(bound));
+  }
+  BoundQuery q;
+  for (size_t c = 0; c < width; c++) {
+    const Expr* typed = rows[0][c].get();
+    LogicalType t = typed->type;
+    for (size_t r = 1; r < rows.size(); r++) {
+      t = UnifyTypes(*typed, *rows[r][c], node.location, "VALUES");
+      if (!(rows[r][c]->cls == ExprClass::kConstant && (rows[r][c]->type.id() == TypeId::kNull || rows[r][c]->alias == kLiteralMarker))) typed = rows[r][c].get();
+    }
+    if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
+    for (auto& row : rows) row[c] = CastTo(std::move(row[c]), t, node.location);
+    q.types.push_back(t);
+    q.names.push_back("column" + std::to_string(c + 1));
+  }
+  values->values = std::move(rows);
+  values->types = q.types;
+  q.plan = std::move(values);
+  return q;
+}
+
+BoundQuery Binder::BindSetOperation(const sql::QueryNode& node) {
+  auto bind_side = [&](const sql::SelectStatement& s) {
+    Binder side(context_, parent_);
+    side.root_ = root_;
+    for (Binder* b = this; b; b = b->parent_) {
+      for (auto& [name, info] : b->ctes_) {
+        if (!side.ctes_.count(name)) side.ctes_[name] = info;
+      }
+      for (auto& [name, plan] : b->recursive_plans_) {
+        if (!side.recursive_plans_.count(name)) side.recursive_plans_[name] = plan;
+      }
+    }
+    BoundQuery q = side.BindQuery(s);
+    for (auto& c : side.correlated_) {
+      if (std::find(correlated_.begin(), correlated_.end(), c) == correlated_.end()) correlated_.push_back(c);
+    }
+    return q;
+  };
+  BoundQuery left = bind_side(*node.left);
+  BoundQuery right = bind_side(*node.right);
+  if (left.types.size() != right.types.size()) {
+    const char* op = node.set_op == sql::QueryNode::SetOp::kUnion ? "UNION" : (node.set_op == sql::QueryNode::SetOp::kIntersect ? "INTERSECT" : "EXCEPT");
+    throw BinderError(sqlstate::kSyntaxError, std::string("each ") + op + " query must have the same number of columns",
+                      node.location);
+  }
+  std::vector<LogicalType> types;
+  for (size_t i = 0; i < left.types.size(); i++) {
+    LogicalType t = left.types[i] == right.types[i] ? left.types[i] : CommonSuperType(left.types[i], right.types[i]);
+    if (left.types[i].id() == TypeId::kNull) t = right.types[i];
+    if (right.types[i].id() == TypeId::kNull) t = left.types[i];
+    if (t.id() == TypeId::kInvalid) {
+      throw BinderError(sqlstate::kDatatypeMismatch,
+                        "UNION types " + PgTypeName(left.types[i]) + " and " + PgTypeName(right.types[i]) +
+                            " cannot be matched",
+                        node.location);
+    }
+    if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
+    types.push_back(t);
+  }
+  auto cast_side = [&](BoundQuery& q) {
+    auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+    proj->table_index = NextTableIndex();
+    auto bindings = q.plan->GetColumnBindings();
+    for (size_t i = 0; i < types.size(); i++) {
+      proj->expressions.push_back(CastTo(Expr::ColumnRef(bindings[i], q.types[i], q.names[i]), types[i]));
+    }
+    proj->children.push_back(std::move(q.plan));
+    return proj;
+  };
+  auto op = std::make_unique<LogicalOperator>(node.set_op == sql::QueryNode::SetOp::kUnion ? LogicalOpType::kUnion
+                                                                                            : LogicalOpType::kSetOp);
+  op->table_index = NextTableIndex();
+  op->set_op = node.set_op == sql::QueryNode::SetOp::kUnion       ? LogicalOperator::SetOpKind::kUnion
+               : node.set_op == sql::QueryNode::SetOp::kIntersect ? LogicalOperator::SetOpKind::kIntersect
+                                                                  : LogicalOperator::SetOpKind::kExcept;
+  op->set_all = node.set_all;
+  op->children.push_back(cast_side(left));
+  op->children.push_back(cast_side(right));
+  op->types = types;
+  BoundQuery q;
+  q.names = left.names;
+  q.types = types;
+  if (op->type == LogicalOpType::kUnion && !node.set_all) {
+    auto distinct = std::make_unique<LogicalOperator>(LogicalOpType::kDistinct);
+    distinct->children.push_back(std::move(op));
+    q.plan = std::move(distinct);
+  } else {
+    q.plan = std::move(op);
+  }
+  return q;
+}
+
+BoundQuery Binder::BindRecursiveCte(const sql::CommonTableExpr& cte) {
+  const sql::QueryNode& body = *cte.query->body;
+  // The anchor cannot see the CTE itself; the recursive part sees the working table.
+  Binder anchor_binder(context_, parent_);
+  anchor_binder.root_ = root_;
+  for (auto& [name, info] : ctes_) {
+    if (name != cte.name) anchor_binder.ctes_[name] = info;
+  }
+  BoundQuery anchor = anchor_binder.BindQuery(*body.left);
+  std::vector<std::string> names = anchor.names;
+  for (size_t i = 0; i < cte.column_aliases.size() && i < names.size(); i++) names[i] = cte.column_aliases[i];
+  for (auto& t : anchor.types) {
+    if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
+  }
+  Binder rec_binder(context_, parent_);
+  rec_binder.root_ = root_;
+  for (auto& [name, info] : ctes_) rec_binder.ctes_[name] = info;
+  CteInfo working;
+  working.cte = &cte;
+  working.recursive_ref = true;
+  working.working_chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  working.types = anchor.types;
+  working.names = names;
+  rec_binder.ctes_[cte.name] = working;
+  BoundQuery rec = rec_binder.BindQuery(*body.right);
+  std::function<bool(const LogicalOperator&)> reads_working = [&](const LogicalOperator& op) {
+    if (op.type == LogicalOpType::kChunkScan && op.chunks == working.working_chunks) return true;
+    for (auto& c : op.children) {
+      if (reads_working(*c)) return true;
+    }
+    return false;
+  };
+  if (!reads_working(*rec.plan)) return BoundQuery{};  // not recursive after all: an ordinary CTE
+  if (rec.types.size() != anchor.types.size()) {
+    throw BinderError(sqlstate::kSyntaxError, "each UNION query must have the same number of columns", body.location);
+  }
+  auto cast_side = [&](BoundQuery& q) {
+    auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+    proj->table_index = NextTableIndex();
+    auto bindings = q.plan->GetColumnBindings();
+    for (size_t i = 0; i < anchor.types.size(); i++) {
+      proj->expressions.push_back(CastTo(Expr::ColumnRef(bindings[i], q.types[i]), anchor.types[i]));
+    }
+    proj->children.push_back(std::move(q.plan));
+    return proj;
+  };
+  auto op = std::make_unique<LogicalOperator>(LogicalOpType::kRecursiveCTE);
+  op->table_index = NextTableIndex();
+  op->set_all = body.set_all;
+  op->chunks = working.working_chunks;
+  op->types = anchor.types;
+  op->children.push_back(cast_side(anchor));
+  op->children.push_back(cast_side(rec));
+  BoundQuery q;
+  q.names = names;
+  q.types = anchor.types;
+  q.plan = std::move(op);
+  return q;
+}
+
+}  // namespace basin

@@ -1,0 +1,151 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "execution/expression.h"
+#include "sql/parser/ast.h"
+#include "sql/planner/logical_operator.h"
+
+namespace basin {
+
+class ClientContext;
+
+/// A relation visible in a FROM clause: its alias and columns, and the bindings its columns have.
+struct BindingEntry {
+  std::string alias;
+  uint64_t table_index = 0;
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  std::vector<uint64_t> binding_columns;  // column_index of each name's binding
+  LogicalOperator* get = nullptr;         // a base table scan: columns used are registered on it
+  std::vector<bool> hidden;               // excluded from `*` (the right copy of a USING column)
+};
+
+/// A column of an outer query referenced inside a subquery.
+struct CorrelatedColumn {
+  ColumnBinding binding;
+  LogicalType type;
+  std::string name;
+  bool operator==(const CorrelatedColumn& o) const { return binding == o.binding; }
+};
+
+/// A bound subquery inside an expression, planned into a join later.
+struct BoundSubquery {
+  LogicalOperatorPtr plan;
+  std::vector<LogicalType> types;
+  std::vector<CorrelatedColumn> correlated;
+};
+
+/// A bound query: its plan and its output columns (bindings of the plan's output).
+struct BoundQuery {
+  LogicalOperatorPtr plan;
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+};
+
+/// Where an expression stands, which decides what it may contain.
+enum class ExprContext { kWhere, kSelect, kGroupBy, kHaving, kOrderBy, kJoinCondition, kValues, kOther };
+
+/// Turns parse trees into logical plans: resolves names against the catalog and the FROM clause, types
+/// every expression (inserting casts), and plans subqueries, aggregates and windows. One Binder per query
+/// level; a subquery's binder has its enclosing query's as parent, for correlated names.
+class Binder {
+ public:
+  explicit Binder(ClientContext& context, Binder* parent = nullptr);
+
+  BoundQuery BindQuery(const sql::SelectStatement& select);
+  /// INSERT, UPDATE, DELETE: a plan that yields the number of rows affected.
+  LogicalOperatorPtr BindInsert(const sql::InsertStmt& stmt);
+  LogicalOperatorPtr BindUpdate(const sql::UpdateStmt& stmt);
+  LogicalOperatorPtr BindDelete(const sql::DeleteStmt& stmt);
+
+  /// Bind a standalone expression with no FROM (defaults, SET values).
+  ExprPtr BindConstantExpression(const sql::ParsedExpr& expr);
+
+  uint64_t NextTableIndex();
+  ClientContext& context() { return context_; }
+
+  // Expression binding (bind_expression.cc).
+  ExprPtr BindExpression(const sql::ParsedExpr& expr, ExprContext where);
+  ExprPtr BindFunctionCall(const std::string& name, std::vector<ExprPtr> args, int64_t location);
+  ExprPtr BindComparison(const std::string& op, ExprPtr left, ExprPtr right, int64_t location);
+  ExprPtr BindBoolean(ExprPtr expr, const char* what, int64_t location);
+  /// Cast `expr` to `type`; constants are folded now so that bad literals fail at bind time.
+  ExprPtr CastTo(ExprPtr expr, const LogicalType& type, int64_t location = -1);
+
+ private:
+  friend class SelectBinder;
+
+  struct CteInfo {
+    const sql::CommonTableExpr* cte;
+    bool recursive_ref = false;  // inside the recursive part: refers to the working table
+    uint64_t working_index = 0;
+    std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> working_chunks;
+    std::vector<LogicalType> types;
+    std::vector<std::string> names;
+  };
+
+  // Queries (bind_select.cc).
+  BoundQuery BindQueryNode(const sql::QueryNode& node, const sql::SelectStatement& select);
+  BoundQuery BindSelectNode(const sql::QueryNode& node, const sql::SelectStatement& select);
+  BoundQuery BindSetOperation(const sql::QueryNode& node);
+  BoundQuery BindValues(const sql::QueryNode& node);
+  BoundQuery BindRecursiveCte(const sql::CommonTableExpr& cte);
+  void ApplyOrderLimit(BoundQuery& query, const sql::SelectStatement& select);
+  int64_t BindLimitValue(const sql::ParsedExpr* expr, const char* what);
+
+  // FROM (bind_from.cc).
+  LogicalOperatorPtr BindTableRef(const sql::TableRef& ref);
+  LogicalOperatorPtr BindBaseTable(const sql::TableRef& ref);
+  LogicalOperatorPtr BindSubqueryRef(const sql::TableRef& ref);
+  LogicalOperatorPtr BindJoin(const sql::TableRef& ref);
+  LogicalOperatorPtr BindTableFunction(const sql::TableRef& ref);
+  void AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t location);
+  LogicalOperatorPtr PlanQueryAsTable(BoundQuery query, const std::string& alias,
+                                      const std::vector<std::string>& column_aliases, int64_t location);
+
+  // Names (bind_expression.cc).
+  ExprPtr BindColumnRef(const sql::ParsedExpr& expr);
+  ExprPtr ResolveColumn(const std::string* table, const std::string& column, int64_t location, bool& found);
+  ExprPtr BindSubqueryExpr(const sql::ParsedExpr& expr);
+  ExprPtr BindFunction(const sql::ParsedExpr& expr, ExprContext where);
+  ExprPtr BindAggregate(const sql::ParsedExpr& expr, ExprContext where);
+  ExprPtr BindWindow(const sql::ParsedExpr& expr, ExprContext where);
+  ExprPtr BindCase(const sql::ParsedExpr& expr, ExprContext where);
+  ExprPtr BindConstant(const sql::ParsedExpr& expr);
+  ExprPtr BindOperator(const sql::ParsedExpr& expr, ExprContext where);
+  void ApplyWindowSpec(const sql::WindowSpec& spec, Expr& window, ExprContext where);
+
+  // Subqueries into joins (plan_subquery.cc).
+ public:
+  /// Replace every subquery in `expr` by a column of a join added on top of `plan`.
+  void PlanSubqueries(ExprPtr& expr, LogicalOperatorPtr& plan);
+  /// For WHERE: conjuncts that are [NOT] EXISTS / IN subqueries become semi and anti joins.
+  void PlanFilterWithSubqueries(ExprPtr predicate, LogicalOperatorPtr& plan);
+
+ private:
+  ExprPtr PlanSubquery(Expr& subquery_expr, LogicalOperatorPtr& plan, bool as_filter, bool negate);
+
+  ClientContext& context_;
+  Binder* parent_;
+  Binder* root_;
+  uint64_t next_table_index_ = 1;
+  std::vector<BindingEntry> bindings_;
+  /// Unqualified names of USING/NATURAL join columns and the expression each stands for.
+  std::vector<std::pair<std::string, ExprPtr>> using_columns_;
+  std::map<std::string, CteInfo> ctes_;
+  /// Recursive CTEs, planned once where they are defined; each reference copies the plan.
+  std::map<std::string, std::shared_ptr<BoundQuery>> recursive_plans_;
+  std::vector<CorrelatedColumn> correlated_;
+  /// Select-list aliases visible to GROUP BY / ORDER BY, with their bound expressions.
+  std::vector<std::pair<std::string, const Expr*>> select_aliases_;
+  int depth_guard_ = 0;
+};
+
+/// Names a table by its parse-tree name (["t"] or ["schema", "t"]) as (schema, name), defaulting the schema.
+std::pair<std::string, std::string> QualifiedName(const std::vector<std::string>& names);
+
+}  // namespace basin

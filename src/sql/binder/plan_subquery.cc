@@ -1,0 +1,329 @@
+// Subqueries become joins: uncorrelated ones join their result once; correlated ones are decorrelated by
+// computing them for every distinct value of the outer columns they use (the "dependent join" pushed down,
+// as in Neumann and Kemper's "Unnesting Arbitrary Queries") and joining on those values. No subquery is
+// ever executed once per outer row.
+
+#include <map>
+
+#include "common/exception.h"
+#include "execution/cast.h"
+#include "execution/function.h"
+#include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
+
+namespace basin {
+
+namespace {
+
+using BindingMap = std::vector<std::pair<ColumnBinding, ColumnBinding>>;  // outer binding -> D column binding
+
+/// Rewrite references to correlated outer columns into D's columns; deeper references move one level up.
+void RewriteCorrelated(ExprPtr& e, const BindingMap& map) {
+  RewriteExpr(e, [&](ExprPtr& x) {
+    if (x->cls != ExprClass::kColumnRef || x->depth == 0) return;
+    if (x->depth == 1) {
+      for (auto& [outer, inner] : map) {
+        if (outer == x->binding) {
+          x->binding = inner;
+          x->depth = 0;
+          return;
+        }
+      }
+      throw InternalError("correlated column not found during decorrelation");
+    }
+    x->depth--;
+  });
+  if (e->cls == ExprClass::kSubquery) throw NotImplementedError("subqueries nested inside correlated subqueries are not supported");
+}
+
+bool HasCorrelated(const LogicalOperator& op) {
+  bool found = false;
+  auto check = [&](const Expr& e) {
+    VisitExpr(e, [&](const Expr& x) { found |= x.cls == ExprClass::kColumnRef && x.depth > 0; });
+  };
+  for (auto& e : op.expressions) check(*e);
+  for (auto& e : op.groups) check(*e);
+  for (auto& c : op.conditions) {
+    check(*c.left);
+    check(*c.right);
+  }
+  for (auto& o : op.orders) check(*o.expr);
+  for (auto& row : op.values) {
+    for (auto& e : row) check(*e);
+  }
+  for (auto& c : op.children) found |= HasCorrelated(*c);
+  return found;
+}
+
+/// Push the dependent join with D (distinct outer values) down through `op`. Returns the bindings D's
+/// columns have in the rewritten operator's output (appended after its own columns where it projects).
+std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOperatorPtr& d, const BindingMap& outer_to_d,
+                                             const std::vector<LogicalType>& d_types, bool in_exists) {
+  auto rewrite_all = [&](LogicalOperator& o, const std::vector<ColumnBinding>& d_bindings) {
+    BindingMap map;
+    for (size_t k = 0; k < outer_to_d.size(); k++) map.emplace_back(outer_to_d[k].first, d_bindings[k]);
+    for (auto& e : o.expressions) RewriteCorrelated(e, map);
+    for (auto& e : o.groups) RewriteCorrelated(e, map);
+    for (auto& oi : o.orders) RewriteCorrelated(oi.expr, map);
+  };
+  switch (op->type) {
+    case LogicalOpType::kProjection: {
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      rewrite_all(*op, d_bindings);
+      std::vector<ColumnBinding> result;
+      for (size_t k = 0; k < d_bindings.size(); k++) {
+        op->expressions.push_back(Expr::ColumnRef(d_bindings[k], d_types[k]));
+        result.push_back({op->table_index, op->expressions.size() - 1});
+      }
+      return result;
+    }
+    case LogicalOpType::kFilter:
+    case LogicalOpType::kOrder:
+    case LogicalOpType::kDistinct: {
+      if (op->type == LogicalOpType::kDistinct && !op->expressions.empty()) {
+        throw NotImplementedError("DISTINCT ON in a correlated subquery is not supported");
+      }
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      rewrite_all(*op, d_bindings);
+      return d_bindings;
+    }
+    case LogicalOpType::kLimit: {
+      if (!in_exists) throw NotImplementedError("LIMIT in a correlated subquery is not supported");
+      LogicalOperatorPtr child = std::move(op->children[0]);
+      op = std::move(child);  // EXISTS only asks whether a row exists: the limit changes nothing
+      return PushDependentJoin(op, d, outer_to_d, d_types, in_exists);
+    }
+    case LogicalOpType::kAggregate: {
+      if (!op->grouping_sets.empty()) throw NotImplementedError("GROUPING SETS in a correlated subquery are not supported");
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      rewrite_all(*op, d_bindings);
+      std::vector<ColumnBinding> result;
+      for (size_t k = 0; k < d_bindings.size(); k++) {
+        op->groups.push_back(Expr::ColumnRef(d_bindings[k], d_types[k]));
+        result.push_back({op->table_index, op->groups.size() - 1});
+      }
+      return result;
+    }
+    case LogicalOpType::kWindow: {
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      rewrite_all(*op, d_bindings);
+      for (auto& w : op->expressions) {
+        for (size_t k = 0; k < d_bindings.size(); k++) {
+          w->partition_by.push_back(Expr::ColumnRef(d_bindings[k], d_types[k]));
+        }
+      }
+      return d_bindings;
+    }
+    default: {
+      // The FROM part: join D in beside it, as a cross product the optimizer turns into a proper join.
+      if (HasCorrelated(*op)) {
+        throw NotImplementedError("correlated references inside a subquery's FROM clause are not supported");
+      }
+      auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+      join->join_type = LogicalJoinType::kInner;
+      std::vector<ColumnBinding> result;
+      for (size_t k = 0; k < d_types.size(); k++) result.push_back({d->table_index, k});
+      join->children.push_back(std::move(op));
+      join->children.push_back(std::move(d));
+      op = std::move(join);
+      return result;
+    }
+  }
+}
+
+bool IsCountLike(const Expr& agg) { return agg.name == "count" || agg.name == "count_star" || agg.name == "approx_count_distinct"; }
+
+}  // namespace
+
+void Binder::PlanSubqueries(ExprPtr& expr, LogicalOperatorPtr& plan) {
+  RewriteExpr(expr, [&](ExprPtr& e) {
+    if (e->cls == ExprClass::kSubquery) e = PlanSubquery(*e, plan, false, false);
+  });
+}
+
+void Binder::PlanFilterWithSubqueries(ExprPtr predicate, LogicalOperatorPtr& plan) {
+  std::vector<ExprPtr> conjuncts;
+  SplitConjunction(std::move(predicate), conjuncts);
+  std::vector<ExprPtr> remaining;
+  for (auto& c : conjuncts) {
+    Expr* sub = c.get();
+    bool negate = false;
+    if (sub->cls == ExprClass::kNot && sub->children[0]->cls == ExprClass::kSubquery) {
+      sub = sub->children[0].get();
+      negate = true;
+    }
+    // EXISTS, NOT EXISTS and IN as whole conjuncts filter rows: semi and anti joins.
+    if (sub->cls == ExprClass::kSubquery &&
+        (sub->subquery_kind == 1 || (sub->subquery_kind == 2 && sub->subquery_op == "=" && !negate))) {
+      if (!sub->children.empty() && sub->children[0]->HasSubquery()) PlanSubqueries(sub->children[0], plan);
+      PlanSubquery(*sub, plan, true, negate);
+      continue;
+    }
+    if (c->HasSubquery()) PlanSubqueries(c, plan);
+    remaining.push_back(std::move(c));
+  }
+  if (remaining.empty()) return;
+  auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
+  filter->expressions = std::move(remaining);
+  filter->children.push_back(std::move(plan));
+  plan = std::move(filter);
+}
+
+ExprPtr Binder::PlanSubquery(Expr& sub, LogicalOperatorPtr& plan, bool as_filter, bool negate) {
+  BoundSubquery& bound = *sub.subquery;
+  if (!bound.plan) throw InternalError("subquery planned twice");
+  LogicalOperatorPtr sp = std::move(bound.plan);
+  int kind = sub.subquery_kind;  // 0 scalar, 1 exists, 2 any, 3 all
+  auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+  ExprPtr result;
+
+  // ALL is NOT ANY with the negated comparison: x > ALL(S) = NOT (x <= ANY(S)).
+  std::string op = sub.subquery_op;
+  if (kind == 3) {
+    static const std::map<std::string, std::string> negated = {{"=", "<>"}, {"<>", "="}, {"<", ">="},
+                                                               {"<=", ">"}, {">", "<="}, {">=", "<"}};
+    op = negated.at(op);
+  }
+
+  // Scalar aggregates (no GROUP BY) keep their projection above the join, so that an empty group still
+  // counts 0: the COUNT bug.
+  LogicalOperator* inlined_projection = nullptr;
+  ExprPtr having;
+  if (kind == 0 && !bound.correlated.empty() && sp->type == LogicalOpType::kProjection) {
+    LogicalOperator* below = sp->children[0].get();
+    if (below->type == LogicalOpType::kFilter && below->children[0]->type == LogicalOpType::kAggregate &&
+        below->children[0]->groups.empty() && below->children[0]->grouping_sets.empty()) {
+      having = CombineConjunction(std::move(below->expressions));
+      below = below->children[0].get();
+    }
+    if (below->type == LogicalOpType::kAggregate && below->groups.empty() && below->grouping_sets.empty()) {
+      inlined_projection = sp.get();
+    }
+  }
+
+  std::vector<ColumnBinding> sp_bindings;
+  if (bound.correlated.empty()) {
+    if (kind == 1) {
+      auto limit = std::make_unique<LogicalOperator>(LogicalOpType::kLimit);
+      limit->limit = 1;
+      limit->children.push_back(std::move(sp));
+      sp = std::move(limit);
+    }
+  } else {
+    // D: the distinct values of the outer columns the subquery uses.
+    auto d = std::make_unique<LogicalOperator>(LogicalOpType::kAggregate);
+    d->table_index = NextTableIndex();
+    d->aggregate_index = NextTableIndex();
+    d->grouping_index = NextTableIndex();
+    BindingMap outer_to_d;
+    for (size_t k = 0; k < bound.correlated.size(); k++) {
+      auto& c = bound.correlated[k];
+      d->groups.push_back(Expr::ColumnRef(c.binding, c.type, c.name));
+      outer_to_d.emplace_back(c.binding, ColumnBinding{d->table_index, k});
+    }
+    d->children.push_back(plan->Copy());
+    LogicalOperatorPtr target = inlined_projection ? std::move(sp->children[0]) : std::move(sp);
+    if (inlined_projection && having) target = std::move(target->children[0]);  // (the HAVING filter, kept aside)
+    std::vector<LogicalType> d_types;
+    for (auto& g : d->groups) d_types.push_back(g->type);
+    auto d_bindings = PushDependentJoin(target, d, outer_to_d, d_types, kind == 1);
+    for (size_t k = 0; k < bound.correlated.size(); k++) {
+      LogicalJoinCondition cond;
+      cond.left = Expr::ColumnRef(bound.correlated[k].binding, bound.correlated[k].type, bound.correlated[k].name);
+      cond.right = Expr::ColumnRef(d_bindings[k], d_types[k]);
+      cond.nulls_equal = true;
+      join->conditions.push_back(std::move(cond));
+    }
+    if (inlined_projection) {
+      // Join the aggregate (one row per outer value), then compute the projection above the join.
+      LogicalOperator& agg = *target;
+      ExprPtr value = std::move(sp->expressions[0]);
+      BindingMap none;
+      auto fix = [&](ExprPtr& e) {
+        RewriteExpr(e, [&](ExprPtr& x) {
+          if (x->cls != ExprClass::kColumnRef) return;
+          if (x->depth > 0) {
+            x->depth--;
+            return;
+          }
+          if (x->binding.table_index == agg.aggregate_index && IsCountLike(*agg.expressions[x->binding.column_index])) {
+            auto c = std::make_unique<Expr>(ExprClass::kCoalesce);
+            c->type = x->type;
+            c->children.push_back(std::move(x));
+            c->children.push_back(Expr::Constant(CastValue(Value::BigInt(0), c->type)));
+            x = std::move(c);
+          }
+        });
+      };
+      fix(value);
+      if (having) {
+        fix(having);
+        auto c = std::make_unique<Expr>(ExprClass::kCase);
+        c->type = value->type;
+        c->children.push_back(std::move(having));
+        c->children.push_back(std::move(value));
+        c->children.push_back(Expr::Constant(Value::Null(c->type)));
+        value = std::move(c);
+      }
+      join->join_type = LogicalJoinType::kLeft;
+      join->children.push_back(std::move(plan));
+      join->children.push_back(std::move(target));
+      plan = std::move(join);
+      return value;
+    }
+    sp = std::move(target);
+  }
+
+  sp_bindings = sp->GetColumnBindings();
+  ColumnBinding first = sp_bindings[0];
+  LogicalType first_type = kind == 1 ? LogicalType(TypeId::kBoolean) : bound.types[0];
+  switch (kind) {
+    case 0:
+      join->join_type = LogicalJoinType::kSingle;
+      result = Expr::ColumnRef(first, first_type);
+      break;
+    case 1:
+      if (as_filter) {
+        join->join_type = negate ? LogicalJoinType::kAnti : LogicalJoinType::kSemi;
+      } else {
+        join->join_type = LogicalJoinType::kMark;
+        join->mark_null_aware = false;
+      }
+      break;
+    case 2:
+    case 3: {
+      ExprPtr lhs = std::move(sub.children[0]);
+      ExprPtr rhs = Expr::ColumnRef(first, first_type);
+      LogicalType t = UnifyTypes(*lhs, *rhs, -1, "IN");
+      lhs = CastTo(std::move(lhs), t);
+      rhs = CastTo(std::move(rhs), t);
+      if (op == "=") {
+        LogicalJoinCondition cond;
+        cond.left = std::move(lhs);
+        cond.right = std::move(rhs);
+        join->conditions.push_back(std::move(cond));
+      } else {
+        join->expressions.push_back(BindComparison(op, std::move(lhs), std::move(rhs), -1));
+      }
+      join->join_type = as_filter ? LogicalJoinType::kSemi : LogicalJoinType::kMark;
+      join->mark_null_aware = true;
+      break;
+    }
+  }
+  if (join->join_type == LogicalJoinType::kMark) {
+    join->mark_index = NextTableIndex();
+    result = Expr::ColumnRef({join->mark_index, 0}, TypeId::kBoolean);
+    if (kind == 3) {
+      auto n = std::make_unique<Expr>(ExprClass::kNot);
+      n->type = TypeId::kBoolean;
+      n->children.push_back(std::move(result));
+      result = std::move(n);
+    }
+  }
+  join->children.push_back(std::move(plan));
+  join->children.push_back(std::move(sp));
+  plan = std::move(join);
+  return result;
+}
+
+}  // namespace basin

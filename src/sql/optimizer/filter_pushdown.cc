@@ -1,0 +1,181 @@
+#include "sql/optimizer/filter_pushdown.h"
+
+#include <set>
+
+namespace basin {
+
+namespace {
+
+std::set<uint64_t> ProducedTables(const LogicalOperator& op) {
+  std::set<uint64_t> tables;
+  for (auto& b : op.GetColumnBindings()) tables.insert(b.table_index);
+  return tables;
+}
+
+bool Subset(const std::set<uint64_t>& a, const std::set<uint64_t>& b) {
+  for (uint64_t x : a) {
+    if (!b.count(x)) return false;
+  }
+  return true;
+}
+
+LogicalOperatorPtr WrapFilter(LogicalOperatorPtr op, std::vector<ExprPtr> filters) {
+  if (filters.empty()) return op;
+  auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
+  filter->expressions = std::move(filters);
+  filter->children.push_back(std::move(op));
+  return filter;
+}
+
+/// Whether `f` is `l = r` (or IS NOT DISTINCT FROM) with l over `left` and r over `right` (either order); fills
+/// the condition oriented left-to-right.
+bool AsJoinCondition(ExprPtr& f, const std::set<uint64_t>& left, const std::set<uint64_t>& right,
+                     LogicalJoinCondition& cond) {
+  if (f->cls != ExprClass::kFunction || f->children.size() != 2) return false;
+  bool nulls_equal = f->name == "is_not_distinct_from";
+  if (f->name != "=" && !nulls_equal) return false;
+  auto a = ReferencedTables(*f->children[0]);
+  auto b = ReferencedTables(*f->children[1]);
+  if (a.empty() || b.empty()) return false;
+  if (Subset(a, left) && Subset(b, right)) {
+    cond = {std::move(f->children[0]), std::move(f->children[1]), nulls_equal};
+    return true;
+  }
+  if (Subset(a, right) && Subset(b, left)) {
+    cond = {std::move(f->children[1]), std::move(f->children[0]), nulls_equal};
+    return true;
+  }
+  return false;
+}
+
+/// Replace references to a projection's (or aggregate's group) outputs by the expressions behind them.
+bool Substitute(ExprPtr& e, uint64_t table_index, const std::vector<ExprPtr>& exprs) {
+  bool ok = true;
+  RewriteExpr(e, [&](ExprPtr& x) {
+    if (x->cls == ExprClass::kColumnRef && x->depth == 0 && x->binding.table_index == table_index) {
+      const Expr& source = *exprs[x->binding.column_index];
+      if (source.IsVolatile() || source.HasWindow() || source.HasAggregate()) ok = false;
+      x = source.Copy();
+    }
+  });
+  return ok;
+}
+
+}  // namespace
+
+std::set<uint64_t> ReferencedTables(const Expr& e) {
+  std::set<uint64_t> tables;
+  VisitExpr(e, [&](const Expr& x) {
+    if (x.cls == ExprClass::kColumnRef && x.depth == 0) tables.insert(x.binding.table_index);
+  });
+  return tables;
+}
+
+LogicalOperatorPtr PushDownFilters(LogicalOperatorPtr op, std::vector<ExprPtr> filters) {
+  switch (op->type) {
+    case LogicalOpType::kFilter: {
+      for (auto& e : op->expressions) SplitConjunction(std::move(e), filters);
+      return PushDownFilters(std::move(op->children[0]), std::move(filters));
+    }
+    case LogicalOpType::kJoin: {
+      auto left = ProducedTables(*op->children[0]);
+      auto right = ProducedTables(*op->children[1]);
+      std::vector<ExprPtr> left_filters, right_filters, above, residual;
+      bool inner = op->join_type == LogicalJoinType::kInner;
+      // The join's own ON predicate.
+      std::vector<ExprPtr> on;
+      for (auto& e : op->expressions) SplitConjunction(std::move(e), on);
+      op->expressions.clear();
+      for (auto& f : on) {
+        auto refs = ReferencedTables(*f);
+        LogicalJoinCondition cond;
+        if (f->IsVolatile()) {
+          residual.push_back(std::move(f));
+        } else if (inner && Subset(refs, left) && !refs.empty()) {
+          left_filters.push_back(std::move(f));
+        } else if ((inner || op->join_type == LogicalJoinType::kLeft || op->join_type == LogicalJoinType::kSemi ||
+                    op->join_type == LogicalJoinType::kAnti || op->join_type == LogicalJoinType::kMark ||
+                    op->join_type == LogicalJoinType::kSingle) &&
+                   Subset(refs, right) && !refs.empty()) {
+          right_filters.push_back(std::move(f));
+        } else if (AsJoinCondition(f, left, right, cond)) {
+          op->conditions.push_back(std::move(cond));
+        } else {
+          residual.push_back(std::move(f));
+        }
+      }
+      // Filters from above: only columns that pass through unchanged may move below the join.
+      bool left_preserved = inner || op->join_type == LogicalJoinType::kLeft || op->join_type == LogicalJoinType::kSemi ||
+                            op->join_type == LogicalJoinType::kAnti || op->join_type == LogicalJoinType::kMark ||
+                            op->join_type == LogicalJoinType::kSingle;
+      for (auto& f : filters) {
+        auto refs = ReferencedTables(*f);
+        LogicalJoinCondition cond;
+        if (f->IsVolatile() || refs.empty()) {
+          above.push_back(std::move(f));
+        } else if (left_preserved && Subset(refs, left)) {
+          left_filters.push_back(std::move(f));
+        } else if (inner && Subset(refs, right)) {
+          right_filters.push_back(std::move(f));
+        } else if (inner && AsJoinCondition(f, left, right, cond)) {
+          op->conditions.push_back(std::move(cond));
+        } else if (inner && Subset(refs, [&] {
+                     auto both = left;
+                     both.insert(right.begin(), right.end());
+                     return both;
+                   }())) {
+          residual.push_back(std::move(f));
+        } else {
+          above.push_back(std::move(f));
+        }
+      }
+      op->expressions = std::move(residual);
+      op->children[0] = PushDownFilters(std::move(op->children[0]), std::move(left_filters));
+      op->children[1] = PushDownFilters(std::move(op->children[1]), std::move(right_filters));
+      return WrapFilter(std::move(op), std::move(above));
+    }
+    case LogicalOpType::kProjection: {
+      std::vector<ExprPtr> below, above;
+      for (auto& f : filters) {
+        ExprPtr copy = f->Copy();
+        if (Substitute(copy, op->table_index, op->expressions)) {
+          below.push_back(std::move(copy));
+        } else {
+          above.push_back(std::move(f));
+        }
+      }
+      op->children[0] = PushDownFilters(std::move(op->children[0]), std::move(below));
+      return WrapFilter(std::move(op), std::move(above));
+    }
+    case LogicalOpType::kAggregate: {
+      std::vector<ExprPtr> below, above;
+      for (auto& f : filters) {
+        auto refs = ReferencedTables(*f);
+        ExprPtr copy = f->Copy();
+        if (op->grouping_sets.empty() && refs.size() == 1 && *refs.begin() == op->table_index &&
+            Substitute(copy, op->table_index, op->groups)) {
+          below.push_back(std::move(copy));
+        } else {
+          above.push_back(std::move(f));
+        }
+      }
+      op->children[0] = PushDownFilters(std::move(op->children[0]), std::move(below));
+      return WrapFilter(std::move(op), std::move(above));
+    }
+    case LogicalOpType::kOrder:
+      op->children[0] = PushDownFilters(std::move(op->children[0]), std::move(filters));
+      return op;
+    case LogicalOpType::kDistinct:
+      if (op->expressions.empty()) {
+        op->children[0] = PushDownFilters(std::move(op->children[0]), std::move(filters));
+        return op;
+      }
+      [[fallthrough]];
+    default: {
+      for (auto& c : op->children) c = PushDownFilters(std::move(c), {});
+      return WrapFilter(std::move(op), std::move(filters));
+    }
+  }
+}
+
+}  // namespace basin

@@ -1,0 +1,71 @@
+#include "sql/optimizer/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "catalog/catalog.h"
+#include "sql/optimizer/filter_pushdown.h"
+#include "vector/vector.h"
+
+namespace basin {
+
+double EstimateCardinality(const LogicalOperator& op) {
+  auto child = [&](size_t i) { return EstimateCardinality(*op.children[i]); };
+  switch (op.type) {
+    case LogicalOpType::kGet: return std::max<double>(1, static_cast<double>(op.table->storage->RowCount()));
+    case LogicalOpType::kValues: return std::max<double>(1, static_cast<double>(op.values.size()));
+    case LogicalOpType::kChunkScan: {
+      double rows = 0;
+      for (auto& c : *op.chunks) rows += static_cast<double>(c->size());
+      return std::max<double>(1, rows);
+    }
+    case LogicalOpType::kFilter: return std::max<double>(1, child(0) * std::pow(0.3, static_cast<double>(op.expressions.size())));
+    case LogicalOpType::kAggregate: return op.groups.empty() ? 1 : std::max<double>(1, child(0) / 4);
+    case LogicalOpType::kDistinct: return std::max<double>(1, child(0) / 2);
+    case LogicalOpType::kLimit: return op.limit >= 0 ? std::min<double>(static_cast<double>(op.limit), child(0)) : child(0);
+    case LogicalOpType::kJoin: {
+      double l = child(0), r = child(1);
+      switch (op.join_type) {
+        case LogicalJoinType::kInner:
+          return op.conditions.empty() ? l * r * (op.expressions.empty() ? 1 : 0.3) : std::max(l, r);
+        case LogicalJoinType::kFull: return l + r;
+        case LogicalJoinType::kRight: return r;
+        default: return l;
+      }
+    }
+    case LogicalOpType::kUnion: return child(0) + child(1);
+    case LogicalOpType::kSetOp: return child(0);
+    default: return op.children.empty() ? 1 : child(0);
+  }
+}
+
+namespace {
+
+/// Hash joins build on their right input: put the smaller input there where the join type allows.
+void ChooseBuildSides(LogicalOperator& op) {
+  for (auto& c : op.children) ChooseBuildSides(*c);
+  if (op.type != LogicalOpType::kJoin) return;
+  bool swappable = op.join_type == LogicalJoinType::kInner || op.join_type == LogicalJoinType::kLeft ||
+                   op.join_type == LogicalJoinType::kRight || op.join_type == LogicalJoinType::kFull;
+  if (!swappable) return;
+  double l = EstimateCardinality(*op.children[0]);
+  double r = EstimateCardinality(*op.children[1]);
+  if (l >= r) return;
+  // Column bindings, not positions, identify columns above, so swapping inputs needs no projection.
+  std::swap(op.children[0], op.children[1]);
+  for (auto& c : op.conditions) std::swap(c.left, c.right);
+  if (op.join_type == LogicalJoinType::kLeft) {
+    op.join_type = LogicalJoinType::kRight;
+  } else if (op.join_type == LogicalJoinType::kRight) {
+    op.join_type = LogicalJoinType::kLeft;
+  }
+}
+
+}  // namespace
+
+void Optimizer::Optimize(LogicalOperatorPtr& plan) {
+  plan = PushDownFilters(std::move(plan), {});
+  ChooseBuildSides(*plan);
+}
+
+}  // namespace basin

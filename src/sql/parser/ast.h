@@ -1,0 +1,377 @@
+#pragma once
+
+// The parse tree: what the SQL text says, before any name is resolved. Produced by Parser, consumed by the
+// binder. Identifiers are already case-folded (unquoted ones lower-cased, quoted ones kept as written).
+// Every node carries `location`, the byte offset of its first token in the statement text, for errors.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace basin::sql {
+
+struct ParsedExpr;
+struct SelectStatement;
+struct TableRef;
+using ParsedExprPtr = std::unique_ptr<ParsedExpr>;
+
+/// A type as written: `varchar(10)`, `numeric(15, 2)`, `timestamp with time zone`, `int[]`.
+/// `name` is lower-cased and multi-word names are normalised to one space between words
+/// ("double precision", "character varying", "timestamp with time zone", "time without time zone").
+struct TypeName {
+  std::string name;
+  std::vector<int64_t> modifiers;
+  int array_bounds = 0;  // number of `[]` suffixes
+  int64_t location = -1;
+};
+
+enum class ExprKind {
+  kConstant,     // constant_kind + text
+  kColumnRef,    // names: ["col"], ["tbl", "col"], ["schema", "tbl", "col"]
+  kStar,         // `*` or `tbl.*` (names holds the qualifier)
+  kParameter,    // $n: parameter_index
+  kUnaryOp,      // op: "-", "+", "NOT", "~"; children[0]
+  kBinaryOp,     // op: + - * / % ^ || = <> < > <= >= AND OR ~ ~* !~ !~* & | # << >>; children[0..1]
+  kIsNull,       // children[0] IS [NOT] NULL (negated)
+  kIsBool,       // children[0] IS [NOT] TRUE|FALSE|UNKNOWN; op: "TRUE", "FALSE", "UNKNOWN"
+  kIsDistinct,   // children[0] IS [NOT] DISTINCT FROM children[1]; negated = IS NOT DISTINCT FROM
+  kBetween,      // children: expr, low, high; negated; symmetric
+  kInList,       // children[0] [NOT] IN (children[1..])
+  kLike,         // op: "LIKE", "ILIKE", "SIMILAR TO"; children: expr, pattern, [escape]; negated
+  kCase,         // case_operand (may be null), children: when1, then1, when2, then2...; case_else (may be null)
+  kCast,         // children[0]::type_name; try_cast for TRY_CAST. Typed literals (DATE '...') are casts too.
+  kFunction,     // function_name(children) with distinct, star (count(*)), agg_order_by, filter, window
+  kSubquery,     // subquery_kind; subquery; for kAny/kAll: children[0] is the left side, op the comparison
+                 // (`x = ANY (array_expr)` has no subquery: children[1] is the array; `x IN (subquery)` is
+                 // kAny with op "=", and NOT IN wraps that in a NOT kUnaryOp)
+  kArray,        // ARRAY[children...]
+  kRow,          // (a, b, ...) row constructor with more than one element
+  kDefault,      // DEFAULT in INSERT ... VALUES
+};
+
+enum class ConstantKind { kNull, kBoolean, kInteger, kNumeric, kString, kBitString };
+enum class SubqueryKind { kScalar, kExists, kAny, kAll, kArray };
+enum class NullOrder { kDefault, kFirst, kLast };
+
+struct OrderByItem {
+  ParsedExprPtr expr;
+  bool descending = false;
+  NullOrder nulls = NullOrder::kDefault;
+};
+
+enum class FrameMode { kRows, kRange, kGroups };
+enum class FrameBoundKind { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+
+struct FrameBound {
+  FrameBoundKind kind = FrameBoundKind::kUnboundedPreceding;
+  ParsedExprPtr offset;  // for kPreceding / kFollowing
+};
+
+/// OVER (...) or a WINDOW clause entry. `has_frame` false means the default frame.
+struct WindowSpec {
+  std::string name;       // in a WINDOW clause: the defined name
+  std::string base_name;  // OVER w / OVER (w ORDER BY ...): the window it refines
+  std::vector<ParsedExprPtr> partition_by;
+  std::vector<OrderByItem> order_by;
+  bool has_frame = false;
+  FrameMode frame_mode = FrameMode::kRange;
+  FrameBound frame_start;
+  FrameBound frame_end;  // frame_end.kind defaults to kCurrentRow when only a start is given
+  int64_t location = -1;
+};
+
+struct ParsedExpr {
+  ExprKind kind;
+  int64_t location = -1;
+  std::string alias;  // `AS alias` in a select list
+
+  // kConstant: the literal as written (integer and numeric text, string contents without quotes; a
+  // negative numeric literal keeps its sign: "-1"; bit strings as 0/1 digits, X'1F' expanded to "00011111").
+  ConstantKind constant_kind = ConstantKind::kNull;
+  std::string text;
+
+  std::vector<std::string> names;  // kColumnRef, kStar qualifier
+  std::string op;                  // operators, kIsBool, kLike, subquery comparison
+  std::vector<ParsedExprPtr> children;
+  bool negated = false;
+  bool symmetric = false;
+
+  ParsedExprPtr case_operand;
+  ParsedExprPtr case_else;
+
+  TypeName type_name;  // kCast
+  bool try_cast = false;
+
+  // kFunction: lower-cased name (schema-qualified names keep only the last part in function_name,
+  // the qualifier in names). Special syntax is normalised into plain calls:
+  //   EXTRACT(f FROM x) -> date_part('f', x); SUBSTRING(x FROM a FOR b) -> substring(x, a, b);
+  //   POSITION(a IN b) -> position(a, b); TRIM([LEADING|TRAILING|BOTH] [c] FROM x) -> ltrim/rtrim/btrim(x[, c]);
+  //   OVERLAY is not supported; CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP, LOCALTIMESTAMP -> calls with
+  //   no arguments named current_date, current_time, current_timestamp, localtimestamp;
+  //   COALESCE, NULLIF, GREATEST, LEAST -> calls of those names.
+  std::string function_name;
+  bool distinct = false;
+  bool star = false;
+  std::vector<OrderByItem> agg_order_by;  // string_agg(x, ',' ORDER BY y); WITHIN GROUP (ORDER BY ...)
+  bool within_group = false;
+  ParsedExprPtr filter;
+  std::unique_ptr<WindowSpec> window;  // OVER ...
+  bool ignore_nulls = false;
+
+  SubqueryKind subquery_kind = SubqueryKind::kScalar;
+  std::unique_ptr<SelectStatement> subquery;
+
+  int parameter_index = 0;  // $n, 1-based
+
+  static ParsedExprPtr Make(ExprKind kind, int64_t location) {
+    auto e = std::make_unique<ParsedExpr>();
+    e->kind = kind;
+    e->location = location;
+    return e;
+  }
+};
+
+enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
+
+struct TableRef {
+  enum class Kind { kBaseTable, kSubquery, kJoin, kTableFunction };
+  Kind kind = Kind::kBaseTable;
+  int64_t location = -1;
+  std::string alias;
+  std::vector<std::string> column_aliases;
+
+  std::vector<std::string> names;  // kBaseTable: ["tbl"] or ["schema", "tbl"]; a quoted file path is one name
+
+  std::unique_ptr<SelectStatement> subquery;  // kSubquery (VALUES lists in FROM are subqueries too)
+  bool lateral = false;
+
+  ParsedExprPtr function;  // kTableFunction: a kFunction expression
+
+  // kJoin
+  JoinType join_type = JoinType::kInner;
+  std::unique_ptr<TableRef> left;
+  std::unique_ptr<TableRef> right;
+  ParsedExprPtr condition;               // ON
+  std::vector<std::string> using_columns;  // USING (...)
+  bool natural = false;
+};
+
+/// One element of GROUP BY: an expression, `()`, ROLLUP(...), CUBE(...), or GROUPING SETS(...).
+/// For ROLLUP and CUBE, `sets` holds the listed elements, each a list (a parenthesised group counts as one
+/// element); for GROUPING SETS, `sets` holds the sets themselves (nested ROLLUP/CUBE inside GROUPING SETS are
+/// not supported).
+struct GroupingElement {
+  enum class Kind { kExpr, kEmpty, kRollup, kCube, kGroupingSets };
+  Kind kind = Kind::kExpr;
+  ParsedExprPtr expr;
+  std::vector<std::vector<ParsedExprPtr>> sets;
+};
+
+struct CommonTableExpr {
+  std::string name;
+  std::vector<std::string> column_aliases;
+  std::unique_ptr<SelectStatement> query;
+  int64_t location = -1;
+};
+
+/// The body of a query: a SELECT block, a set operation, or a VALUES list.
+struct QueryNode {
+  enum class Kind { kSelect, kSetOperation, kValues };
+  Kind kind = Kind::kSelect;
+  int64_t location = -1;
+
+  // kSelect
+  bool distinct = false;
+  std::vector<ParsedExprPtr> distinct_on;
+  std::vector<ParsedExprPtr> select_list;
+  std::unique_ptr<TableRef> from;  // null without FROM; comma-separated items become kCross joins
+  ParsedExprPtr where;
+  std::vector<GroupingElement> group_by;
+  bool group_by_all = false;
+  ParsedExprPtr having;
+  std::vector<WindowSpec> windows;  // WINDOW clause
+  ParsedExprPtr qualify;
+
+  // kSetOperation
+  enum class SetOp { kUnion, kIntersect, kExcept };
+  SetOp set_op = SetOp::kUnion;
+  bool set_all = false;
+  std::unique_ptr<SelectStatement> left;
+  std::unique_ptr<SelectStatement> right;
+
+  // kValues
+  std::vector<std::vector<ParsedExprPtr>> values;
+};
+
+/// A full query expression: WITH, body, ORDER BY, LIMIT/OFFSET (FETCH FIRST n ROWS ONLY becomes limit).
+struct SelectStatement {
+  bool recursive = false;
+  std::vector<CommonTableExpr> ctes;
+  std::unique_ptr<QueryNode> body;
+  std::vector<OrderByItem> order_by;
+  ParsedExprPtr limit;  // null: no limit (LIMIT ALL too)
+  ParsedExprPtr offset;
+  int64_t location = -1;
+};
+
+enum class StatementKind {
+  kSelect,
+  kInsert,
+  kUpdate,
+  kDelete,
+  kCreateTable,
+  kCreateView,
+  kCreateSchema,
+  kDrop,
+  kCopy,
+  kShow,
+  kDescribe,
+  kExplain,
+  kSet,
+  kTransaction,
+};
+
+struct Statement {
+  explicit Statement(StatementKind k) : kind(k) {}
+  virtual ~Statement() = default;
+  StatementKind kind;
+  int64_t location = -1;
+};
+
+struct SelectStmt : Statement {
+  SelectStmt() : Statement(StatementKind::kSelect) {}
+  std::unique_ptr<SelectStatement> select;
+};
+
+struct InsertStmt : Statement {
+  InsertStmt() : Statement(StatementKind::kInsert) {}
+  std::vector<std::string> table;    // ["tbl"] or ["schema", "tbl"]
+  std::string alias;
+  std::vector<std::string> columns;  // empty: all, in order
+  std::unique_ptr<SelectStatement> source;  // VALUES lists are a SelectStatement whose body is kValues
+  bool default_values = false;
+  std::vector<ParsedExprPtr> returning;
+};
+
+struct UpdateStmt : Statement {
+  UpdateStmt() : Statement(StatementKind::kUpdate) {}
+  std::vector<std::string> table;
+  std::string alias;
+  std::vector<std::pair<std::string, ParsedExprPtr>> assignments;
+  std::unique_ptr<TableRef> from;
+  ParsedExprPtr where;
+  std::vector<ParsedExprPtr> returning;
+};
+
+struct DeleteStmt : Statement {
+  DeleteStmt() : Statement(StatementKind::kDelete) {}
+  std::vector<std::string> table;
+  std::string alias;
+  std::unique_ptr<TableRef> using_clause;
+  ParsedExprPtr where;
+  std::vector<ParsedExprPtr> returning;
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  bool primary_key = false;
+  bool unique = false;
+  ParsedExprPtr default_value;
+  std::string default_sql;  // the DEFAULT expression's text as written
+  int64_t location = -1;
+};
+
+struct CreateTableStmt : Statement {
+  CreateTableStmt() : Statement(StatementKind::kCreateTable) {}
+  std::vector<std::string> name;
+  std::vector<ColumnDef> columns;
+  std::vector<std::string> primary_key;  // table constraint PRIMARY KEY (...)
+  // Added for table constraints UNIQUE (a, b), one list per constraint (column-level UNIQUE sets
+  // ColumnDef::unique instead); the other fields have no place for multi-column uniqueness.
+  std::vector<std::vector<std::string>> unique_constraints;
+  bool if_not_exists = false;
+  bool or_replace = false;
+  bool temporary = false;
+  std::unique_ptr<SelectStatement> as_select;  // CREATE TABLE ... AS query
+  std::vector<std::string> as_column_names;    // CREATE TABLE t(a, b) AS ...
+};
+
+struct CreateViewStmt : Statement {
+  CreateViewStmt() : Statement(StatementKind::kCreateView) {}
+  std::vector<std::string> name;
+  std::vector<std::string> column_aliases;
+  std::unique_ptr<SelectStatement> query;
+  std::string query_text;  // the SQL text of the query, as written, kept in the catalog
+  bool or_replace = false;
+  bool if_not_exists = false;
+  bool temporary = false;
+};
+
+struct CreateSchemaStmt : Statement {
+  CreateSchemaStmt() : Statement(StatementKind::kCreateSchema) {}
+  std::string name;
+  bool if_not_exists = false;
+};
+
+struct DropStmt : Statement {
+  enum class ObjectKind { kTable, kView, kSchema };
+  DropStmt() : Statement(StatementKind::kDrop) {}
+  ObjectKind object_kind = ObjectKind::kTable;
+  std::vector<std::vector<std::string>> names;  // DROP TABLE a, s.b
+  bool if_exists = false;
+  bool cascade = false;
+};
+
+/// COPY table [(cols)] FROM|TO 'file' [(options)] | COPY (query) TO 'file' [(options)].
+/// Options in both the parenthesised form `(FORMAT csv, HEADER, DELIMITER '|')` and the legacy form
+/// `WITH CSV HEADER DELIMITER '|' NULL ''`; names lower-cased, values as text ("" when only the name is given,
+/// "true"/"false" for booleans written as such).
+struct CopyStmt : Statement {
+  CopyStmt() : Statement(StatementKind::kCopy) {}
+  std::vector<std::string> table;
+  std::vector<std::string> columns;
+  std::unique_ptr<SelectStatement> query;
+  bool is_from = true;
+  std::string file;  // "STDIN"/"STDOUT" are kept as those words with is_stdio set
+  bool is_stdio = false;
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
+/// SHOW TABLES [FROM schema] | SHOW ALL | SHOW name.
+struct ShowStmt : Statement {
+  ShowStmt() : Statement(StatementKind::kShow) {}
+  std::string what;  // "tables", "all", or the setting name, lower-cased
+  std::string schema;
+};
+
+/// DESCRIBE table | DESCRIBE query (also `\d`-less spellings: DESC table).
+struct DescribeStmt : Statement {
+  DescribeStmt() : Statement(StatementKind::kDescribe) {}
+  std::vector<std::string> table;
+  std::unique_ptr<SelectStatement> query;
+};
+
+struct ExplainStmt : Statement {
+  ExplainStmt() : Statement(StatementKind::kExplain) {}
+  bool analyze = false;
+  std::unique_ptr<Statement> statement;
+};
+
+/// SET [SESSION|LOCAL] name = value | TO value; RESET name; RESET ALL.
+struct SetStmt : Statement {
+  SetStmt() : Statement(StatementKind::kSet) {}
+  std::string name;   // lower-cased; "all" for RESET ALL
+  std::string value;  // the value as text: quoted strings unquoted, numbers and words as written
+  bool reset = false;
+};
+
+struct TransactionStmt : Statement {
+  enum class Kind { kBegin, kCommit, kRollback };
+  TransactionStmt() : Statement(StatementKind::kTransaction) {}
+  Kind txn_kind = Kind::kBegin;
+};
+
+}  // namespace basin::sql

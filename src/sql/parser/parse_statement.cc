@@ -1,0 +1,241 @@
+// Statements other than queries: DML, DDL, COPY and the utility statements.
+
+#include "sql/parser/parser_internal.h"
+
+namespace basin::sql {
+
+// ---- INSERT / UPDATE / DELETE
+
+std::unique_ptr<Statement> Parser::ParseInsert() {
+  auto stmt = std::make_unique<InsertStmt>();
+  ExpectKeyword("insert");
+  ExpectKeyword("into");
+  stmt->table = ParseQualifiedName("a table name");
+  if (AcceptKeyword("as")) stmt->alias = ExpectColId("an alias after AS");
+  if (IsOp("(") && !ParenStartsQuery(0)) stmt->columns = ParseNameList("a column name");
+  if (AcceptKeyword("default")) {
+    ExpectKeyword("values");
+    stmt->default_values = true;
+  } else if (IsOp("(") || IsKeyword("select") || IsKeyword("with") || IsKeyword("values") ||
+             IsKeyword("table")) {
+    stmt->source = ParseQuery();
+  } else {
+    Fail(Peek(), "expected VALUES, SELECT or DEFAULT VALUES");
+  }
+  if (IsKeyword("on") && IsKeyword("conflict", 1)) NotSupported(Peek(), "ON CONFLICT");
+  stmt->returning = ParseReturning();
+  return stmt;
+}
+
+std::vector<ParsedExprPtr> Parser::ParseReturning() {
+  if (!AcceptKeyword("returning")) return {};
+  return ParseSelectList();
+}
+
+// UPDATE t [AS] a / DELETE FROM t [AS] a: SET after UPDATE's table is a clause, not an alias.
+std::string Parser::ParseDmlAlias() {
+  if (AcceptKeyword("as")) return ExpectColId("an alias after AS");
+  if (IsBareAlias(Peek()) && !IsKeyword("set")) return Advance().text;
+  return {};
+}
+
+std::unique_ptr<Statement> Parser::ParseUpdate() {
+  auto stmt = std::make_unique<UpdateStmt>();
+  ExpectKeyword("update");
+  stmt->table = ParseQualifiedName("a table name");
+  stmt->alias = ParseDmlAlias();
+  ExpectKeyword("set");
+  SiblingScope scope(this);
+  do {
+    scope.Next();
+    if (IsOp("(")) NotSupported(Peek(), "UPDATE ... SET (a, b) = ...");
+    std::string column = ExpectColId("a column name");
+    if (IsOp(".")) NotSupported(Peek(), "assigning to a field of a column");
+    ExpectOp("=");
+    stmt->assignments.emplace_back(std::move(column), ParseExpr());
+  } while (AcceptOp(","));
+  if (AcceptKeyword("from")) stmt->from = ParseFromList();
+  if (AcceptKeyword("where")) stmt->where = ParseExpr();
+  stmt->returning = ParseReturning();
+  return stmt;
+}
+
+std::unique_ptr<Statement> Parser::ParseDelete() {
+  auto stmt = std::make_unique<DeleteStmt>();
+  ExpectKeyword("delete");
+  ExpectKeyword("from");
+  stmt->table = ParseQualifiedName("a table name");
+  stmt->alias = ParseDmlAlias();
+  if (AcceptKeyword("using")) stmt->using_clause = ParseFromList();
+  if (AcceptKeyword("where")) stmt->where = ParseExpr();
+  stmt->returning = ParseReturning();
+  return stmt;
+}
+
+// ---- CREATE / DROP
+
+std::unique_ptr<Statement> Parser::ParseCreate() {
+  ExpectKeyword("create");
+  bool or_replace = false;
+  if (AcceptKeyword("or")) {
+    ExpectKeyword("replace");
+    or_replace = true;
+  }
+  bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
+  if (IsKeyword("table")) return ParseCreateTable(or_replace, temporary);
+  if (IsKeyword("view")) return ParseCreateView(or_replace, temporary);
+  if (IsKeyword("schema") && !or_replace && !temporary) {
+    Advance();
+    auto stmt = std::make_unique<CreateSchemaStmt>();
+    if (AcceptKeyword("if")) {
+      ExpectKeyword("not");
+      ExpectKeyword("exists");
+      stmt->if_not_exists = true;
+    }
+    stmt->name = ExpectColId("a schema name");
+    return stmt;
+  }
+  Fail(Peek(), or_replace || temporary ? "expected TABLE or VIEW" : "expected TABLE, VIEW or SCHEMA");
+}
+
+std::unique_ptr<Statement> Parser::ParseCreateTable(bool or_replace, bool temporary) {
+  auto stmt = std::make_unique<CreateTableStmt>();
+  stmt->or_replace = or_replace;
+  stmt->temporary = temporary;
+  ExpectKeyword("table");
+  if (AcceptKeyword("if")) {
+    ExpectKeyword("not");
+    ExpectKeyword("exists");
+    stmt->if_not_exists = true;
+  }
+  stmt->name = ParseQualifiedName("a table name");
+  bool has_elements = false;
+  if (IsOp("(")) {
+    size_t close = MatchingParen(pos_);
+    if (close + 1 < tokens_.size() && tokens_[close + 1].type == TokenType::kIdent &&
+        tokens_[close + 1].text == "as") {
+      stmt->as_column_names = ParseNameList("a column name");
+    } else {
+      ParseTableElements(stmt.get());
+      has_elements = true;
+    }
+  }
+  if (!has_elements) {
+    ExpectKeyword("as");
+    stmt->as_select = ParseQuery();
+    if (IsKeyword("with")) {  // WITH [NO] DATA
+      Advance();
+      AcceptKeyword("no");
+      ExpectKeyword("data");
+    }
+  }
+  return stmt;
+}
+
+void Parser::ParseTableElements(CreateTableStmt* stmt) {
+  int64_t open = ExpectOpenParen();
+  do {
+    if (AcceptKeyword("constraint")) ExpectColId("a constraint name");
+    const Token& t = Peek();
+    if (IsKeyword("primary") && IsKeyword("key", 1)) {
+      Advance();
+      Advance();
+      if (!stmt->primary_key.empty())
+        throw ParserError("multiple primary keys for table are not allowed", t.location);
+      stmt->primary_key = ParseNameList("a column name");
+    } else if (IsKeyword("unique") && IsOp("(", 1)) {
+      Advance();
+      stmt->unique_constraints.push_back(ParseNameList("a column name"));
+    } else if (IsKeyword("check") || IsKeyword("foreign") || IsKeyword("exclude")) {
+      NotSupported(t, Peek().text == "check" ? "CHECK constraints" : "this table constraint");
+    } else {
+      stmt->columns.push_back(ParseColumnDef());
+    }
+  } while (AcceptOp(","));
+  ExpectCloseParen(open);
+  int primary_keys = stmt->primary_key.empty() ? 0 : 1;
+  for (const ColumnDef& column : stmt->columns) primary_keys += column.primary_key ? 1 : 0;
+  if (primary_keys > 1) throw ParserError("multiple primary keys for table are not allowed", open);
+}
+
+ColumnDef Parser::ParseColumnDef() {
+  ColumnDef column;
+  column.location = Peek().location;
+  column.name = ExpectColId("a column name or table constraint");
+  column.type = ParseTypeName();
+  while (true) {
+    const Token& t = Peek();
+    if (AcceptKeyword("constraint")) {
+      ExpectColId("a constraint name");
+    } else if (IsKeyword("not") && IsKeyword("null", 1)) {
+      Advance();
+      Advance();
+      column.not_null = true;
+    } else if (AcceptKeyword("null")) {
+      column.not_null = false;
+    } else if (AcceptKeyword("default")) {
+      column.default_value = ParseBinary(kPrecCompare);  // b_expr: stops before NOT NULL and friends
+    } else if (IsKeyword("primary")) {
+      Advance();
+      ExpectKeyword("key");
+      column.primary_key = true;
+    } else if (AcceptKeyword("unique")) {
+      column.unique = true;
+    } else if (IsKeyword("check") || IsKeyword("references") || IsKeyword("collate") ||
+               IsKeyword("generated")) {
+      NotSupported(t, "column constraint " + t.text);
+    } else {
+      return column;
+    }
+  }
+}
+
+std::unique_ptr<Statement> Parser::ParseCreateView(bool or_replace, bool temporary) {
+  auto stmt = std::make_unique<CreateViewStmt>();
+  stmt->or_replace = or_replace;
+  stmt->temporary = temporary;
+  ExpectKeyword("view");
+  if (AcceptKeyword("if")) {
+    ExpectKeyword("not");
+    ExpectKeyword("exists");
+    stmt->if_not_exists = true;
+  }
+  stmt->name = ParseQualifiedName("a view name");
+  if (IsOp("(")) stmt->column_aliases = ParseNameList("a column name");
+  ExpectKeyword("as");
+  size_t first = pos_;
+  stmt->query = ParseQuery();
+  int64_t begin = tokens_[first].location;
+  int64_t end = tokens_[pos_ - 1].end;
+  stmt->query_text = std::string(sql_.substr(begin, end - begin));
+  return stmt;
+}
+
+std::unique_ptr<Statement> Parser::ParseDrop() {
+  auto stmt = std::make_unique<DropStmt>();
+  ExpectKeyword("drop");
+  if (AcceptKeyword("table")) {
+    stmt->object_kind = DropStmt::ObjectKind::kTable;
+  } else if (AcceptKeyword("view")) {
+    stmt->object_kind = DropStmt::ObjectKind::kView;
+  } else if (AcceptKeyword("schema")) {
+    stmt->object_kind = DropStmt::ObjectKind::kSchema;
+  } else {
+    Fail(Peek(), "expected TABLE, VIEW or SCHEMA");
+  }
+  if (AcceptKeyword("if")) {
+    ExpectKeyword("exists");
+    stmt->if_exists = true;
+  }
+  do {
+    stmt->names.push_back(ParseQualifiedName("a name"));
+  } while (AcceptOp(","));
+  if (AcceptKeyword("cascade")) {
+    stmt->cascade = true;
+  } else {
+    AcceptKeyword("restrict");
+  }
+  return stmt;
+}
+
+}  // namespace basin::sql

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "execution/expression.h"
+
+namespace basin {
+
+struct TableEntry;
+
+enum class LogicalOpType {
+  kGet,            // table scan: table, column_ids (table columns read); binding (table_index, i) per read column
+  kValues,         // rows of expressions (VALUES, FROM-less SELECT); binding (table_index, i)
+  kChunkScan,      // rows held in memory (a materialised CTE or recursive working table); (table_index, i)
+  kFilter,         // expressions: conjuncts
+  kProjection,     // expressions; binding (table_index, i)
+  kAggregate,      // groups (group_index), expressions: aggregates (aggregate_index), grouping calls (grouping_index)
+  kWindow,         // expressions: window functions; binding (window_index, i) after the child's columns
+  kJoin,           // join_type; conditions (left = right); expressions[0] optional residual over both sides
+  kOrder,          // orders
+  kLimit,          // limit / offset
+  kDistinct,       // all columns, or DISTINCT ON (expressions) keeping the first row by orders
+  kUnion,          // UNION ALL of children with positional columns; binding (table_index, i)
+  kSetOp,          // INTERSECT / EXCEPT / UNION (distinct) [ALL]; binding (table_index, i)
+  kRecursiveCTE,   // children[0] anchor, children[1] recursive part reading table cte_index; (table_index, i)
+  kInsert,
+  kUpdate,
+  kDelete,
+  kExplain,
+};
+
+enum class LogicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kSingle };
+
+/// `left = right` (IS NOT DISTINCT FROM when nulls_equal); left over children[0], right over children[1].
+struct LogicalJoinCondition {
+  ExprPtr left;
+  ExprPtr right;
+  bool nulls_equal = false;
+  LogicalJoinCondition Copy() const { return {left->Copy(), right->Copy(), nulls_equal}; }
+};
+
+/// A node of a logical plan. One struct for all kinds, as Expr: fields are listed beside LogicalOpType.
+struct LogicalOperator {
+  explicit LogicalOperator(LogicalOpType t) : type(t) {}
+
+  LogicalOpType type;
+  std::vector<std::unique_ptr<LogicalOperator>> children;
+  std::vector<ExprPtr> expressions;
+  std::vector<LogicalType> types;  // output types (filled by ResolveTypes)
+
+  uint64_t table_index = 0;
+  uint64_t aggregate_index = 0;  // kAggregate
+  uint64_t grouping_index = 0;   // kAggregate
+
+  // kGet
+  std::shared_ptr<TableEntry> table;
+  std::vector<size_t> column_ids;
+  std::vector<ExprPtr> table_filters;  // conjuncts over this scan's bindings that storage may use to skip data
+  bool emit_row_id = false;            // adds a BIGINT row id after the read columns (binding column kRowIdIndex)
+
+  // kValues: rows of expressions
+  std::vector<std::vector<ExprPtr>> values;
+  // kChunkScan: the chunks (shared with whoever fills them)
+  std::shared_ptr<std::vector<std::unique_ptr<class DataChunk>>> chunks;
+  uint64_t cte_index = 0;  // kRecursiveCTE: table index the recursive part reads
+
+  // kAggregate
+  std::vector<ExprPtr> groups;
+  std::vector<std::vector<size_t>> grouping_sets;
+  std::vector<std::vector<size_t>> grouping_functions;
+
+  // kJoin
+  LogicalJoinType join_type = LogicalJoinType::kInner;
+  std::vector<LogicalJoinCondition> conditions;
+  bool mark_null_aware = true;
+  uint64_t mark_index = 0;
+
+  // kOrder, kDistinct
+  std::vector<BoundOrder> orders;
+  // kLimit (and top-N)
+  int64_t limit = -1;
+  int64_t offset = 0;
+
+  // kSetOp
+  enum class SetOpKind { kUnion, kIntersect, kExcept } set_op = SetOpKind::kUnion;
+  bool set_all = false;
+
+  // kInsert / kUpdate / kDelete
+  std::vector<size_t> update_columns;
+
+  // kExplain
+  bool analyze = false;
+
+  /// The bindings of this operator's output columns, in order.
+  std::vector<ColumnBinding> GetColumnBindings() const;
+  /// Fill `types` from children and expressions (recursively).
+  void ResolveTypes();
+  std::unique_ptr<LogicalOperator> Copy() const;
+  std::string ToString(int indent = 0) const;
+
+  static constexpr uint64_t kRowIdIndex = UINT32_MAX;
+};
+
+using LogicalOperatorPtr = std::unique_ptr<LogicalOperator>;
+
+}  // namespace basin

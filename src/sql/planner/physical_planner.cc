@@ -1,0 +1,245 @@
+#include "sql/planner/physical_planner.h"
+
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "execution/operator/physical_hash_aggregate.h"
+#include "execution/operator/physical_join.h"
+#include "execution/operator/physical_modify.h"
+#include "execution/operator/physical_order.h"
+#include "execution/operator/physical_scan.h"
+#include "execution/operator/physical_set_operation.h"
+#include "execution/operator/physical_streaming.h"
+#include "execution/operator/physical_window.h"
+
+namespace basin {
+
+ExprPtr ResolveBindings(const Expr& expr, const std::vector<ColumnBinding>& bindings) {
+  ExprPtr copy = expr.Copy();
+  RewriteExpr(copy, [&](ExprPtr& e) {
+    if (e->cls != ExprClass::kColumnRef) return;
+    if (e->depth != 0) throw InternalError("unresolved correlated column " + e->ToString());
+    for (size_t i = 0; i < bindings.size(); i++) {
+      if (bindings[i] == e->binding) {
+        std::string alias = e->alias;
+        e = Expr::Reference(i, e->type);
+        e->alias = alias;
+        return;
+      }
+    }
+    throw InternalError("column " + e->ToString() + " not found in its input");
+  });
+  // Window expressions keep frame offsets outside RewriteExpr's reach.
+  if (copy->start_offset) copy->start_offset = ResolveBindings(*copy->start_offset, bindings);
+  if (copy->end_offset) copy->end_offset = ResolveBindings(*copy->end_offset, bindings);
+  return copy;
+}
+
+namespace {
+std::vector<ExprPtr> ResolveAll(const std::vector<ExprPtr>& exprs, const std::vector<ColumnBinding>& bindings) {
+  std::vector<ExprPtr> result;
+  for (auto& e : exprs) result.push_back(ResolveBindings(*e, bindings));
+  return result;
+}
+
+PhysicalJoinType ToPhysical(LogicalJoinType t) {
+  switch (t) {
+    case LogicalJoinType::kInner: return PhysicalJoinType::kInner;
+    case LogicalJoinType::kLeft: return PhysicalJoinType::kLeft;
+    case LogicalJoinType::kRight: return PhysicalJoinType::kRight;
+    case LogicalJoinType::kFull: return PhysicalJoinType::kFull;
+    case LogicalJoinType::kSemi: return PhysicalJoinType::kSemi;
+    case LogicalJoinType::kAnti: return PhysicalJoinType::kAnti;
+    case LogicalJoinType::kMark: return PhysicalJoinType::kMark;
+    case LogicalJoinType::kSingle: return PhysicalJoinType::kSingle;
+  }
+  return PhysicalJoinType::kInner;
+}
+}  // namespace
+
+PhysicalOperatorPtr PhysicalPlanner::Plan(LogicalOperator& op) {
+  PhysicalOperatorPtr result;
+  switch (op.type) {
+    case LogicalOpType::kGet: {
+      std::vector<size_t> ids = op.column_ids;
+      std::vector<LogicalType> types = op.types;
+      if (op.emit_row_id) ids.push_back(kRowIdColumn);
+      auto scan = std::make_unique<PhysicalTableScan>(op.table->storage, op.table->name, ids, types,
+                                                      std::vector<TableFilter>());
+      scan->estimated_rows = op.table->storage->RowCount();
+      return scan;
+    }
+    case LogicalOpType::kValues: {
+      std::vector<std::vector<ExprPtr>> rows;
+      for (auto& row : op.values) rows.push_back(ResolveAll(row, {}));
+      return std::make_unique<PhysicalValues>(op.types, std::move(rows));
+    }
+    case LogicalOpType::kChunkScan:
+      return std::make_unique<PhysicalColumnData>("CHUNK_SCAN", op.types, op.chunks);
+    case LogicalOpType::kFilter: {
+      auto child = Plan(*op.children[0]);
+      auto bindings = op.children[0]->GetColumnBindings();
+      std::vector<ExprPtr> parts = ResolveAll(op.expressions, bindings);
+      result = std::make_unique<PhysicalFilter>(op.types, CombineConjunction(std::move(parts)));
+      result->children.push_back(std::move(child));
+      return result;
+    }
+    case LogicalOpType::kProjection: {
+      auto child = Plan(*op.children[0]);
+      auto bindings = op.children[0]->GetColumnBindings();
+      result = std::make_unique<PhysicalProjection>(op.types, ResolveAll(op.expressions, bindings));
+      result->children.push_back(std::move(child));
+      return result;
+    }
+    case LogicalOpType::kAggregate: return PlanAggregate(op);
+    case LogicalOpType::kWindow: {
+      auto child = Plan(*op.children[0]);
+      auto bindings = op.children[0]->GetColumnBindings();
+      result = std::make_unique<PhysicalWindow>(op.types, ResolveAll(op.expressions, bindings));
+      result->children.push_back(std::move(child));
+      return result;
+    }
+    case LogicalOpType::kJoin: return PlanJoin(op);
+    case LogicalOpType::kOrder: {
+      auto child = Plan(*op.children[0]);
+      auto bindings = op.children[0]->GetColumnBindings();
+      std::vector<BoundOrder> orders;
+      for (auto& o : op.orders) {
+        BoundOrder bo = o.Copy();
+        bo.expr = ResolveBindings(*o.expr, bindings);
+        orders.push_back(std::move(bo));
+      }
+      result = std::make_unique<PhysicalOrder>(op.types, std::move(orders));
+      result->children.push_back(std::move(child));
+      return result;
+    }
+    case LogicalOpType::kLimit: {
+      LogicalOperator& child_op = *op.children[0];
+      if (child_op.type == LogicalOpType::kOrder && op.limit >= 0) {
+        // ORDER BY ... LIMIT: a top-N sort.
+        auto child = Plan(*child_op.children[0]);
+        auto bindings = child_op.children[0]->GetColumnBindings();
+        std::vector<BoundOrder> orders;
+        for (auto& o : child_op.orders) {
+          BoundOrder bo = o.Copy();
+          bo.expr = ResolveBindings(*o.expr, bindings);
+          orders.push_back(std::move(bo));
+        }
+        result = std::make_unique<PhysicalOrder>(op.types, std::move(orders), op.limit, op.offset);
+        result->children.push_back(std::move(child));
+        return result;
+      }
+      auto child = Plan(child_op);
+      result = std::make_unique<PhysicalLimit>(op.types, op.limit, op.offset);
+      result->children.push_back(std::move(child));
+      return result;
+    }
+    case LogicalOpType::kDistinct: {
+      auto child = Plan(*op.children[0]);
+      auto bindings = op.children[0]->GetColumnBindings();
+      if (!op.expressions.empty()) {
+        result = std::make_unique<PhysicalDistinctOn>(op.types, ResolveAll(op.expressions, bindings));
+      } else {
+        std::vector<ExprPtr> groups;
+        for (size_t i = 0; i < op.types.size(); i++) groups.push_back(Expr::Reference(i, op.types[i]));
+        result = std::make_unique<PhysicalHashAggregate>(op.types, std::move(groups), std::vector<ExprPtr>(),
+                                                         std::vector<std::vector<size_t>>(),
+                                                         std::vector<std::vector<size_t>>());
+      }
+      result->children.push_back(std::move(child));
+      return result;
+    }
+    case LogicalOpType::kUnion: {
+      result = std::make_unique<PhysicalUnionAll>(op.types);
+      for (auto& c : op.children) result->children.push_back(Plan(*c));
+      return result;
+    }
+    case LogicalOpType::kSetOp: {
+      auto left = Plan(*op.children[0]);
+      auto right = Plan(*op.children[1]);
+      result = MakeSetOperation(op.types, op.set_op == LogicalOperator::SetOpKind::kIntersect, op.set_all,
+                                std::move(left), std::move(right));
+      return result;
+    }
+    case LogicalOpType::kRecursiveCTE: {
+      auto anchor = Plan(*op.children[0]);
+      auto recursive = Plan(*op.children[1]);
+      return std::make_unique<PhysicalRecursiveCte>(op.types, op.set_all, op.chunks, std::move(anchor),
+                                                    std::move(recursive));
+    }
+    case LogicalOpType::kInsert:
+    case LogicalOpType::kUpdate:
+    case LogicalOpType::kDelete: {
+      auto child = Plan(*op.children[0]);
+      std::vector<std::string> names;
+      std::vector<bool> not_null;
+      for (auto& c : op.table->columns) {
+        names.push_back(c.name);
+        not_null.push_back(c.not_null);
+      }
+      auto kind = op.type == LogicalOpType::kInsert   ? PhysicalModify::Kind::kInsert
+                  : op.type == LogicalOpType::kUpdate ? PhysicalModify::Kind::kUpdate
+                                                      : PhysicalModify::Kind::kDelete;
+      result = std::make_unique<PhysicalModify>(kind, op.table->storage, op.table->name, names, not_null,
+                                                op.update_columns);
+      result->children.push_back(std::move(child));
+      return result;
+    }
+    case LogicalOpType::kExplain: break;
+  }
+  throw InternalError("cannot plan logical operator");
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(LogicalOperator& op) {
+  auto child = Plan(*op.children[0]);
+  auto bindings = op.children[0]->GetColumnBindings();
+  std::vector<ExprPtr> groups = ResolveAll(op.groups, bindings);
+  std::vector<ExprPtr> aggregates;
+  const Expr* ordered = nullptr;
+  for (auto& a : op.expressions) {
+    ExprPtr r = ResolveBindings(*a, bindings);
+    if (!a->order_by.empty() && !ordered) ordered = a.get();
+    aggregates.push_back(std::move(r));
+  }
+  if (ordered) {
+    // string_agg(x ORDER BY y): feed the aggregate sorted input (it then runs on one thread, in order).
+    std::vector<BoundOrder> orders;
+    for (auto& o : ordered->order_by) {
+      BoundOrder bo = o.Copy();
+      bo.expr = ResolveBindings(*o.expr, bindings);
+      orders.push_back(std::move(bo));
+    }
+    auto sort = std::make_unique<PhysicalOrder>(op.children[0]->types, std::move(orders));
+    sort->children.push_back(std::move(child));
+    child = std::move(sort);
+  }
+  auto agg = std::make_unique<PhysicalHashAggregate>(op.types, std::move(groups), std::move(aggregates),
+                                                     op.grouping_sets, op.grouping_functions);
+  agg->children.push_back(std::move(child));
+  return agg;
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanJoin(LogicalOperator& op) {
+  auto left = Plan(*op.children[0]);
+  auto right = Plan(*op.children[1]);
+  auto lb = op.children[0]->GetColumnBindings();
+  auto rb = op.children[1]->GetColumnBindings();
+  std::vector<JoinCondition> conditions;
+  for (auto& c : op.conditions) {
+    conditions.push_back({ResolveBindings(*c.left, lb), ResolveBindings(*c.right, rb), c.nulls_equal});
+  }
+  auto all = lb;
+  all.insert(all.end(), rb.begin(), rb.end());
+  ExprPtr residual;
+  if (!op.expressions.empty()) {
+    std::vector<ExprPtr> parts = ResolveAll(op.expressions, all);
+    residual = CombineConjunction(std::move(parts));
+  }
+  auto join = std::make_unique<PhysicalJoin>(op.types, ToPhysical(op.join_type), std::move(conditions),
+                                             std::move(residual), op.mark_null_aware);
+  join->estimated_rows = static_cast<int64_t>(0);
+  join->children.push_back(std::move(left));
+  join->children.push_back(std::move(right));
+  return join;
+}
+
+}  // namespace basin

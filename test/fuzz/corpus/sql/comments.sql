@@ -1,0 +1,3 @@
+-- leading comment
+SELECT /* block /* nested */ comment */ 1 -- trailing
+;

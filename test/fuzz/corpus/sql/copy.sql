@@ -1,0 +1,1 @@
+COPY t (a, b) FROM 'f.csv' WITH (FORMAT csv, HEADER, DELIMITER '|'); COPY t TO STDOUT WITH CSV HEADER NULL ''; COPY (SELECT 1) TO 'x.parquet' (FORMAT parquet)

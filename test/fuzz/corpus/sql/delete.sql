@@ -1,0 +1,1 @@
+DELETE FROM t x USING u WHERE x.id = u.id RETURNING x.id

@@ -1,0 +1,1 @@
+SELECT * FORM t; SELECT (1 + 2 FROM t; SELECT 'unterminated

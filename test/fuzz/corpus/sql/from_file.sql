@@ -1,0 +1,1 @@
+SELECT * FROM 'data/*.csv' AS d WHERE d.x > 0

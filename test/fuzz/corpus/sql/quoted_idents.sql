@@ -1,0 +1,1 @@
+SELECT "My Col", "a""b" FROM "Schema"."Table" AS "T"
