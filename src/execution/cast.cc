@@ -43,6 +43,21 @@ struct CastState {
   bool try_cast;
 };
 
+/// byteain's errors: the hex format's are 22023 and name the bad digit; the escape format's are 22P02.
+[[noreturn]] void ThrowInvalidBlob(std::string_view text) {
+  if (text.size() >= 2 && text[0] == '\\' && (text[1] == 'x' || text[1] == 'X')) {
+    for (size_t i = 2; i < text.size(); i++) {
+      const char c = text[i];
+      const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!hex && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        throw DataError(sqlstate::kInvalidParameterValue, "invalid hexadecimal digit: \"" + std::string(1, c) + "\"");
+      }
+    }
+    throw DataError(sqlstate::kInvalidParameterValue, "invalid hexadecimal data: odd number of digits");
+  }
+  ThrowInvalidInput(LogicalType(TypeId::kBlob), text);
+}
+
 /// out[i] = op(in[i]) for valid rows; a DataError from op ends the statement, or under TRY_CAST nulls the row.
 template <class S, class D, class Op>
 void CastLoop(CastState& st, Op&& op) {
@@ -359,7 +374,7 @@ void ParseRow(std::string_view text, Vector& result, size_t row) {
     }
     case TypeId::kBlob: {
       std::string bytes;
-      if (!ParseBlob(text, bytes)) ThrowInvalidInput(t, text);
+      if (!ParseBlob(text, bytes)) ThrowInvalidBlob(text);
       result.data<string_t>()[row] = result.AddString(bytes);
       return;
     }
@@ -542,7 +557,7 @@ void CastVector(const Vector& source, Vector& result, size_t count, bool try_cas
   } else if (from.id() == TypeId::kList && to.id() == TypeId::kList) {
     CastListToList(st);
   } else if (!CastTemporal(st)) {
-    throw BinderError(sqlstate::kDatatypeMismatch,
+    throw BinderError("42846",  // cannot_coerce
                       "cannot cast type " + PgTypeName(from) + " to " + PgTypeName(to));
   }
 }

@@ -128,7 +128,8 @@ TEST(CastTest, TemporalCasts) {
 TEST(CastTest, BlobsAndLists) {
   EXPECT_EQ(FromText("\\x0a0B", TypeId::kBlob).GetString(), std::string("\x0a\x0b"));
   EXPECT_EQ(FromText("ab\\\\c\\001", TypeId::kBlob).GetString(), std::string("ab\\c\x01"));
-  EXPECT_EQ(ErrorOf([] { FromText("\\x0", TypeId::kBlob); }), "22P02 invalid input syntax for type bytea: \"\\x0\"");
+  EXPECT_EQ(ErrorOf([] { FromText("\\x0", TypeId::kBlob); }), "22023 invalid hexadecimal data: odd number of digits");
+  EXPECT_EQ(ErrorOf([] { FromText("\\xZZ", TypeId::kBlob); }), "22023 invalid hexadecimal digit: \"Z\"");
   LogicalType ints = LogicalType::List(TypeId::kInteger);
   EXPECT_EQ(RoundTrip("[1, 2, NULL]", ints), "[1, 2, NULL]");
   EXPECT_EQ(RoundTrip("{3,4}", ints), "[3, 4]");

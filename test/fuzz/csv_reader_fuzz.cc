@@ -39,7 +39,8 @@ basin::csv::CsvOptions PickOptions(uint8_t a, uint8_t b) {
 
 Rows ReadAll(const std::string& data, const basin::csv::CsvOptions& options, size_t columns) {
   basin::csv::CsvReader reader(std::make_unique<std::istringstream>(data), options, "fuzz.csv");
-  basin::DataChunk chunk(std::vector<basin::LogicalType>(columns, basin::LogicalType(basin::TypeId::kVarchar)));
+  basin::DataChunk chunk(
+      std::vector<basin::LogicalType>(columns, basin::LogicalType(basin::TypeId::kVarchar)));
   Rows rows;
   while (reader.ReadChunk(chunk)) {
     for (size_t r = 0; r < chunk.size(); ++r) {
@@ -58,12 +59,14 @@ std::string WriteAll(const Rows& rows, const basin::csv::CsvOptions& options, si
   std::ostringstream out;
   basin::csv::CsvWriter writer(out, options, "fuzz.out");
   if (options.header) writer.WriteHeader(std::vector<std::string>(columns, "h"));
-  basin::DataChunk chunk(std::vector<basin::LogicalType>(columns, basin::LogicalType(basin::TypeId::kVarchar)));
+  basin::DataChunk chunk(
+      std::vector<basin::LogicalType>(columns, basin::LogicalType(basin::TypeId::kVarchar)));
   for (const auto& row : rows) {
     chunk.Reset();
     for (size_t c = 0; c < columns; ++c) {
-      chunk.SetValue(c, 0, row[c] ? basin::Value::Varchar(*row[c])
-                                  : basin::Value::Null(basin::LogicalType(basin::TypeId::kVarchar)));
+      chunk.SetValue(c, 0,
+                     row[c] ? basin::Value::Varchar(*row[c])
+                            : basin::Value::Null(basin::LogicalType(basin::TypeId::kVarchar)));
     }
     chunk.SetCardinality(1);
     writer.WriteChunk(chunk);

@@ -263,6 +263,9 @@ TEST(LikeTest, Patterns) {
   EXPECT_TRUE(like("aaa", "%a%a%a%"));
   EXPECT_FALSE(like("aa", "%a%a%a%"));
   EXPECT_FALSE(like("Hello", "hello"));
+  EXPECT_FALSE(like("hello", "H%"));  // LIKE is case-sensitive in the pattern too
+  EXPECT_TRUE(like("Hello", "H%"));
+  EXPECT_FALSE(like("hello", "%LLO"));
   EXPECT_TRUE(like("50%", "50\\%"));
   EXPECT_FALSE(like("500", "50\\%"));
   EXPECT_TRUE(Call("like", {V("a_c"), V("a!_c"), V("!")}).GetBool());

@@ -239,6 +239,13 @@ std::unique_ptr<FunctionData> BindDecimalSame(std::vector<ExprPtr>& args, Logica
   return nullptr;
 }
 
+/// sign(numeric) is -1, 0 or 1 without fraction digits, as in PostgreSQL; the width is kept so the result
+/// has the argument's physical layout.
+std::unique_ptr<FunctionData> BindDecimalSign(std::vector<ExprPtr>& args, LogicalType& return_type) {
+  return_type = LogicalType::Decimal(DecimalArg(args).width(), 0);
+  return nullptr;
+}
+
 // ---- integers -------------------------------------------------------------------------------------------
 
 template <class T, bool kLcm>
@@ -302,7 +309,7 @@ void RegisterMathFunctions(FunctionRegistry& r) {
   r.AddScalar(MakeScalar("sign", {I}, I, IntSignKernel<int32_t>));
   r.AddScalar(MakeScalar("sign", {BI}, BI, IntSignKernel<int64_t>));
   AddDouble(r, "sign", DoubleUnary<Sign>);
-  r.AddScalar(MakeScalar("sign", {AnyDecimal()}, AnyDecimal(), DecimalSignKernel, BindDecimalSame));
+  r.AddScalar(MakeScalar("sign", {AnyDecimal()}, AnyDecimal(), DecimalSignKernel, BindDecimalSign));
 
   AddDouble(r, "ceil", DoubleUnary<Ceil>);
   AddDouble(r, "floor", DoubleUnary<Floor>);

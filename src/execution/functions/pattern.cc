@@ -25,7 +25,7 @@ class LikeMatcher {
  public:
   LikeMatcher(std::string_view pattern, std::string_view escape, bool case_insensitive)
       : case_insensitive_(case_insensitive) {
-    if (escape.size() > 1) throw DataError("22019", "invalid escape string");
+    if (escape.size() > 1) throw DataError("22025", "invalid escape string");
     char esc = escape.empty() ? 0 : escape[0];
     bool has_any = false;
     for (size_t i = 0; i < pattern.size(); i++) {
@@ -34,14 +34,14 @@ class LikeMatcher {
         if (++i >= pattern.size()) {
           throw DataError("22025", "LIKE pattern must not end with escape character");
         }
-        tokens_.push_back({kLiteral, Fold(pattern[i])});
+        tokens_.push_back({kLiteral, FoldIfInsensitive(pattern[i])});
       } else if (c == '%') {
         if (tokens_.empty() || tokens_.back().kind != kStar) tokens_.push_back({kStar, 0});
       } else if (c == '_') {
         tokens_.push_back({kAny, 0});
         has_any = true;
       } else {
-        tokens_.push_back({kLiteral, Fold(c)});
+        tokens_.push_back({kLiteral, FoldIfInsensitive(c)});
       }
     }
     if (has_any) return;
@@ -92,6 +92,7 @@ class LikeMatcher {
   };
 
   static char Fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+  char FoldIfInsensitive(char c) const { return case_insensitive_ ? Fold(c) : c; }
 
   /// Greedy match remembering only the last star: on a mismatch the last star absorbs one more character.
   /// Every token but a star matches at most one way, so this never needs deeper backtracking.
@@ -164,7 +165,7 @@ RegexPtr CompileRegex(std::string_view pattern, bool case_insensitive) {
 
 /// SIMILAR TO's pattern as an anchored RE2 pattern (PostgreSQL's similar_escape).
 std::string SimilarToRegex(std::string_view pattern, std::string_view escape) {
-  if (escape.size() > 1) throw DataError("22019", "invalid escape string");
+  if (escape.size() > 1) throw DataError("22025", "invalid escape string");
   char esc = escape.empty() ? 0 : escape[0];
   std::string out = "^(?:";
   bool in_brackets = false;

@@ -51,7 +51,8 @@ void ChrKernel(DataChunk& args, FunctionContext&, Vector& result) {
   std::string out;
   UnaryExecute<int32_t, string_t>(args.column(0), result, args.size(), [&](int32_t cp) {
     if (cp == 0) throw DataError(sqlstate::kProgramLimitExceeded, "null character not permitted");
-    if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if (cp < 0) throw DataError(sqlstate::kInvalidParameterValue, "character number must be positive");
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
       throw DataError(sqlstate::kProgramLimitExceeded, "requested character too large for encoding: " +
                                                            std::to_string(cp));
     }

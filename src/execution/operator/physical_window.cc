@@ -1,9 +1,11 @@
 #include "execution/operator/physical_window.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 #include <numeric>
+#include <string_view>
 
 #include "common/exception.h"
 #include "execution/expression_executor.h"
@@ -36,6 +38,33 @@ struct WindowGlobal : GlobalSinkState {
 struct WindowSource : GlobalSourceState {
   size_t next = 0;
 };
+
+/// The window functions, resolved from the name once so per-row loops switch on an enum. The order is
+/// kWindowNames's; ranking functions come before value functions.
+enum class WindowKind {
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
+  kLag,
+  kLead,
+  kFirstValue,
+  kLastValue,
+  kNthValue,
+  kAggregate
+};
+constexpr std::array<std::string_view, 11> kWindowNames = {
+    "row_number", "rank", "dense_rank",  "percent_rank", "cume_dist", "ntile",
+    "lag",        "lead", "first_value", "last_value",   "nth_value"};
+
+WindowKind KindOf(const Expr& w) {
+  if (w.aggregate) return WindowKind::kAggregate;
+  auto it = std::find(kWindowNames.begin(), kWindowNames.end(), w.name);
+  if (it == kWindowNames.end()) throw InternalError("unknown window function " + w.name);
+  return static_cast<WindowKind>(it - kWindowNames.begin());
+}
 
 bool SameSpec(const Expr& a, const Expr& b) {
   if (a.partition_by.size() != b.partition_by.size() || a.order_by.size() != b.order_by.size()) return false;
@@ -131,28 +160,36 @@ struct Frame {
 };
 
 /// One end of row p's frame in its partition [ps, pe), as a sorted position (frame ends are exclusive).
-size_t FrameBound(const Expr& w, bool is_start, const WindowInputs& in, const SortedRows& s, size_t p, size_t ps,
-                  size_t pe) {
+size_t FrameBound(const Expr& w, bool is_start, const WindowInputs& in, const SortedRows& s, size_t p,
+                  size_t ps, size_t pe) {
   WindowBoundary b = is_start ? w.frame_start : w.frame_end;
   size_t current = p + (is_start ? 0 : 1);  // the current row, as this end counts it
   if (!w.has_frame) b = is_start ? WindowBoundary::kUnboundedPreceding : WindowBoundary::kCurrentRow;
   switch (b) {
-    case WindowBoundary::kUnboundedPreceding: return ps;
-    case WindowBoundary::kUnboundedFollowing: return pe;
+    case WindowBoundary::kUnboundedPreceding:
+      return ps;
+    case WindowBoundary::kUnboundedFollowing:
+      return pe;
     case WindowBoundary::kCurrentRow:
       if (w.has_frame && w.frame_rows) return current;
       return is_start ? s.peer_begin[p] : s.peer_end[p];  // RANGE: the current row's peers count as current
     case WindowBoundary::kPreceding:
-    case WindowBoundary::kFollowing: break;
+    case WindowBoundary::kFollowing:
+      break;
   }
   const Vector* offset = (is_start ? in.start_offset : in.end_offset).get();
-  if (!w.frame_rows || !offset) throw NotImplementedError("RANGE frames with offsets are not supported; use ROWS");
+  if (!w.frame_rows || !offset) {
+    throw NotImplementedError("RANGE frames with offsets are not supported; use ROWS");
+  }
   const char* which = is_start ? "starting" : "ending";
   bool is_null;
   int64_t n = ReadBigInt(*offset, s.perm[p], is_null);
-  if (is_null) throw DataError(kNullValueNotAllowed, std::string("frame ") + which + " offset must not be null");
+  if (is_null) {
+    throw DataError(kNullValueNotAllowed, std::string("frame ") + which + " offset must not be null");
+  }
   if (n < 0) {
-    throw DataError(kInvalidPrecedingOrFollowingSize, std::string("frame ") + which + " offset must not be negative");
+    throw DataError(kInvalidPrecedingOrFollowingSize,
+                    std::string("frame ") + which + " offset must not be negative");
   }
   auto distance = static_cast<uint64_t>(n);
   if (b == WindowBoundary::kPreceding) return distance >= current - ps ? ps : current - distance;
@@ -174,41 +211,50 @@ void CopyRowWithin(Vector& v, size_t from, size_t to) {
 
 // ---- ranking: row_number, rank, dense_rank, percent_rank, cume_dist, ntile ----
 
-void ComputeRanking(const Expr& w, const WindowInputs& in, const SortedRows& s, Vector& result) {
-  const std::string& name = w.name;
+void ComputeRanking(WindowKind kind, const WindowInputs& in, const SortedRows& s, Vector& result) {
   for (size_t part = 0; part + 1 < s.partition_starts.size(); part++) {
     size_t ps = s.partition_starts[part], pe = s.partition_starts[part + 1], n = pe - ps;
     int64_t buckets = 0;
-    if (name == "ntile") {
+    if (kind == WindowKind::kNtile) {
       bool is_null;
       buckets = ReadBigInt(in.args.at(0), s.perm[ps], is_null);
       if (is_null) {
         for (size_t p = ps; p < pe; p++) result.SetNull(s.perm[p]);
         continue;
       }
-      if (buckets <= 0) throw DataError(kInvalidArgumentForNtile, "argument of ntile must be greater than zero");
+      if (buckets <= 0) {
+        throw DataError(kInvalidArgumentForNtile, "argument of ntile must be greater than zero");
+      }
     }
     int64_t dense = 0;
     for (size_t p = ps; p < pe; p++) {
       uint32_t row = s.perm[p];
       size_t rank = s.peer_begin[p] - ps + 1;
       dense += s.peer_begin[p] == p;
-      if (name == "row_number") {
-        result.data<int64_t>()[row] = static_cast<int64_t>(p - ps + 1);
-      } else if (name == "rank") {
-        result.data<int64_t>()[row] = static_cast<int64_t>(rank);
-      } else if (name == "dense_rank") {
-        result.data<int64_t>()[row] = dense;
-      } else if (name == "percent_rank") {
-        result.data<double>()[row] = n > 1 ? static_cast<double>(rank - 1) / static_cast<double>(n - 1) : 0.0;
-      } else if (name == "cume_dist") {
-        result.data<double>()[row] = static_cast<double>(s.peer_end[p] - ps) / static_cast<double>(n);
-      } else {
-        // ntile as PostgreSQL: the first n % buckets buckets hold one row more than the others.
-        size_t k = std::min<uint64_t>(static_cast<uint64_t>(buckets), n);
-        size_t small = n / k, large_rows = (n % k) * (small + 1), i = p - ps;
-        size_t bucket = i < large_rows ? i / (small + 1) : n % k + (i - large_rows) / small;
-        result.data<int64_t>()[row] = static_cast<int64_t>(bucket + 1);
+      int64_t* out = result.data<int64_t>();
+      switch (kind) {
+        case WindowKind::kRowNumber:
+          out[row] = static_cast<int64_t>(p - ps + 1);
+          break;
+        case WindowKind::kRank:
+          out[row] = static_cast<int64_t>(rank);
+          break;
+        case WindowKind::kDenseRank:
+          out[row] = dense;
+          break;
+        case WindowKind::kPercentRank:
+          result.data<double>()[row] = n > 1 ? static_cast<double>(rank - 1) / static_cast<double>(n - 1) : 0;
+          break;
+        case WindowKind::kCumeDist:
+          result.data<double>()[row] = static_cast<double>(s.peer_end[p] - ps) / static_cast<double>(n);
+          break;
+        default: {
+          // ntile as PostgreSQL: the first n % buckets buckets hold one row more than the others.
+          size_t k = std::min<uint64_t>(static_cast<uint64_t>(buckets), n);
+          size_t small = n / k, large_rows = (n % k) * (small + 1), i = p - ps;
+          out[row] =
+              static_cast<int64_t>((i < large_rows ? i / (small + 1) : n % k + (i - large_rows) / small) + 1);
+        }
       }
     }
   }
@@ -250,49 +296,53 @@ class ValuePositions {
   std::vector<uint32_t> before_;     // before_[p]: how many of them precede position p
 };
 
-constexpr int64_t kNoValue = -1;   // the result is NULL
+constexpr int64_t kNoValue = -1;     // the result is NULL
 constexpr int64_t kUseDefault = -2;  // lag/lead ran off the partition: take the default argument
 
 /// Where row p's lag/lead value is, as a sorted position, or kNoValue / kUseDefault.
-int64_t OffsetSource(const Expr& w, const WindowInputs& in, const ValuePositions& values, size_t p, size_t ps,
-                     size_t pe, uint32_t row) {
+int64_t OffsetSource(WindowKind kind, const WindowInputs& in, const ValuePositions& values, size_t p,
+                     size_t ps, size_t pe, uint32_t row) {
   int64_t offset = 1;
   if (in.args.size() > 1) {
     bool is_null;
     offset = ReadBigInt(in.args[1], row, is_null);
     if (is_null) return kNoValue;
   }
-  if (w.name == "lag") offset = offset == INT64_MIN ? INT64_MAX : -offset;  // lag(x, n) is lead(x, -n)
-  if (offset == 0) return static_cast<int64_t>(p);
+  if (kind == WindowKind::kLag) {
+    offset = offset == INT64_MIN ? INT64_MAX : -offset;  // lag(x, n) is lead(x, -n)
+    if (offset == 0) return static_cast<int64_t>(p);
+  }
   int64_t found = offset > 0 ? values.Forward(p + 1, static_cast<uint64_t>(offset) - 1, pe)
                              : values.Backward(p, static_cast<uint64_t>(-(offset + 1)), ps);
   return found >= 0 ? found : kUseDefault;
 }
 
-void ComputeValue(const Expr& w, const WindowInputs& in, const SortedRows& s, Vector& result) {
+void ComputeValue(WindowKind kind, const Expr& w, const WindowInputs& in, const SortedRows& s,
+                  Vector& result) {
   const Vector& arg = in.args.at(0);
   ValuePositions values(arg, s, w.ignore_nulls);
   size_t count = s.perm.size();
   std::vector<int64_t> source(count, kNoValue);  // per input row: the sorted position its value comes from
-  bool offset_function = w.name == "lag" || w.name == "lead";
   for (size_t part = 0; part + 1 < s.partition_starts.size(); part++) {
     size_t ps = s.partition_starts[part], pe = s.partition_starts[part + 1];
     for (size_t p = ps; p < pe; p++) {
       uint32_t row = s.perm[p];
-      if (offset_function) {
-        source[row] = OffsetSource(w, in, values, p, ps, pe, row);
+      if (kind == WindowKind::kLag || kind == WindowKind::kLead) {
+        source[row] = OffsetSource(kind, in, values, p, ps, pe, row);
         continue;
       }
       Frame f = FrameOf(w, in, s, p, ps, pe);
-      if (w.name == "first_value") {
+      if (kind == WindowKind::kFirstValue) {
         source[row] = values.Forward(f.begin, 0, f.end);
-      } else if (w.name == "last_value") {
+      } else if (kind == WindowKind::kLastValue) {
         source[row] = values.Backward(f.end, 0, f.begin);
       } else {
         bool is_null;
         int64_t nth = ReadBigInt(in.args.at(1), row, is_null);
         if (is_null) continue;
-        if (nth <= 0) throw DataError(kInvalidArgumentForNthValue, "argument of nth_value must be greater than zero");
+        if (nth <= 0) {
+          throw DataError(kInvalidArgumentForNthValue, "argument of nth_value must be greater than zero");
+        }
         source[row] = values.Forward(f.begin, static_cast<uint64_t>(nth - 1), f.end);
       }
     }
@@ -442,23 +492,23 @@ WindowInputs EvaluateInputs(ExpressionExecutor& executor, const Expr& w, const D
     in.passes_filter.assign(rows.size(), 0);
     for (size_t i = 0; i < kept; i++) in.passes_filter[sel[i]] = 1;
   }
-  if (w.start_offset) in.start_offset = std::make_unique<Vector>(Evaluate(executor, *w.start_offset, TypeId::kBigInt, rows));
-  if (w.end_offset) in.end_offset = std::make_unique<Vector>(Evaluate(executor, *w.end_offset, TypeId::kBigInt, rows));
+  if (w.start_offset) {
+    in.start_offset = std::make_unique<Vector>(Evaluate(executor, *w.start_offset, TypeId::kBigInt, rows));
+  }
+  if (w.end_offset) {
+    in.end_offset = std::make_unique<Vector>(Evaluate(executor, *w.end_offset, TypeId::kBigInt, rows));
+  }
   return in;
 }
 
 void ComputeWindow(const Expr& w, const WindowInputs& in, const SortedRows& s, Vector& result) {
-  const std::string& name = w.name;
-  if (w.aggregate) {
+  WindowKind kind = KindOf(w);
+  if (kind == WindowKind::kAggregate) {
     ComputeAggregate(w, in, s, result);
-  } else if (name == "row_number" || name == "rank" || name == "dense_rank" || name == "percent_rank" ||
-             name == "cume_dist" || name == "ntile") {
-    ComputeRanking(w, in, s, result);
-  } else if (name == "lag" || name == "lead" || name == "first_value" || name == "last_value" ||
-             name == "nth_value") {
-    ComputeValue(w, in, s, result);
+  } else if (kind <= WindowKind::kNtile) {
+    ComputeRanking(kind, in, s, result);
   } else {
-    throw InternalError("unknown window function " + name);
+    ComputeValue(kind, w, in, s, result);
   }
 }
 
@@ -468,7 +518,8 @@ PhysicalWindow::PhysicalWindow(std::vector<LogicalType> types, std::vector<ExprP
     : PhysicalOperator("WINDOW", std::move(types)), windows_(std::move(windows)) {
   for (size_t i = 0; i < windows_.size(); i++) {
     const Expr& w = *windows_[i];
-    auto same = std::find_if(groups_.begin(), groups_.end(), [&](const SpecGroup& g) { return SameSpec(*g.spec, w); });
+    auto same = std::find_if(groups_.begin(), groups_.end(),
+                             [&](const SpecGroup& g) { return SameSpec(*g.spec, w); });
     if (same != groups_.end()) {
       same->windows.push_back(i);
       continue;
@@ -486,7 +537,8 @@ std::unique_ptr<LocalSinkState> PhysicalWindow::InitLocalSink(ExecutionContext&)
   return std::make_unique<WindowLocal>();
 }
 
-SinkResult PhysicalWindow::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&, LocalSinkState& lstate) {
+SinkResult PhysicalWindow::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&,
+                                LocalSinkState& lstate) {
   auto& local = static_cast<WindowLocal&>(lstate);
   ExpressionExecutor executor(ctx.client);
   std::vector<LogicalType> key_types;
@@ -509,7 +561,9 @@ void PhysicalWindow::Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) {
   auto& global = static_cast<WindowGlobal&>(gstate);
   size_t count = global.data.size();
   size_t inputs = types().size() - windows_.size();
-  for (size_t i = 0; i < windows_.size(); i++) global.results.emplace_back(types()[inputs + i], std::max<size_t>(count, 1));
+  for (size_t i = 0; i < windows_.size(); i++) {
+    global.results.emplace_back(types()[inputs + i], std::max<size_t>(count, 1));
+  }
   global.order.resize(count);
   std::iota(global.order.begin(), global.order.end(), 0);
   if (count == 0) return;
@@ -535,7 +589,8 @@ std::unique_ptr<GlobalSourceState> PhysicalWindow::InitGlobalSource(ExecutionCon
   return std::make_unique<WindowSource>();
 }
 
-void PhysicalWindow::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState&) {
+void PhysicalWindow::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+                             LocalSourceState&) {
   auto& global = static_cast<WindowGlobal&>(*sink_state);
   auto& source = static_cast<WindowSource&>(gstate);
   size_t n = std::min(kVectorSize, global.order.size() - source.next);

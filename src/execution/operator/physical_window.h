@@ -24,19 +24,21 @@ class PhysicalWindow : public PhysicalOperator {
   bool ParallelSource() const override { return false; }
   std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
   std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) override;
-  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
   void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
   void Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) override;
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
   std::string Details() const override;
 
  private:
   /// Window expressions that share one PARTITION BY / ORDER BY, hence one sort.
   struct SpecGroup {
-    const Expr* spec;              // the first window of the group: its partition_by and order_by
-    std::vector<size_t> windows;   // indexes into windows_
-    size_t first_key = 0;          // its key columns: partitions, then orders, from here on
+    const Expr* spec;             // the first window of the group: its partition_by and order_by
+    std::vector<size_t> windows;  // indexes into windows_
+    size_t first_key = 0;         // its key columns: partitions, then orders, from here on
   };
 
   std::vector<ExprPtr> windows_;

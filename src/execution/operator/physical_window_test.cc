@@ -16,10 +16,12 @@ const std::vector<LogicalType> kInputTypes = {TypeId::kInteger, TypeId::kInteger
                                               TypeId::kVarchar};
 
 /// Odd rows get names longer than string_t's inline size, so heaps are exercised.
-std::string Name(int i) { return i % 2 ? "row " + std::to_string(i) + " has a long name" : "r" + std::to_string(i); }
+std::string Name(int i) {
+  return i % 2 ? "row " + std::to_string(i) + " has a long name" : "r" + std::to_string(i);
+}
 
 DataChunk Fixture() {
-  const int rows[10][3] = {{1, 1, 10}, {2, 5, 100}, {1, 2, 20}, {1, 2, 30}, {2, 6, -1},
+  const int rows[10][3] = {{1, 1, 10}, {2, 5, 100}, {1, 2, 20}, {1, 2, 30},  {2, 6, -1},
                            {1, 3, 40}, {2, 5, 200}, {1, 4, 50}, {2, 7, 300}, {1, 1, 60}};
   DataChunk chunk(kInputTypes);
   for (int i = 0; i < 10; i++) {
@@ -32,7 +34,9 @@ DataChunk Fixture() {
   return chunk;
 }
 
-ExprPtr Ref(uint64_t index) { return Expr::Reference(index, kInputTypes[index]); }
+ExprPtr Ref(uint64_t index) {
+  return Expr::Reference(index, kInputTypes[index]);
+}
 
 /// A window over the fixture: PARTITION BY grp when `partition`, ORDER BY ord when `order`.
 ExprPtr Window(std::string name, LogicalType type, std::vector<ExprPtr> args, bool partition = true,
@@ -61,7 +65,8 @@ ExprPtr AggregateWindow(const std::string& name, std::vector<ExprPtr> args, bool
   return w;
 }
 
-ExprPtr RowsFrame(ExprPtr w, WindowBoundary start, int64_t start_offset, WindowBoundary end, int64_t end_offset) {
+ExprPtr RowsFrame(ExprPtr w, WindowBoundary start, int64_t start_offset, WindowBoundary end,
+                  int64_t end_offset) {
   w->has_frame = true;
   w->frame_rows = true;
   w->frame_start = start;
@@ -75,7 +80,9 @@ ExprPtr RowsFrame(ExprPtr w, WindowBoundary start, int64_t start_offset, WindowB
   return w;
 }
 
-ExprPtr BigInt(int64_t v) { return Expr::Constant(Value::BigInt(v)); }
+ExprPtr BigInt(int64_t v) {
+  return Expr::Constant(Value::BigInt(v));
+}
 
 /// Argument lists (unique_ptrs do not fit initializer lists).
 template <class... E>
@@ -89,7 +96,7 @@ using Rows = std::vector<std::vector<Value>>;
 
 /// Run the operator as the executor would: one local sink state per input chunk (a thread each), then the
 /// source until it is empty. Returns the output rows in order.
-Rows Run(PhysicalWindow& op, const std::vector<DataChunk*>& inputs, size_t* chunks = nullptr) {
+Rows RunWindow(PhysicalWindow& op, const std::vector<DataChunk*>& inputs, size_t* chunks = nullptr) {
   MemoryTracker memory(int64_t{1} << 30);
   ExecutionContext ctx;
   ctx.memory = &memory;
@@ -135,7 +142,8 @@ int InputRow(const std::vector<Value>& row) {
 
 constexpr int64_t N = INT64_MIN;  // stands for NULL in expected columns
 
-void ExpectColumn(const Rows& rows, size_t column, const std::vector<int64_t>& by_input_row, const char* what) {
+void ExpectColumn(const Rows& rows, size_t column, const std::vector<int64_t>& by_input_row,
+                  const char* what) {
   for (const auto& row : rows) {
     int64_t want = by_input_row[InputRow(row)];
     if (want == N) {
@@ -153,7 +161,8 @@ TEST(PhysicalWindowTest, RankingOffsetsFramesAndAggregates) {
   w.push_back(Window("rank", TypeId::kBigInt, {}));
   w.push_back(Window("dense_rank", TypeId::kBigInt, {}));
   w.push_back(Window("lag", TypeId::kInteger, Args(Ref(kVal))));
-  w.push_back(Window("lead", TypeId::kInteger, Args(Ref(kVal), BigInt(1), Expr::Constant(Value::Integer(-1)))));
+  w.push_back(
+      Window("lead", TypeId::kInteger, Args(Ref(kVal), BigInt(1), Expr::Constant(Value::Integer(-1)))));
   w.push_back(Window("first_value", TypeId::kInteger, Args(Ref(kVal))));
   w.push_back(Window("last_value", TypeId::kInteger, Args(Ref(kVal))));
   w.push_back(Window("ntile", TypeId::kBigInt, Args(BigInt(4))));
@@ -167,7 +176,8 @@ TEST(PhysicalWindowTest, RankingOffsetsFramesAndAggregates) {
                         B::kUnboundedPreceding, 0, B::kUnboundedFollowing, 0));
   // Second spec (PARTITION BY grp only): the last one that sorts, so it decides the output order.
   w.push_back(AggregateWindow("sum", Args(Ref(kVal)), true, false));  // 15: whole partition
-  w.push_back(AggregateWindow("string_agg", Args(Ref(kName), Expr::Constant(Value::Varchar("|"))), true, false));
+  w.push_back(
+      AggregateWindow("string_agg", Args(Ref(kName), Expr::Constant(Value::Varchar("|"))), true, false));
   auto null_filter = std::make_unique<Expr>(ExprClass::kIsNull);
   null_filter->type = TypeId::kBoolean;
   null_filter->children.push_back(Ref(kVal));
@@ -178,7 +188,7 @@ TEST(PhysicalWindowTest, RankingOffsetsFramesAndAggregates) {
   PhysicalWindow op(types, std::move(w));
   EXPECT_EQ(op.name(), "WINDOW");
   DataChunk input = Fixture();
-  Rows rows = Run(op, {&input});
+  Rows rows = RunWindow(op, {&input});
   ASSERT_EQ(rows.size(), 10u);
 
   // Output order: by grp (the last spec), ties in input order.
@@ -217,23 +227,25 @@ TEST(PhysicalWindowTest, RankingOffsetsFramesAndAggregates) {
     } else {
       EXPECT_EQ(r[c + 13].GetString(), Name(lag_name[i])) << i;
     }
-    std::string agg = r[kGrp].GetInt64() == 1 ? "r0|r2|row 3 has a long name|row 5 has a long name|row 7 has a "
-                                                "long name|row 9 has a long name"
-                                              : "row 1 has a long name|r4|r6|r8";
+    std::string agg = r[kGrp].GetInt64() == 1
+                          ? "r0|r2|row 3 has a long name|row 5 has a long name|row 7 has a "
+                            "long name|row 9 has a long name"
+                          : "row 1 has a long name|r4|r6|r8";
     EXPECT_EQ(r[c + 16].GetString(), agg) << i;
   }
 }
 
 TEST(PhysicalWindowTest, IgnoreNullsCarriesTheLastValueForward) {
   std::vector<ExprPtr> w;
-  w.push_back(RowsFrame(Window("last_value", TypeId::kInteger, Args(Ref(kVal))), WindowBoundary::kUnboundedPreceding,
-                        0, WindowBoundary::kCurrentRow, 0));
+  w.push_back(RowsFrame(Window("last_value", TypeId::kInteger, Args(Ref(kVal))),
+                        WindowBoundary::kUnboundedPreceding, 0, WindowBoundary::kCurrentRow, 0));
   w.back()->ignore_nulls = true;
   w.push_back(Window("lag", TypeId::kInteger, Args(Ref(kVal))));
   w.back()->ignore_nulls = true;
-  PhysicalWindow op(OutputTypes(w), std::move(w));
+  auto types = OutputTypes(w);  // before w is moved from
+  PhysicalWindow op(types, std::move(w));
   DataChunk input = Fixture();
-  Rows rows = Run(op, {&input});
+  Rows rows = RunWindow(op, {&input});
   // Partition 2 sorted: 100, 200, NULL, 300.
   ExpectColumn(rows, 4, {10, 100, 20, 30, 200, 40, 200, 50, 300, 60}, "last_value IGNORE NULLS");
   ExpectColumn(rows, 5, {N, N, 60, 20, 200, 30, 100, 40, 200, 10}, "lag IGNORE NULLS");
@@ -243,9 +255,10 @@ TEST(PhysicalWindowTest, NoKeysKeepsInputOrderAndWholeInputFrame) {
   std::vector<ExprPtr> w;
   w.push_back(Window("row_number", TypeId::kBigInt, {}, false, false));
   w.push_back(AggregateWindow("sum", Args(Ref(kVal)), false, false));
-  PhysicalWindow op(OutputTypes(w), std::move(w));
+  auto types = OutputTypes(w);  // before w is moved from
+  PhysicalWindow op(types, std::move(w));
   DataChunk input = Fixture();
-  Rows rows = Run(op, {&input});
+  Rows rows = RunWindow(op, {&input});
   ASSERT_EQ(rows.size(), 10u);
   for (int i = 0; i < 10; i++) {
     EXPECT_EQ(InputRow(rows[i]), i);
@@ -258,9 +271,10 @@ TEST(PhysicalWindowTest, BadArgumentsRaisePostgresErrors) {
   auto run = [](ExprPtr window) {
     std::vector<ExprPtr> w;
     w.push_back(std::move(window));
-    PhysicalWindow op(OutputTypes(w), std::move(w));
+    auto types = OutputTypes(w);  // before w is moved from
+    PhysicalWindow op(types, std::move(w));
     DataChunk input = Fixture();
-    Run(op, {&input});
+    RunWindow(op, {&input});
   };
   try {
     run(Window("ntile", TypeId::kBigInt, Args(BigInt(0))));
@@ -298,7 +312,7 @@ TEST(PhysicalWindowTest, ManyRowsFromSeveralThreads) {
   windows.push_back(std::move(w));
   PhysicalWindow op({TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt}, std::move(windows));
   size_t chunks = 0;
-  Rows rows = Run(op, {&inputs[0], &inputs[1]}, &chunks);
+  Rows rows = RunWindow(op, {&inputs[0], &inputs[1]}, &chunks);
   ASSERT_EQ(rows.size(), 6000u);
   EXPECT_EQ(chunks, 3u);  // 2048 rows per chunk
   for (size_t i = 0; i < rows.size(); i++) {

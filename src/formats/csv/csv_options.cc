@@ -16,7 +16,9 @@ std::string Lower(std::string s) {
   return s;
 }
 
-[[noreturn]] void Fail(const char* state, const std::string& message) { throw Exception(state, message); }
+[[noreturn]] void Fail(const char* state, const std::string& message) {
+  throw Exception(state, message);
+}
 
 /// PostgreSQL's defGetBoolean, plus HEADER's extra "match" when `allow_match`.
 bool ParseBoolean(const std::string& name, const std::string& value, bool allow_match, bool* match) {
@@ -27,14 +29,15 @@ bool ParseBoolean(const std::string& name, const std::string& value, bool allow_
     *match = true;
     return true;
   }
-  Fail(sqlstate::kSyntaxError, name + (allow_match ? " requires a Boolean value or \"match\""
-                                                   : " requires a Boolean value"));
+  Fail(sqlstate::kSyntaxError,
+       name + (allow_match ? " requires a Boolean value or \"match\"" : " requires a Boolean value"));
 }
 
 /// A one-byte option value; PostgreSQL reports longer ones as unsupported rather than invalid.
 char SingleByte(const std::string& value, const char* what) {
   if (value.size() != 1) {
-    Fail(sqlstate::kFeatureNotSupported, std::string("COPY ") + what + " must be a single one-byte character");
+    Fail(sqlstate::kFeatureNotSupported,
+         std::string("COPY ") + what + " must be a single one-byte character");
   }
   return value[0];
 }
@@ -121,7 +124,8 @@ CsvOptions ParseCopyOptions(const std::vector<std::pair<std::string, std::string
     }
   }
   if (out.null_string.find(out.delimiter) != std::string::npos) {
-    Fail(sqlstate::kInvalidParameterValue, "COPY delimiter character must not appear in the NULL specification");
+    Fail(sqlstate::kInvalidParameterValue,
+         "COPY delimiter character must not appear in the NULL specification");
   }
   return out;
 }

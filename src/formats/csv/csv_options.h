@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct CsvOptions {
     return options;
   }
 };
+
+/// Text format: the control bytes written as backslash-letter escapes (`\t`), and their letters.
+inline constexpr std::string_view kTextEscapedBytes = "\b\f\n\r\t\v";
+inline constexpr std::string_view kTextEscapeLetters = "bfnrtv";
 
 /// Build CsvOptions from COPY's option list as the parser gives it: lower-cased names, values as text
 /// ("" when only the name is given), e.g. {"format","csv"}, {"header",""}, {"delimiter","|"}. Applies

@@ -17,6 +17,28 @@ constexpr size_t kBlockSize = size_t{1} << 20;
 /// A record may not exceed this: beyond it an unterminated quote is far likelier than real data, and
 /// string_t lengths are 32-bit.
 constexpr size_t kMaxRecordBytes = size_t{1} << 30;
+/// Bytes after the data: the '\n' sentinel, then slack so a short field can be loaded with fixed-size reads.
+constexpr size_t kPadding = 16;
+
+/// A string_t for `data[0, length)`, length <= string_t::kInlineLength, built with fixed-size loads (the
+/// buffer's padding makes them safe) instead of the variable-length memcpy string_t's constructor does.
+string_t InlineString(const char* data, size_t length) {
+  uint64_t low;
+  uint32_t high;
+  std::memcpy(&low, data, 8);
+  std::memcpy(&high, data + 8, 4);
+  if (length < 8) {
+    low &= (uint64_t{1} << (8 * length)) - 1;
+    high = 0;
+  } else if (length < 12) {
+    high &= (uint32_t{1} << (8 * (length - 8))) - 1;
+  }
+  string_t result;
+  result.value.inlined.length = static_cast<uint32_t>(length);
+  std::memcpy(result.value.inlined.inlined, &low, 8);
+  std::memcpy(result.value.inlined.inlined + 8, &high, 4);
+  return result;
+}
 
 class FileSource : public ByteSource {
  public:
@@ -38,7 +60,8 @@ class FileSource : public ByteSource {
     while (true) {
       ssize_t n = ::read(fd_, dst, size);
       if (n >= 0) return static_cast<size_t>(n);
-      if (errno != EINTR) throw IOError("could not read from file \"" + path_ + "\": " + std::strerror(errno));
+      if (errno != EINTR)
+        throw IOError("could not read from file \"" + path_ + "\": " + std::strerror(errno));
     }
   }
 
@@ -49,7 +72,8 @@ class FileSource : public ByteSource {
 
 class StreamSource : public ByteSource {
  public:
-  StreamSource(std::unique_ptr<std::istream> in, std::string name) : in_(std::move(in)), name_(std::move(name)) {}
+  StreamSource(std::unique_ptr<std::istream> in, std::string name)
+      : in_(std::move(in)), name_(std::move(name)) {}
 
   size_t Read(char* dst, size_t size) override {
     in_->read(dst, static_cast<std::streamsize>(size));
@@ -80,7 +104,7 @@ CsvReader::CsvReader(std::unique_ptr<std::istream> input, CsvOptions options, st
 CsvReader::CsvReader(std::unique_ptr<ByteSource> source, CsvOptions options, std::string name)
     : source_(std::move(source)), options_(std::move(options)), name_(std::move(name)) {
   capacity_ = kBlockSize;
-  buf_.reset(new char[capacity_ + 1]);
+  buf_.reset(new char[capacity_ + kPadding]);
   buf_[0] = '\n';
   header_pending_ = options_.header;
   auto stop = [](std::array<bool, 256>& table, char c) { table[static_cast<unsigned char>(c)] = true; };
@@ -107,11 +131,10 @@ bool CsvReader::Refill() {
   if (len_ == capacity_) {
     // One record fills the whole buffer: grow it.
     if (capacity_ >= kMaxRecordBytes) {
-      throw DataError(sqlstate::kProgramLimitExceeded,
-                      "record longer than 1 GiB (file \"" + name_ + "\", line " + std::to_string(next_line_) +
-                          ")");
+      throw DataError(sqlstate::kProgramLimitExceeded, "record longer than 1 GiB (file \"" + name_ +
+                                                           "\", line " + std::to_string(next_line_) + ")");
     }
-    std::unique_ptr<char[]> bigger(new char[capacity_ * 2 + 1]);
+    std::unique_ptr<char[]> bigger(new char[capacity_ * 2 + kPadding]);
     std::memcpy(bigger.get(), buf_.get(), len_);
     buf_ = std::move(bigger);
     capacity_ *= 2;
@@ -125,6 +148,7 @@ bool CsvReader::Refill() {
     }
     len_ += n;
   }
+  std::memset(buf_.get() + len_, 0, kPadding);  // defined bytes for InlineString's over-reads
   buf_[len_] = '\n';
   return true;
 }
@@ -136,7 +160,7 @@ CsvReader::ScanResult CsvReader::ScanCsvRecord() {
   const char delimiter = options_.delimiter, quote = options_.quote, escape = options_.escape;
   size_t p = pos_;
   if (p == len_) return eof_ ? ScanResult::kEnd : ScanResult::kNeedMore;
-  fields_.clear();
+  field_count_ = 0;
   int64_t newlines = 0;
   size_t begin = p;
   bool quoted = false;
@@ -144,7 +168,7 @@ CsvReader::ScanResult CsvReader::ScanCsvRecord() {
     while (!stop_[static_cast<unsigned char>(b[p])]) ++p;
     const char c = b[p];
     if (c == delimiter) {
-      fields_.push_back({begin, p, !quoted, quoted});
+      AddField({begin, p, !quoted, quoted});
       begin = ++p;
       quoted = false;
     } else if (c == '\n') {
@@ -152,7 +176,7 @@ CsvReader::ScanResult CsvReader::ScanCsvRecord() {
       // A CR before the newline is part of a CRLF line end. It cannot be inside quotes: a quoted section
       // ends with a quote.
       size_t end = p > begin && b[p - 1] == '\r' ? p - 1 : p;
-      fields_.push_back({begin, end, !quoted, quoted});
+      AddField({begin, end, !quoted, quoted});
       record_end_ = p == len_ ? p : p + 1;
       record_newlines_ = newlines + 1;
       return ScanResult::kRecord;
@@ -190,7 +214,7 @@ CsvReader::ScanResult CsvReader::ScanTextRecord() {
   const char delimiter = options_.delimiter;
   size_t p = pos_;
   if (p == len_) return eof_ ? ScanResult::kEnd : ScanResult::kNeedMore;
-  fields_.clear();
+  field_count_ = 0;
   int64_t newlines = 0;
   size_t begin = p;
   size_t escaped_until = p;  // bytes before this may be the second half of an escape pair
@@ -199,18 +223,19 @@ CsvReader::ScanResult CsvReader::ScanTextRecord() {
     while (!stop_[static_cast<unsigned char>(b[p])]) ++p;
     const char c = b[p];
     if (c == delimiter) {
-      fields_.push_back({begin, p, plain, false});
+      AddField({begin, p, plain, false});
       begin = ++p;
       plain = true;
     } else if (c == '\n') {
       if (p == len_ && !eof_) return ScanResult::kNeedMore;
       size_t end = p > escaped_until && b[p - 1] == '\r' ? p - 1 : p;
-      fields_.push_back({begin, end, plain, false});
+      AddField({begin, end, plain, false});
       record_end_ = p == len_ ? p : p + 1;
       record_newlines_ = newlines + 1;
       return ScanResult::kRecord;
-    } else {  // backslash
-      if (p + 2 >= len_ && !eof_) return ScanResult::kNeedMore;  // room to recognise `\.` and `\.\r`
+    } else {
+      // A backslash.
+      if (p + 3 >= len_ && !eof_) return ScanResult::kNeedMore;  // room to recognise `\.\r\n`
       if (p + 1 == len_) {  // a lone backslash at the very end is taken literally
         plain = false;
         ++p;
@@ -261,29 +286,18 @@ size_t CsvReader::Unescape(const Field& field) {
       continue;
     }
     c = b[r++];
-    switch (c) {
-      case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
-        int value = c - '0';
-        for (int i = 0; i < 2 && r < end && b[r] >= '0' && b[r] <= '7'; ++i) value = value * 8 + (b[r++] - '0');
-        b[w++] = static_cast<char>(value & 0xff);
-        break;
-      }
-      case 'x':
-        if (r < end && HexValue(b[r]) >= 0) {
-          int value = HexValue(b[r++]);
-          if (r < end && HexValue(b[r]) >= 0) value = value * 16 + HexValue(b[r++]);
-          b[w++] = static_cast<char>(value);
-        } else {
-          b[w++] = 'x';
-        }
-        break;
-      case 'b': b[w++] = '\b'; break;
-      case 'f': b[w++] = '\f'; break;
-      case 'n': b[w++] = '\n'; break;
-      case 'r': b[w++] = '\r'; break;
-      case 't': b[w++] = '\t'; break;
-      case 'v': b[w++] = '\v'; break;
-      default: b[w++] = c; break;
+    if (c >= '0' && c <= '7') {  // \o, \oo, \ooo
+      int value = c - '0';
+      for (int i = 0; i < 2 && r < end && b[r] >= '0' && b[r] <= '7'; ++i) value = value * 8 + b[r++] - '0';
+      b[w++] = static_cast<char>(value & 0xff);
+    } else if (c == 'x' && r < end && HexValue(b[r]) >= 0) {  // \xh, \xhh
+      int value = HexValue(b[r++]);
+      if (r < end && HexValue(b[r]) >= 0) value = value * 16 + HexValue(b[r++]);
+      b[w++] = static_cast<char>(value);
+    } else if (size_t letter = kTextEscapeLetters.find(c); letter != std::string_view::npos) {
+      b[w++] = kTextEscapedBytes[letter];
+    } else {
+      b[w++] = c;  // any other escaped byte stands for itself
     }
   }
   return w;
@@ -304,11 +318,10 @@ bool CsvReader::ReadChunk(DataChunk& out) {
     column_data_[i] = out.column(i).data<string_t>();
     column_heaps_[i] = &out.column(i).heap();
   }
+  row_lines_.resize(capacity);
   size_t row = 0;
   while (row < capacity && !done_) {
-    record_line_ = next_line_;
-    ScanResult result =
-        options_.format == CopyFormat::kCsv ? ScanCsvRecord() : ScanTextRecord();
+    ScanResult result = options_.format == CopyFormat::kCsv ? ScanCsvRecord() : ScanTextRecord();
     if (result == ScanResult::kNeedMore) {
       Refill();
       continue;
@@ -321,8 +334,10 @@ bool CsvReader::ReadChunk(DataChunk& out) {
       header_pending_ = false;
       CheckHeader();
     } else {
-      StoreRecord(out, row++);
+      StoreRecord(out, row);
+      row_lines_[row++] = next_line_;
     }
+    record_line_ = next_line_;
     pos_ = record_end_;
     next_line_ += record_newlines_;
   }
@@ -333,8 +348,8 @@ bool CsvReader::ReadChunk(DataChunk& out) {
 void CsvReader::StoreRecord(DataChunk& out, size_t row) {
   const size_t columns = out.ColumnCount();
   if (columns == 0) return;  // PostgreSQL accepts any line for a table without columns
-  if (fields_.size() > columns) Fail("extra data after last expected column");
-  if (fields_.size() < columns) Fail("missing data for column " + ColumnName(fields_.size()));
+  if (field_count_ > columns) Fail("extra data after last expected column");
+  if (field_count_ < columns) Fail("missing data for column " + ColumnName(field_count_));
   const char* b = buf_.get();
   const std::string& null_string = options_.null_string;
   for (size_t i = 0; i < columns; ++i) {
@@ -349,18 +364,20 @@ void CsvReader::StoreRecord(DataChunk& out, size_t row) {
       continue;
     }
     if (!field.plain) length = Unescape(field) - field.begin;
-    column_data_[i][row] = column_heaps_[i]->Add(std::string_view(b + field.begin, length));
+    column_data_[i][row] = length <= string_t::kInlineLength
+                               ? InlineString(b + field.begin, length)
+                               : column_heaps_[i]->Add(std::string_view(b + field.begin, length));
   }
 }
 
 // HEADER MATCH (PostgreSQL 15): the header must list the columns in order.
 void CsvReader::CheckHeader() {
   if (!options_.header_match || column_names_.empty()) return;
-  if (fields_.size() != column_names_.size()) {
-    Fail("wrong number of fields in header line: got " + std::to_string(fields_.size()) + ", expected " +
+  if (field_count_ != column_names_.size()) {
+    Fail("wrong number of fields in header line: got " + std::to_string(field_count_) + ", expected " +
          std::to_string(column_names_.size()));
   }
-  for (size_t i = 0; i < fields_.size(); ++i) {
+  for (size_t i = 0; i < field_count_; ++i) {
     const Field& field = fields_[i];
     size_t end = field.plain ? field.end : Unescape(field);
     std::string got(buf_.get() + field.begin, end - field.begin);
@@ -378,7 +395,7 @@ std::string CsvReader::ColumnName(size_t column) const {
 
 void CsvReader::Fail(const std::string& message) const {
   throw DataError(sqlstate::kBadCopyFileFormat,
-                  message + " (file \"" + name_ + "\", line " + std::to_string(record_line_) + ")");
+                  message + " (file \"" + name_ + "\", line " + std::to_string(next_line_) + ")");
 }
 
 }  // namespace basin::csv

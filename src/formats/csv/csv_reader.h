@@ -21,8 +21,9 @@ class ByteSource {
 };
 
 /// Reads CSV or PostgreSQL text-format records into VARCHAR chunks, as COPY FROM does. Owns its source and a
-/// block buffer (1 MiB, grown for longer records); one thread at a time. Line numbers in errors are the
-/// physical line where the failing record starts. After an exception the reader must not be used again.
+/// block buffer (1 MiB, grown for longer records); one thread at a time. Line numbers are physical lines
+/// (a quoted newline starts a new one), those in errors the line where the failing record starts. After an
+/// exception the reader must not be used again.
 class CsvReader {
  public:
   /// Open the file at `path`. Throws IOError when it cannot be opened or is a directory.
@@ -42,8 +43,10 @@ class CsvReader {
   /// Throws DataError (22P04) for a record with the wrong number of fields or an unterminated quote.
   [[nodiscard]] bool ReadChunk(DataChunk& out);
 
-  /// The 1-based line where the last record read (or the one being read) starts.
+  /// The 1-based line where the last record read (header included) starts; 0 before the first.
   int64_t line() const { return record_line_; }
+  /// The line where row `row` of the chunk last read starts, e.g. for an error casting that row's values.
+  int64_t RowLine(size_t row) const { return row_lines_[row]; }
   const std::string& name() const { return name_; }
 
  private:
@@ -73,7 +76,7 @@ class CsvReader {
   std::string name_;
   std::vector<std::string> column_names_;
 
-  std::unique_ptr<char[]> buf_;  // capacity_ + 1 bytes: a '\n' sentinel follows the data
+  std::unique_ptr<char[]> buf_;  // capacity_ + kPadding bytes: a '\n' sentinel follows the data
   size_t capacity_ = 0;
   size_t pos_ = 0;  // start of the next record
   size_t len_ = 0;  // bytes of data in buf_
@@ -81,13 +84,20 @@ class CsvReader {
   bool done_ = false;
   bool header_pending_ = false;
 
-  std::vector<Field> fields_;  // the record just scanned
+  void AddField(const Field& field) {
+    if (field_count_ == fields_.size()) fields_.resize(fields_.size() * 2 + 16);
+    fields_[field_count_++] = field;
+  }
+
+  std::vector<Field> fields_;  // the record just scanned: the first field_count_
+  size_t field_count_ = 0;
   std::vector<string_t*> column_data_;  // the output columns of the current chunk
   std::vector<StringHeap*> column_heaps_;
-  size_t record_end_ = 0;      // where the next record starts
+  size_t record_end_ = 0;  // where the next record starts
   int64_t record_newlines_ = 0;
-  int64_t record_line_ = 1;
-  int64_t next_line_ = 1;
+  int64_t record_line_ = 0;
+  int64_t next_line_ = 1;  // where the record being scanned starts
+  std::vector<int64_t> row_lines_;
   /// Bytes that end an unquoted run (delimiter, newline, quote or backslash) and a quoted run.
   std::array<bool, 256> stop_{};
   std::array<bool, 256> quoted_stop_{};

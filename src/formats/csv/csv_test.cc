@@ -58,8 +58,12 @@ std::string ReadError(const std::string& data, const CsvOptions& options, size_t
   return "";
 }
 
-CsvOptions Csv() { return CsvOptions(); }
-CsvOptions Text() { return CsvOptions::TextDefaults(); }
+CsvOptions Csv() {
+  return CsvOptions();
+}
+CsvOptions Text() {
+  return CsvOptions::TextDefaults();
+}
 
 TEST(CsvReaderTest, QuotedFields) {
   EXPECT_EQ(ReadAll("a,\"b,c\",\"d\"\"e\"\n", Csv(), 3), (Rows{{"a", "b,c", "d\"e"}}));
@@ -75,6 +79,20 @@ TEST(CsvReaderTest, EmbeddedNewlinesCountLines) {
   EXPECT_EQ(ReadError("\"x\ny\",1\na\n", Csv(), 2), "missing data for column 2 (file \"t.csv\", line 3)");
 }
 
+TEST(CsvReaderTest, RowLines) {
+  CsvOptions options = Csv();
+  options.header = true;
+  CsvReader reader(std::make_unique<std::istringstream>("h\n\"a\nb\"\nc\n"), options, "t.csv");
+  EXPECT_EQ(reader.line(), 0);
+  DataChunk chunk = VarcharChunk(1);
+  ASSERT_TRUE(reader.ReadChunk(chunk));
+  ASSERT_EQ(chunk.size(), 2u);
+  EXPECT_EQ(reader.RowLine(0), 2);
+  EXPECT_EQ(reader.RowLine(1), 4);
+  EXPECT_EQ(reader.line(), 4);
+  EXPECT_FALSE(reader.ReadChunk(chunk));
+}
+
 TEST(CsvReaderTest, CrlfAndLastLineWithoutNewline) {
   EXPECT_EQ(ReadAll("a,b\r\nc,\"d\"\r\ne,f", Csv(), 2), (Rows{{"a", "b"}, {"c", "d"}, {"e", "f"}}));
   EXPECT_EQ(ReadAll("a\r\n\r\n", Csv(), 1), (Rows{{"a"}, {std::nullopt}}));
@@ -86,7 +104,8 @@ TEST(CsvReaderTest, CustomDelimiterQuoteEscape) {
   CsvOptions options = ParseCopyOptions({{"format", "csv"}, {"delimiter", "|"}});
   EXPECT_EQ(ReadAll("1|a,b|\"c|d\"\n", options, 3), (Rows{{"1", "a,b", "c|d"}}));
   options = ParseCopyOptions({{"format", "csv"}, {"quote", "'"}, {"escape", "\\"}});
-  EXPECT_EQ(ReadAll("'it\\'s','a\\\\b','c\\d',\"q\"\n", options, 4), (Rows{{"it's", "a\\b", "c\\d", "\"q\""}}));
+  EXPECT_EQ(ReadAll("'it\\'s','a\\\\b','c\\d',\"q\"\n", options, 4),
+            (Rows{{"it's", "a\\b", "c\\d", "\"q\""}}));
 }
 
 TEST(CsvReaderTest, HeaderIsSkipped) {
@@ -96,8 +115,9 @@ TEST(CsvReaderTest, HeaderIsSkipped) {
   EXPECT_EQ(ReadError("h1,h2\n1\n", options, 2), "missing data for column 2 (file \"t.csv\", line 2)");
   options = ParseCopyOptions({{"format", "csv"}, {"header", "match"}});
   EXPECT_EQ(ReadAll("x,\"y\"\n1,2\n", options, 2, nullptr, {"x", "y"}), (Rows{{"1", "2"}}));
-  EXPECT_EQ(ReadError("x,z\n", options, 2, {"x", "y"}),
-            "column name mismatch in header line field 2: got \"z\", expected \"y\" (file \"t.csv\", line 1)");
+  EXPECT_EQ(
+      ReadError("x,z\n", options, 2, {"x", "y"}),
+      "column name mismatch in header line field 2: got \"z\", expected \"y\" (file \"t.csv\", line 1)");
 }
 
 TEST(CsvReaderTest, NullString) {
@@ -126,7 +146,8 @@ TEST(CsvReaderTest, TextFormat) {
 
 TEST(CsvReaderTest, WrongFieldCounts) {
   std::string state;
-  EXPECT_EQ(ReadError("a,b\nc,d\ne\n", Csv(), 2, {}, &state), "missing data for column 2 (file \"t.csv\", line 3)");
+  EXPECT_EQ(ReadError("a,b\nc,d\ne\n", Csv(), 2, {}, &state),
+            "missing data for column 2 (file \"t.csv\", line 3)");
   EXPECT_EQ(state, "22P04");
   EXPECT_EQ(ReadError("a,b\nc,d,e\n", Csv(), 2),
             "extra data after last expected column (file \"t.csv\", line 2)");
@@ -175,7 +196,8 @@ TEST(CsvReaderTest, OpenErrors) {
     CsvReader reader("/nonexistent/x.csv", Csv());
     FAIL();
   } catch (const IOError& e) {
-    EXPECT_STREQ(e.what(), "could not open file \"/nonexistent/x.csv\" for reading: No such file or directory");
+    EXPECT_STREQ(e.what(),
+                 "could not open file \"/nonexistent/x.csv\" for reading: No such file or directory");
   }
   EXPECT_THROW(CsvReader("/tmp", Csv()), IOError);
 }
@@ -210,7 +232,8 @@ TEST(CsvOptionsTest, Parse) {
   EXPECT_EQ(error({{"bogus", "1"}}), "42601 option \"bogus\" not recognized");
   EXPECT_EQ(error({{"header", "maybe"}}), "42601 header requires a Boolean value or \"match\"");
   EXPECT_EQ(error({{"quote", "'"}}), "0A000 COPY quote available only in CSV mode");
-  EXPECT_EQ(error({{"format", "csv"}, {"delimiter", "\""}}), "22023 COPY delimiter and quote must be different");
+  EXPECT_EQ(error({{"format", "csv"}, {"delimiter", "\""}}),
+            "22023 COPY delimiter and quote must be different");
   EXPECT_EQ(error({{"format", "csv"}, {"null", "a,b"}}),
             "22023 COPY delimiter character must not appear in the NULL specification");
   EXPECT_EQ(error({{"format", "csv"}, {"null", "\"x"}}),
@@ -306,7 +329,9 @@ TEST(CsvRoundTripTest, RandomStrings) {
   for (const CsvOptions& options : formats) {
     for (size_t columns : {1, 3}) {
       Rows rows = RandomRows(rng, 5000, columns);
-      std::string text = WriteAll(rows, options, options.header ? std::vector<std::string>(columns, "h") : std::vector<std::string>());
+      std::string text =
+          WriteAll(rows, options,
+                   options.header ? std::vector<std::string>(columns, "h") : std::vector<std::string>());
       EXPECT_EQ(ReadAll(text, options, columns), rows) << text.substr(0, 300);
     }
   }

@@ -118,19 +118,9 @@ void CsvWriter::WriteTextField(std::string_view value) {
       buffer_.push_back(c);
       continue;
     }
-    char letter = 0;
-    switch (c) {
-      case '\b': letter = 'b'; break;
-      case '\f': letter = 'f'; break;
-      case '\n': letter = 'n'; break;
-      case '\r': letter = 'r'; break;
-      case '\t': letter = 't'; break;
-      case '\v': letter = 'v'; break;
-      default: break;
-    }
-    if (letter != 0) {
+    if (size_t letter = kTextEscapedBytes.find(c); letter != std::string_view::npos) {
       buffer_.push_back('\\');
-      buffer_.push_back(letter);
+      buffer_.push_back(kTextEscapeLetters[letter]);
     } else if (c == '\\' || c == options_.delimiter) {
       buffer_.push_back('\\');
       buffer_.push_back(c);

@@ -46,7 +46,7 @@ class CsvWriter {
 
   CsvOptions options_;
   std::string name_;
-  int fd_ = -1;                      // the file, or
+  int fd_ = -1;                     // the file, or
   std::ostream* stream_ = nullptr;  // the caller's stream
   bool closed_ = false;
   std::string buffer_;

@@ -144,8 +144,18 @@ void Binder::PlanSubqueries(ExprPtr& expr, LogicalOperatorPtr& plan) {
 void Binder::PlanFilterWithSubqueries(ExprPtr predicate, LogicalOperatorPtr& plan) {
   std::vector<ExprPtr> conjuncts;
   SplitConjunction(std::move(predicate), conjuncts);
+  // Plain conjuncts filter first, so that subqueries are planned over (and decorrelated against) the rows
+  // that survive them, not the whole FROM product.
+  std::vector<ExprPtr> plain, with_subquery;
+  for (auto& c : conjuncts) (c->HasSubquery() ? with_subquery : plain).push_back(std::move(c));
+  if (!plain.empty()) {
+    auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
+    filter->expressions = std::move(plain);
+    filter->children.push_back(std::move(plan));
+    plan = std::move(filter);
+  }
   std::vector<ExprPtr> remaining;
-  for (auto& c : conjuncts) {
+  for (auto& c : with_subquery) {
     Expr* sub = c.get();
     bool negate = false;
     if (sub->cls == ExprClass::kNot && sub->children[0]->cls == ExprClass::kSubquery) {
@@ -159,7 +169,7 @@ void Binder::PlanFilterWithSubqueries(ExprPtr predicate, LogicalOperatorPtr& pla
       PlanSubquery(*sub, plan, true, negate);
       continue;
     }
-    if (c->HasSubquery()) PlanSubqueries(c, plan);
+    PlanSubqueries(c, plan);
     remaining.push_back(std::move(c));
   }
   if (remaining.empty()) return;

@@ -1,5 +1,6 @@
 #include "sql/optimizer/filter_pushdown.h"
 
+#include <algorithm>
 #include <set>
 
 namespace basin {
@@ -61,6 +62,46 @@ bool Substitute(ExprPtr& e, uint64_t table_index, const std::vector<ExprPtr>& ex
   return ok;
 }
 
+/// (a AND b) OR (a AND c) is a AND (b OR c): pulling out what every branch of an OR requires lets it become
+/// a join condition or move down (TPC-H Q19).
+void FactorOr(ExprPtr e, std::vector<ExprPtr>& out) {
+  if (e->cls != ExprClass::kOr) {
+    out.push_back(std::move(e));
+    return;
+  }
+  std::vector<std::vector<ExprPtr>> branches;
+  for (auto& c : e->children) {
+    branches.emplace_back();
+    SplitConjunction(std::move(c), branches.back());
+  }
+  std::vector<ExprPtr> common;
+  for (size_t i = 0; i < branches[0].size();) {
+    const Expr& candidate = *branches[0][i];
+    bool everywhere = !candidate.IsVolatile();
+    for (size_t b = 1; b < branches.size() && everywhere; b++) {
+      everywhere = std::any_of(branches[b].begin(), branches[b].end(), [&](auto& x) { return x->Equals(candidate); });
+    }
+    if (!everywhere) {
+      i++;
+      continue;
+    }
+    common.push_back(std::move(branches[0][i]));
+    branches[0].erase(branches[0].begin() + i);
+    for (size_t b = 1; b < branches.size(); b++) {
+      auto it = std::find_if(branches[b].begin(), branches[b].end(), [&](auto& x) { return x->Equals(*common.back()); });
+      branches[b].erase(it);
+    }
+  }
+  bool some_branch_empty = false;
+  for (auto& b : branches) some_branch_empty |= b.empty();
+  for (auto& c : common) out.push_back(std::move(c));
+  if (some_branch_empty) return;  // one branch is just the common part: the OR is always true given it
+  auto rebuilt = std::make_unique<Expr>(ExprClass::kOr);
+  rebuilt->type = TypeId::kBoolean;
+  for (auto& b : branches) rebuilt->children.push_back(CombineConjunction(std::move(b)));
+  out.push_back(std::move(rebuilt));
+}
+
 }  // namespace
 
 std::set<uint64_t> ReferencedTables(const Expr& e) {
@@ -74,7 +115,9 @@ std::set<uint64_t> ReferencedTables(const Expr& e) {
 LogicalOperatorPtr PushDownFilters(LogicalOperatorPtr op, std::vector<ExprPtr> filters) {
   switch (op->type) {
     case LogicalOpType::kFilter: {
-      for (auto& e : op->expressions) SplitConjunction(std::move(e), filters);
+      std::vector<ExprPtr> parts;
+      for (auto& e : op->expressions) SplitConjunction(std::move(e), parts);
+      for (auto& p : parts) FactorOr(std::move(p), filters);
       return PushDownFilters(std::move(op->children[0]), std::move(filters));
     }
     case LogicalOpType::kJoin: {

@@ -27,9 +27,9 @@ int HexValue(unsigned char c) {
 }
 
 // Multi-character operators, longest first so that the first match is the longest one.
-constexpr std::array<std::string_view, 20> kMultiCharOps = {
-    "!~*", "->>", "#>>", "::", "<>", "!=", "<=", ">=", "||", "~*",
-    "!~",  "<<",  ">>",  "->", "#>", "@>", "<@", "&&", "=>", ":=",
+constexpr std::array<std::string_view, 24> kMultiCharOps = {
+    "!~~*", "!~~", "~~*", "!~*", "->>", "#>>", "::", "<>", "!=", "<=", ">=", "||",
+    "~~",   "~*",  "!~",  "<<",  ">>",  "->",  "#>", "@>", "<@", "&&", "=>", ":=",
 };
 constexpr std::string_view kSingleCharOps = "+-*/%^<>=~!@#&|()[],;.:?";
 

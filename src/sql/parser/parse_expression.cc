@@ -89,6 +89,14 @@ ParsedExprPtr Parser::ParseInfix(ParsedExprPtr left, int precedence) {
     }
     if (op == "[") return ParseSubscript(std::move(left));
     if (IsComparison(op)) return ParseComparison(std::move(left), op);
+    if (op == "~~" || op == "~~*" || op == "!~~" || op == "!~~*") {  // PostgreSQL's operator names of LIKE
+      auto e = ParsedExpr::Make(ExprKind::kLike, left->location);
+      e->negated = op[0] == '!';
+      e->op = op.back() == '*' ? "ILIKE" : "LIKE";
+      e->children.push_back(std::move(left));
+      e->children.push_back(ParseBinary(precedence + 1));
+      return e;
+    }
     return MakeBinary(op, std::move(left), ParseBinary(precedence + 1));
   }
   // Keyword operators.

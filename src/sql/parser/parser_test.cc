@@ -102,6 +102,8 @@ TEST(ParserExpr, Predicates) {
   EXPECT_EQ(Expr("ARRAY(SELECT 1)"), "(ARRAY <query>)");
   EXPECT_EQ(Expr("a NOT LIKE 'x!%' ESCAPE '!'"), "(a NOT LIKE 'x!%' ESCAPE '!')");
   EXPECT_EQ(Expr("a ILIKE b || '%'"), "(a ILIKE (b || '%'))");
+  EXPECT_EQ(Expr("a ~~ b"), "(a LIKE b)");
+  EXPECT_EQ(Expr("a !~~* b"), "(a NOT ILIKE b)");
   EXPECT_EQ(Expr("a NOT SIMILAR TO 'x'"), "(a NOT SIMILAR TO 'x')");
 }
 
@@ -274,8 +276,7 @@ const char* const kSamples[] = {
     "SELECT a, count(*) FROM t WHERE b > 1 GROUP BY a HAVING count(*) > 2 ORDER BY 2 DESC LIMIT 10",
     "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r",
     "SELECT x::int[], ARRAY[1,2][1], E'\\x41', $q$a$q$, B'01', CASE WHEN a THEN 1 ELSE 2 END FROM t",
-    "SELECT sum(x) FILTER (WHERE x > 0) OVER (PARTITION BY y ORDER BY z ROWS BETWEEN 1 PRECEDING AND CURRENT "
-    "ROW)",
+    "SELECT sum(x) FILTER (WHERE x > 0) OVER (PARTITION BY y ORDER BY z ROWS 1 PRECEDING)",
     "INSERT INTO t (a, b) VALUES (1, 'x'), (2, DEFAULT) RETURNING *",
     "UPDATE t SET a = a + 1 FROM u WHERE t.id = u.id",
     "CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY, n numeric(10,2) NOT NULL DEFAULT 0, UNIQUE (n))",
