@@ -90,8 +90,8 @@ bool Expr::Equals(const Expr& o) const {
       return false;
     }
   }
-  // Functions with bind data (a compiled pattern) are equal when their arguments are.
-  return true;
+  if (bind_data && o.bind_data) return bind_data->Equals(*o.bind_data);
+  return !bind_data && !o.bind_data;
 }
 
 uint64_t Expr::Hash() const {

@@ -27,6 +27,9 @@ struct ColumnBinding {
 struct FunctionData {
   virtual ~FunctionData() = default;
   virtual std::unique_ptr<FunctionData> Copy() const = 0;
+  /// Whether two calls with equal arguments compute the same thing. Most bind data derives from the
+  /// arguments; data that replaced an argument (a percentile's fraction) must compare it.
+  virtual bool Equals(const FunctionData& other) const { return true; }
 };
 
 enum class ExprClass : uint8_t {

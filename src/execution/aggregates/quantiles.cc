@@ -15,6 +15,10 @@ struct FractionData : FunctionData {
   std::unique_ptr<FunctionData> Copy() const override {
     return std::make_unique<FractionData>(fraction, is_null);
   }
+  bool Equals(const FunctionData& other) const override {
+    auto* o = dynamic_cast<const FractionData*>(&other);
+    return o && o->fraction == fraction && o->is_null == is_null;
+  }
   double fraction;
   bool is_null;  // percentile_cont(NULL): every group's result is NULL
 };

@@ -264,7 +264,10 @@ ExprPtr Binder::BindWindow(const ParsedExpr& expr, ExprContext where) {
   } else {
     // Bound as an aggregate (the same overload rules), then turned into a window expression.
     ExprPtr agg = BindAggregate(expr, ExprContext::kSelect);
-    if (agg->distinct) throw NotImplementedError("DISTINCT is not supported in window aggregates", expr.location);
+    if (agg->distinct) throw NotImplementedError("DISTINCT is not implemented for window functions", expr.location);
+    if (!agg->order_by.empty()) {
+      throw NotImplementedError("aggregate ORDER BY is not implemented for window functions", expr.location);
+    }
     w = std::move(agg);
     w->cls = ExprClass::kWindow;
   }

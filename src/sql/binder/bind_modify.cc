@@ -62,6 +62,12 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
     values->table_index = NextTableIndex();
     values->types = table->Types();
     size_t row_count = stmt.default_values ? 1 : body->values.size();
+    for (size_t r = 1; r < row_count; r++) {
+      if (body->values[r].size() != body->values[0].size()) {
+        throw BinderError(sqlstate::kSyntaxError, "VALUES lists must all be the same length",
+                          body->values[r].empty() ? stmt.location : body->values[r][0]->location);
+      }
+    }
     for (size_t r = 0; r < row_count; r++) {
       std::vector<ExprPtr> row(table->columns.size());
       if (!stmt.default_values) {

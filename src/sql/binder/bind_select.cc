@@ -158,6 +158,22 @@ BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
   }
   BoundQuery q = BindQueryNode(*select.body, select);
   if (select.body->kind != sql::QueryNode::Kind::kSelect) ApplyOrderLimit(q, select);
+  if (root_ == this && std::any_of(q.types.begin(), q.types.end(), [](auto& t) { return t.id() == TypeId::kNull; })) {
+    // Untyped NULL columns that nothing gave a type (SELECT NULL) come out as text, as in PostgreSQL.
+    auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+    proj->table_index = NextTableIndex();
+    auto bindings = q.plan->GetColumnBindings();
+    for (size_t i = 0; i < q.types.size(); i++) {
+      ExprPtr ref = Expr::ColumnRef(bindings[i], q.types[i], q.names[i]);
+      if (q.types[i].id() == TypeId::kNull) {
+        ref = Expr::Cast(std::move(ref), TypeId::kVarchar);
+        q.types[i] = TypeId::kVarchar;
+      }
+      proj->expressions.push_back(std::move(ref));
+    }
+    proj->children.push_back(std::move(q.plan));
+    q.plan = std::move(proj);
+  }
   return q;
 }
 

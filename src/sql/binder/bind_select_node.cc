@@ -291,10 +291,7 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   proj->table_index = NextTableIndex();
   std::vector<LogicalType> types;
-  for (auto& e : exprs) {
-    if (e->type.id() == TypeId::kNull) e = CastTo(std::move(e), TypeId::kVarchar);
-    types.push_back(e->type);
-  }
+  for (auto& e : exprs) types.push_back(e->type);
   proj->expressions = std::move(exprs);
   proj->children.push_back(std::move(plan));
   plan = std::move(proj);

@@ -174,7 +174,11 @@ ColumnDef Parser::ParseColumnDef() {
     } else if (AcceptKeyword("null")) {
       column.not_null = false;
     } else if (AcceptKeyword("default")) {
+      size_t first = pos_;
       column.default_value = ParseBinary(kPrecCompare);  // b_expr: stops before NOT NULL and friends
+      // Keep the text as written: the catalog stores it and binds it again at every insert.
+      int64_t begin = tokens_[first].location, end = tokens_[pos_ - 1].end;
+      column.default_sql = std::string(sql_.substr(begin, end - begin));
     } else if (IsKeyword("primary")) {
       Advance();
       ExpectKeyword("key");
