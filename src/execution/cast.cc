@@ -65,6 +65,10 @@ void CastLoop(CastState& st, Op&& op) {
   D* out = st.result.template data<D>();
   const ValidityMask& valid = st.source.validity();
   if (!st.try_cast) {
+    if (valid.AllValid()) {
+      for (size_t i = 0; i < st.count; i++) out[i] = op(in[i]);
+      return;
+    }
     for (size_t i = 0; i < st.count; i++) {
       if (valid.RowIsValid(i)) out[i] = op(in[i]);
     }
@@ -185,6 +189,19 @@ void CastNumeric(CastState& st) {
       CastLoop<S, D>(st, [](S v) { return static_cast<D>(v); });
     }
   } else if (to_dec) {
+    // Widening to at least as many integer digits cannot overflow: no checks, one multiply at most (the
+    // binder widens every decimal operand of arithmetic this way, so this is the hot case).
+    const int to_scale = to.scale();
+    const int from_int_digits = from_dec ? from.width() - from_scale : (sizeof(S) <= 2 ? 5 : (sizeof(S) <= 4 ? 10 : 19));
+    if (to_scale >= from_scale && to.width() - to_scale >= from_int_digits) {
+      if (to_scale == from_scale) {
+        CastLoop<S, D>(st, [](S v) { return static_cast<D>(v); });
+      } else {
+        const D factor = static_cast<D>(Pow10(to_scale - from_scale));
+        CastLoop<S, D>(st, [factor](S v) { return static_cast<D>(static_cast<D>(v) * factor); });
+      }
+      return;
+    }
     CastLoop<S, D>(st, [&](S v) {
       hugeint_t r = Rescale(v, from_scale, to.scale(), to);
       if (r >= limit || r <= -limit) ThrowOutOfRange(to);

@@ -128,6 +128,7 @@ class Binder {
 
  private:
   ExprPtr PlanSubquery(Expr& subquery_expr, LogicalOperatorPtr& plan, bool as_filter, bool negate);
+  ExprPtr TrySimpleDecorrelation(Expr& subquery_expr, LogicalOperatorPtr& plan, bool as_filter, bool negate);
 
   ClientContext& context_;
   Binder* parent_;

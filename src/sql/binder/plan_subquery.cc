@@ -133,7 +133,195 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
 
 bool IsCountLike(const Expr& agg) { return agg.name == "count" || agg.name == "count_star" || agg.name == "approx_count_distinct"; }
 
+bool ReferencesOnlyOuter(const Expr& e) {
+  bool only = true;
+  VisitExpr(e, [&](const Expr& x) {
+    if (x.cls == ExprClass::kColumnRef && x.depth == 0) only = false;
+  });
+  return only;
+}
+
+/// The value of a scalar aggregate subquery computed above the join with its aggregate: COUNTs of outer
+/// values no row matched are 0, not NULL (the COUNT bug), and a HAVING that fails gives NULL.
+ExprPtr InlineScalarAggregate(const LogicalOperator& agg, ExprPtr value, ExprPtr having) {
+  auto fix = [&](ExprPtr& e) {
+    RewriteExpr(e, [&](ExprPtr& x) {
+      if (x->cls != ExprClass::kColumnRef) return;
+      if (x->depth > 0) {
+        x->depth--;
+        return;
+      }
+      if (x->binding.table_index == agg.aggregate_index && IsCountLike(*agg.expressions[x->binding.column_index])) {
+        auto c = std::make_unique<Expr>(ExprClass::kCoalesce);
+        c->type = x->type;
+        c->children.push_back(std::move(x));
+        c->children.push_back(Expr::Constant(CastValue(Value::BigInt(0), c->type)));
+        x = std::move(c);
+      }
+    });
+  };
+  fix(value);
+  if (!having) return value;
+  fix(having);
+  auto c = std::make_unique<Expr>(ExprClass::kCase);
+  c->type = value->type;
+  c->children.push_back(std::move(having));
+  c->children.push_back(std::move(value));
+  c->children.push_back(Expr::Constant(Value::Null(c->type)));
+  return c;
+}
+
+bool HasCorrelatedExpr(const Expr& e, int* max_depth = nullptr) {
+  bool found = false;
+  VisitExpr(e, [&](const Expr& x) {
+    if (x.cls == ExprClass::kColumnRef && x.depth > 0) {
+      found = true;
+      if (max_depth) *max_depth = std::max(*max_depth, x.depth);
+    }
+  });
+  return found;
+}
+
+/// Outer references become plain references once the subquery's rows meet the outer rows in a join.
+void LowerDepth(ExprPtr& e) {
+  RewriteExpr(e, [](ExprPtr& x) {
+    if (x->cls == ExprClass::kColumnRef && x->depth > 0) x->depth--;
+  });
+}
+
 }  // namespace
+
+/// Decorrelate without computing the outer values first, when the subquery is a filtered FROM under a
+/// projection (and, for scalar subqueries, at most an ungrouped aggregate): the correlated conjuncts of its
+/// WHERE become the join's predicate (EXISTS, IN, scalar), or, for aggregates, equalities whose inner sides
+/// become group keys. Returns null when the subquery has another shape (the general path handles it).
+ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool as_filter, bool negate) {
+  BoundSubquery& bound = *sub.subquery;
+  int kind = sub.subquery_kind;
+  if (kind == 3) return nullptr;  // ALL: the general path's NOT ANY rewrite
+  LogicalOperator* top = bound.plan.get();
+  if (kind == 1) {
+    while ((top->type == LogicalOpType::kLimit && top->limit != 0 && top->offset == 0) ||
+           top->type == LogicalOpType::kOrder || (top->type == LogicalOpType::kDistinct && top->expressions.empty())) {
+      top = top->children[0].get();
+    }
+  }
+  if (top->type != LogicalOpType::kProjection) return nullptr;
+  LogicalOperator* proj = top;
+  LogicalOperator* below = proj->children[0].get();
+  LogicalOperator* agg = nullptr;
+  LogicalOperator* having = nullptr;
+  if (kind == 0) {
+    if (below->type == LogicalOpType::kFilter && below->children[0]->type == LogicalOpType::kAggregate) {
+      having = below;
+      below = below->children[0].get();
+    }
+    if (below->type == LogicalOpType::kAggregate) {
+      if (!below->groups.empty() || !below->grouping_sets.empty()) return nullptr;
+      agg = below;
+      below = below->children[0].get();
+    } else if (having) {
+      return nullptr;
+    }
+  }
+  LogicalOperator* where = below->type == LogicalOpType::kFilter ? below : nullptr;
+  LogicalOperator* from = where ? where->children[0].get() : below;
+  if (HasCorrelated(*from)) return nullptr;
+  if (agg) {
+    for (auto& a : agg->expressions) {
+      if (HasCorrelatedExpr(*a)) return nullptr;
+    }
+  }
+  if (kind == 2 && HasCorrelatedExpr(*proj->expressions[0])) return nullptr;
+  // Split WHERE into plain and correlated conjuncts; only references one level out are handled here.
+  std::vector<ExprPtr> plain, correlated;
+  if (where) {
+    for (auto& e : where->expressions) {
+      int depth = 0;
+      if (HasCorrelatedExpr(*e, &depth)) {
+        if (depth > 1) return nullptr;
+        correlated.push_back(e->Copy());
+      } else {
+        plain.push_back(e->Copy());
+      }
+    }
+  }
+  if (correlated.empty()) return nullptr;
+  if (agg) {
+    for (auto& c : correlated) {
+      // Each must be inner = outer: the inner side becomes a group key, the outer side the join key.
+      if (c->cls != ExprClass::kFunction || c->name != "=" || c->children.size() != 2) return nullptr;
+      bool l = HasCorrelatedExpr(*c->children[0]), r = HasCorrelatedExpr(*c->children[1]);
+      if (l == r) return nullptr;
+      if (!ReferencesOnlyOuter(*c->children[l ? 0 : 1])) return nullptr;
+    }
+  }
+
+  // The shape fits: take the pieces out of the bound plan.
+  LogicalOperatorPtr right = std::move(where ? where->children[0] : (agg ? agg->children[0] : proj->children[0]));
+  if (!plain.empty()) {
+    auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
+    filter->expressions = std::move(plain);
+    filter->children.push_back(std::move(right));
+    right = std::move(filter);
+  }
+  auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+  ExprPtr result;
+  if (agg) {
+    LogicalOperatorPtr agg_op = std::move(having ? proj->children[0]->children[0] : proj->children[0]);
+    agg_op->children[0] = std::move(right);
+    for (auto& c : correlated) {
+      bool outer_left = HasCorrelatedExpr(*c->children[0]);
+      ExprPtr inner = std::move(c->children[outer_left ? 1 : 0]);
+      ExprPtr outer = std::move(c->children[outer_left ? 0 : 1]);
+      LowerDepth(outer);
+      agg_op->groups.push_back(std::move(inner));
+      LogicalJoinCondition cond;
+      cond.left = std::move(outer);
+      cond.right = Expr::ColumnRef({agg_op->table_index, agg_op->groups.size() - 1}, agg_op->groups.back()->type);
+      join->conditions.push_back(std::move(cond));
+    }
+    result = InlineScalarAggregate(*agg_op, std::move(proj->expressions[0]),
+                                   having ? CombineConjunction(std::move(having->expressions)) : nullptr);
+    join->join_type = LogicalJoinType::kLeft;
+    right = std::move(agg_op);
+  } else {
+    for (auto& c : correlated) {
+      LowerDepth(c);
+      join->expressions.push_back(std::move(c));
+    }
+    if (kind == 0) {
+      join->join_type = LogicalJoinType::kSingle;
+      result = std::move(proj->expressions[0]);
+      LowerDepth(result);
+    } else if (kind == 2) {
+      ExprPtr lhs = std::move(sub.children[0]);
+      ExprPtr rhs = std::move(proj->expressions[0]);
+      LogicalType t = UnifyTypes(*lhs, *rhs, -1, "IN");
+      if (sub.subquery_op == "=") {
+        LogicalJoinCondition cond;
+        cond.left = CastTo(std::move(lhs), t);
+        cond.right = CastTo(std::move(rhs), t);
+        join->conditions.push_back(std::move(cond));
+      } else {
+        join->expressions.push_back(BindComparison(sub.subquery_op, std::move(lhs), std::move(rhs), -1));
+      }
+      join->join_type = as_filter ? LogicalJoinType::kSemi : LogicalJoinType::kMark;
+    } else {
+      join->join_type = as_filter ? (negate ? LogicalJoinType::kAnti : LogicalJoinType::kSemi) : LogicalJoinType::kMark;
+      join->mark_null_aware = false;
+    }
+    if (join->join_type == LogicalJoinType::kMark) {
+      join->mark_index = NextTableIndex();
+      result = Expr::ColumnRef({join->mark_index, 0}, TypeId::kBoolean);
+    }
+  }
+  bound.plan.reset();
+  join->children.push_back(std::move(plan));
+  join->children.push_back(std::move(right));
+  plan = std::move(join);
+  return result;
+}
 
 void Binder::PlanSubqueries(ExprPtr& expr, LogicalOperatorPtr& plan) {
   RewriteExpr(expr, [&](ExprPtr& e) {
@@ -182,6 +370,10 @@ void Binder::PlanFilterWithSubqueries(ExprPtr predicate, LogicalOperatorPtr& pla
 ExprPtr Binder::PlanSubquery(Expr& sub, LogicalOperatorPtr& plan, bool as_filter, bool negate) {
   BoundSubquery& bound = *sub.subquery;
   if (!bound.plan) throw InternalError("subquery planned twice");
+  if (!bound.correlated.empty()) {
+    if (ExprPtr simple = TrySimpleDecorrelation(sub, plan, as_filter, negate)) return simple;
+    if (!bound.plan) return nullptr;  // a semi or anti join: nothing to compute in the expression
+  }
   LogicalOperatorPtr sp = std::move(bound.plan);
   int kind = sub.subquery_kind;  // 0 scalar, 1 exists, 2 any, 3 all
   auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
@@ -246,35 +438,7 @@ ExprPtr Binder::PlanSubquery(Expr& sub, LogicalOperatorPtr& plan, bool as_filter
     }
     if (inlined_projection) {
       // Join the aggregate (one row per outer value), then compute the projection above the join.
-      LogicalOperator& agg = *target;
-      ExprPtr value = std::move(sp->expressions[0]);
-      BindingMap none;
-      auto fix = [&](ExprPtr& e) {
-        RewriteExpr(e, [&](ExprPtr& x) {
-          if (x->cls != ExprClass::kColumnRef) return;
-          if (x->depth > 0) {
-            x->depth--;
-            return;
-          }
-          if (x->binding.table_index == agg.aggregate_index && IsCountLike(*agg.expressions[x->binding.column_index])) {
-            auto c = std::make_unique<Expr>(ExprClass::kCoalesce);
-            c->type = x->type;
-            c->children.push_back(std::move(x));
-            c->children.push_back(Expr::Constant(CastValue(Value::BigInt(0), c->type)));
-            x = std::move(c);
-          }
-        });
-      };
-      fix(value);
-      if (having) {
-        fix(having);
-        auto c = std::make_unique<Expr>(ExprClass::kCase);
-        c->type = value->type;
-        c->children.push_back(std::move(having));
-        c->children.push_back(std::move(value));
-        c->children.push_back(Expr::Constant(Value::Null(c->type)));
-        value = std::move(c);
-      }
+      ExprPtr value = InlineScalarAggregate(*target, std::move(sp->expressions[0]), std::move(having));
       join->join_type = LogicalJoinType::kLeft;
       join->children.push_back(std::move(plan));
       join->children.push_back(std::move(target));

@@ -5,6 +5,7 @@
 
 #include "catalog/catalog.h"
 #include "sql/optimizer/filter_pushdown.h"
+#include "sql/optimizer/join_order.h"
 #include "vector/vector.h"
 
 namespace basin {
@@ -64,6 +65,8 @@ void ChooseBuildSides(LogicalOperator& op) {
 }  // namespace
 
 void Optimizer::Optimize(LogicalOperatorPtr& plan) {
+  plan = PushDownFilters(std::move(plan), {});
+  ReorderJoins(plan);
   plan = PushDownFilters(std::move(plan), {});
   ChooseBuildSides(*plan);
 }
