@@ -53,16 +53,18 @@ StringHeap& Vector::heap() {
 }
 
 void Vector::AddHeapReference(const Vector& other) {
-  if (other.heap_ && other.heap_ != heap_) {
-    if (std::find(foreign_heaps_.begin(), foreign_heaps_.end(), other.heap_) == foreign_heaps_.end()) {
-      foreign_heaps_.push_back(other.heap_);
+  if (&other == this) return;
+  auto add = [&](std::shared_ptr<const void> item) {
+    if (!keep_alive_) {
+      keep_alive_ = std::make_shared<KeepAlive>();
+    } else if (keep_alive_.use_count() > 1) {
+      keep_alive_ = std::make_shared<KeepAlive>(*keep_alive_);  // shared with a referencing vector: copy first
     }
-  }
-  for (auto& h : other.foreign_heaps_) {
-    if (h != heap_ && std::find(foreign_heaps_.begin(), foreign_heaps_.end(), h) == foreign_heaps_.end()) {
-      foreign_heaps_.push_back(h);
-    }
-  }
+    // Consecutive additions of the same source (slices of one chunk) need one entry.
+    if (keep_alive_->empty() || keep_alive_->back() != item) keep_alive_->push_back(std::move(item));
+  };
+  if (other.heap_ && other.heap_ != heap_) add(other.heap_);
+  if (other.keep_alive_ && other.keep_alive_ != keep_alive_) add(other.keep_alive_);
 }
 
 Vector& Vector::child() {
@@ -160,7 +162,7 @@ void Vector::Reference(const Vector& other) {
   data_ = other.data_;
   validity_ = other.validity_;
   heap_ = other.heap_;
-  foreign_heaps_ = other.foreign_heaps_;
+  keep_alive_ = other.keep_alive_;
   child_size_ = other.child_size_;
   if (other.child_) {
     child_ = std::make_unique<Vector>(other.child_->type(), 1);
@@ -283,8 +285,8 @@ void Vector::Reset() {
   if (buffer_.use_count() > 1 || constant_) Allocate(std::max(capacity_, kVectorSize));
   constant_ = false;
   validity_.SetAllValid();
-  if (heap_ && heap_.use_count() > 1) heap_.reset();
-  foreign_heaps_.clear();
+  heap_.reset();  // strings already handed out stay alive through whoever still references the old heap
+  keep_alive_.reset();
   child_size_ = 0;
   if (child_) child_->Reset();
 }

@@ -144,7 +144,10 @@ class Vector {
   std::shared_ptr<uint8_t[]> buffer_;
   ValidityMask validity_;
   std::shared_ptr<StringHeap> heap_;
-  std::vector<std::shared_ptr<StringHeap>> foreign_heaps_;
+  /// Keeps alive the heaps of vectors whose strings this one points into: their heaps and, nested, their
+  /// own keep-alive lists. Nesting makes referencing a large collection O(1) instead of copying its list.
+  using KeepAlive = std::vector<std::shared_ptr<const void>>;
+  std::shared_ptr<KeepAlive> keep_alive_;
   std::unique_ptr<Vector> child_;
   size_t child_size_ = 0;
 };

@@ -1,6 +1,9 @@
 #include "execution/aggregates/list_functions.h"
 
+#include <algorithm>
+
 #include "common/exception.h"
+#include "execution/cast.h"
 #include "execution/vector_ops.h"
 
 namespace basin {
@@ -127,6 +130,122 @@ void PositionKernel(DataChunk& args, FunctionContext&, Vector& result) {
   }
 }
 
+/// array_extract(list, i), what x[i] parses to: the i-th element (1-based), NULL when out of range.
+std::unique_ptr<FunctionData> BindExtract(std::vector<ExprPtr>& args, LogicalType& return_type) {
+  BindList(args, return_type);
+  return_type = args[0]->type.id() == TypeId::kList ? args[0]->type.element() : LogicalType(TypeId::kNull);
+  return nullptr;
+}
+
+void ExtractKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  const Vector& lists = args.column(0);
+  const Vector& indexes = args.column(1);
+  for (size_t i = 0; i < args.size(); i++) {
+    if (lists.IsNull(i) || indexes.IsNull(i)) {
+      result.SetNull(i);
+      continue;
+    }
+    const list_entry_t& entry = lists.data<list_entry_t>()[RowOf(lists, i)];
+    const int64_t index = indexes.data<int64_t>()[RowOf(indexes, i)];
+    if (index < 1 || static_cast<uint64_t>(index) > entry.length) {
+      result.SetNull(i);
+      continue;
+    }
+    Value element = lists.child().GetValue(entry.offset + static_cast<uint64_t>(index) - 1);
+    if (element.IsNull()) {
+      result.SetNull(i);
+    } else {
+      result.SetValue(i, element);
+    }
+  }
+}
+
+/// array_slice(list, a, b), what x[a:b] parses to: elements a..b (1-based, inclusive), clipped to the list.
+std::unique_ptr<FunctionData> BindSlice(std::vector<ExprPtr>& args, LogicalType& return_type) {
+  BindList(args, return_type);
+  return_type = args[0]->type.id() == TypeId::kList ? args[0]->type : LogicalType::List(TypeId::kVarchar);
+  return nullptr;
+}
+
+void SliceKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  const Vector& lists = args.column(0);
+  const Vector& lows = args.column(1);
+  const Vector& highs = args.column(2);
+  for (size_t i = 0; i < args.size(); i++) {
+    if (lists.IsNull(i) || lows.IsNull(i) || highs.IsNull(i)) {
+      result.SetNull(i);
+      continue;
+    }
+    const list_entry_t& entry = lists.data<list_entry_t>()[RowOf(lists, i)];
+    const int64_t low = std::max<int64_t>(lows.data<int64_t>()[RowOf(lows, i)], 1);
+    const int64_t high = std::min<int64_t>(highs.data<int64_t>()[RowOf(highs, i)], static_cast<int64_t>(entry.length));
+    std::vector<Value> items;
+    for (int64_t k = low; k <= high; k++) items.push_back(lists.child().GetValue(entry.offset + static_cast<uint64_t>(k) - 1));
+    result.SetValue(i, Value::List(lists.type().element(), std::move(items)));
+  }
+}
+
+/// array_to_string(list, delimiter [, null_text]): the elements' text joined; NULL elements are skipped
+/// unless null_text is given, as PostgreSQL.
+void ToStringKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  const Vector& lists = args.column(0);
+  const Vector& delimiters = args.column(1);
+  const Vector* null_texts = args.ColumnCount() > 2 ? &args.column(2) : nullptr;
+  for (size_t i = 0; i < args.size(); i++) {
+    if (lists.IsNull(i) || delimiters.IsNull(i)) {
+      result.SetNull(i);
+      continue;
+    }
+    const list_entry_t& entry = lists.data<list_entry_t>()[RowOf(lists, i)];
+    const std::string_view delimiter = delimiters.data<string_t>()[RowOf(delimiters, i)].view();
+    const bool keep_nulls = null_texts && !null_texts->IsNull(i);
+    std::string out;
+    bool first = true;
+    for (uint64_t k = 0; k < entry.length; k++) {
+      Value element = lists.child().GetValue(entry.offset + k);
+      if (element.IsNull() && !keep_nulls) continue;
+      if (!first) out += delimiter;
+      first = false;
+      if (element.IsNull()) {
+        out += null_texts->data<string_t>()[RowOf(*null_texts, i)].view();
+      } else {
+        out += CastValue(element, TypeId::kVarchar).GetString();
+      }
+    }
+    result.data<string_t>()[i] = result.AddString(out);
+  }
+}
+
+/// list_value(a, b, ...), what ARRAY[a, b, ...] binds to: the elements meet at their common type.
+std::unique_ptr<FunctionData> BindListValue(std::vector<ExprPtr>& args, LogicalType& return_type) {
+  if (args.empty()) throw BinderError("42P18", "cannot determine type of empty array");
+  LogicalType element = TypeId::kNull;
+  for (const auto& a : args) {
+    LogicalType next = CommonSuperType(element, a->type);
+    if (next.id() == TypeId::kInvalid) {
+      throw BinderError(sqlstate::kDatatypeMismatch,
+                        "ARRAY types " + PgTypeName(element) + " and " + PgTypeName(a->type) + " cannot be matched");
+    }
+    element = next;
+  }
+  if (element.id() == TypeId::kNull) element = TypeId::kVarchar;  // ARRAY[NULL] is text[]
+  for (auto& a : args) {
+    if (a->type != element) a = Expr::Cast(std::move(a), element);
+  }
+  return_type = LogicalType::List(element);
+  return nullptr;
+}
+
+void ListValueKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  const LogicalType& element = result.type().element();
+  for (size_t i = 0; i < args.size(); i++) {
+    std::vector<Value> items;
+    items.reserve(args.ColumnCount());
+    for (size_t c = 0; c < args.ColumnCount(); c++) items.push_back(args.column(c).GetValue(i));
+    result.SetValue(i, Value::List(element, std::move(items)));
+  }
+}
+
 ScalarFunction Make(const char* name, std::vector<LogicalType> arguments, LogicalType return_type,
                     ScalarKernel kernel) {
   ScalarFunction f;
@@ -153,6 +272,29 @@ std::vector<ScalarFunction> ListScalarFunctions() {
   }
   for (const char* name : {"array_position", "list_position"}) {
     functions.push_back(Make(name, {any, any}, TypeId::kInteger, PositionKernel));
+  }
+  for (const char* name : {"array_extract", "list_extract", "list_element"}) {
+    ScalarFunction f = Make(name, {any, TypeId::kBigInt}, any, ExtractKernel);
+    f.bind = BindExtract;
+    functions.push_back(std::move(f));
+  }
+  for (const char* name : {"array_slice", "list_slice"}) {
+    ScalarFunction f = Make(name, {any, TypeId::kBigInt, TypeId::kBigInt}, any, SliceKernel);
+    f.bind = BindSlice;
+    functions.push_back(std::move(f));
+  }
+  functions.push_back(Make("array_to_string", {any, TypeId::kVarchar}, TypeId::kVarchar, ToStringKernel));
+  ScalarFunction with_nulls = Make("array_to_string", {any, TypeId::kVarchar, TypeId::kVarchar}, TypeId::kVarchar,
+                                   ToStringKernel);
+  with_nulls.propagates_nulls = false;  // a NULL null_text means "skip NULLs", not a NULL result
+  functions.push_back(std::move(with_nulls));
+  for (const char* name : {"list_value", "list_pack"}) {
+    ScalarFunction f = Make(name, {}, any, ListValueKernel);
+    f.has_varargs = true;
+    f.varargs = any;
+    f.propagates_nulls = false;  // NULL elements are elements
+    f.bind = BindListValue;
+    functions.push_back(std::move(f));
   }
   return functions;
 }

@@ -11,28 +11,36 @@ namespace {
 
 /// The fraction of percentile_cont(0.25) WITHIN GROUP (ORDER BY x), taken from the constant at bind time.
 struct FractionData : FunctionData {
-  explicit FractionData(double f, bool null) : fraction(f), is_null(null) {}
+  FractionData(double f, bool null, bool desc) : fraction(f), is_null(null), descending(desc) {}
   std::unique_ptr<FunctionData> Copy() const override {
-    return std::make_unique<FractionData>(fraction, is_null);
+    return std::make_unique<FractionData>(fraction, is_null, descending);
   }
   bool Equals(const FunctionData& other) const override {
     auto* o = dynamic_cast<const FractionData*>(&other);
-    return o && o->fraction == fraction && o->is_null == is_null;
+    return o && o->fraction == fraction && o->is_null == is_null && o->descending == descending;
   }
   double fraction;
-  bool is_null;  // percentile_cont(NULL): every group's result is NULL
+  bool is_null;     // percentile_cont(NULL): every group's result is NULL
+  bool descending;  // WITHIN GROUP (ORDER BY x DESC): the fraction counts from the largest value
 };
 
 /// Take the constant fraction out of the arguments, leaving the value column alone. The fraction comes
-/// first for WITHIN GROUP (percentile_cont(f) ... ORDER BY x), last for quantile_cont(x, f).
+/// first for WITHIN GROUP (percentile_cont(f) ... ORDER BY x), last for quantile_cont(x, f). For
+/// WITHIN GROUP (ORDER BY x DESC) the binder appends a constant TRUE after overload resolution (the
+/// binder's protocol for ordered-set aggregates with a bind callback), taken out here too.
 std::unique_ptr<FunctionData> BindFraction(std::vector<ExprPtr>& args) {
+  bool descending = false;
+  if (args.size() == 3 && args[2]->cls == ExprClass::kConstant && args[2]->type.id() == TypeId::kBoolean) {
+    descending = args[2]->value.GetBool();
+    args.pop_back();
+  }
   if (args.size() != 2) throw BinderError(sqlstate::kUndefinedFunction, "percentile takes a fraction and a value");
   size_t at = args[0]->cls == ExprClass::kConstant ? 0 : 1;
   if (args[at]->cls != ExprClass::kConstant) {
     throw BinderError(sqlstate::kFeatureNotSupported, "the percentile fraction must be a constant");
   }
   const Value& v = args[at]->value;
-  auto data = std::make_unique<FractionData>(0, v.IsNull());
+  auto data = std::make_unique<FractionData>(0, v.IsNull(), descending);
   if (!v.IsNull()) {
     data->fraction = v.ToDouble();
     if (!(data->fraction >= 0 && data->fraction <= 1)) {
@@ -63,6 +71,8 @@ double FractionOf(const FunctionData* bind, bool& is_null) {
   is_null = data->is_null;
   return data->fraction;
 }
+
+bool IsDescending(const FunctionData* bind) { return bind && static_cast<const FractionData*>(bind)->descending; }
 
 /// How a value of physical type T is kept: strings as owned copies.
 template <class T>
@@ -117,6 +127,8 @@ struct PercentileContOp : ValuesOp<double> {
       result.SetNull(row);
       return;
     }
+    // Interpolation is symmetric: position f from the top is position 1 - f from the bottom.
+    if (IsDescending(bind)) fraction = 1 - fraction;
     auto& values = *s.values;
     double position = fraction * static_cast<double>(values.size() - 1);
     auto lower = static_cast<size_t>(std::floor(position));
@@ -144,8 +156,9 @@ struct PercentileDiscOp : ValuesOp<T> {
       return;
     }
     size_t n = s.values->size();
-    auto k = static_cast<size_t>(std::max(0.0, std::ceil(fraction * static_cast<double>(n)) - 1));
-    ValuesOp<T>::Store(result, row, ValuesOp<T>::Select(*s.values, std::min(k, n - 1)));
+    auto k = std::min(static_cast<size_t>(std::max(0.0, std::ceil(fraction * static_cast<double>(n)) - 1)), n - 1);
+    if (IsDescending(bind)) k = n - 1 - k;  // the k-th largest
+    ValuesOp<T>::Store(result, row, ValuesOp<T>::Select(*s.values, k));
   }
 };
 

@@ -1,4 +1,5 @@
-// Numeric operators + - * / % and unary - and +, over SMALLINT, INTEGER, BIGINT, REAL, DOUBLE and DECIMAL.
+// Numeric operators + - * / % and unary - and +, over SMALLINT, INTEGER, BIGINT, REAL, DOUBLE and DECIMAL;
+// the bitwise operators & | # ~ << >> over the integer types.
 // Integers are overflow-checked as PostgreSQL's int4pl and friends; DECIMALs are scaled integers whose
 // result type the bind callbacks compute (and cast the arguments to).
 
@@ -95,6 +96,43 @@ void NegateKernel(DataChunk& args, FunctionContext&, Vector& result) {
 }
 
 void IdentityKernel(DataChunk& args, FunctionContext&, Vector& result) { result.Reference(args.column(0)); }
+
+// ---- bitwise --------------------------------------------------------------------------------------------
+
+/// & | # (xor) << >> on one integer type, as PostgreSQL's int4and and friends. Shifts take the count modulo
+/// the width, as the x86 shift PostgreSQL's C compiles to (C leaves larger counts undefined).
+template <char kOp, class T>
+void BitwiseKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  BinaryExecute<T, T, T>(args.column(0), args.column(1), result, args.size(), [](T a, T b) -> T {
+    using U = std::make_unsigned_t<T>;
+    // Integer promotion makes int16 shifts 32-bit; PostgreSQL's int2shl does the same, then truncates.
+    constexpr int kBits = sizeof(T) < 4 ? 32 : static_cast<int>(sizeof(T) * 8);
+    const int count = static_cast<int>(b) & (kBits - 1);
+    if constexpr (kOp == '&') return static_cast<T>(a & b);
+    if constexpr (kOp == '|') return static_cast<T>(a | b);
+    if constexpr (kOp == '#') return static_cast<T>(a ^ b);
+    if constexpr (kOp == '<') {
+      if constexpr (sizeof(T) < 4) return static_cast<T>(static_cast<uint32_t>(a) << count);
+      return static_cast<T>(static_cast<U>(a) << count);
+    }
+    if constexpr (kOp == '>') {
+      if constexpr (sizeof(T) < 4) return static_cast<T>(static_cast<int32_t>(a) >> count);
+      return static_cast<T>(a >> count);  // arithmetic shift: the sign is kept
+    }
+  });
+}
+
+template <class T>
+void BitwiseNotKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  UnaryExecute<T, T>(args.column(0), result, args.size(), [](T a) -> T { return static_cast<T>(~a); });
+}
+
+template <char kOp>
+void AddBitwiseOverloads(FunctionRegistry& r, const std::string& name) {
+  r.AddScalar(MakeScalar(name, {TypeId::kSmallInt, TypeId::kSmallInt}, TypeId::kSmallInt, BitwiseKernel<kOp, int16_t>));
+  r.AddScalar(MakeScalar(name, {TypeId::kInteger, TypeId::kInteger}, TypeId::kInteger, BitwiseKernel<kOp, int32_t>));
+  r.AddScalar(MakeScalar(name, {TypeId::kBigInt, TypeId::kBigInt}, TypeId::kBigInt, BitwiseKernel<kOp, int64_t>));
+}
 
 // ---- DECIMAL --------------------------------------------------------------------------------------------
 
@@ -242,6 +280,15 @@ void RegisterArithmeticFunctions(FunctionRegistry& r) {
   }
   r.AddScalar(MakeScalar("+", {AnyDecimal()}, AnyDecimal(), IdentityKernel, BindDecimalUnary));
   r.AddAlias("mod", "%");
+
+  AddBitwiseOverloads<'&'>(r, "&");
+  AddBitwiseOverloads<'|'>(r, "|");
+  AddBitwiseOverloads<'#'>(r, "#");
+  AddBitwiseOverloads<'<'>(r, "<<");
+  AddBitwiseOverloads<'>'>(r, ">>");
+  r.AddScalar(MakeScalar("~", {TypeId::kSmallInt}, TypeId::kSmallInt, BitwiseNotKernel<int16_t>));
+  r.AddScalar(MakeScalar("~", {TypeId::kInteger}, TypeId::kInteger, BitwiseNotKernel<int32_t>));
+  r.AddScalar(MakeScalar("~", {TypeId::kBigInt}, TypeId::kBigInt, BitwiseNotKernel<int64_t>));
 
   RegisterTemporalArithmetic(r);
 }

@@ -368,7 +368,8 @@ void RegisterDateTimeFunctions(FunctionRegistry& r) {
   r.AddScalar(MakeScalar("date_part", {V, TZ}, F, DatePartKernel<int64_t, TimestampPart>));
   r.AddScalar(MakeScalar("date_part", {V, T}, F, DatePartKernel<int64_t, TimePart>));
   r.AddScalar(MakeScalar("date_part", {V, IV}, F, DatePartKernel<interval_t, IntervalPart>));
-  r.AddScalar(MakeScalar("date_trunc", {V, D}, TS, DateTruncKernel<int32_t, int64_t, TruncDate>));
+  // PostgreSQL has no date overload: a date goes to timestamptz, its category's preferred type.
+  r.AddScalar(MakeScalar("date_trunc", {V, D}, TZ, DateTruncKernel<int32_t, int64_t, TruncDate>));
   r.AddScalar(MakeScalar("date_trunc", {V, TS}, TS, DateTruncKernel<int64_t, int64_t, TruncTimestamp>));
   r.AddScalar(MakeScalar("date_trunc", {V, TZ}, TZ, DateTruncKernel<int64_t, int64_t, TruncTimestamp>));
   r.AddScalar(MakeScalar("date_trunc", {V, IV}, IV, DateTruncKernel<interval_t, interval_t, TruncInterval>));

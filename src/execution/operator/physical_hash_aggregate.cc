@@ -138,6 +138,7 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
   std::vector<uint32_t> group_ids(n);
   std::vector<uint32_t> created;
   std::vector<uint8_t*> states(n);
+  std::vector<uint8_t*> payloads(n);
   std::vector<sel_t> sel(n);
   for (size_t s = 0; s < grouping_sets_.size(); s++) {
     SetTable& table = local.sets[s];
@@ -153,13 +154,17 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
       uint8_t* payload = table.groups->Payload(g);
       for (auto& a : aggregates_) a.expr->aggregate->initialize(payload + a.state_offset, a.expr->bind_data.get());
     }
+    // Each row's group payload, computed once for all aggregates.
+    for (size_t i = 0; i < n; i++) payloads[i] = table.groups->Payload(group_ids[i]);
     for (size_t ai = 0; ai < aggregates_.size(); ai++) {
       auto& a = aggregates_[ai];
       const AggregateFunction& fn = *a.expr->aggregate;
       // Rows this aggregate sees: those passing FILTER, and for DISTINCT those whose value is new.
       size_t count = n;
-      for (size_t i = 0; i < n; i++) sel[i] = static_cast<sel_t>(i);
       if (a.expr->filter) count = executor.Select(*a.expr->filter, input, nullptr, n, sel.data());
+      if (a.expr->distinct && !a.expr->filter) {
+        for (size_t i = 0; i < n; i++) sel[i] = static_cast<sel_t>(i);
+      }
       if (a.expr->distinct && count > 0) {
         DataChunk dkeys;
         std::vector<LogicalType> dtypes{TypeId::kBigInt};
@@ -199,8 +204,10 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
         }
       }
       agg_args.SetCardinality(count);
-      for (size_t i = 0; i < count; i++) {
-        states[i] = table.groups->Payload(group_ids[all_rows ? i : sel[i]]) + a.state_offset;
+      if (all_rows) {
+        for (size_t i = 0; i < count; i++) states[i] = payloads[i] + a.state_offset;
+      } else {
+        for (size_t i = 0; i < count; i++) states[i] = payloads[sel[i]] + a.state_offset;
       }
       fn.update(agg_args, states.data(), count, a.expr->bind_data.get());
     }

@@ -68,6 +68,12 @@ PhysicalJoin::PhysicalJoin(std::vector<LogicalType> types, PhysicalJoinType join
 std::unique_ptr<GlobalSinkState> PhysicalJoin::InitGlobalSink(ExecutionContext&) {
   probe_types_ = children[0]->types();
   build_types_ = children[1]->types();
+  residual_columns_.assign(probe_types_.size() + build_types_.size(), false);
+  if (residual_) {
+    VisitExpr(*residual_, [&](const Expr& e) {
+      if (e.cls == ExprClass::kReference) residual_columns_[e.index] = true;
+    });
+  }
   return std::make_unique<BuildGlobal>();
 }
 
@@ -190,8 +196,12 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
     for (size_t start = 0; start < probe_rows.size(); start += kVectorSize) {
       size_t m = std::min(kVectorSize, probe_rows.size() - start);
       DataChunk pairs(pair_types, 1);
-      for (size_t c = 0; c < probe_types_.size(); c++) pairs.column(c).Slice(input.column(c), probe_rows.data() + start, m);
+      // Gather only the columns the predicate reads.
+      for (size_t c = 0; c < probe_types_.size(); c++) {
+        if (residual_columns_[c]) pairs.column(c).Slice(input.column(c), probe_rows.data() + start, m);
+      }
       for (size_t c = 0; c < build_types_.size(); c++) {
+        if (!residual_columns_[probe_types_.size() + c]) continue;
         pairs.column(probe_types_.size() + c)
             .Slice(g.rows.column(conditions_.size() + c), build_rows.data() + start, m);
       }

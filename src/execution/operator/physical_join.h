@@ -57,6 +57,7 @@ class PhysicalJoin : public PhysicalOperator {
   bool mark_null_aware_;
   std::vector<LogicalType> probe_types_;
   std::vector<LogicalType> build_types_;
+  std::vector<bool> residual_columns_;  // which [probe, build] columns the residual reads
 };
 
 }  // namespace basin

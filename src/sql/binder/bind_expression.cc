@@ -404,6 +404,9 @@ ExprPtr Binder::BindOperator(const ParsedExpr& expr, ExprContext where) {
   // Numeric operands of different types meet at their common type, so one kernel per type suffices.
   if (left->type.IsNumeric() && right->type.IsNumeric() && left->type.id() != right->type.id() && op != "^") {
     LogicalType t = CommonSuperType(left->type, right->type);
+    // REAL with an integer or numeric is DOUBLE, as PostgreSQL's float48 operators (float8 is the
+    // preferred numeric type), though CASE and UNION of the two stay REAL.
+    if (t.id() == TypeId::kReal) t = TypeId::kDouble;
     if (t.id() != TypeId::kDecimal) {
       left = CastTo(std::move(left), t, expr.location);
       right = CastTo(std::move(right), t, expr.location);

@@ -266,7 +266,11 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
   bool temporal = args[0].type().IsTemporal();
   bool inclusive = name == "generate_series";
   if (temporal) {
-    type = TypeId::kTimestamp;
+    // As PostgreSQL's overloads: TIMESTAMP arguments keep TIMESTAMP; DATE ones (no overload of their own)
+    // and TIMESTAMPTZ give TIMESTAMPTZ, the preferred type (the session time zone is UTC).
+    const bool plain = (args[0].type().id() == TypeId::kTimestamp || args[1].type().id() == TypeId::kTimestamp) &&
+                       args[0].type().id() != TypeId::kTimestampTz && args[1].type().id() != TypeId::kTimestampTz;
+    type = plain ? TypeId::kTimestamp : TypeId::kTimestampTz;
     if (args.size() != 3) throw BinderError(sqlstate::kUndefinedFunction, name + " over timestamps needs a step", fn.location);
     Value start = CastValue(args[0], TypeId::kTimestamp), stop = CastValue(args[1], TypeId::kTimestamp);
     Value step = CastValue(args[2], TypeId::kInterval);

@@ -176,6 +176,11 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
   e->type = best->return_type;
   e->distinct = expr.distinct;
   if (best->bind) {
+    // WITHIN GROUP (ORDER BY x DESC): ordered-set aggregates learn the direction from a trailing constant
+    // TRUE that their bind callback takes out again (aggregates/quantiles.cc).
+    if (expr.within_group && expr.agg_order_by.size() == 1 && expr.agg_order_by[0].descending) {
+      args.push_back(Expr::Constant(Value::Boolean(true)));
+    }
     try {
       e->bind_data = best->bind(args, e->type);
     } catch (Exception& ex) {
@@ -201,6 +206,34 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
 }
 
 void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext where) {
+  if (!spec.base_name.empty()) {
+    // OVER w, OVER (w ORDER BY ...), WINDOW w2 AS (w ...): the named window's clauses come first, and a
+    // refinement may only add what it lacks, as PostgreSQL.
+    const sql::WindowSpec* base = nullptr;
+    if (windows_) {
+      for (const auto& named : *windows_) {
+        if (named.name == spec.base_name) base = &named;
+        if (&named == &spec) break;  // a WINDOW entry sees only the entries before it
+      }
+    }
+    if (!base || base == &spec) {
+      throw BinderError(sqlstate::kUndefinedObject, "window \"" + spec.base_name + "\" does not exist", spec.location);
+    }
+    const bool refines = !spec.partition_by.empty() || !spec.order_by.empty() || spec.has_frame;
+    if (!spec.partition_by.empty()) {
+      throw BinderError(sqlstate::kWindowingError,
+                        "cannot override PARTITION BY clause of window \"" + spec.base_name + "\"", spec.location);
+    }
+    if (!spec.order_by.empty() && !base->order_by.empty()) {
+      throw BinderError(sqlstate::kWindowingError,
+                        "cannot override ORDER BY clause of window \"" + spec.base_name + "\"", spec.location);
+    }
+    if (refines && base->has_frame) {
+      throw BinderError(sqlstate::kWindowingError,
+                        "cannot copy window \"" + spec.base_name + "\" because it has a frame clause", spec.location);
+    }
+    ApplyWindowSpec(*base, w, where);
+  }
   for (auto& p : spec.partition_by) w.partition_by.push_back(BindExpression(*p, where));
   for (auto& o : spec.order_by) {
     BoundOrder bo;
@@ -272,9 +305,6 @@ ExprPtr Binder::BindWindow(const ParsedExpr& expr, ExprContext where) {
     w->cls = ExprClass::kWindow;
   }
   const sql::WindowSpec* spec = expr.window.get();
-  if (!spec->base_name.empty()) {
-    throw NotImplementedError("named windows are not supported yet", spec->location);
-  }
   w->ignore_nulls = expr.ignore_nulls;
   ApplyWindowSpec(*spec, *w, ExprContext::kSelect);
   return w;

@@ -45,6 +45,15 @@ std::vector<std::vector<size_t>> Cross(const std::vector<std::vector<size_t>>& a
 
 
 BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectStatement& select) {
+  for (size_t i = 0; i < node.windows.size(); i++) {
+    for (size_t j = 0; j < i; j++) {
+      if (node.windows[j].name == node.windows[i].name) {
+        throw BinderError(sqlstate::kWindowingError, "window \"" + node.windows[i].name + "\" is already defined",
+                          node.windows[i].location);
+      }
+    }
+  }
+  windows_ = &node.windows;
   // FROM
   LogicalOperatorPtr plan;
   if (node.from) {

@@ -143,6 +143,8 @@ class Binder {
   std::vector<CorrelatedColumn> correlated_;
   /// Select-list aliases visible to GROUP BY / ORDER BY, with their bound expressions.
   std::vector<std::pair<std::string, const Expr*>> select_aliases_;
+  /// The WINDOW clause of the SELECT being bound, for OVER w.
+  const std::vector<sql::WindowSpec>* windows_ = nullptr;
   int depth_guard_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "catalog/catalog.h"
 #include "sql/optimizer/filter_pushdown.h"
@@ -62,9 +63,48 @@ void ChooseBuildSides(LogicalOperator& op) {
   }
 }
 
+void CollectReferences(const LogicalOperator& op, std::set<std::pair<uint64_t, uint64_t>>& used) {
+  auto visit = [&](const Expr& e) {
+    VisitExpr(e, [&](const Expr& x) {
+      if (x.cls == ExprClass::kColumnRef) used.insert({x.binding.table_index, x.binding.column_index});
+    });
+  };
+  for (auto& e : op.expressions) visit(*e);
+  for (auto& e : op.groups) visit(*e);
+  for (auto& c : op.conditions) {
+    visit(*c.left);
+    visit(*c.right);
+  }
+  for (auto& o : op.orders) visit(*o.expr);
+  for (auto& row : op.values) {
+    for (auto& e : row) visit(*e);
+  }
+  for (auto& c : op.children) CollectReferences(*c, used);
+}
+
+/// Scans read only the columns something above uses (subquery rewrites can drop the projection that
+/// used the rest, e.g. EXISTS (SELECT * ...)). Scan bindings are table column ids, so dropping one shifts
+/// no other binding.
+void PruneScanColumns(LogicalOperator& op, const std::set<std::pair<uint64_t, uint64_t>>& used) {
+  for (auto& c : op.children) PruneScanColumns(*c, used);
+  if (op.type != LogicalOpType::kGet || op.column_ids.size() <= 1) return;
+  std::vector<size_t> kept;
+  for (size_t id : op.column_ids) {
+    if (used.count({op.table_index, id})) kept.push_back(id);
+  }
+  if (kept.empty() && !op.emit_row_id) kept.push_back(op.column_ids[0]);  // a row count still needs rows
+  op.column_ids = std::move(kept);
+}
+
 }  // namespace
 
 void Optimizer::Optimize(LogicalOperatorPtr& plan) {
+  // The root's own outputs are used by the client.
+  if (plan->type != LogicalOpType::kGet) {
+    std::set<std::pair<uint64_t, uint64_t>> used;
+    CollectReferences(*plan, used);
+    PruneScanColumns(*plan, used);
+  }
   plan = PushDownFilters(std::move(plan), {});
   ReorderJoins(plan);
   plan = PushDownFilters(std::move(plan), {});
