@@ -31,6 +31,12 @@ LogicalType LogicalType::List(const LogicalType& element) {
   return type;
 }
 
+LogicalType LogicalType::Varchar(uint32_t max_length) {
+  LogicalType type(TypeId::kVarchar);
+  type.max_length_ = max_length;
+  return type;
+}
+
 PhysicalType LogicalType::physical() const {
   switch (id_) {
     case TypeId::kBoolean:
@@ -99,7 +105,7 @@ std::string LogicalType::ToString() const {
     case TypeId::kDecimal:
       return "DECIMAL(" + std::to_string(width_) + "," + std::to_string(scale_) + ")";
     case TypeId::kVarchar:
-      return "VARCHAR";
+      return max_length_ ? "VARCHAR(" + std::to_string(max_length_) + ")" : "VARCHAR";
     case TypeId::kBlob:
       return "BLOB";
     case TypeId::kDate:

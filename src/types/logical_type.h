@@ -41,7 +41,8 @@ enum class PhysicalType : uint8_t {
   kList,      // list_entry_t into a child vector
 };
 
-/// A SQL type: its id, and for DECIMAL its precision (width) and scale, for LIST its element type.
+/// A SQL type: its id, and for DECIMAL its precision (width) and scale, for LIST its element type, for
+/// VARCHAR(n) its maximum length in characters.
 class LogicalType {
  public:
   LogicalType() = default;
@@ -50,11 +51,16 @@ class LogicalType {
   /// Throws BinderError (22023) unless 1 <= width <= 38 and scale <= width.
   static LogicalType Decimal(uint8_t width, uint8_t scale);
   static LogicalType List(const LogicalType& element);
+  /// VARCHAR(max_length); 0 is unlimited (plain VARCHAR, TEXT).
+  static LogicalType Varchar(uint32_t max_length);
 
   TypeId id() const { return id_; }
   uint8_t width() const { return width_; }
   uint8_t scale() const { return scale_; }
   const LogicalType& element() const { return *element_; }
+  /// VARCHAR(n)'s n, 0 for no limit. A limit constrains values stored or cast to the type; it does not
+  /// make a different type: operator== ignores it, and values of VARCHAR(n) are values of VARCHAR.
+  uint32_t max_length() const { return max_length_; }
   PhysicalType physical() const;
 
   /// SMALLINT, INTEGER, BIGINT, REAL, DOUBLE, DECIMAL.
@@ -73,11 +79,14 @@ class LogicalType {
 
   static constexpr uint8_t kMaxDecimalWidth = 38;
   static constexpr uint8_t kMaxInt64DecimalWidth = 18;
+  /// PostgreSQL's limit on VARCHAR(n).
+  static constexpr uint32_t kMaxVarcharLength = 10485760;
 
  private:
   TypeId id_ = TypeId::kInvalid;
   uint8_t width_ = 0;
   uint8_t scale_ = 0;
+  uint32_t max_length_ = 0;
   std::shared_ptr<LogicalType> element_;
 };
 

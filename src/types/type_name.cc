@@ -13,7 +13,8 @@ namespace {
 /// What a type does with "(m1[, m2])" after its name.
 enum class Modifiers {
   kRejected,  // INTEGER(5): an error, as in PostgreSQL
-  kIgnored,   // VARCHAR(10), TIMESTAMP(3): lengths and precisions Basin does not enforce
+  kIgnored,   // TIMESTAMP(3): precisions Basin does not enforce
+  kLength,    // VARCHAR(n), CHAR(n): a maximum length in characters (CHAR is not blank-padded)
   kDecimal,   // NUMERIC(p[, s])
   kFloat,     // FLOAT(p): REAL up to 24 bits, DOUBLE up to 53
 };
@@ -44,13 +45,13 @@ constexpr TypeName kTypeNames[] = {
     {"numeric", TypeId::kDecimal, Modifiers::kDecimal},
     {"decimal", TypeId::kDecimal, Modifiers::kDecimal},
     {"dec", TypeId::kDecimal, Modifiers::kDecimal},
-    {"varchar", TypeId::kVarchar, Modifiers::kIgnored},
-    {"character varying", TypeId::kVarchar, Modifiers::kIgnored},
+    {"varchar", TypeId::kVarchar, Modifiers::kLength},
+    {"character varying", TypeId::kVarchar, Modifiers::kLength},
     {"text", TypeId::kVarchar, Modifiers::kIgnored},
     {"string", TypeId::kVarchar, Modifiers::kIgnored},
-    {"char", TypeId::kVarchar, Modifiers::kIgnored},
-    {"character", TypeId::kVarchar, Modifiers::kIgnored},
-    {"bpchar", TypeId::kVarchar, Modifiers::kIgnored},
+    {"char", TypeId::kVarchar, Modifiers::kLength},
+    {"character", TypeId::kVarchar, Modifiers::kLength},
+    {"bpchar", TypeId::kVarchar, Modifiers::kLength},
     {"bytea", TypeId::kBlob, Modifiers::kRejected},
     {"blob", TypeId::kBlob, Modifiers::kRejected},
     {"date", TypeId::kDate, Modifiers::kRejected},
@@ -111,6 +112,21 @@ LogicalType FloatFromModifiers(int64_t bits, int64_t extra) {
   return bits <= 24 ? TypeId::kReal : TypeId::kDouble;
 }
 
+LogicalType VarcharFromModifiers(const std::string& name, int64_t length, int64_t extra) {
+  if (extra >= 0) {
+    throw BinderError(sqlstate::kSyntaxError, "type modifier is not allowed for type \"" + name + "\" with two values");
+  }
+  if (length < 0) return TypeId::kVarchar;
+  if (length < 1) {
+    throw BinderError(sqlstate::kInvalidParameterValue, "length for type " + name + " must be at least 1");
+  }
+  if (length > LogicalType::kMaxVarcharLength) {
+    throw BinderError(sqlstate::kInvalidParameterValue, "length for type " + name + " cannot exceed " +
+                                                            std::to_string(LogicalType::kMaxVarcharLength));
+  }
+  return LogicalType::Varchar(static_cast<uint32_t>(length));
+}
+
 }  // namespace
 
 LogicalType TypeFromName(const std::string& name, int64_t mod1, int64_t mod2) {
@@ -127,6 +143,8 @@ LogicalType TypeFromName(const std::string& name, int64_t mod1, int64_t mod2) {
         return DecimalFromModifiers(mod1, mod2);
       case Modifiers::kFloat:
         return FloatFromModifiers(mod1, mod2);
+      case Modifiers::kLength:
+        return VarcharFromModifiers(key, mod1, mod2);
       case Modifiers::kIgnored:
         return t.id;
       case Modifiers::kRejected:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -46,13 +47,16 @@ class StringHeap {
 class ValidityMask {
  public:
   bool AllValid() const { return bits_.empty(); }
-  bool RowIsValid(size_t row) const { return bits_.empty() || ((bits_[row >> 6] >> (row & 63)) & 1); }
+  bool RowIsValid(size_t row) const {
+    return bits_.empty() || (row >> 6) >= bits_.size() || ((bits_[row >> 6] >> (row & 63)) & 1);
+  }
   void SetInvalid(size_t row) {
-    if (bits_.empty()) Initialize();
+    // Grow to cover the row: vectors used as collections hold more than kVectorSize rows.
+    if ((row >> 6) >= bits_.size()) bits_.resize(std::max((row >> 6) + 1, (kVectorSize + 63) / 64), ~uint64_t{0});
     bits_[row >> 6] &= ~(uint64_t{1} << (row & 63));
   }
   void SetValid(size_t row) {
-    if (!bits_.empty()) bits_[row >> 6] |= uint64_t{1} << (row & 63);
+    if ((row >> 6) < bits_.size()) bits_[row >> 6] |= uint64_t{1} << (row & 63);
   }
   void Set(size_t row, bool valid) { valid ? SetValid(row) : SetInvalid(row); }
   void SetAllValid() { bits_.clear(); }

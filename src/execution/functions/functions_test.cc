@@ -367,7 +367,8 @@ TEST(DateTimeTest, DateTrunc) {
   EXPECT_EQ(Str("date_trunc", {V("milliseconds"), ts}), "2024-05-17 13:14:15.123");
   EXPECT_EQ(Str("date_trunc", {V("decade"), ts}), "2020-01-01 00:00:00");
   EXPECT_EQ(Str("date_trunc", {V("century"), ts}), "2001-01-01 00:00:00");
-  EXPECT_EQ(Str("date_trunc", {V("month"), Date("2024-05-17")}), "2024-05-01 00:00:00");
+  // A date goes to the timestamptz overload, as PostgreSQL.
+  EXPECT_EQ(Str("date_trunc", {V("month"), Date("2024-05-17")}), "2024-05-01 00:00:00+00");
   EXPECT_EQ(Str("date_trunc", {V("hour"), Ts("1969-12-31 23:30")}), "1969-12-31 23:00:00");
 }
 

@@ -96,6 +96,26 @@ void ReplaceKernel(DataChunk& args, FunctionContext&, Vector& result) {
   });
 }
 
+/// varchar(s, n, is_explicit): PostgreSQL's length coercion for VARCHAR(n), which the binder applies on
+/// casts (explicit: truncate to n characters) and on stores into a column (an error, 22001, unless only
+/// spaces are cut).
+void VarcharLengthKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  Text s(args.column(0));
+  Arg<int32_t> length(args.column(1));
+  Arg<uint8_t> is_explicit(args.column(2));
+  ExecuteRows<string_t>(args, result, [&](size_t i) {
+    std::string_view text = s[i].view();
+    const size_t cut = ByteOffset(text, length[i]);
+    if (cut == text.size()) return s[i];
+    if (!is_explicit[i] && text.find_first_not_of(' ', cut) != std::string_view::npos) {
+      throw DataError(sqlstate::kStringDataRightTruncation,
+                      "value too long for type character varying(" + std::to_string(length[i]) + ")");
+    }
+    return result.AddString(text.substr(0, cut));
+  });
+  result.AddHeapReference(args.column(0));
+}
+
 void ReverseKernel(DataChunk& args, FunctionContext&, Vector& result) {
   std::string out;
   UnaryExecute<string_t, string_t>(args.column(0), result, args.size(), [&](string_t s) {
@@ -276,6 +296,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   r.AddScalar(MakeScalar("length", {TypeId::kBlob}, I, OctetLengthKernel));
   r.AddScalar(MakeScalar("octet_length", {V}, I, OctetLengthKernel));
   r.AddScalar(MakeScalar("octet_length", {TypeId::kBlob}, I, OctetLengthKernel));
+  r.AddScalar(MakeScalar("varchar", {V, I, B}, V, VarcharLengthKernel));
   r.AddScalar(MakeScalar("lower", {V}, V, CaseKernel<false>));
   r.AddScalar(MakeScalar("upper", {V}, V, CaseKernel<true>));
   r.AddScalar(MakeScalar("substring", {V, TypeId::kBigInt}, V, SubstringKernel));

@@ -34,10 +34,27 @@ ExprPtr Binder::CastTo(ExprPtr expr, const LogicalType& type, int64_t location) 
     }
   }
   if (!CanCast(expr->type, type)) {
-    throw BinderError(sqlstate::kDatatypeMismatch,
+    throw BinderError("42846",  // cannot_coerce, as CastVector's error for constants
                       "cannot cast type " + PgTypeName(expr->type) + " to " + PgTypeName(type), location);
   }
   return Expr::Cast(std::move(expr), type);
+}
+
+ExprPtr Binder::CastWithLength(ExprPtr expr, const LogicalType& type, bool is_explicit, int64_t location) {
+  const uint32_t limit = type.id() == TypeId::kVarchar ? type.max_length() : 0;
+  if (limit == 0) return CastTo(std::move(expr), type, location);
+  const uint32_t had = expr->type.id() == TypeId::kVarchar ? expr->type.max_length() : 0;
+  ExprPtr text = CastTo(std::move(expr), TypeId::kVarchar, location);
+  if (had == 0 || had > limit) {
+    // PostgreSQL's length coercion function, varchar(text, typmod, is_explicit) (functions/string.cc).
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(text));
+    args.push_back(Expr::Constant(Value::Integer(static_cast<int32_t>(limit))));
+    args.push_back(Expr::Constant(Value::Boolean(is_explicit)));
+    text = BindFunctionCall("varchar", std::move(args), location);
+  }
+  text->type = type;
+  return text;
 }
 
 ExprPtr Binder::BindBoolean(ExprPtr expr, const char* what, int64_t location) {
@@ -324,10 +341,15 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
                                         expr.type_name.modifiers.size() > 1 ? expr.type_name.modifiers[1] : -1);
       for (int i = 0; i < expr.type_name.array_bounds; i++) target = LogicalType::List(target);
       if (expr.try_cast) {
-        if (child->cls == ExprClass::kConstant) return Expr::Constant(CastValue(child->value, target, true));
-        return Expr::Cast(std::move(child), target, true);
+        const LogicalType plain = target.id() == TypeId::kVarchar ? LogicalType(TypeId::kVarchar) : target;
+        if (child->cls == ExprClass::kConstant) {
+          child = Expr::Constant(CastValue(child->value, plain, true));
+        } else {
+          child = Expr::Cast(std::move(child), plain, true);
+        }
+        return CastWithLength(std::move(child), target, /*is_explicit=*/true, expr.location);
       }
-      return CastTo(std::move(child), target, expr.location);
+      return CastWithLength(std::move(child), target, /*is_explicit=*/true, expr.location);
     }
     case ExprKind::kFunction: return BindFunction(expr, where);
     case ExprKind::kSubquery: return BindSubqueryExpr(expr);

@@ -25,6 +25,18 @@ std::shared_ptr<TableEntry> FindTable(ClientContext& context, const std::vector<
   return table;
 }
 
+/// Bring a value to its column's type as PostgreSQL's assignment does: 42804 naming the column when no cast
+/// exists, and VARCHAR(n)'s length checked rather than truncated.
+ExprPtr AssignTo(Binder& binder, ExprPtr e, const ColumnDefinition& column, int64_t location) {
+  if (e->type != column.type && !CanCast(e->type, column.type)) {
+    throw BinderError(sqlstate::kDatatypeMismatch,
+                      "column \"" + column.name + "\" is of type " + PgTypeName(column.type) +
+                          " but expression is of type " + PgTypeName(e->type),
+                      location);
+  }
+  return binder.CastWithLength(std::move(e), column.type, /*is_explicit=*/false, location);
+}
+
 }  // namespace
 
 LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
@@ -50,7 +62,7 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
     const auto& def = table->columns[column];
     if (def.default_sql.empty()) return Expr::Constant(Value::Null(def.type));
     auto parsed = sql::ParseExpression(def.default_sql);
-    return CastTo(BindConstantExpression(*parsed), def.type);
+    return AssignTo(*this, BindConstantExpression(*parsed), def, -1);
   };
   LogicalOperatorPtr source;
   const sql::QueryNode* body = stmt.source ? stmt.source->body.get() : nullptr;
@@ -87,7 +99,7 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
           }
           ExprPtr e = BindExpression(*given[i], ExprContext::kValues);
           if (e->HasSubquery()) throw NotImplementedError("subqueries in INSERT ... VALUES are not supported", given[i]->location);
-          row[col] = CastTo(std::move(e), table->columns[col].type, given[i]->location);
+          row[col] = AssignTo(*this, std::move(e), table->columns[col], given[i]->location);
         }
       }
       for (size_t c = 0; c < row.size(); c++) {
@@ -111,13 +123,7 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
     for (size_t i = 0; i < q.types.size(); i++) {
       size_t col = static_cast<size_t>(targets[i]);
       ExprPtr ref = Expr::ColumnRef(bindings[i], q.types[i], q.names[i]);
-      if (q.types[i] != table->columns[col].type && !CanCast(q.types[i], table->columns[col].type)) {
-        throw BinderError(sqlstate::kDatatypeMismatch,
-                          "column \"" + table->columns[col].name + "\" is of type " + table->columns[col].type.ToString() +
-                              " but expression is of type " + q.types[i].ToString(),
-                          stmt.location);
-      }
-      row[col] = CastTo(std::move(ref), table->columns[col].type);
+      row[col] = AssignTo(*this, std::move(ref), table->columns[col], stmt.location);
     }
     for (size_t c = 0; c < row.size(); c++) {
       if (!row[c]) row[c] = default_of(c);
@@ -195,7 +201,7 @@ LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
       if (e->HasAggregate()) throw BinderError(sqlstate::kGroupingError, "aggregate functions are not allowed in UPDATE", value->location);
       if (e->HasSubquery()) PlanSubqueries(e, plan);
     }
-    proj->expressions.push_back(CastTo(std::move(e), table->columns[idx].type, value->location));
+    proj->expressions.push_back(AssignTo(*this, std::move(e), table->columns[idx], value->location));
   }
   proj->children.push_back(std::move(plan));
   if (!stmt.returning.empty()) throw NotImplementedError("RETURNING is not supported yet", stmt.location);

@@ -75,6 +75,9 @@ class Binder {
   ExprPtr BindBoolean(ExprPtr expr, const char* what, int64_t location);
   /// Cast `expr` to `type`; constants are folded now so that bad literals fail at bind time.
   ExprPtr CastTo(ExprPtr expr, const LogicalType& type, int64_t location = -1);
+  /// CastTo, then VARCHAR(n)'s length rule as PostgreSQL: an explicit cast truncates to n characters, a store
+  /// into a column (assignment) fails with 22001 unless only spaces are cut.
+  ExprPtr CastWithLength(ExprPtr expr, const LogicalType& type, bool is_explicit, int64_t location = -1);
 
  private:
   friend class SelectBinder;

@@ -96,6 +96,31 @@ void FactorOr(ExprPtr e, std::vector<ExprPtr>& out) {
   for (auto& b : branches) some_branch_empty |= b.empty();
   for (auto& c : common) out.push_back(std::move(c));
   if (some_branch_empty) return;  // one branch is just the common part: the OR is always true given it
+  // (a1 AND b1) OR (a2 AND b2) implies (a1 OR a2) when a1, a2 read one table: a redundant filter that can
+  // go down to that table (TPC-H Q7's nation pairs). The full OR stays.
+  std::set<uint64_t> candidates;
+  for (auto& c : branches[0]) {
+    auto refs = ReferencedTables(*c);
+    if (refs.size() == 1) candidates.insert(*refs.begin());
+  }
+  for (uint64_t table : candidates) {
+    auto derived = std::make_unique<Expr>(ExprClass::kOr);
+    derived->type = TypeId::kBoolean;
+    bool everywhere = true;
+    for (auto& branch : branches) {
+      std::vector<ExprPtr> parts;
+      for (auto& c : branch) {
+        auto refs = ReferencedTables(*c);
+        if (refs.size() == 1 && *refs.begin() == table && !c->IsVolatile()) parts.push_back(c->Copy());
+      }
+      if (parts.empty()) {
+        everywhere = false;
+        break;
+      }
+      derived->children.push_back(CombineConjunction(std::move(parts)));
+    }
+    if (everywhere) out.push_back(std::move(derived));
+  }
   auto rebuilt = std::make_unique<Expr>(ExprClass::kOr);
   rebuilt->type = TypeId::kBoolean;
   for (auto& b : branches) rebuilt->children.push_back(CombineConjunction(std::move(b)));

@@ -1,0 +1,104 @@
+#include "vector/vector.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+namespace basin {
+namespace {
+
+TEST(VectorTest, SetAndGetValuesWithNulls) {
+  Vector v(TypeId::kInteger);
+  v.SetValue(0, Value::Integer(7));
+  v.SetValue(1, Value::Null(TypeId::kInteger));
+  v.SetValue(2, Value::Integer(-3));
+  EXPECT_EQ(v.GetValue(0), Value::Integer(7));
+  EXPECT_TRUE(v.GetValue(1).IsNull());
+  EXPECT_EQ(v.GetValue(2), Value::Integer(-3));
+  EXPECT_FALSE(v.validity().AllValid());
+}
+
+TEST(VectorTest, ConstantVectorRepeatsItsValueWhenFlattened) {
+  Vector v(Value::Varchar("a string longer than twelve bytes"));
+  EXPECT_TRUE(v.IsConstant());
+  v.Flatten(5);
+  EXPECT_FALSE(v.IsConstant());
+  for (size_t i = 0; i < 5; i++) EXPECT_EQ(v.GetValue(i).GetString(), "a string longer than twelve bytes");
+}
+
+TEST(VectorTest, SliceKeepsStringsAliveAfterTheSourceIsGone) {
+  Vector slice(TypeId::kVarchar);
+  {
+    Vector source(TypeId::kVarchar);
+    for (size_t i = 0; i < 100; i++) source.SetValue(i, Value::Varchar("value number " + std::to_string(i) + " padded out"));
+    std::vector<sel_t> sel = {99, 3, 50};
+    slice.Slice(source, sel.data(), sel.size());
+  }
+  EXPECT_EQ(slice.GetValue(0).GetString(), "value number 99 padded out");
+  EXPECT_EQ(slice.GetValue(1).GetString(), "value number 3 padded out");
+  EXPECT_EQ(slice.GetValue(2).GetString(), "value number 50 padded out");
+}
+
+TEST(VectorTest, AppendGrowsAndCarriesValidity) {
+  Vector collection(TypeId::kBigInt);
+  size_t total = 0;
+  for (int chunk = 0; chunk < 5; chunk++) {
+    Vector part(TypeId::kBigInt);
+    for (size_t i = 0; i < kVectorSize; i++) {
+      if (i % 7 == 0) {
+        part.SetNull(i);
+      } else {
+        part.data<int64_t>()[i] = static_cast<int64_t>(total + i);
+      }
+    }
+    collection.Append(part, kVectorSize, total);
+    total += kVectorSize;
+  }
+  ASSERT_GE(collection.capacity(), total);
+  for (size_t row = 0; row < total; row++) {
+    size_t within = row % kVectorSize;
+    if (within % 7 == 0) {
+      EXPECT_TRUE(collection.IsNull(row)) << row;
+    } else {
+      EXPECT_EQ(collection.data<int64_t>()[row], static_cast<int64_t>(row)) << row;
+    }
+  }
+}
+
+TEST(VectorTest, ResetAfterReferenceDoesNotTouchTheReferencedBuffer) {
+  Vector a(TypeId::kInteger);
+  a.data<int32_t>()[0] = 42;
+  Vector b(TypeId::kInteger);
+  b.Reference(a);
+  b.Reset();
+  b.data<int32_t>()[0] = 1;
+  EXPECT_EQ(a.data<int32_t>()[0], 42);
+}
+
+TEST(DataChunkTest, SliceSelectsRowsOfEveryColumn) {
+  DataChunk chunk({TypeId::kInteger, TypeId::kVarchar});
+  for (size_t i = 0; i < 10; i++) {
+    chunk.SetValue(0, i, Value::Integer(static_cast<int32_t>(i)));
+    chunk.SetValue(1, i, Value::Varchar("row " + std::to_string(i)));
+  }
+  chunk.SetCardinality(10);
+  std::vector<sel_t> sel = {8, 1};
+  DataChunk out;
+  out.Slice(chunk, sel.data(), sel.size());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out.GetValue(0, 0), Value::Integer(8));
+  EXPECT_EQ(out.GetValue(1, 1).GetString(), "row 1");
+}
+
+TEST(DataChunkTest, ListValuesRoundTrip) {
+  LogicalType list = LogicalType::List(TypeId::kInteger);
+  Vector v(list);
+  v.SetValue(0, Value::List(TypeId::kInteger, {Value::Integer(1), Value::Null(TypeId::kInteger), Value::Integer(3)}));
+  v.SetValue(1, Value::List(TypeId::kInteger, {}));
+  EXPECT_EQ(v.GetValue(0).GetList().size(), 3u);
+  EXPECT_TRUE(v.GetValue(0).GetList()[1].IsNull());
+  EXPECT_TRUE(v.GetValue(1).GetList().empty());
+}
+
+}  // namespace
+}  // namespace basin
