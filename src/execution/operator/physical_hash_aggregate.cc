@@ -231,8 +231,9 @@ void PhysicalHashAggregate::Combine(ExecutionContext& ctx, GlobalSinkState& gsta
   for (size_t s = 0; s < local.sets.size(); s++) {
     GroupHashTable& src = *local.sets[s].groups;
     GroupHashTable& dst = *global.sets[s].groups;
-    if (dst.GroupCount() == 0 && !ParallelSink()) {
-      // Serial aggregation has one local table: adopt it whole (DISTINCT sets stay consistent).
+    if (dst.GroupCount() == 0) {
+      // The first table to arrive is adopted whole, not re-inserted (and a serial aggregation's DISTINCT
+      // sets stay with their groups).
       std::swap(local.sets[s], global.sets[s]);
       continue;
     }
