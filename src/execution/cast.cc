@@ -29,6 +29,11 @@ void SetNullRow(Vector& v, size_t row) {
   }
 }
 
+/// A well-formed date/time text with an impossible field ("2023-02-29"): PostgreSQL's 22008.
+[[noreturn]] void ThrowFieldOutOfRange(std::string_view text) {
+  throw DataError(sqlstate::kDatetimeFieldOverflow, "date/time field value out of range: \"" + std::string(text) + "\"");
+}
+
 [[noreturn]] void ThrowInvalidInput(const LogicalType& t, std::string_view text) {
   const char* state = t.IsTemporal() || t.id() == TypeId::kInterval ? sqlstate::kInvalidDatetimeFormat
                                                                       : sqlstate::kInvalidTextRepresentation;
@@ -361,16 +366,25 @@ void ParseRow(std::string_view text, Vector& result, size_t row) {
     }
     case TypeId::kDate: {
       int32_t d;
-      if (!date::TryParse(text, d)) ThrowInvalidInput(t, text);
+      bool out_of_range = false;
+      if (!date::TryParse(text, d, &out_of_range)) {
+        if (out_of_range) ThrowFieldOutOfRange(text);
+        ThrowInvalidInput(t, text);
+      }
       result.data<int32_t>()[row] = d;
       return;
     }
     case TypeId::kTime: {
       int64_t v;
-      if (!time_of_day::TryParse(text, v)) {
+      bool out_of_range = false;
+      if (!time_of_day::TryParse(text, v, &out_of_range)) {
+        if (out_of_range) ThrowFieldOutOfRange(text);
         // '2024-01-02 10:00'::time takes the time of a full timestamp, as PostgreSQL.
         int32_t days;
-        if (!timestamp::TryParse(text, v)) ThrowInvalidInput(t, text);
+        if (!timestamp::TryParse(text, v, nullptr, &out_of_range)) {
+          if (out_of_range) ThrowFieldOutOfRange(text);
+          ThrowInvalidInput(t, text);
+        }
         timestamp::ToParts(v, days, v);
       }
       result.data<int64_t>()[row] = v;
@@ -379,7 +393,11 @@ void ParseRow(std::string_view text, Vector& result, size_t row) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: {
       int64_t v;
-      if (!timestamp::TryParse(text, v)) ThrowInvalidInput(t, text);
+      bool out_of_range = false;
+      if (!timestamp::TryParse(text, v, nullptr, &out_of_range)) {
+        if (out_of_range) ThrowFieldOutOfRange(text);
+        ThrowInvalidInput(t, text);
+      }
       result.data<int64_t>()[row] = v;
       return;
     }

@@ -121,8 +121,11 @@ TEST(CastTest, TemporalCasts) {
   EXPECT_EQ(Text(FromText("1969-12-31 23:00", TypeId::kTimestamp), TypeId::kDate), "1969-12-31");
   EXPECT_EQ(Text(FromText("2024-01-01", TypeId::kDate), TypeId::kTimestamp), "2024-01-01 00:00:00");
   EXPECT_EQ(Text(FromText("01:02:03", TypeId::kTime), TypeId::kInterval), "01:02:03");
+  // A well-formed date with an impossible field is 22008, malformed text 22007, as PostgreSQL.
   EXPECT_EQ(ErrorOf([] { FromText("2024-13-01", TypeId::kDate); }),
-            "22007 invalid input syntax for type date: \"2024-13-01\"");
+            "22008 date/time field value out of range: \"2024-13-01\"");
+  EXPECT_EQ(ErrorOf([] { FromText("2024-01-x", TypeId::kDate); }),
+            "22007 invalid input syntax for type date: \"2024-01-x\"");
 }
 
 TEST(CastTest, BlobsAndLists) {

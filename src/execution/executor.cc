@@ -1,5 +1,6 @@
 #include "execution/executor.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/exception.h"
@@ -139,7 +140,9 @@ struct PipelineThread {
 void Executor::RunPipeline(Pipeline& p) {
   bool serial = !p.source->ParallelSource() || !p.sink->ParallelSink();
   for (auto* op : p.operators) serial |= op->RequiresSerialPipeline();
-  int threads = serial ? 1 : scheduler_.thread_count();
+  int threads = scheduler_.thread_count();
+  if (context_.max_threads > 0) threads = std::min(threads, context_.max_threads);
+  if (serial) threads = 1;
 
   ExecutionContext ctx = context_;
   auto gsource = p.source->InitGlobalSource(ctx);

@@ -26,6 +26,7 @@ struct ExecutionContext {
   ClientContext* client = nullptr;
   MemoryTracker* memory = nullptr;
   bool profile = false;
+  int max_threads = 0;  // the session's thread count (SET threads); 0: every worker
   int thread_index = 0;
   /// Morsel number of the chunk being pushed; sinks that keep order (results, inserts) sort by it.
   int64_t batch_index = 0;

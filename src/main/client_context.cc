@@ -60,6 +60,7 @@ std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr pl
   ctx.client = this;
   ctx.memory = &memory;
   ctx.profile = profile;
+  ctx.max_threads = threads_;
   PhysicalCollect collect(physical->types());
   Executor executor(ctx, scheduler());
   executor.Execute(*physical, collect);
