@@ -4,6 +4,10 @@
 
 namespace basin {
 
+namespace {
+constexpr uint64_t kSaltMask = 0xFFFFFFFF00000000ULL;
+}  // namespace
+
 GroupHashTable::GroupHashTable(std::vector<LogicalType> key_types, size_t payload_size)
     : key_types_(std::move(key_types)), payload_size_(payload_size) {
   for (auto& t : key_types_) keys_.emplace_back(t, kVectorSize);
@@ -12,7 +16,7 @@ GroupHashTable::GroupHashTable(std::vector<LogicalType> key_types, size_t payloa
 }
 
 size_t GroupHashTable::SizeInBytes() const {
-  size_t bytes = slots_.size() * sizeof(uint32_t) + hashes_.capacity() * sizeof(uint64_t);
+  size_t bytes = slots_.size() * sizeof(uint64_t) + hashes_.capacity() * sizeof(uint64_t);
   for (auto& k : keys_) bytes += k.SizeInBytes(k.capacity());
   bytes += blocks_.size() * kGroupsPerBlock * payload_size_;
   return bytes;
@@ -34,7 +38,7 @@ void GroupHashTable::Grow() {
   for (uint32_t g = 0; g < hashes_.size(); g++) {
     uint64_t pos = hashes_[g] & mask_;
     while (slots_[pos]) pos = (pos + 1) & mask_;
-    slots_[pos] = g + 1;
+    slots_[pos] = (hashes_[g] & kSaltMask) | (g + 1);
   }
 }
 
@@ -60,18 +64,21 @@ void GroupHashTable::FindOrCreate(const DataChunk& keys, uint32_t* groups, std::
     for (sel_t row : remaining) {
       for (;;) {
         uint64_t slot = pos[row] & mask_;
-        uint32_t entry = slots_[slot];
+        uint64_t entry = slots_[slot];
         if (entry == 0) {
           uint32_t id = AddGroup(keys, row, hashes[row]);
-          slots_[slot] = id + 1;
+          slots_[slot] = (hashes[row] & kSaltMask) | (id + 1);
           groups[row] = id;
           if (created) created->push_back(id);
           break;
         }
-        if (hashes_[entry - 1] == hashes[row]) {
-          cand_rows[candidates] = row;
-          cand_groups[candidates++] = entry - 1;
-          break;
+        if ((entry & kSaltMask) == (hashes[row] & kSaltMask)) {
+          uint32_t id = static_cast<uint32_t>(entry) - 1;
+          if (hashes_[id] == hashes[row]) {
+            cand_rows[candidates] = row;
+            cand_groups[candidates++] = id;
+            break;
+          }
         }
         pos[row]++;
       }

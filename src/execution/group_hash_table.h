@@ -37,7 +37,9 @@ class GroupHashTable {
   std::vector<LogicalType> key_types_;
   std::vector<Vector> keys_;
   std::vector<uint64_t> hashes_;
-  std::vector<uint32_t> slots_;  // group id + 1; 0 is empty
+  /// Upper 32 bits: the group's hash's upper half (a salt that rejects most mismatches without touching
+  /// anything else); lower 32 bits: group id + 1. 0 is empty.
+  std::vector<uint64_t> slots_;
   uint64_t mask_ = 0;
   size_t payload_size_;
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
