@@ -31,6 +31,7 @@ struct DateTimeFields {
   int64_t time = 0;    // microseconds since midnight
   int64_t offset = 0;  // microseconds east of UTC
   bool has_offset = false;
+  bool out_of_range = false;  // well-formed, but a field is out of range ("2023-02-29", "25:00")
 };
 
 /// "Y-M-D" (year up to 9 digits, month and day 1 or 2) or "YYYYMMDD".
@@ -83,7 +84,7 @@ bool ParseDateTime(std::string_view text, DateTimeFields& f) {
   const size_t after_date = s.pos();
   const bool separated = s.Consume('T') || s.Consume('t') || s.SkipSpaces();
   if (separated && s.PeekDigit()) {
-    if (!datetime_internal::ParseTimeOfDay(s, f.time) || !ParseZone(s, f)) return false;
+    if (!datetime_internal::ParseTimeOfDay(s, f.time, &f.out_of_range) || !ParseZone(s, f)) return false;
   } else {
     s.set_pos(after_date);
   }
@@ -93,8 +94,9 @@ bool ParseDateTime(std::string_view text, DateTimeFields& f) {
   s.SkipSpaces();
   if (!s.AtEnd() || f.year == 0) return false;  // there is no year 0 in BC/AD counting
   if (bc) f.year = 1 - f.year;
-  return date::IsValid(static_cast<int32_t>(f.year), static_cast<int32_t>(f.month),
-                       static_cast<int32_t>(f.day));
+  f.out_of_range = !date::IsValid(static_cast<int32_t>(f.year), static_cast<int32_t>(f.month),
+                                  static_cast<int32_t>(f.day));
+  return !f.out_of_range;
 }
 
 /// The special inputs "infinity", "+infinity", "-infinity" (the type's extremes) and "epoch" (0).
@@ -152,11 +154,14 @@ int32_t DaysInMonth(int32_t year, int32_t month) {
   return static_cast<int32_t>(datetime_internal::DaysInMonth(year, month));
 }
 
-bool TryParse(std::string_view text, int32_t& result) {
+bool TryParse(std::string_view text, int32_t& result, bool* out_of_range) {
   text = Trim(text);
   if (ParseSpecial(text, result)) return true;
   DateTimeFields f;
-  if (!ParseDateTime(text, f)) return false;
+  if (!ParseDateTime(text, f)) {
+    if (out_of_range) *out_of_range = f.out_of_range;
+    return false;
+  }
   const int64_t days = DaysFromCivil(f.year, f.month, f.day);
   if (days <= kNegativeInfinity || days >= kInfinity) return false;
   result = static_cast<int32_t>(days);
@@ -182,10 +187,10 @@ int32_t IsoDayOfWeek(int32_t days) {
 
 namespace time_of_day {
 
-bool TryParse(std::string_view text, int64_t& result) {
+bool TryParse(std::string_view text, int64_t& result, bool* out_of_range) {
   Scanner s(Trim(text));
   int64_t micros;
-  if (!datetime_internal::ParseTimeOfDay(s, micros) || !s.AtEnd()) return false;
+  if (!datetime_internal::ParseTimeOfDay(s, micros, out_of_range) || !s.AtEnd()) return false;
   result = micros;
   return true;
 }
@@ -212,12 +217,15 @@ void ToParts(int64_t ts, int32_t& days, int64_t& time_micros) {
   time_micros = FloorMod(ts, kMicrosPerDay);
 }
 
-bool TryParse(std::string_view text, int64_t& result, bool* has_offset) {
+bool TryParse(std::string_view text, int64_t& result, bool* has_offset, bool* out_of_range) {
   if (has_offset) *has_offset = false;
   text = Trim(text);
   if (ParseSpecial(text, result)) return true;
   DateTimeFields f;
-  if (!ParseDateTime(text, f)) return false;
+  if (!ParseDateTime(text, f)) {
+    if (out_of_range) *out_of_range = f.out_of_range;
+    return false;
+  }
   const __int128 ts =
       static_cast<__int128>(DaysFromCivil(f.year, f.month, f.day)) * kMicrosPerDay + f.time - f.offset;
   if (ts <= kNegativeInfinity || ts >= kInfinity) return false;

@@ -35,8 +35,9 @@ void ToCivil(int32_t days, int32_t& year, int32_t& month, int32_t& day);
 bool IsValid(int32_t year, int32_t month, int32_t day);
 int32_t DaysInMonth(int32_t year, int32_t month);
 /// Parse "YYYY-MM-DD" (and "YYYYMMDD", "YYYY-MM-DD BC", "infinity"); a time after the date is ignored, as
-/// PostgreSQL does. False when the text is not a date; never throws.
-bool TryParse(std::string_view text, int32_t& result);
+/// PostgreSQL does. False when the text is not a date; never throws. `out_of_range` (if given) tells a
+/// well-formed date with an impossible field ("2023-02-29", PostgreSQL's 22008) from malformed text (22007).
+bool TryParse(std::string_view text, int32_t& result, bool* out_of_range = nullptr);
 std::string ToString(int32_t days);
 /// ISO day of week, Monday = 1 ... Sunday = 7.
 int32_t IsoDayOfWeek(int32_t days);
@@ -44,8 +45,9 @@ int32_t IsoDayOfWeek(int32_t days);
 
 /// TIME: microseconds since midnight.
 namespace time_of_day {
-/// Parse "HH:MM[:SS[.ffffff]]" (24:00:00 allowed); false when the text is not a time.
-bool TryParse(std::string_view text, int64_t& result);
+/// Parse "HH:MM[:SS[.ffffff]]" (24:00:00 allowed); false when the text is not a time, with `out_of_range`
+/// as date::TryParse's.
+bool TryParse(std::string_view text, int64_t& result, bool* out_of_range = nullptr);
 std::string ToString(int64_t micros);
 }  // namespace time_of_day
 
@@ -58,7 +60,8 @@ int64_t FromParts(int32_t days, int64_t time_micros);
 void ToParts(int64_t ts, int32_t& days, int64_t& time_micros);
 /// Parse "YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|+HH[:MM]]"; a bare date is midnight. The offset, if any, is
 /// applied (the result is UTC) and reported through has_offset. Also "... BC", "infinity", "epoch".
-bool TryParse(std::string_view text, int64_t& result, bool* has_offset = nullptr);
+/// `out_of_range` as date::TryParse's.
+bool TryParse(std::string_view text, int64_t& result, bool* has_offset = nullptr, bool* out_of_range = nullptr);
 std::string ToString(int64_t ts);
 /// As PostgreSQL prints TIMESTAMPTZ in the UTC session time zone: "2024-01-02 03:04:05+00".
 std::string ToStringTz(int64_t ts);

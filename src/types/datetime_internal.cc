@@ -113,7 +113,7 @@ int64_t DaysInMonth(int64_t year, int64_t month) {
   return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
 }
 
-bool ParseTimeOfDay(Scanner& s, int64_t& micros) {
+bool ParseTimeOfDay(Scanner& s, int64_t& micros, bool* out_of_range) {
   int64_t hour, minute, second = 0, fraction = 0;
   if (!s.ReadDigits(hour, 1, 2) || !s.Consume(':') || !s.ReadDigits(minute, 2, 2)) return false;
   if (s.Consume(':')) {
@@ -121,9 +121,13 @@ bool ParseTimeOfDay(Scanner& s, int64_t& micros) {
     if (s.Consume('.') && !s.ReadFractionMicros(fraction)) return false;
   }
   if (s.PeekDigit()) return false;
-  if (hour > 24 || minute > 59 || second > 59) return false;
   micros = hour * kMicrosPerHour + minute * kMicrosPerMinute + second * kMicrosPerSecond + fraction;
-  return micros <= kMicrosPerDay;  // 24:00:00 is allowed, as PostgreSQL allows it; nothing later
+  // 24:00:00 is allowed, as PostgreSQL allows it; nothing later.
+  if (hour > 24 || minute > 59 || second > 59 || micros > kMicrosPerDay) {
+    if (out_of_range) *out_of_range = true;
+    return false;
+  }
+  return true;
 }
 
 void AppendClock(std::string& out, uint64_t micros) {

@@ -66,7 +66,7 @@ bool IsLeapYear(int64_t year);
 int64_t DaysInMonth(int64_t year, int64_t month);
 
 /// Parse "H[H]:MM[:SS[.ffffff]]" at the cursor: hour < 24 or exactly 24:00:00.
-bool ParseTimeOfDay(Scanner& s, int64_t& micros);
+bool ParseTimeOfDay(Scanner& s, int64_t& micros, bool* out_of_range = nullptr);
 
 /// Append "HH:MM:SS[.ffffff]" for a non-negative duration, fraction trimmed of trailing zeros; hours may
 /// run past 24 (intervals print "100:00:00").

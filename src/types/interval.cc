@@ -114,8 +114,9 @@ struct Number {
 bool ReadNumber(Scanner& s, Number& n) {
   if (s.Consume('-')) {
     n.sign = -1;
-  } else {
-    s.Consume('+');
+    s.SkipSpaces();  // "1 month - 1 day": PostgreSQL lets a sign stand apart from its number
+  } else if (s.Consume('+')) {
+    s.SkipSpaces();
   }
   int digits = 0;
   if (!s.ReadDigits(n.whole, 0, 18, &digits) || s.PeekDigit()) return false;  // > 18 digits: out of range

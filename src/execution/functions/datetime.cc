@@ -7,6 +7,7 @@
 
 #include "execution/functions/datetime_internal.h"
 #include "execution/functions/function_internal.h"
+#include "main/client_context.h"
 
 namespace basin {
 
@@ -299,10 +300,12 @@ void AgeKernel(DataChunk& args, FunctionContext&, Vector& result) {
 
 /// now(), current_date and friends: one constant for the whole chunk.
 template <int kWhat>  // 0 timestamp, 1 date, 2 time
-void CurrentKernel(DataChunk&, FunctionContext&, Vector& result) {
+void CurrentKernel(DataChunk&, FunctionContext& ctx, Vector& result) {
   result.SetConstant(true);
   result.validity().SetAllValid();
-  int64_t now = NowMicros();
+  // The statement's start, as PostgreSQL: every call in a statement sees one instant, so that
+  // now() = current_timestamp holds even when the clock ticks between the two calls.
+  int64_t now = ctx.client && ctx.client->statement_time() ? ctx.client->statement_time() : NowMicros();
   if constexpr (kWhat == 0) result.data<int64_t>()[0] = now;
   if constexpr (kWhat == 1) result.data<int32_t>()[0] = static_cast<int32_t>(Midnight(now) / kMicrosPerDay);
   if constexpr (kWhat == 2) result.data<int64_t>()[0] = now - Midnight(now);

@@ -84,6 +84,13 @@ LogicalType UnifyTypes(const Expr& a, const Expr& b, int64_t location, const cha
 }
 
 ExprPtr Binder::BindComparison(const std::string& op, ExprPtr left, ExprPtr right, int64_t location) {
+  const bool untyped = IsNullLiteral(*left) || IsNullLiteral(*right) || IsStringLiteral(*left) || IsStringLiteral(*right);
+  if (!untyped && left->type != right->type && CommonSuperType(left->type, right->type).id() == TypeId::kInvalid) {
+    // No operator takes the pair (PostgreSQL resolves comparisons as operators, hence 42883, not 42804).
+    throw BinderError(sqlstate::kUndefinedFunction,
+                      "operator does not exist: " + PgTypeName(left->type) + " " + op + " " + PgTypeName(right->type),
+                      location);
+  }
   LogicalType t = UnifyTypes(*left, *right, location, "comparison of");
   if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
   left = CastTo(std::move(left), t, location);
@@ -206,9 +213,14 @@ ExprPtr Binder::BindConstant(const ParsedExpr& expr) {
         }
       }
       double d;
-      if (ParseDouble(digits, d) != ParseStatus::kOk) {
-        throw ParserError("invalid number \"" + digits + "\"", expr.location);
+      const ParseStatus status = ParseDouble(digits, d);
+      if (status == ParseStatus::kOutOfRange) {
+        // PostgreSQL reads 1e400 as NUMERIC and fails on the conversion to float8; Basin's literals beyond
+        // DECIMAL are DOUBLE, so the same error comes here.
+        throw DataError(sqlstate::kNumericValueOutOfRange,
+                        "\"" + digits + "\" is out of range for type double precision");
       }
+      if (status != ParseStatus::kOk) throw ParserError("invalid number \"" + digits + "\"", expr.location);
       return Expr::Constant(Value::Double(d));
     }
     case sql::ConstantKind::kString:
@@ -325,7 +337,16 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
     }
     case ExprKind::kLike: {
       std::vector<ExprPtr> args;
-      for (auto& c : expr.children) args.push_back(CastTo(BindExpression(*c, where), TypeId::kVarchar, c->location));
+      for (auto& c : expr.children) {
+        ExprPtr arg = BindExpression(*c, where);
+        // Untyped literals become text (bytea as before, through its text form); other types have no LIKE
+        // operator (PostgreSQL: integer ~~ integer).
+        if (arg->type.id() != TypeId::kVarchar && arg->type.id() != TypeId::kBlob && !IsNullLiteral(*arg)) {
+          throw BinderError(sqlstate::kUndefinedFunction,
+                            "operator does not exist: " + PgTypeName(arg->type) + " " + expr.op + " ...", c->location);
+        }
+        args.push_back(CastTo(std::move(arg), TypeId::kVarchar, c->location));
+      }
       std::string name = expr.op == "LIKE" ? "like" : (expr.op == "ILIKE" ? "ilike" : "similar_to");
       ExprPtr result = BindFunctionCall(name, std::move(args), expr.location);
       if (!expr.negated) return result;

@@ -27,8 +27,8 @@ void Binder::AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t lo
   }
   for (auto& e : bindings_) {
     if (e.alias == entry.alias) {
-      throw BinderError(sqlstate::kDuplicateTable, "table name \"" + entry.alias + "\" specified more than once",
-                        location);
+      throw BinderError("42712",  // duplicate_alias
+                        "table name \"" + entry.alias + "\" specified more than once", location);
     }
   }
   entry.hidden.resize(entry.names.size(), false);
@@ -74,6 +74,12 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
       auto it = b->ctes_.find(ref.names[0]);
       if (it == b->ctes_.end()) continue;
       CteInfo& info = it->second;
+      if (info.misplaced_recursion) {
+        throw BinderError("42P19",  // invalid_recursion
+                          "recursive query \"" + ref.names[0] +
+                              "\" does not have the form non-recursive-term UNION [ALL] recursive-term",
+                          ref.location);
+      }
       std::string alias = ref.alias.empty() ? ref.names[0] : ref.alias;
       if (info.recursive_ref) {
         auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
@@ -105,12 +111,15 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
           if (!cte_binder.recursive_plans_.count(name)) cte_binder.recursive_plans_[name] = plan;
         }
       }
-      BoundQuery q = info.cte->query ? cte_binder.BindQuery(*info.cte->query) : BoundQuery{};
-      if (!info.cte->column_aliases.empty()) {
-        for (size_t i = 0; i < info.cte->column_aliases.size() && i < q.names.size(); i++) {
-          q.names[i] = info.cte->column_aliases[i];
-        }
+      if (info.in_recursive_with) {
+        // Under WITH RECURSIVE a CTE may name itself, but only as the recursive term of a UNION, which
+        // BindRecursiveCte planned already; any other self-reference is an error, not another relation.
+        CteInfo self = info;
+        self.misplaced_recursion = true;
+        cte_binder.ctes_[ref.names[0]] = self;
       }
+      BoundQuery q = info.cte->query ? cte_binder.BindQuery(*info.cte->query) : BoundQuery{};
+      ApplyCteColumnAliases(*info.cte, q.names);
       return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
     }
   }
@@ -127,10 +136,9 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
   }
   auto table = catalog.GetTable(schema, name);
   if (!table) {
-    if (ref.names.size() == 2 && !catalog.SchemaExists(schema)) {
-      throw BinderError(sqlstate::kUndefinedSchema, "schema \"" + schema + "\" does not exist", ref.location);
-    }
-    throw BinderError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
+    // As PostgreSQL, a missing schema in a query is a missing relation (3F000 is for creating objects).
+    const std::string shown = ref.names.size() == 2 ? schema + "." + name : name;
+    throw BinderError(sqlstate::kUndefinedTable, "relation \"" + shown + "\" does not exist", ref.location);
   }
   auto get = std::make_unique<LogicalOperator>(LogicalOpType::kGet);
   get->table_index = NextTableIndex();

@@ -112,6 +112,23 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
   return BindFunctionCall(name, std::move(args), expr.location);
 }
 
+namespace {
+
+/// Whether a parse tree calls a window function outside any subquery.
+bool ContainsWindow(const ParsedExpr& e) {
+  if (e.window) return true;
+  for (const auto& c : e.children) {
+    if (c && ContainsWindow(*c)) return true;
+  }
+  for (const auto& o : e.agg_order_by) {
+    if (ContainsWindow(*o.expr)) return true;
+  }
+  return (e.case_operand && ContainsWindow(*e.case_operand)) || (e.case_else && ContainsWindow(*e.case_else)) ||
+         (e.filter && ContainsWindow(*e.filter));
+}
+
+}  // namespace
+
 ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
   std::string name = expr.function_name;
   if (!AggregatesAllowed(where)) {
@@ -120,6 +137,11 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
   }
   std::vector<ExprPtr> args;
   for (auto& c : expr.children) {
+    if (ContainsWindow(*c)) {
+      if (expr.window) throw BinderError(sqlstate::kWindowingError, "window function calls cannot be nested", c->location);
+      throw BinderError(sqlstate::kGroupingError, "aggregate function calls cannot contain window function calls",
+                        c->location);
+    }
     ExprPtr a = BindExpression(*c, ExprContext::kWhere);
     if (a->HasAggregate()) {
       throw BinderError(sqlstate::kGroupingError, "aggregate function calls cannot be nested", c->location);
@@ -262,7 +284,24 @@ void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext w
     };
     convert(spec.frame_start, w.frame_start, w.start_offset);
     convert(spec.frame_end, w.frame_end, w.end_offset);
+    // PostgreSQL's checks (gram.y): a frame may not end before it starts.
+    const char* bad_frame = nullptr;
+    if (w.frame_start == WindowBoundary::kUnboundedFollowing) {
+      bad_frame = "frame start cannot be UNBOUNDED FOLLOWING";
+    } else if (w.frame_end == WindowBoundary::kUnboundedPreceding) {
+      bad_frame = "frame end cannot be UNBOUNDED PRECEDING";
+    } else if (w.frame_start == WindowBoundary::kCurrentRow && w.frame_end == WindowBoundary::kPreceding) {
+      bad_frame = "frame starting from current row cannot have preceding rows";
+    } else if (w.frame_start == WindowBoundary::kFollowing &&
+               (w.frame_end == WindowBoundary::kPreceding || w.frame_end == WindowBoundary::kCurrentRow)) {
+      bad_frame = "frame starting from following row cannot have preceding rows";
+    }
+    if (bad_frame) throw BinderError(sqlstate::kWindowingError, bad_frame, spec.location);
     if (!w.frame_rows && (w.start_offset || w.end_offset)) {
+      if (w.order_by.size() != 1) {
+        throw BinderError(sqlstate::kWindowingError,
+                          "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", spec.location);
+      }
       throw NotImplementedError("RANGE frames with offsets are not supported; use ROWS", spec.location);
     }
   }

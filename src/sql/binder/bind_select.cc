@@ -129,21 +129,28 @@ int64_t Binder::BindLimitValue(const sql::ParsedExpr* expr, const char* what) {
   if (!expr) return -1;
   ExprPtr e = BindExpression(*expr, ExprContext::kOther);
   if (!e->IsFoldable()) {
-    throw BinderError(sqlstate::kSyntaxError, std::string("argument of ") + what + " must not contain variables",
-                      expr->location);
+    throw BinderError(sqlstate::kInvalidColumnReference,
+                      std::string("argument of ") + what + " must not contain variables", expr->location);
   }
   Value v = CastValue(ExpressionExecutor::EvaluateScalar(*e, &context_), TypeId::kBigInt);
   if (v.IsNull()) return -1;
   if (v.GetInt64() < 0) {
-    throw DataError(sqlstate::kInvalidParameterValue, std::string(what) + " must not be negative");
+    // invalid_row_count_in_limit_clause / invalid_row_count_in_result_offset_clause
+    throw DataError(std::string(what) == "LIMIT" ? "2201W" : "2201X", std::string(what) + " must not be negative");
   }
   return v.GetInt64();
 }
 
 BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
   for (auto& cte : select.ctes) {
+    if (std::any_of(select.ctes.begin(), select.ctes.end(),
+                    [&](const auto& other) { return &other < &cte && other.name == cte.name; })) {
+      throw BinderError("42712",  // duplicate_alias
+                        "WITH query name \"" + cte.name + "\" specified more than once", cte.location);
+    }
     CteInfo info;
     info.cte = &cte;
+    info.in_recursive_with = select.recursive;
     ctes_[cte.name] = info;
   }
   if (select.recursive) {
@@ -203,6 +210,10 @@ void Binder::ApplyOrderLimit(BoundQuery& q, const sql::SelectStatement& select) 
         for (size_t i = 0; i < q.names.size(); i++) {
           if (q.names[i] == o.expr->names[0]) index = i;
         }
+      }
+      if (index == q.names.size() && o.expr->kind == ExprKind::kColumnRef && o.expr->names.size() == 1) {
+        throw BinderError(sqlstate::kUndefinedColumn, "column \"" + o.expr->names[0] + "\" does not exist",
+                          o.expr->location);
       }
       if (index == q.names.size()) {
         throw NotImplementedError("ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column",
@@ -333,6 +344,16 @@ BoundQuery Binder::BindSetOperation(const sql::QueryNode& node) {
   return q;
 }
 
+void ApplyCteColumnAliases(const sql::CommonTableExpr& cte, std::vector<std::string>& names) {
+  if (cte.column_aliases.size() > names.size()) {
+    throw BinderError(sqlstate::kInvalidColumnReference,
+                      "WITH query \"" + cte.name + "\" has " + std::to_string(names.size()) +
+                          " columns available but " + std::to_string(cte.column_aliases.size()) + " columns specified",
+                      cte.location);
+  }
+  for (size_t i = 0; i < cte.column_aliases.size(); i++) names[i] = cte.column_aliases[i];
+}
+
 BoundQuery Binder::BindRecursiveCte(const sql::CommonTableExpr& cte) {
   const sql::QueryNode& body = *cte.query->body;
   // The anchor cannot see the CTE itself; the recursive part sees the working table.
@@ -343,7 +364,7 @@ BoundQuery Binder::BindRecursiveCte(const sql::CommonTableExpr& cte) {
   }
   BoundQuery anchor = anchor_binder.BindQuery(*body.left);
   std::vector<std::string> names = anchor.names;
-  for (size_t i = 0; i < cte.column_aliases.size() && i < names.size(); i++) names[i] = cte.column_aliases[i];
+  ApplyCteColumnAliases(cte, names);
   for (auto& t : anchor.types) {
     if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
   }

@@ -260,6 +260,20 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   }
   for (auto& o : select.order_by) order_columns.push_back(bind_order_item(o));
   select_aliases_.clear();
+  if (!distinct_on_columns.empty()) {
+    // As PostgreSQL: ORDER BY must start with DISTINCT ON keys until every key has appeared, or "the first
+    // row of each group" would depend on an order the user did not ask for.
+    std::vector<size_t> pending = distinct_on_columns;
+    for (size_t k = 0; k < order_columns.size() && !pending.empty(); k++) {
+      if (std::find(distinct_on_columns.begin(), distinct_on_columns.end(), order_columns[k]) ==
+          distinct_on_columns.end()) {
+        throw BinderError(sqlstate::kInvalidColumnReference,
+                          "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+                          select.order_by[k].expr->location);
+      }
+      pending.erase(std::remove(pending.begin(), pending.end(), order_columns[k]), pending.end());
+    }
+  }
 
   // Aggregation.
   bool aggregating = !agg->groups.empty() || !node.group_by.empty() || node.group_by_all || having;

@@ -85,6 +85,8 @@ class Binder {
   struct CteInfo {
     const sql::CommonTableExpr* cte;
     bool recursive_ref = false;  // inside the recursive part: refers to the working table
+    bool in_recursive_with = false;    // defined by WITH RECURSIVE
+    bool misplaced_recursion = false;  // a self-reference outside a recursive UNION term: 42P19
     uint64_t working_index = 0;
     std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> working_chunks;
     std::vector<LogicalType> types;
@@ -150,6 +152,9 @@ class Binder {
   const std::vector<sql::WindowSpec>* windows_ = nullptr;
   int depth_guard_ = 0;
 };
+
+/// Rename a CTE's columns by its column list (42P10 when the list is longer than the query's columns).
+void ApplyCteColumnAliases(const sql::CommonTableExpr& cte, std::vector<std::string>& names);
 
 /// Names a table by its parse-tree name (["t"] or ["schema", "t"]) as (schema, name), defaulting the schema.
 std::pair<std::string, std::string> QualifiedName(const std::vector<std::string>& names);
