@@ -9,54 +9,6 @@ namespace basin {
 
 namespace {
 
-inline uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-inline uint64_t HashBytes(const char* data, size_t len) {
-  // FNV-1a folded through Mix; strings in keys are short, so this is not the bottleneck.
-  uint64_t h = 0xcbf29ce484222325ULL;
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, data + i, 8);
-    h = (h ^ w) * 0x100000001b3ULL;
-    h = Mix(h);
-  }
-  for (; i < len; i++) h = (h ^ static_cast<uint8_t>(data[i])) * 0x100000001b3ULL;
-  return Mix(h ^ len);
-}
-
-template <class T>
-inline uint64_t HashValue(const T& v) {
-  if constexpr (std::is_same_v<T, string_t>) {
-    return HashBytes(v.data(), v.size());
-  } else if constexpr (std::is_same_v<T, interval_t>) {
-    __int128 n = v.Normalized();
-    return Mix(static_cast<uint64_t>(n) ^ Mix(static_cast<uint64_t>(n >> 64)));
-  } else if constexpr (std::is_same_v<T, hugeint_t>) {
-    return Mix(static_cast<uint64_t>(v) ^ Mix(static_cast<uint64_t>(v >> 64)));
-  } else if constexpr (std::is_floating_point_v<T>) {
-    double d = v;
-    if (d == 0) d = 0;  // -0.0 and 0.0 are equal, so they must hash alike
-    if (std::isnan(d)) return 0x7ff8000000000000ULL;
-    uint64_t bits;
-    std::memcpy(&bits, &d, 8);
-    return Mix(bits);
-  } else if constexpr (std::is_same_v<T, list_entry_t>) {
-    return Mix(v.length);
-  } else {
-    return Mix(static_cast<uint64_t>(v));
-  }
-}
-
-constexpr uint64_t kNullHash = 0xbf58476d1ce4e5b9ULL;
-
 template <class T>
 inline bool ValueEqual(const T& a, const T& b) {
   if constexpr (std::is_floating_point_v<T>) {
@@ -102,26 +54,6 @@ int CompareListRows(const Vector& a, size_t i, const Vector& b, size_t j) {
 }
 
 }  // namespace
-
-void HashVector(const Vector& v, size_t count, uint64_t* hashes, bool combine) {
-  if (v.type().id() == TypeId::kList) {
-    for (size_t i = 0; i < count; i++) {
-      uint64_t h = v.IsNull(i) ? kNullHash : std::hash<std::string>()(v.GetValue(i).ToString());
-      hashes[i] = combine ? Mix(hashes[i] ^ h) : h;
-    }
-    return;
-  }
-  DispatchOnPhysical(v.type().physical(), [&]<class T>() {
-    const T* data = v.template data<T>();
-    bool constant = v.IsConstant();
-    const ValidityMask& valid = v.validity();
-    for (size_t i = 0; i < count; i++) {
-      size_t k = constant ? 0 : i;
-      uint64_t h = valid.RowIsValid(k) ? HashValue(data[k]) : kNullHash;
-      hashes[i] = combine ? Mix(hashes[i] * 31 + h) : h;
-    }
-  });
-}
 
 size_t MatchRows(const Vector& left, sel_t* left_rows, const Vector& right, uint32_t* right_rows, size_t count,
                  bool nulls_equal) {

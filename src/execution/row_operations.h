@@ -7,12 +7,10 @@
 #include <vector>
 
 #include "vector/vector.h"
+#include "vector/vector_hash.h"
 
 namespace basin {
 
-/// hashes[i] = hash of row i of v (combined into the existing hash when `combine`). NULL hashes to a
-/// fixed value, so NULLs group together.
-void HashVector(const Vector& v, size_t count, uint64_t* hashes, bool combine);
 
 /// For each pair k: keep it when row left_rows[k] of `left` equals row right_rows[k] of `right`
 /// (NULL equals NULL when nulls_equal, else never). Compacts the pair arrays; returns the number kept.

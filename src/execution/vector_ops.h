@@ -3,6 +3,7 @@
 // Kernel templates: apply a per-value operation over vectors, handling constant vectors and NULL
 // propagation once so that every function body is a plain loop the compiler can vectorise.
 
+#include "vector/physical_dispatch.h"
 #include "vector/vector.h"
 
 namespace basin {
@@ -102,24 +103,6 @@ void BinaryExecute(const Vector& left, const Vector& right, Vector& result, size
       if (v.RowIsValid(i)) out[i] = op(l[lc ? 0 : i], r[rc ? 0 : i]);
     }
   }
-}
-
-/// Call f.template operator()<T>() with T the C++ type of a physical type.
-template <class F>
-auto DispatchOnPhysical(PhysicalType p, F&& f) {
-  switch (p) {
-    case PhysicalType::kBool: return f.template operator()<uint8_t>();
-    case PhysicalType::kInt16: return f.template operator()<int16_t>();
-    case PhysicalType::kInt32: return f.template operator()<int32_t>();
-    case PhysicalType::kInt64: return f.template operator()<int64_t>();
-    case PhysicalType::kInt128: return f.template operator()<hugeint_t>();
-    case PhysicalType::kFloat: return f.template operator()<float>();
-    case PhysicalType::kDouble: return f.template operator()<double>();
-    case PhysicalType::kString: return f.template operator()<string_t>();
-    case PhysicalType::kInterval: return f.template operator()<interval_t>();
-    case PhysicalType::kList: return f.template operator()<list_entry_t>();
-  }
-  return f.template operator()<uint8_t>();
 }
 
 /// Write src's rows [0, count) into dst at rows positions[0..count) (dst must be flat).

@@ -71,6 +71,12 @@ int64_t MemoryTable::RowCount() const {
   return rows;
 }
 
+double MemoryTable::DistinctCount(size_t column) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (column >= distinct_.size()) return -1;
+  return distinct_[column].Estimate();
+}
+
 int64_t MemoryTable::SizeInBytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
   int64_t bytes = 0;
@@ -85,6 +91,13 @@ class MemoryTableWriter : public TableStorage::Writer {
 
   void Append(const DataChunk& chunk) override {
     if (chunk.size() == 0) return;
+    // Distinct-value sketches for the optimizer, kept as rows arrive (hashing is cheap beside the copy).
+    if (sketches_.empty()) sketches_.resize(chunk.ColumnCount());
+    std::vector<uint64_t> hashes(chunk.size());
+    for (size_t c = 0; c < chunk.ColumnCount(); c++) {
+      HashVector(chunk.column(c), chunk.size(), hashes.data(), false);
+      sketches_[c].Add(hashes.data(), chunk.size());
+    }
     if (appended_.empty() || appended_.back()->size() + chunk.size() > kVectorSize) {
       appended_.push_back(std::make_shared<DataChunk>(table_.types_));
     }
@@ -123,6 +136,8 @@ class MemoryTableWriter : public TableStorage::Writer {
 
   void Commit() override {
     std::lock_guard<std::mutex> lock(table_.mutex_);
+    if (table_.distinct_.size() < sketches_.size()) table_.distinct_.resize(sketches_.size());
+    for (size_t c = 0; c < sketches_.size(); c++) table_.distinct_[c].Merge(sketches_[c]);
     auto& segments = table_.segments_;
     ApplyDeletes(segments);
     ApplyUpdates(segments);
@@ -173,6 +188,7 @@ class MemoryTableWriter : public TableStorage::Writer {
   std::vector<std::shared_ptr<DataChunk>> appended_;
   std::vector<int64_t> deleted_;
   std::map<int64_t, std::map<size_t, Value>> updates_;
+  std::vector<DistinctSketch> sketches_;
 };
 
 std::unique_ptr<TableStorage::Writer> MemoryTable::BeginWrite() { return std::make_unique<MemoryTableWriter>(*this); }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lake/table_storage.h"
+#include "vector/vector_hash.h"
 
 namespace basin {
 
@@ -20,6 +21,7 @@ class MemoryTable : public TableStorage {
   bool ScanMorsel(TableScanState& state, size_t morsel, DataChunk& out) override;
   std::unique_ptr<Writer> BeginWrite() override;
   int64_t RowCount() const override;
+  double DistinctCount(size_t column) const override;
   int64_t SizeInBytes() const override;
 
   struct Segment {
@@ -34,6 +36,7 @@ class MemoryTable : public TableStorage {
   std::vector<LogicalType> types_;
   mutable std::mutex mutex_;
   std::vector<Segment> segments_;
+  std::vector<DistinctSketch> distinct_;  // per column, over every value ever appended
 };
 
 }  // namespace basin

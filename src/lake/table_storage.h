@@ -57,6 +57,8 @@ class TableStorage {
 
   /// Rows currently visible (estimate used by the optimizer; exact for the in-memory table).
   virtual int64_t RowCount() const = 0;
+  /// Estimated number of distinct values of a column (for the optimizer); negative when unknown.
+  virtual double DistinctCount(size_t column) const { return -1; }
   virtual int64_t SizeInBytes() const = 0;
 };
 

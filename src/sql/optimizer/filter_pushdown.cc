@@ -23,7 +23,12 @@ bool Subset(const std::set<uint64_t>& a, const std::set<uint64_t>& b) {
 LogicalOperatorPtr WrapFilter(LogicalOperatorPtr op, std::vector<ExprPtr> filters) {
   if (filters.empty()) return op;
   auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
-  filter->expressions = std::move(filters);
+  for (auto& f : filters) {
+    // Derived filters can arrive more than once (pushdown runs before and after join ordering).
+    bool seen = std::any_of(filter->expressions.begin(), filter->expressions.end(), [&](auto& e) { return e->Equals(*f); });
+    if (!seen) filter->expressions.push_back(std::move(f));
+  }
+  filters.clear();
   filter->children.push_back(std::move(op));
   return filter;
 }
@@ -119,7 +124,12 @@ void FactorOr(ExprPtr e, std::vector<ExprPtr>& out) {
       }
       derived->children.push_back(CombineConjunction(std::move(parts)));
     }
-    if (everywhere) out.push_back(std::move(derived));
+    // Pushdown runs more than once: derive each filter once.
+    bool known = std::any_of(out.begin(), out.end(), [&](auto& e) { return e->Equals(*derived); }) ||
+                 std::any_of(branches.begin(), branches.end(), [&](auto& b) {
+                   return std::any_of(b.begin(), b.end(), [&](auto& e) { return e->Equals(*derived); });
+                 });
+    if (everywhere && !known) out.push_back(std::move(derived));
   }
   auto rebuilt = std::make_unique<Expr>(ExprClass::kOr);
   rebuilt->type = TypeId::kBoolean;

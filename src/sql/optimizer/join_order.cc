@@ -45,6 +45,26 @@ double BaseCardinality(const LogicalOperator& op) {
   return EstimateCardinality(op);
 }
 
+/// Distinct values of a join key that is a plain column of a table scanned inside `input`, from the
+/// table's sketch (capped by the input's estimated rows); negative when unknown.
+double DistinctValues(const Expr& key, const LogicalOperator& input) {
+  const Expr* e = &key;
+  while (e->cls == ExprClass::kCast) e = e->children[0].get();
+  if (e->cls != ExprClass::kColumnRef) return -1;
+  std::vector<const LogicalOperator*> stack{&input};
+  while (!stack.empty()) {
+    const LogicalOperator* op = stack.back();
+    stack.pop_back();
+    if (op->type == LogicalOpType::kGet && op->table_index == e->binding.table_index) {
+      if (e->binding.column_index >= op->table->columns.size()) return -1;
+      double ndv = op->table->storage->DistinctCount(e->binding.column_index);
+      return ndv < 0 ? -1 : std::max(1.0, std::min(ndv, EstimateCardinality(input)));
+    }
+    for (auto& c : op->children) stack.push_back(c.get());
+  }
+  return -1;
+}
+
 struct Node {
   LogicalOperatorPtr plan;
   std::set<uint64_t> tables;
@@ -56,12 +76,15 @@ struct Node {
 }  // namespace
 
 void ReorderJoins(LogicalOperatorPtr& plan) {
-  for (auto& c : plan->children) ReorderJoins(c);
-  if (!IsInnerJoin(*plan)) return;
-  // Only regions of three or more inputs have a choice worth making beyond the build side.
+  if (!IsInnerJoin(*plan)) {
+    for (auto& c : plan->children) ReorderJoins(c);
+    return;
+  }
+  // The whole region first (its inner joins are not regions of their own), then each input's insides.
   std::vector<LogicalOperatorPtr> leaves;
   std::vector<ExprPtr> predicates;
   Collect(std::move(plan), leaves, predicates);
+  for (auto& leaf : leaves) ReorderJoins(leaf);
 
   std::vector<Node> nodes;
   std::vector<std::set<uint64_t>> input_tables;
@@ -96,7 +119,12 @@ void ReorderJoins(LogicalOperatorPtr& plan) {
     if (l.empty() || r.empty()) continue;
     int a = input_of(l), b = input_of(r);
     if (a < 0 || b < 0 || a == b) continue;
-    edges.push_back({static_cast<size_t>(a), static_cast<size_t>(b), 1.0 / std::min(input_base[a], input_base[b])});
+    // Selectivity of an equi-join: 1 / the larger number of distinct keys (from the tables' sketches);
+    // without statistics, assume a key joined to a foreign key.
+    double ndv_l = DistinctValues(*p->children[0], *nodes[a].plan), ndv_r = DistinctValues(*p->children[1], *nodes[b].plan);
+    double selectivity = (ndv_l > 0 && ndv_r > 0) ? 1.0 / std::max(ndv_l, ndv_r)
+                                                  : 1.0 / std::min(input_base[a], input_base[b]);
+    edges.push_back({static_cast<size_t>(a), static_cast<size_t>(b), selectivity});
   }
   auto selectivity = [&](const Node& x, const Node& y) {
     double best = 2;  // > 1: not connected
