@@ -18,6 +18,8 @@ const char* JoinTypeName(PhysicalJoinType type) {
     case PhysicalJoinType::kAnti: return "ANTI";
     case PhysicalJoinType::kMark: return "MARK";
     case PhysicalJoinType::kSingle: return "SINGLE";
+    case PhysicalJoinType::kRightSemi: return "RIGHT_SEMI";
+    case PhysicalJoinType::kRightAnti: return "RIGHT_ANTI";
   }
   return "?";
 }
@@ -226,6 +228,9 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
     for (uint32_t b : build_rows) g.matched[b].store(1, std::memory_order_relaxed);
   }
   switch (join_type_) {
+    case PhysicalJoinType::kRightSemi:
+    case PhysicalJoinType::kRightAnti:
+      break;  // matches only mark build rows; FinalOutput emits them
     case PhysicalJoinType::kInner:
     case PhysicalJoinType::kRight:
       state.out_probe.assign(probe_rows.begin(), probe_rows.end());
@@ -339,12 +344,22 @@ void PhysicalJoin::FinalOutput(ExecutionContext&, DataChunk& output, GlobalOpera
   auto& g = static_cast<BuildGlobal&>(*sink_state);
   auto& fs = static_cast<FinalState&>(gstate);
   std::vector<uint32_t> rows;
+  bool want_matched = join_type_ == PhysicalJoinType::kRightSemi;
   while (fs.next_row < g.count && rows.size() < kVectorSize) {
-    if (!g.matched[fs.next_row].load(std::memory_order_relaxed)) rows.push_back(static_cast<uint32_t>(fs.next_row));
+    if (g.matched[fs.next_row].load(std::memory_order_relaxed) == want_matched) {
+      rows.push_back(static_cast<uint32_t>(fs.next_row));
+    }
     fs.next_row++;
   }
   size_t m = rows.size();
   if (m == 0) return;
+  if (want_matched || join_type_ == PhysicalJoinType::kRightAnti) {
+    for (size_t c = 0; c < build_types_.size(); c++) {
+      output.column(c).Slice(g.rows.column(conditions_.size() + c), rows.data(), m);
+    }
+    output.SetCardinality(m);
+    return;
+  }
   size_t probe_cols = probe_types_.size();
   for (size_t c = 0; c < probe_cols; c++) {
     Vector& col = output.column(c);

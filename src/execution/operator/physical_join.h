@@ -7,7 +7,10 @@
 
 namespace basin {
 
-enum class PhysicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kSingle };
+/// kRightSemi / kRightAnti: a semi / anti join whose preserved side is the build side (children[1]): the
+/// probe side only marks build rows, which are emitted at the end. Used when the preserved side is the
+/// small one, so that the large side is streamed instead of hashed.
+enum class PhysicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kSingle, kRightSemi, kRightAnti };
 const char* JoinTypeName(PhysicalJoinType type);
 
 /// `left = right` between a probe-side and a build-side expression; IS NOT DISTINCT FROM when nulls_equal.
@@ -41,7 +44,8 @@ class PhysicalJoin : public PhysicalOperator {
   OperatorResult Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output, OperatorState& state,
                          GlobalOperatorState& gstate) override;
   bool HasFinalOutput() const override {
-    return join_type_ == PhysicalJoinType::kRight || join_type_ == PhysicalJoinType::kFull;
+    return join_type_ == PhysicalJoinType::kRight || join_type_ == PhysicalJoinType::kFull ||
+           join_type_ == PhysicalJoinType::kRightSemi || join_type_ == PhysicalJoinType::kRightAnti;
   }
   void FinalOutput(ExecutionContext& ctx, DataChunk& output, GlobalOperatorState& gstate) override;
   std::string Details() const override;

@@ -45,26 +45,6 @@ double BaseCardinality(const LogicalOperator& op) {
   return EstimateCardinality(op);
 }
 
-/// Distinct values of a join key that is a plain column of a table scanned inside `input`, from the
-/// table's sketch (capped by the input's estimated rows); negative when unknown.
-double DistinctValues(const Expr& key, const LogicalOperator& input) {
-  const Expr* e = &key;
-  while (e->cls == ExprClass::kCast) e = e->children[0].get();
-  if (e->cls != ExprClass::kColumnRef) return -1;
-  std::vector<const LogicalOperator*> stack{&input};
-  while (!stack.empty()) {
-    const LogicalOperator* op = stack.back();
-    stack.pop_back();
-    if (op->type == LogicalOpType::kGet && op->table_index == e->binding.table_index) {
-      if (e->binding.column_index >= op->table->columns.size()) return -1;
-      double ndv = op->table->storage->DistinctCount(e->binding.column_index);
-      return ndv < 0 ? -1 : std::max(1.0, std::min(ndv, EstimateCardinality(input)));
-    }
-    for (auto& c : op->children) stack.push_back(c.get());
-  }
-  return -1;
-}
-
 struct Node {
   LogicalOperatorPtr plan;
   std::set<uint64_t> tables;

@@ -11,6 +11,26 @@
 
 namespace basin {
 
+/// Distinct values of a join key that is a plain column of a table scanned inside `input`, from the
+/// table's sketch (capped by the input's estimated rows); negative when unknown.
+double DistinctValues(const Expr& key, const LogicalOperator& input) {
+  const Expr* e = &key;
+  while (e->cls == ExprClass::kCast) e = e->children[0].get();
+  if (e->cls != ExprClass::kColumnRef) return -1;
+  std::vector<const LogicalOperator*> stack{&input};
+  while (!stack.empty()) {
+    const LogicalOperator* op = stack.back();
+    stack.pop_back();
+    if (op->type == LogicalOpType::kGet && op->table_index == e->binding.table_index) {
+      if (e->binding.column_index >= op->table->columns.size()) return -1;
+      double ndv = op->table->storage->DistinctCount(e->binding.column_index);
+      return ndv < 0 ? -1 : std::max(1.0, std::min(ndv, EstimateCardinality(input)));
+    }
+    for (auto& c : op->children) stack.push_back(c.get());
+  }
+  return -1;
+}
+
 double EstimateCardinality(const LogicalOperator& op) {
   auto child = [&](size_t i) { return EstimateCardinality(*op.children[i]); };
   switch (op.type) {
@@ -28,8 +48,16 @@ double EstimateCardinality(const LogicalOperator& op) {
     case LogicalOpType::kJoin: {
       double l = child(0), r = child(1);
       switch (op.join_type) {
-        case LogicalJoinType::kInner:
-          return op.conditions.empty() ? l * r * (op.expressions.empty() ? 1 : 0.3) : std::max(l, r);
+        case LogicalJoinType::kInner: {
+          if (op.conditions.empty()) return l * r * (op.expressions.empty() ? 1 : 0.3);
+          // The most selective equality decides: 1 / the larger distinct count of its two keys.
+          double selectivity = -1;
+          for (auto& c : op.conditions) {
+            double a = DistinctValues(*c.left, *op.children[0]), b = DistinctValues(*c.right, *op.children[1]);
+            if (a > 0 && b > 0) selectivity = selectivity < 0 ? 1 / std::max(a, b) : std::min(selectivity, 1 / std::max(a, b));
+          }
+          return selectivity < 0 ? std::max(l, r) : std::max(1.0, l * r * selectivity);
+        }
         case LogicalJoinType::kFull: return l + r;
         case LogicalJoinType::kRight: return r;
         default: return l;

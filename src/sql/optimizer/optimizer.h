@@ -20,4 +20,8 @@ class Optimizer {
 /// Estimated number of rows an operator produces.
 double EstimateCardinality(const LogicalOperator& op);
 
+/// Distinct values of `key` when it is a plain column of a table scanned inside `input` (from the table's
+/// sketch, capped by the input's estimated rows); negative when unknown.
+double DistinctValues(const Expr& key, const LogicalOperator& input);
+
 }  // namespace basin

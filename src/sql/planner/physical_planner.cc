@@ -10,6 +10,7 @@
 #include "execution/operator/physical_set_operation.h"
 #include "execution/operator/physical_streaming.h"
 #include "execution/operator/physical_window.h"
+#include "sql/optimizer/optimizer.h"
 
 namespace basin {
 
@@ -219,6 +220,29 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(LogicalOperator& op) {
 }
 
 PhysicalOperatorPtr PhysicalPlanner::PlanJoin(LogicalOperator& op) {
+  // A semi or anti join that keeps the much smaller side hashes that side and streams the large one.
+  bool flip = (op.join_type == LogicalJoinType::kSemi || op.join_type == LogicalJoinType::kAnti) &&
+              !op.conditions.empty() && EstimateCardinality(*op.children[1]) > 4 * EstimateCardinality(*op.children[0]);
+  if (flip) {
+    auto probe = Plan(*op.children[1]);
+    auto build = Plan(*op.children[0]);
+    auto pb = op.children[1]->GetColumnBindings();
+    auto bb = op.children[0]->GetColumnBindings();
+    std::vector<JoinCondition> conditions;
+    for (auto& c : op.conditions) {
+      conditions.push_back({ResolveBindings(*c.right, pb), ResolveBindings(*c.left, bb), c.nulls_equal});
+    }
+    auto all = pb;
+    all.insert(all.end(), bb.begin(), bb.end());
+    ExprPtr residual;
+    if (!op.expressions.empty()) residual = CombineConjunction(ResolveAll(op.expressions, all));
+    auto join = std::make_unique<PhysicalJoin>(
+        op.types, op.join_type == LogicalJoinType::kSemi ? PhysicalJoinType::kRightSemi : PhysicalJoinType::kRightAnti,
+        std::move(conditions), std::move(residual));
+    join->children.push_back(std::move(probe));
+    join->children.push_back(std::move(build));
+    return join;
+  }
   auto left = Plan(*op.children[0]);
   auto right = Plan(*op.children[1]);
   auto lb = op.children[0]->GetColumnBindings();
