@@ -4,6 +4,7 @@
 // ever executed once per outer row.
 
 #include <map>
+#include <set>
 
 #include "common/exception.h"
 #include "execution/cast.h"
@@ -128,6 +129,73 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       op = std::move(join);
       return result;
     }
+  }
+}
+
+/// A copy of what restricts table `t`'s rows within `op`: its scan with the filters and semi joins that
+/// apply to it alone, and none of the joins to other tables. Every row of `op` carries a value of `t`'s
+/// columns that this copy also produces, so semi-joining a correlated subquery's input with it loses
+/// nothing. Null when `op` hides `t` behind an operator this walk does not see through.
+LogicalOperatorPtr ReducerFor(const LogicalOperator& op, uint64_t t) {
+  auto produces = [&](const LogicalOperator& o) {
+    for (auto& b : o.GetColumnBindings()) {
+      if (b.table_index == t) return true;
+    }
+    return false;
+  };
+  auto only_t = [&](const Expr& e) {
+    bool ok = !e.IsVolatile() && !e.HasSubquery();
+    bool any = false;
+    VisitExpr(e, [&](const Expr& x) {
+      if (x.cls != ExprClass::kColumnRef) return;
+      if (x.depth != 0 || x.binding.table_index != t) ok = false;
+      any = true;
+    });
+    return ok && any;
+  };
+  switch (op.type) {
+    case LogicalOpType::kGet: return op.table_index == t ? op.Copy() : nullptr;
+    case LogicalOpType::kFilter: {
+      auto child = ReducerFor(*op.children[0], t);
+      if (!child) return nullptr;
+      auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
+      for (auto& e : op.expressions) {
+        std::vector<ExprPtr> parts;
+        SplitConjunction(e->Copy(), parts);
+        for (auto& p : parts) {
+          if (only_t(*p)) filter->expressions.push_back(std::move(p));
+        }
+      }
+      if (filter->expressions.empty()) return child;
+      filter->children.push_back(std::move(child));
+      return filter;
+    }
+    case LogicalOpType::kJoin: {
+      if (op.join_type == LogicalJoinType::kSemi && produces(*op.children[0])) {
+        auto child = ReducerFor(*op.children[0], t);
+        if (!child) return nullptr;
+        bool keys_on_t = !op.conditions.empty() && op.expressions.empty();
+        for (auto& c : op.conditions) keys_on_t = keys_on_t && only_t(*c.left);
+        if (!keys_on_t) return child;
+        auto semi = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+        semi->join_type = LogicalJoinType::kSemi;
+        for (auto& c : op.conditions) semi->conditions.push_back(c.Copy());
+        semi->children.push_back(std::move(child));
+        semi->children.push_back(op.children[1]->Copy());
+        return semi;
+      }
+      if (op.join_type != LogicalJoinType::kInner && op.join_type != LogicalJoinType::kLeft &&
+          op.join_type != LogicalJoinType::kSemi && op.join_type != LogicalJoinType::kAnti) {
+        return nullptr;
+      }
+      // Inner joins only remove rows; outer, semi and anti joins keep their left side's rows or fewer.
+      for (size_t side = 0; side < 2; side++) {
+        if (side == 1 && op.join_type != LogicalJoinType::kInner) break;
+        if (produces(*op.children[side])) return ReducerFor(*op.children[side], t);
+      }
+      return nullptr;
+    }
+    default: return nullptr;
   }
 }
 
@@ -269,6 +337,31 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
   ExprPtr result;
   if (agg) {
     LogicalOperatorPtr agg_op = std::move(having ? proj->children[0]->children[0] : proj->children[0]);
+    // Aggregate only the groups some outer row can ask for: when every outer key comes from one table,
+    // semi-join the input with what restricts that table (TPC-H Q17, Q20: a few parts out of all).
+    std::set<uint64_t> outer_tables;
+    for (auto& c : correlated) {
+      const Expr& outer = *c->children[HasCorrelatedExpr(*c->children[0]) ? 0 : 1];
+      VisitExpr(outer, [&](const Expr& x) {
+        if (x.cls == ExprClass::kColumnRef) outer_tables.insert(x.binding.table_index);
+      });
+    }
+    LogicalOperatorPtr reducer = outer_tables.size() == 1 ? ReducerFor(*plan, *outer_tables.begin()) : nullptr;
+    if (reducer && reducer->type != LogicalOpType::kGet) {
+      auto semi = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+      semi->join_type = LogicalJoinType::kSemi;
+      for (auto& c : correlated) {
+        bool outer_left = HasCorrelatedExpr(*c->children[0]);
+        LogicalJoinCondition cond;
+        cond.left = c->children[outer_left ? 1 : 0]->Copy();
+        cond.right = c->children[outer_left ? 0 : 1]->Copy();
+        LowerDepth(cond.right);
+        semi->conditions.push_back(std::move(cond));
+      }
+      semi->children.push_back(std::move(right));
+      semi->children.push_back(std::move(reducer));
+      right = std::move(semi);
+    }
     agg_op->children[0] = std::move(right);
     for (auto& c : correlated) {
       bool outer_left = HasCorrelatedExpr(*c->children[0]);
