@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "execution/function.h"
+
 namespace basin {
 
 namespace {
@@ -137,6 +139,38 @@ void FactorOr(ExprPtr e, std::vector<ExprPtr>& out) {
   out.push_back(std::move(rebuilt));
 }
 
+/// CAST(date_col AS TIMESTAMP) op TIMESTAMP 'yyyy-mm-dd 00:00:00' compares the dates themselves: `date +
+/// interval` is a timestamp in SQL, so date ranges written that way (TPC-H's) would otherwise cast every row.
+void SimplifyDateComparison(ExprPtr& f) {
+  static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
+  if (f->cls != ExprClass::kFunction || f->children.size() != 2 ||
+      std::find_if(std::begin(kOps), std::end(kOps), [&](const char* op) { return f->name == op; }) == std::end(kOps)) {
+    return;
+  }
+  for (int side = 0; side < 2; side++) {
+    Expr& cast = *f->children[side];
+    Expr& constant = *f->children[1 - side];
+    if (cast.cls != ExprClass::kCast || cast.type.id() != TypeId::kTimestamp ||
+        cast.children[0]->type.id() != TypeId::kDate || constant.cls != ExprClass::kConstant ||
+        constant.type.id() != TypeId::kTimestamp || constant.value.IsNull()) {
+      continue;
+    }
+    int64_t ts = constant.value.GetInt64();
+    if (ts % kMicrosPerDay != 0) return;  // not midnight: leave it
+    const auto* overloads = FunctionRegistry::Get().FindScalar(f->name);
+    if (!overloads) return;
+    for (auto& fn : *overloads) {
+      if (fn.arguments.size() == 2 && fn.arguments[0].id() == TypeId::kDate && fn.arguments[1].id() == TypeId::kDate) {
+        f->children[side] = std::move(cast.children[0]);
+        f->children[1 - side] = Expr::Constant(Value::Date(static_cast<int32_t>(ts / kMicrosPerDay)));
+        f->function = &fn;
+        return;
+      }
+    }
+    return;
+  }
+}
+
 }  // namespace
 
 std::set<uint64_t> ReferencedTables(const Expr& e) {
@@ -152,7 +186,10 @@ LogicalOperatorPtr PushDownFilters(LogicalOperatorPtr op, std::vector<ExprPtr> f
     case LogicalOpType::kFilter: {
       std::vector<ExprPtr> parts;
       for (auto& e : op->expressions) SplitConjunction(std::move(e), parts);
-      for (auto& p : parts) FactorOr(std::move(p), filters);
+      for (auto& p : parts) {
+        SimplifyDateComparison(p);
+        FactorOr(std::move(p), filters);
+      }
       return PushDownFilters(std::move(op->children[0]), std::move(filters));
     }
     case LogicalOpType::kJoin: {
