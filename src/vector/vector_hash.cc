@@ -39,6 +39,14 @@ inline uint64_t HashBytes(const char* data, size_t len) {
 template <class T>
 inline uint64_t HashValue(const T& v) {
   if constexpr (std::is_same_v<T, string_t>) {
+    if (v.IsInlined()) {
+      // Short strings: the 16-byte struct (length, bytes, zero padding) is the value; equal strings have
+      // equal lengths, so they never meet the long-string hash below.
+      uint64_t a, b;
+      std::memcpy(&a, &v, 8);
+      std::memcpy(&b, reinterpret_cast<const char*>(&v) + 8, 8);
+      return Mix(a ^ Mix(b + 0x9E3779B97F4A7C15ULL));
+    }
     return HashBytes(v.data(), v.size());
   } else if constexpr (std::is_same_v<T, interval_t>) {
     __int128 n = v.Normalized();
