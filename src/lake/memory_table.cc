@@ -1,7 +1,9 @@
 #include "lake/memory_table.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <type_traits>
 
 namespace basin {
 
@@ -10,7 +12,63 @@ namespace {
 struct MemoryScanState : TableScanState {
   std::vector<MemoryTable::Segment> snapshot;
   std::vector<size_t> column_ids;
+  std::vector<TableFilter> filters;
 };
+
+/// Whether `zone` leaves any row for `column op constant`.
+bool ZoneMayMatch(const MemoryTable::ZoneMap& zone, const TableFilter& f) {
+  if (!zone.valid || f.constant.IsNull()) return true;
+  auto check = [&](auto lo, auto hi, auto c) {
+    switch (f.op) {
+      case TableFilter::Op::kEqual: return lo <= c && c <= hi;
+      case TableFilter::Op::kLess: return lo < c;
+      case TableFilter::Op::kLessEqual: return lo <= c;
+      case TableFilter::Op::kGreater: return hi > c;
+      case TableFilter::Op::kGreaterEqual: return hi >= c;
+      default: return true;
+    }
+  };
+  const LogicalType& t = f.constant.type();
+  if (zone.is_float) {
+    if (t.id() != TypeId::kDouble && t.id() != TypeId::kReal) return true;
+    return check(zone.fmin, zone.fmax, f.constant.GetDouble());
+  }
+  if (t.id() == TypeId::kDecimal) {
+    if (t.physical() != PhysicalType::kInt64) return true;
+    return check(zone.min, zone.max, static_cast<int64_t>(f.constant.GetHugeInt()));
+  }
+  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp || t.id() == TypeId::kTimestampTz) {
+    return check(zone.min, zone.max, f.constant.GetInt64());
+  }
+  return true;
+}
+
+template <class T>
+void Zone(const Vector& v, size_t n, MemoryTable::ZoneMap& zone) {
+  const T* d = v.data<T>();
+  bool any = false;
+  T lo{}, hi{};
+  for (size_t i = 0; i < n; i++) {
+    if (!v.validity().RowIsValid(i)) continue;
+    if (!any || d[i] < lo) lo = d[i];
+    if (!any || d[i] > hi) hi = d[i];
+    any = true;
+  }
+  if (!any) return;  // all NULL: no comparison matches, but keep it simple and scan
+  zone.valid = true;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(lo) || std::isnan(hi)) {
+      zone.valid = false;
+      return;
+    }
+    zone.is_float = true;
+    zone.fmin = lo;
+    zone.fmax = hi;
+  } else {
+    zone.min = lo;
+    zone.max = hi;
+  }
+}
 
 std::shared_ptr<DataChunk> CopySegment(const DataChunk& source, const std::vector<LogicalType>& types) {
   auto copy = std::make_shared<DataChunk>(types);
@@ -20,10 +78,28 @@ std::shared_ptr<DataChunk> CopySegment(const DataChunk& source, const std::vecto
 
 }  // namespace
 
+std::shared_ptr<const std::vector<MemoryTable::ZoneMap>> MemoryTable::ComputeZones(const DataChunk& data) {
+  auto zones = std::make_shared<std::vector<ZoneMap>>(data.ColumnCount());
+  for (size_t c = 0; c < data.ColumnCount(); c++) {
+    const Vector& v = data.column(c);
+    if (v.IsConstant()) continue;
+    switch (v.type().physical()) {
+      case PhysicalType::kInt16: Zone<int16_t>(v, data.size(), (*zones)[c]); break;
+      case PhysicalType::kInt32: Zone<int32_t>(v, data.size(), (*zones)[c]); break;
+      case PhysicalType::kInt64: Zone<int64_t>(v, data.size(), (*zones)[c]); break;
+      case PhysicalType::kFloat: Zone<float>(v, data.size(), (*zones)[c]); break;
+      case PhysicalType::kDouble: Zone<double>(v, data.size(), (*zones)[c]); break;
+      default: break;
+    }
+  }
+  return zones;
+}
+
 std::unique_ptr<TableScanState> MemoryTable::InitScan(const std::vector<size_t>& column_ids,
                                                       const std::vector<TableFilter>& filters) {
   auto state = std::make_unique<MemoryScanState>();
   state->column_ids = column_ids;
+  state->filters = filters;
   std::lock_guard<std::mutex> lock(mutex_);
   state->snapshot = segments_;
   return state;
@@ -39,6 +115,11 @@ bool MemoryTable::ScanMorsel(TableScanState& state_base, size_t morsel, DataChun
   const DataChunk& data = *seg.data;
   size_t n = data.size();
   if (seg.deleted_count == n) return false;
+  if (seg.zones) {
+    for (auto& f : state.filters) {
+      if (f.column < seg.zones->size() && !ZoneMayMatch((*seg.zones)[f.column], f)) return false;
+    }
+  }
   std::vector<sel_t> sel;
   if (seg.deleted) {
     for (size_t i = 0; i < n; i++) {
@@ -147,9 +228,10 @@ class MemoryTableWriter : public TableStorage::Writer {
           !segments.back().deleted) {
         auto merged = CopySegment(*segments.back().data, table_.types_);
         merged->Append(*chunk);
+        segments.back().zones = MemoryTable::ComputeZones(*merged);
         segments.back().data = std::move(merged);
       } else {
-        segments.push_back({chunk, nullptr, 0});
+        segments.push_back({chunk, nullptr, 0, MemoryTable::ComputeZones(*chunk)});
       }
     }
     appended_.clear();
@@ -181,7 +263,10 @@ class MemoryTableWriter : public TableStorage::Writer {
       if (!copy) copy = CopySegment(*segments[index].data, table_.types_);
       for (auto& [column, value] : columns) copy->SetValue(column, id % kVectorSize, value);
     }
-    for (auto& [index, copy] : copies) segments[index].data = copy;
+    for (auto& [index, copy] : copies) {
+      segments[index].data = copy;
+      segments[index].zones = MemoryTable::ComputeZones(*copy);
+    }
   }
 
   MemoryTable& table_;

@@ -24,11 +24,24 @@ class MemoryTable : public TableStorage {
   double DistinctCount(size_t column) const override;
   int64_t SizeInBytes() const override;
 
+  /// Smallest and largest value of a column in a segment, for skipping segments a filter rules out.
+  /// Kept for integer-like layouts (integers, dates, timestamps, DECIMAL(p<=18)) and floats.
+  struct ZoneMap {
+    bool valid = false;
+    bool is_float = false;
+    int64_t min = 0, max = 0;
+    double fmin = 0, fmax = 0;
+  };
+
   struct Segment {
     std::shared_ptr<const DataChunk> data;
     std::shared_ptr<const std::vector<uint8_t>> deleted;  // null: nothing deleted
     size_t deleted_count = 0;
+    std::shared_ptr<const std::vector<ZoneMap>> zones;  // per column
   };
+
+  /// Compute a segment's zone maps (on commit, for segments that changed).
+  static std::shared_ptr<const std::vector<ZoneMap>> ComputeZones(const DataChunk& data);
 
  private:
   friend class MemoryTableWriter;

@@ -43,7 +43,9 @@ void PhysicalTableScan::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSou
   }
 }
 
-std::string PhysicalTableScan::Details() const { return table_name_; }
+std::string PhysicalTableScan::Details() const {
+  return filters_.empty() ? table_name_ : table_name_ + "; " + std::to_string(filters_.size()) + " pushed filter(s)";
+}
 
 namespace {
 struct ChunkSourceState : GlobalSourceState {

@@ -19,6 +19,8 @@ class PhysicalTableScan : public PhysicalOperator {
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
   void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
   std::string Details() const override;
+  /// Conjuncts `column op constant` the storage may use to skip data (the engine still applies them).
+  void SetFilters(std::vector<TableFilter> filters) { filters_ = std::move(filters); }
 
  private:
   std::shared_ptr<TableStorage> storage_;

@@ -1,5 +1,7 @@
 #include "sql/planner/physical_planner.h"
 
+#include <algorithm>
+
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "execution/operator/physical_hash_aggregate.h"
@@ -42,6 +44,49 @@ std::vector<ExprPtr> ResolveAll(const std::vector<ExprPtr>& exprs, const std::ve
   return result;
 }
 
+std::vector<TableFilter> TableFiltersFor(const std::vector<ExprPtr>& conjuncts, const LogicalOperator& get) {
+  static const std::pair<const char*, TableFilter::Op> kOps[] = {
+      {"=", TableFilter::Op::kEqual},         {"<", TableFilter::Op::kLess},
+      {"<=", TableFilter::Op::kLessEqual},    {">", TableFilter::Op::kGreater},
+      {">=", TableFilter::Op::kGreaterEqual}};
+  static const std::pair<TableFilter::Op, TableFilter::Op> kMirror[] = {
+      {TableFilter::Op::kEqual, TableFilter::Op::kEqual},         {TableFilter::Op::kLess, TableFilter::Op::kGreater},
+      {TableFilter::Op::kLessEqual, TableFilter::Op::kGreaterEqual}, {TableFilter::Op::kGreater, TableFilter::Op::kLess},
+      {TableFilter::Op::kGreaterEqual, TableFilter::Op::kLessEqual}};
+  std::vector<TableFilter> filters;
+  std::vector<ExprPtr> parts;
+  for (auto& e : conjuncts) SplitConjunction(e->Copy(), parts);
+  for (auto& f : parts) {
+    if (f->cls != ExprClass::kFunction || f->children.size() != 2) continue;
+    auto op = std::find_if(std::begin(kOps), std::end(kOps), [&](auto& p) { return f->name == p.first; });
+    if (op == std::end(kOps)) continue;
+    for (int side = 0; side < 2; side++) {
+      const Expr& col = *f->children[side];
+      const Expr& constant = *f->children[1 - side];
+      if (col.cls != ExprClass::kColumnRef || col.binding.table_index != get.table_index ||
+          constant.cls != ExprClass::kConstant || col.type != constant.type ||
+          col.binding.column_index >= get.table->columns.size()) {
+        continue;
+      }
+      TableFilter tf;
+      tf.column = col.binding.column_index;
+      tf.op = op->second;
+      if (side == 1) {
+        for (auto& [from, to] : kMirror) {
+          if (from == tf.op) {
+            tf.op = to;
+            break;
+          }
+        }
+      }
+      tf.constant = constant.value;
+      filters.push_back(std::move(tf));
+      break;
+    }
+  }
+  return filters;
+}
+
 PhysicalJoinType ToPhysical(LogicalJoinType t) {
   switch (t) {
     case LogicalJoinType::kInner: return PhysicalJoinType::kInner;
@@ -78,6 +123,11 @@ PhysicalOperatorPtr PhysicalPlanner::Plan(LogicalOperator& op) {
       return std::make_unique<PhysicalColumnData>("CHUNK_SCAN", op.types, op.chunks);
     case LogicalOpType::kFilter: {
       auto child = Plan(*op.children[0]);
+      if (op.children[0]->type == LogicalOpType::kGet) {
+        // Conjuncts `column op constant` also go to the scan, which may skip data they rule out; the
+        // filter still applies every conjunct.
+        static_cast<PhysicalTableScan&>(*child).SetFilters(TableFiltersFor(op.expressions, *op.children[0]));
+      }
       auto bindings = op.children[0]->GetColumnBindings();
       std::vector<ExprPtr> parts = ResolveAll(op.expressions, bindings);
       result = std::make_unique<PhysicalFilter>(op.types, CombineConjunction(std::move(parts)));
