@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <type_traits>
+#include <unordered_map>
 
 namespace basin {
 
@@ -70,11 +71,6 @@ void Zone(const Vector& v, size_t n, MemoryTable::ZoneMap& zone) {
   }
 }
 
-std::shared_ptr<DataChunk> CopySegment(const DataChunk& source, const std::vector<LogicalType>& types) {
-  auto copy = std::make_shared<DataChunk>(types);
-  copy->Append(source);
-  return copy;
-}
 
 }  // namespace
 
@@ -93,6 +89,90 @@ std::shared_ptr<const std::vector<MemoryTable::ZoneMap>> MemoryTable::ComputeZon
     }
   }
   return zones;
+}
+
+namespace {
+
+/// Write rows `sel[0..count)` (or [0, count)) of a dictionary column into `target` as strings.
+void DecodeDict(const MemoryTable::DictColumn& dict, const sel_t* sel, size_t count, Vector& target) {
+  target.Reset();
+  if (target.capacity() < count) target.Resize(count);
+  auto* out = target.data<string_t>();
+  const auto* entries = dict.dictionary.data<string_t>();
+  for (size_t i = 0; i < count; i++) {
+    uint8_t code = dict.codes[sel ? sel[i] : i];
+    if (code == MemoryTable::DictColumn::kNullCode) {
+      target.SetNull(i);
+    } else {
+      out[i] = entries[code];
+    }
+  }
+  target.AddHeapReference(dict.dictionary);
+}
+
+/// Dictionary-encode a string column when it has fewer than 255 distinct values.
+std::shared_ptr<MemoryTable::DictColumn> EncodeDict(const Vector& v, size_t count) {
+  if (v.type().physical() != PhysicalType::kString || v.IsConstant()) return nullptr;
+  auto dict = std::make_shared<MemoryTable::DictColumn>();
+  dict->codes.resize(count);
+  dict->dictionary = Vector(v.type(), 8);
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>()(v); }
+  };
+  std::unordered_map<std::string, uint8_t, Hash, std::equal_to<>> index;
+  const auto* data = v.data<string_t>();
+  for (size_t i = 0; i < count; i++) {
+    if (!v.validity().RowIsValid(i)) {
+      dict->codes[i] = MemoryTable::DictColumn::kNullCode;
+      continue;
+    }
+    std::string_view s = data[i].view();
+    auto it = index.find(s);
+    if (it == index.end()) {
+      if (index.size() == MemoryTable::DictColumn::kNullCode) return nullptr;  // too many values
+      uint8_t code = static_cast<uint8_t>(index.size());
+      if (code >= dict->dictionary.capacity()) dict->dictionary.Resize(dict->dictionary.capacity() * 2);
+      dict->dictionary.data<string_t>()[code] = dict->dictionary.AddString(s);  // the dictionary owns its bytes
+      it = index.emplace(std::string(s), code).first;
+    }
+    dict->codes[i] = it->second;
+  }
+  return dict;
+}
+
+}  // namespace
+
+MemoryTable::Segment MemoryTable::MakeSegment(std::shared_ptr<DataChunk> rows) {
+  Segment seg;
+  seg.zones = ComputeZones(*rows);
+  std::vector<std::shared_ptr<const DictColumn>> dicts(rows->ColumnCount());
+  bool any = false;
+  for (size_t c = 0; c < rows->ColumnCount(); c++) {
+    auto dict = EncodeDict(rows->column(c), rows->size());
+    if (!dict) continue;
+    dicts[c] = std::move(dict);
+    rows->column(c) = Vector(rows->column(c).type(), 1);  // release the plain strings
+    any = true;
+  }
+  if (any) seg.dicts = std::make_shared<std::vector<std::shared_ptr<const DictColumn>>>(std::move(dicts));
+  seg.data = std::move(rows);
+  return seg;
+}
+
+std::shared_ptr<DataChunk> MemoryTable::Materialize(const Segment& segment, const std::vector<LogicalType>& types) {
+  const DataChunk& data = *segment.data;
+  auto copy = std::make_shared<DataChunk>(types, std::max(data.size(), kVectorSize));
+  for (size_t c = 0; c < types.size(); c++) {
+    const DictColumn* dict = segment.dicts ? (*segment.dicts)[c].get() : nullptr;
+    if (dict) {
+      DecodeDict(*dict, nullptr, data.size(), copy->column(c));
+    } else {
+      copy->column(c).Append(data.column(c), data.size(), 0);
+    }
+  }
+  copy->SetCardinality(data.size());
+  return copy;
 }
 
 std::unique_ptr<TableScanState> MemoryTable::InitScan(const std::vector<size_t>& column_ids,
@@ -135,6 +215,8 @@ bool MemoryTable::ScanMorsel(TableScanState& state_base, size_t morsel, DataChun
       auto* ids = target.data<int64_t>();
       int64_t base = static_cast<int64_t>(morsel * kVectorSize);
       for (size_t i = 0; i < count; i++) ids[i] = base + (seg.deleted ? sel[i] : i);
+    } else if (seg.dicts && (*seg.dicts)[id]) {
+      DecodeDict(*(*seg.dicts)[id], seg.deleted ? sel.data() : nullptr, count, target);
     } else if (seg.deleted) {
       target.Slice(data.column(id), sel.data(), count);
     } else {
@@ -179,27 +261,24 @@ class MemoryTableWriter : public TableStorage::Writer {
       HashVector(chunk.column(c), chunk.size(), hashes.data(), false);
       sketches_[c].Add(hashes.data(), chunk.size());
     }
-    if (appended_.empty() || appended_.back()->size() + chunk.size() > kVectorSize) {
-      appended_.push_back(std::make_shared<DataChunk>(table_.types_));
-    }
     DataChunk flat;
     flat.Initialize(chunk.Types(), std::max(chunk.size(), kVectorSize));
     flat.Append(chunk);
     size_t offset = 0;
     while (offset < flat.size()) {
-      auto& last = appended_.back();
-      size_t room = kVectorSize - last->size();
-      if (room == 0) {
-        appended_.push_back(std::make_shared<DataChunk>(table_.types_));
-        continue;
-      }
-      size_t take = std::min(room, flat.size() - offset);
+      if (!partial_) partial_ = std::make_shared<DataChunk>(table_.types_);
+      size_t take = std::min(kVectorSize - partial_->size(), flat.size() - offset);
       std::vector<sel_t> sel(take);
       for (size_t i = 0; i < take; i++) sel[i] = static_cast<sel_t>(offset + i);
       DataChunk part;
       part.Slice(flat, sel.data(), take);
-      last->Append(part);
+      partial_->Append(part);
       offset += take;
+      // A full segment is encoded now, so a large load never holds its rows uncompressed all at once.
+      if (partial_->size() == kVectorSize) {
+        full_.push_back(MemoryTable::MakeSegment(std::move(partial_)));
+        partial_.reset();
+      }
     }
   }
 
@@ -222,19 +301,20 @@ class MemoryTableWriter : public TableStorage::Writer {
     auto& segments = table_.segments_;
     ApplyDeletes(segments);
     ApplyUpdates(segments);
-    for (auto& chunk : appended_) {
-      if (chunk->size() == 0) continue;
-      if (!segments.empty() && segments.back().data->size() + chunk->size() <= kVectorSize &&
-          !segments.back().deleted) {
-        auto merged = CopySegment(*segments.back().data, table_.types_);
-        merged->Append(*chunk);
-        segments.back().zones = MemoryTable::ComputeZones(*merged);
-        segments.back().data = std::move(merged);
+    if (partial_ && partial_->size() > 0) full_.push_back(MemoryTable::MakeSegment(std::move(partial_)));
+    partial_.reset();
+    for (size_t i = 0; i < full_.size(); i++) {
+      // Small appends (single-row INSERTs) fill the table's last segment instead of adding tiny ones.
+      if (i == 0 && !segments.empty() && !segments.back().deleted &&
+          segments.back().data->size() + full_[i].data->size() <= kVectorSize) {
+        auto merged = MemoryTable::Materialize(segments.back(), table_.types_);
+        merged->Append(*MemoryTable::Materialize(full_[i], table_.types_));
+        segments.back() = MemoryTable::MakeSegment(std::move(merged));
       } else {
-        segments.push_back({chunk, nullptr, 0, MemoryTable::ComputeZones(*chunk)});
+        segments.push_back(std::move(full_[i]));
       }
     }
-    appended_.clear();
+    full_.clear();
   }
 
  private:
@@ -260,17 +340,21 @@ class MemoryTableWriter : public TableStorage::Writer {
     for (auto& [id, columns] : updates_) {
       size_t index = id / kVectorSize;
       auto& copy = copies[index];
-      if (!copy) copy = CopySegment(*segments[index].data, table_.types_);
+      if (!copy) copy = MemoryTable::Materialize(segments[index], table_.types_);
       for (auto& [column, value] : columns) copy->SetValue(column, id % kVectorSize, value);
     }
     for (auto& [index, copy] : copies) {
-      segments[index].data = copy;
-      segments[index].zones = MemoryTable::ComputeZones(*copy);
+      auto deleted = segments[index].deleted;
+      size_t deleted_count = segments[index].deleted_count;
+      segments[index] = MemoryTable::MakeSegment(copy);
+      segments[index].deleted = std::move(deleted);
+      segments[index].deleted_count = deleted_count;
     }
   }
 
   MemoryTable& table_;
-  std::vector<std::shared_ptr<DataChunk>> appended_;
+  std::shared_ptr<DataChunk> partial_;         // appended rows not yet a full segment
+  std::vector<MemoryTable::Segment> full_;      // appended segments, encoded, not yet visible
   std::vector<int64_t> deleted_;
   std::map<int64_t, std::map<size_t, Value>> updates_;
   std::vector<DistinctSketch> sketches_;

@@ -33,8 +33,18 @@ class MemoryTable : public TableStorage {
     double fmin = 0, fmax = 0;
   };
 
+  /// A string column of few distinct values, stored as one-byte codes into a small dictionary
+  /// (code kNullCode is NULL): 1 byte a row instead of 16 plus the string bytes.
+  struct DictColumn {
+    static constexpr uint8_t kNullCode = 255;
+    std::vector<uint8_t> codes;
+    Vector dictionary{TypeId::kVarchar, 1};
+  };
+
   struct Segment {
+    /// The rows; a dictionary-encoded column holds an empty placeholder here.
     std::shared_ptr<const DataChunk> data;
+    std::shared_ptr<const std::vector<std::shared_ptr<const DictColumn>>> dicts;  // per column; null: none
     std::shared_ptr<const std::vector<uint8_t>> deleted;  // null: nothing deleted
     size_t deleted_count = 0;
     std::shared_ptr<const std::vector<ZoneMap>> zones;  // per column
@@ -42,6 +52,10 @@ class MemoryTable : public TableStorage {
 
   /// Compute a segment's zone maps (on commit, for segments that changed).
   static std::shared_ptr<const std::vector<ZoneMap>> ComputeZones(const DataChunk& data);
+  /// Build a stored segment from rows: zone maps, and dictionary encoding of string columns that allow it.
+  static Segment MakeSegment(std::shared_ptr<DataChunk> rows);
+  /// The segment's rows as a plain, writable chunk (dictionary columns decoded).
+  static std::shared_ptr<DataChunk> Materialize(const Segment& segment, const std::vector<LogicalType>& types);
 
  private:
   friend class MemoryTableWriter;
