@@ -56,10 +56,25 @@ bool HasCorrelated(const LogicalOperator& op) {
   return found;
 }
 
+/// The FROM part: join D in beside it, as a cross product the optimizer turns into a proper join.
+std::vector<ColumnBinding> PushIntoFrom(LogicalOperatorPtr& op, LogicalOperatorPtr& d, const std::vector<LogicalType>& d_types) {
+  if (HasCorrelated(*op)) {
+    throw NotImplementedError("this correlated subquery is not supported: outer references inside a derived table");
+  }
+  auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+  join->join_type = LogicalJoinType::kInner;
+  std::vector<ColumnBinding> result;
+  for (size_t k = 0; k < d_types.size(); k++) result.push_back({d->table_index, k});
+  join->children.push_back(std::move(op));
+  join->children.push_back(std::move(d));
+  op = std::move(join);
+  return result;
+}
+
 /// Push the dependent join with D (distinct outer values) down through `op`. Returns the bindings D's
 /// columns have in the rewritten operator's output (appended after its own columns where it projects).
 std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOperatorPtr& d, const BindingMap& outer_to_d,
-                                             const std::vector<LogicalType>& d_types, bool in_exists) {
+                                             const std::vector<LogicalType>& d_types, bool in_exists, Binder& binder) {
   auto rewrite_all = [&](LogicalOperator& o, const std::vector<ColumnBinding>& d_bindings) {
     BindingMap map;
     for (size_t k = 0; k < outer_to_d.size(); k++) map.emplace_back(outer_to_d[k].first, d_bindings[k]);
@@ -69,7 +84,7 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
   };
   switch (op->type) {
     case LogicalOpType::kProjection: {
-      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists, binder);
       rewrite_all(*op, d_bindings);
       std::vector<ColumnBinding> result;
       for (size_t k = 0; k < d_bindings.size(); k++) {
@@ -84,7 +99,7 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       if (op->type == LogicalOpType::kDistinct && !op->expressions.empty()) {
         throw NotImplementedError("DISTINCT ON in a correlated subquery is not supported");
       }
-      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists, binder);
       rewrite_all(*op, d_bindings);
       return d_bindings;
     }
@@ -92,11 +107,11 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       if (!in_exists) throw NotImplementedError("LIMIT in a correlated subquery is not supported");
       LogicalOperatorPtr child = std::move(op->children[0]);
       op = std::move(child);  // EXISTS only asks whether a row exists: the limit changes nothing
-      return PushDependentJoin(op, d, outer_to_d, d_types, in_exists);
+      return PushDependentJoin(op, d, outer_to_d, d_types, in_exists, binder);
     }
     case LogicalOpType::kAggregate: {
       if (!op->grouping_sets.empty()) throw NotImplementedError("GROUPING SETS in a correlated subquery are not supported");
-      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists, binder);
       rewrite_all(*op, d_bindings);
       std::vector<ColumnBinding> result;
       for (size_t k = 0; k < d_bindings.size(); k++) {
@@ -106,7 +121,7 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       return result;
     }
     case LogicalOpType::kWindow: {
-      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists);
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists, binder);
       rewrite_all(*op, d_bindings);
       for (auto& w : op->expressions) {
         for (size_t k = 0; k < d_bindings.size(); k++) {
@@ -115,20 +130,48 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       }
       return d_bindings;
     }
-    default: {
-      // The FROM part: join D in beside it, as a cross product the optimizer turns into a proper join.
-      if (HasCorrelated(*op)) {
-        throw NotImplementedError("correlated references inside a subquery's FROM clause are not supported");
+    case LogicalOpType::kJoin: {
+      bool preserves_right = op->join_type == LogicalJoinType::kRight || op->join_type == LogicalJoinType::kFull;
+      if (!HasCorrelated(*op) && (op->join_type == LogicalJoinType::kInner || preserves_right)) {
+        return PushIntoFrom(op, d, d_types);
       }
-      auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
-      join->join_type = LogicalJoinType::kInner;
-      std::vector<ColumnBinding> result;
-      for (size_t k = 0; k < d_types.size(); k++) result.push_back({d->table_index, k});
-      join->children.push_back(std::move(op));
-      join->children.push_back(std::move(d));
-      op = std::move(join);
-      return result;
+      if (preserves_right) {
+        throw NotImplementedError("outer references in a RIGHT or FULL join inside a subquery are not supported");
+      }
+      // Outer references in a join (a nested subquery planned into a semi join, or ON): D joins the left
+      // input, whose columns the join's predicate then reads. When the right input uses outer columns too,
+      // a copy of D joins it as well, and the two copies must agree (Neumann and Kemper's rule for
+      // pushing a dependent join into both sides).
+      std::unique_ptr<LogicalOperator> d_right;
+      uint64_t right_index = 0;
+      if (HasCorrelated(*op->children[1])) {
+        d_right = d->Copy();
+        right_index = binder.NextTableIndex();
+        d_right->table_index = right_index;
+      }
+      auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists, binder);
+      BindingMap map;
+      for (size_t k = 0; k < outer_to_d.size(); k++) map.emplace_back(outer_to_d[k].first, d_bindings[k]);
+      for (auto& e : op->expressions) RewriteCorrelated(e, map);
+      for (auto& c : op->conditions) {
+        RewriteCorrelated(c.left, map);
+        RewriteCorrelated(c.right, map);
+      }
+      if (d_right) {
+        BindingMap right_map;
+        for (size_t k = 0; k < outer_to_d.size(); k++) right_map.emplace_back(outer_to_d[k].first, ColumnBinding{right_index, k});
+        auto right_bindings = PushDependentJoin(op->children[1], d_right, right_map, d_types, in_exists, binder);
+        for (size_t k = 0; k < d_bindings.size(); k++) {
+          LogicalJoinCondition cond;
+          cond.left = Expr::ColumnRef(d_bindings[k], d_types[k]);
+          cond.right = Expr::ColumnRef(right_bindings[k], d_types[k]);
+          cond.nulls_equal = true;
+          op->conditions.push_back(std::move(cond));
+        }
+      }
+      return d_bindings;
     }
+    default: return PushIntoFrom(op, d, d_types);
   }
 }
 
@@ -521,7 +564,7 @@ ExprPtr Binder::PlanSubquery(Expr& sub, LogicalOperatorPtr& plan, bool as_filter
     if (inlined_projection && having) target = std::move(target->children[0]);  // (the HAVING filter, kept aside)
     std::vector<LogicalType> d_types;
     for (auto& g : d->groups) d_types.push_back(g->type);
-    auto d_bindings = PushDependentJoin(target, d, outer_to_d, d_types, kind == 1);
+    auto d_bindings = PushDependentJoin(target, d, outer_to_d, d_types, kind == 1, *this);
     for (size_t k = 0; k < bound.correlated.size(); k++) {
       LogicalJoinCondition cond;
       cond.left = Expr::ColumnRef(bound.correlated[k].binding, bound.correlated[k].type, bound.correlated[k].name);
