@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "md5.h"
+#include "common/md5.h"
 
 namespace basin::slt {
 namespace {

@@ -163,23 +163,29 @@ LogicalOperatorPtr TargetScan(Binder& binder, std::vector<BindingEntry>& binding
 }
 }  // namespace
 
-LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
-  auto table = FindTable(context_, stmt.table, stmt.location);
-  LogicalOperatorPtr plan = TargetScan(*this, bindings_, table, stmt.alias);
+LogicalOperatorPtr Binder::BindTargetRows(const std::shared_ptr<TableEntry>& table, const std::string& alias,
+                                          const sql::TableRef* other, const sql::ParsedExpr* where, LogicalOperatorPtr& proj) {
+  LogicalOperatorPtr plan = TargetScan(*this, bindings_, table, alias);
   uint64_t target_index = plan->table_index;
-  if (stmt.from) {
+  if (other) {
     auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
     join->children.push_back(std::move(plan));
-    join->children.push_back(BindTableRef(*stmt.from));
+    join->children.push_back(BindTableRef(*other));
     plan = std::move(join);
   }
-  if (stmt.where) {
-    PlanFilterWithSubqueries(BindBoolean(BindExpression(*stmt.where, ExprContext::kWhere), "WHERE", stmt.where->location),
-                             plan);
+  if (where) {
+    PlanFilterWithSubqueries(BindBoolean(BindExpression(*where, ExprContext::kWhere), "WHERE", where->location), plan);
   }
-  auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+  proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   proj->table_index = NextTableIndex();
   proj->expressions.push_back(Expr::ColumnRef({target_index, LogicalOperator::kRowIdIndex}, TypeId::kBigInt));
+  return plan;
+}
+
+LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
+  auto table = FindTable(context_, stmt.table, stmt.location);
+  LogicalOperatorPtr proj;
+  LogicalOperatorPtr plan = BindTargetRows(table, stmt.alias, stmt.from.get(), stmt.where.get(), proj);
   std::vector<size_t> columns;
   for (auto& [name, value] : stmt.assignments) {
     int idx = table->ColumnIndex(name);
@@ -215,21 +221,8 @@ LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
 
 LogicalOperatorPtr Binder::BindDelete(const sql::DeleteStmt& stmt) {
   auto table = FindTable(context_, stmt.table, stmt.location);
-  LogicalOperatorPtr plan = TargetScan(*this, bindings_, table, stmt.alias);
-  uint64_t target_index = plan->table_index;
-  if (stmt.using_clause) {
-    auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
-    join->children.push_back(std::move(plan));
-    join->children.push_back(BindTableRef(*stmt.using_clause));
-    plan = std::move(join);
-  }
-  if (stmt.where) {
-    PlanFilterWithSubqueries(BindBoolean(BindExpression(*stmt.where, ExprContext::kWhere), "WHERE", stmt.where->location),
-                             plan);
-  }
-  auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
-  proj->table_index = NextTableIndex();
-  proj->expressions.push_back(Expr::ColumnRef({target_index, LogicalOperator::kRowIdIndex}, TypeId::kBigInt));
+  LogicalOperatorPtr proj;
+  LogicalOperatorPtr plan = BindTargetRows(table, stmt.alias, stmt.using_clause.get(), stmt.where.get(), proj);
   proj->children.push_back(std::move(plan));
   if (!stmt.returning.empty()) throw NotImplementedError("RETURNING is not supported yet", stmt.location);
   auto del = std::make_unique<LogicalOperator>(LogicalOpType::kDelete);

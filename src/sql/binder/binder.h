@@ -12,6 +12,7 @@
 namespace basin {
 
 class ClientContext;
+struct TableEntry;
 
 /// A relation visible in a FROM clause: its alias and columns, and the bindings its columns have.
 struct BindingEntry {
@@ -123,6 +124,11 @@ class Binder {
   ExprPtr BindConstant(const sql::ParsedExpr& expr);
   ExprPtr BindOperator(const sql::ParsedExpr& expr, ExprContext where);
   void ApplyWindowSpec(const sql::WindowSpec& spec, Expr& window, ExprContext where);
+
+  /// UPDATE/DELETE: the target table's rows (with row ids) joined with FROM/USING and filtered by WHERE;
+  /// `proj` is set to a projection whose first column is the row id, for the caller to extend.
+  LogicalOperatorPtr BindTargetRows(const std::shared_ptr<TableEntry>& table, const std::string& alias,
+                                    const sql::TableRef* other, const sql::ParsedExpr* where, LogicalOperatorPtr& proj);
 
   // Subqueries into joins (plan_subquery.cc).
  public:

@@ -1,8 +1,8 @@
-#include "md5.h"
+#include "common/md5.h"
 
 #include <cstring>
 
-namespace basin::slt {
+namespace basin {
 namespace {
 
 // RFC 1321 section 3.4: per-round shift amounts and the constants floor(abs(sin(i + 1)) * 2^32).
@@ -98,4 +98,4 @@ std::string Md5Hex(std::string_view data) {
   return md5.HexDigest();
 }
 
-}  // namespace basin::slt
+}  // namespace basin

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-namespace basin::slt {
+namespace basin {
 
-/// MD5 (RFC 1321), kept here for sqllogictest's "N values hashing to <md5>" lines; not for security.
+/// MD5 (RFC 1321), for md5() and sqllogictest's "N values hashing to <md5>" lines; not for security.
 class Md5 {
  public:
   Md5();
@@ -29,4 +29,4 @@ class Md5 {
 /// Return the MD5 of `data` as 32 lowercase hex digits.
 std::string Md5Hex(std::string_view data);
 
-}  // namespace basin::slt
+}  // namespace basin
