@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <string_view>
+#include <type_traits>
 
 #include "common/exception.h"
 #include "execution/expression_executor.h"
@@ -13,6 +16,7 @@
 #include "execution/operator/physical_order.h"
 #include "execution/row_operations.h"
 #include "execution/sort.h"
+#include "types/datetime.h"
 
 namespace basin {
 
@@ -151,7 +155,8 @@ int64_t ReadBigInt(const Vector& v, size_t row, bool& is_null) {
 struct WindowInputs {
   std::vector<Vector> args;
   std::vector<uint8_t> passes_filter;  // empty without FILTER
-  std::unique_ptr<Vector> start_offset, end_offset;
+  std::unique_ptr<Vector> start_offset, end_offset;  // ROWS offsets, as BIGINT
+  std::vector<uint32_t> range_start, range_end;      // RANGE offset frame ends, per sorted position
 };
 
 struct Frame {
@@ -177,10 +182,13 @@ size_t FrameBound(const Expr& w, bool is_start, const WindowInputs& in, const So
     case WindowBoundary::kFollowing:
       break;
   }
-  const Vector* offset = (is_start ? in.start_offset : in.end_offset).get();
-  if (!w.frame_rows || !offset) {
-    throw NotImplementedError("RANGE frames with offsets are not supported; use ROWS");
+  if (!w.frame_rows) {
+    const std::vector<uint32_t>& range = is_start ? in.range_start : in.range_end;
+    if (range.empty()) throw InternalError("RANGE frame offsets were not computed");
+    return range[p];
   }
+  const Vector* offset = (is_start ? in.start_offset : in.end_offset).get();
+  if (!offset) throw InternalError("ROWS frame offset missing");
   const char* which = is_start ? "starting" : "ending";
   bool is_null;
   int64_t n = ReadBigInt(*offset, s.perm[p], is_null);
@@ -472,6 +480,166 @@ void ComputeAggregate(const Expr& w, const WindowInputs& in, const SortedRows& s
   }
 }
 
+// ---- RANGE frames with offsets ----
+
+/// Total order of ORDER BY keys as read for RANGE offsets: NaN above every other value, as the sort does.
+template <class Key>
+int CompareKeys(Key a, Key b) {
+  if constexpr (std::is_floating_point_v<Key>) {
+    bool an = std::isnan(a), bn = std::isnan(b);
+    if (an || bn) return an - bn;
+  }
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+/// Fill `bound` (per sorted position) with one end of every row's RANGE offset frame. `keys` holds the
+/// ORDER BY value of each sorted position; `move(key, forward)` shifts a key by the offset towards larger
+/// (forward) or smaller values, saturating. A start is the first non-NULL position of the partition not
+/// before the moved current value in sort order, an end the first one after it. The moved value advances
+/// with the current row, so one pointer per partition finds every bound (O(n)). A NULL current row's frame
+/// is its peers, the NULLs; non-NULL rows never reach the NULLs, as in PostgreSQL.
+template <class Key, class Move>
+void FindRangeBound(const std::vector<Key>& keys, const Vector& order, const SortedRows& s, bool descending,
+                    bool is_start, bool following, Move move, std::vector<uint32_t>& bound) {
+  bound.resize(s.perm.size());
+  const int direction = descending ? -1 : 1;
+  const bool forward = following != descending;  // PRECEDING moves against the sort order
+  for (size_t part = 0; part + 1 < s.partition_starts.size(); part++) {
+    size_t ps = s.partition_starts[part], pe = s.partition_starts[part + 1];
+    // NULLs sort together at one end of the partition: the non-NULL values are [values_begin, values_end).
+    size_t values_begin = ps, values_end = pe;
+    while (values_begin < pe && order.IsNull(s.perm[values_begin])) values_begin++;
+    while (values_end > values_begin && order.IsNull(s.perm[values_end - 1])) values_end--;
+    size_t pointer = values_begin;
+    for (size_t p = ps; p < pe; p++) {
+      if (p < values_begin || p >= values_end) {
+        bound[p] = is_start ? s.peer_begin[p] : s.peer_end[p];
+        continue;
+      }
+      Key target = move(keys[p], forward);
+      while (pointer < values_end) {
+        int c = direction * CompareKeys(keys[pointer], target);
+        if (is_start ? c >= 0 : c > 0) break;
+        pointer++;
+      }
+      bound[p] = static_cast<uint32_t>(pointer);
+    }
+  }
+}
+
+/// Read the ORDER BY column at every sorted position as `Key` through `read(column, row)`.
+template <class Key, class Read>
+std::vector<Key> ReadKeys(const Vector& order, const SortedRows& s, Read read) {
+  std::vector<Key> keys(s.perm.size());
+  for (size_t p = 0; p < keys.size(); p++) {
+    size_t row = order.IsConstant() ? 0 : s.perm[p];
+    if (!order.IsNull(row)) keys[p] = read(order, row);
+  }
+  return keys;
+}
+
+constexpr hugeint_t kHugeIntMax = static_cast<hugeint_t>(~static_cast<unsigned __int128>(0) >> 1);
+constexpr hugeint_t kHugeIntMin = -kHugeIntMax - 1;
+
+/// An exact number, TIME or INTERVAL as a scaled integer: DECIMAL's unscaled value, microseconds, an
+/// interval's normalised length.
+hugeint_t ExactKey(const Vector& v, size_t row) {
+  switch (v.type().physical()) {
+    case PhysicalType::kInt16:
+      return v.data<int16_t>()[row];
+    case PhysicalType::kInt32:
+      return v.data<int32_t>()[row];
+    case PhysicalType::kInt64:
+      return v.data<int64_t>()[row];
+    case PhysicalType::kInt128:
+      return v.data<hugeint_t>()[row];
+    case PhysicalType::kInterval:
+      return v.data<interval_t>()[row].Normalized();
+    default:
+      throw InternalError("RANGE offset over " + v.type().ToString());
+  }
+}
+
+/// An exact RANGE offset at `scale` decimal places, truncated: keys lie on that grid, so a distance is within
+/// the offset exactly when it is within the truncated offset. Saturates when scaling up overflows.
+hugeint_t ScaledOffset(const Value& offset, uint8_t scale) {
+  bool is_decimal = offset.type().id() == TypeId::kDecimal;
+  hugeint_t unscaled = is_decimal ? offset.GetHugeInt() : offset.GetInt64();
+  for (int s = is_decimal ? offset.type().scale() : 0; s > scale; s--) unscaled /= 10;
+  for (int s = is_decimal ? offset.type().scale() : 0; s < scale; s++) {
+    if (__builtin_mul_overflow(unscaled, 10, &unscaled)) return kHugeIntMax;
+  }
+  return unscaled;
+}
+
+/// A date or timestamp as microseconds; infinite and out-of-range dates saturate.
+int64_t TimestampKey(const Vector& v, size_t row) {
+  if (v.type().id() != TypeId::kDate) return v.data<int64_t>()[row];
+  int32_t days = v.data<int32_t>()[row];
+  int64_t micros;
+  if (days == date::kInfinity || __builtin_mul_overflow(int64_t{days}, kMicrosPerDay, &micros)) {
+    return days < 0 ? timestamp::kNegativeInfinity : timestamp::kInfinity;
+  }
+  return micros;
+}
+
+/// Compute in.range_start / in.range_end for a RANGE frame with offsets over its one ORDER BY column `order`.
+/// The binder made the offsets non-negative constants: integers or DECIMALs for exact columns, DOUBLEs for
+/// floats, INTERVALs for dates, times, timestamps and intervals.
+void ComputeRangeFrame(const Expr& w, const Vector& order, const SortedRows& s, WindowInputs& in) {
+  bool descending = w.order_by.at(0).type == OrderType::kDescending;
+  auto bound = [&](bool is_start) {
+    WindowBoundary b = is_start ? w.frame_start : w.frame_end;
+    if (b != WindowBoundary::kPreceding && b != WindowBoundary::kFollowing) return;
+    Value offset = ExpressionExecutor::EvaluateScalar(*(is_start ? w.start_offset : w.end_offset));
+    bool following = b == WindowBoundary::kFollowing;
+    std::vector<uint32_t>& out = is_start ? in.range_start : in.range_end;
+    TypeId type = order.type().id();
+    if (type == TypeId::kReal || type == TypeId::kDouble) {
+      double off = offset.ToDouble();
+      auto keys = ReadKeys<double>(order, s, [](const Vector& v, size_t row) {
+        return v.type().id() == TypeId::kReal ? double{v.data<float>()[row]} : v.data<double>()[row];
+      });
+      auto move = [off](double key, bool forward) {
+        constexpr double kInfinity = std::numeric_limits<double>::infinity();
+        double moved = forward ? key + off : key - off;
+        // infinity - infinity: PostgreSQL counts every value within the offset.
+        if (std::isnan(moved) && !std::isnan(key)) return forward ? kInfinity : -kInfinity;
+        return moved;
+      };
+      FindRangeBound(keys, order, s, descending, is_start, following, move, out);
+    } else if (type == TypeId::kDate || type == TypeId::kTimestamp || type == TypeId::kTimestampTz) {
+      interval_t ahead = offset.GetInterval();
+      interval_t back{-ahead.months, -ahead.days, -ahead.micros};
+      auto keys = ReadKeys<int64_t>(order, s, TimestampKey);
+      auto move = [&](int64_t key, bool forward) {
+        int64_t moved;
+        if (interval::TryAddToTimestamp(key, forward ? ahead : back, moved)) return moved;
+        return forward ? timestamp::kInfinity : timestamp::kNegativeInfinity;
+      };
+      FindRangeBound(keys, order, s, descending, is_start, following, move, out);
+    } else {
+      hugeint_t off;
+      if (type == TypeId::kTime) {
+        off = offset.GetInterval().micros;  // PostgreSQL's time in_range ignores months and days
+      } else if (type == TypeId::kInterval) {
+        off = offset.GetInterval().Normalized();
+      } else {
+        off = ScaledOffset(offset, type == TypeId::kDecimal ? order.type().scale() : 0);
+      }
+      auto keys = ReadKeys<hugeint_t>(order, s, ExactKey);
+      auto move = [off](hugeint_t key, bool forward) {
+        hugeint_t moved;
+        if (!__builtin_add_overflow(key, forward ? off : -off, &moved)) return moved;
+        return forward ? kHugeIntMax : kHugeIntMin;
+      };
+      FindRangeBound(keys, order, s, descending, is_start, following, move, out);
+    }
+  };
+  bound(true);
+  bound(false);
+}
+
 WindowInputs EvaluateInputs(ExpressionExecutor& executor, const Expr& w, const DataChunk& rows) {
   WindowInputs in;
   for (size_t i = 0; i < w.children.size(); i++) {
@@ -492,10 +660,10 @@ WindowInputs EvaluateInputs(ExpressionExecutor& executor, const Expr& w, const D
     in.passes_filter.assign(rows.size(), 0);
     for (size_t i = 0; i < kept; i++) in.passes_filter[sel[i]] = 1;
   }
-  if (w.start_offset) {
+  if (w.frame_rows && w.start_offset) {
     in.start_offset = std::make_unique<Vector>(Evaluate(executor, *w.start_offset, TypeId::kBigInt, rows));
   }
-  if (w.end_offset) {
+  if (w.frame_rows && w.end_offset) {
     in.end_offset = std::make_unique<Vector>(Evaluate(executor, *w.end_offset, TypeId::kBigInt, rows));
   }
   return in;
@@ -576,6 +744,9 @@ void PhysicalWindow::Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) {
     for (size_t i : g.windows) {
       const Expr& w = *windows_[i];
       WindowInputs in = EvaluateInputs(executor, w, global.data.rows);
+      if (w.has_frame && !w.frame_rows && (w.start_offset || w.end_offset)) {
+        ComputeRangeFrame(w, global.data.keys.column(g.first_key + w.partition_by.size()), sorted, in);
+      }
       ComputeWindow(w, in, sorted, global.results[i]);
       if (ctx.memory) ctx.memory->Reserve(static_cast<int64_t>(global.results[i].SizeInBytes(count)));
     }

@@ -291,6 +291,25 @@ TEST(PhysicalWindowTest, BadArgumentsRaisePostgresErrors) {
   }
 }
 
+TEST(PhysicalWindowTest, RangeFramesWithOffsetsSpanValuesNotRows) {
+  using B = WindowBoundary;
+  auto range = [](ExprPtr w, B start, int64_t start_offset, B end, int64_t end_offset) {
+    w = RowsFrame(std::move(w), start, start_offset, end, end_offset);
+    w->frame_rows = false;
+    return w;
+  };
+  std::vector<ExprPtr> w;
+  w.push_back(range(AggregateWindow("sum", Args(Ref(kVal))), B::kPreceding, 1, B::kCurrentRow, 0));
+  w.push_back(range(AggregateWindow("count_star", {}), B::kFollowing, 1, B::kFollowing, 2));
+  auto types = OutputTypes(w);
+  PhysicalWindow op(types, std::move(w));
+  DataChunk input = Fixture();
+  Rows rows = RunWindow(op, {&input});
+  // Partition 1 by ord: 1 {10, 60}, 2 {20, 30}, 3 {40}, 4 {50}; partition 2: 5 {100, 200}, 6 {NULL}, 7 {300}.
+  ExpectColumn(rows, 4, {70, 300, 120, 120, 300, 90, 300, 90, 300, 70}, "sum RANGE 1 PRECEDING");
+  ExpectColumn(rows, 5, {3, 2, 2, 2, 1, 1, 2, 0, 0, 3}, "count(*) RANGE 1 FOLLOWING AND 2 FOLLOWING");
+}
+
 TEST(PhysicalWindowTest, ManyRowsFromSeveralThreads) {
   // Two "threads" sink 3000 rows each; x = 0..5999 across both. PARTITION BY x % 3 ORDER BY x DESC.
   std::vector<DataChunk> inputs;

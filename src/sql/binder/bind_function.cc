@@ -1,6 +1,7 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "execution/cast.h"
+#include "execution/expression_executor.h"
 #include "execution/function.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
@@ -125,6 +126,91 @@ bool ContainsWindow(const ParsedExpr& e) {
   }
   return (e.case_operand && ContainsWindow(*e.case_operand)) || (e.case_else && ContainsWindow(*e.case_else)) ||
          (e.filter && ContainsWindow(*e.filter));
+}
+
+/// Bind a RANGE frame's `offset` PRECEDING/FOLLOWING for an ORDER BY column of type `column` as PostgreSQL's
+/// in_range support functions allow: integer columns move by integers, DECIMAL and float columns by any
+/// number, dates, times, timestamps and intervals by INTERVALs. An untyped literal takes the type the column
+/// wants. Returns the offset as a checked, non-negative constant.
+ExprPtr BindRangeOffset(ExprPtr offset, const LogicalType& column, bool is_start, ClientContext* client,
+                        int64_t location) {
+  if (!offset->IsFoldable()) {
+    throw BinderError(sqlstate::kInvalidColumnReference, "argument of RANGE must not contain variables",
+                      location);
+  }
+  const LogicalType& given = offset->type;
+  bool untyped =
+      given.id() == TypeId::kNull || (offset->cls == ExprClass::kConstant && given.id() == TypeId::kVarchar &&
+                                      offset->alias == kLiteralMarker);
+  LogicalType target = given;
+  bool fits;
+  switch (column.id()) {
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt:
+      target = TypeId::kBigInt;
+      fits = untyped || given.IsInteger();
+      break;
+    case TypeId::kDecimal:
+      // Basin reads 1e0 as DOUBLE where PostgreSQL reads numeric, so DECIMAL columns take floats too; a few
+      // digits beyond the column's scale keep the operator's truncation to that scale exact.
+      if (untyped || !(given.IsInteger() || given.id() == TypeId::kDecimal)) {
+        target = LogicalType::Decimal(LogicalType::kMaxDecimalWidth,
+                                      static_cast<uint8_t>(std::min(column.scale() + 6, 38)));
+      }
+      fits = untyped || given.IsNumeric();
+      break;
+    case TypeId::kReal:
+    case TypeId::kDouble:
+      target = TypeId::kDouble;
+      fits = untyped || given.IsNumeric();
+      break;
+    case TypeId::kDate:
+    case TypeId::kTime:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+    case TypeId::kInterval:
+      target = TypeId::kInterval;
+      fits = untyped || given.id() == TypeId::kInterval;
+      break;
+    default:
+      throw BinderError(
+          sqlstate::kFeatureNotSupported,
+          "RANGE with offset PRECEDING/FOLLOWING is not supported for column type " + PgTypeName(column),
+          location);
+  }
+  if (!fits) {
+    throw BinderError(sqlstate::kFeatureNotSupported,
+                      "RANGE with offset PRECEDING/FOLLOWING is not supported for column type " +
+                          PgTypeName(column) + " and offset type " + PgTypeName(given),
+                      location);
+  }
+  Value v = ExpressionExecutor::EvaluateScalar(*offset, client);
+  if (v.IsNull()) {
+    throw DataError("22004",  // null_value_not_allowed
+                    std::string("frame ") + (is_start ? "starting" : "ending") + " offset must not be null");
+  }
+  v = CastValue(v, target);
+  bool negative;
+  switch (target.id()) {
+    case TypeId::kBigInt:
+      negative = v.GetInt64() < 0;
+      break;
+    case TypeId::kDouble:
+      negative = !(v.GetDouble() >= 0);  // NaN too
+      break;
+    case TypeId::kInterval:
+      // TIME moves by the interval's time part only (PostgreSQL's in_range for time ignores months and days).
+      negative = column.id() == TypeId::kTime ? v.GetInterval().micros < 0 : v.GetInterval().Normalized() < 0;
+      break;
+    default:
+      negative = target.IsInteger() ? v.GetInt64() < 0 : v.GetHugeInt() < 0;
+  }
+  if (negative) {
+    throw DataError("22013",  // invalid_preceding_or_following_size
+                    "invalid preceding or following size in window function");
+  }
+  return Expr::Constant(v);
 }
 
 }  // namespace
@@ -302,7 +388,16 @@ void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext w
         throw BinderError(sqlstate::kWindowingError,
                           "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", spec.location);
       }
-      throw NotImplementedError("RANGE frames with offsets are not supported; use ROWS", spec.location);
+      const LogicalType& column = w.order_by[0].expr->type;
+      auto location = [](const sql::FrameBound& b) { return b.offset ? b.offset->location : int64_t{-1}; };
+      if (w.start_offset) {
+        w.start_offset =
+            BindRangeOffset(std::move(w.start_offset), column, true, &context_, location(spec.frame_start));
+      }
+      if (w.end_offset) {
+        w.end_offset =
+            BindRangeOffset(std::move(w.end_offset), column, false, &context_, location(spec.frame_end));
+      }
     }
   }
 }
