@@ -17,7 +17,9 @@ int TableEntry::ColumnIndex(const std::string& column) const {
   return -1;
 }
 
-Catalog::Catalog() { schemas_[kDefaultSchema]; }
+Catalog::Catalog() {
+  schemas_[kDefaultSchema];
+}
 
 Catalog::Schema& Catalog::GetSchema(const std::string& name) {
   auto it = schemas_.find(name);
@@ -49,8 +51,9 @@ void Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) 
     throw CatalogError(sqlstate::kUndefinedSchema, "schema \"" + name + "\" does not exist");
   }
   if (!cascade && (!it->second.tables.empty() || !it->second.views.empty())) {
-    throw CatalogError(sqlstate::kDependentObjects,
-                       "cannot drop schema " + name + " because other objects depend on it (use DROP ... CASCADE)");
+    throw CatalogError(
+        sqlstate::kDependentObjects,
+        "cannot drop schema " + name + " because other objects depend on it (use DROP ... CASCADE)");
   }
   schemas_.erase(it);
 }

@@ -47,12 +47,18 @@ bool ParseBytes(const std::string& text, int64_t& bytes) {
     if (!std::isspace(static_cast<unsigned char>(*p))) unit += static_cast<char>(std::tolower(*p));
   }
   double mult = 1;
-  if (unit.empty() || unit == "b" || unit == "bytes") mult = 1;
-  else if (unit == "kb" || unit == "kib" || unit == "k") mult = 1024.0;
-  else if (unit == "mb" || unit == "mib" || unit == "m") mult = 1024.0 * 1024;
-  else if (unit == "gb" || unit == "gib" || unit == "g") mult = 1024.0 * 1024 * 1024;
-  else if (unit == "tb" || unit == "tib" || unit == "t") mult = 1024.0 * 1024 * 1024 * 1024;
-  else return false;
+  if (unit.empty() || unit == "b" || unit == "bytes")
+    mult = 1;
+  else if (unit == "kb" || unit == "kib" || unit == "k")
+    mult = 1024.0;
+  else if (unit == "mb" || unit == "mib" || unit == "m")
+    mult = 1024.0 * 1024;
+  else if (unit == "gb" || unit == "gib" || unit == "g")
+    mult = 1024.0 * 1024 * 1024;
+  else if (unit == "tb" || unit == "tib" || unit == "t")
+    mult = 1024.0 * 1024 * 1024 * 1024;
+  else
+    return false;
   bytes = static_cast<int64_t>(v * mult);
   return true;
 }

@@ -21,23 +21,30 @@ void SetNullRow(Vector& v, size_t row) {
 
 [[noreturn]] void ThrowOutOfRange(const LogicalType& t) {
   switch (t.id()) {
-    case TypeId::kSmallInt: throw DataError(sqlstate::kNumericValueOutOfRange, "smallint out of range");
-    case TypeId::kInteger: throw DataError(sqlstate::kNumericValueOutOfRange, "integer out of range");
-    case TypeId::kBigInt: throw DataError(sqlstate::kNumericValueOutOfRange, "bigint out of range");
-    case TypeId::kDecimal: throw DataError(sqlstate::kNumericValueOutOfRange, "numeric field overflow");
-    default: throw DataError(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
+    case TypeId::kSmallInt:
+      throw DataError(sqlstate::kNumericValueOutOfRange, "smallint out of range");
+    case TypeId::kInteger:
+      throw DataError(sqlstate::kNumericValueOutOfRange, "integer out of range");
+    case TypeId::kBigInt:
+      throw DataError(sqlstate::kNumericValueOutOfRange, "bigint out of range");
+    case TypeId::kDecimal:
+      throw DataError(sqlstate::kNumericValueOutOfRange, "numeric field overflow");
+    default:
+      throw DataError(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
   }
 }
 
 /// A well-formed date/time text with an impossible field ("2023-02-29"): PostgreSQL's 22008.
 [[noreturn]] void ThrowFieldOutOfRange(std::string_view text) {
-  throw DataError(sqlstate::kDatetimeFieldOverflow, "date/time field value out of range: \"" + std::string(text) + "\"");
+  throw DataError(sqlstate::kDatetimeFieldOverflow,
+                  "date/time field value out of range: \"" + std::string(text) + "\"");
 }
 
 [[noreturn]] void ThrowInvalidInput(const LogicalType& t, std::string_view text) {
   const char* state = t.IsTemporal() || t.id() == TypeId::kInterval ? sqlstate::kInvalidDatetimeFormat
-                                                                      : sqlstate::kInvalidTextRepresentation;
-  throw DataError(state, "invalid input syntax for type " + PgTypeName(t) + ": \"" + std::string(text) + "\"");
+                                                                    : sqlstate::kInvalidTextRepresentation;
+  throw DataError(state,
+                  "invalid input syntax for type " + PgTypeName(t) + ": \"" + std::string(text) + "\"");
 }
 
 /// The rows to convert and what to do when a row fails.
@@ -55,7 +62,8 @@ struct CastState {
       const char c = text[i];
       const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
       if (!hex && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-        throw DataError(sqlstate::kInvalidParameterValue, "invalid hexadecimal digit: \"" + std::string(1, c) + "\"");
+        throw DataError(sqlstate::kInvalidParameterValue,
+                        "invalid hexadecimal digit: \"" + std::string(1, c) + "\"");
       }
     }
     throw DataError(sqlstate::kInvalidParameterValue, "invalid hexadecimal data: odd number of digits");
@@ -63,7 +71,8 @@ struct CastState {
   ThrowInvalidInput(LogicalType(TypeId::kBlob), text);
 }
 
-/// out[i] = op(in[i]) for valid rows; a DataError from op ends the statement, or under TRY_CAST nulls the row.
+/// out[i] = op(in[i]) for valid rows; a DataError from op ends the statement, or under TRY_CAST nulls the
+/// row.
 template <class S, class D, class Op>
 void CastLoop(CastState& st, Op&& op) {
   const S* in = st.source.template data<S>();
@@ -94,8 +103,9 @@ void CastLoop(CastState& st, Op&& op) {
 template <class T>
 constexpr bool kIsFloat = std::is_same_v<T, float> || std::is_same_v<T, double>;
 template <class T>
-constexpr bool kIsNumber = kIsFloat<T> || std::is_same_v<T, hugeint_t> || std::is_same_v<T, uint8_t> ||
-                           std::is_same_v<T, int16_t> || std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
+constexpr bool kIsNumber =
+    kIsFloat<T> || std::is_same_v<T, hugeint_t> || std::is_same_v<T, uint8_t> || std::is_same_v<T, int16_t> ||
+    std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
 
 /// v / d rounded half away from zero (d > 0).
 hugeint_t RoundDiv(hugeint_t v, hugeint_t d) {
@@ -121,7 +131,8 @@ hugeint_t FloatToDecimal(double v, bool is_real, const LogicalType& to) {
   char buf[64];
   int n = std::snprintf(buf, sizeof(buf), is_real ? "%.6g" : "%.15g", v);
   hugeint_t out = 0;
-  if (ParseDecimal(std::string_view(buf, n), to.width(), to.scale(), out) != ParseStatus::kOk) ThrowOutOfRange(to);
+  if (ParseDecimal(std::string_view(buf, n), to.width(), to.scale(), out) != ParseStatus::kOk)
+    ThrowOutOfRange(to);
   return out;
 }
 
@@ -197,7 +208,8 @@ void CastNumeric(CastState& st) {
     // Widening to at least as many integer digits cannot overflow: no checks, one multiply at most (the
     // binder widens every decimal operand of arithmetic this way, so this is the hot case).
     const int to_scale = to.scale();
-    const int from_int_digits = from_dec ? from.width() - from_scale : (sizeof(S) <= 2 ? 5 : (sizeof(S) <= 4 ? 10 : 19));
+    const int from_int_digits =
+        from_dec ? from.width() - from_scale : (sizeof(S) <= 2 ? 5 : (sizeof(S) <= 4 ? 10 : 19));
     if (to_scale >= from_scale && to.width() - to_scale >= from_int_digits) {
       if (to_scale == from_scale) {
         CastLoop<S, D>(st, [](S v) { return static_cast<D>(v); });
@@ -237,19 +249,30 @@ void CastBetweenNumbers(CastState& st) {
 std::string FormatRow(const Vector& v, size_t row) {
   const LogicalType& t = v.type();
   switch (t.id()) {
-    case TypeId::kBoolean: return v.data<uint8_t>()[row] ? "true" : "false";
-    case TypeId::kSmallInt: return std::to_string(v.data<int16_t>()[row]);
-    case TypeId::kInteger: return std::to_string(v.data<int32_t>()[row]);
-    case TypeId::kBigInt: return std::to_string(v.data<int64_t>()[row]);
+    case TypeId::kBoolean:
+      return v.data<uint8_t>()[row] ? "true" : "false";
+    case TypeId::kSmallInt:
+      return std::to_string(v.data<int16_t>()[row]);
+    case TypeId::kInteger:
+      return std::to_string(v.data<int32_t>()[row]);
+    case TypeId::kBigInt:
+      return std::to_string(v.data<int64_t>()[row]);
     case TypeId::kDecimal:
-      return DecimalToString(t.physical() == PhysicalType::kInt64 ? v.data<int64_t>()[row] : v.data<hugeint_t>()[row],
-                             t.scale());
-    case TypeId::kDate: return date::ToString(v.data<int32_t>()[row]);
-    case TypeId::kTime: return time_of_day::ToString(v.data<int64_t>()[row]);
-    case TypeId::kTimestamp: return timestamp::ToString(v.data<int64_t>()[row]);
-    case TypeId::kTimestampTz: return timestamp::ToStringTz(v.data<int64_t>()[row]);
-    case TypeId::kInterval: return interval::ToString(v.data<interval_t>()[row]);
-    default: return v.GetValue(row).ToString();  // floats, blobs, lists: one formatter, Value's
+      return DecimalToString(
+          t.physical() == PhysicalType::kInt64 ? v.data<int64_t>()[row] : v.data<hugeint_t>()[row],
+          t.scale());
+    case TypeId::kDate:
+      return date::ToString(v.data<int32_t>()[row]);
+    case TypeId::kTime:
+      return time_of_day::ToString(v.data<int64_t>()[row]);
+    case TypeId::kTimestamp:
+      return timestamp::ToString(v.data<int64_t>()[row]);
+    case TypeId::kTimestampTz:
+      return timestamp::ToStringTz(v.data<int64_t>()[row]);
+    case TypeId::kInterval:
+      return interval::ToString(v.data<interval_t>()[row]);
+    default:
+      return v.GetValue(row).ToString();  // floats, blobs, lists: one formatter, Value's
   }
 }
 
@@ -320,7 +343,8 @@ void ParseRow(std::string_view text, Vector& result, size_t row) {
       if (t.id() == TypeId::kDecimal) ThrowOutOfRange(t);
       std::string quoted = "\"" + std::string(text) + "\"";
       if (t.IsInteger()) quoted = "value " + quoted;
-      throw DataError(sqlstate::kNumericValueOutOfRange, quoted + " is out of range for type " + PgTypeName(t));
+      throw DataError(sqlstate::kNumericValueOutOfRange,
+                      quoted + " is out of range for type " + PgTypeName(t));
     }
   };
   switch (t.id()) {
@@ -334,7 +358,9 @@ void ParseRow(std::string_view text, Vector& result, size_t row) {
     case TypeId::kInteger:
     case TypeId::kBigInt: {
       int64_t v = 0;
-      int64_t max = t.id() == TypeId::kSmallInt ? INT16_MAX : t.id() == TypeId::kInteger ? INT32_MAX : INT64_MAX;
+      int64_t max = t.id() == TypeId::kSmallInt  ? INT16_MAX
+                    : t.id() == TypeId::kInteger ? INT32_MAX
+                                                 : INT64_MAX;
       check(ParseInteger(text, -max - 1, max, v));
       if (t.id() == TypeId::kSmallInt) result.data<int16_t>()[row] = static_cast<int16_t>(v);
       if (t.id() == TypeId::kInteger) result.data<int32_t>()[row] = static_cast<int32_t>(v);
@@ -416,7 +442,8 @@ void ParseRow(std::string_view text, Vector& result, size_t row) {
     case TypeId::kList: {
       std::vector<std::optional<std::string>> items;
       if (!SplitListText(text, items)) {
-        throw DataError(sqlstate::kInvalidTextRepresentation, "malformed array literal: \"" + std::string(text) + "\"");
+        throw DataError(sqlstate::kInvalidTextRepresentation,
+                        "malformed array literal: \"" + std::string(text) + "\"");
       }
       std::vector<Value> values;
       for (auto& item : items) {
@@ -425,7 +452,8 @@ void ParseRow(std::string_view text, Vector& result, size_t row) {
       result.SetValue(row, Value::List(t.element(), std::move(values)));
       return;
     }
-    default: break;
+    default:
+      break;
   }
   throw InternalError("no cast from text to " + t.ToString());
 }
@@ -522,8 +550,10 @@ bool IsNumberType(TypeId id) {
     case TypeId::kBigInt:
     case TypeId::kReal:
     case TypeId::kDouble:
-    case TypeId::kDecimal: return true;
-    default: return false;
+    case TypeId::kDecimal:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -531,21 +561,36 @@ bool IsNumberType(TypeId id) {
 
 std::string PgTypeName(const LogicalType& type) {
   switch (type.id()) {
-    case TypeId::kBoolean: return "boolean";
-    case TypeId::kSmallInt: return "smallint";
-    case TypeId::kInteger: return "integer";
-    case TypeId::kBigInt: return "bigint";
-    case TypeId::kReal: return "real";
-    case TypeId::kDouble: return "double precision";
-    case TypeId::kDecimal: return "numeric";
-    case TypeId::kVarchar: return "character varying";
-    case TypeId::kBlob: return "bytea";
-    case TypeId::kDate: return "date";
-    case TypeId::kTime: return "time";
-    case TypeId::kTimestamp: return "timestamp";
-    case TypeId::kTimestampTz: return "timestamp with time zone";
-    case TypeId::kInterval: return "interval";
-    default: return type.ToString();
+    case TypeId::kBoolean:
+      return "boolean";
+    case TypeId::kSmallInt:
+      return "smallint";
+    case TypeId::kInteger:
+      return "integer";
+    case TypeId::kBigInt:
+      return "bigint";
+    case TypeId::kReal:
+      return "real";
+    case TypeId::kDouble:
+      return "double precision";
+    case TypeId::kDecimal:
+      return "numeric";
+    case TypeId::kVarchar:
+      return "character varying";
+    case TypeId::kBlob:
+      return "bytea";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTime:
+      return "time";
+    case TypeId::kTimestamp:
+      return "timestamp";
+    case TypeId::kTimestampTz:
+      return "timestamp with time zone";
+    case TypeId::kInterval:
+      return "interval";
+    default:
+      return type.ToString();
   }
 }
 
@@ -561,7 +606,8 @@ bool CanCast(const LogicalType& from, const LogicalType& to) {
   bool to_ts = t == TypeId::kTimestamp || t == TypeId::kTimestampTz;
   if (f == TypeId::kDate && to_ts) return true;
   if (from_ts && (to_ts || t == TypeId::kDate || t == TypeId::kTime)) return true;
-  if ((f == TypeId::kTime && t == TypeId::kInterval) || (f == TypeId::kInterval && t == TypeId::kTime)) return true;
+  if ((f == TypeId::kTime && t == TypeId::kInterval) || (f == TypeId::kInterval && t == TypeId::kTime))
+    return true;
   if (f == TypeId::kList && t == TypeId::kList) return CanCast(from.element(), to.element());
   return false;
 }

@@ -18,7 +18,8 @@ namespace basin {
 /// make the row NULL.
 void CastVector(const Vector& source, Vector& result, size_t count, bool try_cast);
 
-/// Cast one value (NULL stays NULL, retyped). Throws DataError on failure unless `try_cast`, which gives NULL.
+/// Cast one value (NULL stays NULL, retyped). Throws DataError on failure unless `try_cast`, which gives
+/// NULL.
 Value CastValue(const Value& v, const LogicalType& target, bool try_cast = false);
 
 /// Cast one value; false (and `result` untouched) when the cast fails.

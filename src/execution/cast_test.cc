@@ -9,8 +9,12 @@
 namespace basin {
 namespace {
 
-std::string Text(const Value& v, const LogicalType& t) { return CastValue(v, t).ToString(); }
-Value FromText(const std::string& s, const LogicalType& t) { return CastValue(Value::Varchar(s), t); }
+std::string Text(const Value& v, const LogicalType& t) {
+  return CastValue(v, t).ToString();
+}
+Value FromText(const std::string& s, const LogicalType& t) {
+  return CastValue(Value::Varchar(s), t);
+}
 std::string RoundTrip(const std::string& s, const LogicalType& t) {
   return CastValue(FromText(s, t), TypeId::kVarchar).GetString();
 }
@@ -27,7 +31,8 @@ std::string ErrorOf(F&& f) {
 
 TEST(CastTest, IntegerRangeChecks) {
   EXPECT_EQ(CastValue(Value::BigInt(32767), TypeId::kSmallInt), Value::SmallInt(32767));
-  EXPECT_EQ(ErrorOf([] { CastValue(Value::BigInt(32768), TypeId::kSmallInt); }), "22003 smallint out of range");
+  EXPECT_EQ(ErrorOf([] { CastValue(Value::BigInt(32768), TypeId::kSmallInt); }),
+            "22003 smallint out of range");
   EXPECT_EQ(ErrorOf([] { CastValue(Value::BigInt(int64_t{1} << 40), TypeId::kInteger); }),
             "22003 integer out of range");
   EXPECT_EQ(ErrorOf([] { CastValue(Value::Double(1e19), TypeId::kBigInt); }), "22003 bigint out of range");
@@ -75,9 +80,12 @@ TEST(CastTest, IntegersFromText) {
   EXPECT_EQ(FromText(" 42 ", TypeId::kInteger), Value::Integer(42));
   EXPECT_EQ(FromText("-2147483648", TypeId::kInteger), Value::Integer(INT32_MIN));
   EXPECT_EQ(FromText("+7", TypeId::kSmallInt), Value::SmallInt(7));
-  EXPECT_EQ(ErrorOf([] { FromText("abc", TypeId::kInteger); }), "22P02 invalid input syntax for type integer: \"abc\"");
-  EXPECT_EQ(ErrorOf([] { FromText("1.5", TypeId::kInteger); }), "22P02 invalid input syntax for type integer: \"1.5\"");
-  EXPECT_EQ(ErrorOf([] { FromText("", TypeId::kBigInt); }), "22P02 invalid input syntax for type bigint: \"\"");
+  EXPECT_EQ(ErrorOf([] { FromText("abc", TypeId::kInteger); }),
+            "22P02 invalid input syntax for type integer: \"abc\"");
+  EXPECT_EQ(ErrorOf([] { FromText("1.5", TypeId::kInteger); }),
+            "22P02 invalid input syntax for type integer: \"1.5\"");
+  EXPECT_EQ(ErrorOf([] { FromText("", TypeId::kBigInt); }),
+            "22P02 invalid input syntax for type bigint: \"\"");
   EXPECT_EQ(ErrorOf([] { FromText("2147483648", TypeId::kInteger); }),
             "22003 value \"2147483648\" is out of range for type integer");
   EXPECT_EQ(ErrorOf([] { FromText("99999999999999999999999", TypeId::kBigInt); }),
@@ -94,9 +102,12 @@ TEST(CastTest, FloatsAndBooleansFromText) {
             "22003 \"1e400\" is out of range for type double precision");
   EXPECT_EQ(ErrorOf([] { FromText("x1", TypeId::kDouble); }),
             "22P02 invalid input syntax for type double precision: \"x1\"");
-  for (const char* t : {"t", "TRUE", "yes", "on", "1", " y "}) EXPECT_EQ(FromText(t, TypeId::kBoolean), Value::Boolean(true)) << t;
-  for (const char* f : {"f", "false", "No", "off", "0"}) EXPECT_EQ(FromText(f, TypeId::kBoolean), Value::Boolean(false)) << f;
-  EXPECT_EQ(ErrorOf([] { FromText("o", TypeId::kBoolean); }), "22P02 invalid input syntax for type boolean: \"o\"");
+  for (const char* t : {"t", "TRUE", "yes", "on", "1", " y "})
+    EXPECT_EQ(FromText(t, TypeId::kBoolean), Value::Boolean(true)) << t;
+  for (const char* f : {"f", "false", "No", "off", "0"})
+    EXPECT_EQ(FromText(f, TypeId::kBoolean), Value::Boolean(false)) << f;
+  EXPECT_EQ(ErrorOf([] { FromText("o", TypeId::kBoolean); }),
+            "22P02 invalid input syntax for type boolean: \"o\"");
 }
 
 TEST(CastTest, ToText) {
@@ -106,7 +117,8 @@ TEST(CastTest, ToText) {
   EXPECT_EQ(Text(Value::Decimal(-5, 5, 2), TypeId::kVarchar), "-0.05");
   EXPECT_EQ(Text(Value::Date(0), TypeId::kVarchar), "1970-01-01");
   EXPECT_EQ(Text(Value::Blob("\x0a\x0b"), TypeId::kVarchar), "\\x0a0b");
-  EXPECT_EQ(Text(Value::List(TypeId::kInteger, {Value::Integer(1), Value::Integer(2)}), TypeId::kVarchar), "[1, 2]");
+  EXPECT_EQ(Text(Value::List(TypeId::kInteger, {Value::Integer(1), Value::Integer(2)}), TypeId::kVarchar),
+            "[1, 2]");
 }
 
 TEST(CastTest, TemporalCasts) {
@@ -131,7 +143,8 @@ TEST(CastTest, TemporalCasts) {
 TEST(CastTest, BlobsAndLists) {
   EXPECT_EQ(FromText("\\x0a0B", TypeId::kBlob).GetString(), std::string("\x0a\x0b"));
   EXPECT_EQ(FromText("ab\\\\c\\001", TypeId::kBlob).GetString(), std::string("ab\\c\x01"));
-  EXPECT_EQ(ErrorOf([] { FromText("\\x0", TypeId::kBlob); }), "22023 invalid hexadecimal data: odd number of digits");
+  EXPECT_EQ(ErrorOf([] { FromText("\\x0", TypeId::kBlob); }),
+            "22023 invalid hexadecimal data: odd number of digits");
   EXPECT_EQ(ErrorOf([] { FromText("\\xZZ", TypeId::kBlob); }), "22023 invalid hexadecimal digit: \"Z\"");
   LogicalType ints = LogicalType::List(TypeId::kInteger);
   EXPECT_EQ(RoundTrip("[1, 2, NULL]", ints), "[1, 2, NULL]");
@@ -141,7 +154,7 @@ TEST(CastTest, BlobsAndLists) {
 
 TEST(CastTest, TryCastGivesNull) {
   EXPECT_TRUE(CastValue(Value::Varchar("abc"), TypeId::kInteger, true).IsNull());
-  EXPECT_TRUE(CastValue(Value::BigInt(1) , TypeId::kInteger, true) == Value::Integer(1));
+  EXPECT_TRUE(CastValue(Value::BigInt(1), TypeId::kInteger, true) == Value::Integer(1));
   Value out;
   EXPECT_FALSE(TryCastValue(Value::BigInt(int64_t{1} << 40), TypeId::kInteger, out));
   EXPECT_TRUE(TryCastValue(Value::Varchar("7"), TypeId::kSmallInt, out));

@@ -63,12 +63,18 @@ bool OptEqual(const ExprPtr& a, const ExprPtr& b) {
 bool Expr::Equals(const Expr& o) const {
   if (cls != o.cls || type != o.type) return false;
   switch (cls) {
-    case ExprClass::kConstant: return value == o.value;
-    case ExprClass::kColumnRef: return binding == o.binding && depth == o.depth;
-    case ExprClass::kReference: return index == o.index;
-    case ExprClass::kParameter: return index == o.index;
-    case ExprClass::kSubquery: return subquery == o.subquery;
-    default: break;
+    case ExprClass::kConstant:
+      return value == o.value;
+    case ExprClass::kColumnRef:
+      return binding == o.binding && depth == o.depth;
+    case ExprClass::kReference:
+      return index == o.index;
+    case ExprClass::kParameter:
+      return index == o.index;
+    case ExprClass::kSubquery:
+      return subquery == o.subquery;
+    default:
+      break;
   }
   if (negated != o.negated || try_cast != o.try_cast || name != o.name || function != o.function ||
       aggregate != o.aggregate || distinct != o.distinct) {
@@ -122,8 +128,10 @@ std::string Expr::ToString() const {
     case ExprClass::kColumnRef:
       if (!alias.empty()) return alias;
       return "#[" + std::to_string(binding.table_index) + "." + std::to_string(binding.column_index) + "]";
-    case ExprClass::kReference: return alias.empty() ? "#" + std::to_string(index) : alias;
-    case ExprClass::kParameter: return "$" + std::to_string(index);
+    case ExprClass::kReference:
+      return alias.empty() ? "#" + std::to_string(index) : alias;
+    case ExprClass::kParameter:
+      return "$" + std::to_string(index);
     case ExprClass::kFunction: {
       bool is_operator = !name.empty() && !std::isalpha(static_cast<unsigned char>(name[0]));
       if (is_operator && children.size() == 2) {
@@ -133,8 +141,8 @@ std::string Expr::ToString() const {
       return name + "(" + list(children) + ")";
     }
     case ExprClass::kCast:
-      return std::string(try_cast ? "TRY_CAST(" : "CAST(") + children[0]->ToString() + " AS " + type.ToString() +
-             ")";
+      return std::string(try_cast ? "TRY_CAST(" : "CAST(") + children[0]->ToString() + " AS " +
+             type.ToString() + ")";
     case ExprClass::kAnd:
     case ExprClass::kOr: {
       std::string s = "(";
@@ -144,8 +152,10 @@ std::string Expr::ToString() const {
       }
       return s + ")";
     }
-    case ExprClass::kNot: return "(NOT " + children[0]->ToString() + ")";
-    case ExprClass::kIsNull: return "(" + children[0]->ToString() + (negated ? " IS NOT NULL)" : " IS NULL)");
+    case ExprClass::kNot:
+      return "(NOT " + children[0]->ToString() + ")";
+    case ExprClass::kIsNull:
+      return "(" + children[0]->ToString() + (negated ? " IS NOT NULL)" : " IS NULL)");
     case ExprClass::kCase: {
       std::string s = "CASE";
       for (size_t i = 0; i + 1 < children.size(); i += 2) {
@@ -158,14 +168,18 @@ std::string Expr::ToString() const {
       for (size_t i = 1; i < children.size(); i++) s += (i > 1 ? ", " : "") + children[i]->ToString();
       return s + ")";
     }
-    case ExprClass::kCoalesce: return "COALESCE(" + list(children) + ")";
+    case ExprClass::kCoalesce:
+      return "COALESCE(" + list(children) + ")";
     case ExprClass::kAggregate: {
-      std::string s = name + "(" + (distinct ? "DISTINCT " : "") + (children.empty() ? "*" : list(children)) + ")";
+      std::string s =
+          name + "(" + (distinct ? "DISTINCT " : "") + (children.empty() ? "*" : list(children)) + ")";
       if (filter) s += " FILTER (WHERE " + filter->ToString() + ")";
       return s;
     }
-    case ExprClass::kWindow: return name + "(" + list(children) + ") OVER (...)";
-    case ExprClass::kSubquery: return "(SUBQUERY)";
+    case ExprClass::kWindow:
+      return name + "(" + list(children) + ") OVER (...)";
+    case ExprClass::kSubquery:
+      return "(SUBQUERY)";
   }
   return "?";
 }
@@ -179,11 +193,14 @@ bool Expr::IsFoldable() const {
       case ExprClass::kAggregate:
       case ExprClass::kWindow:
       case ExprClass::kSubquery:
-      case ExprClass::kParameter: foldable = false; break;
+      case ExprClass::kParameter:
+        foldable = false;
+        break;
       case ExprClass::kFunction:
         if (e.function && e.function->volatile_) foldable = false;
         break;
-      default: break;
+      default:
+        break;
     }
   });
   return foldable;

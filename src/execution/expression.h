@@ -33,22 +33,22 @@ struct FunctionData {
 };
 
 enum class ExprClass : uint8_t {
-  kConstant,     // value
-  kColumnRef,    // binding (logical plans)
-  kReference,    // index into the input chunk (physical plans)
-  kFunction,     // function(children)
-  kCast,         // children[0] as type; try_cast
-  kAnd,          // children (n-ary), three-valued
-  kOr,           // children (n-ary), three-valued
-  kNot,          // children[0]
-  kIsNull,       // children[0] IS NULL (negated: IS NOT NULL)
-  kCase,         // children: when1, then1, ..., else (always present; NULL constant by default)
-  kInList,       // children[0] IN (children[1..]); negated
-  kCoalesce,     // children
-  kAggregate,    // aggregate(children) with distinct, filter, order_by (binder/planner only)
-  kWindow,       // window function (binder/planner only)
-  kSubquery,     // placeholder while binding; planned away
-  kParameter,    // $n
+  kConstant,   // value
+  kColumnRef,  // binding (logical plans)
+  kReference,  // index into the input chunk (physical plans)
+  kFunction,   // function(children)
+  kCast,       // children[0] as type; try_cast
+  kAnd,        // children (n-ary), three-valued
+  kOr,         // children (n-ary), three-valued
+  kNot,        // children[0]
+  kIsNull,     // children[0] IS NULL (negated: IS NOT NULL)
+  kCase,       // children: when1, then1, ..., else (always present; NULL constant by default)
+  kInList,     // children[0] IN (children[1..]); negated
+  kCoalesce,   // children
+  kAggregate,  // aggregate(children) with distinct, filter, order_by (binder/planner only)
+  kWindow,     // window function (binder/planner only)
+  kSubquery,   // placeholder while binding; planned away
+  kParameter,  // $n
 };
 
 enum class OrderType : uint8_t { kAscending, kDescending };
@@ -77,12 +77,12 @@ struct Expr {
   std::string alias;
   std::vector<ExprPtr> children;
 
-  Value value;              // kConstant
-  ColumnBinding binding;    // kColumnRef
-  uint64_t index = 0;       // kReference; kParameter (1-based)
-  int depth = 0;            // kColumnRef: 0 for this query level, n for a column of the n-th outer query
-  bool negated = false;     // kIsNull, kInList
-  bool try_cast = false;    // kCast
+  Value value;            // kConstant
+  ColumnBinding binding;  // kColumnRef
+  uint64_t index = 0;     // kReference; kParameter (1-based)
+  int depth = 0;          // kColumnRef: 0 for this query level, n for a column of the n-th outer query
+  bool negated = false;   // kIsNull, kInList
+  bool try_cast = false;  // kCast
 
   std::string name;  // function name
   const ScalarFunction* function = nullptr;

@@ -48,7 +48,9 @@ void ExpressionExecutor::Execute(const Expr& expr, const DataChunk& input, const
       result.Reference(constant);
       return;
     }
-    case ExprClass::kFunction: ExecuteFunction(expr, input, sel, count, result); return;
+    case ExprClass::kFunction:
+      ExecuteFunction(expr, input, sel, count, result);
+      return;
     case ExprClass::kCast: {
       Vector child(expr.children[0]->type, std::max(count, size_t{1}));
       Execute(*expr.children[0], input, sel, count, child);
@@ -57,7 +59,9 @@ void ExpressionExecutor::Execute(const Expr& expr, const DataChunk& input, const
       return;
     }
     case ExprClass::kAnd:
-    case ExprClass::kOr: ExecuteConjunction(expr, input, sel, count, result); return;
+    case ExprClass::kOr:
+      ExecuteConjunction(expr, input, sel, count, result);
+      return;
     case ExprClass::kNot: {
       Vector child(TypeId::kBoolean, std::max(count, size_t{1}));
       Execute(*expr.children[0], input, sel, count, child);
@@ -79,10 +83,17 @@ void ExpressionExecutor::Execute(const Expr& expr, const DataChunk& input, const
       }
       return;
     }
-    case ExprClass::kCase: ExecuteCase(expr, input, sel, count, result); return;
-    case ExprClass::kCoalesce: ExecuteCoalesce(expr, input, sel, count, result); return;
-    case ExprClass::kParameter: throw Exception(sqlstate::kInvalidParameterValue, "no value for parameter $" + std::to_string(expr.index));
-    default: break;
+    case ExprClass::kCase:
+      ExecuteCase(expr, input, sel, count, result);
+      return;
+    case ExprClass::kCoalesce:
+      ExecuteCoalesce(expr, input, sel, count, result);
+      return;
+    case ExprClass::kParameter:
+      throw Exception(sqlstate::kInvalidParameterValue,
+                      "no value for parameter $" + std::to_string(expr.index));
+    default:
+      break;
   }
   throw InternalError("cannot evaluate expression " + expr.ToString());
 }
@@ -93,7 +104,8 @@ void ExpressionExecutor::ExecuteFunction(const Expr& expr, const DataChunk& inpu
   std::vector<LogicalType> types;
   for (auto& c : expr.children) types.push_back(c->type);
   args.Initialize(types, std::max(count, size_t{1}));
-  for (size_t i = 0; i < expr.children.size(); i++) Execute(*expr.children[i], input, sel, count, args.column(i));
+  for (size_t i = 0; i < expr.children.size(); i++)
+    Execute(*expr.children[i], input, sel, count, args.column(i));
   args.SetCardinality(count);
   PrepareResult(result, count);
   FunctionContext ctx{expr.bind_data.get(), client_};

@@ -29,7 +29,8 @@ class ExpressionExecutor {
   static Value EvaluateScalar(const Expr& expr, ClientContext* client = nullptr);
 
  private:
-  void ExecuteFunction(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count, Vector& result);
+  void ExecuteFunction(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                       Vector& result);
   void ExecuteConjunction(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
                           Vector& result);
   void ExecuteCase(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count, Vector& result);

@@ -63,8 +63,8 @@ const std::vector<AggregateFunction>* FunctionRegistry::FindAggregate(const std:
 
 bool FunctionRegistry::IsWindowFunction(const std::string& name) const {
   static constexpr std::array<std::string_view, 11> kWindowOnly = {
-      "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
-      "lag",        "lead", "first_value", "last_value",  "nth_value"};
+      "row_number", "rank", "dense_rank",  "percent_rank", "cume_dist", "ntile",
+      "lag",        "lead", "first_value", "last_value",   "nth_value"};
   return std::find(kWindowOnly.begin(), kWindowOnly.end(), name) != kWindowOnly.end();
 }
 
@@ -73,24 +73,36 @@ namespace {
 /// Position in the numeric widening order SMALLINT < INTEGER < BIGINT < DECIMAL < REAL < DOUBLE; 0 if none.
 int NumericRank(TypeId id) {
   switch (id) {
-    case TypeId::kSmallInt: return 1;
-    case TypeId::kInteger: return 2;
-    case TypeId::kBigInt: return 3;
-    case TypeId::kDecimal: return 4;
-    case TypeId::kReal: return 5;
-    case TypeId::kDouble: return 6;
-    default: return 0;
+    case TypeId::kSmallInt:
+      return 1;
+    case TypeId::kInteger:
+      return 2;
+    case TypeId::kBigInt:
+      return 3;
+    case TypeId::kDecimal:
+      return 4;
+    case TypeId::kReal:
+      return 5;
+    case TypeId::kDouble:
+      return 6;
+    default:
+      return 0;
   }
 }
 
 /// Digits before the decimal point that a type needs (integers and decimals).
 int IntegerDigits(const LogicalType& t) {
   switch (t.id()) {
-    case TypeId::kSmallInt: return 5;
-    case TypeId::kInteger: return 10;
-    case TypeId::kBigInt: return 19;
-    case TypeId::kDecimal: return t.width() - t.scale();
-    default: return 0;
+    case TypeId::kSmallInt:
+      return 5;
+    case TypeId::kInteger:
+      return 10;
+    case TypeId::kBigInt:
+      return 19;
+    case TypeId::kDecimal:
+      return t.width() - t.scale();
+    default:
+      return 0;
   }
 }
 
@@ -117,12 +129,14 @@ int ImplicitCastCost(const LogicalType& from, const LogicalType& to) {
       if (to.id() == TypeId::kTimestamp) return 1;
       if (to.id() == TypeId::kTimestampTz) return 2;
       return -1;
-    case TypeId::kTimestamp: return to.id() == TypeId::kTimestampTz ? 1 : -1;
+    case TypeId::kTimestamp:
+      return to.id() == TypeId::kTimestampTz ? 1 : -1;
     case TypeId::kList: {
       if (to.id() != TypeId::kList) return -1;
       return ImplicitCastCost(from.element(), to.element());
     }
-    default: return -1;
+    default:
+      return -1;
   }
 }
 
@@ -138,7 +152,8 @@ LogicalType CommonSuperType(const LogicalType& a, const LogicalType& b) {
       return a.id() == TypeId::kDecimal || b.id() == TypeId::kDecimal ? TypeId::kDouble : TypeId::kReal;
     }
     if (a.id() == TypeId::kDecimal || b.id() == TypeId::kDecimal) {
-      int scale = std::max(a.id() == TypeId::kDecimal ? a.scale() : 0, b.id() == TypeId::kDecimal ? b.scale() : 0);
+      int scale =
+          std::max(a.id() == TypeId::kDecimal ? a.scale() : 0, b.id() == TypeId::kDecimal ? b.scale() : 0);
       int digits = std::max(IntegerDigits(a), IntegerDigits(b));
       int width = std::min<int>(LogicalType::kMaxDecimalWidth, digits + scale);
       return LogicalType::Decimal(static_cast<uint8_t>(width), static_cast<uint8_t>(std::min(scale, width)));

@@ -27,7 +27,8 @@ uint32_t GroupHashTable::AddGroup(const DataChunk& keys, size_t row, uint64_t ha
   for (size_t c = 0; c < keys_.size(); c++) AppendRow(keys.column(c), row, keys_[c], id);
   hashes_.push_back(hash);
   if (id % kGroupsPerBlock == 0) {
-    blocks_.push_back(std::unique_ptr<uint8_t[]>(new uint8_t[kGroupsPerBlock * std::max<size_t>(payload_size_, 1)]));
+    blocks_.push_back(
+        std::unique_ptr<uint8_t[]>(new uint8_t[kGroupsPerBlock * std::max<size_t>(payload_size_, 1)]));
   }
   return id;
 }

@@ -21,7 +21,8 @@ std::vector<uint32_t> Group(GroupHashTable& table, const std::vector<int64_t>& k
         chunk.column(1).SetNull(i);
       } else {
         chunk.column(0).data<int64_t>()[i] = k;
-        chunk.column(1).SetValue(i, Value::Varchar("key-" + std::to_string(k % 1000) + "-with-a-long-suffix"));
+        chunk.column(1).SetValue(i,
+                                 Value::Varchar("key-" + std::to_string(k % 1000) + "-with-a-long-suffix"));
       }
     }
     chunk.SetCardinality(n);

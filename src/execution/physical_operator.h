@@ -61,7 +61,8 @@ enum class SinkResult { kNeedMoreInput, kFinished };
 /// Global* objects, which the operator owns for the one execution of its plan.
 class PhysicalOperator {
  public:
-  PhysicalOperator(std::string name, std::vector<LogicalType> types) : name_(std::move(name)), types_(std::move(types)) {}
+  PhysicalOperator(std::string name, std::vector<LogicalType> types)
+      : name_(std::move(name)), types_(std::move(types)) {}
   virtual ~PhysicalOperator() = default;
 
   const std::string& name() const { return name_; }
@@ -80,11 +81,13 @@ class PhysicalOperator {
   virtual std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) {
     return std::make_unique<GlobalSourceState>();
   }
-  virtual std::unique_ptr<LocalSourceState> InitLocalSource(ExecutionContext& ctx, GlobalSourceState& gstate) {
+  virtual std::unique_ptr<LocalSourceState> InitLocalSource(ExecutionContext& ctx,
+                                                            GlobalSourceState& gstate) {
     return std::make_unique<LocalSourceState>();
   }
   /// Fill `out`; an empty chunk means the source is exhausted for this thread. Set ctx.batch_index.
-  virtual void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate);
+  virtual void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+                       LocalSourceState& lstate);
 
   // Streaming role.
   virtual bool IsStreaming() const { return false; }
@@ -94,8 +97,8 @@ class PhysicalOperator {
   virtual std::unique_ptr<GlobalOperatorState> InitGlobalOperatorState(ExecutionContext& ctx) {
     return std::make_unique<GlobalOperatorState>();
   }
-  virtual OperatorResult Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output, OperatorState& state,
-                                 GlobalOperatorState& gstate);
+  virtual OperatorResult Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output,
+                                 OperatorState& state, GlobalOperatorState& gstate);
   /// Rows to emit once every thread has pushed all input through (unmatched rows of a FULL join).
   virtual bool HasFinalOutput() const { return false; }
   /// Produce the next chunk of final output; empty when done.
@@ -111,7 +114,8 @@ class PhysicalOperator {
   virtual std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) {
     return std::make_unique<LocalSinkState>();
   }
-  virtual SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate);
+  virtual SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                          LocalSinkState& lstate);
   /// Merge a thread's local state into the global one (called once per thread, after its last Sink).
   virtual void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) {}
   /// Called once when all input has been sunk.

@@ -55,8 +55,8 @@ int CompareListRows(const Vector& a, size_t i, const Vector& b, size_t j) {
 
 }  // namespace
 
-size_t MatchRows(const Vector& left, sel_t* left_rows, const Vector& right, uint32_t* right_rows, size_t count,
-                 bool nulls_equal) {
+size_t MatchRows(const Vector& left, sel_t* left_rows, const Vector& right, uint32_t* right_rows,
+                 size_t count, bool nulls_equal) {
   if (left.type().id() == TypeId::kList) {
     size_t kept = 0;
     for (size_t k = 0; k < count; k++) {
@@ -109,7 +109,9 @@ int CompareSame(const Vector& v, size_t i, size_t j) {
   if (in || jn) return in == jn ? 0 : (in ? 1 : -1);
   return ValueCompare(v.data<T>()[i], v.data<T>()[j]);
 }
-int CompareListSame(const Vector& v, size_t i, size_t j) { return CompareRows(v, i, v, j); }
+int CompareListSame(const Vector& v, size_t i, size_t j) {
+  return CompareRows(v, i, v, j);
+}
 }  // namespace
 
 RowComparator GetRowComparator(const LogicalType& type) {

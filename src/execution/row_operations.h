@@ -11,12 +11,11 @@
 
 namespace basin {
 
-
 /// For each pair k: keep it when row left_rows[k] of `left` equals row right_rows[k] of `right`
 /// (NULL equals NULL when nulls_equal, else never). Compacts the pair arrays; returns the number kept.
 /// Pairs that fail are appended to `failed` (as indexes into the original pair arrays) when given.
-size_t MatchRows(const Vector& left, sel_t* left_rows, const Vector& right, uint32_t* right_rows, size_t count,
-                 bool nulls_equal);
+size_t MatchRows(const Vector& left, sel_t* left_rows, const Vector& right, uint32_t* right_rows,
+                 size_t count, bool nulls_equal);
 
 /// Compare row i of a with row j of b (same type): <0, 0, >0. NULLs compare equal to each other and
 /// greater than any value (callers apply NULLS FIRST/LAST themselves).

@@ -17,7 +17,8 @@ struct SortKey {
 
 /// Row numbers [0, count) in key order (stable). With `limit` < count, only the first `limit` positions are
 /// guaranteed sorted (a top-N sort).
-std::vector<uint32_t> SortPermutation(const std::vector<SortKey>& keys, size_t count, size_t limit = SIZE_MAX);
+std::vector<uint32_t> SortPermutation(const std::vector<SortKey>& keys, size_t count,
+                                      size_t limit = SIZE_MAX);
 
 /// -1, 0, 1: row i against row j under `keys`.
 int CompareByKeys(const std::vector<SortKey>& keys, size_t i, size_t j);

@@ -21,7 +21,8 @@ TEST(SortTest, OrdersByKeysWithNullPlacementAndStability) {
     b.SetValue(i, Value::Varchar(bv[i]));
   }
   // a DESC NULLS LAST, then b ASC: ties on both keys keep input order.
-  auto perm = SortPermutation({{&a, OrderType::kDescending, NullsOrder::kLast}, {&b, OrderType::kAscending, NullsOrder::kLast}}, 8);
+  auto perm = SortPermutation(
+      {{&a, OrderType::kDescending, NullsOrder::kLast}, {&b, OrderType::kAscending, NullsOrder::kLast}}, 8);
   std::vector<uint32_t> expected = {3, 7, 0, 4, 6, 2, 1, 5};
   EXPECT_EQ(perm, expected);
   auto nulls_first = SortPermutation({{&a, OrderType::kAscending, NullsOrder::kFirst}}, 8);

@@ -21,12 +21,18 @@ bool ZoneMayMatch(const MemoryTable::ZoneMap& zone, const TableFilter& f) {
   if (!zone.valid || f.constant.IsNull()) return true;
   auto check = [&](auto lo, auto hi, auto c) {
     switch (f.op) {
-      case TableFilter::Op::kEqual: return lo <= c && c <= hi;
-      case TableFilter::Op::kLess: return lo < c;
-      case TableFilter::Op::kLessEqual: return lo <= c;
-      case TableFilter::Op::kGreater: return hi > c;
-      case TableFilter::Op::kGreaterEqual: return hi >= c;
-      default: return true;
+      case TableFilter::Op::kEqual:
+        return lo <= c && c <= hi;
+      case TableFilter::Op::kLess:
+        return lo < c;
+      case TableFilter::Op::kLessEqual:
+        return lo <= c;
+      case TableFilter::Op::kGreater:
+        return hi > c;
+      case TableFilter::Op::kGreaterEqual:
+        return hi >= c;
+      default:
+        return true;
     }
   };
   const LogicalType& t = f.constant.type();
@@ -38,7 +44,8 @@ bool ZoneMayMatch(const MemoryTable::ZoneMap& zone, const TableFilter& f) {
     if (t.physical() != PhysicalType::kInt64) return true;
     return check(zone.min, zone.max, static_cast<int64_t>(f.constant.GetHugeInt()));
   }
-  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp || t.id() == TypeId::kTimestampTz) {
+  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp ||
+      t.id() == TypeId::kTimestampTz) {
     return check(zone.min, zone.max, f.constant.GetInt64());
   }
   return true;
@@ -71,7 +78,6 @@ void Zone(const Vector& v, size_t n, MemoryTable::ZoneMap& zone) {
   }
 }
 
-
 }  // namespace
 
 std::shared_ptr<const std::vector<MemoryTable::ZoneMap>> MemoryTable::ComputeZones(const DataChunk& data) {
@@ -80,12 +86,23 @@ std::shared_ptr<const std::vector<MemoryTable::ZoneMap>> MemoryTable::ComputeZon
     const Vector& v = data.column(c);
     if (v.IsConstant()) continue;
     switch (v.type().physical()) {
-      case PhysicalType::kInt16: Zone<int16_t>(v, data.size(), (*zones)[c]); break;
-      case PhysicalType::kInt32: Zone<int32_t>(v, data.size(), (*zones)[c]); break;
-      case PhysicalType::kInt64: Zone<int64_t>(v, data.size(), (*zones)[c]); break;
-      case PhysicalType::kFloat: Zone<float>(v, data.size(), (*zones)[c]); break;
-      case PhysicalType::kDouble: Zone<double>(v, data.size(), (*zones)[c]); break;
-      default: break;
+      case PhysicalType::kInt16:
+        Zone<int16_t>(v, data.size(), (*zones)[c]);
+        break;
+      case PhysicalType::kInt32:
+        Zone<int32_t>(v, data.size(), (*zones)[c]);
+        break;
+      case PhysicalType::kInt64:
+        Zone<int64_t>(v, data.size(), (*zones)[c]);
+        break;
+      case PhysicalType::kFloat:
+        Zone<float>(v, data.size(), (*zones)[c]);
+        break;
+      case PhysicalType::kDouble:
+        Zone<double>(v, data.size(), (*zones)[c]);
+        break;
+      default:
+        break;
     }
   }
   return zones;
@@ -133,7 +150,8 @@ std::shared_ptr<MemoryTable::DictColumn> EncodeDict(const Vector& v, size_t coun
       if (index.size() == MemoryTable::DictColumn::kNullCode) return nullptr;  // too many values
       uint8_t code = static_cast<uint8_t>(index.size());
       if (code >= dict->dictionary.capacity()) dict->dictionary.Resize(dict->dictionary.capacity() * 2);
-      dict->dictionary.data<string_t>()[code] = dict->dictionary.AddString(s);  // the dictionary owns its bytes
+      dict->dictionary.data<string_t>()[code] =
+          dict->dictionary.AddString(s);  // the dictionary owns its bytes
       it = index.emplace(std::string(s), code).first;
     }
     dict->codes[i] = it->second;
@@ -160,7 +178,8 @@ MemoryTable::Segment MemoryTable::MakeSegment(std::shared_ptr<DataChunk> rows) {
   return seg;
 }
 
-std::shared_ptr<DataChunk> MemoryTable::Materialize(const Segment& segment, const std::vector<LogicalType>& types) {
+std::shared_ptr<DataChunk> MemoryTable::Materialize(const Segment& segment,
+                                                    const std::vector<LogicalType>& types) {
   const DataChunk& data = *segment.data;
   auto copy = std::make_shared<DataChunk>(types, std::max(data.size(), kVectorSize));
   for (size_t c = 0; c < types.size(); c++) {
@@ -353,13 +372,15 @@ class MemoryTableWriter : public TableStorage::Writer {
   }
 
   MemoryTable& table_;
-  std::shared_ptr<DataChunk> partial_;         // appended rows not yet a full segment
-  std::vector<MemoryTable::Segment> full_;      // appended segments, encoded, not yet visible
+  std::shared_ptr<DataChunk> partial_;      // appended rows not yet a full segment
+  std::vector<MemoryTable::Segment> full_;  // appended segments, encoded, not yet visible
   std::vector<int64_t> deleted_;
   std::map<int64_t, std::map<size_t, Value>> updates_;
   std::vector<DistinctSketch> sketches_;
 };
 
-std::unique_ptr<TableStorage::Writer> MemoryTable::BeginWrite() { return std::make_unique<MemoryTableWriter>(*this); }
+std::unique_ptr<TableStorage::Writer> MemoryTable::BeginWrite() {
+  return std::make_unique<MemoryTableWriter>(*this);
+}
 
 }  // namespace basin

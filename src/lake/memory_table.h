@@ -45,7 +45,7 @@ class MemoryTable : public TableStorage {
     /// The rows; a dictionary-encoded column holds an empty placeholder here.
     std::shared_ptr<const DataChunk> data;
     std::shared_ptr<const std::vector<std::shared_ptr<const DictColumn>>> dicts;  // per column; null: none
-    std::shared_ptr<const std::vector<uint8_t>> deleted;  // null: nothing deleted
+    std::shared_ptr<const std::vector<uint8_t>> deleted;                          // null: nothing deleted
     size_t deleted_count = 0;
     std::shared_ptr<const std::vector<ZoneMap>> zones;  // per column
   };
@@ -55,7 +55,8 @@ class MemoryTable : public TableStorage {
   /// Build a stored segment from rows: zone maps, and dictionary encoding of string columns that allow it.
   static Segment MakeSegment(std::shared_ptr<DataChunk> rows);
   /// The segment's rows as a plain, writable chunk (dictionary columns decoded).
-  static std::shared_ptr<DataChunk> Materialize(const Segment& segment, const std::vector<LogicalType>& types);
+  static std::shared_ptr<DataChunk> Materialize(const Segment& segment,
+                                                const std::vector<LogicalType>& types);
 
  private:
   friend class MemoryTableWriter;

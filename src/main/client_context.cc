@@ -22,8 +22,12 @@ ClientContext::ClientContext(Database& db)
 
 ClientContext::~ClientContext() = default;
 
-Catalog& ClientContext::catalog() { return db_.catalog(); }
-TaskScheduler& ClientContext::scheduler() { return db_.scheduler(); }
+Catalog& ClientContext::catalog() {
+  return db_.catalog();
+}
+TaskScheduler& ClientContext::scheduler() {
+  return db_.scheduler();
+}
 
 std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
   auto start = std::chrono::steady_clock::now();
@@ -41,11 +45,13 @@ std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
   } catch (const std::exception& e) {
     result = QueryResult::Error({sqlstate::kInternalError, std::string("internal error: ") + e.what(), -1});
   }
-  result->set_elapsed_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  result->set_elapsed_ms(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return result;
 }
 
-std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile, std::string* explain) {
+std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile,
+                                                           std::string* explain) {
   plan->ResolveTypes();
   Optimizer(*this).Optimize(plan);
   plan->ResolveTypes();
@@ -101,20 +107,29 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       Binder binder(*this);
       return RunModify(binder.BindDelete(static_cast<const sql::DeleteStmt&>(stmt)));
     }
-    case sql::StatementKind::kCreateTable: return CreateTable(static_cast<const sql::CreateTableStmt&>(stmt));
-    case sql::StatementKind::kCreateView: return CreateView(static_cast<const sql::CreateViewStmt&>(stmt), sql);
+    case sql::StatementKind::kCreateTable:
+      return CreateTable(static_cast<const sql::CreateTableStmt&>(stmt));
+    case sql::StatementKind::kCreateView:
+      return CreateView(static_cast<const sql::CreateViewStmt&>(stmt), sql);
     case sql::StatementKind::kCreateSchema: {
       auto& s = static_cast<const sql::CreateSchemaStmt&>(stmt);
       catalog().CreateSchema(s.name, s.if_not_exists);
       return QueryResult::Count(0);
     }
-    case sql::StatementKind::kDrop: return Drop(static_cast<const sql::DropStmt&>(stmt));
-    case sql::StatementKind::kCopy: return Copy(static_cast<const sql::CopyStmt&>(stmt));
-    case sql::StatementKind::kShow: return Show(static_cast<const sql::ShowStmt&>(stmt));
-    case sql::StatementKind::kDescribe: return Describe(static_cast<const sql::DescribeStmt&>(stmt));
-    case sql::StatementKind::kExplain: return Explain(static_cast<const sql::ExplainStmt&>(stmt), sql);
-    case sql::StatementKind::kSet: return Set(static_cast<const sql::SetStmt&>(stmt));
-    case sql::StatementKind::kTransaction: return Transaction(static_cast<const sql::TransactionStmt&>(stmt));
+    case sql::StatementKind::kDrop:
+      return Drop(static_cast<const sql::DropStmt&>(stmt));
+    case sql::StatementKind::kCopy:
+      return Copy(static_cast<const sql::CopyStmt&>(stmt));
+    case sql::StatementKind::kShow:
+      return Show(static_cast<const sql::ShowStmt&>(stmt));
+    case sql::StatementKind::kDescribe:
+      return Describe(static_cast<const sql::DescribeStmt&>(stmt));
+    case sql::StatementKind::kExplain:
+      return Explain(static_cast<const sql::ExplainStmt&>(stmt), sql);
+    case sql::StatementKind::kSet:
+      return Set(static_cast<const sql::SetStmt&>(stmt));
+    case sql::StatementKind::kTransaction:
+      return Transaction(static_cast<const sql::TransactionStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }
@@ -126,18 +141,26 @@ std::unique_ptr<QueryResult> ClientContext::Explain(const sql::ExplainStmt& stmt
     case sql::StatementKind::kSelect:
       plan = binder.BindQuery(*static_cast<const sql::SelectStmt&>(*stmt.statement).select).plan;
       break;
-    case sql::StatementKind::kInsert: plan = binder.BindInsert(static_cast<const sql::InsertStmt&>(*stmt.statement)); break;
-    case sql::StatementKind::kUpdate: plan = binder.BindUpdate(static_cast<const sql::UpdateStmt&>(*stmt.statement)); break;
-    case sql::StatementKind::kDelete: plan = binder.BindDelete(static_cast<const sql::DeleteStmt&>(*stmt.statement)); break;
-    default: throw NotImplementedError("EXPLAIN supports SELECT, INSERT, UPDATE and DELETE");
+    case sql::StatementKind::kInsert:
+      plan = binder.BindInsert(static_cast<const sql::InsertStmt&>(*stmt.statement));
+      break;
+    case sql::StatementKind::kUpdate:
+      plan = binder.BindUpdate(static_cast<const sql::UpdateStmt&>(*stmt.statement));
+      break;
+    case sql::StatementKind::kDelete:
+      plan = binder.BindDelete(static_cast<const sql::DeleteStmt&>(*stmt.statement));
+      break;
+    default:
+      throw NotImplementedError("EXPLAIN supports SELECT, INSERT, UPDATE and DELETE");
   }
   std::string text;
   auto start = std::chrono::steady_clock::now();
   Run(std::move(plan), stmt.analyze, &text);
   if (stmt.analyze) {
     char buf[64];
-    std::snprintf(buf, sizeof(buf), "Total time: %.3f ms",
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    std::snprintf(
+        buf, sizeof(buf), "Total time: %.3f ms",
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     text += buf;
   }
   auto result = QueryResult::Rows({"QUERY PLAN"}, {TypeId::kVarchar});
@@ -174,7 +197,8 @@ std::unique_ptr<QueryResult> ClientContext::Set(const sql::SetStmt& stmt) {
     } catch (...) {
       n = 0;
     }
-    if (n < 1 || n > 1024) throw DataError(sqlstate::kInvalidParameterValue, "threads must be between 1 and 1024");
+    if (n < 1 || n > 1024)
+      throw DataError(sqlstate::kInvalidParameterValue, "threads must be between 1 and 1024");
     threads_ = static_cast<int>(n);
   } else if (stmt.name == "memory_limit" || stmt.name == "max_memory") {
     int64_t bytes;
@@ -185,7 +209,8 @@ std::unique_ptr<QueryResult> ClientContext::Set(const sql::SetStmt& stmt) {
     memory_limit_ = bytes;
   } else if (stmt.name == "timezone" || stmt.name == "time zone" || stmt.name == "search_path" ||
              stmt.name == "client_encoding" || stmt.name == "datestyle" || stmt.name == "application_name" ||
-             stmt.name == "extra_float_digits" || stmt.name == "intervalstyle" || stmt.name == "statement_timeout") {
+             stmt.name == "extra_float_digits" || stmt.name == "intervalstyle" ||
+             stmt.name == "statement_timeout") {
     // Settings clients send on connect; Basin's behaviour is fixed (UTC, UTF8, ISO dates) for now.
   } else {
     throw Exception(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + stmt.name + "\"");

@@ -68,7 +68,8 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
       col.type = q.types[i];
       for (auto& other : table->columns) {
         if (other.name == col.name) {
-          throw CatalogError(sqlstate::kDuplicateColumn, "column \"" + col.name + "\" specified more than once");
+          throw CatalogError(sqlstate::kDuplicateColumn,
+                             "column \"" + col.name + "\" specified more than once");
         }
       }
       table->columns.push_back(col);
@@ -89,14 +90,16 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
   for (auto& def : stmt.columns) {
     for (auto& other : table->columns) {
       if (other.name == def.name) {
-        throw CatalogError(sqlstate::kDuplicateColumn, "column \"" + def.name + "\" specified more than once");
+        throw CatalogError(sqlstate::kDuplicateColumn,
+                           "column \"" + def.name + "\" specified more than once");
       }
     }
     ColumnDefinition col;
     col.name = def.name;
     col.type = BindTypeName(def.type);
-    col.not_null = def.not_null || def.primary_key ||
-                   std::find(stmt.primary_key.begin(), stmt.primary_key.end(), def.name) != stmt.primary_key.end();
+    col.not_null =
+        def.not_null || def.primary_key ||
+        std::find(stmt.primary_key.begin(), stmt.primary_key.end(), def.name) != stmt.primary_key.end();
     if (def.default_value) {
       // Keep the DEFAULT as text; check now that it binds without columns.
       col.default_sql = def.default_sql;
@@ -110,7 +113,8 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
   return QueryResult::Count(0);
 }
 
-std::unique_ptr<QueryResult> ClientContext::CreateView(const sql::CreateViewStmt& stmt, std::string_view sql) {
+std::unique_ptr<QueryResult> ClientContext::CreateView(const sql::CreateViewStmt& stmt,
+                                                       std::string_view sql) {
   auto [schema, name] = QualifiedName(stmt.name);
   Binder binder(*this);
   BoundQuery q = binder.BindQuery(*stmt.query);  // the view must bind now
@@ -182,14 +186,16 @@ std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& st
     Binder binder(*this);
     BoundQuery q = binder.BindQuery(*stmt.query);
     for (size_t i = 0; i < q.names.size(); i++) {
-      rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"), Value()});
+      rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"),
+                Value()});
     }
     return rows.Finish();
   }
   auto [schema, name] = QualifiedName(stmt.table);
   if (auto table = catalog().GetTable(schema, name)) {
     for (auto& c : table->columns) {
-      rows.Add({Value::Varchar(c.name), Value::Varchar(c.type.ToString()), Value::Varchar(c.not_null ? "NO" : "YES"),
+      rows.Add({Value::Varchar(c.name), Value::Varchar(c.type.ToString()),
+                Value::Varchar(c.not_null ? "NO" : "YES"),
                 c.default_sql.empty() ? Value() : Value::Varchar(c.default_sql)});
     }
     return rows.Finish();
@@ -205,7 +211,8 @@ std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& st
     Binder binder(*this);
     BoundQuery q = binder.BindQuery(*select);
     for (size_t i = 0; i < q.names.size(); i++) {
-      rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"), Value()});
+      rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"),
+                Value()});
     }
     return rows.Finish();
   }

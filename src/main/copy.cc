@@ -18,16 +18,16 @@ namespace basin {
 namespace {
 
 /// Cast one text column of a chunk; on a bad value, name the line and column as PostgreSQL's COPY does.
-void CastColumn(const Vector& text, Vector& target, size_t count, const std::string& table, const std::string& column,
-                const csv::CsvReader& reader) {
+void CastColumn(const Vector& text, Vector& target, size_t count, const std::string& table,
+                const std::string& column, const csv::CsvReader& reader) {
   try {
     CastVector(text, target, count, false);
   } catch (const Exception& e) {
     for (size_t row = 0; row < count; row++) {
       Value out;
       if (!TryCastValue(text.GetValue(row), target.type(), out)) {
-        throw Exception(e.sqlstate(), e.message() + " (COPY " + table + ", line " + std::to_string(reader.RowLine(row)) +
-                                          ", column " + column + ")");
+        throw Exception(e.sqlstate(), e.message() + " (COPY " + table + ", line " +
+                                          std::to_string(reader.RowLine(row)) + ", column " + column + ")");
       }
     }
     throw;
@@ -64,7 +64,8 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
       defaults[i] = Value::Null(def.type);
       if (!def.default_sql.empty()) {
         Binder binder(*this);
-        auto e = binder.CastTo(binder.BindConstantExpression(*sql::ParseExpression(def.default_sql)), def.type);
+        auto e =
+            binder.CastTo(binder.BindConstantExpression(*sql::ParseExpression(def.default_sql)), def.type);
         defaults[i] = ExpressionExecutor::EvaluateScalar(*e, this);
       }
     }
@@ -85,8 +86,8 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
         if (table->columns[col].not_null) {
           for (size_t r = 0; r < text.size(); r++) {
             if (row.column(col).IsNull(r)) {
-              throw ConstraintError("null value in column \"" + table->columns[col].name + "\" of relation \"" + name +
-                                    "\" violates not-null constraint");
+              throw ConstraintError("null value in column \"" + table->columns[col].name +
+                                    "\" of relation \"" + name + "\" violates not-null constraint");
             }
           }
         }
@@ -94,8 +95,8 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
       for (size_t c = 0; c < table->columns.size(); c++) {
         if (std::find(targets.begin(), targets.end(), c) != targets.end()) continue;
         if (table->columns[c].not_null && defaults[c].IsNull()) {
-          throw ConstraintError("null value in column \"" + table->columns[c].name + "\" of relation \"" + name +
-                                "\" violates not-null constraint");
+          throw ConstraintError("null value in column \"" + table->columns[c].name + "\" of relation \"" +
+                                name + "\" violates not-null constraint");
         }
         Vector constant(defaults[c]);
         row.column(c).Reference(constant);
@@ -135,7 +136,8 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   if (options.header) writer.WriteHeader(names);
   int64_t rows = 0;
   for (auto& chunk : chunks) {
-    DataChunk text(std::vector<LogicalType>(chunk->ColumnCount(), TypeId::kVarchar), std::max(chunk->size(), kVectorSize));
+    DataChunk text(std::vector<LogicalType>(chunk->ColumnCount(), TypeId::kVarchar),
+                   std::max(chunk->size(), kVectorSize));
     for (size_t c = 0; c < chunk->ColumnCount(); c++) {
       text.column(c).Reset();
       CastVector(chunk->column(c), text.column(c), chunk->size(), false);

@@ -13,7 +13,8 @@ Database::Database(DatabaseConfig config) : config_(std::move(config)) {
   if (config_.threads <= 0) config_.threads = HardwareThreads();
   if (config_.memory_limit <= 0) {
     struct sysinfo info;
-    int64_t total = sysinfo(&info) == 0 ? static_cast<int64_t>(info.totalram) * info.mem_unit : (int64_t{8} << 30);
+    int64_t total =
+        sysinfo(&info) == 0 ? static_cast<int64_t>(info.totalram) * info.mem_unit : (int64_t{8} << 30);
     config_.memory_limit = total / 10 * 8;
   }
   catalog_ = std::make_unique<Catalog>();
@@ -25,7 +26,9 @@ Database::~Database() = default;
 Connection::Connection(Database& db) : context_(std::make_unique<ClientContext>(db)) {}
 Connection::~Connection() = default;
 
-std::unique_ptr<QueryResult> Connection::Query(std::string_view sql) { return context_->Query(sql); }
+std::unique_ptr<QueryResult> Connection::Query(std::string_view sql) {
+  return context_->Query(sql);
+}
 
 std::vector<std::unique_ptr<QueryResult>> Connection::QueryScript(std::string_view sql) {
   std::vector<std::unique_ptr<QueryResult>> results;

@@ -22,7 +22,8 @@ std::unique_ptr<QueryResult> QueryResult::Count(int64_t rows_affected) {
   return r;
 }
 
-std::unique_ptr<QueryResult> QueryResult::Rows(std::vector<std::string> names, std::vector<LogicalType> types) {
+std::unique_ptr<QueryResult> QueryResult::Rows(std::vector<std::string> names,
+                                               std::vector<LogicalType> types) {
   auto r = std::make_unique<QueryResult>();
   r->kind_ = Kind::kRows;
   r->names_ = std::move(names);

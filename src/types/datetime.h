@@ -61,7 +61,8 @@ void ToParts(int64_t ts, int32_t& days, int64_t& time_micros);
 /// Parse "YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|+HH[:MM]]"; a bare date is midnight. The offset, if any, is
 /// applied (the result is UTC) and reported through has_offset. Also "... BC", "infinity", "epoch".
 /// `out_of_range` as date::TryParse's.
-bool TryParse(std::string_view text, int64_t& result, bool* has_offset = nullptr, bool* out_of_range = nullptr);
+bool TryParse(std::string_view text, int64_t& result, bool* has_offset = nullptr,
+              bool* out_of_range = nullptr);
 std::string ToString(int64_t ts);
 /// As PostgreSQL prints TIMESTAMPTZ in the UTC session time zone: "2024-01-02 03:04:05+00".
 std::string ToStringTz(int64_t ts);

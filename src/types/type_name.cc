@@ -114,7 +114,8 @@ LogicalType FloatFromModifiers(int64_t bits, int64_t extra) {
 
 LogicalType VarcharFromModifiers(const std::string& name, int64_t length, int64_t extra) {
   if (extra >= 0) {
-    throw BinderError(sqlstate::kSyntaxError, "type modifier is not allowed for type \"" + name + "\" with two values");
+    throw BinderError(sqlstate::kSyntaxError,
+                      "type modifier is not allowed for type \"" + name + "\" with two values");
   }
   if (length < 0) return TypeId::kVarchar;
   if (length < 1) {

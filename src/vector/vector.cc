@@ -30,7 +30,9 @@ char* StringHeap::Allocate(size_t size) {
   return result;
 }
 
-Vector::Vector(LogicalType type, size_t capacity) : type_(std::move(type)) { Allocate(capacity); }
+Vector::Vector(LogicalType type, size_t capacity) : type_(std::move(type)) {
+  Allocate(capacity);
+}
 
 Vector::Vector(const Value& value) : type_(value.type()) {
   Allocate(1);
@@ -58,7 +60,8 @@ void Vector::AddHeapReference(const Vector& other) {
     if (!keep_alive_) {
       keep_alive_ = std::make_shared<KeepAlive>();
     } else if (keep_alive_.use_count() > 1) {
-      keep_alive_ = std::make_shared<KeepAlive>(*keep_alive_);  // shared with a referencing vector: copy first
+      keep_alive_ =
+          std::make_shared<KeepAlive>(*keep_alive_);  // shared with a referencing vector: copy first
     }
     // Consecutive additions of the same source (slices of one chunk) need one entry.
     if (keep_alive_->empty() || keep_alive_->back() != item) keep_alive_->push_back(std::move(item));
@@ -81,25 +84,39 @@ Value Vector::GetValue(size_t row) const {
   size_t i = constant_ ? 0 : row;
   if (!validity_.RowIsValid(i)) return Value::Null(type_);
   switch (type_.id()) {
-    case TypeId::kNull: return Value();
-    case TypeId::kBoolean: return Value::Boolean(data<uint8_t>()[i] != 0);
-    case TypeId::kSmallInt: return Value::SmallInt(data<int16_t>()[i]);
-    case TypeId::kInteger: return Value::Integer(data<int32_t>()[i]);
-    case TypeId::kBigInt: return Value::BigInt(data<int64_t>()[i]);
-    case TypeId::kReal: return Value::Real(data<float>()[i]);
-    case TypeId::kDouble: return Value::Double(data<double>()[i]);
+    case TypeId::kNull:
+      return Value();
+    case TypeId::kBoolean:
+      return Value::Boolean(data<uint8_t>()[i] != 0);
+    case TypeId::kSmallInt:
+      return Value::SmallInt(data<int16_t>()[i]);
+    case TypeId::kInteger:
+      return Value::Integer(data<int32_t>()[i]);
+    case TypeId::kBigInt:
+      return Value::BigInt(data<int64_t>()[i]);
+    case TypeId::kReal:
+      return Value::Real(data<float>()[i]);
+    case TypeId::kDouble:
+      return Value::Double(data<double>()[i]);
     case TypeId::kDecimal:
       if (type_.physical() == PhysicalType::kInt64) {
         return Value::Decimal(data<int64_t>()[i], type_.width(), type_.scale());
       }
       return Value::Decimal(data<hugeint_t>()[i], type_.width(), type_.scale());
-    case TypeId::kVarchar: return Value::Varchar(data<string_t>()[i].str());
-    case TypeId::kBlob: return Value::Blob(data<string_t>()[i].str());
-    case TypeId::kDate: return Value::Date(data<int32_t>()[i]);
-    case TypeId::kTime: return Value::Time(data<int64_t>()[i]);
-    case TypeId::kTimestamp: return Value::Timestamp(data<int64_t>()[i]);
-    case TypeId::kTimestampTz: return Value::TimestampTz(data<int64_t>()[i]);
-    case TypeId::kInterval: return Value::Interval(data<interval_t>()[i]);
+    case TypeId::kVarchar:
+      return Value::Varchar(data<string_t>()[i].str());
+    case TypeId::kBlob:
+      return Value::Blob(data<string_t>()[i].str());
+    case TypeId::kDate:
+      return Value::Date(data<int32_t>()[i]);
+    case TypeId::kTime:
+      return Value::Time(data<int64_t>()[i]);
+    case TypeId::kTimestamp:
+      return Value::Timestamp(data<int64_t>()[i]);
+    case TypeId::kTimestampTz:
+      return Value::TimestampTz(data<int64_t>()[i]);
+    case TypeId::kInterval:
+      return Value::Interval(data<interval_t>()[i]);
     case TypeId::kList: {
       const list_entry_t& e = data<list_entry_t>()[i];
       std::vector<Value> items;
@@ -107,7 +124,8 @@ Value Vector::GetValue(size_t row) const {
       for (uint64_t k = 0; k < e.length; k++) items.push_back(child_->GetValue(e.offset + k));
       return Value::List(type_.element(), std::move(items));
     }
-    case TypeId::kInvalid: break;
+    case TypeId::kInvalid:
+      break;
   }
   throw InternalError("GetValue on a vector of invalid type");
 }
@@ -119,17 +137,31 @@ void Vector::SetValue(size_t row, const Value& value) {
   }
   validity_.SetValid(row);
   switch (type_.id()) {
-    case TypeId::kNull: validity_.SetInvalid(row); return;
-    case TypeId::kBoolean: data<uint8_t>()[row] = value.GetBool() ? 1 : 0; return;
-    case TypeId::kSmallInt: data<int16_t>()[row] = static_cast<int16_t>(value.GetInt64()); return;
+    case TypeId::kNull:
+      validity_.SetInvalid(row);
+      return;
+    case TypeId::kBoolean:
+      data<uint8_t>()[row] = value.GetBool() ? 1 : 0;
+      return;
+    case TypeId::kSmallInt:
+      data<int16_t>()[row] = static_cast<int16_t>(value.GetInt64());
+      return;
     case TypeId::kInteger:
-    case TypeId::kDate: data<int32_t>()[row] = static_cast<int32_t>(value.GetInt64()); return;
+    case TypeId::kDate:
+      data<int32_t>()[row] = static_cast<int32_t>(value.GetInt64());
+      return;
     case TypeId::kBigInt:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: data<int64_t>()[row] = value.GetInt64(); return;
-    case TypeId::kReal: data<float>()[row] = static_cast<float>(value.GetDouble()); return;
-    case TypeId::kDouble: data<double>()[row] = value.GetDouble(); return;
+    case TypeId::kTimestampTz:
+      data<int64_t>()[row] = value.GetInt64();
+      return;
+    case TypeId::kReal:
+      data<float>()[row] = static_cast<float>(value.GetDouble());
+      return;
+    case TypeId::kDouble:
+      data<double>()[row] = value.GetDouble();
+      return;
     case TypeId::kDecimal:
       if (type_.physical() == PhysicalType::kInt64) {
         data<int64_t>()[row] = static_cast<int64_t>(value.GetHugeInt());
@@ -138,8 +170,12 @@ void Vector::SetValue(size_t row, const Value& value) {
       }
       return;
     case TypeId::kVarchar:
-    case TypeId::kBlob: data<string_t>()[row] = AddString(value.GetString()); return;
-    case TypeId::kInterval: data<interval_t>()[row] = value.GetInterval(); return;
+    case TypeId::kBlob:
+      data<string_t>()[row] = AddString(value.GetString());
+      return;
+    case TypeId::kInterval:
+      data<interval_t>()[row] = value.GetInterval();
+      return;
     case TypeId::kList: {
       const auto& items = value.GetList();
       ReserveChild(items.size());
@@ -149,7 +185,8 @@ void Vector::SetValue(size_t row, const Value& value) {
       data<list_entry_t>()[row] = e;
       return;
     }
-    case TypeId::kInvalid: break;
+    case TypeId::kInvalid:
+      break;
   }
   throw InternalError("SetValue on a vector of invalid type");
 }
@@ -204,26 +241,50 @@ void CopyValues(const Vector& source, Vector& target, size_t count, size_t offse
 template <template <class> class Op, class... Args>
 void DispatchPhysical(PhysicalType p, Args&&... args) {
   switch (p) {
-    case PhysicalType::kBool: Op<uint8_t>::Run(args...); return;
-    case PhysicalType::kInt16: Op<int16_t>::Run(args...); return;
-    case PhysicalType::kInt32: Op<int32_t>::Run(args...); return;
-    case PhysicalType::kInt64: Op<int64_t>::Run(args...); return;
-    case PhysicalType::kInt128: Op<hugeint_t>::Run(args...); return;
-    case PhysicalType::kFloat: Op<float>::Run(args...); return;
-    case PhysicalType::kDouble: Op<double>::Run(args...); return;
-    case PhysicalType::kString: Op<string_t>::Run(args...); return;
-    case PhysicalType::kInterval: Op<interval_t>::Run(args...); return;
-    case PhysicalType::kList: Op<list_entry_t>::Run(args...); return;
+    case PhysicalType::kBool:
+      Op<uint8_t>::Run(args...);
+      return;
+    case PhysicalType::kInt16:
+      Op<int16_t>::Run(args...);
+      return;
+    case PhysicalType::kInt32:
+      Op<int32_t>::Run(args...);
+      return;
+    case PhysicalType::kInt64:
+      Op<int64_t>::Run(args...);
+      return;
+    case PhysicalType::kInt128:
+      Op<hugeint_t>::Run(args...);
+      return;
+    case PhysicalType::kFloat:
+      Op<float>::Run(args...);
+      return;
+    case PhysicalType::kDouble:
+      Op<double>::Run(args...);
+      return;
+    case PhysicalType::kString:
+      Op<string_t>::Run(args...);
+      return;
+    case PhysicalType::kInterval:
+      Op<interval_t>::Run(args...);
+      return;
+    case PhysicalType::kList:
+      Op<list_entry_t>::Run(args...);
+      return;
   }
 }
 
 template <class T>
 struct SliceOp {
-  static void Run(const Vector& s, Vector& t, const sel_t* sel, size_t n, bool c) { SliceValues<T>(s, t, sel, n, c); }
+  static void Run(const Vector& s, Vector& t, const sel_t* sel, size_t n, bool c) {
+    SliceValues<T>(s, t, sel, n, c);
+  }
 };
 template <class T>
 struct CopyOp {
-  static void Run(const Vector& s, Vector& t, size_t n, size_t off, bool c) { CopyValues<T>(s, t, n, off, c); }
+  static void Run(const Vector& s, Vector& t, size_t n, size_t off, bool c) {
+    CopyValues<T>(s, t, n, off, c);
+  }
 };
 
 }  // namespace

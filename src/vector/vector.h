@@ -52,7 +52,8 @@ class ValidityMask {
   }
   void SetInvalid(size_t row) {
     // Grow to cover the row: vectors used as collections hold more than kVectorSize rows.
-    if ((row >> 6) >= bits_.size()) bits_.resize(std::max((row >> 6) + 1, (kVectorSize + 63) / 64), ~uint64_t{0});
+    if ((row >> 6) >= bits_.size())
+      bits_.resize(std::max((row >> 6) + 1, (kVectorSize + 63) / 64), ~uint64_t{0});
     bits_[row >> 6] &= ~(uint64_t{1} << (row & 63));
   }
   void SetValid(size_t row) {

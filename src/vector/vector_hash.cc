@@ -69,7 +69,6 @@ inline uint64_t HashValue(const T& v) {
 
 constexpr uint64_t kNullHash = 0xbf58476d1ce4e5b9ULL;
 
-
 }  // namespace
 
 void HashVector(const Vector& v, size_t count, uint64_t* hashes, bool combine) {
@@ -92,8 +91,9 @@ void HashVector(const Vector& v, size_t count, uint64_t* hashes, bool combine) {
   });
 }
 
-
-DistinctSketch::DistinctSketch() { std::memset(registers_, 0, sizeof(registers_)); }
+DistinctSketch::DistinctSketch() {
+  std::memset(registers_, 0, sizeof(registers_));
+}
 
 void DistinctSketch::Add(const uint64_t* hashes, size_t count) {
   for (size_t i = 0; i < count; i++) {
@@ -106,7 +106,8 @@ void DistinctSketch::Add(const uint64_t* hashes, size_t count) {
 }
 
 void DistinctSketch::Merge(const DistinctSketch& other) {
-  for (size_t i = 0; i < sizeof(registers_); i++) registers_[i] = std::max(registers_[i], other.registers_[i]);
+  for (size_t i = 0; i < sizeof(registers_); i++)
+    registers_[i] = std::max(registers_[i], other.registers_[i]);
 }
 
 double DistinctSketch::Estimate() const {

@@ -30,7 +30,8 @@ TEST(VectorTest, SliceKeepsStringsAliveAfterTheSourceIsGone) {
   Vector slice(TypeId::kVarchar);
   {
     Vector source(TypeId::kVarchar);
-    for (size_t i = 0; i < 100; i++) source.SetValue(i, Value::Varchar("value number " + std::to_string(i) + " padded out"));
+    for (size_t i = 0; i < 100; i++)
+      source.SetValue(i, Value::Varchar("value number " + std::to_string(i) + " padded out"));
     std::vector<sel_t> sel = {99, 3, 50};
     slice.Slice(source, sel.data(), sel.size());
   }
@@ -93,7 +94,8 @@ TEST(DataChunkTest, SliceSelectsRowsOfEveryColumn) {
 TEST(DataChunkTest, ListValuesRoundTrip) {
   LogicalType list = LogicalType::List(TypeId::kInteger);
   Vector v(list);
-  v.SetValue(0, Value::List(TypeId::kInteger, {Value::Integer(1), Value::Null(TypeId::kInteger), Value::Integer(3)}));
+  v.SetValue(0, Value::List(TypeId::kInteger,
+                            {Value::Integer(1), Value::Null(TypeId::kInteger), Value::Integer(3)}));
   v.SetValue(1, Value::List(TypeId::kInteger, {}));
   EXPECT_EQ(v.GetValue(0).GetList().size(), 3u);
   EXPECT_TRUE(v.GetValue(0).GetList()[1].IsNull());

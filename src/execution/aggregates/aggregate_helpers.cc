@@ -28,14 +28,28 @@ const double* ReadAsDouble(const Vector& v, size_t count, std::vector<double>& s
   const LogicalType& type = v.type();
   double divisor = type.id() == TypeId::kDecimal ? PowerOfTen(type.scale()) : 1.0;
   switch (type.physical()) {
-    case PhysicalType::kDouble: return v.data<double>();
-    case PhysicalType::kFloat: ConvertToDouble<float>(v, n, divisor, scratch); break;
-    case PhysicalType::kBool: ConvertToDouble<uint8_t>(v, n, divisor, scratch); break;
-    case PhysicalType::kInt16: ConvertToDouble<int16_t>(v, n, divisor, scratch); break;
-    case PhysicalType::kInt32: ConvertToDouble<int32_t>(v, n, divisor, scratch); break;
-    case PhysicalType::kInt64: ConvertToDouble<int64_t>(v, n, divisor, scratch); break;
-    case PhysicalType::kInt128: ConvertToDouble<hugeint_t>(v, n, divisor, scratch); break;
-    default: throw InternalError("numeric aggregate over a " + type.ToString() + " argument");
+    case PhysicalType::kDouble:
+      return v.data<double>();
+    case PhysicalType::kFloat:
+      ConvertToDouble<float>(v, n, divisor, scratch);
+      break;
+    case PhysicalType::kBool:
+      ConvertToDouble<uint8_t>(v, n, divisor, scratch);
+      break;
+    case PhysicalType::kInt16:
+      ConvertToDouble<int16_t>(v, n, divisor, scratch);
+      break;
+    case PhysicalType::kInt32:
+      ConvertToDouble<int32_t>(v, n, divisor, scratch);
+      break;
+    case PhysicalType::kInt64:
+      ConvertToDouble<int64_t>(v, n, divisor, scratch);
+      break;
+    case PhysicalType::kInt128:
+      ConvertToDouble<hugeint_t>(v, n, divisor, scratch);
+      break;
+    default:
+      throw InternalError("numeric aggregate over a " + type.ToString() + " argument");
   }
   return scratch.data();
 }

@@ -44,7 +44,9 @@ struct AggregateSet {
 };
 
 /// A DECIMAL argument of any width and scale: overloads taking it get their return type from `bind`.
-inline LogicalType AnyDecimal() { return LogicalType(TypeId::kDecimal); }
+inline LogicalType AnyDecimal() {
+  return LogicalType(TypeId::kDecimal);
+}
 
 template <class State>
 State& StateOf(uint8_t* p) {
@@ -56,7 +58,9 @@ const State& StateOf(const uint8_t* p) {
 }
 
 /// 10^scale as a double, for turning unscaled decimals into numbers.
-inline double PowerOfTen(int scale) { return std::pow(10.0, scale); }
+inline double PowerOfTen(int scale) {
+  return std::pow(10.0, scale);
+}
 
 /// The largest unscaled value a DECIMAL(38, s) holds, plus one: 10^38.
 inline hugeint_t DecimalLimit38() {
@@ -207,7 +211,8 @@ void OpDestroy(uint8_t* state) {
 /// Initialize, Combine, Finalize and Destroy taken from Op.
 template <class Op>
 AggregateFunction MakeAggregateWithUpdate(std::string name, std::vector<LogicalType> arguments,
-                                          LogicalType return_type, decltype(AggregateFunction::update) update) {
+                                          LogicalType return_type,
+                                          decltype(AggregateFunction::update) update) {
   AggregateFunction f;
   f.name = std::move(name);
   f.arguments = std::move(arguments);
@@ -217,13 +222,14 @@ AggregateFunction MakeAggregateWithUpdate(std::string name, std::vector<LogicalT
   f.update = update;
   f.combine = OpCombine<Op>;
   f.finalize = OpFinalize<Op>;
-  if constexpr (requires(typename Op::State& s) { Op::Destroy(s); }) f.destroy = OpDestroy<Op>;
+  if constexpr (requires(typename Op::State & s) { Op::Destroy(s); }) f.destroy = OpDestroy<Op>;
   return f;
 }
 
 /// Build an aggregate from an operation struct (see the top of this file).
 template <class Op, class Input = typename Op::Input>
-AggregateFunction MakeAggregate(std::string name, std::vector<LogicalType> arguments, LogicalType return_type) {
+AggregateFunction MakeAggregate(std::string name, std::vector<LogicalType> arguments,
+                                LogicalType return_type) {
   return MakeAggregateWithUpdate<Op>(std::move(name), std::move(arguments), std::move(return_type),
                                      OpUpdate<Op, Input>);
 }
@@ -286,7 +292,8 @@ void DoubleUpdate(DataChunk& args, uint8_t** states, size_t count, const Functio
 
 /// Register `Op` (Input double) under `names` for every numeric argument type, returning `return_type`.
 template <class Op>
-void AddDoubleAggregate(AggregateSet& set, std::initializer_list<const char*> names, LogicalType return_type) {
+void AddDoubleAggregate(AggregateSet& set, std::initializer_list<const char*> names,
+                        LogicalType return_type) {
   for (const LogicalType& t : NumericTypes()) {
     AggregateFunction f = MakeAggregate<Op>("", {t}, return_type);
     f.update = DoubleUpdate<Op>;

@@ -110,10 +110,18 @@ DataChunk Column(const LogicalType& type, const std::vector<Value>& values) {
   return Chunk({type}, rows);
 }
 
-Value I(int32_t v) { return Value::Integer(v); }
-Value NullOf(TypeId t) { return Value::Null(t); }
-Value Str(const std::string& s) { return Value::Varchar(s); }
-Value Dec(hugeint_t v, uint8_t w, uint8_t s) { return Value::Decimal(v, w, s); }
+Value I(int32_t v) {
+  return Value::Integer(v);
+}
+Value NullOf(TypeId t) {
+  return Value::Null(t);
+}
+Value Str(const std::string& s) {
+  return Value::Varchar(s);
+}
+Value Dec(hugeint_t v, uint8_t w, uint8_t s) {
+  return Value::Decimal(v, w, s);
+}
 
 TEST(AggregatesTest, CountStarAndCount) {
   DataChunk chunk = Column(TypeId::kInteger, {I(1), NullOf(TypeId::kInteger), I(3), I(4)});
@@ -218,8 +226,8 @@ TEST(AggregatesTest, MinMaxOwnStrings) {
   Harness max(Find("max", {TypeId::kVarchar}), {TypeId::kVarchar}, 2);
   {
     // Long strings live in the chunk's heap, which dies at the end of this block.
-    DataChunk chunk = Column(TypeId::kVarchar, {Str("a rather long string value"), Str("b"), NullOf(TypeId::kVarchar),
-                                                Str("another long string value")});
+    DataChunk chunk = Column(TypeId::kVarchar, {Str("a rather long string value"), Str("b"),
+                                                NullOf(TypeId::kVarchar), Str("another long string value")});
     min.Update(chunk, {0, 0, 1, 1});
     max.Update(chunk, {0, 0, 1, 1});
   }
@@ -243,7 +251,8 @@ TEST(AggregatesTest, MinMaxOtherTypes) {
   // Intervals compare normalised: 1 month (30 days) > 29 days.
   EXPECT_EQ(run("max", TypeId::kInterval, {Value::Interval({1, 0, 0}), Value::Interval({0, 29, 0})}),
             Value::Interval({1, 0, 0}));
-  EXPECT_EQ(run("min", TypeId::kBoolean, {Value::Boolean(true), Value::Boolean(false)}), Value::Boolean(false));
+  EXPECT_EQ(run("min", TypeId::kBoolean, {Value::Boolean(true), Value::Boolean(false)}),
+            Value::Boolean(false));
   EXPECT_TRUE(std::isnan(run("max", TypeId::kDouble, {Value::Double(1), Value::Double(NAN)}).GetDouble()));
   EXPECT_EQ(run("min", TypeId::kDouble, {Value::Double(NAN), Value::Double(1)}), Value::Double(1));
   LogicalType narrow = LogicalType::Decimal(9, 2), wide = LogicalType::Decimal(30, 2);
@@ -256,7 +265,8 @@ TEST(AggregatesTest, MinMaxOtherTypes) {
 }
 
 TEST(AggregatesTest, BoolAndBitwise) {
-  DataChunk chunk = Column(TypeId::kBoolean, {Value::Boolean(true), Value::Boolean(false), NullOf(TypeId::kBoolean)});
+  DataChunk chunk =
+      Column(TypeId::kBoolean, {Value::Boolean(true), Value::Boolean(false), NullOf(TypeId::kBoolean)});
   Harness all(Find("every", {TypeId::kBoolean}), {TypeId::kBoolean});
   Harness any(Find("bool_or", {TypeId::kBoolean}), {TypeId::kBoolean});
   all.Update(chunk);
@@ -315,14 +325,15 @@ TEST(AggregatesTest, Regression) {
 }
 
 TEST(AggregatesTest, StringAggKeepsOrder) {
-  Harness h(Find("string_agg", {TypeId::kVarchar, TypeId::kVarchar}), {TypeId::kVarchar, TypeId::kVarchar}, 2);
-  DataChunk chunk = Chunk({TypeId::kVarchar, TypeId::kVarchar},
-                          {{Str("a"), Str(", ")},
-                           {Str("b"), Str(", ")},
-                           {NullOf(TypeId::kVarchar), Str("!")},
-                           {Str("a long value over twelve bytes"), Str("; ")},
-                           {Str("x"), Str("-")},
-                           {Str("y"), NullOf(TypeId::kVarchar)}});
+  Harness h(Find("string_agg", {TypeId::kVarchar, TypeId::kVarchar}), {TypeId::kVarchar, TypeId::kVarchar},
+            2);
+  DataChunk chunk =
+      Chunk({TypeId::kVarchar, TypeId::kVarchar}, {{Str("a"), Str(", ")},
+                                                   {Str("b"), Str(", ")},
+                                                   {NullOf(TypeId::kVarchar), Str("!")},
+                                                   {Str("a long value over twelve bytes"), Str("; ")},
+                                                   {Str("x"), Str("-")},
+                                                   {Str("y"), NullOf(TypeId::kVarchar)}});
   h.Update(chunk, {0, 0, 0, 0, 1, 1});
   EXPECT_EQ(h.Finalize(0), Str("a, b; a long value over twelve bytes"));
   EXPECT_EQ(h.Finalize(1), Str("xy"));
@@ -344,7 +355,8 @@ TEST(AggregatesTest, ArrayAggKeepsNulls) {
     DataChunk s = Column(TypeId::kVarchar, {Str("short"), Str("a string longer than twelve")});
     strs.Update(s);
   }
-  EXPECT_EQ(strs.Finalize(), Value::List(TypeId::kVarchar, {Str("short"), Str("a string longer than twelve")}));
+  EXPECT_EQ(strs.Finalize(),
+            Value::List(TypeId::kVarchar, {Str("short"), Str("a string longer than twelve")}));
 }
 
 TEST(AggregatesTest, ApproxCountDistinctWithinTwoPercent) {

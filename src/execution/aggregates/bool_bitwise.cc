@@ -48,7 +48,8 @@ void AddBitwise(AggregateSet& set, const char* name) {
 
 void AddBoolAndBitwise(AggregateSet& set) {
   // Booleans are stored as 0 or 1, so bitwise and/or are the logical ones.
-  set.Add(MakeAggregate<FoldOp<uint8_t, And>>("", {TypeId::kBoolean}, TypeId::kBoolean), {"bool_and", "every"});
+  set.Add(MakeAggregate<FoldOp<uint8_t, And>>("", {TypeId::kBoolean}, TypeId::kBoolean),
+          {"bool_and", "every"});
   set.Add(MakeAggregate<FoldOp<uint8_t, Or>>("bool_or", {TypeId::kBoolean}, TypeId::kBoolean));
   AddBitwise<And>(set, "bit_and");
   AddBitwise<Or>(set, "bit_or");

@@ -9,7 +9,9 @@ namespace {
 
 // ---- count ----
 
-void CountInitialize(uint8_t* state, const FunctionData*) { StateOf<int64_t>(state) = 0; }
+void CountInitialize(uint8_t* state, const FunctionData*) {
+  StateOf<int64_t>(state) = 0;
+}
 
 void CountStarUpdate(DataChunk& args, uint8_t** states, size_t count, const FunctionData*) {
   for (size_t i = 0; i < count; i++) StateOf<int64_t>(states[i])++;
@@ -240,7 +242,9 @@ struct DoubleAvgOp {
 };
 
 /// Round to whole microseconds' worth of a unit, as PostgreSQL's TSROUND does.
-double RoundToMicros(double v) { return std::rint(v * 1e6) / 1e6; }
+double RoundToMicros(double v) {
+  return std::rint(v * 1e6) / 1e6;
+}
 
 /// avg(INTERVAL): divide the summed fields by the count, cascading fractional months into days (30 per
 /// month) and fractional days into time, as PostgreSQL's interval_div does.
@@ -257,8 +261,8 @@ struct IntervalAvgOp : IntervalSumOp {
     r.months = static_cast<int32_t>(months);
     r.days = static_cast<int32_t>(days);
     double month_remainder_days = RoundToMicros((months - r.months) * 30);
-    double sec_remainder =
-        RoundToMicros((days - r.days + month_remainder_days - static_cast<int32_t>(month_remainder_days)) * 86400);
+    double sec_remainder = RoundToMicros(
+        (days - r.days + month_remainder_days - static_cast<int32_t>(month_remainder_days)) * 86400);
     if (std::fabs(sec_remainder) >= 86400) {
       int32_t whole = static_cast<int32_t>(sec_remainder / 86400);
       r.days += whole;

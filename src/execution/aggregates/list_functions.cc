@@ -10,12 +10,14 @@ namespace basin {
 namespace {
 
 /// Row `row` of a possibly constant vector.
-size_t RowOf(const Vector& v, size_t row) { return v.IsConstant() ? 0 : row; }
+size_t RowOf(const Vector& v, size_t row) {
+  return v.IsConstant() ? 0 : row;
+}
 
 std::unique_ptr<FunctionData> BindList(std::vector<ExprPtr>& args, LogicalType& return_type) {
   if (args.empty() || (args[0]->type.id() != TypeId::kList && args[0]->type.id() != TypeId::kNull)) {
-    throw BinderError(sqlstate::kUndefinedFunction,
-                      "function expects an array argument, got " + (args.empty() ? "none" : args[0]->type.ToString()));
+    throw BinderError(sqlstate::kUndefinedFunction, "function expects an array argument, got " +
+                                                        (args.empty() ? "none" : args[0]->type.ToString()));
   }
   return nullptr;
 }
@@ -178,9 +180,11 @@ void SliceKernel(DataChunk& args, FunctionContext&, Vector& result) {
     }
     const list_entry_t& entry = lists.data<list_entry_t>()[RowOf(lists, i)];
     const int64_t low = std::max<int64_t>(lows.data<int64_t>()[RowOf(lows, i)], 1);
-    const int64_t high = std::min<int64_t>(highs.data<int64_t>()[RowOf(highs, i)], static_cast<int64_t>(entry.length));
+    const int64_t high =
+        std::min<int64_t>(highs.data<int64_t>()[RowOf(highs, i)], static_cast<int64_t>(entry.length));
     std::vector<Value> items;
-    for (int64_t k = low; k <= high; k++) items.push_back(lists.child().GetValue(entry.offset + static_cast<uint64_t>(k) - 1));
+    for (int64_t k = low; k <= high; k++)
+      items.push_back(lists.child().GetValue(entry.offset + static_cast<uint64_t>(k) - 1));
     result.SetValue(i, Value::List(lists.type().element(), std::move(items)));
   }
 }
@@ -223,8 +227,8 @@ std::unique_ptr<FunctionData> BindListValue(std::vector<ExprPtr>& args, LogicalT
   for (const auto& a : args) {
     LogicalType next = CommonSuperType(element, a->type);
     if (next.id() == TypeId::kInvalid) {
-      throw BinderError(sqlstate::kDatatypeMismatch,
-                        "ARRAY types " + PgTypeName(element) + " and " + PgTypeName(a->type) + " cannot be matched");
+      throw BinderError(sqlstate::kDatatypeMismatch, "ARRAY types " + PgTypeName(element) + " and " +
+                                                         PgTypeName(a->type) + " cannot be matched");
     }
     element = next;
   }
@@ -284,8 +288,8 @@ std::vector<ScalarFunction> ListScalarFunctions() {
     functions.push_back(std::move(f));
   }
   functions.push_back(Make("array_to_string", {any, TypeId::kVarchar}, TypeId::kVarchar, ToStringKernel));
-  ScalarFunction with_nulls = Make("array_to_string", {any, TypeId::kVarchar, TypeId::kVarchar}, TypeId::kVarchar,
-                                   ToStringKernel);
+  ScalarFunction with_nulls =
+      Make("array_to_string", {any, TypeId::kVarchar, TypeId::kVarchar}, TypeId::kVarchar, ToStringKernel);
   with_nulls.propagates_nulls = false;  // a NULL null_text means "skip NULLs", not a NULL result
   functions.push_back(std::move(with_nulls));
   for (const char* name : {"list_value", "list_pack"}) {

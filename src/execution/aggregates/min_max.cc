@@ -24,11 +24,7 @@ struct KeepValueOp {
       result.SetNull(row);
     }
   }
-  static void Destroy(State& s)
-    requires std::is_same_v<T, string_t>
-  {
-    s.Free();
-  }
+  static void Destroy(State& s) requires std::is_same_v<T, string_t> { s.Free(); }
 };
 
 struct MinPolicy {
@@ -59,7 +55,8 @@ struct LastPolicy {
 
 /// Register KeepValueOp<T, Policy> for every type with a total order; the result has the argument's type.
 template <class Policy>
-void AddForEachType(AggregateSet& set, std::initializer_list<const char*> names, bool order_dependent = false) {
+void AddForEachType(AggregateSet& set, std::initializer_list<const char*> names,
+                    bool order_dependent = false) {
   auto add = [&]<class T>(TypeId id) {
     AggregateFunction f = MakeAggregate<KeepValueOp<T, Policy>>("", {id}, id);
     f.order_dependent = order_dependent;
@@ -68,7 +65,8 @@ void AddForEachType(AggregateSet& set, std::initializer_list<const char*> names,
   ForEachOrderedType(add);
   add.template operator()<uint8_t>(TypeId::kBoolean);
   add.template operator()<string_t>(TypeId::kBlob);
-  AggregateFunction f = MakeDecimalAggregate<KeepValueOp<hugeint_t, Policy>>("", AnyDecimal(), BindReturnArgumentType);
+  AggregateFunction f =
+      MakeDecimalAggregate<KeepValueOp<hugeint_t, Policy>>("", AnyDecimal(), BindReturnArgumentType);
   f.order_dependent = order_dependent;
   set.Add(std::move(f), names);
 }

@@ -34,7 +34,8 @@ std::unique_ptr<FunctionData> BindFraction(std::vector<ExprPtr>& args) {
     descending = args[2]->value.GetBool();
     args.pop_back();
   }
-  if (args.size() != 2) throw BinderError(sqlstate::kUndefinedFunction, "percentile takes a fraction and a value");
+  if (args.size() != 2)
+    throw BinderError(sqlstate::kUndefinedFunction, "percentile takes a fraction and a value");
   size_t at = args[0]->cls == ExprClass::kConstant ? 0 : 1;
   if (args[at]->cls != ExprClass::kConstant) {
     throw BinderError(sqlstate::kFeatureNotSupported, "the percentile fraction must be a constant");
@@ -72,7 +73,9 @@ double FractionOf(const FunctionData* bind, bool& is_null) {
   return data->fraction;
 }
 
-bool IsDescending(const FunctionData* bind) { return bind && static_cast<const FractionData*>(bind)->descending; }
+bool IsDescending(const FunctionData* bind) {
+  return bind && static_cast<const FractionData*>(bind)->descending;
+}
 
 /// How a value of physical type T is kept: strings as owned copies.
 template <class T>
@@ -156,7 +159,8 @@ struct PercentileDiscOp : ValuesOp<T> {
       return;
     }
     size_t n = s.values->size();
-    auto k = std::min(static_cast<size_t>(std::max(0.0, std::ceil(fraction * static_cast<double>(n)) - 1)), n - 1);
+    auto k =
+        std::min(static_cast<size_t>(std::max(0.0, std::ceil(fraction * static_cast<double>(n)) - 1)), n - 1);
     if (IsDescending(bind)) k = n - 1 - k;  // the k-th largest
     ValuesOp<T>::Store(result, row, ValuesOp<T>::Select(*s.values, k));
   }

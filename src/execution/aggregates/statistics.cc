@@ -58,8 +58,12 @@ bool VarPop(const Moments& m, double& out) {
   out = m.m2 / static_cast<double>(m.n);
   return true;
 }
-bool StddevSamp(const Moments& m, double& out) { return VarSamp(m, out) && (out = std::sqrt(out), true); }
-bool StddevPop(const Moments& m, double& out) { return VarPop(m, out) && (out = std::sqrt(out), true); }
+bool StddevSamp(const Moments& m, double& out) {
+  return VarSamp(m, out) && (out = std::sqrt(out), true);
+}
+bool StddevPop(const Moments& m, double& out) {
+  return VarPop(m, out) && (out = std::sqrt(out), true);
+}
 
 /// Co-moments of (y, x) pairs, as PostgreSQL's regression aggregates take them (Y first).
 struct CoMoments {
@@ -111,8 +115,12 @@ struct RegressionOp {
   }
 };
 
-bool CovarPop(const CoMoments& m, double& out) { return m.n >= 1 && (out = m.sxy / m.n, true); }
-bool CovarSamp(const CoMoments& m, double& out) { return m.n >= 2 && (out = m.sxy / (m.n - 1), true); }
+bool CovarPop(const CoMoments& m, double& out) {
+  return m.n >= 1 && (out = m.sxy / m.n, true);
+}
+bool CovarSamp(const CoMoments& m, double& out) {
+  return m.n >= 2 && (out = m.sxy / (m.n - 1), true);
+}
 bool Corr(const CoMoments& m, double& out) {
   if (m.n < 1 || m.sxx == 0 || m.syy == 0) return false;
   out = m.sxy / std::sqrt(m.sxx * m.syy);
@@ -133,11 +141,21 @@ bool RegrR2(const CoMoments& m, double& out) {
   out = m.syy == 0 ? 1.0 : m.sxy * m.sxy / (m.sxx * m.syy);
   return true;
 }
-bool RegrAvgX(const CoMoments& m, double& out) { return m.n >= 1 && (out = m.mean_x, true); }
-bool RegrAvgY(const CoMoments& m, double& out) { return m.n >= 1 && (out = m.mean_y, true); }
-bool RegrSxx(const CoMoments& m, double& out) { return m.n >= 1 && (out = m.sxx, true); }
-bool RegrSyy(const CoMoments& m, double& out) { return m.n >= 1 && (out = m.syy, true); }
-bool RegrSxy(const CoMoments& m, double& out) { return m.n >= 1 && (out = m.sxy, true); }
+bool RegrAvgX(const CoMoments& m, double& out) {
+  return m.n >= 1 && (out = m.mean_x, true);
+}
+bool RegrAvgY(const CoMoments& m, double& out) {
+  return m.n >= 1 && (out = m.mean_y, true);
+}
+bool RegrSxx(const CoMoments& m, double& out) {
+  return m.n >= 1 && (out = m.sxx, true);
+}
+bool RegrSyy(const CoMoments& m, double& out) {
+  return m.n >= 1 && (out = m.syy, true);
+}
+bool RegrSxy(const CoMoments& m, double& out) {
+  return m.n >= 1 && (out = m.sxy, true);
+}
 
 /// Update for two numeric arguments read as doubles; rows where either is NULL are skipped.
 template <class Op>
@@ -164,7 +182,9 @@ AggregateFunction MakeRegression(const char* name) {
 }
 
 /// regr_count(y, x): pairs where both are non-NULL.
-bool RegrCount(const CoMoments& m, double& out) { return (out = static_cast<double>(m.n), true); }
+bool RegrCount(const CoMoments& m, double& out) {
+  return (out = static_cast<double>(m.n), true);
+}
 
 struct ProductOp {
   using Input = double;

@@ -63,7 +63,8 @@ void StringAggUpdate(DataChunk& args, uint8_t** states, size_t count, const Func
 }
 
 AggregateFunction MakeStringAgg(TypeId type) {
-  AggregateFunction f = MakeAggregateWithUpdate<StringAggOp>("string_agg", {type, type}, type, StringAggUpdate);
+  AggregateFunction f =
+      MakeAggregateWithUpdate<StringAggOp>("string_agg", {type, type}, type, StringAggUpdate);
   f.handles_nulls = true;
   f.order_dependent = true;
   return f;
@@ -164,8 +165,8 @@ std::unique_ptr<FunctionData> BindArrayAgg(std::vector<ExprPtr>& args, LogicalTy
 }
 
 AggregateFunction MakeArrayAgg() {
-  AggregateFunction f = MakeAggregateWithUpdate<ArrayAggOp>("array_agg", {TypeId::kInvalid},
-                                                            LogicalType::List(TypeId::kInvalid), ArrayAggUpdate);
+  AggregateFunction f = MakeAggregateWithUpdate<ArrayAggOp>(
+      "array_agg", {TypeId::kInvalid}, LogicalType::List(TypeId::kInvalid), ArrayAggUpdate);
   f.bind = BindArrayAgg;
   f.handles_nulls = true;
   f.order_dependent = true;

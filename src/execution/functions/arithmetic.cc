@@ -95,7 +95,9 @@ void NegateKernel(DataChunk& args, FunctionContext&, Vector& result) {
   });
 }
 
-void IdentityKernel(DataChunk& args, FunctionContext&, Vector& result) { result.Reference(args.column(0)); }
+void IdentityKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  result.Reference(args.column(0));
+}
 
 // ---- bitwise --------------------------------------------------------------------------------------------
 
@@ -129,9 +131,12 @@ void BitwiseNotKernel(DataChunk& args, FunctionContext&, Vector& result) {
 
 template <char kOp>
 void AddBitwiseOverloads(FunctionRegistry& r, const std::string& name) {
-  r.AddScalar(MakeScalar(name, {TypeId::kSmallInt, TypeId::kSmallInt}, TypeId::kSmallInt, BitwiseKernel<kOp, int16_t>));
-  r.AddScalar(MakeScalar(name, {TypeId::kInteger, TypeId::kInteger}, TypeId::kInteger, BitwiseKernel<kOp, int32_t>));
-  r.AddScalar(MakeScalar(name, {TypeId::kBigInt, TypeId::kBigInt}, TypeId::kBigInt, BitwiseKernel<kOp, int64_t>));
+  r.AddScalar(MakeScalar(name, {TypeId::kSmallInt, TypeId::kSmallInt}, TypeId::kSmallInt,
+                         BitwiseKernel<kOp, int16_t>));
+  r.AddScalar(
+      MakeScalar(name, {TypeId::kInteger, TypeId::kInteger}, TypeId::kInteger, BitwiseKernel<kOp, int32_t>));
+  r.AddScalar(
+      MakeScalar(name, {TypeId::kBigInt, TypeId::kBigInt}, TypeId::kBigInt, BitwiseKernel<kOp, int64_t>));
 }
 
 // ---- DECIMAL --------------------------------------------------------------------------------------------
@@ -160,11 +165,14 @@ void DecimalLoop(DataChunk& args, Vector& result) {
 template <char kOp>
 void DecimalKernel(DataChunk& args, FunctionContext& ctx, Vector& result) {
   switch (result.type().physical()) {
-    case PhysicalType::kInt64: return DecimalLoop<kOp, int64_t>(args, result);
-    case PhysicalType::kInt128: return DecimalLoop<kOp, hugeint_t>(args, result);
+    case PhysicalType::kInt64:
+      return DecimalLoop<kOp, int64_t>(args, result);
+    case PhysicalType::kInt128:
+      return DecimalLoop<kOp, hugeint_t>(args, result);
     case PhysicalType::kDouble:  // a product whose scale does not fit falls back to DOUBLE
       return NumericKernel<kOp, double>(args, ctx, result);
-    default: throw InternalError("decimal operator on " + result.type().ToString());
+    default:
+      throw InternalError("decimal operator on " + result.type().ToString());
   }
 }
 
@@ -243,12 +251,16 @@ std::unique_ptr<FunctionData> BindDecimalUnary(std::vector<ExprPtr>& args, Logic
 
 template <char kOp>
 void AddNumericOverloads(FunctionRegistry& r, const std::string& name) {
-  r.AddScalar(MakeScalar(name, {TypeId::kSmallInt, TypeId::kSmallInt}, TypeId::kSmallInt, NumericKernel<kOp, int16_t>));
-  r.AddScalar(MakeScalar(name, {TypeId::kInteger, TypeId::kInteger}, TypeId::kInteger, NumericKernel<kOp, int32_t>));
-  r.AddScalar(MakeScalar(name, {TypeId::kBigInt, TypeId::kBigInt}, TypeId::kBigInt, NumericKernel<kOp, int64_t>));
+  r.AddScalar(MakeScalar(name, {TypeId::kSmallInt, TypeId::kSmallInt}, TypeId::kSmallInt,
+                         NumericKernel<kOp, int16_t>));
+  r.AddScalar(
+      MakeScalar(name, {TypeId::kInteger, TypeId::kInteger}, TypeId::kInteger, NumericKernel<kOp, int32_t>));
+  r.AddScalar(
+      MakeScalar(name, {TypeId::kBigInt, TypeId::kBigInt}, TypeId::kBigInt, NumericKernel<kOp, int64_t>));
   if constexpr (kOp != '%') {
     r.AddScalar(MakeScalar(name, {TypeId::kReal, TypeId::kReal}, TypeId::kReal, NumericKernel<kOp, float>));
-    r.AddScalar(MakeScalar(name, {TypeId::kDouble, TypeId::kDouble}, TypeId::kDouble, NumericKernel<kOp, double>));
+    r.AddScalar(
+        MakeScalar(name, {TypeId::kDouble, TypeId::kDouble}, TypeId::kDouble, NumericKernel<kOp, double>));
   }
   ScalarBind bind = kOp == '*' ? BindDecimalMul : kOp == '%' ? BindDecimalMod : BindDecimalAdd;
   if constexpr (kOp == '/') {

@@ -88,16 +88,26 @@ void ListEqualKernel(DataChunk& args, FunctionContext&, Vector& result) {
 template <int kOp, template <int, class> class K>
 ScalarKernel KernelFor(PhysicalType p) {
   switch (p) {
-    case PhysicalType::kBool: return K<kOp, uint8_t>::Run;
-    case PhysicalType::kInt16: return K<kOp, int16_t>::Run;
-    case PhysicalType::kInt32: return K<kOp, int32_t>::Run;
-    case PhysicalType::kInt64: return K<kOp, int64_t>::Run;
-    case PhysicalType::kInt128: return K<kOp, hugeint_t>::Run;
-    case PhysicalType::kFloat: return K<kOp, float>::Run;
-    case PhysicalType::kDouble: return K<kOp, double>::Run;
-    case PhysicalType::kString: return K<kOp, string_t>::Run;
-    case PhysicalType::kInterval: return K<kOp, interval_t>::Run;
-    case PhysicalType::kList: break;
+    case PhysicalType::kBool:
+      return K<kOp, uint8_t>::Run;
+    case PhysicalType::kInt16:
+      return K<kOp, int16_t>::Run;
+    case PhysicalType::kInt32:
+      return K<kOp, int32_t>::Run;
+    case PhysicalType::kInt64:
+      return K<kOp, int64_t>::Run;
+    case PhysicalType::kInt128:
+      return K<kOp, hugeint_t>::Run;
+    case PhysicalType::kFloat:
+      return K<kOp, float>::Run;
+    case PhysicalType::kDouble:
+      return K<kOp, double>::Run;
+    case PhysicalType::kString:
+      return K<kOp, string_t>::Run;
+    case PhysicalType::kInterval:
+      return K<kOp, interval_t>::Run;
+    case PhysicalType::kList:
+      break;
   }
   throw InternalError("no comparison kernel for this layout");
 }
@@ -112,11 +122,13 @@ std::unique_ptr<FunctionData> BindDecimalCompare(std::vector<ExprPtr>& args, Log
   LogicalType a = DecimalOf(args[0]->type), b = DecimalOf(args[1]->type);
   for (size_t i = 0; i < 2; i++) {
     const Expr* e = args[i].get();
-    while (e->cls == ExprClass::kCast && e->type.id() == TypeId::kDecimal && e->type.width() == 0) e = e->children[0].get();
+    while (e->cls == ExprClass::kCast && e->type.id() == TypeId::kDecimal && e->type.width() == 0)
+      e = e->children[0].get();
     (i == 0 ? a : b) = DecimalOf(e->type);
   }
   LogicalType common = CommonSuperType(a, b);
-  if (common.id() != TypeId::kDecimal) throw BinderError(sqlstate::kDatatypeMismatch, "cannot compare as numeric");
+  if (common.id() != TypeId::kDecimal)
+    throw BinderError(sqlstate::kDatatypeMismatch, "cannot compare as numeric");
   CastArgument(args, 0, common);
   CastArgument(args, 1, common);
   return_type = TypeId::kBoolean;
@@ -137,10 +149,10 @@ std::unique_ptr<FunctionData> BindListCompare(std::vector<ExprPtr>& args, Logica
 
 template <int kOp, template <int, class> class K>
 void AddOperator(FunctionRegistry& r, const std::string& name, bool propagates_nulls) {
-  static constexpr TypeId kTypes[] = {TypeId::kBoolean,   TypeId::kSmallInt, TypeId::kInteger, TypeId::kBigInt,
-                                      TypeId::kReal,      TypeId::kDouble,   TypeId::kVarchar, TypeId::kBlob,
-                                      TypeId::kDate,      TypeId::kTime,     TypeId::kTimestamp,
-                                      TypeId::kTimestampTz, TypeId::kInterval};
+  static constexpr TypeId kTypes[] = {
+      TypeId::kBoolean,   TypeId::kSmallInt,    TypeId::kInteger, TypeId::kBigInt, TypeId::kReal,
+      TypeId::kDouble,    TypeId::kVarchar,     TypeId::kBlob,    TypeId::kDate,   TypeId::kTime,
+      TypeId::kTimestamp, TypeId::kTimestampTz, TypeId::kInterval};
   auto add = [&](ScalarFunction f) {
     f.propagates_nulls = propagates_nulls;
     r.AddScalar(std::move(f));
@@ -148,7 +160,8 @@ void AddOperator(FunctionRegistry& r, const std::string& name, bool propagates_n
   for (TypeId t : kTypes) {
     add(MakeScalar(name, {t, t}, TypeId::kBoolean, KernelFor<kOp, K>(LogicalType(t).physical())));
   }
-  add(MakeScalar(name, {AnyDecimal(), AnyDecimal()}, TypeId::kBoolean, DecimalKernel<kOp, K>, BindDecimalCompare));
+  add(MakeScalar(name, {AnyDecimal(), AnyDecimal()}, TypeId::kBoolean, DecimalKernel<kOp, K>,
+                 BindDecimalCompare));
 }
 
 }  // namespace
@@ -166,7 +179,8 @@ void RegisterComparisonFunctions(FunctionRegistry& r) {
 
   // Lists: equality only, any element type (the bind callback unifies them).
   auto list = [&](const char* name, ScalarKernel kernel, bool propagates_nulls) {
-    ScalarFunction f = MakeScalar(name, {TypeId::kInvalid, TypeId::kInvalid}, TypeId::kBoolean, kernel, BindListCompare);
+    ScalarFunction f =
+        MakeScalar(name, {TypeId::kInvalid, TypeId::kInvalid}, TypeId::kBoolean, kernel, BindListCompare);
     f.propagates_nulls = propagates_nulls;
     r.AddScalar(std::move(f));
   };

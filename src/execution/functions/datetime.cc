@@ -25,7 +25,9 @@ CivilTime CivilTime::FromTimestamp(int64_t ts) {
   return c;
 }
 
-int32_t CivilTime::DayOfYear() const { return days - date::FromCivil(year, 1, 1) + 1; }
+int32_t CivilTime::DayOfYear() const {
+  return days - date::FromCivil(year, 1, 1) + 1;
+}
 
 void CivilTime::IsoWeek(int32_t& iso_year, int32_t& week) const {
   // The ISO week belongs to the year of its Thursday.
@@ -38,8 +40,26 @@ void CivilTime::IsoWeek(int32_t& iso_year, int32_t& week) const {
 namespace {
 
 enum class Field {
-  kYear, kMonth, kDay, kHour, kMinute, kSecond, kMillisecond, kMicrosecond, kDow, kIsoDow, kDoy, kWeek,
-  kIsoYear, kQuarter, kDecade, kCentury, kMillennium, kEpoch, kJulian, kUnknown
+  kYear,
+  kMonth,
+  kDay,
+  kHour,
+  kMinute,
+  kSecond,
+  kMillisecond,
+  kMicrosecond,
+  kDow,
+  kIsoDow,
+  kDoy,
+  kWeek,
+  kIsoYear,
+  kQuarter,
+  kDecade,
+  kCentury,
+  kMillennium,
+  kEpoch,
+  kJulian,
+  kUnknown
 };
 
 Field ParseField(std::string_view text) {
@@ -90,77 +110,128 @@ class FieldCache {
   Field field_ = Field::kUnknown;
 };
 
-int32_t FloorDiv(int32_t a, int32_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int32_t FloorDiv(int32_t a, int32_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 double TimestampPart(Field f, int64_t ts, std::string_view unit) {
   if (ts == timestamp::kInfinity || ts == timestamp::kNegativeInfinity) {
     double inf = ts == timestamp::kInfinity ? HUGE_VAL : -HUGE_VAL;
     switch (f) {
-      case Field::kYear: case Field::kIsoYear: case Field::kDecade: case Field::kCentury:
-      case Field::kMillennium: case Field::kEpoch: case Field::kJulian: return inf;
-      default: return std::nan("");  // callers turn NaN into NULL below
+      case Field::kYear:
+      case Field::kIsoYear:
+      case Field::kDecade:
+      case Field::kCentury:
+      case Field::kMillennium:
+      case Field::kEpoch:
+      case Field::kJulian:
+        return inf;
+      default:
+        return std::nan("");  // callers turn NaN into NULL below
     }
   }
   CivilTime c = CivilTime::FromTimestamp(ts);
   int32_t iso_year, week;
   switch (f) {
-    case Field::kYear: return c.year > 0 ? c.year : c.year - 1;  // there is no year 0: 1 BC is -1
-    case Field::kMonth: return c.month;
-    case Field::kDay: return c.day;
-    case Field::kHour: return c.hour;
-    case Field::kMinute: return c.minute;
-    case Field::kSecond: return c.second + c.micros / 1e6;
-    case Field::kMillisecond: return c.second * 1000 + c.micros / 1e3;
-    case Field::kMicrosecond: return c.second * 1000000.0 + c.micros;
-    case Field::kDow: return date::IsoDayOfWeek(c.days) % 7;
-    case Field::kIsoDow: return date::IsoDayOfWeek(c.days);
-    case Field::kDoy: return c.DayOfYear();
-    case Field::kWeek: c.IsoWeek(iso_year, week); return week;
-    case Field::kIsoYear: c.IsoWeek(iso_year, week); return iso_year > 0 ? iso_year : iso_year - 1;
-    case Field::kQuarter: return (c.month - 1) / 3 + 1;
-    case Field::kDecade: return FloorDiv(c.year, 10);
-    case Field::kCentury: return c.year > 0 ? (c.year + 99) / 100 : -((99 - (c.year - 1)) / 100);
-    case Field::kMillennium: return c.year > 0 ? (c.year + 999) / 1000 : -((999 - (c.year - 1)) / 1000);
-    case Field::kEpoch: return static_cast<double>(ts) / 1e6;
+    case Field::kYear:
+      return c.year > 0 ? c.year : c.year - 1;  // there is no year 0: 1 BC is -1
+    case Field::kMonth:
+      return c.month;
+    case Field::kDay:
+      return c.day;
+    case Field::kHour:
+      return c.hour;
+    case Field::kMinute:
+      return c.minute;
+    case Field::kSecond:
+      return c.second + c.micros / 1e6;
+    case Field::kMillisecond:
+      return c.second * 1000 + c.micros / 1e3;
+    case Field::kMicrosecond:
+      return c.second * 1000000.0 + c.micros;
+    case Field::kDow:
+      return date::IsoDayOfWeek(c.days) % 7;
+    case Field::kIsoDow:
+      return date::IsoDayOfWeek(c.days);
+    case Field::kDoy:
+      return c.DayOfYear();
+    case Field::kWeek:
+      c.IsoWeek(iso_year, week);
+      return week;
+    case Field::kIsoYear:
+      c.IsoWeek(iso_year, week);
+      return iso_year > 0 ? iso_year : iso_year - 1;
+    case Field::kQuarter:
+      return (c.month - 1) / 3 + 1;
+    case Field::kDecade:
+      return FloorDiv(c.year, 10);
+    case Field::kCentury:
+      return c.year > 0 ? (c.year + 99) / 100 : -((99 - (c.year - 1)) / 100);
+    case Field::kMillennium:
+      return c.year > 0 ? (c.year + 999) / 1000 : -((999 - (c.year - 1)) / 1000);
+    case Field::kEpoch:
+      return static_cast<double>(ts) / 1e6;
     case Field::kJulian:
-      return c.days + 2440588 + static_cast<double>(ts - static_cast<int64_t>(c.days) * kMicrosPerDay) / kMicrosPerDay;
-    case Field::kUnknown: break;
+      return c.days + 2440588 +
+             static_cast<double>(ts - static_cast<int64_t>(c.days) * kMicrosPerDay) / kMicrosPerDay;
+    case Field::kUnknown:
+      break;
   }
   ThrowBadUnit(unit, "timestamp");
 }
 
 double TimePart(Field f, int64_t t, std::string_view unit) {
   switch (f) {
-    case Field::kHour: return static_cast<double>(t / kMicrosPerHour);
-    case Field::kMinute: return static_cast<double>(t / kMicrosPerMinute % 60);
-    case Field::kSecond: return static_cast<double>(t % kMicrosPerMinute) / 1e6;
-    case Field::kMillisecond: return static_cast<double>(t % kMicrosPerMinute) / 1e3;
-    case Field::kMicrosecond: return static_cast<double>(t % kMicrosPerMinute);
-    case Field::kEpoch: return static_cast<double>(t) / 1e6;
-    default: ThrowBadUnit(unit, "time without time zone");
+    case Field::kHour:
+      return static_cast<double>(t / kMicrosPerHour);
+    case Field::kMinute:
+      return static_cast<double>(t / kMicrosPerMinute % 60);
+    case Field::kSecond:
+      return static_cast<double>(t % kMicrosPerMinute) / 1e6;
+    case Field::kMillisecond:
+      return static_cast<double>(t % kMicrosPerMinute) / 1e3;
+    case Field::kMicrosecond:
+      return static_cast<double>(t % kMicrosPerMinute);
+    case Field::kEpoch:
+      return static_cast<double>(t) / 1e6;
+    default:
+      ThrowBadUnit(unit, "time without time zone");
   }
 }
 
 double IntervalPart(Field f, interval_t v, std::string_view unit) {
   int64_t t = v.micros;
   switch (f) {
-    case Field::kYear: return v.months / 12;
-    case Field::kMonth: return v.months % 12;
-    case Field::kDay: return v.days;
-    case Field::kHour: return static_cast<double>(t / kMicrosPerHour);
-    case Field::kMinute: return static_cast<double>(t / kMicrosPerMinute % 60);
-    case Field::kSecond: return static_cast<double>(t % kMicrosPerMinute) / 1e6;
-    case Field::kMillisecond: return static_cast<double>(t % kMicrosPerMinute) / 1e3;
-    case Field::kMicrosecond: return static_cast<double>(t % kMicrosPerMinute);
-    case Field::kQuarter: return (v.months % 12) / 3 + 1;
-    case Field::kDecade: return v.months / 120;
-    case Field::kCentury: return v.months / 1200;
-    case Field::kMillennium: return v.months / 12000;
+    case Field::kYear:
+      return v.months / 12;
+    case Field::kMonth:
+      return v.months % 12;
+    case Field::kDay:
+      return v.days;
+    case Field::kHour:
+      return static_cast<double>(t / kMicrosPerHour);
+    case Field::kMinute:
+      return static_cast<double>(t / kMicrosPerMinute % 60);
+    case Field::kSecond:
+      return static_cast<double>(t % kMicrosPerMinute) / 1e6;
+    case Field::kMillisecond:
+      return static_cast<double>(t % kMicrosPerMinute) / 1e3;
+    case Field::kMicrosecond:
+      return static_cast<double>(t % kMicrosPerMinute);
+    case Field::kQuarter:
+      return (v.months % 12) / 3 + 1;
+    case Field::kDecade:
+      return v.months / 120;
+    case Field::kCentury:
+      return v.months / 1200;
+    case Field::kMillennium:
+      return v.months / 12000;
     case Field::kEpoch:
       // As PostgreSQL: a year is 365.25 days, a month 30 days.
       return (v.months / 12) * 365.25 * 86400 + (v.months % 12) * 30.0 * 86400 + v.days * 86400.0 +
              static_cast<double>(t) / 1e6;
-    default: ThrowBadUnit(unit, "interval");
+    default:
+      ThrowBadUnit(unit, "interval");
   }
 }
 
@@ -180,9 +251,14 @@ double DatePart(Field f, int32_t d, std::string_view unit) {
   if (d == date::kInfinity) return TimestampPart(f, timestamp::kInfinity, unit);
   if (d == date::kNegativeInfinity) return TimestampPart(f, timestamp::kNegativeInfinity, unit);
   switch (f) {
-    case Field::kHour: case Field::kMinute: case Field::kSecond: case Field::kMillisecond:
-    case Field::kMicrosecond: ThrowBadUnit(unit, "date");
-    default: return TimestampPart(f, static_cast<int64_t>(d) * kMicrosPerDay, unit);
+    case Field::kHour:
+    case Field::kMinute:
+    case Field::kSecond:
+    case Field::kMillisecond:
+    case Field::kMicrosecond:
+      ThrowBadUnit(unit, "date");
+    default:
+      return TimestampPart(f, static_cast<int64_t>(d) * kMicrosPerDay, unit);
   }
 }
 
@@ -191,7 +267,9 @@ int64_t TruncTimestamp(Field f, int64_t ts, std::string_view unit) {
   if (ts == timestamp::kInfinity || ts == timestamp::kNegativeInfinity) return ts;
   CivilTime c = CivilTime::FromTimestamp(ts);
   int64_t time = ts - static_cast<int64_t>(c.days) * kMicrosPerDay;
-  auto at = [&](int32_t y, int32_t m, int32_t d) { return static_cast<int64_t>(date::FromCivil(y, m, d)) * kMicrosPerDay; };
+  auto at = [&](int32_t y, int32_t m, int32_t d) {
+    return static_cast<int64_t>(date::FromCivil(y, m, d)) * kMicrosPerDay;
+  };
   auto floor_year = [&](int32_t n) {
     // Decades, centuries and millennia start in years 1, 1, 1 (centuries: 2001, not 2000), as PostgreSQL.
     if (n == 10) return FloorDiv(c.year, 10) * 10;
@@ -199,20 +277,34 @@ int64_t TruncTimestamp(Field f, int64_t ts, std::string_view unit) {
     return y;
   };
   switch (f) {
-    case Field::kMicrosecond: return ts;
-    case Field::kMillisecond: return ts - (((ts % 1000) + 1000) % 1000);
-    case Field::kSecond: return ts - (time % kMicrosPerSecond);
-    case Field::kMinute: return ts - (time % kMicrosPerMinute);
-    case Field::kHour: return ts - (time % kMicrosPerHour);
-    case Field::kDay: return static_cast<int64_t>(c.days) * kMicrosPerDay;
-    case Field::kWeek: return static_cast<int64_t>(c.days - (date::IsoDayOfWeek(c.days) - 1)) * kMicrosPerDay;
-    case Field::kMonth: return at(c.year, c.month, 1);
-    case Field::kQuarter: return at(c.year, (c.month - 1) / 3 * 3 + 1, 1);
-    case Field::kYear: return at(c.year, 1, 1);
-    case Field::kDecade: return at(floor_year(10), 1, 1);
-    case Field::kCentury: return at(floor_year(100), 1, 1);
-    case Field::kMillennium: return at(floor_year(1000), 1, 1);
-    default: ThrowBadUnit(unit, "timestamp");
+    case Field::kMicrosecond:
+      return ts;
+    case Field::kMillisecond:
+      return ts - (((ts % 1000) + 1000) % 1000);
+    case Field::kSecond:
+      return ts - (time % kMicrosPerSecond);
+    case Field::kMinute:
+      return ts - (time % kMicrosPerMinute);
+    case Field::kHour:
+      return ts - (time % kMicrosPerHour);
+    case Field::kDay:
+      return static_cast<int64_t>(c.days) * kMicrosPerDay;
+    case Field::kWeek:
+      return static_cast<int64_t>(c.days - (date::IsoDayOfWeek(c.days) - 1)) * kMicrosPerDay;
+    case Field::kMonth:
+      return at(c.year, c.month, 1);
+    case Field::kQuarter:
+      return at(c.year, (c.month - 1) / 3 * 3 + 1, 1);
+    case Field::kYear:
+      return at(c.year, 1, 1);
+    case Field::kDecade:
+      return at(floor_year(10), 1, 1);
+    case Field::kCentury:
+      return at(floor_year(100), 1, 1);
+    case Field::kMillennium:
+      return at(floor_year(1000), 1, 1);
+    default:
+      ThrowBadUnit(unit, "timestamp");
   }
 }
 
@@ -225,19 +317,38 @@ int64_t TruncDate(Field f, int32_t d, std::string_view unit) {
 interval_t TruncInterval(Field f, interval_t v, std::string_view unit) {
   interval_t r;
   switch (f) {
-    case Field::kMillennium: r.months = v.months / 12000 * 12000; return r;
-    case Field::kCentury: r.months = v.months / 1200 * 1200; return r;
-    case Field::kDecade: r.months = v.months / 120 * 120; return r;
-    case Field::kYear: r.months = v.months / 12 * 12; return r;
-    case Field::kQuarter: r.months = v.months / 3 * 3; return r;
-    case Field::kMonth: r.months = v.months; return r;
-    case Field::kDay: return {v.months, v.days, 0};
-    case Field::kHour: return {v.months, v.days, v.micros / kMicrosPerHour * kMicrosPerHour};
-    case Field::kMinute: return {v.months, v.days, v.micros / kMicrosPerMinute * kMicrosPerMinute};
-    case Field::kSecond: return {v.months, v.days, v.micros / kMicrosPerSecond * kMicrosPerSecond};
-    case Field::kMillisecond: return {v.months, v.days, v.micros / 1000 * 1000};
-    case Field::kMicrosecond: return v;
-    default: ThrowBadUnit(unit, "interval");
+    case Field::kMillennium:
+      r.months = v.months / 12000 * 12000;
+      return r;
+    case Field::kCentury:
+      r.months = v.months / 1200 * 1200;
+      return r;
+    case Field::kDecade:
+      r.months = v.months / 120 * 120;
+      return r;
+    case Field::kYear:
+      r.months = v.months / 12 * 12;
+      return r;
+    case Field::kQuarter:
+      r.months = v.months / 3 * 3;
+      return r;
+    case Field::kMonth:
+      r.months = v.months;
+      return r;
+    case Field::kDay:
+      return {v.months, v.days, 0};
+    case Field::kHour:
+      return {v.months, v.days, v.micros / kMicrosPerHour * kMicrosPerHour};
+    case Field::kMinute:
+      return {v.months, v.days, v.micros / kMicrosPerMinute * kMicrosPerMinute};
+    case Field::kSecond:
+      return {v.months, v.days, v.micros / kMicrosPerSecond * kMicrosPerSecond};
+    case Field::kMillisecond:
+      return {v.months, v.days, v.micros / 1000 * 1000};
+    case Field::kMicrosecond:
+      return v;
+    default:
+      ThrowBadUnit(unit, "interval");
   }
 }
 
@@ -246,7 +357,8 @@ void DateTruncKernel(DataChunk& args, FunctionContext&, Vector& result) {
   FieldCache fields;
   Arg<string_t> unit(args.column(0));
   Arg<T> value(args.column(1));
-  ExecuteRows<R>(args, result, [&](size_t i) { return kTrunc(fields.Get(unit[i]), value[i], fields.text()); });
+  ExecuteRows<R>(args, result,
+                 [&](size_t i) { return kTrunc(fields.Get(unit[i]), value[i], fields.text()); });
 }
 
 /// age(a, b): the difference in years, months, days and time, borrowing as PostgreSQL's timestamp_age.
@@ -256,8 +368,8 @@ interval_t Age(int64_t a, int64_t b) {
     throw DataError(sqlstate::kDatetimeFieldOverflow, "interval out of range");
   }
   CivilTime x = CivilTime::FromTimestamp(a), y = CivilTime::FromTimestamp(b);
-  int64_t f[7] = {x.year - y.year, x.month - y.month, x.day - y.day, x.hour - y.hour, x.minute - y.minute,
-                  x.second - y.second, x.micros - y.micros};
+  int64_t f[7] = {x.year - y.year,     x.month - y.month,   x.day - y.day,      x.hour - y.hour,
+                  x.minute - y.minute, x.second - y.second, x.micros - y.micros};
   bool flip = a < b;
   if (flip) {
     for (auto& v : f) v = -v;
@@ -287,14 +399,17 @@ int64_t NowMicros() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-int64_t Midnight(int64_t ts) { return ts - (((ts % kMicrosPerDay) + kMicrosPerDay) % kMicrosPerDay); }
+int64_t Midnight(int64_t ts) {
+  return ts - (((ts % kMicrosPerDay) + kMicrosPerDay) % kMicrosPerDay);
+}
 
 void AgeKernel(DataChunk& args, FunctionContext&, Vector& result) {
   if (args.ColumnCount() == 2) {
     BinaryExecute<int64_t, int64_t, interval_t>(args.column(0), args.column(1), result, args.size(), Age);
   } else {
     int64_t today = Midnight(NowMicros());
-    UnaryExecute<int64_t, interval_t>(args.column(0), result, args.size(), [today](int64_t ts) { return Age(today, ts); });
+    UnaryExecute<int64_t, interval_t>(args.column(0), result, args.size(),
+                                      [today](int64_t ts) { return Age(today, ts); });
   }
 }
 
@@ -313,17 +428,17 @@ void CurrentKernel(DataChunk&, FunctionContext& ctx, Vector& result) {
 
 int32_t MakeDate(int32_t y, int32_t m, int32_t d) {
   if (!date::IsValid(y < 0 ? y + 1 : y, m, d) || y == 0) {
-    throw DataError(sqlstate::kDatetimeFieldOverflow, "date field value out of range: " + std::to_string(y) + "-" +
-                                                          std::to_string(m) + "-" + std::to_string(d));
+    throw DataError(sqlstate::kDatetimeFieldOverflow, "date field value out of range: " + std::to_string(y) +
+                                                          "-" + std::to_string(m) + "-" + std::to_string(d));
   }
   return date::FromCivil(y < 0 ? y + 1 : y, m, d);  // negative years are BC: -1 is 1 BC, year 0 here
 }
 
 int64_t MakeTime(int64_t h, int64_t mi, double sec) {
-  if (h < 0 || h > 24 || mi < 0 || mi > 59 || !(sec >= 0 && sec <= 60) ||
-      (h == 24 && (mi > 0 || sec > 0))) {
-    throw DataError(sqlstate::kDatetimeFieldOverflow, "time field value out of range: " + std::to_string(h) + ":" +
-                                                          std::to_string(mi) + ":" + std::to_string(sec));
+  if (h < 0 || h > 24 || mi < 0 || mi > 59 || !(sec >= 0 && sec <= 60) || (h == 24 && (mi > 0 || sec > 0))) {
+    throw DataError(sqlstate::kDatetimeFieldOverflow, "time field value out of range: " + std::to_string(h) +
+                                                          ":" + std::to_string(mi) + ":" +
+                                                          std::to_string(sec));
   }
   return h * kMicrosPerHour + mi * kMicrosPerMinute + std::llround(sec * 1e6);
 }
@@ -340,7 +455,8 @@ void MakeTimeKernel(DataChunk& args, FunctionContext&, Vector& result) {
 }
 
 void MakeTimestampKernel(DataChunk& args, FunctionContext&, Vector& result) {
-  Arg<int32_t> y(args.column(0)), mo(args.column(1)), d(args.column(2)), h(args.column(3)), mi(args.column(4));
+  Arg<int32_t> y(args.column(0)), mo(args.column(1)), d(args.column(2)), h(args.column(3)),
+      mi(args.column(4));
   Arg<double> s(args.column(5));
   ExecuteRows<int64_t>(args, result, [&](size_t i) {
     return timestamp::FromParts(MakeDate(y[i], mo[i], d[i]), MakeTime(h[i], mi[i], s[i]));
@@ -355,7 +471,8 @@ void ToTimestampEpochKernel(DataChunk& args, FunctionContext&, Vector& result) {
     if (std::isinf(seconds)) return seconds > 0 ? timestamp::kInfinity : timestamp::kNegativeInfinity;
     double micros = std::nearbyint(seconds * 1e6);
     if (std::fabs(micros) >= 9.2e18) {
-      throw DataError(sqlstate::kDatetimeFieldOverflow, "timestamp out of range: \"" + std::to_string(seconds) + "\"");
+      throw DataError(sqlstate::kDatetimeFieldOverflow,
+                      "timestamp out of range: \"" + std::to_string(seconds) + "\"");
     }
     return static_cast<int64_t>(micros);
   });

@@ -16,8 +16,41 @@ using namespace function_internal;  // NOLINT
 namespace {
 
 enum class Pat {
-  kHH24, kHH12, kHH, kMI, kSSSS, kSS, kMS, kUS, kAM, kPM, kAMDot, kPMDot, kYYYY, kYYY, kYY, kY, kIYYY, kIW,
-  kMM, kMonth, kMon, kDay, kDy, kDDD, kDD, kID, kD, kQ, kWW, kW, kJ, kCC, kTZ, kOF, kLiteral
+  kHH24,
+  kHH12,
+  kHH,
+  kMI,
+  kSSSS,
+  kSS,
+  kMS,
+  kUS,
+  kAM,
+  kPM,
+  kAMDot,
+  kPMDot,
+  kYYYY,
+  kYYY,
+  kYY,
+  kY,
+  kIYYY,
+  kIW,
+  kMM,
+  kMonth,
+  kMon,
+  kDay,
+  kDy,
+  kDDD,
+  kDD,
+  kID,
+  kD,
+  kQ,
+  kWW,
+  kW,
+  kJ,
+  kCC,
+  kTZ,
+  kOF,
+  kLiteral
 };
 
 struct PatternName {
@@ -27,22 +60,22 @@ struct PatternName {
 
 // Longest names first, so that "HH24" wins over "HH" and "DDD" over "DD".
 constexpr PatternName kPatterns[] = {
-    {"HH24", Pat::kHH24}, {"HH12", Pat::kHH12}, {"HH", Pat::kHH},       {"MI", Pat::kMI},
-    {"SSSS", Pat::kSSSS}, {"SS", Pat::kSS},     {"MS", Pat::kMS},       {"US", Pat::kUS},
-    {"A.M.", Pat::kAMDot}, {"P.M.", Pat::kPMDot}, {"AM", Pat::kAM},     {"PM", Pat::kPM},
-    {"YYYY", Pat::kYYYY}, {"YYY", Pat::kYYY},   {"YY", Pat::kYY},       {"Y", Pat::kY},
-    {"IYYY", Pat::kIYYY}, {"IW", Pat::kIW},     {"MONTH", Pat::kMonth}, {"MON", Pat::kMon},
-    {"MM", Pat::kMM},     {"DAY", Pat::kDay},   {"DY", Pat::kDy},       {"DDD", Pat::kDDD},
-    {"DD", Pat::kDD},     {"ID", Pat::kID},     {"D", Pat::kD},         {"Q", Pat::kQ},
-    {"WW", Pat::kWW},     {"W", Pat::kW},       {"J", Pat::kJ},         {"CC", Pat::kCC},
-    {"TZ", Pat::kTZ},     {"OF", Pat::kOF},
+    {"HH24", Pat::kHH24},  {"HH12", Pat::kHH12},  {"HH", Pat::kHH},       {"MI", Pat::kMI},
+    {"SSSS", Pat::kSSSS},  {"SS", Pat::kSS},      {"MS", Pat::kMS},       {"US", Pat::kUS},
+    {"A.M.", Pat::kAMDot}, {"P.M.", Pat::kPMDot}, {"AM", Pat::kAM},       {"PM", Pat::kPM},
+    {"YYYY", Pat::kYYYY},  {"YYY", Pat::kYYY},    {"YY", Pat::kYY},       {"Y", Pat::kY},
+    {"IYYY", Pat::kIYYY},  {"IW", Pat::kIW},      {"MONTH", Pat::kMonth}, {"MON", Pat::kMon},
+    {"MM", Pat::kMM},      {"DAY", Pat::kDay},    {"DY", Pat::kDy},       {"DDD", Pat::kDDD},
+    {"DD", Pat::kDD},      {"ID", Pat::kID},      {"D", Pat::kD},         {"Q", Pat::kQ},
+    {"WW", Pat::kWW},      {"W", Pat::kW},        {"J", Pat::kJ},         {"CC", Pat::kCC},
+    {"TZ", Pat::kTZ},      {"OF", Pat::kOF},
 };
 
 enum class Case { kUpper, kCapital, kLower };
 
 struct Token {
   Pat pat;
-  std::string literal;  // kLiteral
+  std::string literal;     // kLiteral
   bool fill_mode = false;  // FM: no padding
   bool ordinal = false;    // TH/th suffix
   bool ordinal_upper = false;
@@ -96,7 +129,9 @@ std::vector<Token> Tokenize(std::string_view fmt) {
     std::string_view name = fmt.substr(start, std::string_view(match->text).size());
     bool first_upper = std::isupper(static_cast<unsigned char>(name[0]));
     bool second_upper = name.size() > 1 && std::isupper(static_cast<unsigned char>(name[1]));
-    t.letter_case = !first_upper ? Case::kLower : (name.size() > 1 && !second_upper) ? Case::kCapital : Case::kUpper;
+    t.letter_case = !first_upper                         ? Case::kLower
+                    : (name.size() > 1 && !second_upper) ? Case::kCapital
+                                                         : Case::kUpper;
     i = start + name.size();
     if (StartsWithNoCase(fmt.substr(i), "TH")) {
       t.ordinal = true;
@@ -108,8 +143,9 @@ std::vector<Token> Tokenize(std::string_view fmt) {
   return tokens;
 }
 
-constexpr std::array<const char*, 12> kMonths = {"january", "february", "march",     "april",   "may",      "june",
-                                                 "july",    "august",   "september", "october", "november", "december"};
+constexpr std::array<const char*, 12> kMonths = {"january",   "february", "march",    "april",
+                                                 "may",       "june",     "july",     "august",
+                                                 "september", "october",  "november", "december"};
 constexpr std::array<const char*, 7> kDays = {"sunday",   "monday", "tuesday", "wednesday",
                                               "thursday", "friday", "saturday"};
 
@@ -123,7 +159,11 @@ std::string ApplyCase(std::string word, Case c) {
 
 std::string Ordinal(int64_t n, bool upper) {
   int64_t last2 = n % 100, last = n % 10;
-  const char* s = (last2 >= 11 && last2 <= 13) ? "th" : last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
+  const char* s = (last2 >= 11 && last2 <= 13) ? "th"
+                  : last == 1                  ? "st"
+                  : last == 2                  ? "nd"
+                  : last == 3                  ? "rd"
+                                               : "th";
   return upper ? ApplyCase(s, Case::kUpper) : s;
 }
 
@@ -152,41 +192,105 @@ std::string FormatTimestamp(int64_t ts, const std::vector<Token>& tokens, bool w
   std::string out;
   for (const Token& t : tokens) {
     switch (t.pat) {
-      case Pat::kLiteral: out += t.literal; break;
-      case Pat::kHH24: out += Number(c.hour, 2, t); break;
+      case Pat::kLiteral:
+        out += t.literal;
+        break;
+      case Pat::kHH24:
+        out += Number(c.hour, 2, t);
+        break;
       case Pat::kHH12:
-      case Pat::kHH: out += Number(hour12, 2, t); break;
-      case Pat::kMI: out += Number(c.minute, 2, t); break;
-      case Pat::kSS: out += Number(c.second, 2, t); break;
-      case Pat::kSSSS: out += Number(c.hour * 3600 + c.minute * 60 + c.second, 0, t); break;
-      case Pat::kMS: out += Number(c.micros / 1000, 3, t); break;
-      case Pat::kUS: out += Number(c.micros, 6, t); break;
+      case Pat::kHH:
+        out += Number(hour12, 2, t);
+        break;
+      case Pat::kMI:
+        out += Number(c.minute, 2, t);
+        break;
+      case Pat::kSS:
+        out += Number(c.second, 2, t);
+        break;
+      case Pat::kSSSS:
+        out += Number(c.hour * 3600 + c.minute * 60 + c.second, 0, t);
+        break;
+      case Pat::kMS:
+        out += Number(c.micros / 1000, 3, t);
+        break;
+      case Pat::kUS:
+        out += Number(c.micros, 6, t);
+        break;
       case Pat::kAM:
-      case Pat::kPM: out += ApplyCase(c.hour < 12 ? "am" : "pm", t.letter_case); break;
+      case Pat::kPM:
+        out += ApplyCase(c.hour < 12 ? "am" : "pm", t.letter_case);
+        break;
       case Pat::kAMDot:
-      case Pat::kPMDot: out += ApplyCase(c.hour < 12 ? "a.m." : "p.m.", t.letter_case); break;
-      case Pat::kYYYY: out += Number(year, 4, t); break;
-      case Pat::kYYY: out += Number(year % 1000, 3, t); break;
-      case Pat::kYY: out += Number(year % 100, 2, t); break;
-      case Pat::kY: out += Number(year % 10, 1, t); break;
-      case Pat::kIYYY: out += Number(iso_year, 4, t); break;
-      case Pat::kIW: out += Number(iso_week, 2, t); break;
-      case Pat::kMM: out += Number(c.month, 2, t); break;
-      case Pat::kMonth: out += Word(kMonths[c.month - 1], 0, t); break;
-      case Pat::kMon: out += Word(kMonths[c.month - 1], 3, t); break;
-      case Pat::kDay: out += Word(kDays[dow], 0, t); break;
-      case Pat::kDy: out += Word(kDays[dow], 3, t); break;
-      case Pat::kDDD: out += Number(c.DayOfYear(), 3, t); break;
-      case Pat::kDD: out += Number(c.day, 2, t); break;
-      case Pat::kID: out += Number(date::IsoDayOfWeek(c.days), 1, t); break;
-      case Pat::kD: out += Number(dow + 1, 1, t); break;
-      case Pat::kQ: out += Number((c.month - 1) / 3 + 1, 1, t); break;
-      case Pat::kWW: out += Number((c.DayOfYear() - 1) / 7 + 1, 2, t); break;
-      case Pat::kW: out += Number((c.day - 1) / 7 + 1, 1, t); break;
-      case Pat::kJ: out += Number(c.days + 2440588, 0, t); break;
-      case Pat::kCC: out += Number(c.year > 0 ? (c.year + 99) / 100 : -((99 - (c.year - 1)) / 100), 2, t); break;
-      case Pat::kTZ: out += with_zone ? ApplyCase("utc", t.letter_case) : ""; break;
-      case Pat::kOF: out += with_zone ? "+00" : ""; break;
+      case Pat::kPMDot:
+        out += ApplyCase(c.hour < 12 ? "a.m." : "p.m.", t.letter_case);
+        break;
+      case Pat::kYYYY:
+        out += Number(year, 4, t);
+        break;
+      case Pat::kYYY:
+        out += Number(year % 1000, 3, t);
+        break;
+      case Pat::kYY:
+        out += Number(year % 100, 2, t);
+        break;
+      case Pat::kY:
+        out += Number(year % 10, 1, t);
+        break;
+      case Pat::kIYYY:
+        out += Number(iso_year, 4, t);
+        break;
+      case Pat::kIW:
+        out += Number(iso_week, 2, t);
+        break;
+      case Pat::kMM:
+        out += Number(c.month, 2, t);
+        break;
+      case Pat::kMonth:
+        out += Word(kMonths[c.month - 1], 0, t);
+        break;
+      case Pat::kMon:
+        out += Word(kMonths[c.month - 1], 3, t);
+        break;
+      case Pat::kDay:
+        out += Word(kDays[dow], 0, t);
+        break;
+      case Pat::kDy:
+        out += Word(kDays[dow], 3, t);
+        break;
+      case Pat::kDDD:
+        out += Number(c.DayOfYear(), 3, t);
+        break;
+      case Pat::kDD:
+        out += Number(c.day, 2, t);
+        break;
+      case Pat::kID:
+        out += Number(date::IsoDayOfWeek(c.days), 1, t);
+        break;
+      case Pat::kD:
+        out += Number(dow + 1, 1, t);
+        break;
+      case Pat::kQ:
+        out += Number((c.month - 1) / 3 + 1, 1, t);
+        break;
+      case Pat::kWW:
+        out += Number((c.DayOfYear() - 1) / 7 + 1, 2, t);
+        break;
+      case Pat::kW:
+        out += Number((c.day - 1) / 7 + 1, 1, t);
+        break;
+      case Pat::kJ:
+        out += Number(c.days + 2440588, 0, t);
+        break;
+      case Pat::kCC:
+        out += Number(c.year > 0 ? (c.year + 99) / 100 : -((99 - (c.year - 1)) / 100), 2, t);
+        break;
+      case Pat::kTZ:
+        out += with_zone ? ApplyCase("utc", t.letter_case) : "";
+        break;
+      case Pat::kOF:
+        out += with_zone ? "+00" : "";
+        break;
     }
   }
   return out;
@@ -223,7 +327,8 @@ void ToCharKernel(DataChunk& args, FunctionContext&, Vector& result) {
     } else {
       ts = value[i];
     }
-    if (ts == timestamp::kInfinity || ts == timestamp::kNegativeInfinity) return false;  // as PostgreSQL: NULL
+    if (ts == timestamp::kInfinity || ts == timestamp::kNegativeInfinity)
+      return false;  // as PostgreSQL: NULL
     out = result.AddString(FormatTimestamp(ts, formats.Get(fmt[i]), kWithZone));
     return true;
   });
@@ -241,7 +346,8 @@ int64_t ReadNumber(std::string_view text, size_t& pos, int max_digits, std::stri
   if (negative) pos++;
   size_t start = pos;
   int64_t v = 0;
-  while (pos < text.size() && pos - start < static_cast<size_t>(max_digits) && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+  while (pos < text.size() && pos - start < static_cast<size_t>(max_digits) &&
+         std::isdigit(static_cast<unsigned char>(text[pos]))) {
     v = v * 10 + (text[pos++] - '0');
   }
   if (pos == start) ThrowParse(text.substr(start), what);
@@ -288,25 +394,55 @@ int64_t ParseByFormat(std::string_view text, const std::vector<Token>& tokens) {
     }
     skip_spaces();
     switch (t.pat) {
-      case Pat::kYYYY: case Pat::kIYYY: year = ReadNumber(text, pos, wide, "YYYY"); break;
-      case Pat::kYYY: year = 2000 + ReadNumber(text, pos, 3, "YYY"); break;
+      case Pat::kYYYY:
+      case Pat::kIYYY:
+        year = ReadNumber(text, pos, wide, "YYYY");
+        break;
+      case Pat::kYYY:
+        year = 2000 + ReadNumber(text, pos, 3, "YYY");
+        break;
       case Pat::kYY: {
         int64_t y = ReadNumber(text, pos, 2, "YY");
         year = y < 70 ? 2000 + y : 1900 + y;  // PostgreSQL's nearest-to-2020 rule
         break;
       }
-      case Pat::kY: year = 2000 + ReadNumber(text, pos, 1, "Y"); break;
-      case Pat::kMM: month = ReadNumber(text, pos, 2, "MM"); break;
-      case Pat::kMonth: month = ReadName(text, pos, kMonths.data(), kMonths.size(), false) + 1; break;
-      case Pat::kMon: month = ReadName(text, pos, kMonths.data(), kMonths.size(), true) + 1; break;
-      case Pat::kDay: ReadName(text, pos, kDays.data(), kDays.size(), false); break;
-      case Pat::kDy: ReadName(text, pos, kDays.data(), kDays.size(), true); break;
-      case Pat::kDD: day = ReadNumber(text, pos, 2, "DD"); break;
-      case Pat::kDDD: doy = ReadNumber(text, pos, 3, "DDD"); break;
-      case Pat::kHH24: hour = ReadNumber(text, pos, 2, "HH24"); break;
-      case Pat::kHH12: case Pat::kHH: hour = ReadNumber(text, pos, 2, "HH12"), twelve_hour = true; break;
-      case Pat::kMI: minute = ReadNumber(text, pos, 2, "MI"); break;
-      case Pat::kSS: second = ReadNumber(text, pos, 2, "SS"); break;
+      case Pat::kY:
+        year = 2000 + ReadNumber(text, pos, 1, "Y");
+        break;
+      case Pat::kMM:
+        month = ReadNumber(text, pos, 2, "MM");
+        break;
+      case Pat::kMonth:
+        month = ReadName(text, pos, kMonths.data(), kMonths.size(), false) + 1;
+        break;
+      case Pat::kMon:
+        month = ReadName(text, pos, kMonths.data(), kMonths.size(), true) + 1;
+        break;
+      case Pat::kDay:
+        ReadName(text, pos, kDays.data(), kDays.size(), false);
+        break;
+      case Pat::kDy:
+        ReadName(text, pos, kDays.data(), kDays.size(), true);
+        break;
+      case Pat::kDD:
+        day = ReadNumber(text, pos, 2, "DD");
+        break;
+      case Pat::kDDD:
+        doy = ReadNumber(text, pos, 3, "DDD");
+        break;
+      case Pat::kHH24:
+        hour = ReadNumber(text, pos, 2, "HH24");
+        break;
+      case Pat::kHH12:
+      case Pat::kHH:
+        hour = ReadNumber(text, pos, 2, "HH12"), twelve_hour = true;
+        break;
+      case Pat::kMI:
+        minute = ReadNumber(text, pos, 2, "MI");
+        break;
+      case Pat::kSS:
+        second = ReadNumber(text, pos, 2, "SS");
+        break;
       case Pat::kMS: {
         size_t start = pos;
         int64_t v = ReadNumber(text, pos, 3, "MS");
@@ -321,7 +457,10 @@ int64_t ParseByFormat(std::string_view text, const std::vector<Token>& tokens) {
         micros = v;
         break;
       }
-      case Pat::kAM: case Pat::kPM: case Pat::kAMDot: case Pat::kPMDot: {
+      case Pat::kAM:
+      case Pat::kPM:
+      case Pat::kAMDot:
+      case Pat::kPMDot: {
         std::string_view rest = text.substr(pos);
         bool dots = t.pat == Pat::kAMDot || t.pat == Pat::kPMDot;
         if (StartsWithNoCase(rest, dots ? "P.M." : "PM")) {
@@ -340,14 +479,16 @@ int64_t ParseByFormat(std::string_view text, const std::vector<Token>& tokens) {
         year = y, month = m, day = d;
         break;
       }
-      default: ReadNumber(text, pos, 9, "field"); break;  // parsed but unused (Q, WW, ...)
+      default:
+        ReadNumber(text, pos, 9, "field");
+        break;  // parsed but unused (Q, WW, ...)
     }
     if (t.ordinal) pos = std::min(text.size(), pos + 2);
   }
   if (twelve_hour) {
     if (hour < 1 || hour > 12) {
-      throw DataError(sqlstate::kInvalidDatetimeFormat, "hour \"" + std::to_string(hour) +
-                                                            "\" is invalid for the 12-hour clock");
+      throw DataError(sqlstate::kInvalidDatetimeFormat,
+                      "hour \"" + std::to_string(hour) + "\" is invalid for the 12-hour clock");
     }
     hour = hour % 12 + (pm ? 12 : 0);
   }
@@ -357,14 +498,18 @@ int64_t ParseByFormat(std::string_view text, const std::vector<Token>& tokens) {
     days = date::FromCivil(static_cast<int32_t>(year), 1, 1) + static_cast<int32_t>(doy) - 1;
   } else {
     if (!date::IsValid(static_cast<int32_t>(year), static_cast<int32_t>(month), static_cast<int32_t>(day))) {
-      throw DataError(sqlstate::kDatetimeFieldOverflow, "date/time field value out of range: \"" + std::string(text) + "\"");
+      throw DataError(sqlstate::kDatetimeFieldOverflow,
+                      "date/time field value out of range: \"" + std::string(text) + "\"");
     }
-    days = date::FromCivil(static_cast<int32_t>(year), static_cast<int32_t>(month), static_cast<int32_t>(day));
+    days =
+        date::FromCivil(static_cast<int32_t>(year), static_cast<int32_t>(month), static_cast<int32_t>(day));
   }
   if (hour > 24 || minute > 59 || second > 60) {
-    throw DataError(sqlstate::kDatetimeFieldOverflow, "date/time field value out of range: \"" + std::string(text) + "\"");
+    throw DataError(sqlstate::kDatetimeFieldOverflow,
+                    "date/time field value out of range: \"" + std::string(text) + "\"");
   }
-  return timestamp::FromParts(days, hour * kMicrosPerHour + minute * kMicrosPerMinute + second * kMicrosPerSecond + micros);
+  return timestamp::FromParts(
+      days, hour * kMicrosPerHour + minute * kMicrosPerMinute + second * kMicrosPerSecond + micros);
 }
 
 template <bool kDate>
@@ -380,7 +525,8 @@ void ParseFormatKernel(DataChunk& args, FunctionContext&, Vector& result) {
       return days;
     });
   } else {
-    ExecuteRows<int64_t>(args, result, [&](size_t i) { return ParseByFormat(text[i].view(), formats.Get(fmt[i])); });
+    ExecuteRows<int64_t>(args, result,
+                         [&](size_t i) { return ParseByFormat(text[i].view(), formats.Get(fmt[i])); });
   }
 }
 

@@ -4,11 +4,16 @@ namespace basin::function_internal {
 
 LogicalType DecimalOf(const LogicalType& t) {
   switch (t.id()) {
-    case TypeId::kDecimal: return t;
-    case TypeId::kSmallInt: return LogicalType::Decimal(5, 0);
-    case TypeId::kInteger: return LogicalType::Decimal(10, 0);
-    case TypeId::kBigInt: return LogicalType::Decimal(19, 0);
-    default: return TypeId::kInvalid;
+    case TypeId::kDecimal:
+      return t;
+    case TypeId::kSmallInt:
+      return LogicalType::Decimal(5, 0);
+    case TypeId::kInteger:
+      return LogicalType::Decimal(10, 0);
+    case TypeId::kBigInt:
+      return LogicalType::Decimal(19, 0);
+    default:
+      return TypeId::kInvalid;
   }
 }
 
@@ -22,7 +27,9 @@ void CastArgument(std::vector<ExprPtr>& args, size_t i, const LogicalType& targe
 }
 
 void ThrowIntegerOutOfRange(PhysicalType p) {
-  const char* name = p == PhysicalType::kInt16 ? "smallint" : p == PhysicalType::kInt32 ? "integer" : "bigint";
+  const char* name = p == PhysicalType::kInt16   ? "smallint"
+                     : p == PhysicalType::kInt32 ? "integer"
+                                                 : "bigint";
   throw DataError(sqlstate::kNumericValueOutOfRange, std::string(name) + " out of range");
 }
 

@@ -74,8 +74,8 @@ void ExecuteRowsNullable(DataChunk& args, Vector& result, F&& f) {
 }
 
 /// Build a scalar function overload.
-inline ScalarFunction MakeScalar(std::string name, std::vector<LogicalType> args, LogicalType ret, ScalarKernel kernel,
-                                 ScalarBind bind = nullptr) {
+inline ScalarFunction MakeScalar(std::string name, std::vector<LogicalType> args, LogicalType ret,
+                                 ScalarKernel kernel, ScalarBind bind = nullptr) {
   ScalarFunction f;
   f.name = std::move(name);
   f.arguments = std::move(args);
@@ -86,7 +86,9 @@ inline ScalarFunction MakeScalar(std::string name, std::vector<LogicalType> args
 }
 
 /// A DECIMAL parameter of width 0 stands for "any DECIMAL": the function's bind callback fixes the types.
-inline LogicalType AnyDecimal() { return LogicalType(TypeId::kDecimal); }
+inline LogicalType AnyDecimal() {
+  return LogicalType(TypeId::kDecimal);
+}
 
 /// The DECIMAL type that holds every value of an integer or decimal type (kInvalid for other types).
 LogicalType DecimalOf(const LogicalType& t);
@@ -95,7 +97,9 @@ LogicalType DecimalOf(const LogicalType& t);
 /// DECIMAL placeholder that a binder may have inserted).
 void CastArgument(std::vector<ExprPtr>& args, size_t i, const LogicalType& target);
 
-[[noreturn]] inline void ThrowDivisionByZero() { throw DataError(sqlstate::kDivisionByZero, "division by zero"); }
+[[noreturn]] inline void ThrowDivisionByZero() {
+  throw DataError(sqlstate::kDivisionByZero, "division by zero");
+}
 
 /// The name of a type in "X out of range" messages: "smallint", "integer", "bigint".
 [[noreturn]] void ThrowIntegerOutOfRange(PhysicalType p);

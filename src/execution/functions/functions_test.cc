@@ -18,13 +18,15 @@ Value Evaluate(const Expr& e) {
 
 /// Resolve `name` for the argument types as the binder would (cheapest implicit casts), bind, and run the
 /// kernel over `rows` rows: each argument either one constant (a single value) or one value per row.
-std::vector<Value> RunRows(const std::string& name, const std::vector<std::vector<Value>>& columns, size_t rows) {
+std::vector<Value> RunRows(const std::string& name, const std::vector<std::vector<Value>>& columns,
+                           size_t rows) {
   const auto* overloads = FunctionRegistry::Get().FindScalar(name);
   if (!overloads) throw InternalError("no function " + name);
   const ScalarFunction* best = nullptr;
   int best_cost = INT32_MAX;
   for (const auto& f : *overloads) {
-    if (columns.size() < f.arguments.size() || (!f.has_varargs && columns.size() != f.arguments.size())) continue;
+    if (columns.size() < f.arguments.size() || (!f.has_varargs && columns.size() != f.arguments.size()))
+      continue;
     int cost = 0;
     for (size_t i = 0; i < columns.size() && cost >= 0; i++) {
       LogicalType param = i < f.arguments.size() ? f.arguments[i] : f.varargs;
@@ -41,7 +43,8 @@ std::vector<Value> RunRows(const std::string& name, const std::vector<std::vecto
     bool concrete = param.id() != TypeId::kInvalid && !(param.id() == TypeId::kDecimal && param.width() == 0);
     LogicalType t = concrete ? param : columns[i][0].type();
     exprs.push_back(Expr::Cast(Expr::Constant(columns[i][0]), t));
-    if (columns[i].size() == 1 && columns[i][0].type().id() == TypeId::kNull) exprs.back() = Expr::Constant(Value::Null(t));
+    if (columns[i].size() == 1 && columns[i][0].type().id() == TypeId::kNull)
+      exprs.back() = Expr::Constant(Value::Null(t));
   }
   LogicalType return_type = best->return_type;
   std::unique_ptr<FunctionData> bind_data;
@@ -88,7 +91,9 @@ Value Call(const std::string& name, std::vector<Value> args) {
   return RunRows(name, columns, 1)[0];
 }
 
-std::string Str(const std::string& name, std::vector<Value> args) { return Call(name, std::move(args)).ToString(); }
+std::string Str(const std::string& name, std::vector<Value> args) {
+  return Call(name, std::move(args)).ToString();
+}
 
 template <class F>
 std::string ErrorOf(F&& f) {
@@ -100,15 +105,33 @@ std::string ErrorOf(F&& f) {
   return "no error";
 }
 
-Value V(const char* s) { return Value::Varchar(s); }
-Value I(int32_t v) { return Value::Integer(v); }
-Value BI(int64_t v) { return Value::BigInt(v); }
-Value D(double v) { return Value::Double(v); }
-Value Dec(const char* s, int w, int sc) { return CastValue(V(s), LogicalType::Decimal(w, sc)); }
-Value Ts(const char* s) { return CastValue(V(s), TypeId::kTimestamp); }
-Value Date(const char* s) { return CastValue(V(s), TypeId::kDate); }
-Value Iv(const char* s) { return CastValue(V(s), TypeId::kInterval); }
-Value Null(TypeId t) { return Value::Null(t); }
+Value V(const char* s) {
+  return Value::Varchar(s);
+}
+Value I(int32_t v) {
+  return Value::Integer(v);
+}
+Value BI(int64_t v) {
+  return Value::BigInt(v);
+}
+Value D(double v) {
+  return Value::Double(v);
+}
+Value Dec(const char* s, int w, int sc) {
+  return CastValue(V(s), LogicalType::Decimal(w, sc));
+}
+Value Ts(const char* s) {
+  return CastValue(V(s), TypeId::kTimestamp);
+}
+Value Date(const char* s) {
+  return CastValue(V(s), TypeId::kDate);
+}
+Value Iv(const char* s) {
+  return CastValue(V(s), TypeId::kInterval);
+}
+Value Null(TypeId t) {
+  return Value::Null(t);
+}
 
 TEST(ArithmeticTest, Integers) {
   EXPECT_EQ(Call("+", {I(2), I(3)}), I(5));
@@ -150,7 +173,8 @@ TEST(ArithmeticTest, Decimals) {
   Value product = Call("*", {Dec("1.25", 5, 2), Dec("-2.5", 3, 1)});
   EXPECT_EQ(product.type(), LogicalType::Decimal(8, 3));
   EXPECT_EQ(product.ToString(), "-3.125");
-  EXPECT_EQ(Str("*", {Dec("12345678901234.5678", 18, 4), Dec("1000000", 18, 0)}), "12345678901234567800.0000");
+  EXPECT_EQ(Str("*", {Dec("12345678901234.5678", 18, 4), Dec("1000000", 18, 0)}),
+            "12345678901234567800.0000");
   EXPECT_EQ(Call("/", {Dec("1", 5, 0), Dec("4", 5, 0)}), D(0.25));
   EXPECT_EQ(Str("%", {Dec("7.5", 3, 1), Dec("2", 2, 0)}), "1.5");
   EXPECT_EQ(Str("-", {Dec("7.5", 3, 1)}), "-7.5");
@@ -200,7 +224,8 @@ TEST(ComparisonTest, FlatWithConstantRight) {
 
 TEST(ComparisonTest, DistinctFrom) {
   EXPECT_EQ(Call("is_distinct_from", {I(1), Null(TypeId::kInteger)}), Value::Boolean(true));
-  EXPECT_EQ(Call("is_not_distinct_from", {Null(TypeId::kInteger), Null(TypeId::kInteger)}), Value::Boolean(true));
+  EXPECT_EQ(Call("is_not_distinct_from", {Null(TypeId::kInteger), Null(TypeId::kInteger)}),
+            Value::Boolean(true));
   EXPECT_EQ(Call("is_distinct_from", {V("a"), V("a")}), Value::Boolean(false));
 }
 
@@ -212,7 +237,10 @@ TEST(StringTest, Basics) {
   EXPECT_EQ(Str("substring", {V("hello"), I(0), I(3)}), "he");
   EXPECT_EQ(Str("substring", {V("hello"), I(-5), I(3)}), "");
   EXPECT_EQ(Str("substr", {V("héllo"), I(2)}), "éllo");
-  EXPECT_EQ(ErrorOf([] { Call("substring", {V("x"), I(1), I(-1)}); }), "22011 negative substring length not allowed");
+  EXPECT_EQ(ErrorOf([] {
+              Call("substring", {V("x"), I(1), I(-1)});
+            }),
+            "22011 negative substring length not allowed");
   EXPECT_EQ(Call("position", {V("lo"), V("hello")}), I(4));
   EXPECT_EQ(Call("strpos", {V("hello"), V("z")}), I(0));
   EXPECT_EQ(Str("replace", {V("abcabc"), V("b"), V("XY")}), "aXYcaXYc");
@@ -271,7 +299,10 @@ TEST(LikeTest, Patterns) {
   EXPECT_TRUE(Call("like", {V("a_c"), V("a!_c"), V("!")}).GetBool());
   EXPECT_FALSE(Call("like", {V("abc"), V("a!_c"), V("!")}).GetBool());
   EXPECT_TRUE(Call("like", {V("a\\c"), V("a\\c"), V("")}).GetBool());  // empty escape: none
-  EXPECT_EQ(ErrorOf([] { Call("like", {V("a"), V("a\\")}); }), "22025 LIKE pattern must not end with escape character");
+  EXPECT_EQ(ErrorOf([] {
+              Call("like", {V("a"), V("a\\")});
+            }),
+            "22025 LIKE pattern must not end with escape character");
   EXPECT_TRUE(Call("ilike", {V("HeLLo"), V("h%O")}).GetBool());
   EXPECT_TRUE(Call("~~", {V("x"), V("_")}).GetBool());
 }
@@ -321,7 +352,10 @@ TEST(MathTest, Functions) {
   EXPECT_EQ(Call("log", {D(1000)}), D(3));
   EXPECT_EQ(Call("log", {D(2), D(8)}), D(3));
   EXPECT_EQ(Call("power", {D(2), D(-1)}), D(0.5));
-  EXPECT_EQ(ErrorOf([] { Call("power", {D(0), D(-1)}); }), "2201F zero raised to a negative power is undefined");
+  EXPECT_EQ(ErrorOf([] {
+              Call("power", {D(0), D(-1)});
+            }),
+            "2201F zero raised to a negative power is undefined");
   EXPECT_EQ(Call("gcd", {I(12), I(18)}), I(6));
   EXPECT_EQ(Call("lcm", {I(4), I(6)}), I(12));
   EXPECT_EQ(Call("mod", {I(7), I(3)}), I(1));
@@ -351,7 +385,9 @@ TEST(DateTimeTest, DatePart) {
   EXPECT_EQ(Call("date_part", {V("hour"), Iv("1 day 05:00")}), D(5));
   EXPECT_EQ(Call("date_part", {V("epoch"), Iv("1 day")}), D(86400));
   EXPECT_EQ(Call("date_part", {V("minute"), CastValue(V("10:42"), TypeId::kTime)}), D(42));
-  EXPECT_EQ(ErrorOf([] { Call("date_part", {V("fortnight"), Ts("2024-01-01")}); }),
+  EXPECT_EQ(ErrorOf([] {
+              Call("date_part", {V("fortnight"), Ts("2024-01-01")});
+            }),
             "22023 unit \"fortnight\" not supported for type timestamp");
 }
 
@@ -377,7 +413,9 @@ TEST(DateTimeTest, AgeAndConstructors) {
   EXPECT_EQ(Str("age", {Ts("2023-01-31"), Ts("2024-03-01")}), "-1 years -1 mons -1 days");
   EXPECT_EQ(Str("age", {Ts("2024-01-01 10:00"), Ts("2024-01-01 12:30")}), "-02:30:00");
   EXPECT_EQ(Str("make_date", {I(2024), I(2), I(29)}), "2024-02-29");
-  EXPECT_EQ(ErrorOf([] { Call("make_date", {I(2023), I(2), I(29)}); }),
+  EXPECT_EQ(ErrorOf([] {
+              Call("make_date", {I(2023), I(2), I(29)});
+            }),
             "22008 date field value out of range: 2023-2-29");
   EXPECT_EQ(Str("make_timestamp", {I(2024), I(1), I(2), I(3), I(4), D(5.5)}), "2024-01-02 03:04:05.5");
   EXPECT_EQ(Str("to_timestamp", {D(86400.5)}), "1970-01-02 00:00:00.5+00");
@@ -407,7 +445,8 @@ TEST(DateTimeTest, ParseWithFormat) {
 
 TEST(RegistryTest, CastCostsAndSupertypes) {
   EXPECT_EQ(ImplicitCastCost(TypeId::kInteger, TypeId::kInteger), 0);
-  EXPECT_GT(ImplicitCastCost(TypeId::kInteger, TypeId::kDouble), ImplicitCastCost(TypeId::kInteger, TypeId::kBigInt));
+  EXPECT_GT(ImplicitCastCost(TypeId::kInteger, TypeId::kDouble),
+            ImplicitCastCost(TypeId::kInteger, TypeId::kBigInt));
   EXPECT_EQ(ImplicitCastCost(TypeId::kDouble, TypeId::kInteger), -1);
   EXPECT_EQ(ImplicitCastCost(TypeId::kVarchar, TypeId::kInteger), -1);
   EXPECT_EQ(ImplicitCastCost(TypeId::kInteger, LogicalType::Decimal(5, 0)), -1);
@@ -416,7 +455,8 @@ TEST(RegistryTest, CastCostsAndSupertypes) {
   EXPECT_EQ(ImplicitCastCost(TypeId::kTimestamp, TypeId::kDate), -1);
   EXPECT_EQ(CommonSuperType(TypeId::kInteger, LogicalType::Decimal(15, 2)), LogicalType::Decimal(15, 2));
   EXPECT_EQ(CommonSuperType(TypeId::kBigInt, LogicalType::Decimal(5, 2)), LogicalType::Decimal(21, 2));
-  EXPECT_EQ(CommonSuperType(LogicalType::Decimal(10, 4), LogicalType::Decimal(12, 1)), LogicalType::Decimal(15, 4));
+  EXPECT_EQ(CommonSuperType(LogicalType::Decimal(10, 4), LogicalType::Decimal(12, 1)),
+            LogicalType::Decimal(15, 4));
   EXPECT_EQ(CommonSuperType(LogicalType::Decimal(10, 4), TypeId::kDouble), LogicalType(TypeId::kDouble));
   EXPECT_EQ(CommonSuperType(TypeId::kDate, TypeId::kTimestamp), LogicalType(TypeId::kTimestamp));
   EXPECT_EQ(CommonSuperType(TypeId::kNull, TypeId::kVarchar), LogicalType(TypeId::kVarchar));

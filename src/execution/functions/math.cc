@@ -39,10 +39,13 @@ double Sqrt(double x) {
   if (x < 0) throw DataError("2201F", "cannot take square root of a negative number");
   return std::sqrt(x);
 }
-double Cbrt(double x) { return std::cbrt(x); }
+double Cbrt(double x) {
+  return std::cbrt(x);
+}
 double Exp(double x) {
   double r = std::exp(x);
-  if (r == 0 && std::isfinite(x)) throw DataError(sqlstate::kNumericValueOutOfRange, "value out of range: underflow");
+  if (r == 0 && std::isfinite(x))
+    throw DataError(sqlstate::kNumericValueOutOfRange, "value out of range: underflow");
   return Checked(r, x);
 }
 double CheckLogArgument(double x) {
@@ -50,9 +53,15 @@ double CheckLogArgument(double x) {
   if (x < 0) throw DataError("2201E", "cannot take logarithm of a negative number");
   return x;
 }
-double Ln(double x) { return std::log(CheckLogArgument(x)); }
-double Log10(double x) { return std::log10(CheckLogArgument(x)); }
-double Log2(double x) { return std::log2(CheckLogArgument(x)); }
+double Ln(double x) {
+  return std::log(CheckLogArgument(x));
+}
+double Log10(double x) {
+  return std::log10(CheckLogArgument(x));
+}
+double Log2(double x) {
+  return std::log2(CheckLogArgument(x));
+}
 double LogBase(double base, double x) {
   double d = std::log(CheckLogArgument(base));
   if (d == 0) throw DataError(sqlstate::kDivisionByZero, "division by zero");
@@ -67,20 +76,40 @@ double Power(double x, double y) {
   if (std::isinf(r) && std::isfinite(x) && std::isfinite(y)) ThrowFloatOverflow();
   return r;
 }
-double Ceil(double x) { return std::ceil(x); }
-double Floor(double x) { return std::floor(x); }
-double Rint(double x) { return std::nearbyint(x); }
-double Trunc(double x) { return std::trunc(x); }
-double Degrees(double x) { return x * (180.0 / M_PI); }
-double Radians(double x) { return x * (M_PI / 180.0); }
+double Ceil(double x) {
+  return std::ceil(x);
+}
+double Floor(double x) {
+  return std::floor(x);
+}
+double Rint(double x) {
+  return std::nearbyint(x);
+}
+double Trunc(double x) {
+  return std::trunc(x);
+}
+double Degrees(double x) {
+  return x * (180.0 / M_PI);
+}
+double Radians(double x) {
+  return x * (M_PI / 180.0);
+}
 double CheckedTrig(double r, double x) {
   if (std::isinf(x)) throw DataError(sqlstate::kNumericValueOutOfRange, "input is out of range");
   return r;
 }
-double Sin(double x) { return CheckedTrig(std::sin(x), x); }
-double Cos(double x) { return CheckedTrig(std::cos(x), x); }
-double Tan(double x) { return CheckedTrig(std::tan(x), x); }
-double Cot(double x) { return 1.0 / CheckedTrig(std::tan(x), x); }
+double Sin(double x) {
+  return CheckedTrig(std::sin(x), x);
+}
+double Cos(double x) {
+  return CheckedTrig(std::cos(x), x);
+}
+double Tan(double x) {
+  return CheckedTrig(std::tan(x), x);
+}
+double Cot(double x) {
+  return 1.0 / CheckedTrig(std::tan(x), x);
+}
 double Asin(double x) {
   if (x < -1 || x > 1) throw DataError(sqlstate::kNumericValueOutOfRange, "input is out of range");
   return std::asin(x);
@@ -89,10 +118,18 @@ double Acos(double x) {
   if (x < -1 || x > 1) throw DataError(sqlstate::kNumericValueOutOfRange, "input is out of range");
   return std::acos(x);
 }
-double Atan(double x) { return std::atan(x); }
-double Atan2(double y, double x) { return std::atan2(y, x); }
-double Sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; }
-double Abs(double x) { return std::fabs(x); }
+double Atan(double x) {
+  return std::atan(x);
+}
+double Atan2(double y, double x) {
+  return std::atan2(y, x);
+}
+double Sign(double x) {
+  return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+}
+double Abs(double x) {
+  return std::fabs(x);
+}
 
 /// round(x, n) and trunc(x, n) on doubles: half away from zero at the n-th decimal (DuckDB's extension).
 template <bool kRound>
@@ -107,14 +144,15 @@ double ScaleDouble(double x, int32_t digits) {
 
 template <bool kRound>
 void DoubleScaleKernel(DataChunk& args, FunctionContext&, Vector& result) {
-  BinaryExecute<double, int32_t, double>(args.column(0), args.column(1), result, args.size(), ScaleDouble<kRound>);
+  BinaryExecute<double, int32_t, double>(args.column(0), args.column(1), result, args.size(),
+                                         ScaleDouble<kRound>);
 }
 
 template <class T>
 void IntAbsKernel(DataChunk& args, FunctionContext&, Vector& result) {
   UnaryExecute<T, T>(args.column(0), result, args.size(), [](T v) -> T {
     if (v == std::numeric_limits<T>::min()) {
-      ThrowIntegerOutOfRange(sizeof(T) == 2 ? PhysicalType::kInt16
+      ThrowIntegerOutOfRange(sizeof(T) == 2   ? PhysicalType::kInt16
                              : sizeof(T) == 4 ? PhysicalType::kInt32
                                               : PhysicalType::kInt64);
     }
@@ -144,9 +182,12 @@ hugeint_t Divide(hugeint_t v, hugeint_t d, Rounding mode) {
       hugeint_t mag = r < 0 ? -r : r;
       return mag >= d - mag ? q + (v < 0 ? -1 : 1) : q;
     }
-    case Rounding::kTrunc: return q;
-    case Rounding::kCeil: return v > 0 ? q + 1 : q;
-    case Rounding::kFloor: return v < 0 ? q - 1 : q;
+    case Rounding::kTrunc:
+      return q;
+    case Rounding::kCeil:
+      return v > 0 ? q + 1 : q;
+    case Rounding::kFloor:
+      return v < 0 ? q - 1 : q;
   }
   return q;
 }
@@ -159,7 +200,8 @@ hugeint_t RoundDecimal(hugeint_t v, int scale, int digits, int result_scale, Rou
     scale -= drop;
   }
   // Back to the result's scale: up after dropping digits, down only if the result keeps fewer digits.
-  return result_scale >= scale ? v * Pow10(result_scale - scale) : Divide(v, Pow10(scale - result_scale), mode);
+  return result_scale >= scale ? v * Pow10(result_scale - scale)
+                               : Divide(v, Pow10(scale - result_scale), mode);
 }
 
 struct DecimalRoundData : FunctionData {
@@ -178,7 +220,8 @@ void DecimalRoundLoop(DataChunk& args, Rounding mode, Vector& result) {
   ExecuteRows<T>(args, result, [&](size_t i) {
     int digits = has_digits ? std::clamp(Arg<int32_t>(args.column(1))[i], -38, 38) : 0;
     hugeint_t r = RoundDecimal(value[i], scale, digits, result_scale, mode);
-    if (r >= limit || r <= -limit) throw DataError(sqlstate::kNumericValueOutOfRange, "numeric field overflow");
+    if (r >= limit || r <= -limit)
+      throw DataError(sqlstate::kNumericValueOutOfRange, "numeric field overflow");
     return static_cast<T>(r);
   });
 }
@@ -217,9 +260,11 @@ std::unique_ptr<FunctionData> BindDecimalRound(std::vector<ExprPtr>& args, Logic
 
 void DecimalAbsKernel(DataChunk& args, FunctionContext&, Vector& result) {
   if (result.type().physical() == PhysicalType::kInt64) {
-    UnaryExecute<int64_t, int64_t>(args.column(0), result, args.size(), [](int64_t v) { return v < 0 ? -v : v; });
+    UnaryExecute<int64_t, int64_t>(args.column(0), result, args.size(),
+                                   [](int64_t v) { return v < 0 ? -v : v; });
   } else {
-    UnaryExecute<hugeint_t, hugeint_t>(args.column(0), result, args.size(), [](hugeint_t v) { return v < 0 ? -v : v; });
+    UnaryExecute<hugeint_t, hugeint_t>(args.column(0), result, args.size(),
+                                       [](hugeint_t v) { return v < 0 ? -v : v; });
   }
 }
 
@@ -227,10 +272,13 @@ void DecimalSignKernel(DataChunk& args, FunctionContext&, Vector& result) {
   hugeint_t one = Pow10(result.type().scale());
   if (result.type().physical() == PhysicalType::kInt64) {
     auto o = static_cast<int64_t>(one);
-    UnaryExecute<int64_t, int64_t>(args.column(0), result, args.size(), [o](int64_t v) { return v > 0 ? o : v < 0 ? -o : 0; });
+    UnaryExecute<int64_t, int64_t>(args.column(0), result, args.size(), [o](int64_t v) {
+      return v > 0 ? o : v < 0 ? -o : 0;
+    });
   } else {
-    UnaryExecute<hugeint_t, hugeint_t>(args.column(0), result, args.size(),
-                                       [one](hugeint_t v) { return v > 0 ? one : v < 0 ? -one : 0; });
+    UnaryExecute<hugeint_t, hugeint_t>(args.column(0), result, args.size(), [one](hugeint_t v) {
+      return v > 0 ? one : v < 0 ? -one : 0;
+    });
   }
 }
 
@@ -263,7 +311,8 @@ void GcdKernel(DataChunk& args, FunctionContext&, Vector& result) {
       if (ua == 0 || ub == 0) return 0;
       T r;
       U q = ua / g;
-      if (q > static_cast<U>(std::numeric_limits<T>::max()) || ub > static_cast<U>(std::numeric_limits<T>::max()) ||
+      if (q > static_cast<U>(std::numeric_limits<T>::max()) ||
+          ub > static_cast<U>(std::numeric_limits<T>::max()) ||
           __builtin_mul_overflow(static_cast<T>(q), static_cast<T>(ub), &r)) {
         ThrowIntegerOutOfRange(p);
       }
@@ -294,7 +343,9 @@ void FloatClassKernel(DataChunk& args, FunctionContext&, Vector& result) {
                                 [](double v) -> uint8_t { return kNan ? std::isnan(v) : std::isinf(v); });
 }
 
-void AddDouble(FunctionRegistry& r, const char* name, ScalarKernel k) { r.AddScalar(MakeScalar(name, {D}, D, k)); }
+void AddDouble(FunctionRegistry& r, const char* name, ScalarKernel k) {
+  r.AddScalar(MakeScalar(name, {D}, D, k));
+}
 
 }  // namespace
 

@@ -73,12 +73,18 @@ class LikeMatcher {
       text = folded_;
     }
     switch (shape_) {
-      case kExact: return text == literal_;
-      case kAll: return true;
-      case kPrefix: return text.starts_with(literal_);
-      case kSuffix: return text.ends_with(literal_);
-      case kContains: return text.find(literal_) != std::string_view::npos;
-      case kGeneral: break;
+      case kExact:
+        return text == literal_;
+      case kAll:
+        return true;
+      case kPrefix:
+        return text.starts_with(literal_);
+      case kSuffix:
+        return text.ends_with(literal_);
+      case kContains:
+        return text.find(literal_) != std::string_view::npos;
+      case kGeneral:
+        break;
     }
     return MatchGeneral(text);
   }
@@ -297,7 +303,8 @@ RegexFlags ParseFlags(std::string_view flags) {
     } else if (c == 'i') {
       f.case_insensitive = true;
     } else if (c != 'c') {
-      throw DataError(sqlstate::kInvalidParameterValue, std::string("invalid regular expression option: \"") + c + "\"");
+      throw DataError(sqlstate::kInvalidParameterValue,
+                      std::string("invalid regular expression option: \"") + c + "\"");
     }
   }
   return f;
@@ -343,7 +350,8 @@ void RegexSubstringKernel(DataChunk& args, FunctionContext& ctx, Vector& result)
     const RE2& re = source.Get(pattern[i].view());
     re2::StringPiece groups[2];
     int n = std::min(re.NumberOfCapturingGroups(), 1) + 1;
-    if (!re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, groups, n)) return false;
+    if (!re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, groups, n))
+      return false;
     const re2::StringPiece& g = groups[n - 1];
     if (g.data() == nullptr) return false;
     out = result.AddString(std::string_view(g.data(), g.size()));

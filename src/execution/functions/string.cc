@@ -71,13 +71,15 @@ int32_t StrPos(std::string_view s, std::string_view sub) {
 }
 
 void StrposKernel(DataChunk& args, FunctionContext&, Vector& result) {
-  BinaryExecute<string_t, string_t, int32_t>(args.column(0), args.column(1), result, args.size(),
-                                             [](string_t s, string_t sub) { return StrPos(s.view(), sub.view()); });
+  BinaryExecute<string_t, string_t, int32_t>(
+      args.column(0), args.column(1), result, args.size(),
+      [](string_t s, string_t sub) { return StrPos(s.view(), sub.view()); });
 }
 
 void PositionKernel(DataChunk& args, FunctionContext&, Vector& result) {  // position(sub IN s)
-  BinaryExecute<string_t, string_t, int32_t>(args.column(0), args.column(1), result, args.size(),
-                                             [](string_t sub, string_t s) { return StrPos(s.view(), sub.view()); });
+  BinaryExecute<string_t, string_t, int32_t>(
+      args.column(0), args.column(1), result, args.size(),
+      [](string_t sub, string_t s) { return StrPos(s.view(), sub.view()); });
 }
 
 void ReplaceKernel(DataChunk& args, FunctionContext&, Vector& result) {

@@ -54,8 +54,8 @@ void ChrKernel(DataChunk& args, FunctionContext&, Vector& result) {
     if (cp == 0) throw DataError(sqlstate::kProgramLimitExceeded, "null character not permitted");
     if (cp < 0) throw DataError(sqlstate::kInvalidParameterValue, "character number must be positive");
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      throw DataError(sqlstate::kProgramLimitExceeded, "requested character too large for encoding: " +
-                                                           std::to_string(cp));
+      throw DataError(sqlstate::kProgramLimitExceeded,
+                      "requested character too large for encoding: " + std::to_string(cp));
     }
     out.clear();
     AppendChar(out, static_cast<uint32_t>(cp));

@@ -11,7 +11,9 @@ namespace basin {
 namespace {
 
 // States may hold __int128, which needs 16-byte alignment.
-size_t AlignState(size_t n) { return (n + 15) & ~size_t{15}; }
+size_t AlignState(size_t n) {
+  return (n + 15) & ~size_t{15};
+}
 
 /// One grouping set's groups, with DISTINCT aggregates' seen (group, value) pairs beside them.
 struct SetTable {
@@ -146,13 +148,15 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
     std::vector<LogicalType> key_types;
     for (size_t g : grouping_sets_[s]) key_types.push_back(groups_[g]->type);
     keys.Initialize(key_types, 1);
-    for (size_t k = 0; k < grouping_sets_[s].size(); k++) keys.column(k).Reference(group_values.column(grouping_sets_[s][k]));
+    for (size_t k = 0; k < grouping_sets_[s].size(); k++)
+      keys.column(k).Reference(group_values.column(grouping_sets_[s][k]));
     keys.SetCardinality(n);
     created.clear();
     table.groups->FindOrCreate(keys, group_ids.data(), &created);
     for (uint32_t g : created) {
       uint8_t* payload = table.groups->Payload(g);
-      for (auto& a : aggregates_) a.expr->aggregate->initialize(payload + a.state_offset, a.expr->bind_data.get());
+      for (auto& a : aggregates_)
+        a.expr->aggregate->initialize(payload + a.state_offset, a.expr->bind_data.get());
     }
     // Each row's group payload, computed once for all aggregates.
     for (size_t i = 0; i < n; i++) payloads[i] = table.groups->Payload(group_ids[i]);
@@ -281,7 +285,8 @@ void PhysicalHashAggregate::Finalize(ExecutionContext&, GlobalSinkState& gstate)
     uint32_t id;
     global.sets[s].groups->FindOrCreate(none, &id);
     for (auto& a : aggregates_) {
-      a.expr->aggregate->initialize(global.sets[s].groups->Payload(id) + a.state_offset, a.expr->bind_data.get());
+      a.expr->aggregate->initialize(global.sets[s].groups->Payload(id) + a.state_offset,
+                                    a.expr->bind_data.get());
     }
   }
 }
@@ -297,7 +302,8 @@ void PhysicalHashAggregate::GetData(ExecutionContext& ctx, DataChunk& out, Globa
   size_t set, start, n;
   {
     std::lock_guard<std::mutex> lock(source.mutex);
-    while (source.set < global.sets.size() && source.next_group >= global.sets[source.set].groups->GroupCount()) {
+    while (source.set < global.sets.size() &&
+           source.next_group >= global.sets[source.set].groups->GroupCount()) {
       source.set++;
       source.next_group = 0;
     }
@@ -326,8 +332,8 @@ void PhysicalHashAggregate::GetData(ExecutionContext& ctx, DataChunk& out, Globa
     Vector& col = out.column(groups_.size() + a);
     auto& info = aggregates_[a];
     for (size_t i = 0; i < n; i++) {
-      info.expr->aggregate->finalize(table.Payload(static_cast<uint32_t>(start + i)) + info.state_offset, col, i,
-                                     info.expr->bind_data.get());
+      info.expr->aggregate->finalize(table.Payload(static_cast<uint32_t>(start + i)) + info.state_offset, col,
+                                     i, info.expr->bind_data.get());
     }
   }
   for (size_t f = 0; f < grouping_functions_.size(); f++) {

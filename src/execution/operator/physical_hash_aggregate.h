@@ -25,11 +25,13 @@ class PhysicalHashAggregate : public PhysicalOperator {
   bool ParallelSink() const override;
   std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
   std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) override;
-  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
   void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
   void Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) override;
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
   std::string Details() const override;
 
   struct AggregateInfo {

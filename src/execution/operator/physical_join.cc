@@ -10,16 +10,26 @@ namespace basin {
 
 const char* JoinTypeName(PhysicalJoinType type) {
   switch (type) {
-    case PhysicalJoinType::kInner: return "INNER";
-    case PhysicalJoinType::kLeft: return "LEFT";
-    case PhysicalJoinType::kRight: return "RIGHT";
-    case PhysicalJoinType::kFull: return "FULL";
-    case PhysicalJoinType::kSemi: return "SEMI";
-    case PhysicalJoinType::kAnti: return "ANTI";
-    case PhysicalJoinType::kMark: return "MARK";
-    case PhysicalJoinType::kSingle: return "SINGLE";
-    case PhysicalJoinType::kRightSemi: return "RIGHT_SEMI";
-    case PhysicalJoinType::kRightAnti: return "RIGHT_ANTI";
+    case PhysicalJoinType::kInner:
+      return "INNER";
+    case PhysicalJoinType::kLeft:
+      return "LEFT";
+    case PhysicalJoinType::kRight:
+      return "RIGHT";
+    case PhysicalJoinType::kFull:
+      return "FULL";
+    case PhysicalJoinType::kSemi:
+      return "SEMI";
+    case PhysicalJoinType::kAnti:
+      return "ANTI";
+    case PhysicalJoinType::kMark:
+      return "MARK";
+    case PhysicalJoinType::kSingle:
+      return "SINGLE";
+    case PhysicalJoinType::kRightSemi:
+      return "RIGHT_SEMI";
+    case PhysicalJoinType::kRightAnti:
+      return "RIGHT_ANTI";
   }
   return "?";
 }
@@ -79,17 +89,22 @@ std::unique_ptr<GlobalSinkState> PhysicalJoin::InitGlobalSink(ExecutionContext&)
   return std::make_unique<BuildGlobal>();
 }
 
-std::unique_ptr<LocalSinkState> PhysicalJoin::InitLocalSink(ExecutionContext&) { return std::make_unique<BuildLocal>(); }
+std::unique_ptr<LocalSinkState> PhysicalJoin::InitLocalSink(ExecutionContext&) {
+  return std::make_unique<BuildLocal>();
+}
 
-SinkResult PhysicalJoin::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&, LocalSinkState& lstate) {
+SinkResult PhysicalJoin::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&,
+                              LocalSinkState& lstate) {
   auto& local = static_cast<BuildLocal&>(lstate);
   ExpressionExecutor executor(ctx.client);
   std::vector<LogicalType> types;
   for (auto& c : conditions_) types.push_back(c.right->type);
   for (auto& t : build_types_) types.push_back(t);
   auto chunk = std::make_unique<DataChunk>(types, std::max(input.size(), kVectorSize));
-  for (size_t k = 0; k < conditions_.size(); k++) executor.Execute(*conditions_[k].right, input, chunk->column(k));
-  for (size_t c = 0; c < build_types_.size(); c++) chunk->column(conditions_.size() + c).Reference(input.column(c));
+  for (size_t k = 0; k < conditions_.size(); k++)
+    executor.Execute(*conditions_[k].right, input, chunk->column(k));
+  for (size_t c = 0; c < build_types_.size(); c++)
+    chunk->column(conditions_.size() + c).Reference(input.column(c));
   chunk->SetCardinality(input.size());
   if (ctx.memory) ctx.memory->Reserve(static_cast<int64_t>(input.SizeInBytes()));
   local.chunks.push_back(std::move(chunk));
@@ -162,7 +177,8 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
     std::vector<LogicalType> key_types;
     for (auto& c : conditions_) key_types.push_back(c.left->type);
     keys.Initialize(key_types, std::max(n, kVectorSize));
-    for (size_t k = 0; k < conditions_.size(); k++) executor.Execute(*conditions_[k].left, input, keys.column(k));
+    for (size_t k = 0; k < conditions_.size(); k++)
+      executor.Execute(*conditions_[k].left, input, keys.column(k));
     keys.SetCardinality(n);
     std::vector<uint64_t> hashes(n, 0);
     for (size_t k = 0; k < conditions_.size(); k++) HashVector(keys.column(k), n, hashes.data(), k > 0);
@@ -239,7 +255,8 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
     case PhysicalJoinType::kSingle:
       for (size_t i = 0; i < n; i++) {
         if (match_count[i] > 1) {
-          throw Exception(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+          throw Exception(sqlstate::kCardinalityViolation,
+                          "more than one row returned by a subquery used as an expression");
         }
       }
       [[fallthrough]];
@@ -266,7 +283,8 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
     case PhysicalJoinType::kSemi:
     case PhysicalJoinType::kAnti:
       for (size_t i = 0; i < n; i++) {
-        if ((match_count[i] > 0) == (join_type_ == PhysicalJoinType::kSemi)) state.out_probe.push_back(static_cast<sel_t>(i));
+        if ((match_count[i] > 0) == (join_type_ == PhysicalJoinType::kSemi))
+          state.out_probe.push_back(static_cast<sel_t>(i));
       }
       break;
     case PhysicalJoinType::kMark:
@@ -325,8 +343,8 @@ void PhysicalJoin::Emit(DataChunk& input, DataChunk& output, ProbeState& state) 
   state.emitted += m;
 }
 
-OperatorResult PhysicalJoin::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output, OperatorState& s,
-                                     GlobalOperatorState&) {
+OperatorResult PhysicalJoin::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output,
+                                     OperatorState& s, GlobalOperatorState&) {
   auto& state = static_cast<ProbeState&>(s);
   if (!state.active) {
     FindMatches(ctx, input, state);

@@ -10,7 +10,18 @@ namespace basin {
 /// kRightSemi / kRightAnti: a semi / anti join whose preserved side is the build side (children[1]): the
 /// probe side only marks build rows, which are emitted at the end. Used when the preserved side is the
 /// small one, so that the large side is streamed instead of hashed.
-enum class PhysicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kSingle, kRightSemi, kRightAnti };
+enum class PhysicalJoinType {
+  kInner,
+  kLeft,
+  kRight,
+  kFull,
+  kSemi,
+  kAnti,
+  kMark,
+  kSingle,
+  kRightSemi,
+  kRightAnti
+};
 const char* JoinTypeName(PhysicalJoinType type);
 
 /// `left = right` between a probe-side and a build-side expression; IS NOT DISTINCT FROM when nulls_equal.
@@ -27,15 +38,16 @@ struct JoinCondition {
 /// With no conditions it is a nested-loop join (every pair is a candidate).
 class PhysicalJoin : public PhysicalOperator {
  public:
-  PhysicalJoin(std::vector<LogicalType> types, PhysicalJoinType join_type, std::vector<JoinCondition> conditions,
-               ExprPtr residual, bool mark_null_aware = true);
+  PhysicalJoin(std::vector<LogicalType> types, PhysicalJoinType join_type,
+               std::vector<JoinCondition> conditions, ExprPtr residual, bool mark_null_aware = true);
 
   bool IsStreaming() const override { return true; }
   bool IsSink() const override { return true; }
   size_t SinkChildIndex() const override { return 1; }
   std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
   std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) override;
-  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
   void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
   void Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) override;
 

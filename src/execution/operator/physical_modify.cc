@@ -51,7 +51,8 @@ void PhysicalModify::CheckNotNull(const DataChunk& rows, const std::vector<size_
   }
 }
 
-SinkResult PhysicalModify::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState&) {
+SinkResult PhysicalModify::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                                LocalSinkState&) {
   auto& global = static_cast<ModifyGlobal&>(gstate);
   std::lock_guard<std::mutex> lock(global.mutex);
   switch (kind_) {
@@ -84,7 +85,8 @@ SinkResult PhysicalModify::Sink(ExecutionContext& ctx, DataChunk& input, GlobalS
         std::vector<LogicalType> types;
         for (size_t c = 1; c < input.ColumnCount(); c++) types.push_back(input.column(c).type());
         values.Initialize(types, std::max(keep.size(), kVectorSize));
-        for (size_t c = 1; c < input.ColumnCount(); c++) values.column(c - 1).Slice(input.column(c), keep.data(), keep.size());
+        for (size_t c = 1; c < input.ColumnCount(); c++)
+          values.column(c - 1).Slice(input.column(c), keep.data(), keep.size());
         values.SetCardinality(keep.size());
         global.writer->Update(row_ids, update_columns_, values);
       }
@@ -103,7 +105,8 @@ std::unique_ptr<GlobalSourceState> PhysicalModify::InitGlobalSource(ExecutionCon
   return std::make_unique<ModifySource>();
 }
 
-void PhysicalModify::GetData(ExecutionContext&, DataChunk& out, GlobalSourceState& gstate, LocalSourceState&) {
+void PhysicalModify::GetData(ExecutionContext&, DataChunk& out, GlobalSourceState& gstate,
+                             LocalSourceState&) {
   auto& source = static_cast<ModifySource&>(gstate);
   if (source.done) return;
   source.done = true;

@@ -26,10 +26,12 @@ class PhysicalModify : public PhysicalOperator {
   bool IsSource() const override { return true; }
   bool ParallelSink() const override { return kind_ != Kind::kInsert; }
   std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
-  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
   void Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) override;
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
   std::string Details() const override { return table_name_; }
 
  private:

@@ -42,10 +42,15 @@ PhysicalOrder::PhysicalOrder(std::vector<LogicalType> types, std::vector<BoundOr
       limit_(limit),
       offset_(offset) {}
 
-std::unique_ptr<GlobalSinkState> PhysicalOrder::InitGlobalSink(ExecutionContext&) { return std::make_unique<OrderGlobal>(); }
-std::unique_ptr<LocalSinkState> PhysicalOrder::InitLocalSink(ExecutionContext&) { return std::make_unique<OrderLocal>(); }
+std::unique_ptr<GlobalSinkState> PhysicalOrder::InitGlobalSink(ExecutionContext&) {
+  return std::make_unique<OrderGlobal>();
+}
+std::unique_ptr<LocalSinkState> PhysicalOrder::InitLocalSink(ExecutionContext&) {
+  return std::make_unique<OrderLocal>();
+}
 
-SinkResult PhysicalOrder::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&, LocalSinkState& lstate) {
+SinkResult PhysicalOrder::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&,
+                               LocalSinkState& lstate) {
   auto& local = static_cast<OrderLocal&>(lstate);
   ExpressionExecutor executor(ctx.client);
   std::vector<LogicalType> key_types;
@@ -68,19 +73,24 @@ void PhysicalOrder::Finalize(ExecutionContext&, GlobalSinkState& gstate) {
   auto& global = static_cast<OrderGlobal&>(gstate);
   if (global.data.size() == 0) return;
   std::vector<SortKey> keys;
-  for (size_t k = 0; k < orders_.size(); k++) keys.push_back({&global.data.keys.column(k), orders_[k].type, orders_[k].nulls});
+  for (size_t k = 0; k < orders_.size(); k++)
+    keys.push_back({&global.data.keys.column(k), orders_[k].type, orders_[k].nulls});
   size_t count = global.data.size();
   size_t keep = limit_ >= 0 ? std::min<size_t>(count, static_cast<size_t>(offset_ + limit_)) : count;
   global.perm = SortPermutation(keys, count, keep);
   global.perm.resize(keep);
   if (offset_ > 0) {
-    global.perm.erase(global.perm.begin(), global.perm.begin() + std::min<size_t>(offset_, global.perm.size()));
+    global.perm.erase(global.perm.begin(),
+                      global.perm.begin() + std::min<size_t>(offset_, global.perm.size()));
   }
 }
 
-std::unique_ptr<GlobalSourceState> PhysicalOrder::InitGlobalSource(ExecutionContext&) { return std::make_unique<OrderSource>(); }
+std::unique_ptr<GlobalSourceState> PhysicalOrder::InitGlobalSource(ExecutionContext&) {
+  return std::make_unique<OrderSource>();
+}
 
-void PhysicalOrder::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState&) {
+void PhysicalOrder::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+                            LocalSourceState&) {
   auto& global = static_cast<OrderGlobal&>(*sink_state);
   auto& source = static_cast<OrderSource&>(gstate);
   size_t n = std::min(kVectorSize, global.perm.size() - source.next);
@@ -96,7 +106,8 @@ void PhysicalOrder::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceS
 std::string PhysicalOrder::Details() const {
   std::string s;
   for (size_t i = 0; i < orders_.size(); i++) {
-    s += (i ? ", " : "") + orders_[i].expr->ToString() + (orders_[i].type == OrderType::kDescending ? " DESC" : "");
+    s += (i ? ", " : "") + orders_[i].expr->ToString() +
+         (orders_[i].type == OrderType::kDescending ? " DESC" : "");
   }
   if (limit_ >= 0) s += "; limit " + std::to_string(limit_);
   if (offset_ > 0) s += " offset " + std::to_string(offset_);

@@ -18,11 +18,13 @@ class PhysicalOrder : public PhysicalOperator {
   bool IsSource() const override { return true; }
   std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
   std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) override;
-  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
   void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
   void Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) override;
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
   std::string Details() const override;
 
  private:

@@ -44,7 +44,8 @@ void PhysicalTableScan::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSou
 }
 
 std::string PhysicalTableScan::Details() const {
-  return filters_.empty() ? table_name_ : table_name_ + "; " + std::to_string(filters_.size()) + " pushed filter(s)";
+  return filters_.empty() ? table_name_
+                          : table_name_ + "; " + std::to_string(filters_.size()) + " pushed filter(s)";
 }
 
 namespace {
@@ -57,7 +58,8 @@ std::unique_ptr<GlobalSourceState> PhysicalColumnData::InitGlobalSource(Executio
   return std::make_unique<ChunkSourceState>();
 }
 
-void PhysicalColumnData::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState&) {
+void PhysicalColumnData::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+                                 LocalSourceState&) {
   auto& state = static_cast<ChunkSourceState&>(gstate);
   size_t i = state.next.fetch_add(1);
   if (i >= chunks_->size()) return;
@@ -75,7 +77,8 @@ std::unique_ptr<GlobalSourceState> PhysicalValues::InitGlobalSource(ExecutionCon
   return std::make_unique<ValuesSourceState>();
 }
 
-void PhysicalValues::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState&) {
+void PhysicalValues::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+                             LocalSourceState&) {
   auto& state = static_cast<ValuesSourceState&>(gstate);
   DataChunk empty;
   empty.SetCardinality(1);

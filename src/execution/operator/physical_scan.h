@@ -11,13 +11,15 @@ namespace basin {
 /// Scans a table's columns morsel by morsel; threads claim morsels from a shared counter.
 class PhysicalTableScan : public PhysicalOperator {
  public:
-  PhysicalTableScan(std::shared_ptr<TableStorage> storage, std::string table_name, std::vector<size_t> column_ids,
-                    std::vector<LogicalType> types, std::vector<TableFilter> filters);
+  PhysicalTableScan(std::shared_ptr<TableStorage> storage, std::string table_name,
+                    std::vector<size_t> column_ids, std::vector<LogicalType> types,
+                    std::vector<TableFilter> filters);
 
   bool IsSource() const override { return true; }
   bool ParallelSource() const override { return true; }
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
   std::string Details() const override;
   /// Conjuncts `column op constant` the storage may use to skip data (the engine still applies them).
   void SetFilters(std::vector<TableFilter> filters) { filters_ = std::move(filters); }
@@ -39,7 +41,8 @@ class PhysicalColumnData : public PhysicalOperator {
   bool IsSource() const override { return true; }
   bool ParallelSource() const override { return true; }
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
 
   /// Shared so that a CTE's materialisation can be filled after the plan is built.
   std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> chunks_;
@@ -54,7 +57,8 @@ class PhysicalValues : public PhysicalOperator {
 
   bool IsSource() const override { return true; }
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
 
  private:
   std::vector<std::vector<ExprPtr>> rows_;
@@ -63,7 +67,8 @@ class PhysicalValues : public PhysicalOperator {
 /// Marks where several inputs feed the rest of a pipeline (UNION ALL); the executor duplicates the pipeline.
 class PhysicalUnionAll : public PhysicalOperator {
  public:
-  explicit PhysicalUnionAll(std::vector<LogicalType> types) : PhysicalOperator("UNION_ALL", std::move(types)) {}
+  explicit PhysicalUnionAll(std::vector<LogicalType> types)
+      : PhysicalOperator("UNION_ALL", std::move(types)) {}
 };
 
 }  // namespace basin

@@ -54,7 +54,8 @@ std::unique_ptr<LocalSinkState> PhysicalSetOperation::InitLocalSink(ExecutionCon
   return state;
 }
 
-SinkResult PhysicalSetOperation::Sink(ExecutionContext&, DataChunk& input, GlobalSinkState&, LocalSinkState& lstate) {
+SinkResult PhysicalSetOperation::Sink(ExecutionContext&, DataChunk& input, GlobalSinkState&,
+                                      LocalSinkState& lstate) {
   auto& local = static_cast<SetOpLocal&>(lstate);
   DataChunk keys;
   keys.Initialize(types(), 1);
@@ -97,7 +98,8 @@ std::unique_ptr<GlobalSourceState> PhysicalSetOperation::InitGlobalSource(Execut
   return std::make_unique<SetOpSource>();
 }
 
-void PhysicalSetOperation::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState&) {
+void PhysicalSetOperation::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+                                   LocalSourceState&) {
   auto& global = static_cast<SetOpGlobal&>(*sink_state);
   auto& source = static_cast<SetOpSource&>(gstate);
   std::vector<sel_t> rows;
@@ -107,7 +109,8 @@ void PhysicalSetOperation::GetData(ExecutionContext& ctx, DataChunk& out, Global
     if (intersect_) {
       keep = all_ ? std::min(c->side[0], c->side[1]) : (c->side[0] > 0 && c->side[1] > 0 ? 1 : 0);
     } else {
-      keep = all_ ? std::max<int64_t>(c->side[0] - c->side[1], 0) : (c->side[0] > 0 && c->side[1] == 0 ? 1 : 0);
+      keep =
+          all_ ? std::max<int64_t>(c->side[0] - c->side[1], 0) : (c->side[0] > 0 && c->side[1] == 0 ? 1 : 0);
     }
     while (source.emitted_of_group < keep && rows.size() < kVectorSize) {
       rows.push_back(source.next_group);
@@ -120,12 +123,13 @@ void PhysicalSetOperation::GetData(ExecutionContext& ctx, DataChunk& out, Global
   }
   if (rows.empty()) return;
   ctx.batch_index = source.next_group;
-  for (size_t c = 0; c < types().size(); c++) out.column(c).Slice(global.table->keys()[c], rows.data(), rows.size());
+  for (size_t c = 0; c < types().size(); c++)
+    out.column(c).Slice(global.table->keys()[c], rows.data(), rows.size());
   out.SetCardinality(rows.size());
 }
 
-PhysicalOperatorPtr MakeSetOperation(std::vector<LogicalType> types, bool intersect, bool all, PhysicalOperatorPtr left,
-                                     PhysicalOperatorPtr right) {
+PhysicalOperatorPtr MakeSetOperation(std::vector<LogicalType> types, bool intersect, bool all,
+                                     PhysicalOperatorPtr left, PhysicalOperatorPtr right) {
   // Tag each side's rows with 0 or 1 in an extra column and feed both into one counting sink.
   auto tagged = [&](PhysicalOperatorPtr side, int32_t tag) {
     std::vector<ExprPtr> exprs;
@@ -165,7 +169,9 @@ std::vector<std::unique_ptr<DataChunk>> RunPlan(ExecutionContext& ctx, PhysicalO
 PhysicalRecursiveCte::PhysicalRecursiveCte(std::vector<LogicalType> types, bool union_all,
                                            std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> working,
                                            PhysicalOperatorPtr anchor, PhysicalOperatorPtr recursive)
-    : PhysicalOperator("RECURSIVE_CTE", std::move(types)), union_all_(union_all), working_(std::move(working)) {
+    : PhysicalOperator("RECURSIVE_CTE", std::move(types)),
+      union_all_(union_all),
+      working_(std::move(working)) {
   children.push_back(std::move(anchor));
   children.push_back(std::move(recursive));
 }
@@ -174,7 +180,8 @@ std::unique_ptr<GlobalSourceState> PhysicalRecursiveCte::InitGlobalSource(Execut
   return std::make_unique<RecursiveSource>();
 }
 
-void PhysicalRecursiveCte::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState&) {
+void PhysicalRecursiveCte::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+                                   LocalSourceState&) {
   auto& state = static_cast<RecursiveSource&>(gstate);
   if (!state.computed) {
     state.computed = true;
@@ -210,8 +217,8 @@ void PhysicalRecursiveCte::GetData(ExecutionContext& ctx, DataChunk& out, Global
     auto round = keep_new(RunPlan(ctx, *children[0]));
     for (int64_t rounds = 0; !round.empty(); rounds++) {
       if (rounds >= kMaxRounds) {
-        throw Exception(sqlstate::kProgramLimitExceeded, "recursive query did not finish after " +
-                                                             std::to_string(kMaxRounds) + " rounds");
+        throw Exception(sqlstate::kProgramLimitExceeded,
+                        "recursive query did not finish after " + std::to_string(kMaxRounds) + " rounds");
       }
       working_->clear();
       for (auto& c : round) {

@@ -17,11 +17,15 @@ class PhysicalSetOperation : public PhysicalOperator {
   bool IsSource() const override { return true; }
   std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
   std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) override;
-  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
   void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
-  std::string Details() const override { return std::string(intersect_ ? "INTERSECT" : "EXCEPT") + (all_ ? " ALL" : ""); }
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
+  std::string Details() const override {
+    return std::string(intersect_ ? "INTERSECT" : "EXCEPT") + (all_ ? " ALL" : "");
+  }
 
  private:
   bool intersect_;
@@ -29,20 +33,21 @@ class PhysicalSetOperation : public PhysicalOperator {
 };
 
 /// Build the operator tree for `left INTERSECT|EXCEPT [ALL] right`.
-PhysicalOperatorPtr MakeSetOperation(std::vector<LogicalType> types, bool intersect, bool all, PhysicalOperatorPtr left,
-                                     PhysicalOperatorPtr right);
+PhysicalOperatorPtr MakeSetOperation(std::vector<LogicalType> types, bool intersect, bool all,
+                                     PhysicalOperatorPtr left, PhysicalOperatorPtr right);
 
 /// WITH RECURSIVE: runs the anchor, then the recursive part over the rows the previous round produced (the
 /// working table, shared with the recursive part's scan) until a round produces no new rows.
 class PhysicalRecursiveCte : public PhysicalOperator {
  public:
   PhysicalRecursiveCte(std::vector<LogicalType> types, bool union_all,
-                       std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> working, PhysicalOperatorPtr anchor,
-                       PhysicalOperatorPtr recursive);
+                       std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> working,
+                       PhysicalOperatorPtr anchor, PhysicalOperatorPtr recursive);
 
   bool IsSource() const override { return true; }
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
-  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate, LocalSourceState& lstate) override;
+  void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
+               LocalSourceState& lstate) override;
 
   static constexpr int64_t kMaxRounds = 1000000;
 

@@ -8,8 +8,8 @@
 
 namespace basin {
 
-OperatorResult PhysicalFilter::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output, OperatorState&,
-                                       GlobalOperatorState&) {
+OperatorResult PhysicalFilter::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output,
+                                       OperatorState&, GlobalOperatorState&) {
   ExpressionExecutor executor(ctx.client);
   std::vector<sel_t> sel(input.size());
   size_t n = executor.Select(*predicate_, input, nullptr, input.size(), sel.data());
@@ -127,7 +127,8 @@ std::unique_ptr<LocalSinkState> PhysicalCollect::InitLocalSink(ExecutionContext&
   return std::make_unique<CollectLocal>();
 }
 
-SinkResult PhysicalCollect::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&, LocalSinkState& lstate) {
+SinkResult PhysicalCollect::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState&,
+                                 LocalSinkState& lstate) {
   auto& local = static_cast<CollectLocal&>(lstate);
   auto chunk = std::make_unique<DataChunk>();
   chunk->Reference(input);

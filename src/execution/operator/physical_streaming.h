@@ -74,7 +74,8 @@ class PhysicalCollect : public PhysicalOperator {
   bool IsSink() const override { return true; }
   std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
   std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) override;
-  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
   void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
   void Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) override;
 

@@ -32,7 +32,7 @@ inline int64_t ReadBigInt(const Vector& v, size_t row, bool& is_null) {
 /// A window expression's inputs, evaluated over every row (indexed by input row).
 struct WindowInputs {
   std::vector<Vector> args;
-  std::vector<uint8_t> passes_filter;  // empty without FILTER
+  std::vector<uint8_t> passes_filter;                // empty without FILTER
   std::unique_ptr<Vector> start_offset, end_offset;  // ROWS offsets, as BIGINT
   std::vector<uint32_t> range_start, range_end;      // RANGE offset frame ends, per sorted position
 };

@@ -6,7 +6,8 @@
 
 namespace basin {
 
-ExprPtr Binder::ResolveColumn(const std::string* table, const std::string& column, int64_t location, bool& found) {
+ExprPtr Binder::ResolveColumn(const std::string* table, const std::string& column, int64_t location,
+                              bool& found) {
   found = false;
   if (!table) {
     for (auto& [name, e] : using_columns_) {
@@ -25,7 +26,8 @@ ExprPtr Binder::ResolveColumn(const std::string* table, const std::string& colum
     for (size_t i = 0; i < entry.names.size(); i++) {
       if (entry.names[i] != column) continue;
       if (match_entry) {
-        throw BinderError(sqlstate::kAmbiguousColumn, "column reference \"" + column + "\" is ambiguous", location);
+        throw BinderError(sqlstate::kAmbiguousColumn, "column reference \"" + column + "\" is ambiguous",
+                          location);
       }
       match_entry = &entry;
       if (entry.get) {
@@ -42,7 +44,8 @@ ExprPtr Binder::ResolveColumn(const std::string* table, const std::string& colum
     return result;
   }
   if (table && table_seen) {
-    throw BinderError(sqlstate::kUndefinedColumn, "column " + *table + "." + column + " does not exist", location);
+    throw BinderError(sqlstate::kUndefinedColumn, "column " + *table + "." + column + " does not exist",
+                      location);
   }
   if (parent_) {
     bool outer_found = false;
@@ -58,7 +61,8 @@ ExprPtr Binder::ResolveColumn(const std::string* table, const std::string& colum
     }
   }
   if (table) {
-    throw BinderError(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + *table + "\"", location);
+    throw BinderError(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + *table + "\"",
+                      location);
   }
   return nullptr;
 }
@@ -69,7 +73,8 @@ ExprPtr Binder::BindColumnRef(const sql::ParsedExpr& expr) {
   const std::string* column = &names.back();
   if (names.size() >= 2) table = &names[names.size() - 2];
   if (names.size() > 3) {
-    throw BinderError(sqlstate::kSyntaxError, "improper qualified name (too many dotted names)", expr.location);
+    throw BinderError(sqlstate::kSyntaxError, "improper qualified name (too many dotted names)",
+                      expr.location);
   }
   bool found = false;
   ExprPtr e = ResolveColumn(table, *column, expr.location, found);

@@ -15,8 +15,12 @@ using sql::ParsedExpr;
 
 namespace {
 
-bool IsStringLiteral(const Expr& e) { return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kVarchar && e.alias == kLiteralMarker; }
-bool IsNullLiteral(const Expr& e) { return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull; }
+bool IsStringLiteral(const Expr& e) {
+  return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kVarchar && e.alias == kLiteralMarker;
+}
+bool IsNullLiteral(const Expr& e) {
+  return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull;
+}
 
 }  // namespace
 
@@ -59,10 +63,12 @@ ExprPtr Binder::CastWithLength(ExprPtr expr, const LogicalType& type, bool is_ex
 
 ExprPtr Binder::BindBoolean(ExprPtr expr, const char* what, int64_t location) {
   if (expr->type.id() == TypeId::kBoolean) return expr;
-  if (IsNullLiteral(*expr) || IsStringLiteral(*expr)) return CastTo(std::move(expr), TypeId::kBoolean, location);
-  throw BinderError(sqlstate::kDatatypeMismatch,
-                    std::string("argument of ") + what + " must be type boolean, not type " + PgTypeName(expr->type),
-                    location);
+  if (IsNullLiteral(*expr) || IsStringLiteral(*expr))
+    return CastTo(std::move(expr), TypeId::kBoolean, location);
+  throw BinderError(
+      sqlstate::kDatatypeMismatch,
+      std::string("argument of ") + what + " must be type boolean, not type " + PgTypeName(expr->type),
+      location);
 }
 
 /// The type both sides of a comparison (or branches of a CASE) are brought to. String literals and NULLs
@@ -84,12 +90,15 @@ LogicalType UnifyTypes(const Expr& a, const Expr& b, int64_t location, const cha
 }
 
 ExprPtr Binder::BindComparison(const std::string& op, ExprPtr left, ExprPtr right, int64_t location) {
-  const bool untyped = IsNullLiteral(*left) || IsNullLiteral(*right) || IsStringLiteral(*left) || IsStringLiteral(*right);
-  if (!untyped && left->type != right->type && CommonSuperType(left->type, right->type).id() == TypeId::kInvalid) {
+  const bool untyped =
+      IsNullLiteral(*left) || IsNullLiteral(*right) || IsStringLiteral(*left) || IsStringLiteral(*right);
+  if (!untyped && left->type != right->type &&
+      CommonSuperType(left->type, right->type).id() == TypeId::kInvalid) {
     // No operator takes the pair (PostgreSQL resolves comparisons as operators, hence 42883, not 42804).
-    throw BinderError(sqlstate::kUndefinedFunction,
-                      "operator does not exist: " + PgTypeName(left->type) + " " + op + " " + PgTypeName(right->type),
-                      location);
+    throw BinderError(
+        sqlstate::kUndefinedFunction,
+        "operator does not exist: " + PgTypeName(left->type) + " " + op + " " + PgTypeName(right->type),
+        location);
   }
   LogicalType t = UnifyTypes(*left, *right, location, "comparison of");
   if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
@@ -144,8 +153,9 @@ ExprPtr Binder::BindFunctionCall(const std::string& name, std::vector<ExprPtr> a
     std::string sig;
     for (size_t i = 0; i < args.size(); i++) sig += (i ? ", " : "") + PgTypeName(args[i]->type);
     throw BinderError(sqlstate::kUndefinedFunction,
-                      "function " + name + "(" + sig + ") does not exist (no function matches the given name and "
-                      "argument types; you might need to add explicit casts)",
+                      "function " + name + "(" + sig +
+                          ") does not exist (no function matches the given name and "
+                          "argument types; you might need to add explicit casts)",
                       location);
   }
   (void)ambiguous;  // the first overload registered wins ties, as registration order prefers the natural one
@@ -182,14 +192,17 @@ ExprPtr Binder::BindFunctionCall(const std::string& name, std::vector<ExprPtr> a
 
 ExprPtr Binder::BindConstant(const ParsedExpr& expr) {
   switch (expr.constant_kind) {
-    case sql::ConstantKind::kNull: return Expr::Constant(Value());
-    case sql::ConstantKind::kBoolean: return Expr::Constant(Value::Boolean(expr.text == "true" || expr.text == "t"));
+    case sql::ConstantKind::kNull:
+      return Expr::Constant(Value());
+    case sql::ConstantKind::kBoolean:
+      return Expr::Constant(Value::Boolean(expr.text == "true" || expr.text == "t"));
     case sql::ConstantKind::kInteger: {
       int64_t v;
       if (ParseInteger(expr.text, INT32_MIN, INT32_MAX, v) == ParseStatus::kOk) {
         return Expr::Constant(Value::Integer(static_cast<int32_t>(v)));
       }
-      if (ParseInteger(expr.text, INT64_MIN, INT64_MAX, v) == ParseStatus::kOk) return Expr::Constant(Value::BigInt(v));
+      if (ParseInteger(expr.text, INT64_MIN, INT64_MAX, v) == ParseStatus::kOk)
+        return Expr::Constant(Value::BigInt(v));
       [[fallthrough]];
     }
     case sql::ConstantKind::kNumeric: {
@@ -208,7 +221,8 @@ ExprPtr Binder::BindConstant(const ParsedExpr& expr) {
           hugeint_t unscaled;
           if (ParseDecimal(digits, static_cast<uint8_t>(width), static_cast<uint8_t>(scale), unscaled) ==
               ParseStatus::kOk) {
-            return Expr::Constant(Value::Decimal(unscaled, static_cast<uint8_t>(width), static_cast<uint8_t>(scale)));
+            return Expr::Constant(
+                Value::Decimal(unscaled, static_cast<uint8_t>(width), static_cast<uint8_t>(scale)));
           }
         }
       }
@@ -243,10 +257,13 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
     ~Guard() { d--; }
   } guard{depth_guard_};
   switch (expr.kind) {
-    case ExprKind::kConstant: return BindConstant(expr);
-    case ExprKind::kColumnRef: return BindColumnRef(expr);
+    case ExprKind::kConstant:
+      return BindConstant(expr);
+    case ExprKind::kColumnRef:
+      return BindColumnRef(expr);
     case ExprKind::kStar:
-      throw BinderError(sqlstate::kSyntaxError, "* is only allowed in a select list or count(*)", expr.location);
+      throw BinderError(sqlstate::kSyntaxError, "* is only allowed in a select list or count(*)",
+                        expr.location);
     case ExprKind::kParameter: {
       auto e = std::make_unique<Expr>(ExprClass::kParameter);
       e->index = static_cast<uint64_t>(expr.parameter_index);
@@ -254,7 +271,8 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       return e;
     }
     case ExprKind::kUnaryOp:
-    case ExprKind::kBinaryOp: return BindOperator(expr, where);
+    case ExprKind::kBinaryOp:
+      return BindOperator(expr, where);
     case ExprKind::kIsNull: {
       auto e = std::make_unique<Expr>(ExprClass::kIsNull);
       e->type = TypeId::kBoolean;
@@ -291,8 +309,8 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
     case ExprKind::kIsDistinct: {
       ExprPtr l = BindExpression(*expr.children[0], where);
       ExprPtr r = BindExpression(*expr.children[1], where);
-      return BindComparison(expr.negated ? "is_not_distinct_from" : "is_distinct_from", std::move(l), std::move(r),
-                            expr.location);
+      return BindComparison(expr.negated ? "is_not_distinct_from" : "is_distinct_from", std::move(l),
+                            std::move(r), expr.location);
     }
     case ExprKind::kBetween: {
       ExprPtr x = BindExpression(*expr.children[0], where);
@@ -343,7 +361,8 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
         // operator (PostgreSQL: integer ~~ integer).
         if (arg->type.id() != TypeId::kVarchar && arg->type.id() != TypeId::kBlob && !IsNullLiteral(*arg)) {
           throw BinderError(sqlstate::kUndefinedFunction,
-                            "operator does not exist: " + PgTypeName(arg->type) + " " + expr.op + " ...", c->location);
+                            "operator does not exist: " + PgTypeName(arg->type) + " " + expr.op + " ...",
+                            c->location);
         }
         args.push_back(CastTo(std::move(arg), TypeId::kVarchar, c->location));
       }
@@ -355,11 +374,13 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       n->children.push_back(std::move(result));
       return n;
     }
-    case ExprKind::kCase: return BindCase(expr, where);
+    case ExprKind::kCase:
+      return BindCase(expr, where);
     case ExprKind::kCast: {
       ExprPtr child = BindExpression(*expr.children[0], where);
-      LogicalType target = TypeFromName(expr.type_name.name, expr.type_name.modifiers.size() > 0 ? expr.type_name.modifiers[0] : -1,
-                                        expr.type_name.modifiers.size() > 1 ? expr.type_name.modifiers[1] : -1);
+      LogicalType target = TypeFromName(
+          expr.type_name.name, expr.type_name.modifiers.size() > 0 ? expr.type_name.modifiers[0] : -1,
+          expr.type_name.modifiers.size() > 1 ? expr.type_name.modifiers[1] : -1);
       for (int i = 0; i < expr.type_name.array_bounds; i++) target = LogicalType::List(target);
       if (expr.try_cast) {
         const LogicalType plain = target.id() == TypeId::kVarchar ? LogicalType(TypeId::kVarchar) : target;
@@ -372,8 +393,10 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       }
       return CastWithLength(std::move(child), target, /*is_explicit=*/true, expr.location);
     }
-    case ExprKind::kFunction: return BindFunction(expr, where);
-    case ExprKind::kSubquery: return BindSubqueryExpr(expr);
+    case ExprKind::kFunction:
+      return BindFunction(expr, where);
+    case ExprKind::kSubquery:
+      return BindSubqueryExpr(expr);
     case ExprKind::kArray: {
       std::vector<ExprPtr> args;
       for (auto& c : expr.children) args.push_back(BindExpression(*c, where));
@@ -438,11 +461,15 @@ ExprPtr Binder::BindOperator(const ParsedExpr& expr, ExprContext where) {
   }
   // Untyped literals take the other operand's type (date '...' - '1 day' style arithmetic aside).
   if (IsStringLiteral(*left) && !IsStringLiteral(*right) && right->type.id() != TypeId::kVarchar) {
-    if (!(right->type.IsTemporal() && (op == "+" || op == "-"))) left = CastTo(std::move(left), right->type, expr.location);
-    else left = CastTo(std::move(left), TypeId::kInterval, expr.location);
+    if (!(right->type.IsTemporal() && (op == "+" || op == "-")))
+      left = CastTo(std::move(left), right->type, expr.location);
+    else
+      left = CastTo(std::move(left), TypeId::kInterval, expr.location);
   } else if (IsStringLiteral(*right) && !IsStringLiteral(*left) && left->type.id() != TypeId::kVarchar) {
-    if (!(left->type.IsTemporal() && (op == "+" || op == "-"))) right = CastTo(std::move(right), left->type, expr.location);
-    else right = CastTo(std::move(right), TypeId::kInterval, expr.location);
+    if (!(left->type.IsTemporal() && (op == "+" || op == "-")))
+      right = CastTo(std::move(right), left->type, expr.location);
+    else
+      right = CastTo(std::move(right), TypeId::kInterval, expr.location);
   }
   // Numeric operands of different types meet at their common type, so one kernel per type suffices.
   if (left->type.IsNumeric() && right->type.IsNumeric() && left->type.id() != right->type.id() && op != "^") {
@@ -454,8 +481,19 @@ ExprPtr Binder::BindOperator(const ParsedExpr& expr, ExprContext where) {
       left = CastTo(std::move(left), t, expr.location);
       right = CastTo(std::move(right), t, expr.location);
     } else {
-      if (left->type.id() != TypeId::kDecimal) left = CastTo(std::move(left), LogicalType::Decimal(left->type.id() == TypeId::kBigInt ? 19 : (left->type.id() == TypeId::kSmallInt ? 5 : 10), 0), expr.location);
-      if (right->type.id() != TypeId::kDecimal) right = CastTo(std::move(right), LogicalType::Decimal(right->type.id() == TypeId::kBigInt ? 19 : (right->type.id() == TypeId::kSmallInt ? 5 : 10), 0), expr.location);
+      if (left->type.id() != TypeId::kDecimal)
+        left = CastTo(
+            std::move(left),
+            LogicalType::Decimal(
+                left->type.id() == TypeId::kBigInt ? 19 : (left->type.id() == TypeId::kSmallInt ? 5 : 10), 0),
+            expr.location);
+      if (right->type.id() != TypeId::kDecimal)
+        right = CastTo(
+            std::move(right),
+            LogicalType::Decimal(
+                right->type.id() == TypeId::kBigInt ? 19 : (right->type.id() == TypeId::kSmallInt ? 5 : 10),
+                0),
+            expr.location);
     }
   }
   if (IsNullLiteral(*left) && !IsNullLiteral(*right)) left = CastTo(std::move(left), right->type);
@@ -490,7 +528,8 @@ ExprPtr Binder::BindCase(const ParsedExpr& expr, ExprContext where) {
     if (!IsNullLiteral(*values[i]) && !IsStringLiteral(*values[i])) typed = values[i].get();
   }
   if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
-  for (size_t i = 0; i + 1 < values.size(); i++) e->children[2 * i + 1] = CastTo(std::move(values[i]), t, expr.location);
+  for (size_t i = 0; i + 1 < values.size(); i++)
+    e->children[2 * i + 1] = CastTo(std::move(values[i]), t, expr.location);
   e->children.push_back(CastTo(std::move(values.back()), t, expr.location));
   e->type = t;
   return e;

@@ -36,7 +36,8 @@ void Binder::AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t lo
 }
 
 LogicalOperatorPtr Binder::PlanQueryAsTable(BoundQuery query, const std::string& alias,
-                                            const std::vector<std::string>& column_aliases, int64_t location) {
+                                            const std::vector<std::string>& column_aliases,
+                                            int64_t location) {
   // Give the query's columns fresh bindings of one table index.
   auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   proj->table_index = NextTableIndex();
@@ -59,10 +60,14 @@ LogicalOperatorPtr Binder::PlanQueryAsTable(BoundQuery query, const std::string&
 
 LogicalOperatorPtr Binder::BindTableRef(const sql::TableRef& ref) {
   switch (ref.kind) {
-    case sql::TableRef::Kind::kBaseTable: return BindBaseTable(ref);
-    case sql::TableRef::Kind::kSubquery: return BindSubqueryRef(ref);
-    case sql::TableRef::Kind::kJoin: return BindJoin(ref);
-    case sql::TableRef::Kind::kTableFunction: return BindTableFunction(ref);
+    case sql::TableRef::Kind::kBaseTable:
+      return BindBaseTable(ref);
+    case sql::TableRef::Kind::kSubquery:
+      return BindSubqueryRef(ref);
+    case sql::TableRef::Kind::kJoin:
+      return BindJoin(ref);
+    case sql::TableRef::Kind::kTableFunction:
+      return BindTableFunction(ref);
   }
   throw InternalError("unknown table reference");
 }
@@ -131,8 +136,10 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
     Binder view_binder(context_, nullptr);
     view_binder.root_ = root_;
     BoundQuery q = view_binder.BindQuery(*select->select);
-    for (size_t i = 0; i < view->column_aliases.size() && i < q.names.size(); i++) q.names[i] = view->column_aliases[i];
-    return PlanQueryAsTable(std::move(q), ref.alias.empty() ? name : ref.alias, ref.column_aliases, ref.location);
+    for (size_t i = 0; i < view->column_aliases.size() && i < q.names.size(); i++)
+      q.names[i] = view->column_aliases[i];
+    return PlanQueryAsTable(std::move(q), ref.alias.empty() ? name : ref.alias, ref.column_aliases,
+                            ref.location);
   }
   auto table = catalog.GetTable(schema, name);
   if (!table) {
@@ -179,10 +186,18 @@ LogicalOperatorPtr Binder::BindJoin(const sql::TableRef& ref) {
   size_t right_end = bindings_.size();
   switch (ref.join_type) {
     case sql::JoinType::kInner:
-    case sql::JoinType::kCross: join->join_type = LogicalJoinType::kInner; break;
-    case sql::JoinType::kLeft: join->join_type = LogicalJoinType::kLeft; break;
-    case sql::JoinType::kRight: join->join_type = LogicalJoinType::kRight; break;
-    case sql::JoinType::kFull: join->join_type = LogicalJoinType::kFull; break;
+    case sql::JoinType::kCross:
+      join->join_type = LogicalJoinType::kInner;
+      break;
+    case sql::JoinType::kLeft:
+      join->join_type = LogicalJoinType::kLeft;
+      break;
+    case sql::JoinType::kRight:
+      join->join_type = LogicalJoinType::kRight;
+      break;
+    case sql::JoinType::kFull:
+      join->join_type = LogicalJoinType::kFull;
+      break;
   }
   std::vector<std::string> using_columns = ref.using_columns;
   if (ref.natural) {
@@ -190,7 +205,8 @@ LogicalOperatorPtr Binder::BindJoin(const sql::TableRef& ref) {
       for (auto& name : bindings_[l].names) {
         for (size_t r = right_begin; r < right_end; r++) {
           for (auto& rname : bindings_[r].names) {
-            if (rname == name && std::find(using_columns.begin(), using_columns.end(), name) == using_columns.end()) {
+            if (rname == name &&
+                std::find(using_columns.begin(), using_columns.end(), name) == using_columns.end()) {
               using_columns.push_back(name);
             }
           }
@@ -208,12 +224,13 @@ LogicalOperatorPtr Binder::BindJoin(const sql::TableRef& ref) {
         for (size_t i = 0; i < entry.names.size(); i++) {
           if (entry.names[i] != column) continue;
           if (found) {
-            throw BinderError(sqlstate::kAmbiguousColumn, "common column name \"" + column + "\" appears more than once",
-                              ref.location);
+            throw BinderError(sqlstate::kAmbiguousColumn,
+                              "common column name \"" + column + "\" appears more than once", ref.location);
           }
           if (entry.get) {
             auto& ids = entry.get->column_ids;
-            if (std::find(ids.begin(), ids.end(), entry.binding_columns[i]) == ids.end()) ids.push_back(entry.binding_columns[i]);
+            if (std::find(ids.begin(), ids.end(), entry.binding_columns[i]) == ids.end())
+              ids.push_back(entry.binding_columns[i]);
           }
           if (hide) entry.hidden[i] = true;
           found = Expr::ColumnRef({entry.table_index, entry.binding_columns[i]}, entry.types[i], column);
@@ -245,7 +262,8 @@ LogicalOperatorPtr Binder::BindJoin(const sql::TableRef& ref) {
   if (ref.condition) {
     ExprPtr cond = BindBoolean(BindExpression(*ref.condition, ExprContext::kJoinCondition), "JOIN/ON",
                                ref.condition->location);
-    if (cond->HasSubquery()) throw NotImplementedError("subqueries in JOIN conditions are not supported", ref.location);
+    if (cond->HasSubquery())
+      throw NotImplementedError("subqueries in JOIN conditions are not supported", ref.location);
     conjuncts.push_back(std::move(cond));
   }
   if (ExprPtr all = CombineConjunction(std::move(conjuncts))) join->expressions.push_back(std::move(all));
@@ -264,7 +282,8 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
     args.push_back(ExpressionExecutor::EvaluateScalar(*e, &context_));
   }
   if (name != "generate_series" && name != "range") {
-    throw BinderError(sqlstate::kUndefinedFunction, "table function " + name + " does not exist", fn.location);
+    throw BinderError(sqlstate::kUndefinedFunction, "table function " + name + " does not exist",
+                      fn.location);
   }
   if (args.size() < 2 || args.size() > 3) {
     throw BinderError(sqlstate::kUndefinedFunction, name + " takes 2 or 3 arguments", fn.location);
@@ -276,19 +295,22 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
   if (temporal) {
     // As PostgreSQL's overloads: TIMESTAMP arguments keep TIMESTAMP; DATE ones (no overload of their own)
     // and TIMESTAMPTZ give TIMESTAMPTZ, the preferred type (the session time zone is UTC).
-    const bool plain = (args[0].type().id() == TypeId::kTimestamp || args[1].type().id() == TypeId::kTimestamp) &&
-                       args[0].type().id() != TypeId::kTimestampTz && args[1].type().id() != TypeId::kTimestampTz;
+    const bool plain =
+        (args[0].type().id() == TypeId::kTimestamp || args[1].type().id() == TypeId::kTimestamp) &&
+        args[0].type().id() != TypeId::kTimestampTz && args[1].type().id() != TypeId::kTimestampTz;
     type = plain ? TypeId::kTimestamp : TypeId::kTimestampTz;
-    if (args.size() != 3) throw BinderError(sqlstate::kUndefinedFunction, name + " over timestamps needs a step", fn.location);
+    if (args.size() != 3)
+      throw BinderError(sqlstate::kUndefinedFunction, name + " over timestamps needs a step", fn.location);
     Value start = CastValue(args[0], TypeId::kTimestamp), stop = CastValue(args[1], TypeId::kTimestamp);
     Value step = CastValue(args[2], TypeId::kInterval);
     if (!start.IsNull() && !stop.IsNull() && !step.IsNull()) {
       interval_t iv = step.GetInterval();
-      if (iv.Normalized() == 0) throw DataError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+      if (iv.Normalized() == 0)
+        throw DataError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
       bool up = iv.Normalized() > 0;
       auto chunk = std::make_unique<DataChunk>(std::vector<LogicalType>{type});
       for (int64_t ts = start.GetInt64(); up ? (inclusive ? ts <= stop.GetInt64() : ts < stop.GetInt64())
-                                              : (inclusive ? ts >= stop.GetInt64() : ts > stop.GetInt64());
+                                             : (inclusive ? ts >= stop.GetInt64() : ts > stop.GetInt64());
            ts = interval::AddToTimestamp(ts, iv)) {
         if (chunk->size() == kVectorSize) {
           chunks->push_back(std::move(chunk));
@@ -303,7 +325,8 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
     type = TypeId::kBigInt;
     Value start = CastValue(args[0], TypeId::kBigInt), stop = CastValue(args[1], TypeId::kBigInt);
     Value step = args.size() == 3 ? CastValue(args[2], TypeId::kBigInt) : Value::BigInt(1);
-    if (args[0].type().id() == TypeId::kInteger && args[1].type().id() == TypeId::kInteger) type = TypeId::kInteger;
+    if (args[0].type().id() == TypeId::kInteger && args[1].type().id() == TypeId::kInteger)
+      type = TypeId::kInteger;
     if (!start.IsNull() && !stop.IsNull() && !step.IsNull()) {
       int64_t s = step.GetInt64();
       if (s == 0) throw DataError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");

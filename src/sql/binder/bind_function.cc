@@ -14,11 +14,16 @@ using sql::ParsedExpr;
 namespace {
 const char* ContextName(ExprContext where) {
   switch (where) {
-    case ExprContext::kWhere: return "WHERE";
-    case ExprContext::kGroupBy: return "GROUP BY";
-    case ExprContext::kJoinCondition: return "JOIN conditions";
-    case ExprContext::kValues: return "VALUES";
-    default: return "this context";
+    case ExprContext::kWhere:
+      return "WHERE";
+    case ExprContext::kGroupBy:
+      return "GROUP BY";
+    case ExprContext::kJoinCondition:
+      return "JOIN conditions";
+    case ExprContext::kValues:
+      return "VALUES";
+    default:
+      return "this context";
   }
 }
 bool AggregatesAllowed(ExprContext where) {
@@ -48,7 +53,9 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
     const Expr* typed = args[0].get();
     for (size_t i = 1; i < args.size(); i++) {
       t = UnifyTypes(*typed, *args[i], expr.location, "COALESCE");
-      if (!(args[i]->cls == ExprClass::kConstant && (args[i]->type.id() == TypeId::kNull || args[i]->alias == kLiteralMarker))) typed = args[i].get();
+      if (!(args[i]->cls == ExprClass::kConstant &&
+            (args[i]->type.id() == TypeId::kNull || args[i]->alias == kLiteralMarker)))
+        typed = args[i].get();
     }
     if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
     auto e = std::make_unique<Expr>(ExprClass::kCoalesce);
@@ -57,7 +64,8 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
     return e;
   }
   if (name == "nullif") {
-    if (args.size() != 2) throw BinderError(sqlstate::kUndefinedFunction, "nullif takes two arguments", expr.location);
+    if (args.size() != 2)
+      throw BinderError(sqlstate::kUndefinedFunction, "nullif takes two arguments", expr.location);
     LogicalType t = args[0]->type.id() == TypeId::kNull ? args[1]->type : args[0]->type;
     auto e = std::make_unique<Expr>(ExprClass::kCase);
     e->type = t;
@@ -68,7 +76,8 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
   }
   if (name == "greatest" || name == "least") {
     // NULLs are ignored, as PostgreSQL does: CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a WHEN a op b ...
-    if (args.empty()) throw BinderError(sqlstate::kUndefinedFunction, name + " needs arguments", expr.location);
+    if (args.empty())
+      throw BinderError(sqlstate::kUndefinedFunction, name + " needs arguments", expr.location);
     const Expr* typed = args[0].get();
     LogicalType t = args[0]->type;
     for (size_t i = 1; i < args.size(); i++) {
@@ -91,7 +100,8 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
       e->children.push_back(b->Copy());
       e->children.push_back(std::move(b_null));
       e->children.push_back(acc->Copy());
-      e->children.push_back(BindComparison(name == "greatest" ? ">=" : "<=", acc->Copy(), b->Copy(), expr.location));
+      e->children.push_back(
+          BindComparison(name == "greatest" ? ">=" : "<=", acc->Copy(), b->Copy(), expr.location));
       e->children.push_back(std::move(acc));
       e->children.push_back(std::move(b));
       acc = std::move(e);
@@ -100,8 +110,8 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
   }
   if (name == "grouping") {
     if (where != ExprContext::kSelect && where != ExprContext::kHaving && where != ExprContext::kOrderBy) {
-      throw BinderError(sqlstate::kGroupingError, "GROUPING is not allowed in " + std::string(ContextName(where)),
-                        expr.location);
+      throw BinderError(sqlstate::kGroupingError,
+                        "GROUPING is not allowed in " + std::string(ContextName(where)), expr.location);
     }
     auto e = std::make_unique<Expr>(ExprClass::kFunction);
     e->name = "grouping";
@@ -124,8 +134,8 @@ bool ContainsWindow(const ParsedExpr& e) {
   for (const auto& o : e.agg_order_by) {
     if (ContainsWindow(*o.expr)) return true;
   }
-  return (e.case_operand && ContainsWindow(*e.case_operand)) || (e.case_else && ContainsWindow(*e.case_else)) ||
-         (e.filter && ContainsWindow(*e.filter));
+  return (e.case_operand && ContainsWindow(*e.case_operand)) ||
+         (e.case_else && ContainsWindow(*e.case_else)) || (e.filter && ContainsWindow(*e.filter));
 }
 
 /// Bind a RANGE frame's `offset` PRECEDING/FOLLOWING for an ORDER BY column of type `column` as PostgreSQL's
@@ -219,14 +229,16 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
   std::string name = expr.function_name;
   if (!AggregatesAllowed(where)) {
     throw BinderError(sqlstate::kGroupingError,
-                      "aggregate functions are not allowed in " + std::string(ContextName(where)), expr.location);
+                      "aggregate functions are not allowed in " + std::string(ContextName(where)),
+                      expr.location);
   }
   std::vector<ExprPtr> args;
   for (auto& c : expr.children) {
     if (ContainsWindow(*c)) {
-      if (expr.window) throw BinderError(sqlstate::kWindowingError, "window function calls cannot be nested", c->location);
-      throw BinderError(sqlstate::kGroupingError, "aggregate function calls cannot contain window function calls",
-                        c->location);
+      if (expr.window)
+        throw BinderError(sqlstate::kWindowingError, "window function calls cannot be nested", c->location);
+      throw BinderError(sqlstate::kGroupingError,
+                        "aggregate function calls cannot contain window function calls", c->location);
     }
     ExprPtr a = BindExpression(*c, ExprContext::kWhere);
     if (a->HasAggregate()) {
@@ -239,12 +251,14 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
     for (auto& o : expr.agg_order_by) args.push_back(BindExpression(*o.expr, ExprContext::kWhere));
   }
   if (expr.star) {
-    if (name != "count") throw BinderError(sqlstate::kSyntaxError, name + "(*) is not allowed", expr.location);
+    if (name != "count")
+      throw BinderError(sqlstate::kSyntaxError, name + "(*) is not allowed", expr.location);
     name = "count_star";
     args.clear();
   }
   const auto* overloads = FunctionRegistry::Get().FindAggregate(name);
-  if (!overloads) throw BinderError(sqlstate::kUndefinedFunction, "function " + name + " does not exist", expr.location);
+  if (!overloads)
+    throw BinderError(sqlstate::kUndefinedFunction, "function " + name + " does not exist", expr.location);
   const AggregateFunction* best = nullptr;
   int best_cost = INT32_MAX;
   for (const auto& f : *overloads) {
@@ -255,9 +269,12 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
       if (want.id() == TypeId::kInvalid) continue;
       const Expr& a = *args[i];
       int c;
-      if (a.type == want || (want.id() == TypeId::kDecimal && a.type.id() == TypeId::kDecimal)) c = 0;
-      else if (a.cls == ExprClass::kConstant && (a.type.id() == TypeId::kNull || a.alias == kLiteralMarker)) c = 2;
-      else c = ImplicitCastCost(a.type, want);
+      if (a.type == want || (want.id() == TypeId::kDecimal && a.type.id() == TypeId::kDecimal))
+        c = 0;
+      else if (a.cls == ExprClass::kConstant && (a.type.id() == TypeId::kNull || a.alias == kLiteralMarker))
+        c = 2;
+      else
+        c = ImplicitCastCost(a.type, want);
       cost = c < 0 ? -1 : cost + c;
     }
     if (cost >= 0 && cost < best_cost) {
@@ -268,11 +285,13 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
   if (!best) {
     std::string sig;
     for (size_t i = 0; i < args.size(); i++) sig += (i ? ", " : "") + PgTypeName(args[i]->type);
-    throw BinderError(sqlstate::kUndefinedFunction, "function " + name + "(" + sig + ") does not exist", expr.location);
+    throw BinderError(sqlstate::kUndefinedFunction, "function " + name + "(" + sig + ") does not exist",
+                      expr.location);
   }
   for (size_t i = 0; i < args.size(); i++) {
     const LogicalType& want = best->arguments[i];
-    if (want.id() == TypeId::kInvalid || (want.id() == TypeId::kDecimal && args[i]->type.id() == TypeId::kDecimal)) {
+    if (want.id() == TypeId::kInvalid ||
+        (want.id() == TypeId::kDecimal && args[i]->type.id() == TypeId::kDecimal)) {
       if (args[i]->type.id() == TypeId::kNull) args[i] = CastTo(std::move(args[i]), TypeId::kVarchar);
       continue;
     }
@@ -297,16 +316,17 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
   }
   e->children = std::move(args);
   if (expr.filter) {
-    e->filter = BindBoolean(BindExpression(*expr.filter, ExprContext::kWhere), "FILTER", expr.filter->location);
+    e->filter =
+        BindBoolean(BindExpression(*expr.filter, ExprContext::kWhere), "FILTER", expr.filter->location);
   }
   if (!expr.within_group) {
     for (auto& o : expr.agg_order_by) {
       BoundOrder bo;
       bo.expr = BindExpression(*o.expr, ExprContext::kWhere);
       bo.type = o.descending ? OrderType::kDescending : OrderType::kAscending;
-      bo.nulls = o.nulls == sql::NullOrder::kFirst ? NullsOrder::kFirst
+      bo.nulls = o.nulls == sql::NullOrder::kFirst  ? NullsOrder::kFirst
                  : o.nulls == sql::NullOrder::kLast ? NullsOrder::kLast
-                 : (o.descending ? NullsOrder::kFirst : NullsOrder::kLast);
+                                                    : (o.descending ? NullsOrder::kFirst : NullsOrder::kLast);
       e->order_by.push_back(std::move(bo));
     }
   }
@@ -325,20 +345,24 @@ void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext w
       }
     }
     if (!base || base == &spec) {
-      throw BinderError(sqlstate::kUndefinedObject, "window \"" + spec.base_name + "\" does not exist", spec.location);
+      throw BinderError(sqlstate::kUndefinedObject, "window \"" + spec.base_name + "\" does not exist",
+                        spec.location);
     }
     const bool refines = !spec.partition_by.empty() || !spec.order_by.empty() || spec.has_frame;
     if (!spec.partition_by.empty()) {
       throw BinderError(sqlstate::kWindowingError,
-                        "cannot override PARTITION BY clause of window \"" + spec.base_name + "\"", spec.location);
+                        "cannot override PARTITION BY clause of window \"" + spec.base_name + "\"",
+                        spec.location);
     }
     if (!spec.order_by.empty() && !base->order_by.empty()) {
       throw BinderError(sqlstate::kWindowingError,
-                        "cannot override ORDER BY clause of window \"" + spec.base_name + "\"", spec.location);
+                        "cannot override ORDER BY clause of window \"" + spec.base_name + "\"",
+                        spec.location);
     }
     if (refines && base->has_frame) {
       throw BinderError(sqlstate::kWindowingError,
-                        "cannot copy window \"" + spec.base_name + "\" because it has a frame clause", spec.location);
+                        "cannot copy window \"" + spec.base_name + "\" because it has a frame clause",
+                        spec.location);
     }
     ApplyWindowSpec(*base, w, where);
   }
@@ -347,9 +371,9 @@ void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext w
     BoundOrder bo;
     bo.expr = BindExpression(*o.expr, where);
     bo.type = o.descending ? OrderType::kDescending : OrderType::kAscending;
-    bo.nulls = o.nulls == sql::NullOrder::kFirst ? NullsOrder::kFirst
+    bo.nulls = o.nulls == sql::NullOrder::kFirst  ? NullsOrder::kFirst
                : o.nulls == sql::NullOrder::kLast ? NullsOrder::kLast
-               : (o.descending ? NullsOrder::kFirst : NullsOrder::kLast);
+                                                  : (o.descending ? NullsOrder::kFirst : NullsOrder::kLast);
     w.order_by.push_back(std::move(bo));
   }
   if (spec.has_frame) {
@@ -360,11 +384,21 @@ void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext w
     w.frame_rows = spec.frame_mode == sql::FrameMode::kRows;
     auto convert = [&](const sql::FrameBound& b, WindowBoundary& kind, ExprPtr& offset) {
       switch (b.kind) {
-        case sql::FrameBoundKind::kUnboundedPreceding: kind = WindowBoundary::kUnboundedPreceding; break;
-        case sql::FrameBoundKind::kPreceding: kind = WindowBoundary::kPreceding; break;
-        case sql::FrameBoundKind::kCurrentRow: kind = WindowBoundary::kCurrentRow; break;
-        case sql::FrameBoundKind::kFollowing: kind = WindowBoundary::kFollowing; break;
-        case sql::FrameBoundKind::kUnboundedFollowing: kind = WindowBoundary::kUnboundedFollowing; break;
+        case sql::FrameBoundKind::kUnboundedPreceding:
+          kind = WindowBoundary::kUnboundedPreceding;
+          break;
+        case sql::FrameBoundKind::kPreceding:
+          kind = WindowBoundary::kPreceding;
+          break;
+        case sql::FrameBoundKind::kCurrentRow:
+          kind = WindowBoundary::kCurrentRow;
+          break;
+        case sql::FrameBoundKind::kFollowing:
+          kind = WindowBoundary::kFollowing;
+          break;
+        case sql::FrameBoundKind::kUnboundedFollowing:
+          kind = WindowBoundary::kUnboundedFollowing;
+          break;
       }
       if (b.offset) offset = BindExpression(*b.offset, ExprContext::kWhere);
     };
@@ -386,7 +420,8 @@ void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext w
     if (!w.frame_rows && (w.start_offset || w.end_offset)) {
       if (w.order_by.size() != 1) {
         throw BinderError(sqlstate::kWindowingError,
-                          "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", spec.location);
+                          "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column",
+                          spec.location);
       }
       const LogicalType& column = w.order_by[0].expr->type;
       auto location = [](const sql::FrameBound& b) { return b.offset ? b.offset->location : int64_t{-1}; };
@@ -405,7 +440,8 @@ void Binder::ApplyWindowSpec(const sql::WindowSpec& spec, Expr& w, ExprContext w
 ExprPtr Binder::BindWindow(const ParsedExpr& expr, ExprContext where) {
   if (where != ExprContext::kSelect && where != ExprContext::kOrderBy) {
     throw BinderError(sqlstate::kWindowingError,
-                      "window functions are not allowed in " + std::string(ContextName(where)), expr.location);
+                      "window functions are not allowed in " + std::string(ContextName(where)),
+                      expr.location);
   }
   const std::string& name = expr.function_name;
   ExprPtr w;
@@ -416,22 +452,26 @@ ExprPtr Binder::BindWindow(const ParsedExpr& expr, ExprContext where) {
     if (name == "row_number" || name == "rank" || name == "dense_rank" || name == "ntile") {
       w->type = TypeId::kBigInt;
       if (name == "ntile") {
-        if (w->children.size() != 1) throw BinderError(sqlstate::kUndefinedFunction, "ntile takes one argument", expr.location);
+        if (w->children.size() != 1)
+          throw BinderError(sqlstate::kUndefinedFunction, "ntile takes one argument", expr.location);
         w->children[0] = CastTo(std::move(w->children[0]), TypeId::kBigInt, expr.location);
       }
     } else if (name == "percent_rank" || name == "cume_dist") {
       w->type = TypeId::kDouble;
     } else {
-      if (w->children.empty()) throw BinderError(sqlstate::kUndefinedFunction, name + " needs an argument", expr.location);
+      if (w->children.empty())
+        throw BinderError(sqlstate::kUndefinedFunction, name + " needs an argument", expr.location);
       w->type = w->children[0]->type;
       if (w->type.id() == TypeId::kNull) w->type = TypeId::kVarchar;
-      if (w->children.size() > 1) w->children[1] = CastTo(std::move(w->children[1]), TypeId::kBigInt, expr.location);
+      if (w->children.size() > 1)
+        w->children[1] = CastTo(std::move(w->children[1]), TypeId::kBigInt, expr.location);
       if (w->children.size() > 2) w->children[2] = CastTo(std::move(w->children[2]), w->type, expr.location);
     }
   } else {
     // Bound as an aggregate (the same overload rules), then turned into a window expression.
     ExprPtr agg = BindAggregate(expr, ExprContext::kSelect);
-    if (agg->distinct) throw NotImplementedError("DISTINCT is not implemented for window functions", expr.location);
+    if (agg->distinct)
+      throw NotImplementedError("DISTINCT is not implemented for window functions", expr.location);
     if (!agg->order_by.empty()) {
       throw NotImplementedError("aggregate ORDER BY is not implemented for window functions", expr.location);
     }

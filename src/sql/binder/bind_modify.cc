@@ -13,7 +13,8 @@ namespace basin {
 
 namespace {
 
-std::shared_ptr<TableEntry> FindTable(ClientContext& context, const std::vector<std::string>& names, int64_t location) {
+std::shared_ptr<TableEntry> FindTable(ClientContext& context, const std::vector<std::string>& names,
+                                      int64_t location) {
   auto [schema, name] = QualifiedName(names);
   auto table = context.catalog().GetTable(schema, name);
   if (!table) {
@@ -50,10 +51,12 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
       int idx = table->ColumnIndex(c);
       if (idx < 0) {
         throw BinderError(sqlstate::kUndefinedColumn,
-                          "column \"" + c + "\" of relation \"" + table->name + "\" does not exist", stmt.location);
+                          "column \"" + c + "\" of relation \"" + table->name + "\" does not exist",
+                          stmt.location);
       }
       if (std::find(targets.begin(), targets.end(), idx) != targets.end()) {
-        throw BinderError(sqlstate::kDuplicateColumn, "column \"" + c + "\" specified more than once", stmt.location);
+        throw BinderError(sqlstate::kDuplicateColumn, "column \"" + c + "\" specified more than once",
+                          stmt.location);
       }
       targets.push_back(idx);
     }
@@ -89,7 +92,8 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
                             given[targets.size()]->location);
         }
         if (given.size() < targets.size() && !stmt.columns.empty()) {
-          throw BinderError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions", stmt.location);
+          throw BinderError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions",
+                            stmt.location);
         }
         for (size_t i = 0; i < given.size(); i++) {
           size_t col = static_cast<size_t>(targets[i]);
@@ -98,7 +102,9 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
             continue;
           }
           ExprPtr e = BindExpression(*given[i], ExprContext::kValues);
-          if (e->HasSubquery()) throw NotImplementedError("subqueries in INSERT ... VALUES are not supported", given[i]->location);
+          if (e->HasSubquery())
+            throw NotImplementedError("subqueries in INSERT ... VALUES are not supported",
+                                      given[i]->location);
           row[col] = AssignTo(*this, std::move(e), table->columns[col], given[i]->location);
         }
       }
@@ -111,10 +117,12 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
   } else {
     BoundQuery q = BindQuery(*stmt.source);
     if (q.types.size() > targets.size()) {
-      throw BinderError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns", stmt.location);
+      throw BinderError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns",
+                        stmt.location);
     }
     if (q.types.size() < targets.size() && !stmt.columns.empty()) {
-      throw BinderError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions", stmt.location);
+      throw BinderError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions",
+                        stmt.location);
     }
     auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
     proj->table_index = NextTableIndex();
@@ -142,8 +150,8 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
 
 namespace {
 /// Scan of the target table with row ids, bound under its alias.
-LogicalOperatorPtr TargetScan(Binder& binder, std::vector<BindingEntry>& bindings, std::shared_ptr<TableEntry> table,
-                              const std::string& alias) {
+LogicalOperatorPtr TargetScan(Binder& binder, std::vector<BindingEntry>& bindings,
+                              std::shared_ptr<TableEntry> table, const std::string& alias) {
   auto get = std::make_unique<LogicalOperator>(LogicalOpType::kGet);
   get->table_index = binder.NextTableIndex();
   get->table = table;
@@ -164,7 +172,8 @@ LogicalOperatorPtr TargetScan(Binder& binder, std::vector<BindingEntry>& binding
 }  // namespace
 
 LogicalOperatorPtr Binder::BindTargetRows(const std::shared_ptr<TableEntry>& table, const std::string& alias,
-                                          const sql::TableRef* other, const sql::ParsedExpr* where, LogicalOperatorPtr& proj) {
+                                          const sql::TableRef* other, const sql::ParsedExpr* where,
+                                          LogicalOperatorPtr& proj) {
   LogicalOperatorPtr plan = TargetScan(*this, bindings_, table, alias);
   uint64_t target_index = plan->table_index;
   if (other) {
@@ -174,7 +183,8 @@ LogicalOperatorPtr Binder::BindTargetRows(const std::shared_ptr<TableEntry>& tab
     plan = std::move(join);
   }
   if (where) {
-    PlanFilterWithSubqueries(BindBoolean(BindExpression(*where, ExprContext::kWhere), "WHERE", where->location), plan);
+    PlanFilterWithSubqueries(
+        BindBoolean(BindExpression(*where, ExprContext::kWhere), "WHERE", where->location), plan);
   }
   proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   proj->table_index = NextTableIndex();
@@ -191,10 +201,12 @@ LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
     int idx = table->ColumnIndex(name);
     if (idx < 0) {
       throw BinderError(sqlstate::kUndefinedColumn,
-                        "column \"" + name + "\" of relation \"" + table->name + "\" does not exist", stmt.location);
+                        "column \"" + name + "\" of relation \"" + table->name + "\" does not exist",
+                        stmt.location);
     }
     if (std::find(columns.begin(), columns.end(), static_cast<size_t>(idx)) != columns.end()) {
-      throw BinderError(sqlstate::kDuplicateColumn, "multiple assignments to same column \"" + name + "\"", stmt.location);
+      throw BinderError(sqlstate::kDuplicateColumn, "multiple assignments to same column \"" + name + "\"",
+                        stmt.location);
     }
     columns.push_back(static_cast<size_t>(idx));
     ExprPtr e;
@@ -204,7 +216,9 @@ LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
                                   : BindConstantExpression(*sql::ParseExpression(def.default_sql));
     } else {
       e = BindExpression(*value, ExprContext::kSelect);
-      if (e->HasAggregate()) throw BinderError(sqlstate::kGroupingError, "aggregate functions are not allowed in UPDATE", value->location);
+      if (e->HasAggregate())
+        throw BinderError(sqlstate::kGroupingError, "aggregate functions are not allowed in UPDATE",
+                          value->location);
       if (e->HasSubquery()) PlanSubqueries(e, plan);
     }
     proj->expressions.push_back(AssignTo(*this, std::move(e), table->columns[idx], value->location));
@@ -222,7 +236,8 @@ LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
 LogicalOperatorPtr Binder::BindDelete(const sql::DeleteStmt& stmt) {
   auto table = FindTable(context_, stmt.table, stmt.location);
   LogicalOperatorPtr proj;
-  LogicalOperatorPtr plan = BindTargetRows(table, stmt.alias, stmt.using_clause.get(), stmt.where.get(), proj);
+  LogicalOperatorPtr plan =
+      BindTargetRows(table, stmt.alias, stmt.using_clause.get(), stmt.where.get(), proj);
   proj->children.push_back(std::move(plan));
   if (!stmt.returning.empty()) throw NotImplementedError("RETURNING is not supported yet", stmt.location);
   auto del = std::make_unique<LogicalOperator>(LogicalOpType::kDelete);

@@ -18,7 +18,9 @@ Binder::Binder(ClientContext& context, Binder* parent) : context_(context), pare
   root_ = parent ? parent->root_ : this;
 }
 
-uint64_t Binder::NextTableIndex() { return root_->next_table_index_++; }
+uint64_t Binder::NextTableIndex() {
+  return root_->next_table_index_++;
+}
 
 namespace {
 
@@ -47,7 +49,8 @@ struct AggregateExtractor {
       case ExprClass::kColumnRef:
         if (e->depth == 0) {
           throw BinderError(sqlstate::kGroupingError,
-                            "column \"" + e->alias + "\" must appear in the GROUP BY clause or be used in an aggregate function");
+                            "column \"" + e->alias +
+                                "\" must appear in the GROUP BY clause or be used in an aggregate function");
         }
         return;
       case ExprClass::kFunction:
@@ -59,7 +62,8 @@ struct AggregateExtractor {
               if (c->Equals(*agg.groups[g])) found = g;
             }
             if (found == agg.groups.size()) {
-              throw BinderError(sqlstate::kGroupingError, "arguments to GROUPING must be grouping expressions");
+              throw BinderError(sqlstate::kGroupingError,
+                                "arguments to GROUPING must be grouping expressions");
             }
             indexes.push_back(found);
           }
@@ -77,7 +81,8 @@ struct AggregateExtractor {
       case ExprClass::kSubquery:
         for (auto& c : e->children) Rewrite(c);
         return;
-      default: break;
+      default:
+        break;
     }
     for (auto& c : e->children) Rewrite(c);
   }
@@ -100,8 +105,12 @@ void ExtractWindows(ExprPtr& e, LogicalOperator& window) {
 
 }  // namespace
 
-void ExtractAggregatesInto(ExprPtr& e, LogicalOperator& agg) { AggregateExtractor{agg}.Rewrite(e); }
-void ExtractWindowsInto(ExprPtr& e, LogicalOperator& window) { ExtractWindows(e, window); }
+void ExtractAggregatesInto(ExprPtr& e, LogicalOperator& agg) {
+  AggregateExtractor{agg}.Rewrite(e);
+}
+void ExtractWindowsInto(ExprPtr& e, LogicalOperator& window) {
+  ExtractWindows(e, window);
+}
 
 bool IsOrdinal(const sql::ParsedExpr& e, int64_t& value) {
   if (e.kind != ExprKind::kConstant || e.constant_kind != sql::ConstantKind::kInteger) return false;
@@ -123,7 +132,9 @@ BoundOrder MakeOrder(ExprPtr e, const sql::OrderByItem& o) {
   return bo;
 }
 
-ExprPtr Binder::BindConstantExpression(const sql::ParsedExpr& expr) { return BindExpression(expr, ExprContext::kValues); }
+ExprPtr Binder::BindConstantExpression(const sql::ParsedExpr& expr) {
+  return BindExpression(expr, ExprContext::kValues);
+}
 
 int64_t Binder::BindLimitValue(const sql::ParsedExpr* expr, const char* what) {
   if (!expr) return -1;
@@ -136,7 +147,8 @@ int64_t Binder::BindLimitValue(const sql::ParsedExpr* expr, const char* what) {
   if (v.IsNull()) return -1;
   if (v.GetInt64() < 0) {
     // invalid_row_count_in_limit_clause / invalid_row_count_in_result_offset_clause
-    throw DataError(std::string(what) == "LIMIT" ? "2201W" : "2201X", std::string(what) + " must not be negative");
+    throw DataError(std::string(what) == "LIMIT" ? "2201W" : "2201X",
+                    std::string(what) + " must not be negative");
   }
   return v.GetInt64();
 }
@@ -156,7 +168,8 @@ BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
   if (select.recursive) {
     for (auto& cte : select.ctes) {
       const auto* body = cte.query ? cte.query->body.get() : nullptr;
-      if (body && body->kind == sql::QueryNode::Kind::kSetOperation && body->set_op == sql::QueryNode::SetOp::kUnion) {
+      if (body && body->kind == sql::QueryNode::Kind::kSetOperation &&
+          body->set_op == sql::QueryNode::SetOp::kUnion) {
         // Recursive CTEs are planned once, here, and referenced as a materialised table.
         BoundQuery q = BindRecursiveCte(cte);
         if (q.plan) recursive_plans_[cte.name] = std::make_shared<BoundQuery>(std::move(q));
@@ -165,7 +178,8 @@ BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
   }
   BoundQuery q = BindQueryNode(*select.body, select);
   if (select.body->kind != sql::QueryNode::Kind::kSelect) ApplyOrderLimit(q, select);
-  if (root_ == this && std::any_of(q.types.begin(), q.types.end(), [](auto& t) { return t.id() == TypeId::kNull; })) {
+  if (root_ == this &&
+      std::any_of(q.types.begin(), q.types.end(), [](auto& t) { return t.id() == TypeId::kNull; })) {
     // Untyped NULL columns that nothing gave a type (SELECT NULL) come out as text, as in PostgreSQL.
     auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
     proj->table_index = NextTableIndex();
@@ -186,9 +200,12 @@ BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
 
 BoundQuery Binder::BindQueryNode(const sql::QueryNode& node, const sql::SelectStatement& select) {
   switch (node.kind) {
-    case sql::QueryNode::Kind::kSelect: return BindSelectNode(node, select);
-    case sql::QueryNode::Kind::kSetOperation: return BindSetOperation(node);
-    case sql::QueryNode::Kind::kValues: return BindValues(node);
+    case sql::QueryNode::Kind::kSelect:
+      return BindSelectNode(node, select);
+    case sql::QueryNode::Kind::kSetOperation:
+      return BindSetOperation(node);
+    case sql::QueryNode::Kind::kValues:
+      return BindValues(node);
   }
   throw InternalError("unknown query node");
 }
@@ -203,7 +220,8 @@ void Binder::ApplyOrderLimit(BoundQuery& q, const sql::SelectStatement& select) 
       if (IsOrdinal(*o.expr, ordinal)) {
         if (ordinal < 1 || ordinal > static_cast<int64_t>(q.names.size())) {
           throw BinderError(sqlstate::kInvalidColumnReference,
-                            "ORDER BY position " + std::to_string(ordinal) + " is not in select list", o.expr->location);
+                            "ORDER BY position " + std::to_string(ordinal) + " is not in select list",
+                            o.expr->location);
         }
         index = static_cast<size_t>(ordinal - 1);
       } else if (o.expr->kind == ExprKind::kColumnRef && o.expr->names.size() == 1) {
@@ -216,8 +234,9 @@ void Binder::ApplyOrderLimit(BoundQuery& q, const sql::SelectStatement& select) 
                           o.expr->location);
       }
       if (index == q.names.size()) {
-        throw NotImplementedError("ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column",
-                                  o.expr->location);
+        throw NotImplementedError(
+            "ORDER BY on a UNION/INTERSECT/EXCEPT or VALUES result must name an output column",
+            o.expr->location);
       }
       order->orders.push_back(MakeOrder(Expr::ColumnRef(bindings[index], q.types[index], q.names[index]), o));
     }
@@ -259,7 +278,9 @@ BoundQuery Binder::BindValues(const sql::QueryNode& node) {
     LogicalType t = typed->type;
     for (size_t r = 1; r < rows.size(); r++) {
       t = UnifyTypes(*typed, *rows[r][c], node.location, "VALUES");
-      if (!(rows[r][c]->cls == ExprClass::kConstant && (rows[r][c]->type.id() == TypeId::kNull || rows[r][c]->alias == kLiteralMarker))) typed = rows[r][c].get();
+      if (!(rows[r][c]->cls == ExprClass::kConstant &&
+            (rows[r][c]->type.id() == TypeId::kNull || rows[r][c]->alias == kLiteralMarker)))
+        typed = rows[r][c].get();
     }
     if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
     for (auto& row : rows) row[c] = CastTo(std::move(row[c]), t, node.location);
@@ -293,13 +314,17 @@ BoundQuery Binder::BindSetOperation(const sql::QueryNode& node) {
   BoundQuery left = bind_side(*node.left);
   BoundQuery right = bind_side(*node.right);
   if (left.types.size() != right.types.size()) {
-    const char* op = node.set_op == sql::QueryNode::SetOp::kUnion ? "UNION" : (node.set_op == sql::QueryNode::SetOp::kIntersect ? "INTERSECT" : "EXCEPT");
-    throw BinderError(sqlstate::kSyntaxError, std::string("each ") + op + " query must have the same number of columns",
+    const char* op = node.set_op == sql::QueryNode::SetOp::kUnion
+                         ? "UNION"
+                         : (node.set_op == sql::QueryNode::SetOp::kIntersect ? "INTERSECT" : "EXCEPT");
+    throw BinderError(sqlstate::kSyntaxError,
+                      std::string("each ") + op + " query must have the same number of columns",
                       node.location);
   }
   std::vector<LogicalType> types;
   for (size_t i = 0; i < left.types.size(); i++) {
-    LogicalType t = left.types[i] == right.types[i] ? left.types[i] : CommonSuperType(left.types[i], right.types[i]);
+    LogicalType t =
+        left.types[i] == right.types[i] ? left.types[i] : CommonSuperType(left.types[i], right.types[i]);
     if (left.types[i].id() == TypeId::kNull) t = right.types[i];
     if (right.types[i].id() == TypeId::kNull) t = left.types[i];
     if (t.id() == TypeId::kInvalid) {
@@ -321,8 +346,8 @@ BoundQuery Binder::BindSetOperation(const sql::QueryNode& node) {
     proj->children.push_back(std::move(q.plan));
     return proj;
   };
-  auto op = std::make_unique<LogicalOperator>(node.set_op == sql::QueryNode::SetOp::kUnion ? LogicalOpType::kUnion
-                                                                                            : LogicalOpType::kSetOp);
+  auto op = std::make_unique<LogicalOperator>(
+      node.set_op == sql::QueryNode::SetOp::kUnion ? LogicalOpType::kUnion : LogicalOpType::kSetOp);
   op->table_index = NextTableIndex();
   op->set_op = node.set_op == sql::QueryNode::SetOp::kUnion       ? LogicalOperator::SetOpKind::kUnion
                : node.set_op == sql::QueryNode::SetOp::kIntersect ? LogicalOperator::SetOpKind::kIntersect
@@ -348,7 +373,8 @@ void ApplyCteColumnAliases(const sql::CommonTableExpr& cte, std::vector<std::str
   if (cte.column_aliases.size() > names.size()) {
     throw BinderError(sqlstate::kInvalidColumnReference,
                       "WITH query \"" + cte.name + "\" has " + std::to_string(names.size()) +
-                          " columns available but " + std::to_string(cte.column_aliases.size()) + " columns specified",
+                          " columns available but " + std::to_string(cte.column_aliases.size()) +
+                          " columns specified",
                       cte.location);
   }
   for (size_t i = 0; i < cte.column_aliases.size(); i++) names[i] = cte.column_aliases[i];
@@ -388,7 +414,8 @@ BoundQuery Binder::BindRecursiveCte(const sql::CommonTableExpr& cte) {
   };
   if (!reads_working(*rec.plan)) return BoundQuery{};  // not recursive after all: an ordinary CTE
   if (rec.types.size() != anchor.types.size()) {
-    throw BinderError(sqlstate::kSyntaxError, "each UNION query must have the same number of columns", body.location);
+    throw BinderError(sqlstate::kSyntaxError, "each UNION query must have the same number of columns",
+                      body.location);
   }
   auto cast_side = [&](BoundQuery& q) {
     auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);

@@ -14,19 +14,24 @@ namespace {
 std::string DeriveName(const sql::ParsedExpr& e) {
   if (!e.alias.empty()) return e.alias;
   switch (e.kind) {
-    case ExprKind::kColumnRef: return e.names.back();
-    case ExprKind::kFunction: return e.function_name;
+    case ExprKind::kColumnRef:
+      return e.names.back();
+    case ExprKind::kFunction:
+      return e.function_name;
     case ExprKind::kCast:
       return e.children[0]->kind == ExprKind::kConstant ? e.type_name.name : DeriveName(*e.children[0]);
-    case ExprKind::kCase: return "case";
+    case ExprKind::kCase:
+      return "case";
     case ExprKind::kSubquery:
       if (e.subquery_kind == sql::SubqueryKind::kExists) return "exists";
       return "?column?";
-    default: return "?column?";
+    default:
+      return "?column?";
   }
 }
 
-std::vector<std::vector<size_t>> Cross(const std::vector<std::vector<size_t>>& a, const std::vector<std::vector<size_t>>& b) {
+std::vector<std::vector<size_t>> Cross(const std::vector<std::vector<size_t>>& a,
+                                       const std::vector<std::vector<size_t>>& b) {
   std::vector<std::vector<size_t>> result;
   for (auto& x : a) {
     for (auto& y : b) {
@@ -43,12 +48,12 @@ std::vector<std::vector<size_t>> Cross(const std::vector<std::vector<size_t>>& a
 
 }  // namespace
 
-
 BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectStatement& select) {
   for (size_t i = 0; i < node.windows.size(); i++) {
     for (size_t j = 0; j < i; j++) {
       if (node.windows[j].name == node.windows[i].name) {
-        throw BinderError(sqlstate::kWindowingError, "window \"" + node.windows[i].name + "\" is already defined",
+        throw BinderError(sqlstate::kWindowingError,
+                          "window \"" + node.windows[i].name + "\" is already defined",
                           node.windows[i].location);
       }
     }
@@ -65,7 +70,8 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   }
   // WHERE
   if (node.where) {
-    ExprPtr pred = BindBoolean(BindExpression(*node.where, ExprContext::kWhere), "WHERE", node.where->location);
+    ExprPtr pred =
+        BindBoolean(BindExpression(*node.where, ExprContext::kWhere), "WHERE", node.where->location);
     PlanFilterWithSubqueries(std::move(pred), plan);
   }
 
@@ -87,8 +93,9 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
         if (qualifier && entry.alias != *qualifier) continue;
         for (size_t i = 0; i < entry.names.size(); i++) {
           if (!qualifier && entry.hidden[i]) continue;
-          if (!qualifier && std::any_of(using_columns_.begin(), using_columns_.end(),
-                                        [&](auto& u) { return u.first == entry.names[i]; }) &&
+          if (!qualifier &&
+              std::any_of(using_columns_.begin(), using_columns_.end(),
+                          [&](auto& u) { return u.first == entry.names[i]; }) &&
               !entry.hidden[i]) {
             continue;  // shown once, first, as the merged USING column
           }
@@ -98,17 +105,19 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
               ids.push_back(entry.binding_columns[i]);
             }
           }
-          exprs.push_back(Expr::ColumnRef({entry.table_index, entry.binding_columns[i]}, entry.types[i], entry.names[i]));
+          exprs.push_back(
+              Expr::ColumnRef({entry.table_index, entry.binding_columns[i]}, entry.types[i], entry.names[i]));
           names.push_back(entry.names[i]);
           any = true;
         }
       }
       if (qualifier && !any) {
-        throw BinderError(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + *qualifier + "\"",
-                          item->location);
+        throw BinderError(sqlstate::kUndefinedTable,
+                          "missing FROM-clause entry for table \"" + *qualifier + "\"", item->location);
       }
       if (!qualifier && !any) {
-        throw BinderError(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid", item->location);
+        throw BinderError(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid",
+                          item->location);
       }
       continue;
     }
@@ -127,7 +136,8 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     if (IsOrdinal(g, ordinal)) {
       if (ordinal < 1 || ordinal > static_cast<int64_t>(visible)) {
         throw BinderError(sqlstate::kInvalidColumnReference,
-                          "GROUP BY position " + std::to_string(ordinal) + " is not in select list", g.location);
+                          "GROUP BY position " + std::to_string(ordinal) + " is not in select list",
+                          g.location);
       }
       e = exprs[ordinal - 1]->Copy();
     } else {
@@ -146,7 +156,9 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
       }
       if (!e) e = BindExpression(g, ExprContext::kGroupBy);
     }
-    if (e->HasAggregate()) throw BinderError(sqlstate::kGroupingError, "aggregate functions are not allowed in GROUP BY", g.location);
+    if (e->HasAggregate())
+      throw BinderError(sqlstate::kGroupingError, "aggregate functions are not allowed in GROUP BY",
+                        g.location);
     for (size_t i = 0; i < agg->groups.size(); i++) {
       if (agg->groups[i]->Equals(*e)) return i;
     }
@@ -165,7 +177,9 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   for (auto& element : node.group_by) {
     std::vector<std::vector<size_t>> element_sets;
     switch (element.kind) {
-      case sql::GroupingElement::Kind::kExpr: element_sets = {{bind_group(*element.expr)}}; break;
+      case sql::GroupingElement::Kind::kExpr:
+        element_sets = {{bind_group(*element.expr)}};
+        break;
       case sql::GroupingElement::Kind::kEmpty:
         element_sets = {{}};
         has_sets = true;
@@ -193,7 +207,8 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
           for (auto& e : group) ids.push_back(bind_group(*e));
           items.push_back(ids);
         }
-        if (items.size() > 12) throw BinderError(sqlstate::kProgramLimitExceeded, "CUBE is limited to 12 elements", node.location);
+        if (items.size() > 12)
+          throw BinderError(sqlstate::kProgramLimitExceeded, "CUBE is limited to 12 elements", node.location);
         for (size_t mask = (size_t{1} << items.size()); mask-- > 0;) {
           std::vector<size_t> s;
           for (size_t k = 0; k < items.size(); k++) {
@@ -229,7 +244,8 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     if (IsOrdinal(*o.expr, ordinal)) {
       if (ordinal < 1 || ordinal > static_cast<int64_t>(visible)) {
         throw BinderError(sqlstate::kInvalidColumnReference,
-                          "ORDER BY position " + std::to_string(ordinal) + " is not in select list", o.expr->location);
+                          "ORDER BY position " + std::to_string(ordinal) + " is not in select list",
+                          o.expr->location);
       }
       return static_cast<size_t>(ordinal - 1);
     }
@@ -244,7 +260,8 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     }
     if (node.distinct && node.distinct_on.empty()) {
       throw BinderError(sqlstate::kInvalidColumnReference,
-                        "for SELECT DISTINCT, ORDER BY expressions must appear in select list", o.expr->location);
+                        "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+                        o.expr->location);
     }
     exprs.push_back(std::move(e));
     names.push_back("__order");
@@ -284,12 +301,14 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     agg->grouping_index = NextTableIndex();
     if (has_sets) agg->grouping_sets = sets;
     for (auto& g : agg->groups) {
-      if (g->HasSubquery()) throw NotImplementedError("subqueries in GROUP BY are not supported", node.location);
+      if (g->HasSubquery())
+        throw NotImplementedError("subqueries in GROUP BY are not supported", node.location);
     }
     for (auto& e : exprs) ExtractAggregatesInto(e, *agg);
     if (having) ExtractAggregatesInto(having, *agg);
     for (auto& a : agg->expressions) {
-      if (a->HasSubquery()) throw NotImplementedError("subqueries inside aggregates are not supported", node.location);
+      if (a->HasSubquery())
+        throw NotImplementedError("subqueries inside aggregates are not supported", node.location);
     }
     agg->children.push_back(std::move(plan));
     plan = std::move(agg);
@@ -327,7 +346,8 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     uint64_t index = plan->children[0]->table_index;
     (void)index;
   }
-  uint64_t proj_index = plan->type == LogicalOpType::kProjection ? plan->table_index : plan->children[0]->table_index;
+  uint64_t proj_index =
+      plan->type == LogicalOpType::kProjection ? plan->table_index : plan->children[0]->table_index;
   auto ref = [&](size_t i) { return Expr::ColumnRef({proj_index, i}, types[i], names[i]); };
   (void)column;
   if (!distinct_on_columns.empty()) {
@@ -335,7 +355,8 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     auto order = std::make_unique<LogicalOperator>(LogicalOpType::kOrder);
     sql::OrderByItem asc;
     for (size_t c : distinct_on_columns) order->orders.push_back(MakeOrder(ref(c), asc));
-    for (size_t k = 0; k < order_columns.size(); k++) order->orders.push_back(MakeOrder(ref(order_columns[k]), select.order_by[k]));
+    for (size_t k = 0; k < order_columns.size(); k++)
+      order->orders.push_back(MakeOrder(ref(order_columns[k]), select.order_by[k]));
     order->children.push_back(std::move(plan));
     auto distinct = std::make_unique<LogicalOperator>(LogicalOpType::kDistinct);
     for (size_t c : distinct_on_columns) distinct->expressions.push_back(ref(c));
@@ -343,13 +364,15 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     plan = std::move(distinct);
     if (!order_columns.empty()) {
       auto reorder = std::make_unique<LogicalOperator>(LogicalOpType::kOrder);
-      for (size_t k = 0; k < order_columns.size(); k++) reorder->orders.push_back(MakeOrder(ref(order_columns[k]), select.order_by[k]));
+      for (size_t k = 0; k < order_columns.size(); k++)
+        reorder->orders.push_back(MakeOrder(ref(order_columns[k]), select.order_by[k]));
       reorder->children.push_back(std::move(plan));
       plan = std::move(reorder);
     }
   } else if (!order_columns.empty()) {
     auto order = std::make_unique<LogicalOperator>(LogicalOpType::kOrder);
-    for (size_t k = 0; k < order_columns.size(); k++) order->orders.push_back(MakeOrder(ref(order_columns[k]), select.order_by[k]));
+    for (size_t k = 0; k < order_columns.size(); k++)
+      order->orders.push_back(MakeOrder(ref(order_columns[k]), select.order_by[k]));
     order->children.push_back(std::move(plan));
     plan = std::move(order);
   }

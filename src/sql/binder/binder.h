@@ -85,7 +85,7 @@ class Binder {
 
   struct CteInfo {
     const sql::CommonTableExpr* cte;
-    bool recursive_ref = false;  // inside the recursive part: refers to the working table
+    bool recursive_ref = false;        // inside the recursive part: refers to the working table
     bool in_recursive_with = false;    // defined by WITH RECURSIVE
     bool misplaced_recursion = false;  // a self-reference outside a recursive UNION term: 42P19
     uint64_t working_index = 0;
@@ -128,7 +128,8 @@ class Binder {
   /// UPDATE/DELETE: the target table's rows (with row ids) joined with FROM/USING and filtered by WHERE;
   /// `proj` is set to a projection whose first column is the row id, for the caller to extend.
   LogicalOperatorPtr BindTargetRows(const std::shared_ptr<TableEntry>& table, const std::string& alias,
-                                    const sql::TableRef* other, const sql::ParsedExpr* where, LogicalOperatorPtr& proj);
+                                    const sql::TableRef* other, const sql::ParsedExpr* where,
+                                    LogicalOperatorPtr& proj);
 
   // Subqueries into joins (plan_subquery.cc).
  public:

@@ -34,7 +34,8 @@ void RewriteCorrelated(ExprPtr& e, const BindingMap& map) {
     }
     x->depth--;
   });
-  if (e->cls == ExprClass::kSubquery) throw NotImplementedError("subqueries nested inside correlated subqueries are not supported");
+  if (e->cls == ExprClass::kSubquery)
+    throw NotImplementedError("subqueries nested inside correlated subqueries are not supported");
 }
 
 bool HasCorrelated(const LogicalOperator& op) {
@@ -57,9 +58,11 @@ bool HasCorrelated(const LogicalOperator& op) {
 }
 
 /// The FROM part: join D in beside it, as a cross product the optimizer turns into a proper join.
-std::vector<ColumnBinding> PushIntoFrom(LogicalOperatorPtr& op, LogicalOperatorPtr& d, const std::vector<LogicalType>& d_types) {
+std::vector<ColumnBinding> PushIntoFrom(LogicalOperatorPtr& op, LogicalOperatorPtr& d,
+                                        const std::vector<LogicalType>& d_types) {
   if (HasCorrelated(*op)) {
-    throw NotImplementedError("this correlated subquery is not supported: outer references inside a derived table");
+    throw NotImplementedError(
+        "this correlated subquery is not supported: outer references inside a derived table");
   }
   auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
   join->join_type = LogicalJoinType::kInner;
@@ -73,8 +76,10 @@ std::vector<ColumnBinding> PushIntoFrom(LogicalOperatorPtr& op, LogicalOperatorP
 
 /// Push the dependent join with D (distinct outer values) down through `op`. Returns the bindings D's
 /// columns have in the rewritten operator's output (appended after its own columns where it projects).
-std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOperatorPtr& d, const BindingMap& outer_to_d,
-                                             const std::vector<LogicalType>& d_types, bool in_exists, Binder& binder) {
+std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOperatorPtr& d,
+                                             const BindingMap& outer_to_d,
+                                             const std::vector<LogicalType>& d_types, bool in_exists,
+                                             Binder& binder) {
   auto rewrite_all = [&](LogicalOperator& o, const std::vector<ColumnBinding>& d_bindings) {
     BindingMap map;
     for (size_t k = 0; k < outer_to_d.size(); k++) map.emplace_back(outer_to_d[k].first, d_bindings[k]);
@@ -110,7 +115,8 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       return PushDependentJoin(op, d, outer_to_d, d_types, in_exists, binder);
     }
     case LogicalOpType::kAggregate: {
-      if (!op->grouping_sets.empty()) throw NotImplementedError("GROUPING SETS in a correlated subquery are not supported");
+      if (!op->grouping_sets.empty())
+        throw NotImplementedError("GROUPING SETS in a correlated subquery are not supported");
       auto d_bindings = PushDependentJoin(op->children[0], d, outer_to_d, d_types, in_exists, binder);
       rewrite_all(*op, d_bindings);
       std::vector<ColumnBinding> result;
@@ -131,12 +137,14 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       return d_bindings;
     }
     case LogicalOpType::kJoin: {
-      bool preserves_right = op->join_type == LogicalJoinType::kRight || op->join_type == LogicalJoinType::kFull;
+      bool preserves_right =
+          op->join_type == LogicalJoinType::kRight || op->join_type == LogicalJoinType::kFull;
       if (!HasCorrelated(*op) && (op->join_type == LogicalJoinType::kInner || preserves_right)) {
         return PushIntoFrom(op, d, d_types);
       }
       if (preserves_right) {
-        throw NotImplementedError("outer references in a RIGHT or FULL join inside a subquery are not supported");
+        throw NotImplementedError(
+            "outer references in a RIGHT or FULL join inside a subquery are not supported");
       }
       // Outer references in a join (a nested subquery planned into a semi join, or ON): D joins the left
       // input, whose columns the join's predicate then reads. When the right input uses outer columns too,
@@ -159,8 +167,10 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       }
       if (d_right) {
         BindingMap right_map;
-        for (size_t k = 0; k < outer_to_d.size(); k++) right_map.emplace_back(outer_to_d[k].first, ColumnBinding{right_index, k});
-        auto right_bindings = PushDependentJoin(op->children[1], d_right, right_map, d_types, in_exists, binder);
+        for (size_t k = 0; k < outer_to_d.size(); k++)
+          right_map.emplace_back(outer_to_d[k].first, ColumnBinding{right_index, k});
+        auto right_bindings =
+            PushDependentJoin(op->children[1], d_right, right_map, d_types, in_exists, binder);
         for (size_t k = 0; k < d_bindings.size(); k++) {
           LogicalJoinCondition cond;
           cond.left = Expr::ColumnRef(d_bindings[k], d_types[k]);
@@ -171,7 +181,8 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       }
       return d_bindings;
     }
-    default: return PushIntoFrom(op, d, d_types);
+    default:
+      return PushIntoFrom(op, d, d_types);
   }
 }
 
@@ -197,7 +208,8 @@ LogicalOperatorPtr ReducerFor(const LogicalOperator& op, uint64_t t) {
     return ok && any;
   };
   switch (op.type) {
-    case LogicalOpType::kGet: return op.table_index == t ? op.Copy() : nullptr;
+    case LogicalOpType::kGet:
+      return op.table_index == t ? op.Copy() : nullptr;
     case LogicalOpType::kFilter: {
       auto child = ReducerFor(*op.children[0], t);
       if (!child) return nullptr;
@@ -238,11 +250,14 @@ LogicalOperatorPtr ReducerFor(const LogicalOperator& op, uint64_t t) {
       }
       return nullptr;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
-bool IsCountLike(const Expr& agg) { return agg.name == "count" || agg.name == "count_star" || agg.name == "approx_count_distinct"; }
+bool IsCountLike(const Expr& agg) {
+  return agg.name == "count" || agg.name == "count_star" || agg.name == "approx_count_distinct";
+}
 
 bool ReferencesOnlyOuter(const Expr& e) {
   bool only = true;
@@ -262,7 +277,8 @@ ExprPtr InlineScalarAggregate(const LogicalOperator& agg, ExprPtr value, ExprPtr
         x->depth--;
         return;
       }
-      if (x->binding.table_index == agg.aggregate_index && IsCountLike(*agg.expressions[x->binding.column_index])) {
+      if (x->binding.table_index == agg.aggregate_index &&
+          IsCountLike(*agg.expressions[x->binding.column_index])) {
         auto c = std::make_unique<Expr>(ExprClass::kCoalesce);
         c->type = x->type;
         c->children.push_back(std::move(x));
@@ -313,7 +329,8 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
   LogicalOperator* top = bound.plan.get();
   if (kind == 1) {
     while ((top->type == LogicalOpType::kLimit && top->limit != 0 && top->offset == 0) ||
-           top->type == LogicalOpType::kOrder || (top->type == LogicalOpType::kDistinct && top->expressions.empty())) {
+           top->type == LogicalOpType::kOrder ||
+           (top->type == LogicalOpType::kDistinct && top->expressions.empty())) {
       top = top->children[0].get();
     }
   }
@@ -369,7 +386,8 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
   }
 
   // The shape fits: take the pieces out of the bound plan.
-  LogicalOperatorPtr right = std::move(where ? where->children[0] : (agg ? agg->children[0] : proj->children[0]));
+  LogicalOperatorPtr right =
+      std::move(where ? where->children[0] : (agg ? agg->children[0] : proj->children[0]));
   if (!plain.empty()) {
     auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
     filter->expressions = std::move(plain);
@@ -389,7 +407,8 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
         if (x.cls == ExprClass::kColumnRef) outer_tables.insert(x.binding.table_index);
       });
     }
-    LogicalOperatorPtr reducer = outer_tables.size() == 1 ? ReducerFor(*plan, *outer_tables.begin()) : nullptr;
+    LogicalOperatorPtr reducer =
+        outer_tables.size() == 1 ? ReducerFor(*plan, *outer_tables.begin()) : nullptr;
     if (reducer && reducer->type != LogicalOpType::kGet) {
       auto semi = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
       semi->join_type = LogicalJoinType::kSemi;
@@ -414,7 +433,8 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
       agg_op->groups.push_back(std::move(inner));
       LogicalJoinCondition cond;
       cond.left = std::move(outer);
-      cond.right = Expr::ColumnRef({agg_op->table_index, agg_op->groups.size() - 1}, agg_op->groups.back()->type);
+      cond.right =
+          Expr::ColumnRef({agg_op->table_index, agg_op->groups.size() - 1}, agg_op->groups.back()->type);
       join->conditions.push_back(std::move(cond));
     }
     result = InlineScalarAggregate(*agg_op, std::move(proj->expressions[0]),
@@ -444,7 +464,8 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
       }
       join->join_type = as_filter ? LogicalJoinType::kSemi : LogicalJoinType::kMark;
     } else {
-      join->join_type = as_filter ? (negate ? LogicalJoinType::kAnti : LogicalJoinType::kSemi) : LogicalJoinType::kMark;
+      join->join_type =
+          as_filter ? (negate ? LogicalJoinType::kAnti : LogicalJoinType::kSemi) : LogicalJoinType::kMark;
       join->mark_null_aware = false;
     }
     if (join->join_type == LogicalJoinType::kMark) {
@@ -561,13 +582,15 @@ ExprPtr Binder::PlanSubquery(Expr& sub, LogicalOperatorPtr& plan, bool as_filter
     }
     d->children.push_back(plan->Copy());
     LogicalOperatorPtr target = inlined_projection ? std::move(sp->children[0]) : std::move(sp);
-    if (inlined_projection && having) target = std::move(target->children[0]);  // (the HAVING filter, kept aside)
+    if (inlined_projection && having)
+      target = std::move(target->children[0]);  // (the HAVING filter, kept aside)
     std::vector<LogicalType> d_types;
     for (auto& g : d->groups) d_types.push_back(g->type);
     auto d_bindings = PushDependentJoin(target, d, outer_to_d, d_types, kind == 1, *this);
     for (size_t k = 0; k < bound.correlated.size(); k++) {
       LogicalJoinCondition cond;
-      cond.left = Expr::ColumnRef(bound.correlated[k].binding, bound.correlated[k].type, bound.correlated[k].name);
+      cond.left =
+          Expr::ColumnRef(bound.correlated[k].binding, bound.correlated[k].type, bound.correlated[k].name);
       cond.right = Expr::ColumnRef(d_bindings[k], d_types[k]);
       cond.nulls_equal = true;
       join->conditions.push_back(std::move(cond));

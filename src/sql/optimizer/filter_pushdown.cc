@@ -27,7 +27,8 @@ LogicalOperatorPtr WrapFilter(LogicalOperatorPtr op, std::vector<ExprPtr> filter
   auto filter = std::make_unique<LogicalOperator>(LogicalOpType::kFilter);
   for (auto& f : filters) {
     // Derived filters can arrive more than once (pushdown runs before and after join ordering).
-    bool seen = std::any_of(filter->expressions.begin(), filter->expressions.end(), [&](auto& e) { return e->Equals(*f); });
+    bool seen = std::any_of(filter->expressions.begin(), filter->expressions.end(),
+                            [&](auto& e) { return e->Equals(*f); });
     if (!seen) filter->expressions.push_back(std::move(f));
   }
   filters.clear();
@@ -35,8 +36,8 @@ LogicalOperatorPtr WrapFilter(LogicalOperatorPtr op, std::vector<ExprPtr> filter
   return filter;
 }
 
-/// Whether `f` is `l = r` (or IS NOT DISTINCT FROM) with l over `left` and r over `right` (either order); fills
-/// the condition oriented left-to-right.
+/// Whether `f` is `l = r` (or IS NOT DISTINCT FROM) with l over `left` and r over `right` (either order);
+/// fills the condition oriented left-to-right.
 bool AsJoinCondition(ExprPtr& f, const std::set<uint64_t>& left, const std::set<uint64_t>& right,
                      LogicalJoinCondition& cond) {
   if (f->cls != ExprClass::kFunction || f->children.size() != 2) return false;
@@ -86,7 +87,8 @@ void FactorOr(ExprPtr e, std::vector<ExprPtr>& out) {
     const Expr& candidate = *branches[0][i];
     bool everywhere = !candidate.IsVolatile();
     for (size_t b = 1; b < branches.size() && everywhere; b++) {
-      everywhere = std::any_of(branches[b].begin(), branches[b].end(), [&](auto& x) { return x->Equals(candidate); });
+      everywhere =
+          std::any_of(branches[b].begin(), branches[b].end(), [&](auto& x) { return x->Equals(candidate); });
     }
     if (!everywhere) {
       i++;
@@ -95,7 +97,8 @@ void FactorOr(ExprPtr e, std::vector<ExprPtr>& out) {
     common.push_back(std::move(branches[0][i]));
     branches[0].erase(branches[0].begin() + i);
     for (size_t b = 1; b < branches.size(); b++) {
-      auto it = std::find_if(branches[b].begin(), branches[b].end(), [&](auto& x) { return x->Equals(*common.back()); });
+      auto it = std::find_if(branches[b].begin(), branches[b].end(),
+                             [&](auto& x) { return x->Equals(*common.back()); });
       branches[b].erase(it);
     }
   }
@@ -144,7 +147,8 @@ void FactorOr(ExprPtr e, std::vector<ExprPtr>& out) {
 void SimplifyDateComparison(ExprPtr& f) {
   static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
   if (f->cls != ExprClass::kFunction || f->children.size() != 2 ||
-      std::find_if(std::begin(kOps), std::end(kOps), [&](const char* op) { return f->name == op; }) == std::end(kOps)) {
+      std::find_if(std::begin(kOps), std::end(kOps), [&](const char* op) { return f->name == op; }) ==
+          std::end(kOps)) {
     return;
   }
   for (int side = 0; side < 2; side++) {
@@ -160,7 +164,8 @@ void SimplifyDateComparison(ExprPtr& f) {
     const auto* overloads = FunctionRegistry::Get().FindScalar(f->name);
     if (!overloads) return;
     for (auto& fn : *overloads) {
-      if (fn.arguments.size() == 2 && fn.arguments[0].id() == TypeId::kDate && fn.arguments[1].id() == TypeId::kDate) {
+      if (fn.arguments.size() == 2 && fn.arguments[0].id() == TypeId::kDate &&
+          fn.arguments[1].id() == TypeId::kDate) {
         f->children[side] = std::move(cast.children[0]);
         f->children[1 - side] = Expr::Constant(Value::Date(static_cast<int32_t>(ts / kMicrosPerDay)));
         f->function = &fn;
@@ -208,9 +213,9 @@ LogicalOperatorPtr PushDownFilters(LogicalOperatorPtr op, std::vector<ExprPtr> f
           residual.push_back(std::move(f));
         } else if (inner && Subset(refs, left) && !refs.empty()) {
           left_filters.push_back(std::move(f));
-        } else if ((inner || op->join_type == LogicalJoinType::kLeft || op->join_type == LogicalJoinType::kSemi ||
-                    op->join_type == LogicalJoinType::kAnti || op->join_type == LogicalJoinType::kMark ||
-                    op->join_type == LogicalJoinType::kSingle) &&
+        } else if ((inner || op->join_type == LogicalJoinType::kLeft ||
+                    op->join_type == LogicalJoinType::kSemi || op->join_type == LogicalJoinType::kAnti ||
+                    op->join_type == LogicalJoinType::kMark || op->join_type == LogicalJoinType::kSingle) &&
                    Subset(refs, right) && !refs.empty()) {
           right_filters.push_back(std::move(f));
         } else if (AsJoinCondition(f, left, right, cond)) {
@@ -220,9 +225,10 @@ LogicalOperatorPtr PushDownFilters(LogicalOperatorPtr op, std::vector<ExprPtr> f
         }
       }
       // Filters from above: only columns that pass through unchanged may move below the join.
-      bool left_preserved = inner || op->join_type == LogicalJoinType::kLeft || op->join_type == LogicalJoinType::kSemi ||
-                            op->join_type == LogicalJoinType::kAnti || op->join_type == LogicalJoinType::kMark ||
-                            op->join_type == LogicalJoinType::kSingle;
+      bool left_preserved =
+          inner || op->join_type == LogicalJoinType::kLeft || op->join_type == LogicalJoinType::kSemi ||
+          op->join_type == LogicalJoinType::kAnti || op->join_type == LogicalJoinType::kMark ||
+          op->join_type == LogicalJoinType::kSingle;
       for (auto& f : filters) {
         auto refs = ReferencedTables(*f);
         LogicalJoinCondition cond;

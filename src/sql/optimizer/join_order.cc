@@ -17,7 +17,8 @@ bool IsInnerJoin(const LogicalOperator& op) {
 }
 
 /// Split a region of inner joins into its inputs and predicates.
-void Collect(LogicalOperatorPtr op, std::vector<LogicalOperatorPtr>& leaves, std::vector<ExprPtr>& predicates) {
+void Collect(LogicalOperatorPtr op, std::vector<LogicalOperatorPtr>& leaves,
+             std::vector<ExprPtr>& predicates) {
   if (!IsInnerJoin(*op)) {
     leaves.push_back(std::move(op));
     return;
@@ -40,8 +41,10 @@ void Collect(LogicalOperatorPtr op, std::vector<LogicalOperatorPtr>& leaves, std
 /// Rows of the base table beneath filters: how many distinct keys a table's key column can have at most.
 double BaseCardinality(const LogicalOperator& op) {
   const LogicalOperator* cur = &op;
-  while (cur->type == LogicalOpType::kFilter || cur->type == LogicalOpType::kProjection) cur = cur->children[0].get();
-  if (cur->type == LogicalOpType::kGet) return std::max<double>(1, static_cast<double>(cur->table->storage->RowCount()));
+  while (cur->type == LogicalOpType::kFilter || cur->type == LogicalOpType::kProjection)
+    cur = cur->children[0].get();
+  if (cur->type == LogicalOpType::kGet)
+    return std::max<double>(1, static_cast<double>(cur->table->storage->RowCount()));
   return EstimateCardinality(op);
 }
 
@@ -88,12 +91,15 @@ void ReorderJoins(LogicalOperatorPtr& plan) {
   std::vector<Edge> edges;
   auto input_of = [&](const std::set<uint64_t>& tables) -> int {
     for (size_t i = 0; i < input_tables.size(); i++) {
-      if (std::includes(input_tables[i].begin(), input_tables[i].end(), tables.begin(), tables.end())) return static_cast<int>(i);
+      if (std::includes(input_tables[i].begin(), input_tables[i].end(), tables.begin(), tables.end()))
+        return static_cast<int>(i);
     }
     return -1;
   };
   for (auto& p : predicates) {
-    if (p->cls != ExprClass::kFunction || p->children.size() != 2 || (p->name != "=" && p->name != "is_not_distinct_from")) continue;
+    if (p->cls != ExprClass::kFunction || p->children.size() != 2 ||
+        (p->name != "=" && p->name != "is_not_distinct_from"))
+      continue;
     auto l = ReferencedTables(*p->children[0]);
     auto r = ReferencedTables(*p->children[1]);
     if (l.empty() || r.empty()) continue;
@@ -101,7 +107,8 @@ void ReorderJoins(LogicalOperatorPtr& plan) {
     if (a < 0 || b < 0 || a == b) continue;
     // Selectivity of an equi-join: 1 / the larger number of distinct keys (from the tables' sketches);
     // without statistics, assume a key joined to a foreign key.
-    double ndv_l = DistinctValues(*p->children[0], *nodes[a].plan), ndv_r = DistinctValues(*p->children[1], *nodes[b].plan);
+    double ndv_l = DistinctValues(*p->children[0], *nodes[a].plan),
+           ndv_r = DistinctValues(*p->children[1], *nodes[b].plan);
     double selectivity = (ndv_l > 0 && ndv_r > 0) ? 1.0 / std::max(ndv_l, ndv_r)
                                                   : 1.0 / std::min(input_base[a], input_base[b]);
     edges.push_back({static_cast<size_t>(a), static_cast<size_t>(b), selectivity});

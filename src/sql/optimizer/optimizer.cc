@@ -34,17 +34,23 @@ double DistinctValues(const Expr& key, const LogicalOperator& input) {
 double EstimateCardinality(const LogicalOperator& op) {
   auto child = [&](size_t i) { return EstimateCardinality(*op.children[i]); };
   switch (op.type) {
-    case LogicalOpType::kGet: return std::max<double>(1, static_cast<double>(op.table->storage->RowCount()));
-    case LogicalOpType::kValues: return std::max<double>(1, static_cast<double>(op.values.size()));
+    case LogicalOpType::kGet:
+      return std::max<double>(1, static_cast<double>(op.table->storage->RowCount()));
+    case LogicalOpType::kValues:
+      return std::max<double>(1, static_cast<double>(op.values.size()));
     case LogicalOpType::kChunkScan: {
       double rows = 0;
       for (auto& c : *op.chunks) rows += static_cast<double>(c->size());
       return std::max<double>(1, rows);
     }
-    case LogicalOpType::kFilter: return std::max<double>(1, child(0) * std::pow(0.3, static_cast<double>(op.expressions.size())));
-    case LogicalOpType::kAggregate: return op.groups.empty() ? 1 : std::max<double>(1, child(0) / 4);
-    case LogicalOpType::kDistinct: return std::max<double>(1, child(0) / 2);
-    case LogicalOpType::kLimit: return op.limit >= 0 ? std::min<double>(static_cast<double>(op.limit), child(0)) : child(0);
+    case LogicalOpType::kFilter:
+      return std::max<double>(1, child(0) * std::pow(0.3, static_cast<double>(op.expressions.size())));
+    case LogicalOpType::kAggregate:
+      return op.groups.empty() ? 1 : std::max<double>(1, child(0) / 4);
+    case LogicalOpType::kDistinct:
+      return std::max<double>(1, child(0) / 2);
+    case LogicalOpType::kLimit:
+      return op.limit >= 0 ? std::min<double>(static_cast<double>(op.limit), child(0)) : child(0);
     case LogicalOpType::kJoin: {
       double l = child(0), r = child(1);
       switch (op.join_type) {
@@ -53,19 +59,27 @@ double EstimateCardinality(const LogicalOperator& op) {
           // The most selective equality decides: 1 / the larger distinct count of its two keys.
           double selectivity = -1;
           for (auto& c : op.conditions) {
-            double a = DistinctValues(*c.left, *op.children[0]), b = DistinctValues(*c.right, *op.children[1]);
-            if (a > 0 && b > 0) selectivity = selectivity < 0 ? 1 / std::max(a, b) : std::min(selectivity, 1 / std::max(a, b));
+            double a = DistinctValues(*c.left, *op.children[0]),
+                   b = DistinctValues(*c.right, *op.children[1]);
+            if (a > 0 && b > 0)
+              selectivity = selectivity < 0 ? 1 / std::max(a, b) : std::min(selectivity, 1 / std::max(a, b));
           }
           return selectivity < 0 ? std::max(l, r) : std::max(1.0, l * r * selectivity);
         }
-        case LogicalJoinType::kFull: return l + r;
-        case LogicalJoinType::kRight: return r;
-        default: return l;
+        case LogicalJoinType::kFull:
+          return l + r;
+        case LogicalJoinType::kRight:
+          return r;
+        default:
+          return l;
       }
     }
-    case LogicalOpType::kUnion: return child(0) + child(1);
-    case LogicalOpType::kSetOp: return child(0);
-    default: return op.children.empty() ? 1 : child(0);
+    case LogicalOpType::kUnion:
+      return child(0) + child(1);
+    case LogicalOpType::kSetOp:
+      return child(0);
+    default:
+      return op.children.empty() ? 1 : child(0);
   }
 }
 

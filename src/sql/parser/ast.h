@@ -27,27 +27,27 @@ struct TypeName {
 };
 
 enum class ExprKind {
-  kConstant,     // constant_kind + text
-  kColumnRef,    // names: ["col"], ["tbl", "col"], ["schema", "tbl", "col"]
-  kStar,         // `*` or `tbl.*` (names holds the qualifier)
-  kParameter,    // $n: parameter_index
-  kUnaryOp,      // op: "-", "+", "NOT", "~"; children[0]
-  kBinaryOp,     // op: + - * / % ^ || = <> < > <= >= AND OR ~ ~* !~ !~* & | # << >>; children[0..1]
-  kIsNull,       // children[0] IS [NOT] NULL (negated)
-  kIsBool,       // children[0] IS [NOT] TRUE|FALSE|UNKNOWN; op: "TRUE", "FALSE", "UNKNOWN"
-  kIsDistinct,   // children[0] IS [NOT] DISTINCT FROM children[1]; negated = IS NOT DISTINCT FROM
-  kBetween,      // children: expr, low, high; negated; symmetric
-  kInList,       // children[0] [NOT] IN (children[1..])
-  kLike,         // op: "LIKE", "ILIKE", "SIMILAR TO"; children: expr, pattern, [escape]; negated
-  kCase,         // case_operand (may be null), children: when1, then1, when2, then2...; case_else (may be null)
-  kCast,         // children[0]::type_name; try_cast for TRY_CAST. Typed literals (DATE '...') are casts too.
-  kFunction,     // function_name(children) with distinct, star (count(*)), agg_order_by, filter, window
-  kSubquery,     // subquery_kind; subquery; for kAny/kAll: children[0] is the left side, op the comparison
-                 // (`x = ANY (array_expr)` has no subquery: children[1] is the array; `x IN (subquery)` is
-                 // kAny with op "=", and NOT IN wraps that in a NOT kUnaryOp)
-  kArray,        // ARRAY[children...]
-  kRow,          // (a, b, ...) row constructor with more than one element
-  kDefault,      // DEFAULT in INSERT ... VALUES
+  kConstant,    // constant_kind + text
+  kColumnRef,   // names: ["col"], ["tbl", "col"], ["schema", "tbl", "col"]
+  kStar,        // `*` or `tbl.*` (names holds the qualifier)
+  kParameter,   // $n: parameter_index
+  kUnaryOp,     // op: "-", "+", "NOT", "~"; children[0]
+  kBinaryOp,    // op: + - * / % ^ || = <> < > <= >= AND OR ~ ~* !~ !~* & | # << >>; children[0..1]
+  kIsNull,      // children[0] IS [NOT] NULL (negated)
+  kIsBool,      // children[0] IS [NOT] TRUE|FALSE|UNKNOWN; op: "TRUE", "FALSE", "UNKNOWN"
+  kIsDistinct,  // children[0] IS [NOT] DISTINCT FROM children[1]; negated = IS NOT DISTINCT FROM
+  kBetween,     // children: expr, low, high; negated; symmetric
+  kInList,      // children[0] [NOT] IN (children[1..])
+  kLike,        // op: "LIKE", "ILIKE", "SIMILAR TO"; children: expr, pattern, [escape]; negated
+  kCase,      // case_operand (may be null), children: when1, then1, when2, then2...; case_else (may be null)
+  kCast,      // children[0]::type_name; try_cast for TRY_CAST. Typed literals (DATE '...') are casts too.
+  kFunction,  // function_name(children) with distinct, star (count(*)), agg_order_by, filter, window
+  kSubquery,  // subquery_kind; subquery; for kAny/kAll: children[0] is the left side, op the comparison
+              // (`x = ANY (array_expr)` has no subquery: children[1] is the array; `x IN (subquery)` is
+              // kAny with op "=", and NOT IN wraps that in a NOT kUnaryOp)
+  kArray,     // ARRAY[children...]
+  kRow,       // (a, b, ...) row constructor with more than one element
+  kDefault,   // DEFAULT in INSERT ... VALUES
 };
 
 enum class ConstantKind { kNull, kBoolean, kInteger, kNumeric, kString, kBitString };
@@ -106,10 +106,10 @@ struct ParsedExpr {
   // kFunction: lower-cased name (schema-qualified names keep only the last part in function_name,
   // the qualifier in names). Special syntax is normalised into plain calls:
   //   EXTRACT(f FROM x) -> date_part('f', x); SUBSTRING(x FROM a FOR b) -> substring(x, a, b);
-  //   POSITION(a IN b) -> position(a, b); TRIM([LEADING|TRAILING|BOTH] [c] FROM x) -> ltrim/rtrim/btrim(x[, c]);
-  //   OVERLAY is not supported; CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP, LOCALTIMESTAMP -> calls with
-  //   no arguments named current_date, current_time, current_timestamp, localtimestamp;
-  //   COALESCE, NULLIF, GREATEST, LEAST -> calls of those names.
+  //   POSITION(a IN b) -> position(a, b); TRIM([LEADING|TRAILING|BOTH] [c] FROM x) -> ltrim/rtrim/btrim(x[,
+  //   c]); OVERLAY is not supported; CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP, LOCALTIMESTAMP -> calls
+  //   with no arguments named current_date, current_time, current_timestamp, localtimestamp; COALESCE,
+  //   NULLIF, GREATEST, LEAST -> calls of those names.
   std::string function_name;
   bool distinct = false;
   bool star = false;
@@ -152,7 +152,7 @@ struct TableRef {
   JoinType join_type = JoinType::kInner;
   std::unique_ptr<TableRef> left;
   std::unique_ptr<TableRef> right;
-  ParsedExprPtr condition;               // ON
+  ParsedExprPtr condition;                 // ON
   std::vector<std::string> using_columns;  // USING (...)
   bool natural = false;
 };
@@ -246,9 +246,9 @@ struct SelectStmt : Statement {
 
 struct InsertStmt : Statement {
   InsertStmt() : Statement(StatementKind::kInsert) {}
-  std::vector<std::string> table;    // ["tbl"] or ["schema", "tbl"]
+  std::vector<std::string> table;  // ["tbl"] or ["schema", "tbl"]
   std::string alias;
-  std::vector<std::string> columns;  // empty: all, in order
+  std::vector<std::string> columns;         // empty: all, in order
   std::unique_ptr<SelectStatement> source;  // VALUES lists are a SelectStatement whose body is kValues
   bool default_values = false;
   std::vector<ParsedExprPtr> returning;
@@ -327,8 +327,8 @@ struct DropStmt : Statement {
 
 /// COPY table [(cols)] FROM|TO 'file' [(options)] | COPY (query) TO 'file' [(options)].
 /// Options in both the parenthesised form `(FORMAT csv, HEADER, DELIMITER '|')` and the legacy form
-/// `WITH CSV HEADER DELIMITER '|' NULL ''`; names lower-cased, values as text ("" when only the name is given,
-/// "true"/"false" for booleans written as such).
+/// `WITH CSV HEADER DELIMITER '|' NULL ''`; names lower-cased, values as text ("" when only the name is
+/// given, "true"/"false" for booleans written as such).
 struct CopyStmt : Statement {
   CopyStmt() : Statement(StatementKind::kCopy) {}
   std::vector<std::string> table;

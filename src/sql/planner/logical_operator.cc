@@ -17,7 +17,8 @@ std::vector<ColumnBinding> LogicalOperator::GetColumnBindings() const {
       for (size_t i = 0; i < expressions.size(); i++) result.push_back({table_index, i});
       return result;
     case LogicalOpType::kValues:
-      for (size_t i = 0; i < (values.empty() ? types.size() : values[0].size()); i++) result.push_back({table_index, i});
+      for (size_t i = 0; i < (values.empty() ? types.size() : values[0].size()); i++)
+        result.push_back({table_index, i});
       return result;
     case LogicalOpType::kChunkScan:
     case LogicalOpType::kUnion:
@@ -48,11 +49,13 @@ std::vector<ColumnBinding> LogicalOperator::GetColumnBindings() const {
     case LogicalOpType::kFilter:
     case LogicalOpType::kOrder:
     case LogicalOpType::kLimit:
-    case LogicalOpType::kDistinct: return children[0]->GetColumnBindings();
+    case LogicalOpType::kDistinct:
+      return children[0]->GetColumnBindings();
     case LogicalOpType::kInsert:
     case LogicalOpType::kUpdate:
     case LogicalOpType::kDelete:
-    case LogicalOpType::kExplain: return {{table_index, 0}};
+    case LogicalOpType::kExplain:
+      return {{table_index, 0}};
   }
   return result;
 }
@@ -69,7 +72,8 @@ void LogicalOperator::ResolveTypes() {
     case LogicalOpType::kChunkScan:
     case LogicalOpType::kUnion:
     case LogicalOpType::kSetOp:
-    case LogicalOpType::kRecursiveCTE: return;  // set by the binder
+    case LogicalOpType::kRecursiveCTE:
+      return;  // set by the binder
     case LogicalOpType::kProjection:
       types.clear();
       for (auto& e : expressions) types.push_back(e->type);
@@ -96,11 +100,17 @@ void LogicalOperator::ResolveTypes() {
     case LogicalOpType::kFilter:
     case LogicalOpType::kOrder:
     case LogicalOpType::kLimit:
-    case LogicalOpType::kDistinct: types = children[0]->types; return;
+    case LogicalOpType::kDistinct:
+      types = children[0]->types;
+      return;
     case LogicalOpType::kInsert:
     case LogicalOpType::kUpdate:
-    case LogicalOpType::kDelete: types = {TypeId::kBigInt}; return;
-    case LogicalOpType::kExplain: types = {TypeId::kVarchar}; return;
+    case LogicalOpType::kDelete:
+      types = {TypeId::kBigInt};
+      return;
+    case LogicalOpType::kExplain:
+      types = {TypeId::kVarchar};
+      return;
   }
 }
 
@@ -141,9 +151,9 @@ LogicalOperatorPtr LogicalOperator::Copy() const {
 }
 
 std::string LogicalOperator::ToString(int indent) const {
-  static const char* names[] = {"GET",   "VALUES",   "CHUNK_SCAN", "FILTER", "PROJECTION", "AGGREGATE",
-                                "WINDOW", "JOIN",    "ORDER",      "LIMIT",  "DISTINCT",   "UNION",
-                                "SET_OP", "RECURSIVE_CTE", "INSERT", "UPDATE", "DELETE",   "EXPLAIN"};
+  static const char* names[] = {"GET",    "VALUES",        "CHUNK_SCAN", "FILTER", "PROJECTION", "AGGREGATE",
+                                "WINDOW", "JOIN",          "ORDER",      "LIMIT",  "DISTINCT",   "UNION",
+                                "SET_OP", "RECURSIVE_CTE", "INSERT",     "UPDATE", "DELETE",     "EXPLAIN"};
   std::string s(indent * 2, ' ');
   s += names[static_cast<int>(type)];
   if (type == LogicalOpType::kGet) s += " " + table->name;

@@ -11,20 +11,21 @@ namespace basin {
 struct TableEntry;
 
 enum class LogicalOpType {
-  kGet,            // table scan: table, column_ids (table columns read); binding (table_index, i) per read column
-  kValues,         // rows of expressions (VALUES, FROM-less SELECT); binding (table_index, i)
-  kChunkScan,      // rows held in memory (a materialised CTE or recursive working table); (table_index, i)
-  kFilter,         // expressions: conjuncts
-  kProjection,     // expressions; binding (table_index, i)
-  kAggregate,      // groups (group_index), expressions: aggregates (aggregate_index), grouping calls (grouping_index)
-  kWindow,         // expressions: window functions; binding (window_index, i) after the child's columns
-  kJoin,           // join_type; conditions (left = right); expressions[0] optional residual over both sides
-  kOrder,          // orders
-  kLimit,          // limit / offset
-  kDistinct,       // all columns, or DISTINCT ON (expressions) keeping the first row by orders
-  kUnion,          // UNION ALL of children with positional columns; binding (table_index, i)
-  kSetOp,          // INTERSECT / EXCEPT / UNION (distinct) [ALL]; binding (table_index, i)
-  kRecursiveCTE,   // children[0] anchor, children[1] recursive part reading table cte_index; (table_index, i)
+  kGet,        // table scan: table, column_ids (table columns read); binding (table_index, i) per read column
+  kValues,     // rows of expressions (VALUES, FROM-less SELECT); binding (table_index, i)
+  kChunkScan,  // rows held in memory (a materialised CTE or recursive working table); (table_index, i)
+  kFilter,     // expressions: conjuncts
+  kProjection,    // expressions; binding (table_index, i)
+  kAggregate,     // groups (group_index), expressions: aggregates (aggregate_index), grouping calls
+                  // (grouping_index)
+  kWindow,        // expressions: window functions; binding (window_index, i) after the child's columns
+  kJoin,          // join_type; conditions (left = right); expressions[0] optional residual over both sides
+  kOrder,         // orders
+  kLimit,         // limit / offset
+  kDistinct,      // all columns, or DISTINCT ON (expressions) keeping the first row by orders
+  kUnion,         // UNION ALL of children with positional columns; binding (table_index, i)
+  kSetOp,         // INTERSECT / EXCEPT / UNION (distinct) [ALL]; binding (table_index, i)
+  kRecursiveCTE,  // children[0] anchor, children[1] recursive part reading table cte_index; (table_index, i)
   kInsert,
   kUpdate,
   kDelete,
@@ -57,8 +58,9 @@ struct LogicalOperator {
   // kGet
   std::shared_ptr<TableEntry> table;
   std::vector<size_t> column_ids;
-  std::vector<ExprPtr> table_filters;  // conjuncts over this scan's bindings that storage may use to skip data
-  bool emit_row_id = false;            // adds a BIGINT row id after the read columns (binding column kRowIdIndex)
+  std::vector<ExprPtr>
+      table_filters;         // conjuncts over this scan's bindings that storage may use to skip data
+  bool emit_row_id = false;  // adds a BIGINT row id after the read columns (binding column kRowIdIndex)
 
   // kValues: rows of expressions
   std::vector<std::vector<ExprPtr>> values;

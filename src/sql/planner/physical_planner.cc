@@ -38,20 +38,24 @@ ExprPtr ResolveBindings(const Expr& expr, const std::vector<ColumnBinding>& bind
 }
 
 namespace {
-std::vector<ExprPtr> ResolveAll(const std::vector<ExprPtr>& exprs, const std::vector<ColumnBinding>& bindings) {
+std::vector<ExprPtr> ResolveAll(const std::vector<ExprPtr>& exprs,
+                                const std::vector<ColumnBinding>& bindings) {
   std::vector<ExprPtr> result;
   for (auto& e : exprs) result.push_back(ResolveBindings(*e, bindings));
   return result;
 }
 
 std::vector<TableFilter> TableFiltersFor(const std::vector<ExprPtr>& conjuncts, const LogicalOperator& get) {
-  static const std::pair<const char*, TableFilter::Op> kOps[] = {
-      {"=", TableFilter::Op::kEqual},         {"<", TableFilter::Op::kLess},
-      {"<=", TableFilter::Op::kLessEqual},    {">", TableFilter::Op::kGreater},
-      {">=", TableFilter::Op::kGreaterEqual}};
+  static const std::pair<const char*, TableFilter::Op> kOps[] = {{"=", TableFilter::Op::kEqual},
+                                                                 {"<", TableFilter::Op::kLess},
+                                                                 {"<=", TableFilter::Op::kLessEqual},
+                                                                 {">", TableFilter::Op::kGreater},
+                                                                 {">=", TableFilter::Op::kGreaterEqual}};
   static const std::pair<TableFilter::Op, TableFilter::Op> kMirror[] = {
-      {TableFilter::Op::kEqual, TableFilter::Op::kEqual},         {TableFilter::Op::kLess, TableFilter::Op::kGreater},
-      {TableFilter::Op::kLessEqual, TableFilter::Op::kGreaterEqual}, {TableFilter::Op::kGreater, TableFilter::Op::kLess},
+      {TableFilter::Op::kEqual, TableFilter::Op::kEqual},
+      {TableFilter::Op::kLess, TableFilter::Op::kGreater},
+      {TableFilter::Op::kLessEqual, TableFilter::Op::kGreaterEqual},
+      {TableFilter::Op::kGreater, TableFilter::Op::kLess},
       {TableFilter::Op::kGreaterEqual, TableFilter::Op::kLessEqual}};
   std::vector<TableFilter> filters;
   std::vector<ExprPtr> parts;
@@ -89,14 +93,22 @@ std::vector<TableFilter> TableFiltersFor(const std::vector<ExprPtr>& conjuncts, 
 
 PhysicalJoinType ToPhysical(LogicalJoinType t) {
   switch (t) {
-    case LogicalJoinType::kInner: return PhysicalJoinType::kInner;
-    case LogicalJoinType::kLeft: return PhysicalJoinType::kLeft;
-    case LogicalJoinType::kRight: return PhysicalJoinType::kRight;
-    case LogicalJoinType::kFull: return PhysicalJoinType::kFull;
-    case LogicalJoinType::kSemi: return PhysicalJoinType::kSemi;
-    case LogicalJoinType::kAnti: return PhysicalJoinType::kAnti;
-    case LogicalJoinType::kMark: return PhysicalJoinType::kMark;
-    case LogicalJoinType::kSingle: return PhysicalJoinType::kSingle;
+    case LogicalJoinType::kInner:
+      return PhysicalJoinType::kInner;
+    case LogicalJoinType::kLeft:
+      return PhysicalJoinType::kLeft;
+    case LogicalJoinType::kRight:
+      return PhysicalJoinType::kRight;
+    case LogicalJoinType::kFull:
+      return PhysicalJoinType::kFull;
+    case LogicalJoinType::kSemi:
+      return PhysicalJoinType::kSemi;
+    case LogicalJoinType::kAnti:
+      return PhysicalJoinType::kAnti;
+    case LogicalJoinType::kMark:
+      return PhysicalJoinType::kMark;
+    case LogicalJoinType::kSingle:
+      return PhysicalJoinType::kSingle;
   }
   return PhysicalJoinType::kInner;
 }
@@ -141,7 +153,8 @@ PhysicalOperatorPtr PhysicalPlanner::Plan(LogicalOperator& op) {
       result->children.push_back(std::move(child));
       return result;
     }
-    case LogicalOpType::kAggregate: return PlanAggregate(op);
+    case LogicalOpType::kAggregate:
+      return PlanAggregate(op);
     case LogicalOpType::kWindow: {
       auto child = Plan(*op.children[0]);
       auto bindings = op.children[0]->GetColumnBindings();
@@ -149,7 +162,8 @@ PhysicalOperatorPtr PhysicalPlanner::Plan(LogicalOperator& op) {
       result->children.push_back(std::move(child));
       return result;
     }
-    case LogicalOpType::kJoin: return PlanJoin(op);
+    case LogicalOpType::kJoin:
+      return PlanJoin(op);
     case LogicalOpType::kOrder: {
       auto child = Plan(*op.children[0]);
       auto bindings = op.children[0]->GetColumnBindings();
@@ -235,7 +249,8 @@ PhysicalOperatorPtr PhysicalPlanner::Plan(LogicalOperator& op) {
       result->children.push_back(std::move(child));
       return result;
     }
-    case LogicalOpType::kExplain: break;
+    case LogicalOpType::kExplain:
+      break;
   }
   throw InternalError("cannot plan logical operator");
 }
@@ -272,7 +287,8 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(LogicalOperator& op) {
 PhysicalOperatorPtr PhysicalPlanner::PlanJoin(LogicalOperator& op) {
   // A semi or anti join that keeps the much smaller side hashes that side and streams the large one.
   bool flip = (op.join_type == LogicalJoinType::kSemi || op.join_type == LogicalJoinType::kAnti) &&
-              !op.conditions.empty() && EstimateCardinality(*op.children[1]) > 4 * EstimateCardinality(*op.children[0]);
+              !op.conditions.empty() &&
+              EstimateCardinality(*op.children[1]) > 4 * EstimateCardinality(*op.children[0]);
   if (flip) {
     auto probe = Plan(*op.children[1]);
     auto build = Plan(*op.children[0]);
@@ -287,7 +303,8 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(LogicalOperator& op) {
     ExprPtr residual;
     if (!op.expressions.empty()) residual = CombineConjunction(ResolveAll(op.expressions, all));
     auto join = std::make_unique<PhysicalJoin>(
-        op.types, op.join_type == LogicalJoinType::kSemi ? PhysicalJoinType::kRightSemi : PhysicalJoinType::kRightAnti,
+        op.types,
+        op.join_type == LogicalJoinType::kSemi ? PhysicalJoinType::kRightSemi : PhysicalJoinType::kRightAnti,
         std::move(conditions), std::move(residual));
     join->children.push_back(std::move(probe));
     join->children.push_back(std::move(build));
