@@ -52,7 +52,7 @@ void ExpressionExecutor::Execute(const Expr& expr, const DataChunk& input, const
       ExecuteFunction(expr, input, sel, count, result);
       return;
     case ExprClass::kCast: {
-      Vector child(expr.children[0]->type, std::max(count, size_t{1}));
+      Vector child(expr.children[0]->type, 1);
       Execute(*expr.children[0], input, sel, count, child);
       PrepareResult(result, count);
       CastVector(child, result, count, expr.try_cast);
@@ -63,14 +63,14 @@ void ExpressionExecutor::Execute(const Expr& expr, const DataChunk& input, const
       ExecuteConjunction(expr, input, sel, count, result);
       return;
     case ExprClass::kNot: {
-      Vector child(TypeId::kBoolean, std::max(count, size_t{1}));
+      Vector child(TypeId::kBoolean, 1);
       Execute(*expr.children[0], input, sel, count, child);
       PrepareResult(result, count);
       UnaryExecute<uint8_t, uint8_t>(child, result, count, [](uint8_t v) -> uint8_t { return !v; });
       return;
     }
     case ExprClass::kIsNull: {
-      Vector child(expr.children[0]->type, std::max(count, size_t{1}));
+      Vector child(expr.children[0]->type, 1);
       Execute(*expr.children[0], input, sel, count, child);
       PrepareResult(result, count);
       auto* out = result.data<uint8_t>();
@@ -103,7 +103,7 @@ void ExpressionExecutor::ExecuteFunction(const Expr& expr, const DataChunk& inpu
   DataChunk args;
   std::vector<LogicalType> types;
   for (auto& c : expr.children) types.push_back(c->type);
-  args.Initialize(types, std::max(count, size_t{1}));
+  args.Initialize(types, 1);  // children size their own results (a column is only referenced)
   for (size_t i = 0; i < expr.children.size(); i++)
     Execute(*expr.children[i], input, sel, count, args.column(i));
   args.SetCardinality(count);
@@ -120,7 +120,7 @@ void ExpressionExecutor::ExecuteConjunction(const Expr& expr, const DataChunk& i
   // Three-valued logic: AND is FALSE if any side is FALSE, else NULL if any is NULL; OR mirrors it.
   std::vector<uint8_t> has_null(count, 0);
   std::fill(out, out + count, is_and ? 1 : 0);
-  Vector child(TypeId::kBoolean, std::max(count, size_t{1}));
+  Vector child(TypeId::kBoolean, 1);
   for (auto& c : expr.children) {
     Execute(*c, input, sel, count, child);
     const auto* v = child.data<uint8_t>();
@@ -149,7 +149,7 @@ void ExpressionExecutor::ExecuteCase(const Expr& expr, const DataChunk& input, c
   std::vector<sel_t> remaining(count);
   std::iota(remaining.begin(), remaining.end(), 0);
   std::vector<sel_t> rows(count), matched, matched_rows, unmatched;
-  Vector cond(TypeId::kBoolean, std::max(count, size_t{1}));
+  Vector cond(TypeId::kBoolean, 1);
   size_t pairs = expr.children.size() / 2;
   for (size_t p = 0; p <= pairs && !remaining.empty(); p++) {
     size_t n = remaining.size();
@@ -178,7 +178,7 @@ void ExpressionExecutor::ExecuteCase(const Expr& expr, const DataChunk& input, c
       value_expr = expr.children.back().get();
     }
     if (!matched.empty()) {
-      Vector value(expr.type, std::max(matched.size(), size_t{1}));
+      Vector value(expr.type, 1);
       Execute(*value_expr, input, matched_rows.data(), matched.size(), value);
       ScatterVector(value, result, matched.data(), matched.size());
     }
@@ -195,7 +195,7 @@ void ExpressionExecutor::ExecuteCoalesce(const Expr& expr, const DataChunk& inpu
   for (size_t c = 0; c < expr.children.size() && !remaining.empty(); c++) {
     size_t n = remaining.size();
     for (size_t i = 0; i < n; i++) rows[i] = sel ? sel[remaining[i]] : remaining[i];
-    Vector value(expr.type, std::max(n, size_t{1}));
+    Vector value(expr.type, 1);
     Execute(*expr.children[c], input, rows.data(), n, value);
     value.Flatten(n);
     ScatterVector(value, result, remaining.data(), n);
@@ -224,7 +224,7 @@ size_t ExpressionExecutor::Select(const Expr& expr, const DataChunk& input, cons
     std::copy(current.begin(), current.begin() + n, out);
     return n;
   }
-  Vector result(TypeId::kBoolean, std::max(count, size_t{1}));
+  Vector result(TypeId::kBoolean, 1);
   Execute(expr, input, sel, count, result);
   const auto* v = result.data<uint8_t>();
   size_t n = 0;
