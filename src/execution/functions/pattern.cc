@@ -63,6 +63,20 @@ class LikeMatcher {
       shape_ = kSuffix;
     } else if (stars == 2 && lead && trail) {
       shape_ = kContains;
+    } else {
+      // Several stars and no '_': literal runs found left to right ('%special%requests%').
+      shape_ = kSegments;
+      lead_ = lead;
+      trail_ = trail;
+      segments_.emplace_back();
+      for (auto& t : tokens_) {
+        if (t.kind == kStar) {
+          if (!segments_.back().empty()) segments_.emplace_back();
+        } else {
+          segments_.back().push_back(t.c);
+        }
+      }
+      if (segments_.back().empty()) segments_.pop_back();
     }
   }
 
@@ -83,6 +97,8 @@ class LikeMatcher {
         return text.ends_with(literal_);
       case kContains:
         return text.find(literal_) != std::string_view::npos;
+      case kSegments:
+        return MatchSegments(text);
       case kGeneral:
         break;
     }
@@ -91,7 +107,7 @@ class LikeMatcher {
 
  private:
   enum Kind : uint8_t { kLiteral, kAny, kStar };
-  enum Shape : uint8_t { kGeneral, kExact, kAll, kPrefix, kSuffix, kContains };
+  enum Shape : uint8_t { kGeneral, kExact, kAll, kPrefix, kSuffix, kContains, kSegments };
   struct Token {
     Kind kind;
     char c;
@@ -99,6 +115,26 @@ class LikeMatcher {
 
   static char Fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
   char FoldIfInsensitive(char c) const { return case_insensitive_ ? Fold(c) : c; }
+
+  /// Leftmost matching of each run is enough when '%' is the only wildcard: a later match of a run never
+  /// leaves more room for the runs after it.
+  bool MatchSegments(std::string_view text) const {
+    size_t pos = 0, first = 0, last = segments_.size();
+    if (!lead_) {
+      if (!text.starts_with(segments_[0])) return false;
+      pos = segments_[0].size();
+      first = 1;
+    }
+    if (!trail_) last--;
+    for (size_t i = first; i < last; i++) {
+      size_t found = text.find(segments_[i], pos);
+      if (found == std::string_view::npos) return false;
+      pos = found + segments_[i].size();
+    }
+    if (trail_) return true;
+    const std::string& tail = segments_.back();
+    return text.size() >= pos + tail.size() && text.ends_with(tail);
+  }
 
   /// Greedy match remembering only the last star: on a mismatch the last star absorbs one more character.
   /// Every token but a star matches at most one way, so this never needs deeper backtracking.
@@ -130,6 +166,9 @@ class LikeMatcher {
 
   std::vector<Token> tokens_;
   std::string literal_;
+  std::vector<std::string> segments_;  // kSegments: the literal runs between stars
+  bool lead_ = false;
+  bool trail_ = false;
   Shape shape_ = kGeneral;
   bool case_insensitive_;
   mutable std::string folded_;
