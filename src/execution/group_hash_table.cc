@@ -49,11 +49,28 @@ void GroupHashTable::FindOrCreate(const DataChunk& keys, uint32_t* groups, std::
   std::vector<uint64_t> hashes(count, 0);
   for (size_t c = 0; c < keys.ColumnCount(); c++) HashVector(keys.column(c), count, hashes.data(), c > 0);
 
+  // A row whose key equals the previous row's takes its group: sorted or clustered input (order lines by
+  // order, events by time) then probes the table once per run instead of once per row.
+  std::vector<uint8_t> same(count, 0);
+  if (count > 1 && keys.ColumnCount() > 0) {
+    std::vector<sel_t> rows(count - 1);
+    std::vector<uint32_t> previous(count - 1);
+    for (size_t i = 1; i < count; i++) {
+      rows[i - 1] = static_cast<sel_t>(i);
+      previous[i - 1] = static_cast<uint32_t>(i - 1);
+    }
+    size_t m = count - 1;
+    for (size_t c = 0; c < keys.ColumnCount() && m > 0; c++) {
+      m = MatchRows(keys.column(c), rows.data(), keys.column(c), previous.data(), m, true);
+    }
+    for (size_t k = 0; k < m; k++) same[rows[k]] = 1;
+  }
   // Rows still looking for their group, and where each one's probe sequence stands.
-  std::vector<sel_t> remaining(count);
+  std::vector<sel_t> remaining;
+  remaining.reserve(count);
   std::vector<uint64_t> pos(count);
   for (size_t i = 0; i < count; i++) {
-    remaining[i] = static_cast<sel_t>(i);
+    if (!same[i]) remaining.push_back(static_cast<sel_t>(i));
     pos[i] = hashes[i];
   }
   std::vector<sel_t> cand_rows(count), next;
@@ -62,6 +79,10 @@ void GroupHashTable::FindOrCreate(const DataChunk& keys, uint32_t* groups, std::
     if ((hashes_.size() + remaining.size()) * 2 > slots_.size()) Grow();
     size_t candidates = 0;
     next.clear();
+    // Large tables live in memory, not cache: start every row's slot load at once.
+    if (slots_.size() > 65536) {
+      for (sel_t row : remaining) __builtin_prefetch(&slots_[pos[row] & mask_]);
+    }
     for (sel_t row : remaining) {
       for (;;) {
         uint64_t slot = pos[row] & mask_;
@@ -74,12 +95,10 @@ void GroupHashTable::FindOrCreate(const DataChunk& keys, uint32_t* groups, std::
           break;
         }
         if ((entry & kSaltMask) == (hashes[row] & kSaltMask)) {
-          uint32_t id = static_cast<uint32_t>(entry) - 1;
-          if (hashes_[id] == hashes[row]) {
-            cand_rows[candidates] = row;
-            cand_groups[candidates++] = id;
-            break;
-          }
+          // Salt and slot agree: compare keys (a rare salt collision just fails the comparison).
+          cand_rows[candidates] = row;
+          cand_groups[candidates++] = static_cast<uint32_t>(entry) - 1;
+          break;
         }
         pos[row]++;
       }
@@ -105,6 +124,9 @@ void GroupHashTable::FindOrCreate(const DataChunk& keys, uint32_t* groups, std::
       }
     }
     remaining.swap(next);
+  }
+  for (size_t i = 1; i < count; i++) {
+    if (same[i]) groups[i] = groups[i - 1];
   }
 }
 
