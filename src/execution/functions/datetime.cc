@@ -516,6 +516,7 @@ void RegisterDateTimeFunctions(FunctionRegistry& r) {
   r.AddScalar(MakeScalar("make_timestamp", {I, I, I, I, I, F}, TS, MakeTimestampKernel));
   r.AddScalar(MakeScalar("to_timestamp", {F}, TZ, ToTimestampEpochKernel));
   RegisterDateTimeFormatFunctions(r);
+  RegisterNumericFormatFunctions(r);
 }
 
 }  // namespace basin

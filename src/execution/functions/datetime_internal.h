@@ -26,4 +26,7 @@ struct CivilTime {
 /// to_char, to_date, to_timestamp(text, text) (datetime_format.cc).
 void RegisterDateTimeFormatFunctions(FunctionRegistry& r);
 
+/// to_char(number, text) (numeric_format.cc).
+void RegisterNumericFormatFunctions(FunctionRegistry& r);
+
 }  // namespace basin

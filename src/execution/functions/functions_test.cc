@@ -433,6 +433,17 @@ TEST(DateTimeTest, ToChar) {
   EXPECT_EQ(Str("to_char", {Date("2024-12-31"), V("IYYY-IW")}), "2025-01");
 }
 
+TEST(DateTimeTest, ToCharNumber) {
+  EXPECT_EQ(Str("to_char", {Dec("1234.5", 5, 1), V("9999.99")}), " 1234.50");
+  EXPECT_EQ(Str("to_char", {Dec("2.675", 4, 3), V("FM9.99")}), "2.68");
+  EXPECT_EQ(Str("to_char", {I(-42), V("00000")}), "-00042");
+  EXPECT_EQ(Str("to_char", {BI(1234567), V("FM9,999,999")}), "1,234,567");
+  EXPECT_EQ(Str("to_char", {D(-12.5), V("999.9PR")}), " <12.5>");
+  EXPECT_EQ(Str("to_char", {D(1234.5), V("9.99EEEE")}), " 1.23e+03");
+  EXPECT_EQ(Str("to_char", {I(12345), V("999")}), " ###");
+  EXPECT_EQ(ErrorOf([] { Call("to_char", {I(1), V("9.9.9")}); }), "42601 multiple decimal points");
+}
+
 TEST(DateTimeTest, ParseWithFormat) {
   EXPECT_EQ(Str("to_date", {V("05 Mar 2024"), V("DD Mon YYYY")}), "2024-03-05");
   EXPECT_EQ(Str("to_date", {V("20240305"), V("YYYYMMDD")}), "2024-03-05");

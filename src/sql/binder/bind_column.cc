@@ -103,15 +103,25 @@ ExprPtr Binder::BindSubqueryExpr(const sql::ParsedExpr& expr) {
       e->type = TypeId::kBoolean;
       break;
     case sql::SubqueryKind::kAny:
-    case sql::SubqueryKind::kAll:
-      if (q.types.size() != 1) {
-        throw BinderError(sqlstate::kSyntaxError, "subquery has too many columns", expr.location);
+    case sql::SubqueryKind::kAll: {
+      // (a, b) IN (SELECT x, y ...): one child per element of the row, matching the subquery's columns.
+      const sql::ParsedExpr& lhs = *expr.children[0];
+      if (lhs.kind == sql::ExprKind::kRow) {
+        e->children = BindRowElements(lhs, ExprContext::kOther);
+      } else {
+        e->children.push_back(BindExpression(lhs, ExprContext::kOther));
+      }
+      if (q.types.size() != e->children.size()) {
+        throw BinderError(sqlstate::kSyntaxError,
+                          std::string("subquery has too ") +
+                              (q.types.size() > e->children.size() ? "many" : "few") + " columns",
+                          expr.location);
       }
       e->subquery_kind = expr.subquery_kind == sql::SubqueryKind::kAny ? 2 : 3;
       e->subquery_op = expr.op.empty() ? "=" : expr.op;
       e->type = TypeId::kBoolean;
-      e->children.push_back(BindExpression(*expr.children[0], ExprContext::kOther));
       break;
+    }
     case sql::SubqueryKind::kArray:
       throw NotImplementedError("ARRAY(subquery) is not supported", expr.location);
   }

@@ -22,6 +22,22 @@ bool IsNullLiteral(const Expr& e) {
   return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull;
 }
 
+ExprPtr MakeNot(ExprPtr e) {
+  auto n = std::make_unique<Expr>(ExprClass::kNot);
+  n->type = TypeId::kBoolean;
+  n->children.push_back(std::move(e));
+  return n;
+}
+
+/// An AND or OR of `terms`, or the one term itself.
+ExprPtr MakeJunction(ExprClass cls, std::vector<ExprPtr> terms) {
+  if (terms.size() == 1) return std::move(terms[0]);
+  auto e = std::make_unique<Expr>(cls);
+  e->type = TypeId::kBoolean;
+  e->children = std::move(terms);
+  return e;
+}
+
 }  // namespace
 
 const char* const kLiteralMarker = "\x01literal";
@@ -108,6 +124,60 @@ ExprPtr Binder::BindComparison(const std::string& op, ExprPtr left, ExprPtr righ
   args.push_back(std::move(left));
   args.push_back(std::move(right));
   return BindFunctionCall(op, std::move(args), location);
+}
+
+std::vector<ExprPtr> Binder::BindRowElements(const ParsedExpr& expr, ExprContext where) {
+  std::vector<ExprPtr> elements;
+  for (auto& c : expr.children) {
+    if (c->kind == ExprKind::kRow)
+      throw NotImplementedError("nested row constructors are not supported", c->location);
+    elements.push_back(BindExpression(*c, where));
+  }
+  return elements;
+}
+
+ExprPtr Binder::BindRowComparison(const std::string& op, const ParsedExpr& left, const ParsedExpr& right,
+                                  ExprContext where, int64_t location) {
+  if (left.kind != ExprKind::kRow || right.kind != ExprKind::kRow) {
+    // PostgreSQL has no operator between a row and a scalar.
+    const ParsedExpr& scalar = left.kind == ExprKind::kRow ? right : left;
+    std::string type = PgTypeName(BindExpression(scalar, where)->type);
+    std::string shown = op == "is_distinct_from" || op == "is_not_distinct_from" ? "=" : op;
+    throw BinderError(
+        sqlstate::kUndefinedFunction,
+        "operator does not exist: " +
+            (left.kind == ExprKind::kRow ? "record " + shown + " " + type : type + " " + shown + " record"),
+        location);
+  }
+  return BindRowComparison(op, BindRowElements(left, where), BindRowElements(right, where), location);
+}
+
+ExprPtr Binder::BindRowComparison(const std::string& op, std::vector<ExprPtr> left,
+                                  std::vector<ExprPtr> right, int64_t location) {
+  if (left.size() != right.size()) {
+    throw BinderError(sqlstate::kSyntaxError, "unequal number of entries in row expressions", location);
+  }
+  std::vector<ExprPtr> terms;
+  if (op == "=" || op == "<>" || op == "is_distinct_from" || op == "is_not_distinct_from") {
+    // = and IS NOT DISTINCT FROM hold when every pair does; <> and IS DISTINCT FROM when any pair does.
+    for (size_t i = 0; i < left.size(); i++)
+      terms.push_back(BindComparison(op, std::move(left[i]), std::move(right[i]), location));
+    bool all = op == "=" || op == "is_not_distinct_from";
+    return MakeJunction(all ? ExprClass::kAnd : ExprClass::kOr, std::move(terms));
+  }
+  // Ordering: the first pair that is unequal (or NULL) decides, so (a, b) < (c, d) is
+  // a < c OR (a = c AND b < d); the last pair keeps <= or >= so that equal rows compare as the operator says.
+  const std::string strict = op.substr(0, 1);
+  size_t n = left.size();
+  ExprPtr result = BindComparison(op, std::move(left[n - 1]), std::move(right[n - 1]), location);
+  for (size_t i = n - 1; i-- > 0;) {
+    ExprPtr equal = BindComparison("=", left[i]->Copy(), right[i]->Copy(), location);
+    std::vector<ExprPtr> either;
+    either.push_back(BindComparison(strict, std::move(left[i]), std::move(right[i]), location));
+    either.push_back(Expr::And(std::move(equal), std::move(result)));
+    result = MakeJunction(ExprClass::kOr, std::move(either));
+  }
+  return result;
 }
 
 ExprPtr Binder::BindFunctionCall(const std::string& name, std::vector<ExprPtr> args, int64_t location) {
@@ -307,25 +377,51 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       return n;
     }
     case ExprKind::kIsDistinct: {
+      if (expr.children[0]->kind == ExprKind::kRow || expr.children[1]->kind == ExprKind::kRow) {
+        return BindRowComparison(expr.negated ? "is_not_distinct_from" : "is_distinct_from",
+                                 *expr.children[0], *expr.children[1], where, expr.location);
+      }
       ExprPtr l = BindExpression(*expr.children[0], where);
       ExprPtr r = BindExpression(*expr.children[1], where);
       return BindComparison(expr.negated ? "is_not_distinct_from" : "is_distinct_from", std::move(l),
                             std::move(r), expr.location);
     }
     case ExprKind::kBetween: {
-      ExprPtr x = BindExpression(*expr.children[0], where);
-      ExprPtr low = BindExpression(*expr.children[1], where);
-      ExprPtr high = BindExpression(*expr.children[2], where);
-      auto between = [&](ExprPtr v, ExprPtr lo, ExprPtr hi) {
-        ExprPtr ge = BindComparison(">=", v->Copy(), std::move(lo), expr.location);
-        ExprPtr le = BindComparison("<=", std::move(v), std::move(hi), expr.location);
+      // Operands are one expression each, or the elements of row constructors (compared row-wise).
+      using Operand = std::vector<ExprPtr>;
+      bool rows = false;
+      for (auto& c : expr.children) rows |= c->kind == ExprKind::kRow;
+      auto bind = [&](const ParsedExpr& p) {
+        if (rows && p.kind != ExprKind::kRow) {
+          BindRowComparison(">=", *expr.children[0], p, where, expr.location);  // throws: record >= type
+        }
+        if (rows) return BindRowElements(p, where);
+        Operand v;
+        v.push_back(BindExpression(p, where));
+        return v;
+      };
+      auto copy = [](const Operand& v) {
+        Operand c;
+        for (auto& e : v) c.push_back(e->Copy());
+        return c;
+      };
+      auto compare = [&](const char* op, Operand l, Operand r) {
+        if (rows) return BindRowComparison(op, std::move(l), std::move(r), expr.location);
+        return BindComparison(op, std::move(l[0]), std::move(r[0]), expr.location);
+      };
+      Operand x = bind(*expr.children[0]);
+      Operand low = bind(*expr.children[1]);
+      Operand high = bind(*expr.children[2]);
+      auto between = [&](Operand v, Operand lo, Operand hi) {
+        ExprPtr ge = compare(">=", copy(v), std::move(lo));
+        ExprPtr le = compare("<=", std::move(v), std::move(hi));
         return Expr::And(std::move(ge), std::move(le));
       };
       ExprPtr result;
       if (expr.symmetric) {
         auto e = std::make_unique<Expr>(ExprClass::kOr);
         e->type = TypeId::kBoolean;
-        e->children.push_back(between(x->Copy(), low->Copy(), high->Copy()));
+        e->children.push_back(between(copy(x), copy(low), copy(high)));
         e->children.push_back(between(std::move(x), std::move(high), std::move(low)));
         result = std::move(e);
       } else {
@@ -338,20 +434,23 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       return n;
     }
     case ExprKind::kInList: {
-      // x IN (a, b) is x = a OR x = b, three-valued logic included.
-      ExprPtr x = BindExpression(*expr.children[0], where);
-      auto any = std::make_unique<Expr>(ExprClass::kOr);
-      any->type = TypeId::kBoolean;
-      for (size_t i = 1; i < expr.children.size(); i++) {
-        ExprPtr item = BindExpression(*expr.children[i], where);
-        any->children.push_back(BindComparison("=", x->Copy(), std::move(item), expr.children[i]->location));
+      // x IN (a, b) is x = a OR x = b, three-valued logic included; rows compare as rows.
+      std::vector<ExprPtr> terms;
+      const ParsedExpr& lhs = *expr.children[0];
+      if (lhs.kind == ExprKind::kRow) {
+        for (size_t i = 1; i < expr.children.size(); i++)
+          terms.push_back(BindRowComparison("=", lhs, *expr.children[i], where, expr.children[i]->location));
+      } else {
+        ExprPtr x = BindExpression(lhs, where);
+        for (size_t i = 1; i < expr.children.size(); i++) {
+          if (expr.children[i]->kind == ExprKind::kRow)
+            BindRowComparison("=", lhs, *expr.children[i], where, expr.children[i]->location);  // throws
+          ExprPtr item = BindExpression(*expr.children[i], where);
+          terms.push_back(BindComparison("=", x->Copy(), std::move(item), expr.children[i]->location));
+        }
       }
-      ExprPtr result = any->children.size() == 1 ? std::move(any->children[0]) : std::move(any);
-      if (!expr.negated) return result;
-      auto n = std::make_unique<Expr>(ExprClass::kNot);
-      n->type = TypeId::kBoolean;
-      n->children.push_back(std::move(result));
-      return n;
+      ExprPtr result = MakeJunction(ExprClass::kOr, std::move(terms));
+      return expr.negated ? MakeNot(std::move(result)) : std::move(result);
     }
     case ExprKind::kLike: {
       std::vector<ExprPtr> args;
@@ -403,7 +502,7 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       return BindFunctionCall("list_value", std::move(args), expr.location);
     }
     case ExprKind::kRow:
-      throw NotImplementedError("row constructors are not supported", expr.location);
+      throw NotImplementedError("row constructors are only supported in comparisons", expr.location);
     case ExprKind::kDefault:
       throw BinderError(sqlstate::kSyntaxError, "DEFAULT is not allowed here", expr.location);
   }
@@ -449,6 +548,14 @@ ExprPtr Binder::BindOperator(const ParsedExpr& expr, ExprContext where) {
       }
     }
     return e;
+  }
+  const bool comparison =
+      op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=";
+  if (expr.children[0]->kind == ExprKind::kRow || expr.children[1]->kind == ExprKind::kRow) {
+    if (!comparison)
+      throw NotImplementedError("row constructors are only supported in comparisons", expr.location);
+    return BindRowComparison(op == "!=" ? "<>" : op, *expr.children[0], *expr.children[1], where,
+                             expr.location);
   }
   ExprPtr left = BindExpression(*expr.children[0], where);
   ExprPtr right = BindExpression(*expr.children[1], where);

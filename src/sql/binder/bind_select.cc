@@ -321,12 +321,52 @@ BoundQuery Binder::BindSetOperation(const sql::QueryNode& node) {
                       std::string("each ") + op + " query must have the same number of columns",
                       node.location);
   }
+  // An untyped string literal column (SELECT 'abc') takes the other side's type, as PostgreSQL's unknown
+  // literals: it is cast now, so that a literal that does not fit fails here (22P02).
+  auto untyped_literal = [](BoundQuery& q, size_t i) -> ExprPtr* {
+    LogicalOperator* top = q.plan.get();
+    if (top->type != LogicalOpType::kProjection || i >= top->expressions.size()) return nullptr;
+    ExprPtr& e = top->expressions[i];
+    bool literal =
+        e->cls == ExprClass::kConstant && e->type.id() == TypeId::kVarchar && e->alias == kLiteralMarker;
+    return literal ? &e : nullptr;
+  };
   std::vector<LogicalType> types;
   for (size_t i = 0; i < left.types.size(); i++) {
     LogicalType t =
         left.types[i] == right.types[i] ? left.types[i] : CommonSuperType(left.types[i], right.types[i]);
     if (left.types[i].id() == TypeId::kNull) t = right.types[i];
     if (right.types[i].id() == TypeId::kNull) t = left.types[i];
+    ExprPtr* left_literal = untyped_literal(left, i);
+    ExprPtr* right_literal = untyped_literal(right, i);
+    auto type_literal = [&](ExprPtr& literal, LogicalType& literal_type, const LogicalType& other) {
+      ExprPtr typed = CastTo(literal->Copy(), other, node.location);  // 22P02 when it is no `other`
+      t = other;
+      if (other.id() == TypeId::kDecimal) {
+        // PostgreSQL's numeric keeps every digit written: widen the column to fit the literal.
+        sql::ParsedExpr number;
+        number.kind = sql::ExprKind::kConstant;
+        number.constant_kind = sql::ConstantKind::kNumeric;
+        number.text = literal->value.ToString();
+        ExprPtr exact;
+        try {
+          exact = BindConstant(number);
+        } catch (Exception&) {
+        }
+        LogicalType wide = exact ? CommonSuperType(other, exact->type) : LogicalType(TypeId::kInvalid);
+        if (exact && exact->type.id() == TypeId::kDecimal && wide.id() == TypeId::kDecimal) {
+          typed = std::move(exact);
+          t = wide;
+        }
+      }
+      literal = std::move(typed);
+      literal_type = literal->type;
+    };
+    if (left_literal && !right_literal && right.types[i].id() != TypeId::kNull) {
+      type_literal(*left_literal, left.types[i], right.types[i]);
+    } else if (right_literal && !left_literal && left.types[i].id() != TypeId::kNull) {
+      type_literal(*right_literal, right.types[i], left.types[i]);
+    }
     if (t.id() == TypeId::kInvalid) {
       throw BinderError(sqlstate::kDatatypeMismatch,
                         "UNION types " + PgTypeName(left.types[i]) + " and " + PgTypeName(right.types[i]) +

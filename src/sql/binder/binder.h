@@ -73,6 +73,11 @@ class Binder {
   ExprPtr BindExpression(const sql::ParsedExpr& expr, ExprContext where);
   ExprPtr BindFunctionCall(const std::string& name, std::vector<ExprPtr> args, int64_t location);
   ExprPtr BindComparison(const std::string& op, ExprPtr left, ExprPtr right, int64_t location);
+  /// (a, b) op (c, d) with PostgreSQL's row-wise semantics, as scalar comparisons: = is the AND of the
+  /// pairs' =, <> the OR of their <>, orderings lexicographic (the first unequal or NULL pair decides).
+  /// `op` may also be is_distinct_from or is_not_distinct_from.
+  ExprPtr BindRowComparison(const std::string& op, std::vector<ExprPtr> left, std::vector<ExprPtr> right,
+                            int64_t location);
   ExprPtr BindBoolean(ExprPtr expr, const char* what, int64_t location);
   /// Cast `expr` to `type`; constants are folded now so that bad literals fail at bind time.
   ExprPtr CastTo(ExprPtr expr, const LogicalType& type, int64_t location = -1);
@@ -123,6 +128,10 @@ class Binder {
   ExprPtr BindCase(const sql::ParsedExpr& expr, ExprContext where);
   ExprPtr BindConstant(const sql::ParsedExpr& expr);
   ExprPtr BindOperator(const sql::ParsedExpr& expr, ExprContext where);
+  /// BindRowComparison of two parsed operands, which must both be row constructors.
+  ExprPtr BindRowComparison(const std::string& op, const sql::ParsedExpr& left, const sql::ParsedExpr& right,
+                            ExprContext where, int64_t location);
+  std::vector<ExprPtr> BindRowElements(const sql::ParsedExpr& row, ExprContext where);
   void ApplyWindowSpec(const sql::WindowSpec& spec, Expr& window, ExprContext where);
 
   /// UPDATE/DELETE: the target table's rows (with row ids) joined with FROM/USING and filtered by WHERE;
@@ -140,6 +149,17 @@ class Binder {
 
  private:
   ExprPtr PlanSubquery(Expr& subquery_expr, LogicalOperatorPtr& plan, bool as_filter, bool negate);
+  /// The join predicate of `lhs op ANY (subquery)` with the subquery's columns `rhs`: for =, one hash
+  /// condition per column; otherwise a residual comparison (row-wise for rows). With `exact_nulls`, return
+  /// the second mark join AddNullMatchJoin needs (the rows comparing NULL, under `join`'s predicates so far).
+  LogicalOperatorPtr AddAnyPredicate(LogicalOperator& join, const std::string& op, std::vector<ExprPtr> lhs,
+                                     std::vector<ExprPtr> rhs, bool exact_nulls);
+  /// `x op ANY (S)` is NULL, not FALSE, when no row of S compares TRUE and one compares NULL (PostgreSQL;
+  /// for rows, NULL when no pair of elements is unequal and some pair has a NULL). `matched` is the mark of
+  /// the join for TRUE; join `maybe` (over `right`, a copy of S's plan) above `plan` and return the
+  /// three-valued result.
+  ExprPtr AddNullMatchJoin(LogicalOperatorPtr maybe, LogicalOperatorPtr right, LogicalOperatorPtr& plan,
+                           ExprPtr matched);
   ExprPtr TrySimpleDecorrelation(Expr& subquery_expr, LogicalOperatorPtr& plan, bool as_filter, bool negate);
 
   ClientContext& context_;

@@ -318,6 +318,63 @@ void LowerDepth(ExprPtr& e) {
 
 }  // namespace
 
+LogicalOperatorPtr Binder::AddAnyPredicate(LogicalOperator& join, const std::string& op,
+                                           std::vector<ExprPtr> lhs, std::vector<ExprPtr> rhs,
+                                           bool exact_nulls) {
+  LogicalOperatorPtr maybe;
+  if (exact_nulls) {
+    // The rows of the subquery that compare NULL, with the same correlation predicates as `join`.
+    maybe = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+    maybe->join_type = LogicalJoinType::kMark;
+    maybe->mark_null_aware = false;
+    for (auto& c : join.conditions) maybe->conditions.push_back(c.Copy());
+    for (auto& e : join.expressions) maybe->expressions.push_back(e->Copy());
+    std::vector<ExprPtr> l, r;
+    for (auto& e : lhs) l.push_back(e->Copy());
+    for (auto& e : rhs) r.push_back(e->Copy());
+    auto is_null = std::make_unique<Expr>(ExprClass::kIsNull);
+    is_null->type = TypeId::kBoolean;
+    is_null->children.push_back(l.size() == 1 ? BindComparison(op, std::move(l[0]), std::move(r[0]), -1)
+                                              : BindRowComparison(op, std::move(l), std::move(r), -1));
+    maybe->expressions.push_back(std::move(is_null));
+    join.mark_null_aware = false;
+  }
+  if (op != "=") {
+    ExprPtr cmp = lhs.size() == 1 ? BindComparison(op, std::move(lhs[0]), std::move(rhs[0]), -1)
+                                  : BindRowComparison(op, std::move(lhs), std::move(rhs), -1);
+    join.expressions.push_back(std::move(cmp));
+    return maybe;
+  }
+  // Equality is one hash condition per column: a row matches when every column does.
+  for (size_t k = 0; k < lhs.size(); k++) {
+    LogicalType t = UnifyTypes(*lhs[k], *rhs[k], -1, "IN");
+    if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
+    LogicalJoinCondition cond;
+    cond.left = CastTo(std::move(lhs[k]), t);
+    cond.right = CastTo(std::move(rhs[k]), t);
+    join.conditions.push_back(std::move(cond));
+  }
+  return maybe;
+}
+
+ExprPtr Binder::AddNullMatchJoin(LogicalOperatorPtr maybe, LogicalOperatorPtr right, LogicalOperatorPtr& plan,
+                                 ExprPtr matched) {
+  maybe->mark_index = NextTableIndex();
+  maybe->children.push_back(std::move(plan));
+  maybe->children.push_back(std::move(right));
+  ExprPtr compared_null = Expr::ColumnRef({maybe->mark_index, 0}, TypeId::kBoolean);
+  plan = std::move(maybe);
+  // CASE WHEN matched THEN true WHEN compared_null THEN NULL ELSE false END
+  auto c = std::make_unique<Expr>(ExprClass::kCase);
+  c->type = TypeId::kBoolean;
+  c->children.push_back(std::move(matched));
+  c->children.push_back(Expr::Constant(Value::Boolean(true)));
+  c->children.push_back(std::move(compared_null));
+  c->children.push_back(Expr::Constant(Value::Null(TypeId::kBoolean)));
+  c->children.push_back(Expr::Constant(Value::Boolean(false)));
+  return c;
+}
+
 /// Decorrelate without computing the outer values first, when the subquery is a filtered FROM under a
 /// projection (and, for scalar subqueries, at most an ungrouped aggregate): the correlated conjuncts of its
 /// WHERE become the join's predicate (EXISTS, IN, scalar), or, for aggregates, equalities whose inner sides
@@ -360,7 +417,11 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
       if (HasCorrelatedExpr(*a)) return nullptr;
     }
   }
-  if (kind == 2 && HasCorrelatedExpr(*proj->expressions[0])) return nullptr;
+  if (kind == 2) {
+    for (auto& e : proj->expressions) {
+      if (HasCorrelatedExpr(*e)) return nullptr;
+    }
+  }
   // Split WHERE into plain and correlated conjuncts; only references one level out are handled here.
   std::vector<ExprPtr> plain, correlated;
   if (where) {
@@ -395,6 +456,7 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
     right = std::move(filter);
   }
   auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+  LogicalOperatorPtr maybe;  // IN in an expression: which outer rows some subquery row compares NULL with
   ExprPtr result;
   if (agg) {
     LogicalOperatorPtr agg_op = std::move(having ? proj->children[0]->children[0] : proj->children[0]);
@@ -451,17 +513,11 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
       result = std::move(proj->expressions[0]);
       LowerDepth(result);
     } else if (kind == 2) {
-      ExprPtr lhs = std::move(sub.children[0]);
-      ExprPtr rhs = std::move(proj->expressions[0]);
-      LogicalType t = UnifyTypes(*lhs, *rhs, -1, "IN");
-      if (sub.subquery_op == "=") {
-        LogicalJoinCondition cond;
-        cond.left = CastTo(std::move(lhs), t);
-        cond.right = CastTo(std::move(rhs), t);
-        join->conditions.push_back(std::move(cond));
-      } else {
-        join->expressions.push_back(BindComparison(sub.subquery_op, std::move(lhs), std::move(rhs), -1));
-      }
+      std::vector<ExprPtr> rhs;
+      for (size_t k = 0; k < sub.children.size(); k++) rhs.push_back(std::move(proj->expressions[k]));
+      // A correlated IN's mark is exact only with the second join: the null-aware mark join looks at NULLs
+      // of every correlation group, not just the outer row's.
+      maybe = AddAnyPredicate(*join, sub.subquery_op, std::move(sub.children), std::move(rhs), !as_filter);
       join->join_type = as_filter ? LogicalJoinType::kSemi : LogicalJoinType::kMark;
     } else {
       join->join_type =
@@ -474,9 +530,11 @@ ExprPtr Binder::TrySimpleDecorrelation(Expr& sub, LogicalOperatorPtr& plan, bool
     }
   }
   bound.plan.reset();
+  LogicalOperatorPtr right_copy = maybe ? right->Copy() : nullptr;
   join->children.push_back(std::move(plan));
   join->children.push_back(std::move(right));
   plan = std::move(join);
+  if (maybe) result = AddNullMatchJoin(std::move(maybe), std::move(right_copy), plan, std::move(result));
   return result;
 }
 
@@ -510,7 +568,9 @@ void Binder::PlanFilterWithSubqueries(ExprPtr predicate, LogicalOperatorPtr& pla
     // EXISTS, NOT EXISTS and IN as whole conjuncts filter rows: semi and anti joins.
     if (sub->cls == ExprClass::kSubquery &&
         (sub->subquery_kind == 1 || (sub->subquery_kind == 2 && sub->subquery_op == "=" && !negate))) {
-      if (!sub->children.empty() && sub->children[0]->HasSubquery()) PlanSubqueries(sub->children[0], plan);
+      for (auto& lhs : sub->children) {
+        if (lhs->HasSubquery()) PlanSubqueries(lhs, plan);
+      }
       PlanSubquery(*sub, plan, true, negate);
       continue;
     }
@@ -534,6 +594,7 @@ ExprPtr Binder::PlanSubquery(Expr& sub, LogicalOperatorPtr& plan, bool as_filter
   LogicalOperatorPtr sp = std::move(bound.plan);
   int kind = sub.subquery_kind;  // 0 scalar, 1 exists, 2 any, 3 all
   auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
+  LogicalOperatorPtr maybe;  // see AddNullMatchJoin
   ExprPtr result;
 
   // ALL is NOT ANY with the negated comparison: x > ALL(S) = NOT (x <= ANY(S)).
@@ -625,37 +686,34 @@ ExprPtr Binder::PlanSubquery(Expr& sub, LogicalOperatorPtr& plan, bool as_filter
       break;
     case 2:
     case 3: {
-      ExprPtr lhs = std::move(sub.children[0]);
-      ExprPtr rhs = Expr::ColumnRef(first, first_type);
-      LogicalType t = UnifyTypes(*lhs, *rhs, -1, "IN");
-      lhs = CastTo(std::move(lhs), t);
-      rhs = CastTo(std::move(rhs), t);
-      if (op == "=") {
-        LogicalJoinCondition cond;
-        cond.left = std::move(lhs);
-        cond.right = std::move(rhs);
-        join->conditions.push_back(std::move(cond));
-      } else {
-        join->expressions.push_back(BindComparison(op, std::move(lhs), std::move(rhs), -1));
-      }
-      join->join_type = as_filter ? LogicalJoinType::kSemi : LogicalJoinType::kMark;
+      std::vector<ExprPtr> rhs;
+      for (size_t k = 0; k < sub.children.size(); k++)
+        rhs.push_back(Expr::ColumnRef(sp_bindings[k], bound.types[k]));
+      // The null-aware mark join is exact for one column compared with = and no correlation; rows, other
+      // comparisons and correlated subqueries take a second join for the rows that compare NULL.
+      const bool exact_nulls =
+          !as_filter && (sub.children.size() > 1 || op != "=" || !bound.correlated.empty());
       join->mark_null_aware = true;
+      maybe = AddAnyPredicate(*join, op, std::move(sub.children), std::move(rhs), exact_nulls);
+      join->join_type = as_filter ? LogicalJoinType::kSemi : LogicalJoinType::kMark;
       break;
     }
   }
   if (join->join_type == LogicalJoinType::kMark) {
     join->mark_index = NextTableIndex();
     result = Expr::ColumnRef({join->mark_index, 0}, TypeId::kBoolean);
-    if (kind == 3) {
-      auto n = std::make_unique<Expr>(ExprClass::kNot);
-      n->type = TypeId::kBoolean;
-      n->children.push_back(std::move(result));
-      result = std::move(n);
-    }
   }
+  LogicalOperatorPtr sp_copy = maybe ? sp->Copy() : nullptr;
   join->children.push_back(std::move(plan));
   join->children.push_back(std::move(sp));
   plan = std::move(join);
+  if (maybe) result = AddNullMatchJoin(std::move(maybe), std::move(sp_copy), plan, std::move(result));
+  if (kind == 3 && result) {
+    auto n = std::make_unique<Expr>(ExprClass::kNot);
+    n->type = TypeId::kBoolean;
+    n->children.push_back(std::move(result));
+    result = std::move(n);
+  }
   return result;
 }
 
