@@ -1,6 +1,7 @@
 #include "main/client_context.h"
 
 #include <chrono>
+#include <functional>
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
@@ -50,8 +51,28 @@ std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
   return result;
 }
 
+namespace {
+/// Run the CTE plans of every kMaterialize node (innermost first) into their chunks, and replace each
+/// node by its query. EXPLAIN without ANALYZE only unwraps them.
+void RunMaterializations(LogicalOperatorPtr& plan, bool execute,
+                         const std::function<std::vector<std::unique_ptr<DataChunk>>(LogicalOperatorPtr)>& run) {
+  if (plan->type == LogicalOpType::kMaterialize) {
+    for (size_t i = 1; i < plan->children.size(); i++) {
+      RunMaterializations(plan->children[i], execute, run);
+      if (execute) *plan->materialized[i - 1] = run(std::move(plan->children[i]));
+    }
+    LogicalOperatorPtr query = std::move(plan->children[0]);
+    plan = std::move(query);
+    RunMaterializations(plan, execute, run);
+    return;
+  }
+  for (auto& c : plan->children) RunMaterializations(c, execute, run);
+}
+}  // namespace
+
 std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile,
                                                            std::string* explain) {
+  RunMaterializations(plan, !explain || profile, [this](LogicalOperatorPtr cte) { return Run(std::move(cte)); });
   plan->ResolveTypes();
   Optimizer(*this).Optimize(plan);
   plan->ResolveTypes();

@@ -123,8 +123,30 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
         self.misplaced_recursion = true;
         cte_binder.ctes_[ref.names[0]] = self;
       }
+      if (info.materialized && info.materialized->bound) {
+        auto& m = *info.materialized;
+        auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+        scan->table_index = NextTableIndex();
+        scan->chunks = m.chunks;
+        scan->types = m.query.types;
+        BoundQuery q{std::move(scan), m.query.names, m.query.types};
+        return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+      }
       BoundQuery q = info.cte->query ? cte_binder.BindQuery(*info.cte->query) : BoundQuery{};
       ApplyCteColumnAliases(*info.cte, q.names);
+      if (info.materialized) {
+        // First reference of a CTE used several times: keep its plan to run once, read it from chunks.
+        auto& m = *info.materialized;
+        m.bound = true;
+        m.query.names = q.names;
+        m.query.types = q.types;
+        m.query.plan = std::move(q.plan);
+        auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+        scan->table_index = NextTableIndex();
+        scan->chunks = m.chunks;
+        scan->types = m.query.types;
+        q.plan = std::move(scan);
+      }
       return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
     }
   }

@@ -132,6 +132,78 @@ BoundOrder MakeOrder(ExprPtr e, const sql::OrderByItem& o) {
   return bo;
 }
 
+/// How many times a query names a table `name` in FROM clauses, its subqueries and CTE definitions
+/// included (a shadowing inner CTE of the same name also counts; that only costs a materialisation).
+size_t CountTableReferences(const sql::SelectStatement& select, const std::string& name);
+
+namespace {
+
+size_t CountInExpr(const sql::ParsedExpr* e, const std::string& name);
+size_t CountInNode(const sql::QueryNode* n, const std::string& name);
+
+size_t CountInRef(const sql::TableRef* r, const std::string& name) {
+  if (!r) return 0;
+  switch (r->kind) {
+    case sql::TableRef::Kind::kBaseTable: return r->names.size() == 1 && r->names[0] == name ? 1 : 0;
+    case sql::TableRef::Kind::kSubquery: return r->subquery ? CountTableReferences(*r->subquery, name) : 0;
+    case sql::TableRef::Kind::kJoin:
+      return CountInRef(r->left.get(), name) + CountInRef(r->right.get(), name) + CountInExpr(r->condition.get(), name);
+    case sql::TableRef::Kind::kTableFunction: return CountInExpr(r->function.get(), name);
+  }
+  return 0;
+}
+
+size_t CountInWindow(const sql::WindowSpec* w, const std::string& name) {
+  if (!w) return 0;
+  size_t n = CountInExpr(w->frame_start.offset.get(), name) + CountInExpr(w->frame_end.offset.get(), name);
+  for (auto& p : w->partition_by) n += CountInExpr(p.get(), name);
+  for (auto& o : w->order_by) n += CountInExpr(o.expr.get(), name);
+  return n;
+}
+
+size_t CountInExpr(const sql::ParsedExpr* e, const std::string& name) {
+  if (!e) return 0;
+  size_t n = CountInExpr(e->case_operand.get(), name) + CountInExpr(e->case_else.get(), name) +
+             CountInExpr(e->filter.get(), name) + CountInWindow(e->window.get(), name);
+  for (auto& c : e->children) n += CountInExpr(c.get(), name);
+  for (auto& o : e->agg_order_by) n += CountInExpr(o.expr.get(), name);
+  if (e->subquery) n += CountTableReferences(*e->subquery, name);
+  return n;
+}
+
+size_t CountInNode(const sql::QueryNode* node, const std::string& name) {
+  if (!node) return 0;
+  size_t n = CountInRef(node->from.get(), name) + CountInExpr(node->where.get(), name) +
+             CountInExpr(node->having.get(), name) + CountInExpr(node->qualify.get(), name);
+  for (auto& e : node->select_list) n += CountInExpr(e.get(), name);
+  for (auto& e : node->distinct_on) n += CountInExpr(e.get(), name);
+  for (auto& g : node->group_by) {
+    n += CountInExpr(g.expr.get(), name);
+    for (auto& set : g.sets) {
+      for (auto& e : set) n += CountInExpr(e.get(), name);
+    }
+  }
+  for (auto& w : node->windows) n += CountInWindow(&w, name);
+  for (auto& row : node->values) {
+    for (auto& e : row) n += CountInExpr(e.get(), name);
+  }
+  if (node->left) n += CountTableReferences(*node->left, name);
+  if (node->right) n += CountTableReferences(*node->right, name);
+  return n;
+}
+
+}  // namespace
+
+size_t CountTableReferences(const sql::SelectStatement& select, const std::string& name) {
+  size_t n = CountInNode(select.body.get(), name) + CountInExpr(select.limit.get(), name) +
+             CountInExpr(select.offset.get(), name);
+  for (auto& cte : select.ctes) {
+    if (cte.query) n += CountTableReferences(*cte.query, name);
+  }
+  for (auto& o : select.order_by) n += CountInExpr(o.expr.get(), name);
+  return n;
+}
+
 ExprPtr Binder::BindConstantExpression(const sql::ParsedExpr& expr) {
   return BindExpression(expr, ExprContext::kValues);
 }
@@ -163,6 +235,10 @@ BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
     CteInfo info;
     info.cte = &cte;
     info.in_recursive_with = select.recursive;
+    if (!select.recursive && CountTableReferences(select, cte.name) > 1) {
+      info.materialized = std::make_shared<CteInfo::Materialized>();
+      info.materialized->chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+    }
     ctes_[cte.name] = info;
   }
   if (select.recursive) {
@@ -178,6 +254,22 @@ BoundQuery Binder::BindQuery(const sql::SelectStatement& select) {
   }
   BoundQuery q = BindQueryNode(*select.body, select);
   if (select.body->kind != sql::QueryNode::Kind::kSelect) ApplyOrderLimit(q, select);
+  // CTEs computed once: their plans run before this query (ClientContext runs kMaterialize first).
+  std::unique_ptr<LogicalOperator> materialize;
+  for (auto& cte : select.ctes) {
+    auto it = ctes_.find(cte.name);
+    if (it == ctes_.end() || !it->second.materialized || !it->second.materialized->bound) continue;
+    if (!materialize) {
+      materialize = std::make_unique<LogicalOperator>(LogicalOpType::kMaterialize);
+      materialize->children.push_back(nullptr);
+    }
+    materialize->children.push_back(std::move(it->second.materialized->query.plan));
+    materialize->materialized.push_back(it->second.materialized->chunks);
+  }
+  if (materialize) {
+    materialize->children[0] = std::move(q.plan);
+    q.plan = std::move(materialize);
+  }
   if (root_ == this &&
       std::any_of(q.types.begin(), q.types.end(), [](auto& t) { return t.id() == TypeId::kNull; })) {
     // Untyped NULL columns that nothing gave a type (SELECT NULL) come out as text, as in PostgreSQL.

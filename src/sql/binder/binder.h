@@ -97,6 +97,13 @@ class Binder {
     std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> working_chunks;
     std::vector<LogicalType> types;
     std::vector<std::string> names;
+    /// Referenced more than once: bound once, computed once (before the query) into shared chunks.
+    struct Materialized {
+      std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>> chunks;
+      BoundQuery query;  // plan taken by the defining binder when the query is finished
+      bool bound = false;
+    };
+    std::shared_ptr<Materialized> materialized;
   };
 
   // Queries (bind_select.cc).

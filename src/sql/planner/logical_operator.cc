@@ -147,13 +147,14 @@ LogicalOperatorPtr LogicalOperator::Copy() const {
   op->set_all = set_all;
   op->update_columns = update_columns;
   op->analyze = analyze;
+  op->materialized = materialized;
   return op;
 }
 
 std::string LogicalOperator::ToString(int indent) const {
   static const char* names[] = {"GET",    "VALUES",        "CHUNK_SCAN", "FILTER", "PROJECTION", "AGGREGATE",
                                 "WINDOW", "JOIN",          "ORDER",      "LIMIT",  "DISTINCT",   "UNION",
-                                "SET_OP", "RECURSIVE_CTE", "INSERT",     "UPDATE", "DELETE",     "EXPLAIN"};
+                                "SET_OP", "RECURSIVE_CTE", "INSERT",     "UPDATE", "DELETE",     "EXPLAIN", "MATERIALIZE"};
   std::string s(indent * 2, ' ');
   s += names[static_cast<int>(type)];
   if (type == LogicalOpType::kGet) s += " " + table->name;

@@ -30,6 +30,7 @@ enum class LogicalOpType {
   kUpdate,
   kDelete,
   kExplain,
+  kMaterialize,    // children[0]: the query; children[1..]: CTE plans run first into `materialized` (each)
 };
 
 enum class LogicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kSingle };
@@ -94,6 +95,9 @@ struct LogicalOperator {
 
   // kExplain
   bool analyze = false;
+
+  // kMaterialize: where each CTE plan's rows go (children[i + 1] fills materialized[i])
+  std::vector<std::shared_ptr<std::vector<std::unique_ptr<class DataChunk>>>> materialized;
 
   /// The bindings of this operator's output columns, in order.
   std::vector<ColumnBinding> GetColumnBindings() const;
