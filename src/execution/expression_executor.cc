@@ -208,6 +208,87 @@ void ExpressionExecutor::ExecuteCoalesce(const Expr& expr, const DataChunk& inpu
   for (sel_t r : remaining) result.SetNull(r);
 }
 
+namespace {
+
+template <class T, class Op>
+size_t SelectLoop(const Vector& column, T constant, const sel_t* sel, size_t count, sel_t* out, Op op) {
+  const T* data = column.data<T>();
+  const ValidityMask& valid = column.validity();
+  size_t n = 0;
+  if (valid.AllValid()) {
+    for (size_t i = 0; i < count; i++) {
+      sel_t row = sel ? sel[i] : static_cast<sel_t>(i);
+      out[n] = row;
+      n += op(data[row], constant);  // branch-free: the slot is overwritten unless the row passes
+    }
+  } else {
+    for (size_t i = 0; i < count; i++) {
+      sel_t row = sel ? sel[i] : static_cast<sel_t>(i);
+      out[n] = row;
+      n += valid.RowIsValid(row) && op(data[row], constant);
+    }
+  }
+  return n;
+}
+
+template <class T>
+size_t SelectCompare(const std::string& op, const Vector& column, T c, const sel_t* sel, size_t count, sel_t* out) {
+  if (op == "=") return SelectLoop<T>(column, c, sel, count, out, [](T a, T b) { return a == b; });
+  if (op == "<>") return SelectLoop<T>(column, c, sel, count, out, [](T a, T b) { return a != b; });
+  if (op == "<") return SelectLoop<T>(column, c, sel, count, out, [](T a, T b) { return a < b; });
+  if (op == "<=") return SelectLoop<T>(column, c, sel, count, out, [](T a, T b) { return a <= b; });
+  if (op == ">") return SelectLoop<T>(column, c, sel, count, out, [](T a, T b) { return a > b; });
+  return SelectLoop<T>(column, c, sel, count, out, [](T a, T b) { return a >= b; });
+}
+
+const char* MirrorComparison(const std::string& op) {
+  if (op == "<") return ">";
+  if (op == "<=") return ">=";
+  if (op == ">") return "<";
+  if (op == ">=") return "<=";
+  return op.c_str();
+}
+
+}  // namespace
+
+bool ExpressionExecutor::SelectComparison(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                                          sel_t* out, size_t& selected) {
+  // column op constant on integers and dates: compare in place and write the selection directly, without
+  // a boolean vector in between (the most common filter).
+  if (expr.cls != ExprClass::kFunction || expr.children.size() != 2) return false;
+  const std::string& name = expr.name;
+  if (name != "=" && name != "<>" && name != "<" && name != "<=" && name != ">" && name != ">=") return false;
+  const Expr* column = expr.children[0].get();
+  const Expr* constant = expr.children[1].get();
+  std::string op = name;
+  if (column->cls == ExprClass::kConstant) {
+    std::swap(column, constant);
+    op = MirrorComparison(name);
+  }
+  if (column->cls != ExprClass::kReference || constant->cls != ExprClass::kConstant || constant->value.IsNull() ||
+      column->type != constant->type) {
+    return false;
+  }
+  const Vector& v = input.column(column->index);
+  if (v.IsConstant()) return false;
+  switch (column->type.id()) {
+    case TypeId::kInteger:
+    case TypeId::kDate:
+      selected = SelectCompare<int32_t>(op, v, static_cast<int32_t>(constant->value.GetInt64()), sel, count, out);
+      return true;
+    case TypeId::kBigInt:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      selected = SelectCompare<int64_t>(op, v, constant->value.GetInt64(), sel, count, out);
+      return true;
+    case TypeId::kDecimal:
+      if (column->type.physical() != PhysicalType::kInt64) return false;
+      selected = SelectCompare<int64_t>(op, v, static_cast<int64_t>(constant->value.GetHugeInt()), sel, count, out);
+      return true;
+    default: return false;
+  }
+}
+
 size_t ExpressionExecutor::Select(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
                                   sel_t* out) {
   if (expr.cls == ExprClass::kAnd) {
@@ -224,6 +305,8 @@ size_t ExpressionExecutor::Select(const Expr& expr, const DataChunk& input, cons
     std::copy(current.begin(), current.begin() + n, out);
     return n;
   }
+  size_t selected;
+  if (SelectComparison(expr, input, sel, count, out, selected)) return selected;
   Vector result(TypeId::kBoolean, 1);
   Execute(expr, input, sel, count, result);
   const auto* v = result.data<uint8_t>();

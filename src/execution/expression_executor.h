@@ -29,6 +29,9 @@ class ExpressionExecutor {
   static Value EvaluateScalar(const Expr& expr, ClientContext* client = nullptr);
 
  private:
+  /// Fast path of Select for `column op constant` on integer-like columns; false when it does not apply.
+  bool SelectComparison(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count, sel_t* out,
+                        size_t& selected);
   void ExecuteFunction(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
                        Vector& result);
   void ExecuteConjunction(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
