@@ -182,8 +182,17 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
     keys.SetCardinality(n);
     std::vector<uint64_t> hashes(n, 0);
     for (size_t k = 0; k < conditions_.size(); k++) HashVector(keys.column(k), n, hashes.data(), k > 0);
+    // Start every bucket load first (large build sides live in memory, not cache), then walk the chains.
+    std::vector<uint32_t> first(n);
+    for (size_t i = 0; i < n; i++) __builtin_prefetch(&g.heads[hashes[i] & g.mask]);
     for (size_t i = 0; i < n; i++) {
-      for (uint32_t e = g.heads[hashes[i] & g.mask]; e; e = g.next[e - 1]) {
+      first[i] = g.heads[hashes[i] & g.mask];
+      if (first[i]) __builtin_prefetch(&g.hashes[first[i] - 1]);
+    }
+    probe_rows.reserve(n);
+    build_rows.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+      for (uint32_t e = first[i]; e; e = g.next[e - 1]) {
         if (g.hashes[e - 1] == hashes[i]) {
           probe_rows.push_back(static_cast<sel_t>(i));
           build_rows.push_back(e - 1);
