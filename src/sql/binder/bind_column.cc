@@ -128,10 +128,6 @@ ExprPtr Binder::BindSubqueryExpr(const sql::ParsedExpr& expr) {
   bound->plan = std::move(q.plan);
   bound->types = q.types;
   bound->correlated = sub.correlated_;
-  for (auto& c : sub.correlated_) {
-    // A column of our own parent seen through us is correlated for us too.
-    (void)c;
-  }
   e->subquery = std::move(bound);
   return e;
 }

@@ -188,7 +188,6 @@ ExprPtr Binder::BindFunctionCall(const std::string& name, std::vector<ExprPtr> a
   // Pick the overload whose parameters the arguments reach with the least implicit casting.
   const ScalarFunction* best = nullptr;
   int best_cost = INT32_MAX;
-  bool ambiguous = false;
   for (const auto& f : *overloads) {
     size_t fixed = f.arguments.size();
     if (args.size() < fixed || (args.size() > fixed && !f.has_varargs)) continue;
@@ -214,9 +213,6 @@ ExprPtr Binder::BindFunctionCall(const std::string& name, std::vector<ExprPtr> a
     if (cost < best_cost) {
       best = &f;
       best_cost = cost;
-      ambiguous = false;
-    } else if (cost == best_cost) {
-      ambiguous = true;
     }
   }
   if (!best) {
@@ -228,7 +224,7 @@ ExprPtr Binder::BindFunctionCall(const std::string& name, std::vector<ExprPtr> a
                           "argument types; you might need to add explicit casts)",
                       location);
   }
-  (void)ambiguous;  // the first overload registered wins ties, as registration order prefers the natural one
+  // On equal cost the overload registered first wins: registration order puts the natural one first.
   for (size_t i = 0; i < args.size(); i++) {
     const LogicalType& want = i < best->arguments.size() ? best->arguments[i] : best->varargs;
     if (want.id() == TypeId::kInvalid) continue;

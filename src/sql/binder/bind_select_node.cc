@@ -336,20 +336,14 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   for (auto& e : exprs) types.push_back(e->type);
   proj->expressions = std::move(exprs);
   proj->children.push_back(std::move(plan));
+  uint64_t proj_index = proj->table_index;
   plan = std::move(proj);
-  auto column = [&](size_t i) { return Expr::ColumnRef({plan->table_index, i}, types[i], names[i]); };
-
   if (node.distinct && node.distinct_on.empty()) {
     auto distinct = std::make_unique<LogicalOperator>(LogicalOpType::kDistinct);
     distinct->children.push_back(std::move(plan));
     plan = std::move(distinct);
-    uint64_t index = plan->children[0]->table_index;
-    (void)index;
   }
-  uint64_t proj_index =
-      plan->type == LogicalOpType::kProjection ? plan->table_index : plan->children[0]->table_index;
   auto ref = [&](size_t i) { return Expr::ColumnRef({proj_index, i}, types[i], names[i]); };
-  (void)column;
   if (!distinct_on_columns.empty()) {
     // DISTINCT ON: sort by the keys (then the ORDER BY), keep each key's first row.
     auto order = std::make_unique<LogicalOperator>(LogicalOpType::kOrder);
