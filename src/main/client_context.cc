@@ -53,33 +53,40 @@ std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
 
 namespace {
 /// Run the CTE plans of every kMaterialize node (innermost first) into their chunks, and replace each
-/// node by its query. EXPLAIN without ANALYZE only unwraps them.
-void RunMaterializations(LogicalOperatorPtr& plan, bool execute,
+/// node by its query. (For EXPLAIN, `run` plans a CTE and records its plan instead of running it.)
+void RunMaterializations(LogicalOperatorPtr& plan,
                          const std::function<std::vector<std::unique_ptr<DataChunk>>(LogicalOperatorPtr)>& run) {
   if (plan->type == LogicalOpType::kMaterialize) {
     for (size_t i = 1; i < plan->children.size(); i++) {
-      RunMaterializations(plan->children[i], execute, run);
-      if (execute) *plan->materialized[i - 1] = run(std::move(plan->children[i]));
+      RunMaterializations(plan->children[i], run);
+      *plan->materialized[i - 1] = run(std::move(plan->children[i]));
     }
     LogicalOperatorPtr query = std::move(plan->children[0]);
     plan = std::move(query);
-    RunMaterializations(plan, execute, run);
+    RunMaterializations(plan, run);
     return;
   }
-  for (auto& c : plan->children) RunMaterializations(c, execute, run);
+  for (auto& c : plan->children) RunMaterializations(c, run);
 }
 }  // namespace
 
 std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile,
                                                            std::string* explain) {
-  RunMaterializations(plan, !explain || profile, [this](LogicalOperatorPtr cte) { return Run(std::move(cte)); });
+  std::string cte_plans;
+  RunMaterializations(plan, [&](LogicalOperatorPtr cte) {
+    if (!explain) return Run(std::move(cte));
+    std::string text;
+    auto chunks = Run(std::move(cte), profile, &text);
+    cte_plans += "MATERIALIZED CTE\n" + text;
+    return chunks;
+  });
   plan->ResolveTypes();
   Optimizer(*this).Optimize(plan);
   plan->ResolveTypes();
   PhysicalPlanner planner(*this);
   PhysicalOperatorPtr physical = planner.Plan(*plan);
   if (explain && !profile) {
-    *explain = physical->ToString();
+    *explain = cte_plans + physical->ToString();
     return {};
   }
   MemoryTracker memory(memory_limit_);
@@ -91,7 +98,7 @@ std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr pl
   PhysicalCollect collect(physical->types());
   Executor executor(ctx, scheduler());
   executor.Execute(*physical, collect);
-  if (explain) *explain = physical->ToString(0, true);
+  if (explain) *explain = cte_plans + physical->ToString(0, true);
   return collect.TakeChunks();
 }
 
