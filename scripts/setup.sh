@@ -2,7 +2,8 @@
 # Install the system packages Basin builds and tests with. Idempotent: quick when all are present.
 set -euo pipefail
 packages=(g++ cmake ninja-build ccache make pkg-config clang-format
-          libgtest-dev libgmock-dev libbenchmark-dev libedit-dev libre2-dev python3)
+          libgtest-dev libgmock-dev libbenchmark-dev libedit-dev libre2-dev python3
+          libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

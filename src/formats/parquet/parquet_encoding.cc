@@ -1,0 +1,153 @@
+#include <algorithm>
+
+#include "common/exception.h"
+#include "formats/parquet/parquet_encoding_internal.h"
+
+namespace basin::parquet {
+
+void AppendUleb(uint64_t v, std::string& out) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+int BitWidth(uint64_t max_value) {
+  int w = 0;
+  while (max_value) {
+    ++w;
+    max_value >>= 1;
+  }
+  return w;
+}
+
+namespace {
+
+void AppendBitPacked(const uint32_t* values, size_t count, int bit_width, std::string& out) {
+  // `count` is a multiple of 8, so the run is a whole number of bytes.
+  AppendUleb(((count / 8) << 1) | 1, out);
+  uint64_t buffer = 0;
+  int bits = 0;
+  for (size_t i = 0; i < count; ++i) {
+    buffer |= static_cast<uint64_t>(values[i]) << bits;
+    bits += bit_width;
+    while (bits >= 8) {
+      out.push_back(static_cast<char>(buffer & 0xff));
+      buffer >>= 8;
+      bits -= 8;
+    }
+  }
+}
+
+void AppendRleRun(uint32_t value, size_t count, int bit_width, std::string& out) {
+  AppendUleb(static_cast<uint64_t>(count) << 1, out);
+  for (int b = 0; b < (bit_width + 7) / 8; ++b) out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+}
+
+}  // namespace
+
+void EncodeRleHybrid(const uint32_t* values, size_t count, int bit_width, std::string& out) {
+  std::vector<uint32_t> literals;
+  size_t i = 0;
+  while (i < count) {
+    // A repeat run may only start where the pending literals fill whole groups of 8: padding is allowed at
+    // the end of the data only.
+    if (literals.size() % 8 == 0) {
+      size_t run = 1;
+      while (i + run < count && values[i + run] == values[i]) ++run;
+      if (run >= 8) {
+        if (!literals.empty()) AppendBitPacked(literals.data(), literals.size(), bit_width, out);
+        literals.clear();
+        AppendRleRun(values[i], run, bit_width, out);
+        i += run;
+        continue;
+      }
+    }
+    literals.push_back(values[i++]);
+  }
+  if (!literals.empty()) {
+    literals.resize((literals.size() + 7) / 8 * 8, 0);
+    AppendBitPacked(literals.data(), literals.size(), bit_width, out);
+  }
+}
+
+void ByteReader::Fail(const std::string& what) const {
+  throw DataError(sqlstate::kBadCopyFileFormat, "corrupt Parquet page in " + *file_ + ": " + what);
+}
+
+const uint8_t* ByteReader::Take(size_t n, const char* what) {
+  if (n > size_ - pos_) Fail(std::string("truncated ") + what);
+  const uint8_t* p = data_ + pos_;
+  pos_ += n;
+  return p;
+}
+
+uint64_t ByteReader::ReadUleb(const char* what) {
+  uint64_t result = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    const uint8_t b = *Take(1, what);
+    result |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return result;
+  }
+  Fail(std::string("overlong varint in ") + what);
+}
+
+int64_t ByteReader::ReadZigZag(const char* what) {
+  const uint64_t v = ReadUleb(what);
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+
+RleHybridDecoder::RleHybridDecoder(ByteReader reader, int bit_width)
+    : reader_(reader), bit_width_(bit_width) {
+  if (bit_width < 0 || bit_width > 32)
+    reader_.Fail("bit width " + std::to_string(bit_width) + " out of range");
+}
+
+void RleHybridDecoder::NextRun() {
+  const uint64_t header = reader_.ReadUleb("RLE/bit-packed run header");
+  if (header & 1) {
+    const uint64_t groups = header >> 1;
+    if (groups == 0 || groups > reader_.remaining()) reader_.Fail("bit-packed run exceeds the page");
+    const uint64_t bytes = groups * static_cast<uint64_t>(bit_width_);
+    packed_ = reader_.Take(bytes, "bit-packed run");
+    packed_left_ = groups * 8;
+    packed_index_ = 0;
+  } else {
+    rle_left_ = header >> 1;
+    if (rle_left_ == 0) reader_.Fail("empty RLE run");
+    uint32_t v = 0;
+    const uint8_t* p = reader_.Take((bit_width_ + 7) / 8, "RLE run value");
+    for (int b = 0; b < (bit_width_ + 7) / 8; ++b) v |= static_cast<uint32_t>(p[b]) << (8 * b);
+    rle_value_ = v;
+  }
+}
+
+void RleHybridDecoder::Decode(uint32_t* out, size_t count) {
+  const uint64_t mask = bit_width_ == 32 ? 0xffffffffULL : (uint64_t{1} << bit_width_) - 1;
+  size_t done = 0;
+  while (done < count) {
+    if (rle_left_ == 0 && packed_left_ == 0) NextRun();
+    if (rle_left_) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(rle_left_, count - done));
+      std::fill(out + done, out + done + n, rle_value_);
+      rle_left_ -= n;
+      done += n;
+    } else {
+      while (packed_left_ && done < count) {
+        const uint64_t bit = packed_index_ * bit_width_;
+        // Read up to 5 bytes covering the value; the run holds whole bytes, so stay inside it.
+        const uint64_t byte = bit / 8;
+        const uint64_t run_bytes = (packed_index_ + packed_left_) * bit_width_ / 8;
+        uint64_t word = 0;
+        for (uint64_t b = 0; b < 5 && byte + b < run_bytes; ++b)
+          word |= static_cast<uint64_t>(packed_[byte + b]) << (8 * b);
+        out[done++] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
+        ++packed_index_;
+        --packed_left_;
+      }
+    }
+  }
+}
+
+}  // namespace basin::parquet

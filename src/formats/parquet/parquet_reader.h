@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "formats/parquet/parquet_metadata.h"
+#include "types/logical_type.h"
+#include "vector/vector.h"
+
+namespace basin::parquet {
+
+/// A column of a Parquet file as Basin sees it.
+struct ParquetColumn {
+  std::string name;
+  LogicalType type;
+  std::optional<int32_t> field_id;
+  /// REQUIRED in the file (never NULL).
+  bool required = false;
+};
+
+class ColumnReader;
+class ParquetFile;
+
+/// Reads the rows of one row group, a chunk at a time, for a chosen set of columns. Owns the decoded
+/// pages; lives independently of the ParquetReader that made it, so row groups can be read in parallel
+/// (one thread per RowGroupReader).
+class RowGroupReader {
+ public:
+  ~RowGroupReader();
+  /// Fill `out` (one column per chosen column, initialised here if empty) with the next rows, up to
+  /// kVectorSize; false when the row group is exhausted. Throws DataError naming the file on corrupt data.
+  [[nodiscard]] bool Next(DataChunk& out);
+
+ private:
+  friend class ParquetReader;
+  RowGroupReader(std::shared_ptr<const ParquetFile> file, int64_t rows,
+                 std::vector<std::unique_ptr<ColumnReader>> columns, std::vector<LogicalType> types);
+
+  std::shared_ptr<const ParquetFile> file_;
+  int64_t rows_left_;
+  std::vector<std::unique_ptr<ColumnReader>> columns_;
+  std::vector<LogicalType> types_;
+};
+
+/// Opens a Parquet file and reads its footer: the schema mapped to Basin types, and the row groups. Flat
+/// schemas only for now (a nested column is NotImplementedError). Corrupt or truncated files throw
+/// DataError (or IOError when the file cannot be read) naming the file.
+class ParquetReader {
+ public:
+  explicit ParquetReader(std::string path);
+  ~ParquetReader();
+
+  const std::vector<ParquetColumn>& columns() const { return columns_; }
+  std::vector<std::string> Names() const;
+  std::vector<LogicalType> Types() const;
+  size_t RowGroupCount() const;
+  int64_t RowGroupRows(size_t row_group) const;
+  int64_t RowCount() const;
+  const FileMetaData& metadata() const;
+  const std::string& path() const;
+
+  /// Start reading `row_group`, columns `column_ids` (indexes into columns(), in output order).
+  [[nodiscard]] std::unique_ptr<RowGroupReader> ReadRowGroup(size_t row_group,
+                                                             const std::vector<size_t>& column_ids) const;
+
+ private:
+  std::shared_ptr<const ParquetFile> file_;
+  std::vector<ParquetColumn> columns_;
+};
+
+}  // namespace basin::parquet

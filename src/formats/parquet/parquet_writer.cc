@@ -1,0 +1,506 @@
+#include "formats/parquet/parquet_writer.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include "common/exception.h"
+#include "formats/parquet/parquet_compression_internal.h"
+#include "formats/parquet/parquet_encoding_internal.h"
+
+namespace basin::parquet {
+
+/// How a Basin column's values become Parquet PLAIN bytes.
+enum class ValueKind : uint8_t {
+  kBool,        // BOOLEAN
+  kInt16,       // SMALLINT as INT32
+  kInt32,       // INTEGER, DATE
+  kInt64,       // BIGINT, TIME, TIMESTAMP[TZ], DECIMAL(10..18)
+  kDecimal32,   // DECIMAL(p<=9): Basin's int64 as INT32
+  kDecimal128,  // DECIMAL(p>18): FIXED_LEN_BYTE_ARRAY(16), big-endian two's complement
+  kFloat,
+  kDouble,
+  kBytes,     // VARCHAR, BLOB
+  kInterval,  // FIXED_LEN_BYTE_ARRAY(12): months, days, milliseconds (little-endian)
+};
+
+namespace {
+
+ValueKind MapType(const LogicalType& type, SchemaElement& e) {
+  using K = LogicalTypeAnnotation::Kind;
+  auto integer = [&](int8_t bits, ConvertedType converted) {
+    e.converted_type = converted;
+    e.logical_type.kind = K::kInteger;
+    e.logical_type.bit_width = bits;
+    e.logical_type.is_signed = true;
+  };
+  auto temporal = [&](K kind, bool utc) {
+    e.type = Type::kInt64;
+    e.logical_type.kind = kind;
+    e.logical_type.unit = TimeUnit::kMicros;
+    e.logical_type.is_adjusted_to_utc = utc;
+  };
+  switch (type.id()) {
+    case TypeId::kBoolean:
+      e.type = Type::kBoolean;
+      return ValueKind::kBool;
+    case TypeId::kSmallInt:
+      e.type = Type::kInt32;
+      integer(16, ConvertedType::kInt16);
+      return ValueKind::kInt16;
+    case TypeId::kInteger:
+      e.type = Type::kInt32;
+      integer(32, ConvertedType::kInt32);
+      return ValueKind::kInt32;
+    case TypeId::kBigInt:
+      e.type = Type::kInt64;
+      integer(64, ConvertedType::kInt64);
+      return ValueKind::kInt64;
+    case TypeId::kReal:
+      e.type = Type::kFloat;
+      return ValueKind::kFloat;
+    case TypeId::kDouble:
+      e.type = Type::kDouble;
+      return ValueKind::kDouble;
+    case TypeId::kDecimal: {
+      e.converted_type = ConvertedType::kDecimal;
+      e.scale = type.scale();
+      e.precision = type.width();
+      e.logical_type.kind = K::kDecimal;
+      e.logical_type.scale = type.scale();
+      e.logical_type.precision = type.width();
+      if (type.width() <= 9) {
+        e.type = Type::kInt32;
+        return ValueKind::kDecimal32;
+      }
+      if (type.width() <= LogicalType::kMaxInt64DecimalWidth) {
+        e.type = Type::kInt64;
+        return ValueKind::kInt64;
+      }
+      e.type = Type::kFixedLenByteArray;
+      e.type_length = 16;
+      return ValueKind::kDecimal128;
+    }
+    case TypeId::kVarchar:
+      e.type = Type::kByteArray;
+      e.converted_type = ConvertedType::kUtf8;
+      e.logical_type.kind = K::kString;
+      return ValueKind::kBytes;
+    case TypeId::kBlob:
+      e.type = Type::kByteArray;
+      return ValueKind::kBytes;
+    case TypeId::kDate:
+      e.type = Type::kInt32;
+      e.converted_type = ConvertedType::kDate;
+      e.logical_type.kind = K::kDate;
+      return ValueKind::kInt32;
+    case TypeId::kTime:
+      // The converted type TIME_MICROS means UTC-adjusted, so a local time carries only the logical type.
+      temporal(K::kTime, false);
+      return ValueKind::kInt64;
+    case TypeId::kTimestamp:
+      temporal(K::kTimestamp, false);
+      return ValueKind::kInt64;
+    case TypeId::kTimestampTz:
+      temporal(K::kTimestamp, true);
+      e.converted_type = ConvertedType::kTimestampMicros;
+      return ValueKind::kInt64;
+    case TypeId::kInterval:
+      e.type = Type::kFixedLenByteArray;
+      e.type_length = 12;
+      e.converted_type = ConvertedType::kInterval;
+      return ValueKind::kInterval;
+    default:
+      throw NotImplementedError("cannot write a column of type " + type.ToString() + " to Parquet");
+  }
+}
+
+/// Compare two PLAIN values of one kind in the column's sort order (for min/max statistics).
+bool Less(ValueKind kind, std::string_view a, std::string_view b) {
+  auto load = [](std::string_view s, auto zero) {
+    decltype(zero) v;
+    std::memcpy(&v, s.data(), sizeof(v));
+    return v;
+  };
+  switch (kind) {
+    case ValueKind::kBool:
+    case ValueKind::kBytes:
+      return a < b;  // std::string_view compares bytes as unsigned char
+    case ValueKind::kInt16:
+    case ValueKind::kInt32:
+    case ValueKind::kDecimal32:
+      return load(a, int32_t{}) < load(b, int32_t{});
+    case ValueKind::kInt64:
+      return load(a, int64_t{}) < load(b, int64_t{});
+    case ValueKind::kFloat:
+      return load(a, float{}) < load(b, float{});
+    case ValueKind::kDouble:
+      return load(a, double{}) < load(b, double{});
+    case ValueKind::kDecimal128: {
+      // Big-endian two's complement: the sign byte compares signed, the rest unsigned.
+      if (a[0] != b[0]) return static_cast<int8_t>(a[0]) < static_cast<int8_t>(b[0]);
+      return a.substr(1) < b.substr(1);
+    }
+    case ValueKind::kInterval:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+/// Buffers one column's pages for the current row group and encodes them.
+class ColumnWriter {
+ public:
+  ColumnWriter(ValueKind kind, Type type, std::string name, bool required,
+               const ParquetWriterOptions& options)
+      : kind_(kind), type_(type), name_(std::move(name)), required_(required), options_(options) {
+    ResetChunk();
+  }
+
+  void Append(const Vector& v, size_t offset, size_t count, const std::string& path) {
+    for (size_t r = offset; r < offset + count; ++r) {
+      if (v.IsNull(r)) {
+        if (required_) {
+          throw ConstraintError("NULL in required column \"" + name_ + "\" written to Parquet file " + path);
+        }
+        def_levels_.push_back(0);
+        ++null_count_;
+      } else {
+        EncodeValue(v, v.IsConstant() ? 0 : r);
+        AddValue();
+      }
+      ++page_values_;
+      if (EstimatedPageSize() >= options_.page_size) FlushPage();
+    }
+  }
+
+  /// Flush the last page and return the chunk's bytes (dictionary page first), filling `meta` with offsets
+  /// counted from `base`, the file offset the chunk will start at. Resets for the next row group.
+  std::string FinishChunk(int64_t base, ColumnMetaData& meta) {
+    FlushPage();
+    std::string chunk;
+    meta.type = type_;
+    meta.path_in_schema = {name_};
+    meta.codec = options_.codec;
+    meta.num_values = num_values_;
+    int64_t uncompressed = 0;
+    if (dict_count_ > 0) {
+      meta.dictionary_page_offset = base;
+      PageHeader header;
+      header.type = PageType::kDictionaryPage;
+      header.dictionary_page_header.emplace();
+      header.dictionary_page_header->num_values = static_cast<int32_t>(dict_count_);
+      header.dictionary_page_header->encoding = Encoding::kPlain;
+      uncompressed += AppendPage(header, dict_plain_, chunk);
+      AddEncoding(Encoding::kPlain);
+    }
+    meta.data_page_offset = base + static_cast<int64_t>(chunk.size());
+    chunk += pages_;
+    meta.total_uncompressed_size = uncompressed + pages_uncompressed_;
+    meta.total_compressed_size = static_cast<int64_t>(chunk.size());
+    meta.encodings = encodings_;
+    Statistics stats;
+    stats.null_count = null_count_;
+    if (has_min_max_) {
+      stats.min_value = min_;
+      stats.max_value = max_;
+    }
+    meta.statistics = std::move(stats);
+    ResetChunk();
+    return chunk;
+  }
+
+ private:
+  void ResetChunk() {
+    use_dictionary_ = options_.dictionary && kind_ != ValueKind::kBool;
+    dictionary_.clear();
+    dict_plain_.clear();
+    dict_count_ = 0;
+    pages_.clear();
+    pages_uncompressed_ = 0;
+    encodings_.clear();
+    null_count_ = 0;
+    num_values_ = 0;
+    has_min_max_ = false;
+  }
+
+  void EncodeValue(const Vector& v, size_t i) {
+    value_.clear();
+    switch (kind_) {
+      case ValueKind::kBool:
+        value_.push_back(v.data<uint8_t>()[i] ? 1 : 0);
+        break;
+      case ValueKind::kInt16:
+        AppendLittleEndian<int32_t>(v.data<int16_t>()[i], value_);
+        break;
+      case ValueKind::kInt32:
+        AppendLittleEndian<int32_t>(v.data<int32_t>()[i], value_);
+        break;
+      case ValueKind::kDecimal32:
+        AppendLittleEndian<int32_t>(static_cast<int32_t>(v.data<int64_t>()[i]), value_);
+        break;
+      case ValueKind::kInt64:
+        AppendLittleEndian<int64_t>(v.data<int64_t>()[i], value_);
+        break;
+      case ValueKind::kFloat:
+        AppendLittleEndian<float>(v.data<float>()[i], value_);
+        break;
+      case ValueKind::kDouble:
+        AppendLittleEndian<double>(v.data<double>()[i], value_);
+        break;
+      case ValueKind::kDecimal128: {
+        const auto x = static_cast<unsigned __int128>(v.data<__int128>()[i]);
+        for (int b = 15; b >= 0; --b) value_.push_back(static_cast<char>(x >> (8 * b)));
+        break;
+      }
+      case ValueKind::kBytes:
+        value_ = v.data<string_t>()[i].view();
+        break;
+      case ValueKind::kInterval: {
+        // Parquet's INTERVAL holds milliseconds: sub-millisecond precision is dropped.
+        const interval_t& iv = v.data<interval_t>()[i];
+        AppendLittleEndian<uint32_t>(static_cast<uint32_t>(iv.months), value_);
+        AppendLittleEndian<uint32_t>(static_cast<uint32_t>(iv.days), value_);
+        AppendLittleEndian<uint32_t>(static_cast<uint32_t>(iv.micros / 1000), value_);
+        break;
+      }
+    }
+  }
+
+  void AppendPlain(std::string_view value, std::string& out) {
+    if (kind_ == ValueKind::kBytes) AppendLittleEndian<uint32_t>(static_cast<uint32_t>(value.size()), out);
+    out.append(value);
+  }
+
+  /// Add the non-NULL value in value_ to the page.
+  void AddValue() {
+    if (use_dictionary_) {
+      auto it = dictionary_.find(value_);
+      if (it == dictionary_.end()) {
+        if (dict_plain_.size() + value_.size() + 4 > options_.dictionary_size_limit) {
+          // Parquet allows a chunk's later pages to be PLAIN after dictionary-encoded ones.
+          FlushPage();
+          use_dictionary_ = false;
+        } else {
+          it = dictionary_.emplace(value_, dict_count_++).first;
+          AppendPlain(value_, dict_plain_);
+        }
+      }
+      if (use_dictionary_) indices_.push_back(it->second);
+    }
+    if (!use_dictionary_) {
+      if (kind_ == ValueKind::kBool)
+        bools_.push_back(value_[0]);
+      else
+        AppendPlain(value_, plain_);
+    }
+    if (!required_) def_levels_.push_back(1);
+    UpdateStatistics();
+  }
+
+  void UpdateStatistics() {
+    if (kind_ == ValueKind::kInterval) return;  // Parquet leaves INTERVAL's order undefined
+    if (kind_ == ValueKind::kFloat) {
+      float f;
+      std::memcpy(&f, value_.data(), sizeof(f));
+      if (std::isnan(f)) return;  // NaN must not enter min/max
+    } else if (kind_ == ValueKind::kDouble) {
+      double d;
+      std::memcpy(&d, value_.data(), sizeof(d));
+      if (std::isnan(d)) return;
+    }
+    if (!has_min_max_) {
+      min_ = max_ = value_;
+      has_min_max_ = true;
+      return;
+    }
+    if (Less(kind_, value_, min_)) min_ = value_;
+    if (Less(kind_, max_, value_)) max_ = value_;
+  }
+
+  size_t EstimatedPageSize() const {
+    return plain_.size() + indices_.size() * 4 + bools_.size() / 8 + def_levels_.size() / 8;
+  }
+
+  void AddEncoding(Encoding e) {
+    for (Encoding x : encodings_)
+      if (x == e) return;
+    encodings_.push_back(e);
+  }
+
+  /// Compress `body` into a page after `header` (sizes filled in) appended to `out`; return the page's
+  /// uncompressed size including the header.
+  int64_t AppendPage(PageHeader& header, const std::string& body, std::string& out) {
+    std::string compressed;
+    Compress(options_.codec, body.data(), body.size(), compressed);
+    if (body.size() > INT32_MAX || compressed.size() > INT32_MAX) throw IOError("Parquet page exceeds 2 GiB");
+    header.uncompressed_page_size = static_cast<int32_t>(body.size());
+    header.compressed_page_size = static_cast<int32_t>(compressed.size());
+    CompactWriter w;
+    Write(w, header);
+    out += w.data();
+    out += compressed;
+    return static_cast<int64_t>(w.data().size() + body.size());
+  }
+
+  void FlushPage() {
+    if (page_values_ == 0) return;
+    std::string body;
+    if (!required_) {
+      // Parquet (data page v1): definition levels are RLE/bit-packed hybrid, 4-byte length prefix.
+      std::string levels;
+      EncodeRleHybrid(def_levels_.data(), def_levels_.size(), 1, levels);
+      AppendLittleEndian<uint32_t>(static_cast<uint32_t>(levels.size()), body);
+      body += levels;
+      AddEncoding(Encoding::kRle);
+    }
+    Encoding encoding = Encoding::kPlain;
+    if (!indices_.empty()) {
+      encoding = Encoding::kRleDictionary;
+      const int width = BitWidth(dict_count_ > 0 ? dict_count_ - 1 : 0);
+      body.push_back(static_cast<char>(width));
+      EncodeRleHybrid(indices_.data(), indices_.size(), width, body);
+    } else if (kind_ == ValueKind::kBool) {
+      std::string bits((bools_.size() + 7) / 8, '\0');
+      for (size_t i = 0; i < bools_.size(); ++i)
+        if (bools_[i]) bits[i / 8] = static_cast<char>(bits[i / 8] | (1 << (i % 8)));
+      body += bits;
+    } else {
+      body += plain_;
+    }
+    AddEncoding(encoding);
+    PageHeader header;
+    header.type = PageType::kDataPage;
+    header.data_page_header.emplace();
+    header.data_page_header->num_values = static_cast<int32_t>(page_values_);
+    header.data_page_header->encoding = encoding;
+    pages_uncompressed_ += AppendPage(header, body, pages_);
+    num_values_ += static_cast<int64_t>(page_values_);
+    page_values_ = 0;
+    def_levels_.clear();
+    indices_.clear();
+    plain_.clear();
+    bools_.clear();
+  }
+
+  const ValueKind kind_;
+  const Type type_;
+  const std::string name_;
+  const bool required_;
+  const ParquetWriterOptions& options_;
+
+  std::string value_;  // the value being added, PLAIN-encoded (no length prefix)
+  // The current page.
+  size_t page_values_ = 0;
+  std::vector<uint32_t> def_levels_;
+  std::vector<uint32_t> indices_;
+  std::string plain_;
+  std::vector<uint8_t> bools_;
+  // The current column chunk.
+  bool use_dictionary_ = true;
+  std::unordered_map<std::string, uint32_t> dictionary_;
+  std::string dict_plain_;
+  uint32_t dict_count_ = 0;
+  std::string pages_;
+  int64_t pages_uncompressed_ = 0;
+  std::vector<Encoding> encodings_;
+  int64_t null_count_ = 0;
+  int64_t num_values_ = 0;
+  bool has_min_max_ = false;
+  std::string min_, max_;
+};
+
+ParquetWriter::ParquetWriter(std::string path, std::vector<std::string> names, std::vector<LogicalType> types,
+                             std::vector<int32_t> field_ids, ParquetWriterOptions options)
+    : path_(std::move(path)), types_(std::move(types)), options_(std::move(options)) {
+  if (names.size() != types_.size() || (!field_ids.empty() && field_ids.size() != types_.size()) ||
+      (!options_.required.empty() && options_.required.size() != types_.size())) {
+    throw InternalError("ParquetWriter: names, types, field ids and required flags differ in count");
+  }
+  if (!CodecSupported(options_.codec))
+    throw NotImplementedError("Parquet codec " + CodecName(options_.codec) + " is not supported");
+  if (options_.row_group_size == 0) options_.row_group_size = 1;
+  SchemaElement root;
+  root.name = "schema";
+  root.num_children = static_cast<int32_t>(types_.size());
+  metadata_.schema.push_back(root);
+  for (size_t i = 0; i < types_.size(); ++i) {
+    SchemaElement e;
+    e.name = names[i];
+    const bool required = !options_.required.empty() && options_.required[i];
+    e.repetition_type = required ? FieldRepetitionType::kRequired : FieldRepetitionType::kOptional;
+    if (!field_ids.empty() && field_ids[i] >= 0) e.field_id = field_ids[i];
+    const ValueKind kind = MapType(types_[i], e);
+    columns_.push_back(std::make_unique<ColumnWriter>(kind, *e.type, names[i], required, options_));
+    metadata_.schema.push_back(std::move(e));
+  }
+  metadata_.created_by = options_.created_by;
+  metadata_.type_defined_column_orders = true;
+  out_.open(path_, std::ios::binary | std::ios::trunc);
+  if (!out_) throw IOError("cannot create Parquet file " + path_ + ": " + std::strerror(errno));
+  WriteBytes("PAR1");
+}
+
+ParquetWriter::~ParquetWriter() = default;
+
+void ParquetWriter::WriteBytes(const std::string& bytes) {
+  out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out_) throw IOError("cannot write Parquet file " + path_ + ": " + std::strerror(errno));
+  offset_ += static_cast<int64_t>(bytes.size());
+}
+
+void ParquetWriter::WriteChunk(const DataChunk& chunk) {
+  if (closed_) throw InternalError("ParquetWriter: write after Close");
+  if (chunk.ColumnCount() != columns_.size())
+    throw InternalError("ParquetWriter: chunk has wrong column count");
+  size_t offset = 0;
+  while (offset < chunk.size()) {
+    const size_t n = std::min(chunk.size() - offset, options_.row_group_size - group_rows_);
+    for (size_t c = 0; c < columns_.size(); ++c) columns_[c]->Append(chunk.column(c), offset, n, path_);
+    offset += n;
+    group_rows_ += n;
+    if (group_rows_ >= options_.row_group_size) FlushRowGroup();
+  }
+}
+
+void ParquetWriter::FlushRowGroup() {
+  if (group_rows_ == 0) return;
+  RowGroup group;
+  group.num_rows = static_cast<int64_t>(group_rows_);
+  group.file_offset = offset_;
+  group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
+  int64_t compressed = 0;
+  for (auto& column : columns_) {
+    ColumnChunk cc;
+    cc.file_offset = offset_;
+    cc.meta_data.emplace();
+    const std::string bytes = column->FinishChunk(offset_, *cc.meta_data);
+    WriteBytes(bytes);
+    group.total_byte_size += cc.meta_data->total_uncompressed_size;
+    compressed += cc.meta_data->total_compressed_size;
+    group.columns.push_back(std::move(cc));
+  }
+  group.total_compressed_size = compressed;
+  metadata_.row_groups.push_back(std::move(group));
+  metadata_.num_rows += static_cast<int64_t>(group_rows_);
+  total_rows_ += static_cast<int64_t>(group_rows_);
+  group_rows_ = 0;
+}
+
+void ParquetWriter::Close() {
+  if (closed_) return;
+  FlushRowGroup();
+  CompactWriter w;
+  Write(w, metadata_);
+  std::string tail = w.Release();
+  AppendLittleEndian<uint32_t>(static_cast<uint32_t>(tail.size()), tail);
+  tail += "PAR1";
+  WriteBytes(tail);
+  out_.close();
+  if (!out_) throw IOError("cannot close Parquet file " + path_ + ": " + std::strerror(errno));
+  closed_ = true;
+}
+
+}  // namespace basin::parquet

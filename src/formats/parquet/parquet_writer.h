@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/parquet/parquet_metadata.h"
+#include "types/logical_type.h"
+#include "vector/vector.h"
+
+namespace basin::parquet {
+
+struct ParquetWriterOptions {
+  CompressionCodec codec = CompressionCodec::kZstd;
+  /// Rows per row group (DuckDB's default).
+  size_t row_group_size = 122880;
+  /// Target size of a data page before compression.
+  size_t page_size = 1 << 20;
+  /// Dictionary-encode columns; a column falls back to PLAIN once its dictionary passes the limit.
+  bool dictionary = true;
+  size_t dictionary_size_limit = 1 << 20;
+  /// Per column: REQUIRED (no definition levels; a NULL is an error) instead of OPTIONAL. Empty: all
+  /// columns are optional.
+  std::vector<bool> required;
+  /// Written to the footer's created_by.
+  std::string created_by = "Basin";
+};
+
+class ColumnWriter;
+
+/// Writes one Parquet file of a flat schema: chunks are buffered into row groups and pages, and Close()
+/// writes the footer. One thread at a time; a writer not closed leaves an incomplete file.
+class ParquetWriter {
+ public:
+  /// Create (truncate) `path`. `field_ids` is empty or one id per column (-1: none). Throws IOError when
+  /// the file cannot be created, NotImplementedError for a type Parquet cannot hold here (LIST).
+  ParquetWriter(std::string path, std::vector<std::string> names, std::vector<LogicalType> types,
+                std::vector<int32_t> field_ids, ParquetWriterOptions options = {});
+  ~ParquetWriter();
+  ParquetWriter(const ParquetWriter&) = delete;
+  ParquetWriter& operator=(const ParquetWriter&) = delete;
+
+  /// Append the chunk's rows (columns in schema order).
+  void WriteChunk(const DataChunk& chunk);
+  /// Flush the last row group and write the footer.
+  void Close();
+
+  /// Rows written so far.
+  int64_t rows() const { return total_rows_; }
+
+ private:
+  void FlushRowGroup();
+  void WriteBytes(const std::string& bytes);
+
+  std::string path_;
+  std::vector<LogicalType> types_;
+  ParquetWriterOptions options_;
+  std::ofstream out_;
+  int64_t offset_ = 0;
+  FileMetaData metadata_;
+  std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  size_t group_rows_ = 0;
+  int64_t total_rows_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace basin::parquet
