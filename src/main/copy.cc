@@ -8,6 +8,8 @@
 #include "execution/expression_executor.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/csv/csv_writer.h"
+#include "formats/parquet/parquet_reader.h"
+#include "formats/parquet/parquet_writer.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
@@ -34,11 +36,64 @@ void CastColumn(const Vector& text, Vector& target, size_t count, const std::str
   }
 }
 
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// COPY ... (FORMAT parquet), or a file named *.parquet without a FORMAT: the Parquet options taken out of
+/// the option list (the rest must be empty). Returns false for the text formats.
+bool ParquetOptions(const sql::CopyStmt& stmt, parquet::ParquetWriterOptions& options) {
+  bool parquet = false, has_format = false;
+  for (auto& [name, value] : stmt.options) {
+    if (name == "format") {
+      has_format = true;
+      parquet = Lower(value) == "parquet";
+    }
+  }
+  if (!has_format) {
+    std::string file = Lower(stmt.file);
+    parquet = file.size() > 8 && file.substr(file.size() - 8) == ".parquet";
+  }
+  if (!parquet) return false;
+  for (auto& [name, value] : stmt.options) {
+    std::string v = Lower(value);
+    if (name == "format") continue;
+    if (name == "compression" || name == "codec") {
+      if (v == "zstd")
+        options.codec = parquet::CompressionCodec::kZstd;
+      else if (v == "snappy")
+        options.codec = parquet::CompressionCodec::kSnappy;
+      else if (v == "gzip")
+        options.codec = parquet::CompressionCodec::kGzip;
+      else if (v == "lz4" || v == "lz4_raw")
+        options.codec = parquet::CompressionCodec::kLz4Raw;
+      else if (v == "uncompressed" || v == "none")
+        options.codec = parquet::CompressionCodec::kUncompressed;
+      else
+        throw Exception(
+            sqlstate::kInvalidParameterValue,
+            "unknown Parquet compression \"" + value + "\" (use zstd, snappy, gzip, lz4 or uncompressed)");
+    } else if (name == "row_group_size") {
+      int64_t rows = 0;
+      if (ParseInteger(value, 1, INT32_MAX, rows) != ParseStatus::kOk) {
+        throw Exception(sqlstate::kInvalidParameterValue, "ROW_GROUP_SIZE must be a positive integer");
+      }
+      options.row_group_size = static_cast<size_t>(rows);
+    } else {
+      throw Exception(sqlstate::kSyntaxError, "option \"" + name + "\" is not valid with FORMAT parquet");
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   if (stmt.is_stdio) throw NotImplementedError("COPY FROM STDIN / TO STDOUT is not supported by this client");
-  csv::CsvOptions options = csv::ParseCopyOptions(stmt.options);
+  parquet::ParquetWriterOptions parquet_options;
+  const bool is_parquet = ParquetOptions(stmt, parquet_options);
+  csv::CsvOptions options = is_parquet ? csv::CsvOptions() : csv::ParseCopyOptions(stmt.options);
   if (stmt.is_from) {
     auto [schema, name] = QualifiedName(stmt.table);
     auto table = catalog().GetTable(schema, name);
@@ -68,6 +123,53 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
             binder.CastTo(binder.BindConstantExpression(*sql::ParseExpression(def.default_sql)), def.type);
         defaults[i] = ExpressionExecutor::EvaluateScalar(*e, this);
       }
+    }
+    if (is_parquet) {
+      // Columns are matched by position, as COPY's text formats do.
+      parquet::ParquetReader file(stmt.file);
+      if (file.columns().size() != targets.size()) {
+        throw DataError(sqlstate::kBadCopyFileFormat,
+                        "Parquet file \"" + stmt.file + "\" has " + std::to_string(file.columns().size()) +
+                            " columns, COPY expects " + std::to_string(targets.size()));
+      }
+      std::vector<size_t> all(targets.size());
+      for (size_t i = 0; i < all.size(); i++) all[i] = i;
+      auto writer = table->storage->BeginWrite();
+      int64_t rows = 0;
+      for (size_t g = 0; g < file.RowGroupCount(); g++) {
+        auto group = file.ReadRowGroup(g, all);
+        for (;;) {
+          DataChunk in;
+          if (!group->Next(in)) break;
+          DataChunk row(table->Types());
+          for (size_t k = 0; k < targets.size(); k++) {
+            size_t col = targets[k];
+            if (in.column(k).type() == table->columns[col].type) {
+              row.column(col).Reference(in.column(k));
+            } else {
+              CastVector(in.column(k), row.column(col), in.size(), false);
+            }
+            if (table->columns[col].not_null) {
+              for (size_t r = 0; r < in.size(); r++) {
+                if (row.column(col).IsNull(r)) {
+                  throw ConstraintError("null value in column \"" + table->columns[col].name +
+                                        "\" of relation \"" + name + "\" violates not-null constraint");
+                }
+              }
+            }
+          }
+          for (size_t c = 0; c < table->columns.size(); c++) {
+            if (std::find(targets.begin(), targets.end(), c) != targets.end()) continue;
+            Vector constant(defaults[c]);
+            row.column(c).Reference(constant);
+          }
+          row.SetCardinality(in.size());
+          writer->Append(row);
+          rows += static_cast<int64_t>(in.size());
+        }
+      }
+      writer->Commit();
+      return QueryResult::Count(rows);
     }
     csv::CsvReader reader(stmt.file, options);
     std::vector<std::string> names;
@@ -131,7 +233,18 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
     q = binder.BindQuery(*select);
   }
   std::vector<std::string> names = q.names;
+  std::vector<LogicalType> types = q.types;
   auto chunks = Run(std::move(q.plan));
+  if (is_parquet) {
+    parquet::ParquetWriter writer(stmt.file, names, types, {}, parquet_options);
+    int64_t rows = 0;
+    for (auto& chunk : chunks) {
+      writer.WriteChunk(*chunk);
+      rows += static_cast<int64_t>(chunk->size());
+    }
+    writer.Close();
+    return QueryResult::Count(rows);
+  }
   csv::CsvWriter writer(stmt.file, options);
   if (options.header) writer.WriteHeader(names);
   int64_t rows = 0;

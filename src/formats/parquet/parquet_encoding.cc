@@ -108,7 +108,10 @@ void RleHybridDecoder::NextRun() {
   const uint64_t header = reader_.ReadUleb("RLE/bit-packed run header");
   if (header & 1) {
     const uint64_t groups = header >> 1;
-    if (groups == 0 || groups > reader_.remaining()) reader_.Fail("bit-packed run exceeds the page");
+    // Width 0 (a one-entry dictionary) packs groups into no bytes at all; otherwise the run must fit.
+    if (groups == 0 || (bit_width_ > 0 && groups > reader_.remaining() / static_cast<uint64_t>(bit_width_))) {
+      reader_.Fail("bit-packed run exceeds the page");
+    }
     const uint64_t bytes = groups * static_cast<uint64_t>(bit_width_);
     packed_ = reader_.Take(bytes, "bit-packed run");
     packed_left_ = groups * 8;
