@@ -150,6 +150,9 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
       return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
     }
   }
+  if (ref.names.size() == 1 && IsParquetPath(ref.names[0])) {
+    return BindParquetScan(ref.names[0], ref.alias.empty() ? "parquet" : ref.alias, ref);
+  }
   auto [schema, name] = QualifiedName(ref.names);
   Catalog& catalog = context_.catalog();
   if (auto view = catalog.GetView(schema, name)) {
@@ -302,6 +305,12 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
       throw NotImplementedError("arguments of table function " + name + " must be constants", c->location);
     }
     args.push_back(ExpressionExecutor::EvaluateScalar(*e, &context_));
+  }
+  if (name == "read_parquet" || name == "parquet_scan") {
+    if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {
+      throw BinderError(sqlstate::kUndefinedFunction, name + " takes one file path or glob", fn.location);
+    }
+    return BindParquetScan(args[0].GetString(), ref.alias.empty() ? name : ref.alias, ref);
   }
   if (name != "generate_series" && name != "range") {
     throw BinderError(sqlstate::kUndefinedFunction, "table function " + name + " does not exist",

@@ -121,6 +121,9 @@ class Binder {
   LogicalOperatorPtr BindSubqueryRef(const sql::TableRef& ref);
   LogicalOperatorPtr BindJoin(const sql::TableRef& ref);
   LogicalOperatorPtr BindTableFunction(const sql::TableRef& ref);
+  /// read_parquet(glob) and FROM 'file.parquet' (bind_file.cc).
+  LogicalOperatorPtr BindParquetScan(const std::string& pattern, const std::string& alias,
+                                     const sql::TableRef& ref);
   void AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t location);
   LogicalOperatorPtr PlanQueryAsTable(BoundQuery query, const std::string& alias,
                                       const std::vector<std::string>& column_aliases, int64_t location);
@@ -189,6 +192,9 @@ class Binder {
 
 /// Rename a CTE's columns by its column list (42P10 when the list is longer than the query's columns).
 void ApplyCteColumnAliases(const sql::CommonTableExpr& cte, std::vector<std::string>& names);
+
+/// Whether a FROM-clause name is a Parquet file path ("data/x.parquet", "data/*.parquet").
+bool IsParquetPath(const std::string& path);
 
 /// Names a table by its parse-tree name (["t"] or ["schema", "t"]) as (schema, name), defaulting the schema.
 std::pair<std::string, std::string> QualifiedName(const std::vector<std::string>& names);
