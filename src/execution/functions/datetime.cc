@@ -180,27 +180,40 @@ double TimestampPart(Field f, int64_t ts, std::string_view unit) {
   ThrowBadUnit(unit, "timestamp");
 }
 
-double TimePart(Field f, int64_t t, std::string_view unit) {
+/// Hour, minute, second, millisecond and microsecond of a time of day (or an interval's time part); false
+/// for other fields.
+bool ClockPart(Field f, int64_t t, double& out) {
   switch (f) {
     case Field::kHour:
-      return static_cast<double>(t / kMicrosPerHour);
+      out = static_cast<double>(t / kMicrosPerHour);
+      return true;
     case Field::kMinute:
-      return static_cast<double>(t / kMicrosPerMinute % 60);
+      out = static_cast<double>(t / kMicrosPerMinute % 60);
+      return true;
     case Field::kSecond:
-      return static_cast<double>(t % kMicrosPerMinute) / 1e6;
+      out = static_cast<double>(t % kMicrosPerMinute) / 1e6;
+      return true;
     case Field::kMillisecond:
-      return static_cast<double>(t % kMicrosPerMinute) / 1e3;
+      out = static_cast<double>(t % kMicrosPerMinute) / 1e3;
+      return true;
     case Field::kMicrosecond:
-      return static_cast<double>(t % kMicrosPerMinute);
-    case Field::kEpoch:
-      return static_cast<double>(t) / 1e6;
+      out = static_cast<double>(t % kMicrosPerMinute);
+      return true;
     default:
-      ThrowBadUnit(unit, "time without time zone");
+      return false;
   }
 }
 
+double TimePart(Field f, int64_t t, std::string_view unit) {
+  double clock;
+  if (ClockPart(f, t, clock)) return clock;
+  if (f == Field::kEpoch) return static_cast<double>(t) / 1e6;
+  ThrowBadUnit(unit, "time without time zone");
+}
+
 double IntervalPart(Field f, interval_t v, std::string_view unit) {
-  int64_t t = v.micros;
+  double clock;
+  if (ClockPart(f, v.micros, clock)) return clock;
   switch (f) {
     case Field::kYear:
       return v.months / 12;
@@ -208,16 +221,6 @@ double IntervalPart(Field f, interval_t v, std::string_view unit) {
       return v.months % 12;
     case Field::kDay:
       return v.days;
-    case Field::kHour:
-      return static_cast<double>(t / kMicrosPerHour);
-    case Field::kMinute:
-      return static_cast<double>(t / kMicrosPerMinute % 60);
-    case Field::kSecond:
-      return static_cast<double>(t % kMicrosPerMinute) / 1e6;
-    case Field::kMillisecond:
-      return static_cast<double>(t % kMicrosPerMinute) / 1e3;
-    case Field::kMicrosecond:
-      return static_cast<double>(t % kMicrosPerMinute);
     case Field::kQuarter:
       return (v.months % 12) / 3 + 1;
     case Field::kDecade:
@@ -229,7 +232,7 @@ double IntervalPart(Field f, interval_t v, std::string_view unit) {
     case Field::kEpoch:
       // As PostgreSQL: a year is 365.25 days, a month 30 days.
       return (v.months / 12) * 365.25 * 86400 + (v.months % 12) * 30.0 * 86400 + v.days * 86400.0 +
-             static_cast<double>(t) / 1e6;
+             static_cast<double>(v.micros) / 1e6;
     default:
       ThrowBadUnit(unit, "interval");
   }
