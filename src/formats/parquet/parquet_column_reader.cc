@@ -1,0 +1,210 @@
+// Parquet column chunk reading: pages, decompression, definition levels and dictionary lookups.
+#include <algorithm>
+#include <cstring>
+
+#include "common/exception.h"
+#include "formats/parquet/parquet_compression_internal.h"
+#include "formats/parquet/parquet_reader_internal.h"
+
+namespace basin::parquet {
+
+namespace {
+/// Values in one page Basin will decode; more is taken as corruption (writers use far fewer).
+constexpr int64_t kMaxPageValues = int64_t{1} << 24;
+/// Largest decompressed page Basin will read.
+constexpr size_t kMaxPageBytes = size_t{1} << 30;
+}  // namespace
+
+ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnMetaData& meta, int64_t rows,
+                           LogicalType type)
+    : path_(file.path()),
+      meta_(meta),
+      element_(file.metadata.schema[file.leaf_schema_index[column]]),
+      conversion_(file.conversions[column]),
+      scale_(file.scales[column]),
+      rows_left_(rows),
+      output_type_(std::move(type)) {
+  if (!CodecSupported(meta.codec))
+    throw NotImplementedError("Parquet file " + path_ + " uses codec " + CodecName(meta.codec) +
+                              ", which Basin does not read");
+  int64_t start = meta.data_page_offset;
+  if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start)
+    start = *meta.dictionary_page_offset;
+  if (start < 4 || meta.total_compressed_size < 0 || static_cast<uint64_t>(start) > file.size() ||
+      static_cast<uint64_t>(meta.total_compressed_size) > file.size() - static_cast<uint64_t>(start))
+    Corrupt(path_, "column chunk of \"" + element_.name + "\" lies outside the file");
+  chunk_.resize(static_cast<size_t>(meta.total_compressed_size));
+  file.Read(static_cast<uint64_t>(start), chunk_.size(), chunk_.data());
+  required_ =
+      element_.repetition_type.value_or(FieldRepetitionType::kOptional) == FieldRepetitionType::kRequired;
+}
+
+void ColumnReader::Read(Vector& out, size_t count) {
+  size_t done = 0;
+  while (done < count) {
+    if (page_row_ == page_rows_) LoadPage();
+    const size_t n = std::min(count - done, page_rows_ - page_row_);
+    // Rows of this slice that hold values (the others are NULL).
+    rows_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      if (required_ || defs_[page_row_ + i] == 1) {
+        rows_.push_back(static_cast<uint32_t>(done + i));
+      } else {
+        out.SetNull(done + i);
+      }
+    }
+    if (dictionary_page_) {
+      CopyFromDictionary(out, rows_.size());
+    } else {
+      Convert(raw_, value_index_, out, rows_.data(), rows_.size());
+    }
+    value_index_ += rows_.size();
+    page_row_ += n;
+    done += n;
+  }
+}
+
+void ColumnReader::LoadPage() {
+  while (true) {
+    if (rows_left_ <= 0 || position_ >= chunk_.size())
+      Corrupt(path_, "column \"" + element_.name + "\" ends before its row group's rows");
+    CompactReader header_reader(chunk_.data() + position_, chunk_.size() - position_, path_);
+    PageHeader header;
+    parquet::Read(header_reader, header);
+    position_ += header_reader.position();
+    if (static_cast<size_t>(header.compressed_page_size) > chunk_.size() - position_)
+      Corrupt(path_, "page of \"" + element_.name + "\" runs past its column chunk");
+    const uint8_t* body = chunk_.data() + position_;
+    position_ += static_cast<size_t>(header.compressed_page_size);
+    switch (header.type) {
+      case PageType::kDictionaryPage:
+        LoadDictionary(header, body);
+        continue;
+      case PageType::kDataPage:
+        if (!header.data_page_header) Corrupt(path_, "data page without its header");
+        LoadDataPageV1(header, body);
+        return;
+      case PageType::kDataPageV2:
+        if (!header.data_page_header_v2) Corrupt(path_, "data page v2 without its header");
+        LoadDataPageV2(header, body);
+        return;
+      default:
+        continue;  // index pages and unknown page types carry no rows
+    }
+  }
+}
+
+const uint8_t* ColumnReader::Decompressed(const PageHeader& h, const uint8_t* body, size_t skip) {
+  const size_t compressed = static_cast<size_t>(h.compressed_page_size) - skip;
+  const size_t uncompressed = static_cast<size_t>(h.uncompressed_page_size) - skip;
+  if (meta_.codec == CompressionCodec::kUncompressed) {
+    if (compressed != uncompressed) Corrupt(path_, "uncompressed page sizes disagree");
+    return body + skip;
+  }
+  if (uncompressed > kMaxPageBytes) Corrupt(path_, "page of " + std::to_string(uncompressed) + " bytes");
+  if (uncompressed > page_capacity_) {
+    // Not value-initialised: a corrupt header claiming a huge page costs address space, not memory.
+    page_buffer_.reset(new uint8_t[uncompressed]);
+    page_capacity_ = uncompressed;
+  }
+  Decompress(meta_.codec, reinterpret_cast<const char*>(body + skip), compressed,
+             reinterpret_cast<char*>(page_buffer_.get()), uncompressed, path_);
+  return page_buffer_.get();
+}
+
+void ColumnReader::LoadDictionary(const PageHeader& h, const uint8_t* body) {
+  if (!h.dictionary_page_header) Corrupt(path_, "dictionary page without its header");
+  const auto& d = *h.dictionary_page_header;
+  if (d.encoding != Encoding::kPlain && d.encoding != Encoding::kPlainDictionary)
+    Corrupt(path_, "dictionary page not PLAIN-encoded");
+  if (d.num_values < 0 || d.num_values > kMaxPageValues) Corrupt(path_, "bad dictionary size");
+  const uint8_t* data = Decompressed(h, body);
+  ByteReader r(data, static_cast<size_t>(h.uncompressed_page_size), &path_);
+  RawValues raw;
+  DecodePlain(r, static_cast<size_t>(d.num_values), raw);
+  dictionary_ =
+      std::make_unique<Vector>(output_type_, std::max<size_t>(1, static_cast<size_t>(d.num_values)));
+  std::vector<uint32_t> rows(static_cast<size_t>(d.num_values));
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<uint32_t>(i);
+  Convert(raw, 0, *dictionary_, rows.data(), rows.size());
+  dictionary_size_ = rows.size();
+}
+
+void ColumnReader::StartPage(int64_t num_values) {
+  if (num_values < 0 || num_values > kMaxPageValues) Corrupt(path_, "bad page value count");
+  if (num_values > rows_left_) Corrupt(path_, "page holds more rows than its row group");
+  page_rows_ = static_cast<size_t>(num_values);
+  page_row_ = 0;
+  value_index_ = 0;
+  rows_left_ -= num_values;
+  raw_.Clear();
+  indices_.clear();
+  defs_.clear();
+}
+
+size_t ColumnReader::DecodeDefinitionLevels(ByteReader levels, size_t count) {
+  defs_.resize(count);
+  RleHybridDecoder decoder(levels, 1);
+  decoder.Decode(defs_.data(), count);
+  size_t values = 0;
+  for (uint32_t d : defs_) values += d == 1;
+  return values;
+}
+
+void ColumnReader::LoadDataPageV1(const PageHeader& h, const uint8_t* body) {
+  const auto& d = *h.data_page_header;
+  StartPage(d.num_values);
+  const uint8_t* data = Decompressed(h, body);
+  ByteReader r(data, static_cast<size_t>(h.uncompressed_page_size), &path_);
+  size_t values = page_rows_;
+  if (!required_) {
+    // Parquet (data page v1): definition levels are RLE/bit-packed hybrid, 4-byte length prefix.
+    if (d.definition_level_encoding != Encoding::kRle)
+      throw NotImplementedError("Parquet file " + path_ + " uses BIT_PACKED definition levels");
+    const uint32_t length = r.ReadLittleEndian<uint32_t>("definition levels");
+    ByteReader levels(r.Take(length, "definition levels"), length, &path_);
+    values = DecodeDefinitionLevels(levels, page_rows_);
+  }
+  DecodeValues(d.encoding, r, values);
+}
+
+void ColumnReader::LoadDataPageV2(const PageHeader& h, const uint8_t* body) {
+  const auto& d = *h.data_page_header_v2;
+  StartPage(d.num_values);
+  if (d.repetition_levels_byte_length < 0 || d.definition_levels_byte_length < 0 ||
+      static_cast<int64_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length >
+          std::min(h.compressed_page_size, h.uncompressed_page_size))
+    Corrupt(path_, "data page v2 level lengths exceed the page");
+  // Levels are never compressed in v2 pages; the values after them may be.
+  const size_t levels_size = static_cast<size_t>(d.repetition_levels_byte_length) +
+                             static_cast<size_t>(d.definition_levels_byte_length);
+  size_t values = page_rows_;
+  if (!required_) {
+    ByteReader levels(body + d.repetition_levels_byte_length,
+                      static_cast<size_t>(d.definition_levels_byte_length), &path_);
+    values = DecodeDefinitionLevels(levels, page_rows_);
+  }
+  const uint8_t* data;
+  if (d.is_compressed) {
+    data = Decompressed(h, body, levels_size);
+  } else {
+    if (h.compressed_page_size != h.uncompressed_page_size)
+      Corrupt(path_, "uncompressed page sizes disagree");
+    data = body + levels_size;
+  }
+  ByteReader r(data, static_cast<size_t>(h.uncompressed_page_size) - levels_size, &path_);
+  DecodeValues(d.encoding, r, values);
+}
+
+void ColumnReader::CopyFromDictionary(Vector& out, size_t count) {
+  const size_t width = PhysicalSize(out.type().physical());
+  const uint8_t* src = dictionary_->raw_data();
+  uint8_t* dst = out.raw_data();
+  for (size_t k = 0; k < count; ++k) {
+    const uint32_t index = indices_[value_index_ + k];
+    std::memcpy(dst + rows_[k] * width, src + index * width, width);
+  }
+  if (out.type().physical() == PhysicalType::kString) out.AddHeapReference(*dictionary_);
+}
+
+}  // namespace basin::parquet

@@ -1,0 +1,144 @@
+#pragma once
+
+// Private to the Parquet reader's files: the open file, column conversions and the column chunk decoder.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/parquet/parquet_encoding_internal.h"
+#include "formats/parquet/parquet_metadata.h"
+#include "formats/parquet/parquet_reader.h"
+
+namespace basin::parquet {
+
+/// Throw DataError: `file` is a corrupt Parquet file, as `what` says.
+[[noreturn]] void Corrupt(const std::string& file, const std::string& what);
+
+/// How a column's physical values become Basin values.
+enum class Conversion : uint8_t {
+  kBool,
+  kInt32ToInt16,
+  kInt32ToInt32,
+  kInt32ToInt64,   // signed widening (DECIMAL in INT32)
+  kUInt32ToInt64,  // UINT_32
+  kInt32Scaled,    // TIME(MILLIS) in INT32 to microseconds
+  kInt64,
+  kInt64Scaled,  // times and timestamps in millis (scale > 0) or nanos (scale < 0)
+  kUInt64ToInt128,
+  kInt64ToInt128,  // DECIMAL(p>18) in INT64
+  kInt32ToInt128,  // DECIMAL(p>18) in INT32
+  kInt96Timestamp,
+  kFloat,
+  kDouble,
+  kBytes,  // VARCHAR, BLOB
+  kBigEndianDecimal,
+  kInterval,
+};
+
+/// The open file and its footer, shared by the reader and its row-group readers.
+class ParquetFile {
+ public:
+  explicit ParquetFile(std::string path);
+  ~ParquetFile();
+  ParquetFile(const ParquetFile&) = delete;
+  ParquetFile& operator=(const ParquetFile&) = delete;
+
+  /// Read `size` bytes at `offset`; the range must lie inside the file.
+  void Read(uint64_t offset, uint64_t size, uint8_t* out) const;
+
+  const std::string& path() const { return path_; }
+  uint64_t size() const { return size_; }
+
+  FileMetaData metadata;
+  /// schema element index of each column
+  std::vector<size_t> leaf_schema_index;
+  std::vector<Conversion> conversions;
+  std::vector<int64_t> scales;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
+/// A page's values before conversion to Basin's layout; one member is used, by physical type.
+struct RawValues {
+  std::vector<uint8_t> bools;
+  std::vector<int32_t> i32;
+  std::vector<int64_t> i64;
+  std::vector<float> f32;
+  std::vector<double> f64;
+  std::vector<std::string_view> bytes;  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
+  std::vector<std::string> owned;       // DELTA_BYTE_ARRAY values the views point into
+
+  void Clear() {
+    bools.clear();
+    i32.clear();
+    i64.clear();
+    f32.clear();
+    f64.clear();
+    bytes.clear();
+    owned.clear();
+  }
+};
+
+/// Decodes one column chunk page by page.
+class ColumnReader {
+ public:
+  ColumnReader(const ParquetFile& file, size_t column, const ColumnMetaData& meta, int64_t rows,
+               LogicalType type);
+
+  /// Write the next `count` rows into `out` rows [0, count).
+  void Read(Vector& out, size_t count);
+
+ private:
+  /// Read page headers until a data page is loaded (dictionary pages are decoded on the way).
+  void LoadPage();
+  const uint8_t* Decompressed(const PageHeader& h, const uint8_t* body, size_t skip = 0);
+  void LoadDictionary(const PageHeader& h, const uint8_t* body);
+  void StartPage(int64_t num_values);
+  /// Decode `count` definition levels (max level 1) from RLE/bit-packed hybrid data; return non-NULLs.
+  size_t DecodeDefinitionLevels(ByteReader levels, size_t count);
+  void LoadDataPageV1(const PageHeader& h, const uint8_t* body);
+  void LoadDataPageV2(const PageHeader& h, const uint8_t* body);
+  void CopyFromDictionary(Vector& out, size_t count);
+
+  // Value decoding and conversion, in parquet_value_decoder.cc.
+  void DecodePlain(ByteReader& r, size_t count, RawValues& raw);
+  size_t FixedWidth() const;
+  void DecodeValues(Encoding encoding, ByteReader& r, size_t count);
+  /// Convert raw values [first, first+count) to Basin values at `rows` of `out`.
+  void Convert(const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count);
+
+  const std::string& path_;
+  const ColumnMetaData& meta_;
+  const SchemaElement& element_;
+  const Conversion conversion_;
+  const int64_t scale_;
+  int64_t rows_left_;
+  bool required_ = false;
+  LogicalType output_type_;
+
+  std::vector<uint8_t> chunk_;
+  size_t position_ = 0;
+  std::unique_ptr<Vector> dictionary_;
+  size_t dictionary_size_ = 0;
+
+  // The current page.
+  std::unique_ptr<uint8_t[]> page_buffer_;
+  size_t page_capacity_ = 0;
+  size_t page_rows_ = 0;
+  size_t page_row_ = 0;
+  size_t value_index_ = 0;
+  bool dictionary_page_ = false;
+  std::vector<uint32_t> defs_;
+  std::vector<uint32_t> indices_;
+  RawValues raw_;
+  std::vector<uint32_t> rows_;
+};
+
+}  // namespace basin::parquet
