@@ -89,12 +89,29 @@ ExprPtr Binder::BindBoolean(ExprPtr expr, const char* what, int64_t location) {
 
 /// The type both sides of a comparison (or branches of a CASE) are brought to. String literals and NULLs
 /// take the other side's type, as PostgreSQL's "unknown" literals do.
+namespace {
+/// The type a string literal takes beside `typed`: that type, but a DECIMAL keeps the literal's own
+/// fractional digits, so that 2.3 = '2.25' compares 2.30 with 2.25 instead of rounding the literal.
+LogicalType LiteralTargetType(const Expr& literal, const LogicalType& typed) {
+  if (typed.id() != TypeId::kDecimal) return typed;
+  const std::string& text = literal.value.GetString();
+  size_t dot = text.find('.');
+  if (dot == std::string::npos || text.find_first_of("eE") != std::string::npos) return typed;
+  size_t end = text.find_last_not_of(" \t\n");
+  int scale = static_cast<int>(end == std::string::npos || end < dot ? 0 : end - dot);
+  if (scale <= typed.scale()) return typed;
+  int width = std::min<int>(LogicalType::kMaxDecimalWidth, typed.width() + (scale - typed.scale()));
+  scale = std::min(scale, width);
+  return LogicalType::Decimal(static_cast<uint8_t>(width), static_cast<uint8_t>(scale));
+}
+}  // namespace
+
 LogicalType UnifyTypes(const Expr& a, const Expr& b, int64_t location, const char* context) {
   if (a.type == b.type) return a.type;
   if (IsNullLiteral(a)) return b.type;
   if (IsNullLiteral(b)) return a.type;
-  if (IsStringLiteral(a) && !IsStringLiteral(b)) return b.type;
-  if (IsStringLiteral(b) && !IsStringLiteral(a)) return a.type;
+  if (IsStringLiteral(a) && !IsStringLiteral(b)) return LiteralTargetType(a, b.type);
+  if (IsStringLiteral(b) && !IsStringLiteral(a)) return LiteralTargetType(b, a.type);
   LogicalType t = CommonSuperType(a.type, b.type);
   if (t.id() == TypeId::kInvalid) {
     throw BinderError(sqlstate::kDatatypeMismatch,
