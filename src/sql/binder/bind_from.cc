@@ -153,6 +153,9 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
   if (ref.names.size() == 1 && IsParquetPath(ref.names[0])) {
     return BindParquetScan(ref.names[0], ref.alias.empty() ? "parquet" : ref.alias, ref);
   }
+  if (ref.names.size() == 1 && IsCsvPath(ref.names[0])) {
+    return BindCsvScan(ref.names[0], ref.alias.empty() ? "csv" : ref.alias, ref);
+  }
   auto [schema, name] = QualifiedName(ref.names);
   Catalog& catalog = context_.catalog();
   if (auto view = catalog.GetView(schema, name)) {
@@ -305,6 +308,12 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
       throw NotImplementedError("arguments of table function " + name + " must be constants", c->location);
     }
     args.push_back(ExpressionExecutor::EvaluateScalar(*e, &context_));
+  }
+  if (name == "read_csv" || name == "read_csv_auto") {
+    if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {
+      throw BinderError(sqlstate::kUndefinedFunction, name + " takes one file path or glob", fn.location);
+    }
+    return BindCsvScan(args[0].GetString(), ref.alias.empty() ? name : ref.alias, ref);
   }
   if (name == "read_parquet" || name == "parquet_scan") {
     if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {

@@ -124,6 +124,9 @@ class Binder {
   /// read_parquet(glob) and FROM 'file.parquet' (bind_file.cc).
   LogicalOperatorPtr BindParquetScan(const std::string& pattern, const std::string& alias,
                                      const sql::TableRef& ref);
+  /// read_csv(glob) and FROM 'file.csv': dialect, header and column types sniffed from the first lines.
+  LogicalOperatorPtr BindCsvScan(const std::string& pattern, const std::string& alias,
+                                 const sql::TableRef& ref);
   void AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t location);
   LogicalOperatorPtr PlanQueryAsTable(BoundQuery query, const std::string& alias,
                                       const std::vector<std::string>& column_aliases, int64_t location);
@@ -195,6 +198,8 @@ void ApplyCteColumnAliases(const sql::CommonTableExpr& cte, std::vector<std::str
 
 /// Whether a FROM-clause name is a Parquet file path ("data/x.parquet", "data/*.parquet").
 bool IsParquetPath(const std::string& path);
+/// Whether a FROM-clause name is a delimited text file path (.csv, .tsv, .tbl).
+bool IsCsvPath(const std::string& path);
 
 /// Names a table by its parse-tree name (["t"] or ["schema", "t"]) as (schema, name), defaulting the schema.
 std::pair<std::string, std::string> QualifiedName(const std::vector<std::string>& names);
