@@ -163,12 +163,7 @@ LogicalOperatorPtr Binder::BindCsvScan(const std::string& pattern, const std::st
       chunks->push_back(std::move(chunk));
     }
   }
-  auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
-  scan->table_index = NextTableIndex();
-  scan->chunks = chunks;
-  scan->types = types;
-  BoundQuery q{std::move(scan), names, types};
-  return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+  return BindChunks(chunks, names, types, alias, ref);
 }
 
 bool IsParquetPath(const std::string& path) {
@@ -201,12 +196,7 @@ LogicalOperatorPtr Binder::BindParquetScan(const std::string& pattern, const std
       }
     }
   }
-  auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
-  scan->table_index = NextTableIndex();
-  scan->chunks = chunks;
-  scan->types = types;
-  BoundQuery q{std::move(scan), names, types};
-  return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+  return BindChunks(chunks, names, types, alias, ref);
 }
 
 }  // namespace basin

@@ -58,6 +58,21 @@ LogicalOperatorPtr Binder::PlanQueryAsTable(BoundQuery query, const std::string&
   return proj;
 }
 
+LogicalOperatorPtr Binder::ChunkScan(ChunkList chunks, std::vector<LogicalType> types) {
+  auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+  scan->table_index = NextTableIndex();
+  scan->chunks = std::move(chunks);
+  scan->types = std::move(types);
+  return scan;
+}
+
+LogicalOperatorPtr Binder::BindChunks(ChunkList chunks, std::vector<std::string> names,
+                                      std::vector<LogicalType> types, const std::string& alias,
+                                      const sql::TableRef& ref) {
+  BoundQuery q{ChunkScan(std::move(chunks), types), std::move(names), std::move(types)};
+  return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+}
+
 LogicalOperatorPtr Binder::BindTableRef(const sql::TableRef& ref) {
   switch (ref.kind) {
     case sql::TableRef::Kind::kBaseTable:
@@ -87,10 +102,7 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
       }
       std::string alias = ref.alias.empty() ? ref.names[0] : ref.alias;
       if (info.recursive_ref) {
-        auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
-        scan->table_index = NextTableIndex();
-        scan->chunks = info.working_chunks;
-        scan->types = info.types;
+        auto scan = ChunkScan(info.working_chunks, info.types);
         BindingEntry entry;
         entry.alias = alias;
         entry.table_index = scan->table_index;
@@ -104,6 +116,10 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
       if (rec != b->recursive_plans_.end()) {
         BoundQuery q{rec->second->plan->Copy(), rec->second->names, rec->second->types};
         return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
+      }
+      if (info.materialized && info.materialized->bound) {
+        auto& m = *info.materialized;
+        return BindChunks(m.chunks, m.query.names, m.query.types, alias, ref);
       }
       Binder cte_binder(context_, nullptr);
       cte_binder.root_ = root_;
@@ -123,29 +139,14 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
         self.misplaced_recursion = true;
         cte_binder.ctes_[ref.names[0]] = self;
       }
-      if (info.materialized && info.materialized->bound) {
-        auto& m = *info.materialized;
-        auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
-        scan->table_index = NextTableIndex();
-        scan->chunks = m.chunks;
-        scan->types = m.query.types;
-        BoundQuery q{std::move(scan), m.query.names, m.query.types};
-        return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
-      }
       BoundQuery q = info.cte->query ? cte_binder.BindQuery(*info.cte->query) : BoundQuery{};
       ApplyCteColumnAliases(*info.cte, q.names);
       if (info.materialized) {
         // First reference of a CTE used several times: keep its plan to run once, read it from chunks.
         auto& m = *info.materialized;
         m.bound = true;
-        m.query.names = q.names;
-        m.query.types = q.types;
-        m.query.plan = std::move(q.plan);
-        auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
-        scan->table_index = NextTableIndex();
-        scan->chunks = m.chunks;
-        scan->types = m.query.types;
-        q.plan = std::move(scan);
+        m.query = std::move(q);
+        return BindChunks(m.chunks, m.query.names, m.query.types, alias, ref);
       }
       return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
     }
@@ -387,10 +388,7 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
       if (chunk->size()) chunks->push_back(std::move(chunk));
     }
   }
-  auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
-  scan->table_index = NextTableIndex();
-  scan->chunks = chunks;
-  scan->types = {type};
+  auto scan = ChunkScan(chunks, {type});
   BindingEntry entry;
   entry.alias = ref.alias.empty() ? name : ref.alias;
   entry.table_index = scan->table_index;

@@ -128,6 +128,13 @@ class Binder {
   LogicalOperatorPtr BindCsvScan(const std::string& pattern, const std::string& alias,
                                  const sql::TableRef& ref);
   void AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t location);
+  using ChunkList = std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>>;
+  /// A scan of rows held in memory, with a fresh table index.
+  LogicalOperatorPtr ChunkScan(ChunkList chunks, std::vector<LogicalType> types);
+  /// Rows held in memory (a materialized CTE, a file read when the query is bound) bound as a table.
+  LogicalOperatorPtr BindChunks(ChunkList chunks, std::vector<std::string> names,
+                                std::vector<LogicalType> types, const std::string& alias,
+                                const sql::TableRef& ref);
   LogicalOperatorPtr PlanQueryAsTable(BoundQuery query, const std::string& alias,
                                       const std::vector<std::string>& column_aliases, int64_t location);
 
