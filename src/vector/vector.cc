@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/exception.h"
+#include "vector/physical_dispatch.h"
 
 namespace basin {
 
@@ -238,55 +239,6 @@ void CopyValues(const Vector& source, Vector& target, size_t count, size_t offse
   }
 }
 
-template <template <class> class Op, class... Args>
-void DispatchPhysical(PhysicalType p, Args&&... args) {
-  switch (p) {
-    case PhysicalType::kBool:
-      Op<uint8_t>::Run(args...);
-      return;
-    case PhysicalType::kInt16:
-      Op<int16_t>::Run(args...);
-      return;
-    case PhysicalType::kInt32:
-      Op<int32_t>::Run(args...);
-      return;
-    case PhysicalType::kInt64:
-      Op<int64_t>::Run(args...);
-      return;
-    case PhysicalType::kInt128:
-      Op<hugeint_t>::Run(args...);
-      return;
-    case PhysicalType::kFloat:
-      Op<float>::Run(args...);
-      return;
-    case PhysicalType::kDouble:
-      Op<double>::Run(args...);
-      return;
-    case PhysicalType::kString:
-      Op<string_t>::Run(args...);
-      return;
-    case PhysicalType::kInterval:
-      Op<interval_t>::Run(args...);
-      return;
-    case PhysicalType::kList:
-      Op<list_entry_t>::Run(args...);
-      return;
-  }
-}
-
-template <class T>
-struct SliceOp {
-  static void Run(const Vector& s, Vector& t, const sel_t* sel, size_t n, bool c) {
-    SliceValues<T>(s, t, sel, n, c);
-  }
-};
-template <class T>
-struct CopyOp {
-  static void Run(const Vector& s, Vector& t, size_t n, size_t off, bool c) {
-    CopyValues<T>(s, t, n, off, c);
-  }
-};
-
 }  // namespace
 
 void Vector::Slice(const Vector& source, const sel_t* sel, size_t count) {
@@ -301,7 +253,8 @@ void Vector::Slice(const Vector& source, const sel_t* sel, size_t count) {
     Allocate(std::max(count, kVectorSize));
   }
   constant_ = false;
-  DispatchPhysical<SliceOp>(type_.physical(), source, *this, sel, count, source.constant_);
+  DispatchOnPhysical(type_.physical(),
+                     [&]<class T>() { SliceValues<T>(source, *this, sel, count, source.constant_); });
   validity_.SetAllValid();
   if (!source.validity_.AllValid()) {
     validity_.Initialize(capacity_);
@@ -318,7 +271,8 @@ void Vector::Append(const Vector& source, size_t count, size_t offset) {
     for (size_t i = 0; i < count; i++) SetValue(offset + i, source.GetValue(i));
     return;
   }
-  DispatchPhysical<CopyOp>(type_.physical(), source, *this, count, offset, source.constant_);
+  DispatchOnPhysical(type_.physical(),
+                     [&]<class T>() { CopyValues<T>(source, *this, count, offset, source.constant_); });
   if (!source.validity_.AllValid()) {
     if (validity_.AllValid()) validity_.Initialize(capacity_);
     for (size_t i = 0; i < count; i++) {
