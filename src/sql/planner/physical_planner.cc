@@ -285,51 +285,33 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(LogicalOperator& op) {
 }
 
 PhysicalOperatorPtr PhysicalPlanner::PlanJoin(LogicalOperator& op) {
-  // A semi or anti join that keeps the much smaller side hashes that side and streams the large one.
-  bool flip = (op.join_type == LogicalJoinType::kSemi || op.join_type == LogicalJoinType::kAnti) &&
-              !op.conditions.empty() &&
-              EstimateCardinality(*op.children[1]) > 4 * EstimateCardinality(*op.children[0]);
-  if (flip) {
-    auto probe = Plan(*op.children[1]);
-    auto build = Plan(*op.children[0]);
-    auto pb = op.children[1]->GetColumnBindings();
-    auto bb = op.children[0]->GetColumnBindings();
-    std::vector<JoinCondition> conditions;
-    for (auto& c : op.conditions) {
-      conditions.push_back({ResolveBindings(*c.right, pb), ResolveBindings(*c.left, bb), c.nulls_equal});
-    }
-    auto all = pb;
-    all.insert(all.end(), bb.begin(), bb.end());
-    ExprPtr residual;
-    if (!op.expressions.empty()) residual = CombineConjunction(ResolveAll(op.expressions, all));
-    auto join = std::make_unique<PhysicalJoin>(
-        op.types,
-        op.join_type == LogicalJoinType::kSemi ? PhysicalJoinType::kRightSemi : PhysicalJoinType::kRightAnti,
-        std::move(conditions), std::move(residual));
-    join->children.push_back(std::move(probe));
-    join->children.push_back(std::move(build));
-    return join;
-  }
-  auto left = Plan(*op.children[0]);
-  auto right = Plan(*op.children[1]);
-  auto lb = op.children[0]->GetColumnBindings();
-  auto rb = op.children[1]->GetColumnBindings();
+  // A semi or anti join that keeps the much smaller side hashes that side and streams the large one: the
+  // physical join's probe input is then the logical right side.
+  const bool flip = (op.join_type == LogicalJoinType::kSemi || op.join_type == LogicalJoinType::kAnti) &&
+                    !op.conditions.empty() &&
+                    EstimateCardinality(*op.children[1]) > 4 * EstimateCardinality(*op.children[0]);
+  LogicalOperator& probe_op = *op.children[flip ? 1 : 0];
+  LogicalOperator& build_op = *op.children[flip ? 0 : 1];
+  auto pb = probe_op.GetColumnBindings();
+  auto bb = build_op.GetColumnBindings();
   std::vector<JoinCondition> conditions;
   for (auto& c : op.conditions) {
-    conditions.push_back({ResolveBindings(*c.left, lb), ResolveBindings(*c.right, rb), c.nulls_equal});
+    const Expr& probe_key = flip ? *c.right : *c.left;
+    const Expr& build_key = flip ? *c.left : *c.right;
+    conditions.push_back({ResolveBindings(probe_key, pb), ResolveBindings(build_key, bb), c.nulls_equal});
   }
-  auto all = lb;
-  all.insert(all.end(), rb.begin(), rb.end());
+  auto all = pb;
+  all.insert(all.end(), bb.begin(), bb.end());
   ExprPtr residual;
-  if (!op.expressions.empty()) {
-    std::vector<ExprPtr> parts = ResolveAll(op.expressions, all);
-    residual = CombineConjunction(std::move(parts));
-  }
-  auto join = std::make_unique<PhysicalJoin>(op.types, ToPhysical(op.join_type), std::move(conditions),
-                                             std::move(residual), op.mark_null_aware);
-  join->estimated_rows = static_cast<int64_t>(0);
-  join->children.push_back(std::move(left));
-  join->children.push_back(std::move(right));
+  if (!op.expressions.empty()) residual = CombineConjunction(ResolveAll(op.expressions, all));
+  PhysicalJoinType type = ToPhysical(op.join_type);
+  if (flip)
+    type =
+        op.join_type == LogicalJoinType::kSemi ? PhysicalJoinType::kRightSemi : PhysicalJoinType::kRightAnti;
+  auto join = std::make_unique<PhysicalJoin>(op.types, type, std::move(conditions), std::move(residual),
+                                             op.mark_null_aware);
+  join->children.push_back(Plan(probe_op));
+  join->children.push_back(Plan(build_op));
   return join;
 }
 
