@@ -100,20 +100,6 @@ bool Expr::Equals(const Expr& o) const {
   return !bind_data && !o.bind_data;
 }
 
-uint64_t Expr::Hash() const {
-  uint64_t h = static_cast<uint64_t>(cls) * 0x9E3779B97F4A7C15ULL;
-  auto mix = [&h](uint64_t v) { h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2); };
-  mix(std::hash<std::string>()(name));
-  if (cls == ExprClass::kColumnRef) {
-    mix(binding.table_index);
-    mix(binding.column_index);
-  }
-  if (cls == ExprClass::kReference) mix(index);
-  if (cls == ExprClass::kConstant && !value.IsNull()) mix(std::hash<std::string>()(value.ToString()));
-  for (auto& c : children) mix(c->Hash());
-  return h;
-}
-
 std::string Expr::ToString() const {
   auto list = [](const std::vector<ExprPtr>& v) {
     std::string s;

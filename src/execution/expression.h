@@ -112,7 +112,6 @@ struct Expr {
   explicit Expr(ExprClass c) : cls(c) {}
   ExprPtr Copy() const;
   bool Equals(const Expr& other) const;
-  uint64_t Hash() const;
   std::string ToString() const;
   bool IsFoldable() const;  // no column, aggregate, window, subquery or parameter inside; deterministic
   bool HasAggregate() const;

@@ -119,10 +119,6 @@ RowComparator GetRowComparator(const LogicalType& type) {
   return DispatchOnPhysical(type.physical(), []<class T>() -> RowComparator { return CompareSame<T>; });
 }
 
-void GatherRows(const Vector& source, const uint32_t* rows, size_t count, Vector& target) {
-  target.Slice(source, rows, count);
-}
-
 void AppendRow(const Vector& source, size_t row, Vector& target, size_t at) {
   if (at >= target.capacity()) target.Resize(std::max(target.capacity() * 2, at + 1));
   size_t k = source.IsConstant() ? 0 : row;

@@ -25,8 +25,6 @@ int CompareRows(const Vector& a, size_t i, const Vector& b, size_t j);
 using RowComparator = int (*)(const Vector& v, size_t i, size_t j);
 RowComparator GetRowComparator(const LogicalType& type);
 
-/// Copy rows `rows[0..count)` of `source` (a large collection vector) into `target` rows [0, count).
-void GatherRows(const Vector& source, const uint32_t* rows, size_t count, Vector& target);
 
 /// Append row `row` of `source` at position `at` of `target`, growing it as needed.
 void AppendRow(const Vector& source, size_t row, Vector& target, size_t at);

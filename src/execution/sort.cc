@@ -39,10 +39,6 @@ inline int Compare(const std::vector<PreparedKey>& keys, size_t i, size_t j) {
 }
 }  // namespace
 
-int CompareByKeys(const std::vector<SortKey>& keys, size_t i, size_t j) {
-  return Compare(Prepare(keys), i, j);
-}
-
 std::vector<uint32_t> SortPermutation(const std::vector<SortKey>& keys, size_t count, size_t limit) {
   std::vector<uint32_t> perm(count);
   std::iota(perm.begin(), perm.end(), 0);

@@ -20,7 +20,5 @@ struct SortKey {
 std::vector<uint32_t> SortPermutation(const std::vector<SortKey>& keys, size_t count,
                                       size_t limit = SIZE_MAX);
 
-/// -1, 0, 1: row i against row j under `keys`.
-int CompareByKeys(const std::vector<SortKey>& keys, size_t i, size_t j);
 
 }  // namespace basin

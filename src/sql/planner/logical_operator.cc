@@ -124,7 +124,6 @@ LogicalOperatorPtr LogicalOperator::Copy() const {
   op->grouping_index = grouping_index;
   op->table = table;
   op->column_ids = column_ids;
-  for (auto& e : table_filters) op->table_filters.push_back(e->Copy());
   op->emit_row_id = emit_row_id;
   for (auto& row : values) {
     std::vector<ExprPtr> r;

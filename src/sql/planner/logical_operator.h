@@ -59,8 +59,6 @@ struct LogicalOperator {
   // kGet
   std::shared_ptr<TableEntry> table;
   std::vector<size_t> column_ids;
-  std::vector<ExprPtr>
-      table_filters;         // conjuncts over this scan's bindings that storage may use to skip data
   bool emit_row_id = false;  // adds a BIGINT row id after the read columns (binding column kRowIdIndex)
 
   // kValues: rows of expressions
