@@ -25,6 +25,7 @@ ExprPtr Expr::Copy() const {
   e->depth = depth;
   e->negated = negated;
   e->try_cast = try_cast;
+  e->string_literal = string_literal;
   e->name = name;
   e->function = function;
   e->aggregate = aggregate;

@@ -77,12 +77,13 @@ struct Expr {
   std::string alias;
   std::vector<ExprPtr> children;
 
-  Value value;            // kConstant
-  ColumnBinding binding;  // kColumnRef
-  uint64_t index = 0;     // kReference; kParameter (1-based)
-  int depth = 0;          // kColumnRef: 0 for this query level, n for a column of the n-th outer query
-  bool negated = false;   // kIsNull, kInList
-  bool try_cast = false;  // kCast
+  Value value;                  // kConstant
+  ColumnBinding binding;        // kColumnRef
+  uint64_t index = 0;           // kReference; kParameter (1-based)
+  int depth = 0;                // kColumnRef: 0 for this query level, n for a column of the n-th outer query
+  bool negated = false;         // kIsNull, kInList
+  bool try_cast = false;        // kCast
+  bool string_literal = false;  // kConstant: a string literal as written, typed by its context later
 
   std::string name;  // function name
   const ScalarFunction* function = nullptr;

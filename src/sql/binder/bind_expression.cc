@@ -13,11 +13,15 @@ namespace basin {
 using sql::ExprKind;
 using sql::ParsedExpr;
 
-namespace {
-
 bool IsStringLiteral(const Expr& e) {
-  return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kVarchar && e.alias == kLiteralMarker;
+  return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kVarchar && e.string_literal;
 }
+
+bool IsUntypedLiteral(const Expr& e) {
+  return IsStringLiteral(e) || (e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull);
+}
+
+namespace {
 bool IsNullLiteral(const Expr& e) {
   return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull;
 }
@@ -39,8 +43,6 @@ ExprPtr MakeJunction(ExprClass cls, std::vector<ExprPtr> terms) {
 }
 
 }  // namespace
-
-const char* const kLiteralMarker = "\x01literal";
 
 ExprPtr Binder::CastTo(ExprPtr expr, const LogicalType& type, int64_t location) {
   if (expr->type == type) return expr;
@@ -118,6 +120,30 @@ LogicalType UnifyTypes(const Expr& a, const Expr& b, int64_t location, const cha
                       std::string(context) + " types " + PgTypeName(a.type) + " and " + PgTypeName(b.type) +
                           " cannot be matched",
                       location);
+  }
+  return t;
+}
+
+LogicalType UnifyAll(const std::vector<const Expr*>& items, int64_t location, const char* context) {
+  LogicalType t = TypeId::kNull;
+  for (const Expr* e : items) {
+    if (IsUntypedLiteral(*e) || e->type == t) continue;
+    if (t.id() == TypeId::kNull) {
+      t = e->type;
+      continue;
+    }
+    LogicalType common = CommonSuperType(t, e->type);
+    if (common.id() == TypeId::kInvalid) {
+      throw BinderError(sqlstate::kDatatypeMismatch,
+                        std::string(context) + " types " + PgTypeName(t) + " and " + PgTypeName(e->type) +
+                            " cannot be matched",
+                        location);
+    }
+    t = common;
+  }
+  for (const Expr* e : items) {
+    if (IsStringLiteral(*e))
+      t = t.id() == TypeId::kNull ? LogicalType(TypeId::kVarchar) : LiteralTargetType(*e, t);
   }
   return t;
 }
@@ -323,7 +349,7 @@ ExprPtr Binder::BindConstant(const ParsedExpr& expr) {
     case sql::ConstantKind::kString:
     case sql::ConstantKind::kBitString: {
       auto e = Expr::Constant(Value::Varchar(expr.text));
-      e->alias = kLiteralMarker;
+      e->string_literal = true;
       return e;
     }
   }
@@ -640,13 +666,9 @@ ExprPtr Binder::BindCase(const ParsedExpr& expr, ExprContext where) {
     values.push_back(BindExpression(*expr.children[i + 1], where));
   }
   values.push_back(expr.case_else ? BindExpression(*expr.case_else, where) : Expr::Constant(Value()));
-  // All branches meet at one type.
-  LogicalType t = values[0]->type;
-  const Expr* typed = values[0].get();
-  for (size_t i = 1; i < values.size(); i++) {
-    t = UnifyTypes(*typed, *values[i], expr.location, "CASE");
-    if (!IsNullLiteral(*values[i]) && !IsStringLiteral(*values[i])) typed = values[i].get();
-  }
+  std::vector<const Expr*> branches;
+  for (auto& v : values) branches.push_back(v.get());
+  LogicalType t = UnifyAll(branches, expr.location, "CASE");
   if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
   for (size_t i = 0; i + 1 < values.size(); i++)
     e->children[2 * i + 1] = CastTo(std::move(values[i]), t, expr.location);

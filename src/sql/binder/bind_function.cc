@@ -49,14 +49,9 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
 
   if (name == "coalesce" || name == "ifnull") {
     if (args.empty()) throw BinderError(sqlstate::kSyntaxError, "coalesce needs arguments", expr.location);
-    LogicalType t = args[0]->type;
-    const Expr* typed = args[0].get();
-    for (size_t i = 1; i < args.size(); i++) {
-      t = UnifyTypes(*typed, *args[i], expr.location, "COALESCE");
-      if (!(args[i]->cls == ExprClass::kConstant &&
-            (args[i]->type.id() == TypeId::kNull || args[i]->alias == kLiteralMarker)))
-        typed = args[i].get();
-    }
+    std::vector<const Expr*> items;
+    for (auto& a : args) items.push_back(a.get());
+    LogicalType t = UnifyAll(items, expr.location, "COALESCE");
     if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
     auto e = std::make_unique<Expr>(ExprClass::kCoalesce);
     e->type = t;
@@ -78,12 +73,9 @@ ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
     // NULLs are ignored, as PostgreSQL does: CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a WHEN a op b ...
     if (args.empty())
       throw BinderError(sqlstate::kUndefinedFunction, name + " needs arguments", expr.location);
-    const Expr* typed = args[0].get();
-    LogicalType t = args[0]->type;
-    for (size_t i = 1; i < args.size(); i++) {
-      t = UnifyTypes(*typed, *args[i], expr.location, name.c_str());
-      if (args[i]->cls != ExprClass::kConstant || args[i]->alias != kLiteralMarker) typed = args[i].get();
-    }
+    std::vector<const Expr*> items;
+    for (auto& a : args) items.push_back(a.get());
+    LogicalType t = UnifyAll(items, expr.location, name.c_str());
     if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
     ExprPtr acc = CastTo(std::move(args[0]), t, expr.location);
     for (size_t i = 1; i < args.size(); i++) {
@@ -149,9 +141,7 @@ ExprPtr BindRangeOffset(ExprPtr offset, const LogicalType& column, bool is_start
                       location);
   }
   const LogicalType& given = offset->type;
-  bool untyped =
-      given.id() == TypeId::kNull || (offset->cls == ExprClass::kConstant && given.id() == TypeId::kVarchar &&
-                                      offset->alias == kLiteralMarker);
+  bool untyped = given.id() == TypeId::kNull || IsStringLiteral(*offset);
   LogicalType target = given;
   bool fits;
   switch (column.id()) {
@@ -271,7 +261,7 @@ ExprPtr Binder::BindAggregate(const ParsedExpr& expr, ExprContext where) {
       int c;
       if (a.type == want || (want.id() == TypeId::kDecimal && a.type.id() == TypeId::kDecimal))
         c = 0;
-      else if (a.cls == ExprClass::kConstant && (a.type.id() == TypeId::kNull || a.alias == kLiteralMarker))
+      else if (IsUntypedLiteral(a))
         c = 2;
       else
         c = ImplicitCastCost(a.type, want);

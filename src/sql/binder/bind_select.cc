@@ -144,11 +144,15 @@ size_t CountInNode(const sql::QueryNode* n, const std::string& name);
 size_t CountInRef(const sql::TableRef* r, const std::string& name) {
   if (!r) return 0;
   switch (r->kind) {
-    case sql::TableRef::Kind::kBaseTable: return r->names.size() == 1 && r->names[0] == name ? 1 : 0;
-    case sql::TableRef::Kind::kSubquery: return r->subquery ? CountTableReferences(*r->subquery, name) : 0;
+    case sql::TableRef::Kind::kBaseTable:
+      return r->names.size() == 1 && r->names[0] == name ? 1 : 0;
+    case sql::TableRef::Kind::kSubquery:
+      return r->subquery ? CountTableReferences(*r->subquery, name) : 0;
     case sql::TableRef::Kind::kJoin:
-      return CountInRef(r->left.get(), name) + CountInRef(r->right.get(), name) + CountInExpr(r->condition.get(), name);
-    case sql::TableRef::Kind::kTableFunction: return CountInExpr(r->function.get(), name);
+      return CountInRef(r->left.get(), name) + CountInRef(r->right.get(), name) +
+             CountInExpr(r->condition.get(), name);
+    case sql::TableRef::Kind::kTableFunction:
+      return CountInExpr(r->function.get(), name);
   }
   return 0;
 }
@@ -366,14 +370,9 @@ BoundQuery Binder::BindValues(const sql::QueryNode& node) {
   }
   BoundQuery q;
   for (size_t c = 0; c < width; c++) {
-    const Expr* typed = rows[0][c].get();
-    LogicalType t = typed->type;
-    for (size_t r = 1; r < rows.size(); r++) {
-      t = UnifyTypes(*typed, *rows[r][c], node.location, "VALUES");
-      if (!(rows[r][c]->cls == ExprClass::kConstant &&
-            (rows[r][c]->type.id() == TypeId::kNull || rows[r][c]->alias == kLiteralMarker)))
-        typed = rows[r][c].get();
-    }
+    std::vector<const Expr*> column;
+    for (auto& row : rows) column.push_back(row[c].get());
+    LogicalType t = UnifyAll(column, node.location, "VALUES");
     if (t.id() == TypeId::kNull) t = TypeId::kVarchar;
     for (auto& row : rows) row[c] = CastTo(std::move(row[c]), t, node.location);
     q.types.push_back(t);
@@ -419,9 +418,7 @@ BoundQuery Binder::BindSetOperation(const sql::QueryNode& node) {
     LogicalOperator* top = q.plan.get();
     if (top->type != LogicalOpType::kProjection || i >= top->expressions.size()) return nullptr;
     ExprPtr& e = top->expressions[i];
-    bool literal =
-        e->cls == ExprClass::kConstant && e->type.id() == TypeId::kVarchar && e->alias == kLiteralMarker;
-    return literal ? &e : nullptr;
+    return IsStringLiteral(*e) ? &e : nullptr;
   };
   std::vector<LogicalType> types;
   for (size_t i = 0; i < left.types.size(); i++) {

@@ -6,12 +6,18 @@
 
 namespace basin {
 
-/// Alias given to a constant that is a string literal as written: like PostgreSQL's "unknown" literals it
-/// takes the type its context wants (date_col = '2024-01-01').
-extern const char* const kLiteralMarker;
+/// A string literal as written: like PostgreSQL's "unknown" literals it takes the type its context wants
+/// (date_col = '2024-01-01').
+bool IsStringLiteral(const Expr& e);
+/// A NULL or a string literal: an expression whose type its context decides.
+bool IsUntypedLiteral(const Expr& e);
 
-/// The type two expressions are brought to for comparison or as CASE branches.
+/// The type two expressions are brought to for comparison.
 LogicalType UnifyTypes(const Expr& a, const Expr& b, int64_t location, const char* context);
+/// The type a list of expressions is brought to (CASE branches, COALESCE, GREATEST, VALUES columns):
+/// the common supertype of the typed ones, which untyped literals take; VARCHAR when all are string
+/// literals, NULL when all are NULL.
+LogicalType UnifyAll(const std::vector<const Expr*>& items, int64_t location, const char* context);
 
 /// An integer literal (a GROUP BY / ORDER BY position).
 bool IsOrdinal(const sql::ParsedExpr& e, int64_t& value);
