@@ -208,7 +208,32 @@ size_t MemoryTable::MorselCount(const TableScanState& state) const {
   return static_cast<const MemoryScanState&>(state).snapshot.size();
 }
 
-bool MemoryTable::ScanMorsel(TableScanState& state_base, size_t morsel, DataChunk& out) {
+namespace {
+/// A segment is one chunk: the reader hands it out once.
+class SegmentReader : public MorselReader {
+ public:
+  SegmentReader(const MemoryTable& table, TableScanState& state, size_t morsel)
+      : table_(table), state_(state), morsel_(morsel) {}
+  bool Next(DataChunk& out) override {
+    if (done_) return false;
+    done_ = true;
+    if (!table_.ScanSegment(state_, morsel_, out)) out.SetCardinality(0);
+    return true;
+  }
+
+ private:
+  const MemoryTable& table_;
+  TableScanState& state_;
+  size_t morsel_;
+  bool done_ = false;
+};
+}  // namespace
+
+std::unique_ptr<MorselReader> MemoryTable::OpenMorsel(TableScanState& state, size_t morsel) {
+  return std::make_unique<SegmentReader>(*this, state, morsel);
+}
+
+bool MemoryTable::ScanSegment(TableScanState& state_base, size_t morsel, DataChunk& out) const {
   auto& state = static_cast<MemoryScanState&>(state_base);
   const Segment& seg = state.snapshot[morsel];
   const DataChunk& data = *seg.data;

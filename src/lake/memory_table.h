@@ -18,7 +18,9 @@ class MemoryTable : public TableStorage {
   std::unique_ptr<TableScanState> InitScan(const std::vector<size_t>& column_ids,
                                            const std::vector<TableFilter>& filters) override;
   size_t MorselCount(const TableScanState& state) const override;
-  bool ScanMorsel(TableScanState& state, size_t morsel, DataChunk& out) override;
+  std::unique_ptr<MorselReader> OpenMorsel(TableScanState& state, size_t morsel) override;
+  /// Read segment `morsel` of the scan into `out`; false when it holds no rows (all deleted or skipped).
+  bool ScanSegment(TableScanState& state, size_t morsel, DataChunk& out) const;
   std::unique_ptr<Writer> BeginWrite() override;
   int64_t RowCount() const override;
   double DistinctCount(size_t column) const override;

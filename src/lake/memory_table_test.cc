@@ -26,7 +26,7 @@ int64_t CountScanned(MemoryTable& table, const std::vector<TableFilter>& filters
   *morsels_read = 0;
   for (size_t m = 0; m < table.MorselCount(*scan); m++) {
     DataChunk out({TypeId::kBigInt});
-    if (table.ScanMorsel(*scan, m, out)) {
+    if (table.ScanSegment(*scan, m, out)) {
       rows += static_cast<int64_t>(out.size());
       (*morsels_read)++;
     }
@@ -59,7 +59,7 @@ TEST(MemoryTableTest, WritesBecomeVisibleAtCommitAndScansKeepTheirSnapshot) {
   writer->Commit();
   EXPECT_EQ(table->RowCount(), 97);
   DataChunk out({TypeId::kBigInt});
-  ASSERT_TRUE(table->ScanMorsel(*before, 0, out));
+  ASSERT_TRUE(table->ScanSegment(*before, 0, out));
   EXPECT_EQ(out.size(), 100u);  // the earlier scan still sees its snapshot
 }
 

@@ -21,10 +21,19 @@ struct TableFilter {
 /// Pseudo column id that asks a scan for each row's id (for DELETE and UPDATE).
 inline constexpr size_t kRowIdColumn = SIZE_MAX;
 
-/// Position of a scan within a table; created by TableStorage::InitScan, used by one thread at a time.
+/// A scan's snapshot and settings; created by TableStorage::InitScan, shared by the threads of the scan.
 class TableScanState {
  public:
   virtual ~TableScanState() = default;
+};
+
+/// Reads one morsel a chunk at a time (a Parquet row group is many chunks); used by one thread.
+class MorselReader {
+ public:
+  virtual ~MorselReader() = default;
+  /// Fill `out` (columns as the scan asked) with the morsel's next rows, at most kVectorSize, possibly none
+  /// (when filters or deletes removed them all); false when the morsel has no more chunks.
+  [[nodiscard]] virtual bool Next(DataChunk& out) = 0;
 };
 
 /// Where a table's rows live. The in-memory table implements it now; Iceberg tables implement it in the lake
@@ -38,9 +47,8 @@ class TableStorage {
                                                    const std::vector<TableFilter>& filters) = 0;
   /// Number of morsels in the scan's snapshot: independent units that threads may claim.
   virtual size_t MorselCount(const TableScanState& state) const = 0;
-  /// Read morsel `morsel` of the scan into `out` (columns as asked); at most kVectorSize rows. Returns false
-  /// when the morsel holds no rows (all deleted or skipped by filters).
-  virtual bool ScanMorsel(TableScanState& state, size_t morsel, DataChunk& out) = 0;
+  /// Open morsel `morsel` of the scan. Threads open different morsels of one scan concurrently.
+  virtual std::unique_ptr<MorselReader> OpenMorsel(TableScanState& state, size_t morsel) = 0;
 
   /// Statement-level write set: rows appended, deleted and updated, published atomically by Commit.
   class Writer {

@@ -9,9 +9,13 @@ namespace basin {
 namespace {
 struct MorselSourceState : GlobalSourceState {
   std::unique_ptr<TableScanState> scan;
-  std::mutex mutex;  // TableScanState is used by one thread at a time
   std::atomic<size_t> next{0};
   size_t count = 0;
+};
+/// The morsel this thread is reading.
+struct MorselLocalState : LocalSourceState {
+  std::unique_ptr<MorselReader> reader;
+  int64_t morsel = 0;
 };
 }  // namespace
 
@@ -31,14 +35,28 @@ std::unique_ptr<GlobalSourceState> PhysicalTableScan::InitGlobalSource(Execution
   return state;
 }
 
+std::unique_ptr<LocalSourceState> PhysicalTableScan::InitLocalSource(ExecutionContext&, GlobalSourceState&) {
+  return std::make_unique<MorselLocalState>();
+}
+
 void PhysicalTableScan::GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate_base,
-                                LocalSourceState&) {
+                                LocalSourceState& lstate_base) {
   auto& gstate = static_cast<MorselSourceState&>(gstate_base);
+  auto& local = static_cast<MorselLocalState&>(lstate_base);
   for (;;) {
-    size_t morsel = gstate.next.fetch_add(1);
-    if (morsel >= gstate.count) return;
-    ctx.batch_index = static_cast<int64_t>(morsel);
-    if (storage_->ScanMorsel(*gstate.scan, morsel, out)) return;
+    if (!local.reader) {
+      size_t morsel = gstate.next.fetch_add(1);
+      if (morsel >= gstate.count) return;
+      local.morsel = static_cast<int64_t>(morsel);
+      local.reader = storage_->OpenMorsel(*gstate.scan, morsel);
+    }
+    ctx.batch_index = local.morsel;
+    if (!local.reader->Next(out)) {
+      local.reader.reset();
+      out.Reset();
+      continue;
+    }
+    if (out.size() > 0) return;
     out.Reset();
   }
 }

@@ -18,6 +18,7 @@ class PhysicalTableScan : public PhysicalOperator {
   bool IsSource() const override { return true; }
   bool ParallelSource() const override { return true; }
   std::unique_ptr<GlobalSourceState> InitGlobalSource(ExecutionContext& ctx) override;
+  std::unique_ptr<LocalSourceState> InitLocalSource(ExecutionContext& ctx, GlobalSourceState& gstate) override;
   void GetData(ExecutionContext& ctx, DataChunk& out, GlobalSourceState& gstate,
                LocalSourceState& lstate) override;
   std::string Details() const override;
