@@ -1,6 +1,8 @@
 #include "catalog/catalog.h"
 
+#include "catalog/catalog_store.h"
 #include "common/exception.h"
+#include "lake/iceberg_table.h"
 
 namespace basin {
 
@@ -40,6 +42,7 @@ void Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
     if (if_not_exists) return;
     throw CatalogError(sqlstate::kDuplicateSchema, "schema \"" + name + "\" already exists");
   }
+  if (store_) store_->CreateSchema(name);
   schemas_[name];
 }
 
@@ -54,6 +57,14 @@ void Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) 
     throw CatalogError(
         sqlstate::kDependentObjects,
         "cannot drop schema " + name + " because other objects depend on it (use DROP ... CASCADE)");
+  }
+  if (store_) {
+    for (auto& [table_name, table] : it->second.tables) {
+      store_->DropTable(name, table_name);
+      PurgeStorage(*table);
+    }
+    for (auto& [view_name, _] : it->second.views) store_->DropView(name, view_name);
+    store_->DropSchema(name);
   }
   schemas_.erase(it);
 }
@@ -79,6 +90,14 @@ bool Catalog::CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists,
       throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + table->name + "\" already exists");
     }
   }
+  if (store_) {
+    auto old = schema.tables.find(table->name);
+    if (old != schema.tables.end()) {
+      store_->DropTable(table->schema, table->name);
+      PurgeStorage(*old->second);
+    }
+    RegisterStorage(*table);
+  }
   schema.tables[table->name] = std::move(table);
   return true;
 }
@@ -86,13 +105,19 @@ bool Catalog::CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists,
 void Catalog::DropTable(const std::string& schema_name, const std::string& name, bool if_exists) {
   std::lock_guard<std::mutex> lock(mutex_);
   Schema* schema = const_cast<Schema*>(FindSchema(schema_name));
-  if (!schema || !schema->tables.erase(name)) {
+  auto it = schema ? schema->tables.find(name) : std::map<std::string, std::shared_ptr<TableEntry>>::iterator();
+  if (!schema || it == schema->tables.end()) {
     if (if_exists) return;
     if (schema && schema->views.count(name)) {
       throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a table (use DROP VIEW)");
     }
     throw CatalogError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
   }
+  if (store_) {
+    store_->DropTable(schema_name, name);
+    PurgeStorage(*it->second);
+  }
+  schema->tables.erase(it);
 }
 
 std::shared_ptr<TableEntry> Catalog::GetTable(const std::string& schema_name, const std::string& name) const {
@@ -114,6 +139,7 @@ bool Catalog::CreateView(std::shared_ptr<ViewEntry> view, bool if_not_exists, bo
     if (if_not_exists) return false;
     throw CatalogError(sqlstate::kDuplicateTable, "view \"" + view->name + "\" already exists");
   }
+  if (store_) store_->SaveView({view->schema, view->name, view->query_sql, view->column_aliases});
   schema.views[view->name] = std::move(view);
   return true;
 }
@@ -128,6 +154,7 @@ void Catalog::DropView(const std::string& schema_name, const std::string& name, 
     }
     throw CatalogError(sqlstate::kUndefinedTable, "view \"" + name + "\" does not exist");
   }
+  if (store_) store_->DropView(schema_name, name);
 }
 
 std::shared_ptr<ViewEntry> Catalog::GetView(const std::string& schema_name, const std::string& name) const {

@@ -11,6 +11,9 @@
 
 namespace basin {
 
+class CatalogStore;
+class StorePointer;
+
 struct ColumnDefinition {
   std::string name;
   LogicalType type;
@@ -44,7 +47,18 @@ class Catalog {
  public:
   static constexpr const char* kDefaultSchema = "public";
 
+  /// A catalog in memory: tables are MemoryTables, gone at exit.
   Catalog();
+  /// A persistent catalog in `data_dir`: names in `catalog.db` (see CatalogStore), every table an Iceberg
+  /// table under `lake/<schema>/<table>/`. Loads what an earlier process left.
+  explicit Catalog(const std::string& data_dir);
+  ~Catalog();
+
+  bool persistent() const { return store_ != nullptr; }
+  /// Storage for a table about to be created (columns as in `table`): in memory, or a new Iceberg table
+  /// folder. The name is taken only by CreateTable; DiscardStorage removes storage never registered.
+  std::shared_ptr<TableStorage> NewTableStorage(const TableEntry& table);
+  void DiscardStorage(const std::shared_ptr<TableStorage>& storage);
 
   void CreateSchema(const std::string& name, bool if_not_exists);
   void DropSchema(const std::string& name, bool if_exists, bool cascade);
@@ -71,9 +85,18 @@ class Catalog {
   };
   Schema& GetSchema(const std::string& name);
   const Schema* FindSchema(const std::string& name) const;
+  /// Remove a dropped table's files (persistent catalogs).
+  void PurgeStorage(const TableEntry& table);
+  /// Record a new table's metadata location under its name (persistent catalogs; mutex_ held).
+  void RegisterStorage(const TableEntry& table);
+  void Load();
 
   mutable std::mutex mutex_;
   std::map<std::string, Schema> schemas_;
+  std::string lake_dir_;
+  std::unique_ptr<CatalogStore> store_;
+  /// Metadata pointers of tables created but not yet registered, by storage.
+  std::map<const TableStorage*, std::shared_ptr<StorePointer>> pending_;
 };
 
 }  // namespace basin

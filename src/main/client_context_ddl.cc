@@ -5,7 +5,6 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "common/memory_tracker.h"
-#include "lake/memory_table.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
@@ -74,17 +73,23 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
       }
       table->columns.push_back(col);
     }
-    table->storage = std::make_shared<MemoryTable>(table->Types());
     auto chunks = Run(std::move(q.plan));
+    table->storage = catalog().NewTableStorage(*table);
     // The rows are written before the table becomes visible, so nobody sees it half-filled.
-    auto writer = table->storage->BeginWrite();
     int64_t count = 0;
-    for (auto& c : chunks) {
-      writer->Append(*c);
-      count += static_cast<int64_t>(c->size());
+    try {
+      auto writer = table->storage->BeginWrite();
+      for (auto& c : chunks) {
+        writer->Append(*c);
+        count += static_cast<int64_t>(c->size());
+      }
+      writer->Commit();
+      writer.reset();
+      if (!catalog().CreateTable(table, stmt.if_not_exists, stmt.or_replace)) catalog().DiscardStorage(table->storage);
+    } catch (...) {
+      catalog().DiscardStorage(table->storage);
+      throw;
     }
-    writer->Commit();
-    catalog().CreateTable(table, stmt.if_not_exists, stmt.or_replace);
     return QueryResult::Count(count);
   }
   for (auto& def : stmt.columns) {
@@ -108,8 +113,14 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
     }
     table->columns.push_back(col);
   }
-  table->storage = std::make_shared<MemoryTable>(table->Types());
-  catalog().CreateTable(table, stmt.if_not_exists, stmt.or_replace);
+  if (catalog().GetTable(schema, name) && stmt.if_not_exists) return QueryResult::Count(0);
+  table->storage = catalog().NewTableStorage(*table);
+  try {
+    if (!catalog().CreateTable(table, stmt.if_not_exists, stmt.or_replace)) catalog().DiscardStorage(table->storage);
+  } catch (...) {
+    catalog().DiscardStorage(table->storage);
+    throw;
+  }
   return QueryResult::Count(0);
 }
 

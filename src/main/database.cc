@@ -1,8 +1,16 @@
 #include "main/database.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 #include "catalog/catalog.h"
+#include "common/exception.h"
 #include "common/task_scheduler.h"
 #include "main/client_context.h"
 #include "sql/parser/parser.h"
@@ -17,11 +25,34 @@ Database::Database(DatabaseConfig config) : config_(std::move(config)) {
         sysinfo(&info) == 0 ? static_cast<int64_t>(info.totalram) * info.mem_unit : (int64_t{8} << 30);
     config_.memory_limit = total / 10 * 8;
   }
-  catalog_ = std::make_unique<Catalog>();
+  if (config_.data_dir.empty()) {
+    catalog_ = std::make_unique<Catalog>();
+  } else {
+    LockDataDir();
+    catalog_ = std::make_unique<Catalog>(config_.data_dir);
+  }
   scheduler_ = std::make_unique<TaskScheduler>(config_.threads);
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  catalog_.reset();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void Database::LockDataDir() {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) throw IOError("cannot create data directory \"" + config_.data_dir + "\": " + ec.message());
+  std::string path = config_.data_dir + "/.lock";
+  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) throw IOError("cannot open \"" + path + "\": " + std::strerror(errno));
+  // One process owns a data directory: a second one would commit over the first one's cached state.
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw IOError("data directory \"" + config_.data_dir + "\" is in use by another Basin process");
+  }
+}
 
 Connection::Connection(Database& db) : context_(std::make_unique<ClientContext>(db)) {}
 Connection::~Connection() = default;

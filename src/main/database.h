@@ -16,7 +16,7 @@ class TaskScheduler;
 
 /// How a database is opened.
 struct DatabaseConfig {
-  std::string data_dir;      // empty: in memory only
+  std::string data_dir;      // empty: in memory only; else tables persist there as Iceberg tables
   int threads = 0;           // 0: every core
   int64_t memory_limit = 0;  // bytes per query; 0: 80% of the machine's memory
 };
@@ -34,7 +34,10 @@ class Database {
   TaskScheduler& scheduler() { return *scheduler_; }
 
  private:
+  void LockDataDir();
+
   DatabaseConfig config_;
+  int lock_fd_ = -1;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<TaskScheduler> scheduler_;
 };

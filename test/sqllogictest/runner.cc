@@ -66,11 +66,14 @@ std::string Join(const std::vector<std::string>& values, size_t from, size_t cou
   return text;
 }
 
-/// Runs one file on a fresh in-memory database and adds its records' outcomes to the totals.
+/// Runs one file on a fresh database (in memory, or persistent in an empty `data_dir`) and adds its
+/// records' outcomes to the totals.
 class FileRunner {
  public:
-  FileRunner(std::string path, bool quiet, Totals* totals)
-      : path_(std::move(path)), quiet_(quiet), totals_(totals), connection_(database_) {}
+  FileRunner(std::string path, bool quiet, Totals* totals, std::string data_dir)
+      : path_(std::move(path)), quiet_(quiet), totals_(totals), data_dir_(std::move(data_dir)) {
+    Open();
+  }
 
   void Run(std::string_view text) {
     ParsedFile file = ParseFile(text);
@@ -92,6 +95,11 @@ class FileRunner {
         continue;
       }
       if (record.kind == Record::Kind::kHalt) break;
+      if (record.kind == Record::Kind::kRestart) {
+        // In memory there is nothing to reopen: the records after it check the same data either way.
+        if (!data_dir_.empty()) Open();
+        continue;
+      }
       if (record.kind == Record::Kind::kQuery ? RunQuery(record) : RunStatement(record)) {
         totals_->passed++;
       } else {
@@ -118,7 +126,7 @@ class FileRunner {
   std::unique_ptr<QueryResult> Execute(const std::string& sql) {
     // The engine reports errors as results; a throw is an engine bug, reported as a failed record.
     try {
-      return connection_.Query(sql);
+      return connection_->Query(sql);
     } catch (const Exception& e) {
       return QueryResult::Error({e.sqlstate(), e.message(), e.position()});
     } catch (const std::exception& e) {
@@ -242,8 +250,16 @@ class FileRunner {
   std::string path_;
   bool quiet_;
   Totals* totals_;
-  Database database_{DatabaseConfig{}};  // empty data_dir: in memory
-  Connection connection_;
+  void Open() {
+    connection_.reset();
+    database_.reset();
+    database_ = std::make_unique<Database>(DatabaseConfig{.data_dir = data_dir_});
+    connection_ = std::make_unique<Connection>(*database_);
+  }
+
+  std::string data_dir_;  // empty: in memory
+  std::unique_ptr<Database> database_;
+  std::unique_ptr<Connection> connection_;
   int64_t hash_threshold_ = 0;
   std::map<std::string, std::string> label_hashes_;
 };
@@ -275,14 +291,17 @@ std::vector<std::string> CollectFiles(const std::vector<std::string>& args, Tota
 
 int Main(int argc, char** argv) {
   bool quiet = false;
+  std::string data_root;  // --persistent DIR: each file on its own persistent database under DIR
   std::vector<std::string> args;
   for (int i = 1; i < argc; i++) {
     const std::string arg = argv[i];
     if (arg == "--quiet" || arg == "-q") {
       quiet = true;
+    } else if (arg == "--persistent" && i + 1 < argc) {
+      data_root = argv[++i];
     } else if (arg == "--help" || arg == "-h" || (arg.size() > 1 && arg[0] == '-')) {
       (arg == "--help" || arg == "-h" ? std::cout : std::cerr)
-          << "Usage: basin_sqllogictest [--quiet] FILE_OR_DIR...\n";
+          << "Usage: basin_sqllogictest [--quiet] [--persistent DIR] FILE_OR_DIR...\n";
       return arg == "--help" || arg == "-h" ? 0 : 2;
     } else {
       args.push_back(arg);
@@ -293,6 +312,7 @@ int Main(int argc, char** argv) {
     return 2;
   }
   Totals totals;
+  int file_number = 0;
   for (const std::string& path : CollectFiles(args, &totals)) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -302,7 +322,12 @@ int Main(int argc, char** argv) {
       totals.failed++;
       continue;
     }
-    FileRunner(path, quiet, &totals).Run(text.str());
+    std::string data_dir;
+    if (!data_root.empty()) {
+      data_dir = data_root + "/" + std::to_string(file_number++);
+      std::filesystem::remove_all(data_dir);
+    }
+    FileRunner(path, quiet, &totals, data_dir).Run(text.str());
   }
   std::cout << totals.passed << " passed, " << totals.failed << " failed";
   if (totals.skipped > 0) std::cout << ", " << totals.skipped << " skipped";

@@ -71,6 +71,8 @@ class Parser {
         record.threshold = std::strtoll(tokens[1].c_str(), nullptr, 10);
       } else if (command == "halt") {
         record.kind = Record::Kind::kHalt;
+      } else if (command == "restart") {
+        record.kind = Record::Kind::kRestart;
       } else if (command == "mode" && tokens.size() >= 2 && (tokens[1] == "skip" || tokens[1] == "unskip")) {
         record.kind = tokens[1] == "skip" ? Record::Kind::kSkipOn : Record::Kind::kSkipOff;
       } else {

@@ -26,6 +26,7 @@ struct Record {
     kHalt,            ///< `halt`: stop the file here
     kSkipOn,          ///< `mode skip`: skip records up to `mode unskip`
     kSkipOff,         ///< `mode unskip`
+    kRestart,         ///< `restart`: reopen the database from its data directory (DuckDB's extension)
   };
   Kind kind = Kind::kStatementOk;
   int line = 0;  ///< 1-based line of the record's command

@@ -437,6 +437,7 @@ ParquetWriter::ParquetWriter(std::string path, std::vector<std::string> names, s
     metadata_.schema.push_back(std::move(e));
   }
   metadata_.created_by = options_.created_by;
+  metadata_.key_value_metadata = options_.key_value_metadata;
   metadata_.type_defined_column_orders = true;
   out_.open(path_, std::ios::binary | std::ios::trunc);
   if (!out_) throw IOError("cannot create Parquet file " + path_ + ": " + std::strerror(errno));

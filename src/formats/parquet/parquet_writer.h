@@ -26,6 +26,8 @@ struct ParquetWriterOptions {
   std::vector<bool> required;
   /// Written to the footer's created_by.
   std::string created_by = "Basin";
+  /// Written to the footer's key_value_metadata (Iceberg keeps its schema under "iceberg.schema").
+  std::vector<KeyValue> key_value_metadata;
 };
 
 class ColumnWriter;
@@ -49,6 +51,10 @@ class ParquetWriter {
 
   /// Rows written so far.
   int64_t rows() const { return total_rows_; }
+  /// Bytes written so far (the file's size once closed).
+  int64_t bytes_written() const { return offset_; }
+  /// The footer: row groups and their column statistics (complete once closed).
+  const FileMetaData& metadata() const { return metadata_; }
 
  private:
   void FlushRowGroup();

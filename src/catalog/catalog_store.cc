@@ -1,0 +1,165 @@
+#include "catalog/catalog_store.h"
+
+#include <sqlite3.h>
+
+#include "common/exception.h"
+
+namespace basin {
+
+namespace {
+
+constexpr const char* kSchemaSql = R"(
+CREATE TABLE IF NOT EXISTS iceberg_tables (
+  catalog_name VARCHAR(255) NOT NULL,
+  table_namespace VARCHAR(255) NOT NULL,
+  table_name VARCHAR(255) NOT NULL,
+  metadata_location VARCHAR(1000),
+  previous_metadata_location VARCHAR(1000),
+  iceberg_type VARCHAR(5),
+  PRIMARY KEY (catalog_name, table_namespace, table_name));
+CREATE TABLE IF NOT EXISTS iceberg_namespace_properties (
+  catalog_name VARCHAR(255) NOT NULL,
+  namespace VARCHAR(255) NOT NULL,
+  property_key VARCHAR(255),
+  property_value VARCHAR(1000),
+  PRIMARY KEY (catalog_name, namespace, property_key));
+CREATE TABLE IF NOT EXISTS basin_views (
+  schema_name TEXT NOT NULL,
+  view_name TEXT NOT NULL,
+  query_sql TEXT NOT NULL,
+  column_aliases TEXT NOT NULL,
+  PRIMARY KEY (schema_name, view_name));
+)";
+
+/// Column aliases joined by a byte that never appears in an identifier.
+constexpr char kAliasSeparator = '\x1f';
+
+}  // namespace
+
+CatalogStore::CatalogStore(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw IOError("could not open the catalog \"" + path + "\": " + message);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  char* error = nullptr;
+  // WAL: readers never block the writer; FULL sync: a commit that returned survives a power cut.
+  if (sqlite3_exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &error) != SQLITE_OK ||
+      sqlite3_exec(db_, kSchemaSql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw IOError("could not initialise the catalog \"" + path + "\": " + message);
+  }
+}
+
+CatalogStore::~CatalogStore() {
+  if (db_) sqlite3_close(db_);
+}
+
+int CatalogStore::Exec(const std::string& sql, const std::vector<std::string>& params,
+                       std::vector<std::vector<std::string>>* rows) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    throw IOError("catalog \"" + path_ + "\": " + sqlite3_errmsg(db_));
+  }
+  for (size_t i = 0; i < params.size(); i++) {
+    sqlite3_bind_text(stmt, static_cast<int>(i + 1), params[i].data(), static_cast<int>(params[i].size()),
+                      SQLITE_TRANSIENT);
+  }
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    if (!rows) continue;
+    auto& row = rows->emplace_back();
+    for (int c = 0; c < sqlite3_column_count(stmt); c++) {
+      const unsigned char* text = sqlite3_column_text(stmt, c);
+      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) throw IOError("catalog \"" + path_ + "\": " + sqlite3_errmsg(db_));
+  return sqlite3_changes(db_);
+}
+
+std::vector<std::string> CatalogStore::Schemas() {
+  std::vector<std::vector<std::string>> rows;
+  Exec("SELECT DISTINCT namespace FROM iceberg_namespace_properties WHERE catalog_name = ?", {kCatalogName}, &rows);
+  std::vector<std::string> names;
+  for (auto& r : rows) names.push_back(r[0]);
+  return names;
+}
+
+void CatalogStore::CreateSchema(const std::string& schema) {
+  // Iceberg's JDBC catalog marks a namespace's existence with this property.
+  Exec("INSERT OR IGNORE INTO iceberg_namespace_properties VALUES (?, ?, 'exists', 'true')", {kCatalogName, schema});
+}
+
+void CatalogStore::DropSchema(const std::string& schema) {
+  Exec("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ?", {kCatalogName, schema});
+}
+
+std::vector<CatalogStore::TableRow> CatalogStore::Tables() {
+  std::vector<std::vector<std::string>> rows;
+  Exec("SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE catalog_name = ? "
+       "AND (iceberg_type IS NULL OR iceberg_type = 'TABLE')",
+       {kCatalogName}, &rows);
+  std::vector<TableRow> tables;
+  for (auto& r : rows) tables.push_back({r[0], r[1], r[2]});
+  return tables;
+}
+
+void CatalogStore::CreateTable(const std::string& schema, const std::string& name,
+                               const std::string& metadata_location) {
+  Exec("INSERT OR REPLACE INTO iceberg_tables VALUES (?, ?, ?, ?, NULL, 'TABLE')",
+       {kCatalogName, schema, name, metadata_location});
+}
+
+void CatalogStore::DropTable(const std::string& schema, const std::string& name) {
+  Exec("DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
+       {kCatalogName, schema, name});
+}
+
+bool CatalogStore::SwapTable(const std::string& schema, const std::string& name, const std::string& expected,
+                             const std::string& next) {
+  return Exec("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? "
+              "WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
+              {next, expected, kCatalogName, schema, name, expected}) == 1;
+}
+
+std::vector<CatalogStore::ViewRow> CatalogStore::Views() {
+  std::vector<std::vector<std::string>> rows;
+  Exec("SELECT schema_name, view_name, query_sql, column_aliases FROM basin_views", {}, &rows);
+  std::vector<ViewRow> views;
+  for (auto& r : rows) {
+    ViewRow v{r[0], r[1], r[2], {}};
+    size_t start = 0;
+    while (!r[3].empty() && start <= r[3].size()) {
+      size_t end = r[3].find(kAliasSeparator, start);
+      if (end == std::string::npos) end = r[3].size();
+      v.column_aliases.push_back(r[3].substr(start, end - start));
+      start = end + 1;
+    }
+    views.push_back(std::move(v));
+  }
+  return views;
+}
+
+void CatalogStore::SaveView(const ViewRow& view) {
+  std::string aliases;
+  for (size_t i = 0; i < view.column_aliases.size(); i++) {
+    if (i) aliases += kAliasSeparator;
+    aliases += view.column_aliases[i];
+  }
+  Exec("INSERT OR REPLACE INTO basin_views VALUES (?, ?, ?, ?)", {view.schema, view.name, view.sql, aliases});
+}
+
+void CatalogStore::DropView(const std::string& schema, const std::string& name) {
+  Exec("DELETE FROM basin_views WHERE schema_name = ? AND view_name = ?", {schema, name});
+}
+
+}  // namespace basin

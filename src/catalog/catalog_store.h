@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace basin {
+
+/// The persistent catalog: a SQLite database (`DATA/catalog.db`) that maps names to Iceberg metadata files.
+/// Its tables follow Iceberg's JDBC catalog (`iceberg_tables`, `iceberg_namespace_properties`), so Iceberg
+/// tools that speak that catalog (PyIceberg's SqlCatalog, Iceberg's JdbcCatalog) can open it; views are
+/// Basin's own (`basin_views`). Every change is a SQLite transaction; thread-safe.
+class CatalogStore {
+ public:
+  static constexpr const char* kCatalogName = "basin";
+
+  /// Open or create the database; throws IOError naming the file when it cannot.
+  explicit CatalogStore(const std::string& path);
+  ~CatalogStore();
+  CatalogStore(const CatalogStore&) = delete;
+  CatalogStore& operator=(const CatalogStore&) = delete;
+
+  struct TableRow {
+    std::string schema, name, metadata_location;
+  };
+  struct ViewRow {
+    std::string schema, name, sql;
+    std::vector<std::string> column_aliases;
+  };
+
+  std::vector<std::string> Schemas();
+  void CreateSchema(const std::string& schema);
+  void DropSchema(const std::string& schema);
+
+  std::vector<TableRow> Tables();
+  void CreateTable(const std::string& schema, const std::string& name, const std::string& metadata_location);
+  void DropTable(const std::string& schema, const std::string& name);
+  /// Compare-and-swap of a table's metadata location: the commit point of an Iceberg write.
+  bool SwapTable(const std::string& schema, const std::string& name, const std::string& expected,
+                 const std::string& next);
+
+  std::vector<ViewRow> Views();
+  void SaveView(const ViewRow& view);
+  void DropView(const std::string& schema, const std::string& name);
+
+ private:
+  /// Run one statement with text parameters; returns the rows changed. `rows` (optional) receives results.
+  int Exec(const std::string& sql, const std::vector<std::string>& params,
+           std::vector<std::vector<std::string>>* rows = nullptr);
+
+  std::string path_;
+  std::mutex mutex_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace basin

@@ -1,0 +1,122 @@
+// Iceberg tables: publishing a statement's files as a new snapshot, with optimistic concurrency.
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include "common/exception.h"
+#include "lake/iceberg_table.h"
+
+namespace basin::iceberg {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kCommitAttempts = 100;
+
+/// N of ".../v<N>.metadata.json" (0 when the name has another form).
+int64_t MetadataVersion(const std::string& location) {
+  std::string name = fs::path(location).filename().string();
+  if (name.size() < 2 || name[0] != 'v') return 0;
+  return std::strtoll(name.c_str() + 1, nullptr, 10);
+}
+
+int64_t NewSnapshotId() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  return static_cast<int64_t>(rng() >> 1);  // positive, as Iceberg ids are
+}
+
+/// Our deletes must still make sense on the version we commit onto: their data files still live and their
+/// rows not deleted by a commit made meanwhile (the first writer wins, as in Iceberg's validation).
+void ValidateDeletes(const TableState& base, const TableState& current,
+                     const std::map<uint32_t, std::vector<int64_t>>& deleted) {
+  std::map<std::string, const TableState::LiveFile*> live;
+  for (const auto& f : current.files) live[f.file.path] = &f;
+  for (auto& [index, positions] : deleted) {
+    const std::string& path = base.files.at(index).file.path;
+    auto it = live.find(path);
+    bool conflict = it == live.end();
+    if (!conflict && it->second->deleted) {
+      const auto& theirs = *it->second->deleted;
+      for (int64_t p : positions) conflict = conflict || std::binary_search(theirs.begin(), theirs.end(), p);
+    }
+    if (conflict) {
+      throw Exception(sqlstate::kSerializationFailure,
+                      "could not serialize access due to concurrent update of table \"" + current.metadata.location + "\"");
+    }
+  }
+}
+
+}  // namespace
+
+void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
+                               const std::vector<DataFile>& delete_files,
+                               const std::map<uint32_t, std::vector<int64_t>>& deleted) {
+  for (int attempt = 1; attempt <= kCommitAttempts; attempt++) {
+    std::shared_ptr<const TableState> current = State();
+    if (current->metadata_location != base->metadata_location) ValidateDeletes(*base, *current, deleted);
+    TableMetadata md = current->metadata;
+    const std::string meta_dir = md.location + "/metadata/";
+    int64_t snapshot_id = NewSnapshotId();
+    int64_t sequence = md.last_sequence_number + 1;
+    std::vector<ManifestFile> manifests;
+    auto add_manifest = [&](const std::vector<DataFile>& files, FileContent content) {
+      if (files.empty()) return;
+      std::vector<ManifestEntry> entries;
+      for (const DataFile& f : files) entries.push_back({EntryStatus::kAdded, snapshot_id, sequence, sequence, f});
+      std::string path = meta_dir + NewUuid() + "-m" + std::to_string(manifests.size()) + ".avro";
+      manifests.push_back(WriteManifest(path, entries, md.CurrentSchema().ToJson(), md.current_schema_id, content,
+                                        snapshot_id, sequence));
+    };
+    add_manifest(added, FileContent::kData);
+    add_manifest(delete_files, FileContent::kPositionDeletes);
+    manifests.insert(manifests.end(), current->manifests.begin(), current->manifests.end());
+    Snapshot snap;
+    snap.snapshot_id = snapshot_id;
+    snap.parent_id = md.current_snapshot_id;
+    snap.sequence_number = sequence;
+    snap.timestamp_ms = std::max(NowMillis(), md.last_updated_ms);
+    snap.schema_id = md.current_schema_id;
+    snap.manifest_list = meta_dir + "snap-" + std::to_string(snapshot_id) + "-" + std::to_string(attempt) + "-" +
+                         NewUuid() + ".avro";
+    WriteManifestList(snap.manifest_list, manifests, snapshot_id, snap.parent_id, sequence);
+    int64_t added_rows = 0, deleted_rows = 0;
+    for (const DataFile& f : added) added_rows += f.record_count;
+    for (const DataFile& f : delete_files) deleted_rows += f.record_count;
+    snap.summary["operation"] = delete_files.empty() ? "append" : (added.empty() ? "delete" : "overwrite");
+    snap.summary["added-data-files"] = std::to_string(added.size());
+    snap.summary["added-records"] = std::to_string(added_rows);
+    snap.summary["added-delete-files"] = std::to_string(delete_files.size());
+    snap.summary["added-position-deletes"] = std::to_string(deleted_rows);
+    snap.summary["total-records"] = std::to_string(current->row_count + added_rows - deleted_rows);
+    md.snapshots.push_back(snap);
+    md.current_snapshot_id = snapshot_id;
+    md.last_sequence_number = sequence;
+    md.last_updated_ms = snap.timestamp_ms;
+    md.snapshot_log.emplace_back(snap.timestamp_ms, snapshot_id);
+    md.metadata_log.emplace_back(current->metadata.last_updated_ms, current->metadata_location);
+    // The next free version number: a crashed commit may have left one behind, unreferenced.
+    std::string json = md.ToJson();
+    std::string location;
+    for (int64_t v = MetadataVersion(current->metadata_location) + 1;; v++) {
+      location = meta_dir + "v" + std::to_string(v) + ".metadata.json";
+      if (WriteFileAtomic(location, json, /*exclusive=*/true)) break;
+    }
+    if (!pointer_->Swap(current->metadata_location, location)) {
+      std::error_code ec;
+      fs::remove(location, ec);  // another writer committed first: retry on its version
+      continue;
+    }
+    // Path-based readers (the file-system catalog convention) find the new version from the hint.
+    WriteFileAtomic(meta_dir + "version-hint.text", std::to_string(MetadataVersion(location)));
+    auto next = BuildState(location, std::move(md), current.get());
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_ = std::move(next);
+    return;
+  }
+  throw Exception(sqlstate::kSerializationFailure, "could not commit to \"" + base->metadata.location +
+                                                       "\": too many concurrent writers");
+}
+
+}  // namespace basin::iceberg

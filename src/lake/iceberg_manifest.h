@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace basin::iceberg {
+
+enum class FileContent : int32_t { kData = 0, kPositionDeletes = 1, kEqualityDeletes = 2 };
+enum class EntryStatus : int32_t { kExisting = 0, kAdded = 1, kDeleted = 2 };
+
+/// A data or delete file as a manifest lists it, with the column statistics readers use to skip it.
+struct DataFile {
+  FileContent content = FileContent::kData;
+  std::string path;  // absolute
+  std::string format = "PARQUET";
+  int64_t record_count = 0;
+  int64_t file_size = 0;
+  std::map<int32_t, int64_t> column_sizes, value_counts, null_value_counts;
+  /// Single-value serialization (Iceberg spec, Appendix D) of each column's bounds.
+  std::map<int32_t, std::string> lower_bounds, upper_bounds;
+};
+
+struct ManifestEntry {
+  EntryStatus status = EntryStatus::kAdded;
+  int64_t snapshot_id = 0;
+  int64_t sequence_number = 0;       // data sequence number (inherited from the manifest when absent)
+  int64_t file_sequence_number = 0;
+  DataFile file;
+};
+
+/// A manifest as the manifest list describes it.
+struct ManifestFile {
+  std::string path;
+  int64_t length = 0;
+  int32_t spec_id = 0;
+  FileContent content = FileContent::kData;  // kData or deletes (kPositionDeletes stands for any delete)
+  int64_t sequence_number = 0;
+  int64_t min_sequence_number = 0;
+  int64_t added_snapshot_id = 0;
+  int32_t added_files = 0, existing_files = 0, deleted_files = 0;
+  int64_t added_rows = 0, existing_rows = 0, deleted_rows = 0;
+};
+
+/// Write a manifest of `entries` to `path` (Avro; the table schema JSON goes into its metadata, as the spec
+/// asks). Returns the manifest-list entry describing it.
+ManifestFile WriteManifest(const std::string& path, const std::vector<ManifestEntry>& entries,
+                           const std::string& schema_json, int32_t schema_id, FileContent content,
+                           int64_t snapshot_id, int64_t sequence_number);
+/// Read a manifest's entries, inheriting snapshot id and sequence numbers from `manifest` where absent.
+std::vector<ManifestEntry> ReadManifest(const ManifestFile& manifest);
+
+void WriteManifestList(const std::string& path, const std::vector<ManifestFile>& manifests, int64_t snapshot_id,
+                       std::optional<int64_t> parent_id, int64_t sequence_number);
+std::vector<ManifestFile> ReadManifestList(const std::string& path);
+
+/// Whole-file helpers that throw IOError naming the file.
+std::string ReadFileBytes(const std::string& path);
+/// Write `bytes` to `path` durably: a temporary file, fsync, then rename (or link when `exclusive`, which
+/// fails with false when `path` exists: the commit point of a metadata version).
+bool WriteFileAtomic(const std::string& path, const std::string& bytes, bool exclusive = false);
+
+}  // namespace basin::iceberg

@@ -1,0 +1,286 @@
+// Iceberg table metadata files (JSON), format version 2.
+
+#include "lake/iceberg_metadata.h"
+
+#include <chrono>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "common/exception.h"
+
+namespace basin::iceberg {
+
+namespace {
+
+using nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+// Basin types that Iceberg widens (SMALLINT to int, VARCHAR(n) to string) are kept in a table property so
+// that Basin gets back the type it was given; other engines see the Iceberg type.
+constexpr const char* kBasinTypePrefix = "basin.column-type.";
+
+ordered_json TypeJson(const LogicalType& type, int32_t& next_id) {
+  if (type.id() == TypeId::kList) {
+    ordered_json list;
+    list["type"] = "list";
+    list["element-id"] = next_id++;
+    list["element"] = TypeJson(type.element(), next_id);
+    list["element-required"] = false;
+    return list;
+  }
+  return IcebergTypeName(type);
+}
+
+LogicalType ParseType(const json& node, const std::string& what) {
+  if (node.is_object() && node.value("type", "") == "list") return LogicalType::List(ParseType(node["element"], what));
+  if (!node.is_string()) {
+    throw NotImplementedError("\"" + what + "\": Iceberg type " + node.dump() + " is not supported");
+  }
+  std::string t = node.get<std::string>();
+  static const std::pair<const char*, TypeId> kTypes[] = {
+      {"boolean", TypeId::kBoolean}, {"int", TypeId::kInteger},     {"long", TypeId::kBigInt},
+      {"float", TypeId::kReal},      {"double", TypeId::kDouble},   {"date", TypeId::kDate},
+      {"time", TypeId::kTime},       {"timestamp", TypeId::kTimestamp}, {"timestamptz", TypeId::kTimestampTz},
+      {"string", TypeId::kVarchar},  {"binary", TypeId::kBlob},     {"uuid", TypeId::kVarchar}};
+  for (auto& [name, id] : kTypes) {
+    if (t == name) return id;
+  }
+  unsigned p = 0, s = 0;
+  if (std::sscanf(t.c_str(), "decimal(%u, %u)", &p, &s) == 2 || std::sscanf(t.c_str(), "decimal(%u,%u)", &p, &s) == 2) {
+    return LogicalType::Decimal(static_cast<uint8_t>(p), static_cast<uint8_t>(s));
+  }
+  if (t.rfind("fixed[", 0) == 0) return TypeId::kBlob;
+  throw NotImplementedError("\"" + what + "\": Iceberg type \"" + t + "\" is not supported");
+}
+
+/// "VARCHAR(10)" or "SMALLINT" back to a type.
+LogicalType ParseBasinType(const std::string& text) {
+  size_t open = text.find('(');
+  if (open == std::string::npos) return TypeFromName(text);
+  return TypeFromName(text.substr(0, open), std::stoll(text.substr(open + 1)));
+}
+
+ordered_json SchemaJson(const Schema& schema, int32_t& next_id) {
+  ordered_json s;
+  s["type"] = "struct";
+  s["schema-id"] = schema.schema_id;
+  ordered_json fields = ordered_json::array();
+  for (const Field& f : schema.fields) {
+    ordered_json field;
+    field["id"] = f.id;
+    field["name"] = f.name;
+    field["required"] = f.required;
+    field["type"] = TypeJson(f.type, next_id);
+    if (!f.doc.empty()) field["doc"] = f.doc;
+    fields.push_back(std::move(field));
+  }
+  s["fields"] = std::move(fields);
+  return s;
+}
+
+int32_t MaxFieldId(const Schema& schema) {
+  int32_t max_id = 0;
+  for (const Field& f : schema.fields) max_id = std::max(max_id, f.id);
+  return max_id;
+}
+
+template <typename T>
+T Get(const json& node, const char* key, const std::string& what) {
+  if (!node.contains(key)) {
+    throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata \"" + what + "\" has no \"" + key + "\"");
+  }
+  try {
+    return node[key].get<T>();
+  } catch (const json::exception&) {
+    throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata \"" + what + "\": bad \"" + key + "\"");
+  }
+}
+
+}  // namespace
+
+std::string IcebergTypeName(const LogicalType& type) {
+  switch (type.id()) {
+    case TypeId::kBoolean: return "boolean";
+    case TypeId::kSmallInt:
+    case TypeId::kInteger: return "int";
+    case TypeId::kBigInt: return "long";
+    case TypeId::kReal: return "float";
+    case TypeId::kDouble: return "double";
+    case TypeId::kDecimal:
+      return "decimal(" + std::to_string(type.width()) + ", " + std::to_string(type.scale()) + ")";
+    case TypeId::kVarchar: return "string";
+    case TypeId::kBlob: return "binary";
+    case TypeId::kDate: return "date";
+    case TypeId::kTime: return "time";
+    case TypeId::kTimestamp: return "timestamp";
+    case TypeId::kTimestampTz: return "timestamptz";
+    // Iceberg has no interval: Parquet's INTERVAL layout (months, days, milliseconds), recorded as Basin's.
+    case TypeId::kInterval: return "fixed[12]";
+    default:
+      throw NotImplementedError("a column of type " + type.ToString() + " cannot be stored in an Iceberg table");
+  }
+}
+
+std::string Schema::ToJson() const {
+  int32_t next_id = MaxFieldId(*this) + 1;
+  return SchemaJson(*this, next_id).dump();
+}
+
+const Schema& TableMetadata::CurrentSchema() const {
+  for (const Schema& s : schemas) {
+    if (s.schema_id == current_schema_id) return s;
+  }
+  throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata has no schema " + std::to_string(current_schema_id));
+}
+
+const Snapshot* TableMetadata::FindSnapshot(int64_t id) const {
+  for (const Snapshot& s : snapshots) {
+    if (s.snapshot_id == id) return &s;
+  }
+  return nullptr;
+}
+
+const Snapshot* TableMetadata::CurrentSnapshot() const {
+  return current_snapshot_id ? FindSnapshot(*current_snapshot_id) : nullptr;
+}
+
+std::string TableMetadata::ToJson() const {
+  ordered_json m;
+  m["format-version"] = 2;
+  m["table-uuid"] = table_uuid;
+  m["location"] = location;
+  m["last-sequence-number"] = last_sequence_number;
+  m["last-updated-ms"] = last_updated_ms;
+  int32_t next_id = last_column_id + 1;
+  ordered_json schema_list = ordered_json::array();
+  for (const Schema& s : schemas) {
+    next_id = std::max(next_id, MaxFieldId(s) + 1);
+    schema_list.push_back(SchemaJson(s, next_id));
+  }
+  m["last-column-id"] = next_id - 1;
+  m["current-schema-id"] = current_schema_id;
+  m["schemas"] = std::move(schema_list);
+  m["default-spec-id"] = 0;
+  m["partition-specs"] = ordered_json::array({{{"spec-id", 0}, {"fields", ordered_json::array()}}});
+  m["last-partition-id"] = 999;
+  m["default-sort-order-id"] = 0;
+  m["sort-orders"] = ordered_json::array({{{"order-id", 0}, {"fields", ordered_json::array()}}});
+  ordered_json props = ordered_json::object();
+  for (auto& [k, v] : properties) {
+    if (k.rfind(kBasinTypePrefix, 0) != 0) props[k] = v;
+  }
+  for (const Field& f : CurrentSchema().fields) {
+    if (f.type.id() == TypeId::kSmallInt || f.type.id() == TypeId::kInterval || f.type.max_length() > 0) {
+      props[kBasinTypePrefix + std::to_string(f.id)] = f.type.ToString();
+    }
+  }
+  m["properties"] = std::move(props);
+  m["current-snapshot-id"] = current_snapshot_id ? *current_snapshot_id : -1;
+  ordered_json snaps = ordered_json::array();
+  for (const Snapshot& s : snapshots) {
+    ordered_json j;
+    j["snapshot-id"] = s.snapshot_id;
+    if (s.parent_id) j["parent-snapshot-id"] = *s.parent_id;
+    j["sequence-number"] = s.sequence_number;
+    j["timestamp-ms"] = s.timestamp_ms;
+    j["manifest-list"] = s.manifest_list;
+    j["summary"] = s.summary;
+    j["schema-id"] = s.schema_id;
+    snaps.push_back(std::move(j));
+  }
+  m["snapshots"] = std::move(snaps);
+  ordered_json refs = ordered_json::object();
+  if (current_snapshot_id) refs["main"] = {{"snapshot-id", *current_snapshot_id}, {"type", "branch"}};
+  m["refs"] = std::move(refs);
+  ordered_json slog = ordered_json::array();
+  for (auto& [ts, id] : snapshot_log) slog.push_back({{"timestamp-ms", ts}, {"snapshot-id", id}});
+  m["snapshot-log"] = std::move(slog);
+  ordered_json mlog = ordered_json::array();
+  for (auto& [ts, file] : metadata_log) mlog.push_back({{"timestamp-ms", ts}, {"metadata-file", file}});
+  m["metadata-log"] = std::move(mlog);
+  return m.dump(2);
+}
+
+TableMetadata ParseTableMetadata(const std::string& text, const std::string& what) {
+  json m = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (m.is_discarded() || !m.is_object()) {
+    throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata \"" + what + "\" is not a JSON object");
+  }
+  int version = Get<int>(m, "format-version", what);
+  if (version < 1 || version > 2) {
+    throw NotImplementedError("\"" + what + "\": Iceberg format version " + std::to_string(version) + " is not supported");
+  }
+  TableMetadata md;
+  md.table_uuid = m.value("table-uuid", "");
+  md.location = Get<std::string>(m, "location", what);
+  md.last_sequence_number = m.value("last-sequence-number", int64_t{0});
+  md.last_updated_ms = m.value("last-updated-ms", int64_t{0});
+  md.last_column_id = m.value("last-column-id", 0);
+  std::map<std::string, std::string> props;
+  if (m.contains("properties") && m["properties"].is_object()) {
+    for (auto& [k, v] : m["properties"].items()) props[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  json schemas = m.contains("schemas") ? m["schemas"] : json::array({m.value("schema", json::object())});
+  for (const json& sj : schemas) {
+    Schema s;
+    s.schema_id = sj.value("schema-id", 0);
+    for (const json& fj : sj.value("fields", json::array())) {
+      Field f;
+      f.id = Get<int32_t>(fj, "id", what);
+      f.name = Get<std::string>(fj, "name", what);
+      f.required = fj.value("required", false);
+      f.doc = fj.value("doc", "");
+      f.type = ParseType(fj["type"], what + " column " + f.name);
+      auto basin = props.find(kBasinTypePrefix + std::to_string(f.id));
+      if (basin != props.end()) f.type = ParseBasinType(basin->second);
+      s.fields.push_back(std::move(f));
+    }
+    md.schemas.push_back(std::move(s));
+  }
+  md.current_schema_id = m.value("current-schema-id", md.schemas.empty() ? 0 : md.schemas[0].schema_id);
+  md.properties = std::move(props);
+  int64_t current = m.value("current-snapshot-id", int64_t{-1});
+  if (current >= 0) md.current_snapshot_id = current;
+  for (const json& sj : m.value("snapshots", json::array())) {
+    Snapshot s;
+    s.snapshot_id = Get<int64_t>(sj, "snapshot-id", what);
+    if (sj.contains("parent-snapshot-id") && !sj["parent-snapshot-id"].is_null()) {
+      s.parent_id = sj["parent-snapshot-id"].get<int64_t>();
+    }
+    s.sequence_number = sj.value("sequence-number", int64_t{0});
+    s.timestamp_ms = sj.value("timestamp-ms", int64_t{0});
+    s.manifest_list = sj.value("manifest-list", "");
+    if (s.manifest_list.empty()) throw NotImplementedError("\"" + what + "\": snapshots without a manifest list (format v1 manifests field) are not supported");
+    s.schema_id = sj.value("schema-id", md.current_schema_id);
+    json summary = sj.value("summary", json::object());
+    for (auto& [k, v] : summary.items()) s.summary[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    md.snapshots.push_back(std::move(s));
+  }
+  for (const json& e : m.value("snapshot-log", json::array())) {
+    md.snapshot_log.emplace_back(e.value("timestamp-ms", int64_t{0}), e.value("snapshot-id", int64_t{0}));
+  }
+  for (const json& e : m.value("metadata-log", json::array())) {
+    md.metadata_log.emplace_back(e.value("timestamp-ms", int64_t{0}), e.value("metadata-file", ""));
+  }
+  md.CurrentSchema();  // the current schema must exist
+  return md;
+}
+
+std::string NewUuid() {
+  static thread_local std::mt19937_64 rng(std::random_device{}() ^ static_cast<uint64_t>(NowMillis()));
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                 // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 1
+  char buf[37];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace basin::iceberg

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "types/logical_type.h"
+
+namespace basin::iceberg {
+
+/// A column of an Iceberg schema. Columns are known by id, so renames and drops never touch data files.
+struct Field {
+  int32_t id = 0;
+  std::string name;
+  bool required = false;
+  LogicalType type;
+  std::string doc;  // COMMENT ON COLUMN
+};
+
+struct Schema {
+  int32_t schema_id = 0;
+  std::vector<Field> fields;
+
+  /// The schema as Iceberg's JSON (a "struct" type), as metadata files and Parquet footers carry it.
+  std::string ToJson() const;
+};
+
+struct Snapshot {
+  int64_t snapshot_id = 0;
+  std::optional<int64_t> parent_id;
+  int64_t sequence_number = 0;
+  int64_t timestamp_ms = 0;
+  std::string manifest_list;
+  int32_t schema_id = 0;
+  /// "operation" (append, overwrite, delete, replace) and counts, as Iceberg's snapshot summary.
+  std::map<std::string, std::string> summary;
+};
+
+/// One metadata file: the whole state of a table at one version (Iceberg table spec, format version 2).
+struct TableMetadata {
+  std::string table_uuid;
+  std::string location;  // the table folder, an absolute path
+  int64_t last_sequence_number = 0;
+  int64_t last_updated_ms = 0;
+  int32_t last_column_id = 0;
+  std::vector<Schema> schemas;
+  int32_t current_schema_id = 0;
+  std::map<std::string, std::string> properties;
+  std::optional<int64_t> current_snapshot_id;
+  std::vector<Snapshot> snapshots;
+  /// (timestamp_ms, snapshot_id) each time the current snapshot changed.
+  std::vector<std::pair<int64_t, int64_t>> snapshot_log;
+  /// (timestamp_ms, metadata file) of earlier versions.
+  std::vector<std::pair<int64_t, std::string>> metadata_log;
+
+  const Schema& CurrentSchema() const;
+  const Snapshot* CurrentSnapshot() const;
+  const Snapshot* FindSnapshot(int64_t id) const;
+  std::string ToJson() const;
+};
+
+/// Parse a metadata file (format version 1 or 2). Throws DataError naming `what` when it is malformed or
+/// uses a type Basin cannot read.
+TableMetadata ParseTableMetadata(const std::string& json, const std::string& what);
+
+/// Iceberg's name for a Basin type ("long", "decimal(15, 2)"); throws NotImplementedError for types Iceberg
+/// cannot hold (INTERVAL).
+std::string IcebergTypeName(const LogicalType& type);
+
+/// A random UUID (version 4), as Iceberg names tables and files.
+std::string NewUuid();
+/// Current time in milliseconds since the epoch.
+int64_t NowMillis();
+
+}  // namespace basin::iceberg

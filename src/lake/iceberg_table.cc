@@ -1,0 +1,331 @@
+// Iceberg tables: loading a snapshot's live files and scanning them.
+
+#include "lake/iceberg_table.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "common/exception.h"
+#include "formats/parquet/parquet_reader.h"
+
+namespace basin::iceberg {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Bits of a row id that hold the position within its data file; the rest is the file's index in the state.
+constexpr int kPositionBits = 40;
+
+/// For each scanned column, where its values come from in one data file.
+constexpr int kMissingColumn = -1;  // the file predates the column: NULL
+constexpr int kRowIdSource = -2;
+
+struct IcebergScanState : TableScanState {
+  std::shared_ptr<const TableState> state;
+  std::vector<size_t> column_ids;
+  std::vector<LogicalType> types;  // of the scanned columns (row id: BIGINT)
+};
+
+/// The file column holding each requested table column, matched by field id (by name for files written
+/// without field ids, as some migrations leave them).
+std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& schema,
+                            const std::vector<size_t>& column_ids) {
+  const auto& file_columns = reader.columns();
+  std::vector<int> sources;
+  for (size_t id : column_ids) {
+    if (id == kRowIdColumn) {
+      sources.push_back(kRowIdSource);
+      continue;
+    }
+    const Field& field = schema.fields[id];
+    int found = kMissingColumn;
+    for (size_t c = 0; c < file_columns.size() && found < 0; c++) {
+      if (file_columns[c].field_id ? *file_columns[c].field_id == field.id : file_columns[c].name == field.name) {
+        found = static_cast<int>(c);
+      }
+    }
+    sources.push_back(found);
+  }
+  return sources;
+}
+
+class IcebergMorselReader : public MorselReader {
+ public:
+  IcebergMorselReader(const IcebergScanState& scan, size_t morsel) : scan_(scan) {
+    auto [file_index, row_group] = scan.state->morsels[morsel];
+    file_index_ = file_index;
+    const TableState::LiveFile& file = scan.state->files[file_index];
+    const parquet::ParquetReader& reader = *file.reader;
+    sources_ = MapColumns(reader, scan.state->metadata.CurrentSchema(), scan.column_ids);
+    std::vector<size_t> read_columns;
+    for (int& s : sources_) {
+      if (s < 0) continue;
+      auto it = std::find(read_columns.begin(), read_columns.end(), static_cast<size_t>(s));
+      int slot = static_cast<int>(it - read_columns.begin());
+      if (it == read_columns.end()) read_columns.push_back(static_cast<size_t>(s));
+      s = slot;  // now an index into the row group reader's output
+    }
+    for (uint32_t g = 0; g < row_group; g++) position_ += reader.RowGroupRows(g);
+    if (!read_columns.empty()) {
+      rows_ = reader.ReadRowGroup(row_group, read_columns);
+    } else {
+      rows_left_ = reader.RowGroupRows(row_group);  // only row ids or missing columns: count rows
+    }
+    deleted_ = file.deleted.get();
+    if (deleted_) next_delete_ = std::lower_bound(deleted_->begin(), deleted_->end(), position_) - deleted_->begin();
+  }
+
+  bool Next(DataChunk& out) override {
+    size_t n;
+    if (rows_) {
+      raw_.Reset();
+      if (!rows_->Next(raw_)) return false;
+      n = raw_.size();
+    } else {
+      if (rows_left_ == 0) return false;
+      n = static_cast<size_t>(std::min<int64_t>(rows_left_, kVectorSize));
+      rows_left_ -= static_cast<int64_t>(n);
+    }
+    // Rows removed by position deletes.
+    sel_.clear();
+    bool any_deleted = false;
+    if (deleted_) {
+      int64_t end = position_ + static_cast<int64_t>(n);
+      size_t d = next_delete_;
+      if (d < deleted_->size() && (*deleted_)[d] < end) {
+        any_deleted = true;
+        for (size_t r = 0; r < n; r++) {
+          int64_t pos = position_ + static_cast<int64_t>(r);
+          while (d < deleted_->size() && (*deleted_)[d] < pos) d++;
+          if (d < deleted_->size() && (*deleted_)[d] == pos) continue;
+          sel_.push_back(static_cast<sel_t>(r));
+        }
+        while (d < deleted_->size() && (*deleted_)[d] < end) d++;
+      }
+      next_delete_ = d;
+    }
+    size_t count = any_deleted ? sel_.size() : n;
+    for (size_t c = 0; c < sources_.size(); c++) {
+      Vector& target = out.column(c);
+      int source = sources_[c];
+      if (source == kRowIdSource) {
+        target.Reset();
+        auto* ids = target.data<int64_t>();
+        int64_t base = (static_cast<int64_t>(file_index_) << kPositionBits) + position_;
+        for (size_t i = 0; i < count; i++) ids[i] = base + (any_deleted ? sel_[i] : static_cast<int64_t>(i));
+      } else if (source == kMissingColumn) {
+        target.Reset();
+        target.SetConstant(true);
+        target.SetNull(0);
+      } else if (any_deleted) {
+        target.Slice(raw_.column(static_cast<size_t>(source)), sel_.data(), count);
+      } else {
+        target.Reference(raw_.column(static_cast<size_t>(source)));
+      }
+    }
+    out.SetCardinality(count);
+    position_ += static_cast<int64_t>(n);
+    return true;
+  }
+
+ private:
+  const IcebergScanState& scan_;
+  uint32_t file_index_ = 0;
+  std::vector<int> sources_;
+  std::unique_ptr<parquet::RowGroupReader> rows_;
+  int64_t rows_left_ = 0;
+  DataChunk raw_;
+  int64_t position_ = 0;  // of the next row within the data file
+  const std::vector<int64_t>* deleted_ = nullptr;
+  size_t next_delete_ = 0;
+  std::vector<sel_t> sel_;
+};
+
+/// Positions deleted from each data file by the position-delete files that apply to it.
+std::map<std::string, std::vector<int64_t>> ReadPositionDeletes(const std::vector<ManifestEntry>& delete_files,
+                                                                const std::map<std::string, int64_t>& data_seq) {
+  std::map<std::string, std::vector<int64_t>> deleted;
+  for (const ManifestEntry& e : delete_files) {
+    if (e.file.content == FileContent::kEqualityDeletes) {
+      throw NotImplementedError("equality delete files are not supported yet (\"" + e.file.path + "\")");
+    }
+    parquet::ParquetReader reader(e.file.path);
+    int path_col = -1, pos_col = -1;
+    for (size_t c = 0; c < reader.columns().size(); c++) {
+      const auto& col = reader.columns()[c];
+      if (col.name == "file_path") path_col = static_cast<int>(c);
+      if (col.name == "pos") pos_col = static_cast<int>(c);
+    }
+    if (path_col < 0 || pos_col < 0) {
+      throw DataError(sqlstate::kBadCopyFileFormat, "position delete file \"" + e.file.path + "\" lacks file_path or pos");
+    }
+    for (size_t g = 0; g < reader.RowGroupCount(); g++) {
+      auto rows = reader.ReadRowGroup(g, {static_cast<size_t>(path_col), static_cast<size_t>(pos_col)});
+      DataChunk chunk;
+      std::string last_path;
+      std::vector<int64_t>* target = nullptr;
+      while (rows->Next(chunk)) {
+        chunk.column(0).Flatten(chunk.size());
+        chunk.column(1).Flatten(chunk.size());
+        const string_t* paths = chunk.column(0).data<string_t>();
+        const int64_t* positions = chunk.column(1).data<int64_t>();
+        for (size_t r = 0; r < chunk.size(); r++) {
+          if (chunk.column(0).IsNull(r) || chunk.column(1).IsNull(r)) continue;
+          if (target == nullptr || paths[r].view() != last_path) {
+            last_path = std::string(paths[r].view());
+            auto seq = data_seq.find(last_path);
+            // A delete applies to data files of its own or an earlier sequence number.
+            target = seq == data_seq.end() || seq->second > e.sequence_number ? nullptr : &deleted[last_path];
+            if (target == nullptr) continue;
+          }
+          target->push_back(positions[r]);
+        }
+        chunk.Reset();
+      }
+    }
+  }
+  for (auto& [path, positions] : deleted) {
+    std::sort(positions.begin(), positions.end());
+    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+  }
+  return deleted;
+}
+
+}  // namespace
+
+std::string IcebergTable::Create(const std::string& location, const std::vector<NewColumn>& columns) {
+  std::error_code ec;
+  fs::create_directories(fs::path(location) / "metadata", ec);
+  if (!ec) fs::create_directories(fs::path(location) / "data", ec);
+  if (ec) throw IOError("could not create table folder \"" + location + "\": " + ec.message());
+  TableMetadata md;
+  md.table_uuid = NewUuid();
+  md.location = fs::absolute(location).lexically_normal().string();
+  md.last_updated_ms = NowMillis();
+  Schema schema;
+  for (const NewColumn& c : columns) {
+    IcebergTypeName(c.type);  // throws for types Iceberg cannot hold
+    int32_t id = static_cast<int32_t>(schema.fields.size() + 1);
+    schema.fields.push_back({id, c.name, c.not_null, c.type, ""});
+    if (!c.default_sql.empty()) md.properties["basin.column-default." + std::to_string(id)] = c.default_sql;
+  }
+  md.last_column_id = static_cast<int32_t>(columns.size());
+  md.schemas.push_back(std::move(schema));
+  md.properties["write.format.default"] = "parquet";
+  md.properties["write.parquet.compression-codec"] = "zstd";
+  std::string path = md.location + "/metadata/v1.metadata.json";
+  if (!WriteFileAtomic(path, md.ToJson(), /*exclusive=*/true)) {
+    throw CatalogError(sqlstate::kDuplicateTable, "a table already exists in \"" + md.location + "\"");
+  }
+  WriteFileAtomic(md.location + "/metadata/version-hint.text", "1");
+  return path;
+}
+
+IcebergTable::IcebergTable(std::shared_ptr<MetadataPointer> pointer) : pointer_(std::move(pointer)) {
+  state_ = LoadState(pointer_->Load(), nullptr);
+}
+
+IcebergTable::~IcebergTable() = default;
+
+std::shared_ptr<const TableState> IcebergTable::LoadState(const std::string& location, const TableState* previous) {
+  return BuildState(location, ParseTableMetadata(ReadFileBytes(location), location), previous);
+}
+
+std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& location, TableMetadata metadata,
+                                                           const TableState* previous) {
+  auto state = std::make_shared<TableState>();
+  state->metadata_location = location;
+  state->metadata = std::move(metadata);
+  const Snapshot* snapshot = state->metadata.CurrentSnapshot();
+  if (snapshot == nullptr) return state;
+  state->manifests = ReadManifestList(snapshot->manifest_list);
+  std::vector<ManifestEntry> data, deletes;
+  for (const ManifestFile& m : state->manifests) {
+    for (ManifestEntry& e : ReadManifest(m)) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      (e.file.content == FileContent::kData ? data : deletes).push_back(std::move(e));
+    }
+  }
+  // Oldest first, so that a scan returns rows in the order they were written.
+  std::stable_sort(data.begin(), data.end(),
+                   [](const ManifestEntry& a, const ManifestEntry& b) { return a.sequence_number < b.sequence_number; });
+  std::map<std::string, int64_t> data_seq;
+  for (const ManifestEntry& e : data) data_seq[e.file.path] = e.sequence_number;
+  auto deleted = ReadPositionDeletes(deletes, data_seq);
+  std::map<std::string, const TableState::LiveFile*> known;
+  if (previous) {
+    for (const auto& f : previous->files) known[f.file.path] = &f;
+  }
+  for (ManifestEntry& e : data) {
+    TableState::LiveFile live;
+    auto it = known.find(e.file.path);
+    live.reader = it != known.end() ? it->second->reader : std::make_shared<parquet::ParquetReader>(e.file.path);
+    auto d = deleted.find(e.file.path);
+    if (d != deleted.end()) live.deleted = std::make_shared<const std::vector<int64_t>>(std::move(d->second));
+    live.sequence_number = e.sequence_number;
+    live.file = std::move(e.file);
+    state->files.push_back(std::move(live));
+  }
+  for (uint32_t f = 0; f < state->files.size(); f++) {
+    const auto& live = state->files[f];
+    state->row_count += live.reader->RowCount() - live.DeletedCount();
+    for (uint32_t g = 0; g < live.reader->RowGroupCount(); g++) state->morsels.emplace_back(f, g);
+  }
+  return state;
+}
+
+std::shared_ptr<const TableState> IcebergTable::State() {
+  std::string location = pointer_->Load();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (state_->metadata_location != location) state_ = LoadState(location, state_.get());
+  return state_;
+}
+
+std::shared_ptr<const TableState> IcebergTable::StateAt(int64_t snapshot_id) {
+  auto current = State();
+  if (current->metadata.current_snapshot_id == snapshot_id) return current;
+  if (current->metadata.FindSnapshot(snapshot_id) == nullptr) {
+    throw CatalogError(sqlstate::kUndefinedObject, "the table has no snapshot " + std::to_string(snapshot_id));
+  }
+  // An earlier version: the current metadata with that snapshot made current, loaded like any other.
+  TableMetadata md = current->metadata;
+  md.current_snapshot_id = snapshot_id;
+  return BuildState(current->metadata_location, std::move(md), current.get());
+}
+
+std::unique_ptr<TableScanState> IcebergTable::InitScan(const std::vector<size_t>& column_ids,
+                                                       const std::vector<TableFilter>&) {
+  return InitScanAt(State(), column_ids);
+}
+
+std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const TableState> state,
+                                                         const std::vector<size_t>& column_ids) {
+  auto scan = std::make_unique<IcebergScanState>();
+  scan->state = std::move(state);
+  scan->column_ids = column_ids;
+  return scan;
+}
+
+size_t IcebergTable::MorselCount(const TableScanState& state) const {
+  return static_cast<const IcebergScanState&>(state).state->morsels.size();
+}
+
+std::unique_ptr<MorselReader> IcebergTable::OpenMorsel(TableScanState& state, size_t morsel) {
+  return std::make_unique<IcebergMorselReader>(static_cast<IcebergScanState&>(state), morsel);
+}
+
+int64_t IcebergTable::RowCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return state_->row_count;
+}
+
+int64_t IcebergTable::SizeInBytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int64_t bytes = 0;
+  for (const auto& f : state_->files) bytes += f.file.file_size;
+  return bytes;
+}
+
+}  // namespace basin::iceberg

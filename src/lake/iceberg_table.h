@@ -1,0 +1,99 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lake/iceberg_manifest.h"
+#include "lake/iceberg_metadata.h"
+#include "lake/table_storage.h"
+
+namespace basin::parquet {
+class ParquetReader;
+}
+
+namespace basin::iceberg {
+
+/// Where a table's current metadata file is recorded (the catalog). A commit swaps it atomically; a writer
+/// that lost the race sees false, reloads, and retries on the new version.
+class MetadataPointer {
+ public:
+  virtual ~MetadataPointer() = default;
+  virtual std::string Load() = 0;
+  virtual bool Swap(const std::string& expected, const std::string& next) = 0;
+};
+
+/// A column as CREATE TABLE gives it.
+struct NewColumn {
+  std::string name;
+  LogicalType type;
+  bool not_null = false;
+  std::string default_sql;  // DEFAULT as written; empty: none
+};
+
+/// The live files of one snapshot, ready to scan: data files with the positions deleted from each.
+struct TableState {
+  std::string metadata_location;
+  TableMetadata metadata;
+  struct LiveFile {
+    DataFile file;
+    int64_t sequence_number = 0;
+    std::shared_ptr<const parquet::ParquetReader> reader;  // footer parsed once per file
+    std::shared_ptr<const std::vector<int64_t>> deleted;   // sorted positions; null: none
+    int64_t DeletedCount() const { return deleted ? static_cast<int64_t>(deleted->size()) : 0; }
+  };
+  std::vector<LiveFile> files;
+  std::vector<ManifestFile> manifests;  // the snapshot's manifest list
+  /// Morsel m is row group morsels[m].second of files[morsels[m].first].
+  std::vector<std::pair<uint32_t, uint32_t>> morsels;
+  int64_t row_count = 0;
+};
+
+/// An Iceberg (format version 2) table of Parquet files in a folder: `metadata/` holds versioned metadata
+/// files, manifest lists and manifests, `data/` the data and position-delete files. Scans read the snapshot
+/// current when they start; a statement's writes become a new snapshot at Commit, atomically.
+class IcebergTable : public TableStorage, public std::enable_shared_from_this<IcebergTable> {
+ public:
+  /// Create the table's first version in `location` (an empty or absent folder); returns its metadata file,
+  /// which the caller records in the catalog.
+  static std::string Create(const std::string& location, const std::vector<NewColumn>& columns);
+  /// Open the table the pointer names; metadata is read now, data files when scanned.
+  explicit IcebergTable(std::shared_ptr<MetadataPointer> pointer);
+  ~IcebergTable() override;
+
+  /// The current snapshot's state (reloaded when another writer moved the pointer).
+  std::shared_ptr<const TableState> State();
+  /// The state as of a snapshot id (time travel); throws CatalogError when the table never had it.
+  std::shared_ptr<const TableState> StateAt(int64_t snapshot_id);
+
+  std::unique_ptr<TableScanState> InitScan(const std::vector<size_t>& column_ids,
+                                           const std::vector<TableFilter>& filters) override;
+  size_t MorselCount(const TableScanState& state) const override;
+  std::unique_ptr<MorselReader> OpenMorsel(TableScanState& state, size_t morsel) override;
+  std::unique_ptr<Writer> BeginWrite() override;
+  int64_t RowCount() const override;
+  int64_t SizeInBytes() const override;
+
+  /// A scan of an earlier snapshot (FOR VERSION AS OF).
+  std::unique_ptr<TableScanState> InitScanAt(std::shared_ptr<const TableState> state,
+                                             const std::vector<size_t>& column_ids);
+
+ private:
+  friend class IcebergWriter;
+  /// Publish data files and position-delete files (deleting `deleted` positions of `base`'s files) as a
+  /// new snapshot; retries on a newer version when another writer committed first.
+  void CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
+                   const std::vector<DataFile>& delete_files, const std::map<uint32_t, std::vector<int64_t>>& deleted);
+  std::shared_ptr<const TableState> LoadState(const std::string& location, const TableState* previous);
+  /// The live files of `metadata`'s current snapshot; footers already parsed in `previous` are reused.
+  static std::shared_ptr<const TableState> BuildState(const std::string& location, TableMetadata metadata,
+                                                      const TableState* previous);
+
+  std::shared_ptr<MetadataPointer> pointer_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const TableState> state_;
+};
+
+}  // namespace basin::iceberg

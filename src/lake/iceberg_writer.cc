@@ -1,0 +1,305 @@
+// Iceberg tables: a statement's writes, and the commit that publishes them as a new snapshot.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+
+#include "common/exception.h"
+#include "formats/parquet/parquet_reader.h"
+#include "formats/parquet/parquet_writer.h"
+#include "lake/iceberg_bounds.h"
+#include "lake/iceberg_table.h"
+
+namespace basin::iceberg {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kPositionBits = 40;
+constexpr int64_t kPositionMask = (int64_t{1} << kPositionBits) - 1;
+/// Rows per data file before the writer starts another.
+constexpr int64_t kRowsPerDataFile = int64_t{1} << 23;
+/// Field ids the spec reserves for position delete files.
+constexpr int32_t kDeleteFilePathId = 2147483546;
+constexpr int32_t kDeletePosId = 2147483545;
+
+void SyncFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw IOError("could not flush \"" + path + "\": " + std::strerror(err));
+  }
+  ::close(fd);
+}
+
+/// A manifest entry for a file just written, with per-column statistics from its Parquet footer.
+DataFile DescribeFile(const std::string& path, const parquet::ParquetWriter& writer, const Schema& schema,
+                      const std::vector<int32_t>& field_ids, FileContent content) {
+  DataFile f;
+  f.content = content;
+  f.path = path;
+  f.record_count = writer.rows();
+  f.file_size = writer.bytes_written();
+  const parquet::FileMetaData& md = writer.metadata();
+  for (size_t c = 0; c < field_ids.size(); c++) {
+    int32_t id = field_ids[c];
+    const LogicalType* type = nullptr;
+    for (const Field& field : schema.fields) {
+      if (field.id == id) type = &field.type;
+    }
+    int64_t values = 0, nulls = 0, size = 0;
+    bool stats = true;
+    std::string lower, upper;
+    bool has_bounds = false;
+    for (const parquet::RowGroup& g : md.row_groups) {
+      const auto& cm = g.columns[c].meta_data;
+      if (!cm) continue;
+      values += cm->num_values;
+      size += cm->total_compressed_size;
+      if (!cm->statistics || !cm->statistics->null_count) {
+        stats = false;
+        continue;
+      }
+      nulls += *cm->statistics->null_count;
+      if (type == nullptr || !cm->statistics->min_value || !cm->statistics->max_value) continue;
+      std::string lo, hi;
+      if (!ToIcebergBound(*type, *cm->statistics->min_value, false, lo) ||
+          !ToIcebergBound(*type, *cm->statistics->max_value, true, hi)) {
+        continue;
+      }
+      // Across row groups, bounds combine by the type's order; compare decoded values.
+      if (!has_bounds) {
+        lower = lo;
+        upper = hi;
+        has_bounds = true;
+      } else {
+        lower = std::min(lower, lo, [&](const std::string& a, const std::string& b) { return BoundLess(*type, a, b); });
+        upper = std::max(upper, hi, [&](const std::string& a, const std::string& b) { return BoundLess(*type, a, b); });
+      }
+    }
+    f.column_sizes[id] = size;
+    f.value_counts[id] = values;
+    if (stats) f.null_value_counts[id] = nulls;
+    if (has_bounds && md.row_groups.size() > 0) {
+      f.lower_bounds[id] = lower;
+      f.upper_bounds[id] = upper;
+    }
+  }
+  return f;
+}
+
+}  // namespace
+
+class IcebergWriter : public TableStorage::Writer {
+ public:
+  IcebergWriter(IcebergTable& table, std::shared_ptr<const TableState> base)
+      : table_(table), base_(std::move(base)), schema_(base_->metadata.CurrentSchema()) {
+    for (const Field& f : schema_.fields) {
+      names_.push_back(f.name);
+      types_.push_back(f.type);
+      field_ids_.push_back(f.id);
+      required_.push_back(f.required);
+    }
+  }
+
+  ~IcebergWriter() override {
+    // A statement that failed leaves its files behind as orphans; remove what is ours.
+    if (committed_) return;
+    std::error_code ec;
+    if (out_) fs::remove(out_path_, ec);
+    for (const DataFile& f : added_) fs::remove(f.path, ec);
+    for (const std::string& path : delete_paths_) fs::remove(path, ec);
+  }
+
+  void Append(const DataChunk& chunk) override {
+    if (chunk.size() == 0) return;
+    if (!out_) OpenDataFile();
+    out_->WriteChunk(chunk);
+    if (out_->rows() >= kRowsPerDataFile) CloseDataFile();
+  }
+
+  void Delete(const std::vector<int64_t>& row_ids) override {
+    for (int64_t id : row_ids) deletes_[static_cast<uint32_t>(id >> kPositionBits)].push_back(id & kPositionMask);
+  }
+
+  void Update(const std::vector<int64_t>& row_ids, const std::vector<size_t>& column_ids,
+              const DataChunk& values) override {
+    // Merge-on-read: the old rows are deleted by position and rewritten, whole, with the new values.
+    auto batch = std::make_unique<DataChunk>(values.Types(), std::max(values.size(), kVectorSize));
+    batch->Append(values);
+    for (size_t r = 0; r < row_ids.size(); r++) {
+      updates_[row_ids[r]] = {update_batches_.size(), r};
+    }
+    update_columns_.push_back(column_ids);
+    update_batches_.push_back(std::move(batch));
+    Delete(row_ids);
+  }
+
+  void Commit() override {
+    WriteUpdatedRows();
+    CloseDataFile();
+    std::vector<DataFile> delete_files;
+    if (!deletes_.empty()) delete_files.push_back(WriteDeleteFile());
+    if (added_.empty() && delete_files.empty()) {
+      committed_ = true;
+      return;
+    }
+    table_.CommitFiles(base_, added_, delete_files, deletes_);
+    committed_ = true;
+  }
+
+ private:
+  std::string NewDataPath() { return base_->metadata.location + "/data/" + NewUuid() + ".parquet"; }
+
+  parquet::ParquetWriterOptions Options() const {
+    parquet::ParquetWriterOptions options;
+    options.required = required_;
+    options.created_by = "Basin (Iceberg)";
+    options.key_value_metadata.push_back({"iceberg.schema", schema_.ToJson()});
+    return options;
+  }
+
+  void OpenDataFile() {
+    out_path_ = NewDataPath();
+    out_ = std::make_unique<parquet::ParquetWriter>(out_path_, names_, types_, field_ids_, Options());
+  }
+
+  void CloseDataFile() {
+    if (!out_) return;
+    out_->Close();
+    SyncFile(out_path_);
+    added_.push_back(DescribeFile(out_path_, *out_, schema_, field_ids_, FileContent::kData));
+    out_.reset();
+  }
+
+  /// Rewrite each updated row: its current values, with the updated columns replaced.
+  void WriteUpdatedRows() {
+    if (updates_.empty()) return;
+    std::map<uint32_t, std::vector<int64_t>> by_file;
+    for (auto& [id, where] : updates_) by_file[static_cast<uint32_t>(id >> kPositionBits)].push_back(id & kPositionMask);
+    std::vector<size_t> all(types_.size());
+    for (size_t i = 0; i < all.size(); i++) all[i] = i;
+    for (auto& [file_index, positions] : by_file) {
+      const auto& live = base_->files.at(file_index);
+      const parquet::ParquetReader& reader = *live.reader;
+      std::vector<size_t> file_columns;
+      for (const Field& f : schema_.fields) {
+        size_t found = SIZE_MAX;
+        for (size_t c = 0; c < reader.columns().size(); c++) {
+          if (reader.columns()[c].field_id == f.id) found = c;
+        }
+        if (found == SIZE_MAX) throw NotImplementedError("UPDATE of rows in files that predate a column");
+        file_columns.push_back(found);
+      }
+      int64_t group_start = 0;
+      size_t next = 0;  // into the sorted positions
+      for (size_t g = 0; g < reader.RowGroupCount() && next < positions.size(); g++) {
+        int64_t group_end = group_start + reader.RowGroupRows(g);
+        if (positions[next] >= group_end) {
+          group_start = group_end;
+          continue;
+        }
+        auto rows = reader.ReadRowGroup(g, file_columns);
+        DataChunk chunk;
+        int64_t pos = group_start;
+        while (rows->Next(chunk)) {
+          std::vector<sel_t> sel;
+          std::vector<int64_t> ids;
+          int64_t end = pos + static_cast<int64_t>(chunk.size());
+          while (next < positions.size() && positions[next] < end) {
+            sel.push_back(static_cast<sel_t>(positions[next] - pos));
+            ids.push_back((static_cast<int64_t>(file_index) << kPositionBits) | positions[next]);
+            next++;
+          }
+          if (!sel.empty()) {
+            DataChunk picked(types_);
+            picked.Slice(chunk, sel.data(), sel.size());
+            DataChunk row(types_);
+            row.Append(picked);
+            for (size_t r = 0; r < ids.size(); r++) {
+              auto [batch, index] = updates_.at(ids[r]);
+              const auto& columns = update_columns_[batch];
+              for (size_t c = 0; c < columns.size(); c++) {
+                row.column(columns[c]).SetValue(r, update_batches_[batch]->column(c).GetValue(index));
+              }
+            }
+            Append(row);
+          }
+          pos = end;
+          chunk.Reset();
+        }
+        group_start = group_end;
+      }
+    }
+  }
+
+  DataFile WriteDeleteFile() {
+    std::string path = base_->metadata.location + "/data/" + NewUuid() + "-deletes.parquet";
+    parquet::ParquetWriterOptions options;
+    options.required = {true, true};
+    options.created_by = "Basin (Iceberg)";
+    parquet::ParquetWriter writer(path, {"file_path", "pos"}, {TypeId::kVarchar, TypeId::kBigInt},
+                                  {kDeleteFilePathId, kDeletePosId}, options);
+    // Sorted by file path, then position, as the spec requires.
+    std::vector<std::pair<std::string, std::vector<int64_t>*>> files;
+    for (auto& [index, positions] : deletes_) {
+      std::sort(positions.begin(), positions.end());
+      positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+      files.emplace_back(base_->files.at(index).file.path, &positions);
+    }
+    std::sort(files.begin(), files.end());
+    DataChunk chunk({TypeId::kVarchar, TypeId::kBigInt});
+    for (auto& [file_path, positions] : files) {
+      for (int64_t p : *positions) {
+        size_t n = chunk.size();
+        chunk.column(0).SetValue(n, Value::Varchar(file_path));
+        chunk.column(1).SetValue(n, Value::BigInt(p));
+        chunk.SetCardinality(n + 1);
+        if (chunk.size() == kVectorSize) {
+          writer.WriteChunk(chunk);
+          chunk.Reset();
+        }
+      }
+    }
+    if (chunk.size() > 0) writer.WriteChunk(chunk);
+    writer.Close();
+    SyncFile(path);
+    Schema delete_schema;
+    delete_schema.fields = {{kDeleteFilePathId, "file_path", true, TypeId::kVarchar, ""},
+                            {kDeletePosId, "pos", true, TypeId::kBigInt, ""}};
+    DataFile f = DescribeFile(path, writer, delete_schema, {kDeleteFilePathId, kDeletePosId},
+                              FileContent::kPositionDeletes);
+    delete_paths_.push_back(path);
+    return f;
+  }
+
+  IcebergTable& table_;
+  std::shared_ptr<const TableState> base_;
+  Schema schema_;
+  std::vector<std::string> names_;
+  std::vector<LogicalType> types_;
+  std::vector<int32_t> field_ids_;
+  std::vector<bool> required_;
+  std::unique_ptr<parquet::ParquetWriter> out_;
+  std::string out_path_;
+  std::vector<DataFile> added_;
+  std::vector<std::string> delete_paths_;
+  std::map<uint32_t, std::vector<int64_t>> deletes_;  // by index of the data file in base_
+  std::map<int64_t, std::pair<size_t, size_t>> updates_;  // row id -> (batch, row in batch)
+  std::vector<std::vector<size_t>> update_columns_;
+  std::vector<std::unique_ptr<DataChunk>> update_batches_;
+  bool committed_ = false;
+};
+
+std::unique_ptr<TableStorage::Writer> IcebergTable::BeginWrite() {
+  return std::make_unique<IcebergWriter>(*this, State());
+}
+
+}  // namespace basin::iceberg
