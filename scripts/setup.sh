@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the system packages Basin builds and tests with. Idempotent: quick when all are present.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build ccache make pkg-config clang-format
           libgtest-dev libgmock-dev libbenchmark-dev libedit-dev libre2-dev python3
           libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libsqlite3-dev nlohmann-json3-dev)
@@ -15,4 +16,10 @@ if ((${#missing[@]})); then
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+# The engines that end-to-end tests check Basin against (DuckDB, the icebird Iceberg reader) come from npm
+# into bench/node_modules, pinned by bench/package-lock.json; Basin itself never depends on them.
+if [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -d bench/node_modules/icebird ]; then
+  echo "setup: installing the test peers (npm ci in bench/)"
+  (cd bench && npm ci --no-audit --no-fund)
 fi

@@ -1,0 +1,73 @@
+// Iceberg interop: Basin writes tables (inserts, deletes, updates, a second schema), and icebird, an Iceberg
+// reader no one here wrote, reads them from the folders alone (version-hint.text, metadata, Avro manifests,
+// Parquet data and position-delete files). Its rows must equal Basin's.
+// Usage: node iceberg_icebird_test.mjs BASIN WORK_DIR BENCH_DIR
+import { execFileSync } from 'node:child_process'
+import { readFileSync, statSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import path from 'node:path'
+
+const [basin, work, bench] = process.argv.slice(2)
+const { icebergRead, icebergMetadata } = await import(pathToFileURL(path.join(bench, 'node_modules/icebird/src/index.js')))
+
+// icebird fetches URLs; Iceberg tables here live at absolute paths. Serve those from disk.
+const httpFetch = globalThis.fetch
+globalThis.fetch = async (url, init = {}) => {
+  const u = String(url)
+  if (!u.startsWith('/')) return httpFetch(url, init)
+  let size
+  try { size = statSync(u).size } catch { return new Response(null, { status: 404, statusText: 'Not Found' }) }
+  if (init.method === 'HEAD') return new Response(null, { status: 200, headers: { 'Content-Length': String(size) } })
+  return new Response(readFileSync(u), { status: 200, headers: { 'Content-Length': String(size) } })
+}
+
+const data = path.join(work, 'data')
+function sql(text) {
+  const out = execFileSync(basin, ['sql', '--data', data, '--format', 'json', '-c', text], { encoding: 'utf8' })
+  return out.trim().split('\n').map(line => JSON.parse(line))
+}
+
+let failures = 0
+function check(name, ok, detail) {
+  console.log(`${ok ? 'ok' : 'FAIL'} ${name}${ok ? '' : ': ' + detail}`)
+  if (!ok) failures++
+}
+
+// Values as both sides print them: numbers as numbers, the rest as strings.
+function normalize(v) {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'bigint') return Number(v)
+  if (v instanceof Date) return v.toISOString().slice(0, 10)
+  return v
+}
+
+async function compare(name, table, columns) {
+  const tableUrl = path.join(data, 'lake', 'public', table)
+  const expected = sql(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY 1`)[0].rows
+  const rows = await icebergRead({ tableUrl })
+  const actual = rows.map(r => columns.map(c => normalize(r[c])))
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  check(name, JSON.stringify(actual) === JSON.stringify(expected),
+    `icebird ${JSON.stringify(actual).slice(0, 400)} vs basin ${JSON.stringify(expected).slice(0, 400)}`)
+}
+
+sql(`CREATE TABLE events (id BIGINT NOT NULL, kind VARCHAR, amount DOUBLE, qty INTEGER);
+     INSERT INTO events SELECT x, 'k' || (x % 5), x * 0.5, (x % 7)::INTEGER FROM generate_series(1, 5000) g(x);
+     INSERT INTO events VALUES (9001, NULL, NULL, NULL)`)
+await compare('appends', 'events', ['id', 'kind', 'amount', 'qty'])
+
+sql(`DELETE FROM events WHERE id % 3 = 0`)
+await compare('after position deletes', 'events', ['id', 'kind', 'amount', 'qty'])
+
+sql(`UPDATE events SET kind = 'updated', qty = -1 WHERE id < 100`)
+await compare('after updates', 'events', ['id', 'kind', 'amount', 'qty'])
+
+sql(`CREATE TABLE small AS SELECT x AS k, 'v' || x AS v FROM generate_series(1, 10) g(x); DELETE FROM small WHERE k > 5`)
+await compare('created as select, then deleted from', 'small', ['k', 'v'])
+
+const metadata = await icebergMetadata({ tableUrl: path.join(data, 'lake', 'public', 'events') })
+check('metadata: format version 2', metadata['format-version'] === 2, metadata['format-version'])
+check('metadata: four snapshots', metadata.snapshots.length === 4, metadata.snapshots.length)
+check('metadata: required id', metadata.schemas[0].fields[0].required === true, JSON.stringify(metadata.schemas[0].fields[0]))
+
+process.exit(failures ? 1 : 0)
