@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <random>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
 
 #include "common/exception.h"
 #include "lake/iceberg_table.h"
+#include "lake/puffin.h"
 
 namespace basin::iceberg {
 
@@ -48,11 +52,40 @@ void ValidateDeletes(const TableState& base, const TableState& current,
   }
 }
 
+/// The new snapshot's statistics: the current sketches merged with those of the rows just written. Only
+/// the newest statistics file is listed; older ones are left for VACUUM.
+void WriteStatistics(TableMetadata& md, const TableState& current, const Snapshot& snap,
+                     const std::map<int32_t, DistinctSketch>& sketches) {
+  std::map<int32_t, DistinctSketch> merged = current.distinct;
+  for (auto& [id, sketch] : sketches) merged[id].Merge(sketch);
+  std::vector<PuffinBlob> blobs;
+  nlohmann::ordered_json blob_metadata = nlohmann::ordered_json::array();
+  for (auto& [id, sketch] : merged) {
+    PuffinBlob b;
+    b.type = "basin-hll-v1";
+    b.fields = {id};
+    b.snapshot_id = snap.snapshot_id;
+    b.sequence_number = snap.sequence_number;
+    b.properties["ndv"] = std::to_string(static_cast<int64_t>(sketch.Estimate()));
+    b.data = sketch.Serialize();
+    blob_metadata.push_back({{"type", b.type}, {"snapshot-id", b.snapshot_id}, {"sequence-number", b.sequence_number},
+                             {"fields", b.fields}, {"properties", b.properties}});
+    blobs.push_back(std::move(b));
+  }
+  StatisticsFile st;
+  st.snapshot_id = snap.snapshot_id;
+  st.path = md.location + "/metadata/" + std::to_string(snap.snapshot_id) + "-" + NewUuid() + ".stats";
+  std::tie(st.file_size, st.footer_size) = WritePuffin(st.path, blobs);
+  st.blob_metadata_json = blob_metadata.dump();
+  md.statistics = {std::move(st)};
+}
+
 }  // namespace
 
 void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
                                const std::vector<DataFile>& delete_files,
-                               const std::map<uint32_t, std::vector<int64_t>>& deleted) {
+                               const std::map<uint32_t, std::vector<int64_t>>& deleted,
+                               const std::map<int32_t, DistinctSketch>& sketches) {
   for (int attempt = 1; attempt <= kCommitAttempts; attempt++) {
     std::shared_ptr<const TableState> current = State();
     if (current->metadata_location != base->metadata_location) ValidateDeletes(*base, *current, deleted);
@@ -90,6 +123,7 @@ void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, co
     snap.summary["added-delete-files"] = std::to_string(delete_files.size());
     snap.summary["added-position-deletes"] = std::to_string(deleted_rows);
     snap.summary["total-records"] = std::to_string(current->row_count + added_rows - deleted_rows);
+    if (!sketches.empty()) WriteStatistics(md, *current, snap, sketches);
     md.snapshots.push_back(snap);
     md.current_snapshot_id = snapshot_id;
     md.last_sequence_number = sequence;

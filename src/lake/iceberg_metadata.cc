@@ -141,6 +141,13 @@ const Snapshot* TableMetadata::FindSnapshot(int64_t id) const {
   return nullptr;
 }
 
+const StatisticsFile* TableMetadata::FindStatistics(int64_t snapshot_id) const {
+  for (const StatisticsFile& s : statistics) {
+    if (s.snapshot_id == snapshot_id) return &s;
+  }
+  return nullptr;
+}
+
 const Snapshot* TableMetadata::CurrentSnapshot() const {
   return current_snapshot_id ? FindSnapshot(*current_snapshot_id) : nullptr;
 }
@@ -199,6 +206,15 @@ std::string TableMetadata::ToJson() const {
   ordered_json mlog = ordered_json::array();
   for (auto& [ts, file] : metadata_log) mlog.push_back({{"timestamp-ms", ts}, {"metadata-file", file}});
   m["metadata-log"] = std::move(mlog);
+  ordered_json stats = ordered_json::array();
+  for (const StatisticsFile& st : statistics) {
+    stats.push_back({{"snapshot-id", st.snapshot_id},
+                     {"statistics-path", st.path},
+                     {"file-size-in-bytes", st.file_size},
+                     {"file-footer-size-in-bytes", st.footer_size},
+                     {"blob-metadata", ordered_json::parse(st.blob_metadata_json)}});
+  }
+  m["statistics"] = std::move(stats);
   return m.dump(2);
 }
 
@@ -262,6 +278,15 @@ TableMetadata ParseTableMetadata(const std::string& text, const std::string& wha
   }
   for (const json& e : m.value("metadata-log", json::array())) {
     md.metadata_log.emplace_back(e.value("timestamp-ms", int64_t{0}), e.value("metadata-file", ""));
+  }
+  for (const json& e : m.value("statistics", json::array())) {
+    StatisticsFile st;
+    st.snapshot_id = e.value("snapshot-id", int64_t{0});
+    st.path = e.value("statistics-path", "");
+    st.file_size = e.value("file-size-in-bytes", int64_t{0});
+    st.footer_size = e.value("file-footer-size-in-bytes", int64_t{0});
+    st.blob_metadata_json = e.value("blob-metadata", json::array()).dump();
+    md.statistics.push_back(std::move(st));
   }
   md.CurrentSchema();  // the current schema must exist
   return md;

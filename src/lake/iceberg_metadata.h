@@ -38,6 +38,15 @@ struct Snapshot {
   std::map<std::string, std::string> summary;
 };
 
+/// A statistics file (Puffin) of a snapshot: Basin keeps each column's distinct-value sketch there.
+struct StatisticsFile {
+  int64_t snapshot_id = 0;
+  std::string path;
+  int64_t file_size = 0;
+  int64_t footer_size = 0;
+  std::string blob_metadata_json = "[]";  // the blobs' descriptions, kept as written
+};
+
 /// One metadata file: the whole state of a table at one version (Iceberg table spec, format version 2).
 struct TableMetadata {
   std::string table_uuid;
@@ -54,10 +63,13 @@ struct TableMetadata {
   std::vector<std::pair<int64_t, int64_t>> snapshot_log;
   /// (timestamp_ms, metadata file) of earlier versions.
   std::vector<std::pair<int64_t, std::string>> metadata_log;
+  std::vector<StatisticsFile> statistics;
 
   const Schema& CurrentSchema() const;
   const Snapshot* CurrentSnapshot() const;
   const Snapshot* FindSnapshot(int64_t id) const;
+  /// The statistics file of a snapshot, or nullptr.
+  const StatisticsFile* FindStatistics(int64_t snapshot_id) const;
   std::string ToJson() const;
 };
 

@@ -8,6 +8,7 @@
 
 #include "common/exception.h"
 #include "formats/parquet/parquet_reader.h"
+#include "lake/puffin.h"
 
 namespace basin::iceberg {
 
@@ -193,6 +194,25 @@ std::map<std::string, std::vector<int64_t>> ReadPositionDeletes(const std::vecto
   return deleted;
 }
 
+/// Distinct-value sketches of the snapshot's statistics, or of the newest statistics file (deletes since
+/// then only lower the true counts, so the estimate stays an upper bound).
+void LoadDistinct(TableState& state) {
+  const auto& md = state.metadata;
+  const StatisticsFile* stats = md.FindStatistics(*md.current_snapshot_id);
+  if (stats == nullptr && !md.statistics.empty()) stats = &md.statistics.back();
+  if (stats == nullptr) return;
+  try {
+    for (const PuffinBlob& blob : ReadPuffin(stats->path)) {
+      DistinctSketch sketch;
+      if (blob.type == "basin-hll-v1" && blob.fields.size() == 1 && sketch.Deserialize(blob.data)) {
+        state.distinct[blob.fields[0]] = sketch;
+      }
+    }
+  } catch (const Exception&) {
+    // Statistics only guide the optimizer: a missing or damaged file must not make the table unreadable.
+  }
+}
+
 }  // namespace
 
 std::string IcebergTable::Create(const std::string& location, const std::vector<NewColumn>& columns) {
@@ -268,6 +288,7 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
     live.file = std::move(e.file);
     state->files.push_back(std::move(live));
   }
+  LoadDistinct(*state);
   for (uint32_t f = 0; f < state->files.size(); f++) {
     const auto& live = state->files[f];
     state->row_count += live.reader->RowCount() - live.DeletedCount();
@@ -319,6 +340,14 @@ std::unique_ptr<MorselReader> IcebergTable::OpenMorsel(TableScanState& state, si
 int64_t IcebergTable::RowCount() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return state_->row_count;
+}
+
+double IcebergTable::DistinctCount(size_t column) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto& fields = state_->metadata.CurrentSchema().fields;
+  if (column >= fields.size()) return -1;
+  auto it = state_->distinct.find(fields[column].id);
+  return it == state_->distinct.end() ? -1 : it->second.Estimate();
 }
 
 int64_t IcebergTable::SizeInBytes() const {

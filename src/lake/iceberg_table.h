@@ -9,6 +9,7 @@
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_metadata.h"
 #include "lake/table_storage.h"
+#include "vector/vector_hash.h"
 
 namespace basin::parquet {
 class ParquetReader;
@@ -49,6 +50,8 @@ struct TableState {
   /// Morsel m is row group morsels[m].second of files[morsels[m].first].
   std::vector<std::pair<uint32_t, uint32_t>> morsels;
   int64_t row_count = 0;
+  /// Distinct-value sketches by field id, from the snapshot's statistics file (for the optimizer).
+  std::map<int32_t, DistinctSketch> distinct;
 };
 
 /// An Iceberg (format version 2) table of Parquet files in a folder: `metadata/` holds versioned metadata
@@ -74,6 +77,7 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   std::unique_ptr<MorselReader> OpenMorsel(TableScanState& state, size_t morsel) override;
   std::unique_ptr<Writer> BeginWrite() override;
   int64_t RowCount() const override;
+  double DistinctCount(size_t column) const override;
   int64_t SizeInBytes() const override;
 
   /// A scan of an earlier snapshot (FOR VERSION AS OF).
@@ -85,7 +89,8 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   /// Publish data files and position-delete files (deleting `deleted` positions of `base`'s files) as a
   /// new snapshot; retries on a newer version when another writer committed first.
   void CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
-                   const std::vector<DataFile>& delete_files, const std::map<uint32_t, std::vector<int64_t>>& deleted);
+                   const std::vector<DataFile>& delete_files, const std::map<uint32_t, std::vector<int64_t>>& deleted,
+                   const std::map<int32_t, DistinctSketch>& sketches);
   std::shared_ptr<const TableState> LoadState(const std::string& location, const TableState* previous);
   /// The live files of `metadata`'s current snapshot; footers already parsed in `previous` are reused.
   static std::shared_ptr<const TableState> BuildState(const std::string& location, TableMetadata metadata,

@@ -120,6 +120,12 @@ class IcebergWriter : public TableStorage::Writer {
 
   void Append(const DataChunk& chunk) override {
     if (chunk.size() == 0) return;
+    // Distinct-value sketches of what is written, for the optimizer's estimates.
+    hashes_.resize(chunk.size());
+    for (size_t c = 0; c < chunk.ColumnCount(); c++) {
+      HashVector(chunk.column(c), chunk.size(), hashes_.data(), /*combine=*/false);
+      sketches_[field_ids_[c]].Add(hashes_.data(), chunk.size());
+    }
     if (!out_) OpenDataFile();
     out_->WriteChunk(chunk);
     if (out_->rows() >= kRowsPerDataFile) CloseDataFile();
@@ -151,7 +157,7 @@ class IcebergWriter : public TableStorage::Writer {
       committed_ = true;
       return;
     }
-    table_.CommitFiles(base_, added_, delete_files, deletes_);
+    table_.CommitFiles(base_, added_, delete_files, deletes_, sketches_);
     committed_ = true;
   }
 
@@ -295,6 +301,8 @@ class IcebergWriter : public TableStorage::Writer {
   std::map<int64_t, std::pair<size_t, size_t>> updates_;  // row id -> (batch, row in batch)
   std::vector<std::vector<size_t>> update_columns_;
   std::vector<std::unique_ptr<DataChunk>> update_batches_;
+  std::map<int32_t, DistinctSketch> sketches_;  // by field id
+  std::vector<uint64_t> hashes_;
   bool committed_ = false;
 };
 

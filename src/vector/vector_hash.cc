@@ -110,6 +110,16 @@ void DistinctSketch::Merge(const DistinctSketch& other) {
     registers_[i] = std::max(registers_[i], other.registers_[i]);
 }
 
+std::string DistinctSketch::Serialize() const {
+  return std::string(reinterpret_cast<const char*>(registers_), sizeof(registers_));
+}
+
+bool DistinctSketch::Deserialize(std::string_view bytes) {
+  if (bytes.size() != sizeof(registers_)) return false;
+  std::memcpy(registers_, bytes.data(), sizeof(registers_));
+  return true;
+}
+
 double DistinctSketch::Estimate() const {
   constexpr double m = 1 << kBits;
   double sum = 0;

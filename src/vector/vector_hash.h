@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "vector/vector.h"
 
@@ -18,6 +20,9 @@ class DistinctSketch {
   void Add(const uint64_t* hashes, size_t count);
   void Merge(const DistinctSketch& other);
   double Estimate() const;
+  /// The registers as bytes, to keep a sketch in a file; Deserialize fails on bytes of another size.
+  std::string Serialize() const;
+  [[nodiscard]] bool Deserialize(std::string_view bytes);
 
  private:
   static constexpr int kBits = 12;
