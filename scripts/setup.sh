@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(g++ cmake ninja-build ccache make pkg-config clang-format
           libgtest-dev libgmock-dev libbenchmark-dev libedit-dev libre2-dev python3
-          libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev)
+          libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libsimdjson-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
