@@ -1,6 +1,8 @@
-// COPY table FROM / TO files, and COPY (query) TO a file, in PostgreSQL's CSV and text formats.
+// COPY table FROM / TO files, and COPY (query) TO a file: PostgreSQL's CSV and text formats, Parquet, and
+// newline-delimited JSON.
 
 #include <algorithm>
+#include <cstring>
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
@@ -8,10 +10,13 @@
 #include "execution/expression_executor.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/csv/csv_writer.h"
+#include "formats/json/json_reader.h"
+#include "formats/json/json_writer.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
+#include "sql/binder/file_scan.h"
 #include "sql/parser/parser.h"
 #include "vector/vector.h"
 
@@ -19,44 +24,53 @@ namespace basin {
 
 namespace {
 
-/// Cast one text column of a chunk; on a bad value, name the line and column as PostgreSQL's COPY does.
-void CastColumn(const Vector& text, Vector& target, size_t count, const std::string& table,
-                const std::string& column, const csv::CsvReader& reader) {
-  try {
-    CastVector(text, target, count, false);
-  } catch (const Exception& e) {
-    for (size_t row = 0; row < count; row++) {
-      Value out;
-      if (!TryCastValue(text.GetValue(row), target.type(), out)) {
-        throw Exception(e.sqlstate(), e.message() + " (COPY " + table + ", line " +
-                                          std::to_string(reader.RowLine(row)) + ", column " + column + ")");
-      }
-    }
-    throw;
-  }
-}
-
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
-/// COPY ... (FORMAT parquet), or a file named *.parquet without a FORMAT: the Parquet options taken out of
-/// the option list (the rest must be empty). Returns false for the text formats.
-bool ParquetOptions(const sql::CopyStmt& stmt, parquet::ParquetWriterOptions& options) {
-  bool parquet = false, has_format = false;
-  for (auto& [name, value] : stmt.options) {
-    if (name == "format") {
-      has_format = true;
-      parquet = Lower(value) == "parquet";
+using CopyOptions = std::vector<std::pair<std::string, std::string>>;
+
+enum class FileFormat { kText, kParquet, kJson };
+
+bool EndsWith(const std::string& s, const char* suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() > n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+/// The FORMAT option, or without one the file's extension: Parquet, JSON, else PostgreSQL's text formats.
+FileFormat FormatOf(const std::string& file, const CopyOptions& options) {
+  for (auto& [name, value] : options) {
+    if (name != "format") continue;
+    std::string v = Lower(value);
+    return v == "parquet" ? FileFormat::kParquet : v == "json" ? FileFormat::kJson : FileFormat::kText;
+  }
+  std::string lower = Lower(file);
+  if (EndsWith(lower, ".parquet")) return FileFormat::kParquet;
+  if (EndsWith(lower, ".json") || EndsWith(lower, ".ndjson") || EndsWith(lower, ".jsonl"))
+    return FileFormat::kJson;
+  return FileFormat::kText;
+}
+
+/// COPY ... (FORMAT json): only FORMAT and, for COPY TO, ARRAY (a JSON array instead of one object per
+/// line) are valid.
+bool JsonArrayOption(const CopyOptions& options) {
+  bool array = false;
+  for (auto& [name, value] : options) {
+    if (name == "format") continue;
+    if (name != "array")
+      throw Exception(sqlstate::kSyntaxError, "option \"" + name + "\" is not valid with FORMAT json");
+    if (!value.empty() && !ParseBoolean(value, array)) {
+      throw Exception(sqlstate::kInvalidParameterValue, "ARRAY requires a Boolean value");
     }
+    if (value.empty()) array = true;
   }
-  if (!has_format) {
-    std::string file = Lower(stmt.file);
-    parquet = file.size() > 8 && file.substr(file.size() - 8) == ".parquet";
-  }
-  if (!parquet) return false;
-  for (auto& [name, value] : stmt.options) {
+  return array;
+}
+
+/// The Parquet writer's options from COPY's option list.
+void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptions& options) {
+  for (auto& [name, value] : copy_options) {
     std::string v = Lower(value);
     if (name == "format") continue;
     if (name == "compression" || name == "codec") {
@@ -84,134 +98,176 @@ bool ParquetOptions(const sql::CopyStmt& stmt, parquet::ParquetWriterOptions& op
       throw Exception(sqlstate::kSyntaxError, "option \"" + name + "\" is not valid with FORMAT parquet");
     }
   }
-  return true;
+}
+
+/// The table COPY FROM loads: its columns, those the file fills, and the values of the others.
+struct CopyTarget {
+  std::shared_ptr<TableEntry> table;
+  std::vector<size_t> columns;  // table columns, in the file's order
+  std::vector<Value> defaults;  // per table column: the DEFAULT of those the file does not fill
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+};
+
+CopyTarget ResolveTarget(ClientContext& context, const sql::CopyStmt& stmt) {
+  CopyTarget t;
+  auto [schema, name] = QualifiedName(stmt.table);
+  t.table = context.catalog().GetTable(schema, name);
+  if (!t.table) throw CatalogError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist");
+  const auto& columns = t.table->columns;
+  if (stmt.columns.empty()) {
+    for (size_t i = 0; i < columns.size(); i++) t.columns.push_back(i);
+  } else {
+    for (auto& c : stmt.columns) {
+      int idx = t.table->ColumnIndex(c);
+      if (idx < 0) {
+        throw CatalogError(sqlstate::kUndefinedColumn,
+                           "column \"" + c + "\" of relation \"" + name + "\" does not exist");
+      }
+      t.columns.push_back(static_cast<size_t>(idx));
+    }
+  }
+  for (size_t c : t.columns) {
+    t.names.push_back(columns[c].name);
+    t.types.push_back(columns[c].type);
+  }
+  // Columns not named take their DEFAULT (or NULL), evaluated once.
+  t.defaults.resize(columns.size());
+  for (size_t i = 0; i < columns.size(); i++) {
+    const auto& def = columns[i];
+    if (std::find(t.columns.begin(), t.columns.end(), i) != t.columns.end()) continue;
+    t.defaults[i] = Value::Null(def.type);
+    if (!def.default_sql.empty()) {
+      Binder binder(context);
+      auto e = binder.CastTo(binder.BindConstantExpression(*sql::ParseExpression(def.default_sql)), def.type);
+      t.defaults[i] = ExpressionExecutor::EvaluateScalar(*e, &context);
+    }
+  }
+  return t;
+}
+
+/// Append `in` (the file's columns, already of the target types) as table rows, defaults filled in.
+void AppendRows(const CopyTarget& t, const DataChunk& in, TableStorage::Writer& writer) {
+  const auto& columns = t.table->columns;
+  DataChunk row(t.table->Types());
+  std::vector<bool> filled(columns.size());
+  for (size_t k = 0; k < t.columns.size(); k++) {
+    row.column(t.columns[k]).Reference(in.column(k));
+    filled[t.columns[k]] = true;
+  }
+  for (size_t c = 0; c < columns.size(); c++) {
+    if (!filled[c]) {
+      Vector constant(t.defaults[c]);
+      row.column(c).Reference(constant);
+    }
+    if (!columns[c].not_null) continue;
+    for (size_t r = 0; r < in.size(); r++) {
+      if (row.column(c).IsNull(r)) {
+        throw ConstraintError("null value in column \"" + columns[c].name + "\" of relation \"" +
+                              t.table->name + "\" violates not-null constraint");
+      }
+    }
+  }
+  row.SetCardinality(in.size());
+  writer.Append(row);
+}
+
+/// COPY FROM: all rows or none, except with IGNORE_ERRORS, where bad rows go to the rejects table.
+int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat format,
+                 const CopyOptions& options, const RejectOptions& reject_options) {
+  CopyTarget t = ResolveTarget(context, stmt);
+  auto writer = t.table->storage->BeginWrite();
+  int64_t rows = 0;
+  auto append = [&](const DataChunk& in) {
+    AppendRows(t, in, *writer);
+    rows += static_cast<int64_t>(in.size());
+  };
+  std::vector<RejectedRow> rejects;
+  std::vector<RejectedRow>* sink = reject_options.ignore_errors ? &rejects : nullptr;
+  if (format == FileFormat::kParquet) {
+    if (sink) throw NotImplementedError("IGNORE_ERRORS is not supported with FORMAT parquet");
+    // Columns are matched by position, as COPY's text formats do.
+    parquet::ParquetReader file(stmt.file);
+    if (file.columns().size() != t.columns.size()) {
+      throw DataError(sqlstate::kBadCopyFileFormat,
+                      "Parquet file \"" + stmt.file + "\" has " + std::to_string(file.columns().size()) +
+                          " columns, COPY expects " + std::to_string(t.columns.size()));
+    }
+    std::vector<size_t> all(t.columns.size());
+    for (size_t i = 0; i < all.size(); i++) all[i] = i;
+    for (size_t g = 0; g < file.RowGroupCount(); g++) {
+      auto group = file.ReadRowGroup(g, all);
+      for (DataChunk in; group->Next(in);) {
+        DataChunk typed(t.types);
+        for (size_t k = 0; k < t.columns.size(); k++) {
+          if (in.column(k).type() == t.types[k]) {
+            typed.column(k).Reference(in.column(k));
+          } else {
+            CastVector(in.column(k), typed.column(k), in.size(), false);
+          }
+        }
+        typed.SetCardinality(in.size());
+        append(typed);
+      }
+    }
+  } else if (format == FileFormat::kJson) {
+    // Columns are matched by key; types the reader does not produce itself are read as text and cast.
+    JsonArrayOption(options);
+    json::JsonReadOptions json_options;
+    json_options.ignore_errors = reject_options.ignore_errors;
+    json::JsonReader reader(stmt.file, json_options);
+    std::vector<json::JsonColumn> columns;
+    for (size_t k = 0; k < t.columns.size(); k++) {
+      bool native = json::JsonReader::IsNativeType(t.types[k]);
+      columns.push_back({t.names[k], native ? t.types[k] : LogicalType(TypeId::kVarchar)});
+    }
+    reader.SetColumns(columns);
+    std::vector<LogicalType> json_types;
+    for (auto& c : columns) json_types.push_back(c.type);
+    FileRows lines{stmt.file, [&](size_t r) { return reader.RowLine(r); },
+                   [&](size_t r) { return std::string(reader.RowText(r)); }};
+    for (;;) {
+      DataChunk in(json_types);
+      if (!reader.ReadChunk(in)) break;
+      append(*CastFileChunk(in, t.types, t.names, lines, sink));
+    }
+    std::move(reader.rejects().begin(), reader.rejects().end(), std::back_inserter(rejects));
+  } else {
+    csv::CsvReader reader(stmt.file, csv::ParseCopyOptions(options));
+    reader.SetColumnNames(t.names);
+    if (sink) reader.SetRejects(sink);
+    FileRows lines{stmt.file, [&](size_t r) { return reader.RowLine(r); },
+                   [&](size_t r) { return reader.RowText(r); }};
+    DataChunk text(std::vector<LogicalType>(t.columns.size(), TypeId::kVarchar));
+    for (;;) {
+      text.Reset();
+      if (!reader.ReadChunk(text)) break;
+      append(*CastFileChunk(text, t.types, t.names, lines, sink));
+    }
+  }
+  writer->Commit();
+  if (sink) StoreRejects(context.catalog(), reject_options.table, std::move(rejects));
+  return rows;
 }
 
 }  // namespace
 
 std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   if (stmt.is_stdio) throw NotImplementedError("COPY FROM STDIN / TO STDOUT is not supported by this client");
-  parquet::ParquetWriterOptions parquet_options;
-  const bool is_parquet = ParquetOptions(stmt, parquet_options);
-  csv::CsvOptions options = is_parquet ? csv::CsvOptions() : csv::ParseCopyOptions(stmt.options);
-  if (stmt.is_from) {
-    auto [schema, name] = QualifiedName(stmt.table);
-    auto table = catalog().GetTable(schema, name);
-    if (!table) throw CatalogError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist");
-    std::vector<size_t> targets;
-    if (stmt.columns.empty()) {
-      for (size_t i = 0; i < table->columns.size(); i++) targets.push_back(i);
-    } else {
-      for (auto& c : stmt.columns) {
-        int idx = table->ColumnIndex(c);
-        if (idx < 0) {
-          throw CatalogError(sqlstate::kUndefinedColumn,
-                             "column \"" + c + "\" of relation \"" + name + "\" does not exist");
-        }
-        targets.push_back(static_cast<size_t>(idx));
-      }
-    }
-    // Columns not named take their DEFAULT (or NULL), evaluated once.
-    std::vector<Value> defaults(table->columns.size());
-    for (size_t i = 0; i < table->columns.size(); i++) {
-      const auto& def = table->columns[i];
-      if (std::find(targets.begin(), targets.end(), i) != targets.end()) continue;
-      defaults[i] = Value::Null(def.type);
-      if (!def.default_sql.empty()) {
-        Binder binder(*this);
-        auto e =
-            binder.CastTo(binder.BindConstantExpression(*sql::ParseExpression(def.default_sql)), def.type);
-        defaults[i] = ExpressionExecutor::EvaluateScalar(*e, this);
-      }
-    }
-    if (is_parquet) {
-      // Columns are matched by position, as COPY's text formats do.
-      parquet::ParquetReader file(stmt.file);
-      if (file.columns().size() != targets.size()) {
-        throw DataError(sqlstate::kBadCopyFileFormat,
-                        "Parquet file \"" + stmt.file + "\" has " + std::to_string(file.columns().size()) +
-                            " columns, COPY expects " + std::to_string(targets.size()));
-      }
-      std::vector<size_t> all(targets.size());
-      for (size_t i = 0; i < all.size(); i++) all[i] = i;
-      auto writer = table->storage->BeginWrite();
-      int64_t rows = 0;
-      for (size_t g = 0; g < file.RowGroupCount(); g++) {
-        auto group = file.ReadRowGroup(g, all);
-        for (;;) {
-          DataChunk in;
-          if (!group->Next(in)) break;
-          DataChunk row(table->Types());
-          for (size_t k = 0; k < targets.size(); k++) {
-            size_t col = targets[k];
-            if (in.column(k).type() == table->columns[col].type) {
-              row.column(col).Reference(in.column(k));
-            } else {
-              CastVector(in.column(k), row.column(col), in.size(), false);
-            }
-            if (table->columns[col].not_null) {
-              for (size_t r = 0; r < in.size(); r++) {
-                if (row.column(col).IsNull(r)) {
-                  throw ConstraintError("null value in column \"" + table->columns[col].name +
-                                        "\" of relation \"" + name + "\" violates not-null constraint");
-                }
-              }
-            }
-          }
-          for (size_t c = 0; c < table->columns.size(); c++) {
-            if (std::find(targets.begin(), targets.end(), c) != targets.end()) continue;
-            Vector constant(defaults[c]);
-            row.column(c).Reference(constant);
-          }
-          row.SetCardinality(in.size());
-          writer->Append(row);
-          rows += static_cast<int64_t>(in.size());
-        }
-      }
-      writer->Commit();
-      return QueryResult::Count(rows);
-    }
-    csv::CsvReader reader(stmt.file, options);
-    std::vector<std::string> names;
-    for (size_t t : targets) names.push_back(table->columns[t].name);
-    reader.SetColumnNames(names);
-    DataChunk text(std::vector<LogicalType>(targets.size(), TypeId::kVarchar));
-    auto writer = table->storage->BeginWrite();
-    int64_t rows = 0;
-    for (;;) {
-      text.Reset();
-      if (!reader.ReadChunk(text)) break;
-      DataChunk row(table->Types());
-      for (size_t k = 0; k < targets.size(); k++) {
-        size_t col = targets[k];
-        CastColumn(text.column(k), row.column(col), text.size(), name, table->columns[col].name, reader);
-        if (table->columns[col].not_null) {
-          for (size_t r = 0; r < text.size(); r++) {
-            if (row.column(col).IsNull(r)) {
-              throw ConstraintError("null value in column \"" + table->columns[col].name +
-                                    "\" of relation \"" + name + "\" violates not-null constraint");
-            }
-          }
-        }
-      }
-      for (size_t c = 0; c < table->columns.size(); c++) {
-        if (std::find(targets.begin(), targets.end(), c) != targets.end()) continue;
-        if (table->columns[c].not_null && defaults[c].IsNull()) {
-          throw ConstraintError("null value in column \"" + table->columns[c].name + "\" of relation \"" +
-                                name + "\" violates not-null constraint");
-        }
-        Vector constant(defaults[c]);
-        row.column(c).Reference(constant);
-      }
-      row.SetCardinality(text.size());
-      writer->Append(row);
-      rows += static_cast<int64_t>(text.size());
-    }
-    writer->Commit();  // all rows or none
-    return QueryResult::Count(rows);
+  // The bad-row options are the same for every format; the rest belong to the format.
+  RejectOptions reject_options;
+  CopyOptions options;
+  for (auto& [name, value] : stmt.options) {
+    if (!reject_options.Set(Lower(name), value)) options.emplace_back(Lower(name), value);
+  }
+  const FileFormat format = FormatOf(stmt.file, options);
+  if (stmt.is_from) return QueryResult::Count(CopyFrom(*this, stmt, format, options, reject_options));
+  if (reject_options.ignore_errors) {
+    throw Exception(sqlstate::kSyntaxError,
+                    "IGNORE_ERRORS and the rejects options are only valid with COPY FROM");
   }
 
-  // TO: the table's rows or the query's, as text.
+  // TO: the table's rows or the query's.
   BoundQuery q;
   Binder binder(*this);
   if (stmt.query) {
@@ -234,10 +290,21 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   }
   std::vector<std::string> names = q.names;
   std::vector<LogicalType> types = q.types;
+  // Options are checked before the query runs.
+  parquet::ParquetWriterOptions parquet_options;
+  csv::CsvOptions csv_options;
+  bool json_array = false;
+  if (format == FileFormat::kParquet) {
+    ParquetOptions(options, parquet_options);
+  } else if (format == FileFormat::kJson) {
+    json_array = JsonArrayOption(options);
+  } else {
+    csv_options = csv::ParseCopyOptions(options);
+  }
   auto chunks = Run(std::move(q.plan));
-  if (is_parquet) {
+  int64_t rows = 0;
+  if (format == FileFormat::kParquet) {
     parquet::ParquetWriter writer(stmt.file, names, types, {}, parquet_options);
-    int64_t rows = 0;
     for (auto& chunk : chunks) {
       writer.WriteChunk(*chunk);
       rows += static_cast<int64_t>(chunk->size());
@@ -245,9 +312,17 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
     writer.Close();
     return QueryResult::Count(rows);
   }
-  csv::CsvWriter writer(stmt.file, options);
-  if (options.header) writer.WriteHeader(names);
-  int64_t rows = 0;
+  if (format == FileFormat::kJson) {
+    json::JsonWriter writer(stmt.file, names, json_array);
+    for (auto& chunk : chunks) {
+      writer.WriteChunk(*chunk);
+      rows += static_cast<int64_t>(chunk->size());
+    }
+    writer.Close();
+    return QueryResult::Count(rows);
+  }
+  csv::CsvWriter writer(stmt.file, csv_options);
+  if (csv_options.header) writer.WriteHeader(names);
   for (auto& chunk : chunks) {
     DataChunk text(std::vector<LogicalType>(chunk->ColumnCount(), TypeId::kVarchar),
                    std::max(chunk->size(), kVectorSize));

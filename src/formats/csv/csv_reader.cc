@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "common/exception.h"
 
@@ -319,37 +320,63 @@ bool CsvReader::ReadChunk(DataChunk& out) {
     column_heaps_[i] = &out.column(i).heap();
   }
   row_lines_.resize(capacity);
+  if (rejects_) row_texts_.resize(capacity);
   size_t row = 0;
-  while (row < capacity && !done_) {
-    ScanResult result = options_.format == CopyFormat::kCsv ? ScanCsvRecord() : ScanTextRecord();
-    if (result == ScanResult::kNeedMore) {
-      Refill();
-      continue;
+  if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+  try {
+    while (row < capacity && !done_) {
+      ScanResult result = options_.format == CopyFormat::kCsv ? ScanCsvRecord() : ScanTextRecord();
+      if (result == ScanResult::kNeedMore) {
+        Refill();
+        continue;
+      }
+      if (result == ScanResult::kEnd) {
+        done_ = true;
+        break;
+      }
+      if (header_pending_) {
+        header_pending_ = false;
+        CheckHeader();
+      } else {
+        if (rejects_) row_texts_[row] = RecordText();  // before StoreRecord unescapes in place
+        if (StoreRecord(out, row)) row_lines_[row++] = next_line_;
+      }
+      record_line_ = next_line_;
+      pos_ = record_end_;
+      next_line_ += record_newlines_;
     }
-    if (result == ScanResult::kEnd) {
-      done_ = true;
-      break;
-    }
-    if (header_pending_) {
-      header_pending_ = false;
-      CheckHeader();
-    } else {
-      StoreRecord(out, row);
-      row_lines_[row++] = next_line_;
-    }
-    record_line_ = next_line_;
-    pos_ = record_end_;
-    next_line_ += record_newlines_;
+  } catch (const Exception&) {
+    // Hand out the rows before the bad record first, so that an earlier error found when the caller
+    // casts them is the one reported.
+    if (row == 0) throw;
+    pending_ = std::current_exception();
   }
   out.SetCardinality(row);
   return row > 0;
 }
 
-void CsvReader::StoreRecord(DataChunk& out, size_t row) {
+std::string CsvReader::RecordText() const {
+  size_t end = record_end_;
+  while (end > pos_ && (buf_[end - 1] == '\n' || buf_[end - 1] == '\r')) end--;
+  return std::string(buf_.get() + pos_, end - pos_);
+}
+
+bool CsvReader::StoreRecord(DataChunk& out, size_t row) {
   const size_t columns = out.ColumnCount();
-  if (columns == 0) return;  // PostgreSQL accepts any line for a table without columns
-  if (field_count_ > columns) Fail("extra data after last expected column");
-  if (field_count_ < columns) Fail("missing data for column " + ColumnName(field_count_));
+  if (columns == 0) return true;  // PostgreSQL accepts any line for a table without columns
+  if (field_count_ != columns) {
+    const bool extra = field_count_ > columns;
+    std::string message = extra ? "extra data after last expected column"
+                                : "missing data for column " + ColumnName(field_count_);
+    std::string column;
+    if (!extra) {
+      column = field_count_ < column_names_.size() ? column_names_[field_count_]
+                                                   : std::to_string(field_count_ + 1);
+    }
+    if (!rejects_) Fail(message);
+    rejects_->push_back({name_, next_line_, column, message, RecordText()});
+    return false;
+  }
   const char* b = buf_.get();
   const std::string& null_string = options_.null_string;
   for (size_t i = 0; i < columns; ++i) {
@@ -368,6 +395,7 @@ void CsvReader::StoreRecord(DataChunk& out, size_t row) {
                                ? InlineString(b + field.begin, length)
                                : column_heaps_[i]->Add(std::string_view(b + field.begin, length));
   }
+  return true;
 }
 
 // HEADER MATCH (PostgreSQL 15): the header must list the columns in order.

@@ -2,11 +2,13 @@
 
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <istream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/rejected_row.h"
 #include "formats/csv/csv_options.h"
 #include "vector/vector.h"
 
@@ -38,15 +40,22 @@ class CsvReader {
   /// Name the columns, for "missing data for column \"x\"" and HEADER MATCH (else columns are numbered).
   void SetColumnNames(std::vector<std::string> names) { column_names_ = std::move(names); }
 
+  /// Skip records with the wrong number of fields, appending them to `rejects` (which must outlive the
+  /// reader), instead of throwing; and keep each row's text for RowText.
+  void SetRejects(std::vector<RejectedRow>* rejects) { rejects_ = rejects; }
+
   /// Fill `out` (all columns VARCHAR) with up to its capacity of records, one field per column, NULL
   /// where the field is the null string. Return false, with `out` empty, once the input is exhausted.
-  /// Throws DataError (22P04) for a record with the wrong number of fields or an unterminated quote.
+  /// Throws DataError (22P04) for a record with the wrong number of fields or an unterminated quote; such a
+  /// record ends the chunk early and throws at the next call, after the rows before it.
   [[nodiscard]] bool ReadChunk(DataChunk& out);
 
   /// The 1-based line where the last record read (header included) starts; 0 before the first.
   int64_t line() const { return record_line_; }
   /// The line where row `row` of the chunk last read starts, e.g. for an error casting that row's values.
   int64_t RowLine(size_t row) const { return row_lines_[row]; }
+  /// The text of row `row` as written (line end excluded); only with SetRejects.
+  const std::string& RowText(size_t row) const { return row_texts_[row]; }
   const std::string& name() const { return name_; }
 
  private:
@@ -63,8 +72,10 @@ class CsvReader {
   ScanResult ScanTextRecord();
   /// Keep the unfinished record at pos_ and append the next block; false at the end of the input.
   bool Refill();
-  /// Copy the fields of the scanned record into row `row` of `out`.
-  void StoreRecord(DataChunk& out, size_t row);
+  /// Copy the fields of the scanned record into row `row` of `out`; false when it was rejected.
+  bool StoreRecord(DataChunk& out, size_t row);
+  /// The scanned record's bytes, before any unescaping.
+  std::string RecordText() const;
   /// Rewrite a non-plain field in place (quotes or escapes removed) and return its new end.
   size_t Unescape(const Field& field);
   void CheckHeader();
@@ -98,6 +109,9 @@ class CsvReader {
   int64_t record_line_ = 0;
   int64_t next_line_ = 1;  // where the record being scanned starts
   std::vector<int64_t> row_lines_;
+  std::vector<RejectedRow>* rejects_ = nullptr;
+  std::exception_ptr pending_;          // an error held back until the rows before it are returned
+  std::vector<std::string> row_texts_;  // only with rejects_
   /// Bytes that end an unquoted run (delimiter, newline, quote or backslash) and a quoted run.
   std::array<bool, 256> stop_{};
   std::array<bool, 256> quoted_stop_{};

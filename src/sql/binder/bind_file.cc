@@ -1,4 +1,4 @@
-// Files queried directly: read_parquet('path or glob') and FROM 'file.parquet'.
+// Files queried directly: read_parquet / read_csv / read_json('path or glob', options) and FROM 'file.ext'.
 
 #include <glob.h>
 
@@ -11,8 +11,11 @@
 #include "common/exception.h"
 #include "execution/cast.h"
 #include "formats/csv/csv_reader.h"
+#include "formats/json/json_reader.h"
 #include "formats/parquet/parquet_reader.h"
+#include "main/client_context.h"
 #include "sql/binder/binder.h"
+#include "sql/binder/file_scan.h"
 
 namespace basin {
 
@@ -82,18 +85,36 @@ LogicalType DetectType(const std::vector<std::string>& samples) {
   return TypeId::kVarchar;
 }
 
+bool EndsWith(const std::string& path, const char* ext) {
+  size_t n = std::strlen(ext);
+  return path.size() > n && path.compare(path.size() - n, n, ext) == 0;
+}
+
+[[noreturn]] void UnknownOption(const std::string& function, const std::string& option) {
+  throw BinderError(sqlstate::kSyntaxError, "unknown option \"" + option + "\" for " + function);
+}
+
+/// A named argument's value as option text: booleans as true/false, NULL as empty.
+std::string OptionText(const Value& v) {
+  return v.IsNull() ? std::string() : v.ToString();
+}
+
 }  // namespace
 
 bool IsCsvPath(const std::string& path) {
-  auto ends = [&](const char* ext) {
-    size_t n = std::strlen(ext);
-    return path.size() > n && path.compare(path.size() - n, n, ext) == 0;
-  };
-  return ends(".csv") || ends(".tsv") || ends(".tbl");
+  return EndsWith(path, ".csv") || EndsWith(path, ".tsv") || EndsWith(path, ".tbl");
+}
+
+bool IsJsonPath(const std::string& path) {
+  return EndsWith(path, ".json") || EndsWith(path, ".ndjson") || EndsWith(path, ".jsonl");
 }
 
 LogicalOperatorPtr Binder::BindCsvScan(const std::string& pattern, const std::string& alias,
-                                       const sql::TableRef& ref) {
+                                       const sql::TableRef& ref, const NamedArguments& named) {
+  RejectOptions reject_options;
+  for (auto& [option, value] : named) {
+    if (!reject_options.Set(option, OptionText(value))) UnknownOption("read_csv", option);
+  }
   std::vector<std::string> files = ExpandGlob(pattern, ref.location);
   // Sniff the dialect and the column types from the first lines of the first file, as DuckDB's
   // read_csv_auto does: the delimiter that splits every line into the same number of fields, a header when
@@ -145,24 +166,72 @@ LogicalOperatorPtr Binder::BindCsvScan(const std::string& pattern, const std::st
   options.delimiter = delimiter;
   options.header = header;
   auto chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  std::vector<RejectedRow> rejects;
+  std::vector<RejectedRow>* sink = reject_options.ignore_errors ? &rejects : nullptr;
   for (const std::string& file : files) {
     csv::CsvReader reader(file, options);
+    reader.SetColumnNames(names);
+    if (sink) reader.SetRejects(sink);
+    FileRows rows{file, [&](size_t r) { return reader.RowLine(r); },
+                  [&](size_t r) { return reader.RowText(r); }};
     for (;;) {
       DataChunk text(std::vector<LogicalType>(columns, TypeId::kVarchar));
       if (!reader.ReadChunk(text)) break;
-      auto chunk = std::make_unique<DataChunk>(types);
-      for (size_t c = 0; c < columns; c++) {
-        try {
-          CastVector(text.column(c), chunk->column(c), text.size(), false);
-        } catch (const Exception& e) {
-          throw Exception(e.sqlstate(), e.message() + " (in \"" + file + "\", column " + names[c] +
-                                            ", detected as " + types[c].ToString() + ")");
-        }
-      }
-      chunk->SetCardinality(text.size());
-      chunks->push_back(std::move(chunk));
+      chunks->push_back(CastFileChunk(text, types, names, rows, sink));
     }
   }
+  if (sink) StoreRejects(context_.catalog(), reject_options.table, std::move(rejects));
+  return BindChunks(chunks, names, types, alias, ref);
+}
+
+LogicalOperatorPtr Binder::BindJsonScan(const std::string& pattern, const std::string& alias,
+                                        const sql::TableRef& ref, const NamedArguments& named) {
+  json::JsonReadOptions options;
+  RejectOptions reject_options;
+  for (auto& [option, value] : named) {
+    if (option == "format") {
+      options.format = json::ParseJsonFormat(OptionText(value));
+    } else if (option == "sample_size") {
+      Value n = CastValue(value, TypeId::kBigInt);
+      // -1 samples everything, as in DuckDB.
+      if (n.IsNull() || n.GetInt64() == 0 || n.GetInt64() < -1) {
+        throw Exception(sqlstate::kInvalidParameterValue, "sample_size must be positive or -1");
+      }
+      options.sample_size = n.GetInt64() < 0 ? SIZE_MAX : static_cast<size_t>(n.GetInt64());
+    } else if (!reject_options.Set(option, OptionText(value))) {
+      UnknownOption("read_json", option);
+    }
+  }
+  options.ignore_errors = reject_options.ignore_errors;
+  std::vector<std::string> files = ExpandGlob(pattern, ref.location);
+  std::vector<json::JsonColumn> columns;
+  size_t budget = options.sample_size;
+  for (size_t f = 0; f < files.size() && budget > 0; f++) {
+    budget -= json::JsonReader(files[f], options).Sample(columns, budget);
+  }
+  if (columns.empty()) {
+    throw DataError(sqlstate::kBadCopyFileFormat, "no JSON objects with keys in \"" + pattern + "\"");
+  }
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  for (json::JsonColumn& c : columns) {
+    if (c.type.id() == TypeId::kNull) c.type = TypeId::kVarchar;  // only nulls in the sample
+    names.push_back(c.name);
+    types.push_back(c.type);
+  }
+  auto chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  std::vector<RejectedRow> rejects;
+  for (const std::string& file : files) {
+    json::JsonReader reader(file, options);
+    reader.SetColumns(columns);
+    for (;;) {
+      auto chunk = std::make_unique<DataChunk>(types);
+      if (!reader.ReadChunk(*chunk)) break;
+      chunks->push_back(std::move(chunk));
+    }
+    std::move(reader.rejects().begin(), reader.rejects().end(), std::back_inserter(rejects));
+  }
+  if (options.ignore_errors) StoreRejects(context_.catalog(), reject_options.table, std::move(rejects));
   return BindChunks(chunks, names, types, alias, ref);
 }
 

@@ -155,7 +155,10 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
     return BindParquetScan(ref.names[0], ref.alias.empty() ? "parquet" : ref.alias, ref);
   }
   if (ref.names.size() == 1 && IsCsvPath(ref.names[0])) {
-    return BindCsvScan(ref.names[0], ref.alias.empty() ? "csv" : ref.alias, ref);
+    return BindCsvScan(ref.names[0], ref.alias.empty() ? "csv" : ref.alias, ref, {});
+  }
+  if (ref.names.size() == 1 && IsJsonPath(ref.names[0])) {
+    return BindJsonScan(ref.names[0], ref.alias.empty() ? "json" : ref.alias, ref, {});
   }
   auto [schema, name] = QualifiedName(ref.names);
   Catalog& catalog = context_.catalog();
@@ -303,18 +306,43 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
   const sql::ParsedExpr& fn = *ref.function;
   const std::string& name = fn.function_name;
   std::vector<Value> args;
-  for (auto& c : fn.children) {
+  NamedArguments named;
+  for (size_t i = 0; i < fn.children.size(); i++) {
+    const sql::ParsedExpr* c = fn.children[i].get();
+    std::string arg_name = i < fn.arg_names.size() ? fn.arg_names[i] : std::string();
+    // DuckDB's `name = value` form.
+    if (arg_name.empty() && c->kind == sql::ExprKind::kBinaryOp && c->op == "=" &&
+        c->children[0]->kind == sql::ExprKind::kColumnRef && c->children[0]->names.size() == 1) {
+      arg_name = c->children[0]->names[0];
+      c = c->children[1].get();
+    }
     ExprPtr e = BindExpression(*c, ExprContext::kOther);
     if (!e->IsFoldable()) {
       throw NotImplementedError("arguments of table function " + name + " must be constants", c->location);
     }
-    args.push_back(ExpressionExecutor::EvaluateScalar(*e, &context_));
+    Value v = ExpressionExecutor::EvaluateScalar(*e, &context_);
+    if (!arg_name.empty()) {
+      named.emplace_back(std::move(arg_name), std::move(v));
+    } else if (!named.empty()) {
+      throw BinderError(sqlstate::kSyntaxError, "positional argument after a named argument", c->location);
+    } else {
+      args.push_back(std::move(v));
+    }
   }
-  if (name == "read_csv" || name == "read_csv_auto") {
+  auto file_scan = [&](auto bind) {
     if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {
       throw BinderError(sqlstate::kUndefinedFunction, name + " takes one file path or glob", fn.location);
     }
-    return BindCsvScan(args[0].GetString(), ref.alias.empty() ? name : ref.alias, ref);
+    return (this->*bind)(args[0].GetString(), ref.alias.empty() ? name : ref.alias, ref, named);
+  };
+  if (name == "read_csv" || name == "read_csv_auto") return file_scan(&Binder::BindCsvScan);
+  if (name == "read_json" || name == "read_json_auto" || name == "read_ndjson") {
+    if (name == "read_ndjson") named.emplace_back("format", Value::Varchar("newline_delimited"));
+    return file_scan(&Binder::BindJsonScan);
+  }
+  if (!named.empty()) {
+    throw BinderError(sqlstate::kSyntaxError, "table function " + name + " takes no named arguments",
+                      fn.location);
   }
   if (name == "read_parquet" || name == "parquet_scan") {
     if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {

@@ -33,6 +33,10 @@ bool AggregatesAllowed(ExprContext where) {
 
 ExprPtr Binder::BindFunction(const ParsedExpr& expr, ExprContext where) {
   const std::string& name = expr.function_name;
+  if (!expr.arg_names.empty()) {
+    throw NotImplementedError("named arguments are supported only by table functions (" + name + ")",
+                              expr.location);
+  }
   if (expr.window) return BindWindow(expr, where);
   if (FunctionRegistry::Get().FindAggregate(name) || (name == "count" && expr.star)) {
     return BindAggregate(expr, where);

@@ -124,9 +124,14 @@ class Binder {
   /// read_parquet(glob) and FROM 'file.parquet' (bind_file.cc).
   LogicalOperatorPtr BindParquetScan(const std::string& pattern, const std::string& alias,
                                      const sql::TableRef& ref);
+  /// Named arguments of a table function (`name => value` or `name = value`), names lower-cased.
+  using NamedArguments = std::vector<std::pair<std::string, Value>>;
   /// read_csv(glob) and FROM 'file.csv': dialect, header and column types sniffed from the first lines.
   LogicalOperatorPtr BindCsvScan(const std::string& pattern, const std::string& alias,
-                                 const sql::TableRef& ref);
+                                 const sql::TableRef& ref, const NamedArguments& options);
+  /// read_json(glob) and FROM 'file.json' / '.ndjson' / '.jsonl': columns inferred from a sample of records.
+  LogicalOperatorPtr BindJsonScan(const std::string& pattern, const std::string& alias,
+                                  const sql::TableRef& ref, const NamedArguments& options);
   void AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t location);
   using ChunkList = std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>>;
   /// A scan of rows held in memory, with a fresh table index.
@@ -207,6 +212,8 @@ void ApplyCteColumnAliases(const sql::CommonTableExpr& cte, std::vector<std::str
 bool IsParquetPath(const std::string& path);
 /// Whether a FROM-clause name is a delimited text file path (.csv, .tsv, .tbl).
 bool IsCsvPath(const std::string& path);
+/// Whether a file name is a JSON file's (.json, .ndjson, .jsonl).
+bool IsJsonPath(const std::string& path);
 
 /// Names a table by its parse-tree name (["t"] or ["schema", "t"]) as (schema, name), defaulting the schema.
 std::pair<std::string, std::string> QualifiedName(const std::vector<std::string>& names);

@@ -111,6 +111,7 @@ struct ParsedExpr {
   //   with no arguments named current_date, current_time, current_timestamp, localtimestamp; COALESCE,
   //   NULLIF, GREATEST, LEAST -> calls of those names.
   std::string function_name;
+  std::vector<std::string> arg_names;  // `name => value` arguments: their names, "" for positional ones
   bool distinct = false;
   bool star = false;
   std::vector<OrderByItem> agg_order_by;  // string_agg(x, ',' ORDER BY y); WITHIN GROUP (ORDER BY ...)

@@ -40,7 +40,18 @@ ParsedExprPtr Parser::ParseFunctionCall(std::vector<std::string> names, int64_t 
     } else {
       AcceptKeyword("all");
     }
-    f->children = ParseExprList();
+    // Arguments, each optionally named as PostgreSQL writes it (`name => value`, `name := value`).
+    SiblingScope scope(this);
+    do {
+      scope.Next();
+      if (Peek().type == TokenType::kIdent && (IsOp("=>", 1) || IsOp(":=", 1))) {
+        f->arg_names.resize(f->children.size());
+        f->arg_names.push_back(Advance().text);
+        Advance();
+      }
+      f->children.push_back(ParseExpr());
+    } while (AcceptOp(","));
+    if (!f->arg_names.empty()) f->arg_names.resize(f->children.size());
     if (IsKeyword("order") && IsKeyword("by", 1)) {
       Advance();
       Advance();
