@@ -7,7 +7,6 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "execution/cast.h"
-#include "lake/memory_table.h"
 
 namespace basin {
 
@@ -75,6 +74,29 @@ std::unique_ptr<DataChunk> CastFileChunk(const DataChunk& in, const std::vector<
   return kept;
 }
 
+namespace {
+
+void WriteRejects(const std::vector<RejectedRow>& rows, const TableEntry& table) {
+  auto writer = table.storage->BeginWrite();
+  for (size_t begin = 0; begin < rows.size(); begin += kVectorSize) {
+    DataChunk chunk(table.Types());
+    size_t n = std::min(kVectorSize, rows.size() - begin);
+    for (size_t i = 0; i < n; i++) {
+      const RejectedRow& row = rows[begin + i];
+      chunk.SetValue(0, i, Value::Varchar(row.file));
+      chunk.SetValue(1, i, Value::BigInt(row.line));
+      chunk.SetValue(2, i, row.column.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(row.column));
+      chunk.SetValue(3, i, Value::Varchar(row.error));
+      chunk.SetValue(4, i, Value::Varchar(row.raw));
+    }
+    chunk.SetCardinality(n);
+    writer->Append(chunk);
+  }
+  writer->Commit();
+}
+
+}  // namespace
+
 void StoreRejects(Catalog& catalog, const std::string& name, std::vector<RejectedRow> rows) {
   // Readers and casts reject rows at different stages; list them in file order.
   std::stable_sort(rows.begin(), rows.end(), [](const RejectedRow& a, const RejectedRow& b) {
@@ -94,24 +116,14 @@ void StoreRejects(Catalog& catalog, const std::string& name, std::vector<Rejecte
     def.type = type;
     table->columns.push_back(def);
   }
-  table->storage = std::make_shared<MemoryTable>(table->Types());
-  auto writer = table->storage->BeginWrite();
-  for (size_t begin = 0; begin < rows.size(); begin += kVectorSize) {
-    DataChunk chunk(table->Types());
-    size_t n = std::min(kVectorSize, rows.size() - begin);
-    for (size_t i = 0; i < n; i++) {
-      const RejectedRow& row = rows[begin + i];
-      chunk.SetValue(0, i, Value::Varchar(row.file));
-      chunk.SetValue(1, i, Value::BigInt(row.line));
-      chunk.SetValue(2, i, row.column.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(row.column));
-      chunk.SetValue(3, i, Value::Varchar(row.error));
-      chunk.SetValue(4, i, Value::Varchar(row.raw));
-    }
-    chunk.SetCardinality(n);
-    writer->Append(chunk);
+  table->storage = catalog.NewTableStorage(*table);
+  try {
+    WriteRejects(rows, *table);
+    catalog.CreateTable(table, false, /*or_replace=*/true);
+  } catch (...) {
+    catalog.DiscardStorage(table->storage);
+    throw;
   }
-  writer->Commit();
-  catalog.CreateTable(table, false, /*or_replace=*/true);
 }
 
 }  // namespace basin
