@@ -11,6 +11,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "main/client_context.h"
+#include "main/copy_partitioned.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
 #include "vector/vector.h"
@@ -43,7 +44,8 @@ std::string Lower(std::string s) {
 
 /// COPY ... (FORMAT parquet), or a file named *.parquet without a FORMAT: the Parquet options taken out of
 /// the option list (the rest must be empty). Returns false for the text formats.
-bool ParquetOptions(const sql::CopyStmt& stmt, parquet::ParquetWriterOptions& options) {
+bool ParquetOptions(const sql::CopyStmt& stmt, parquet::ParquetWriterOptions& options,
+                    std::vector<std::string>& partition_by) {
   bool parquet = false, has_format = false;
   for (auto& [name, value] : stmt.options) {
     if (name == "format") {
@@ -80,6 +82,11 @@ bool ParquetOptions(const sql::CopyStmt& stmt, parquet::ParquetWriterOptions& op
         throw Exception(sqlstate::kInvalidParameterValue, "ROW_GROUP_SIZE must be a positive integer");
       }
       options.row_group_size = static_cast<size_t>(rows);
+    } else if (name == "partition_by" && !stmt.is_from) {
+      for (size_t start = 0, comma; start <= value.size(); start = comma + 1) {
+        comma = std::min(value.find(',', start), value.size());
+        partition_by.push_back(value.substr(start, comma - start));
+      }
     } else {
       throw Exception(sqlstate::kSyntaxError, "option \"" + name + "\" is not valid with FORMAT parquet");
     }
@@ -92,7 +99,8 @@ bool ParquetOptions(const sql::CopyStmt& stmt, parquet::ParquetWriterOptions& op
 std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   if (stmt.is_stdio) throw NotImplementedError("COPY FROM STDIN / TO STDOUT is not supported by this client");
   parquet::ParquetWriterOptions parquet_options;
-  const bool is_parquet = ParquetOptions(stmt, parquet_options);
+  std::vector<std::string> partition_by;
+  const bool is_parquet = ParquetOptions(stmt, parquet_options, partition_by);
   csv::CsvOptions options = is_parquet ? csv::CsvOptions() : csv::ParseCopyOptions(stmt.options);
   if (stmt.is_from) {
     auto [schema, name] = QualifiedName(stmt.table);
@@ -235,6 +243,10 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   std::vector<std::string> names = q.names;
   std::vector<LogicalType> types = q.types;
   auto chunks = Run(std::move(q.plan));
+  if (is_parquet && !partition_by.empty()) {
+    return QueryResult::Count(
+        WriteHivePartitionedParquet(stmt.file, partition_by, names, types, chunks, parquet_options));
+  }
   if (is_parquet) {
     parquet::ParquetWriter writer(stmt.file, names, types, {}, parquet_options);
     int64_t rows = 0;
