@@ -66,42 +66,6 @@ void ColumnReader::Read(Vector& out, size_t count) {
   }
 }
 
-void ColumnReader::Skip(size_t count) {
-  if (levels_.max_rep > 0) throw InternalError("skipping rows of a Parquet LIST column");
-  while (count > 0) {
-    if (page_row_ == page_rows_) {
-      // A page wholly inside the skipped rows is passed over by its header, undecoded.
-      if (rows_left_ <= 0 || position_ >= chunk_.size())
-        Corrupt(path_, "column \"" + element_.name + "\" ends before its row group's rows");
-      CompactReader header_reader(chunk_.data() + position_, chunk_.size() - position_, path_);
-      PageHeader header;
-      parquet::Read(header_reader, header);
-      const int64_t values = header.data_page_header      ? header.data_page_header->num_values
-                             : header.data_page_header_v2 ? header.data_page_header_v2->num_values
-                                                          : -1;
-      if (header.type != PageType::kDictionaryPage && values >= 0 && static_cast<uint64_t>(values) <= count &&
-          values <= rows_left_ &&
-          static_cast<size_t>(header.compressed_page_size) <=
-              chunk_.size() - position_ - header_reader.position()) {
-        position_ += header_reader.position() + static_cast<size_t>(header.compressed_page_size);
-        rows_left_ -= values;
-        count -= static_cast<size_t>(values);
-        continue;
-      }
-      LoadPage();
-    }
-    const size_t n = std::min(count, page_rows_ - page_row_);
-    if (levels_.max_def == 0) {
-      value_index_ += n;
-    } else {
-      for (size_t i = 0; i < n; ++i)
-        value_index_ += defs_[page_row_ + i] == static_cast<uint32_t>(levels_.max_def);
-    }
-    page_row_ += n;
-    count -= n;
-  }
-}
-
 void ColumnReader::ReadList(Vector& out, size_t count) {
   Vector& child = out.child();
   auto* entries = out.data<list_entry_t>();

@@ -109,8 +109,6 @@ class ColumnReader {
 
   /// Write the next `count` rows into `out` rows [0, count).
   void Read(Vector& out, size_t count);
-  /// Skip the next `count` rows; pages wholly inside them are not decoded.
-  void Skip(size_t count);
 
  private:
   /// Read page headers until a data page is loaded (dictionary pages are decoded on the way).
