@@ -15,6 +15,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "main/client_context.h"
+#include "main/copy_partitioned.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/file_scan.h"
 #include "sql/parser/parser.h"
@@ -68,8 +69,9 @@ bool JsonArrayOption(const CopyOptions& options) {
   return array;
 }
 
-/// The Parquet writer's options from COPY's option list.
-void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptions& options) {
+/// The Parquet writer's options from COPY's option list; COPY TO also takes PARTITION_BY (cols).
+void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptions& options,
+                    std::vector<std::string>* partition_by = nullptr) {
   for (auto& [name, value] : copy_options) {
     std::string v = Lower(value);
     if (name == "format") continue;
@@ -94,6 +96,11 @@ void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptio
         throw Exception(sqlstate::kInvalidParameterValue, "ROW_GROUP_SIZE must be a positive integer");
       }
       options.row_group_size = static_cast<size_t>(rows);
+    } else if (name == "partition_by" && partition_by != nullptr) {
+      for (size_t start = 0, comma; start <= value.size(); start = comma + 1) {
+        comma = std::min(value.find(',', start), value.size());
+        partition_by->push_back(value.substr(start, comma - start));
+      }
     } else {
       throw Exception(sqlstate::kSyntaxError, "option \"" + name + "\" is not valid with FORMAT parquet");
     }
@@ -292,16 +299,21 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   std::vector<LogicalType> types = q.types;
   // Options are checked before the query runs.
   parquet::ParquetWriterOptions parquet_options;
+  std::vector<std::string> partition_by;
   csv::CsvOptions csv_options;
   bool json_array = false;
   if (format == FileFormat::kParquet) {
-    ParquetOptions(options, parquet_options);
+    ParquetOptions(options, parquet_options, &partition_by);
   } else if (format == FileFormat::kJson) {
     json_array = JsonArrayOption(options);
   } else {
     csv_options = csv::ParseCopyOptions(options);
   }
   auto chunks = Run(std::move(q.plan));
+  if (format == FileFormat::kParquet && !partition_by.empty()) {
+    return QueryResult::Count(
+        WriteHivePartitionedParquet(stmt.file, partition_by, names, types, chunks, parquet_options));
+  }
   int64_t rows = 0;
   if (format == FileFormat::kParquet) {
     parquet::ParquetWriter writer(stmt.file, names, types, {}, parquet_options);

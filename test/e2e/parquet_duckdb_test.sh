@@ -2,10 +2,12 @@
 # End-to-end test of Basin's Parquet reader and writer against DuckDB (npm @duckdb/node-api, installed under
 # bench/): DuckDB writes files with each codec, Parquet v1 and v2 (delta and byte-stream-split encodings,
 # data page v2), Basin reads them back (as CSV, and rewritten with Basin's writer) and DuckDB checks the
-# rows are the same. Usage: parquet_duckdb_test.sh PATH_TO_PARQUET_CAT. Prints SKIP when DuckDB is absent.
+# rows are the same; Basin's SQL engine reads DuckDB's nested (LIST, STRUCT, MAP) files in each codec.
+# Usage: parquet_duckdb_test.sh PATH_TO_PARQUET_CAT PATH_TO_BASIN. Prints SKIP when DuckDB is absent.
 set -uo pipefail
 
-CAT=${1:?usage: parquet_duckdb_test.sh PATH_TO_PARQUET_CAT}
+CAT=${1:?usage: parquet_duckdb_test.sh PATH_TO_PARQUET_CAT PATH_TO_BASIN}
+BASIN=${2:?usage: parquet_duckdb_test.sh PATH_TO_PARQUET_CAT PATH_TO_BASIN}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH="$HERE/../../bench"
 if [ ! -d "$BENCH/node_modules/@duckdb/node-api" ] || ! command -v node >/dev/null 2>&1; then
@@ -14,4 +16,4 @@ if [ ! -d "$BENCH/node_modules/@duckdb/node-api" ] || ! command -v node >/dev/nu
 fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-node "$HERE/parquet_duckdb_test.cjs" "$CAT" "$WORK" "$BENCH"
+node "$HERE/parquet_duckdb_test.cjs" "$CAT" "$WORK" "$BENCH" "$BASIN"

@@ -22,7 +22,8 @@ ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnM
       element_(file.metadata.schema[file.leaf_schema_index[column]]),
       conversion_(file.conversions[column]),
       scale_(file.scales[column]),
-      rows_left_(rows),
+      rows_left_(file.levels[column].max_rep > 0 ? meta.num_values : rows),
+      levels_(file.levels[column]),
       output_type_(std::move(type)) {
   if (!CodecSupported(meta.codec))
     throw NotImplementedError("Parquet file " + path_ + " uses codec " + CodecName(meta.codec) +
@@ -35,11 +36,12 @@ ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnM
     Corrupt(path_, "column chunk of \"" + element_.name + "\" lies outside the file");
   chunk_.resize(static_cast<size_t>(meta.total_compressed_size));
   file.Read(static_cast<uint64_t>(start), chunk_.size(), chunk_.data());
-  required_ =
-      element_.repetition_type.value_or(FieldRepetitionType::kOptional) == FieldRepetitionType::kRequired;
 }
 
 void ColumnReader::Read(Vector& out, size_t count) {
+  if (levels_.max_rep > 0) return ReadList(out, count);
+  const bool required = levels_.max_def == 0;
+  const uint32_t present = static_cast<uint32_t>(levels_.max_def);
   size_t done = 0;
   while (done < count) {
     if (page_row_ == page_rows_) LoadPage();
@@ -47,7 +49,7 @@ void ColumnReader::Read(Vector& out, size_t count) {
     // Rows of this slice that hold values (the others are NULL).
     rows_.clear();
     for (size_t i = 0; i < n; ++i) {
-      if (required_ || defs_[page_row_ + i] == 1) {
+      if (required || defs_[page_row_ + i] == present) {
         rows_.push_back(static_cast<uint32_t>(done + i));
       } else {
         out.SetNull(done + i);
@@ -62,6 +64,54 @@ void ColumnReader::Read(Vector& out, size_t count) {
     page_row_ += n;
     done += n;
   }
+}
+
+void ColumnReader::ReadList(Vector& out, size_t count) {
+  Vector& child = out.child();
+  auto* entries = out.data<list_entry_t>();
+  const uint32_t present = static_cast<uint32_t>(levels_.max_def);
+  const uint32_t empty = static_cast<uint32_t>(levels_.list_def);
+  size_t row = 0;  // rows started
+  while (true) {
+    if (page_row_ == page_rows_) {
+      if (rows_left_ <= 0) break;
+      LoadPage();
+      continue;
+    }
+    out.ReserveChild(page_rows_ - page_row_);
+    size_t element = out.child_size();
+    rows_.clear();
+    size_t i = page_row_;
+    for (; i < page_rows_; ++i) {
+      const uint32_t def = defs_[i];
+      if (reps_[i] == 0) {
+        if (row == count) break;  // the next row starts: leave it for the next call
+        entries[row] = {element, 0};
+        if (def < empty) out.SetNull(row);
+        ++row;
+        if (def <= empty) continue;
+      } else if (row == 0) {
+        Corrupt(path_, "column \"" + element_.name + "\" continues a list across row groups");
+      }
+      if (def == present) {
+        rows_.push_back(static_cast<uint32_t>(element));
+      } else {
+        child.SetNull(element);
+      }
+      entries[row - 1].length++;
+      ++element;
+    }
+    if (dictionary_page_) {
+      CopyFromDictionary(child, rows_.size());
+    } else {
+      Convert(raw_, value_index_, child, rows_.data(), rows_.size());
+    }
+    value_index_ += rows_.size();
+    out.set_child_size(element);
+    page_row_ = i;
+    if (i < page_rows_) break;
+  }
+  if (row != count) Corrupt(path_, "column \"" + element_.name + "\" ends before its row group's rows");
 }
 
 void ColumnReader::LoadPage() {
@@ -142,12 +192,22 @@ void ColumnReader::StartPage(int64_t num_values) {
   defs_.clear();
 }
 
-size_t ColumnReader::DecodeDefinitionLevels(ByteReader levels, size_t count) {
+size_t ColumnReader::DecodeLevels(ByteReader reps, ByteReader defs, size_t count) {
+  auto bits = [](int16_t max) { return max == 0 ? 0 : 32 - __builtin_clz(static_cast<uint32_t>(max)); };
+  reps_.clear();
+  if (levels_.max_rep > 0) {
+    reps_.resize(count);
+    RleHybridDecoder(reps, bits(levels_.max_rep)).Decode(reps_.data(), count);
+  }
+  if (levels_.max_def == 0) return count;
   defs_.resize(count);
-  RleHybridDecoder decoder(levels, 1);
-  decoder.Decode(defs_.data(), count);
+  RleHybridDecoder(defs, bits(levels_.max_def)).Decode(defs_.data(), count);
   size_t values = 0;
-  for (uint32_t d : defs_) values += d == 1;
+  const uint32_t present = static_cast<uint32_t>(levels_.max_def);
+  for (uint32_t d : defs_) {
+    if (d > present) Corrupt(path_, "definition level above the column's maximum");
+    values += d == present;
+  }
   return values;
 }
 
@@ -156,16 +216,18 @@ void ColumnReader::LoadDataPageV1(const PageHeader& h, const uint8_t* body) {
   StartPage(d.num_values);
   const uint8_t* data = Decompressed(h, body);
   ByteReader r(data, static_cast<size_t>(h.uncompressed_page_size), &path_);
-  size_t values = page_rows_;
-  if (!required_) {
-    // Parquet (data page v1): definition levels are RLE/bit-packed hybrid, 4-byte length prefix.
-    if (d.definition_level_encoding != Encoding::kRle)
-      throw NotImplementedError("Parquet file " + path_ + " uses BIT_PACKED definition levels");
-    const uint32_t length = r.ReadLittleEndian<uint32_t>("definition levels");
-    ByteReader levels(r.Take(length, "definition levels"), length, &path_);
-    values = DecodeDefinitionLevels(levels, page_rows_);
-  }
-  DecodeValues(d.encoding, r, values);
+  // Parquet (data page v1): repetition then definition levels, each RLE/bit-packed hybrid with a 4-byte
+  // length prefix, present only when the column's maximum level is above 0.
+  auto levels = [&](int16_t max, Encoding encoding, const char* what) {
+    if (max == 0) return ByteReader(nullptr, 0, &path_);
+    if (encoding != Encoding::kRle)
+      throw NotImplementedError("Parquet file " + path_ + " uses BIT_PACKED " + what);
+    const uint32_t length = r.ReadLittleEndian<uint32_t>(what);
+    return ByteReader(r.Take(length, what), length, &path_);
+  };
+  ByteReader reps = levels(levels_.max_rep, d.repetition_level_encoding, "repetition levels");
+  ByteReader defs = levels(levels_.max_def, d.definition_level_encoding, "definition levels");
+  DecodeValues(d.encoding, r, DecodeLevels(reps, defs, page_rows_));
 }
 
 void ColumnReader::LoadDataPageV2(const PageHeader& h, const uint8_t* body) {
@@ -178,12 +240,11 @@ void ColumnReader::LoadDataPageV2(const PageHeader& h, const uint8_t* body) {
   // Levels are never compressed in v2 pages; the values after them may be.
   const size_t levels_size = static_cast<size_t>(d.repetition_levels_byte_length) +
                              static_cast<size_t>(d.definition_levels_byte_length);
-  size_t values = page_rows_;
-  if (!required_) {
-    ByteReader levels(body + d.repetition_levels_byte_length,
-                      static_cast<size_t>(d.definition_levels_byte_length), &path_);
-    values = DecodeDefinitionLevels(levels, page_rows_);
-  }
+  const size_t values =
+      DecodeLevels(ByteReader(body, static_cast<size_t>(d.repetition_levels_byte_length), &path_),
+                   ByteReader(body + d.repetition_levels_byte_length,
+                              static_cast<size_t>(d.definition_levels_byte_length), &path_),
+                   page_rows_);
   const uint8_t* data;
   if (d.is_compressed) {
     data = Decompressed(h, body, levels_size);

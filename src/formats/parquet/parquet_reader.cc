@@ -214,6 +214,129 @@ LogicalType ResolveType(const SchemaElement& e, const std::string& file, Convers
   return bad("unknown physical type");
 }
 
+/// Maps the schema tree to Basin columns: primitives, STRUCT fields flattened as `parent.child`, and LISTs of
+/// primitives (3-level and legacy 2-level encodings). MAPs and deeper nesting are left out of the columns;
+/// their column chunks are still counted so that the others find theirs.
+class SchemaMapper {
+ public:
+  SchemaMapper(ParquetFile& file, std::vector<ParquetColumn>& columns)
+      : file_(file), schema_(file.metadata.schema), columns_(columns) {}
+
+  void MapAll() {
+    const int32_t children = schema_[0].num_children.value_or(0);
+    for (int32_t i = 0; i < children; ++i) Field("", 0);
+    if (next_ != schema_.size()) Corrupt(file_.path(), "schema has elements outside its root");
+  }
+  size_t leaves() const { return leaf_; }
+
+ private:
+  const SchemaElement& Take() {
+    if (next_ >= schema_.size()) Corrupt(file_.path(), "schema ends inside a group");
+    return schema_[next_++];
+  }
+  /// Bounds the recursion over a corrupt schema's groups.
+  struct Depth {
+    explicit Depth(SchemaMapper& m) : m(m) {
+      if (++m.depth_ > 64) Corrupt(m.file_.path(), "schema nested more than 64 levels deep");
+    }
+    ~Depth() { --m.depth_; }
+    SchemaMapper& m;
+  };
+  static bool IsPrimitive(const SchemaElement& e) { return e.type && e.num_children.value_or(0) <= 0; }
+  static FieldRepetitionType Repetition(const SchemaElement& e) {
+    return e.repetition_type.value_or(FieldRepetitionType::kOptional);
+  }
+  /// Pass over the subtree whose root was just taken, counting its column chunks.
+  void SkipChildren(const SchemaElement& e) {
+    Depth depth(*this);
+    if (IsPrimitive(e)) {
+      ++leaf_;
+      return;
+    }
+    const int32_t n = e.num_children.value_or(0);
+    if (n < 0) Corrupt(file_.path(), "negative child count");
+    for (int32_t i = 0; i < n; ++i) SkipChildren(Take());
+  }
+  void AddColumn(const std::string& name, size_t element, const ColumnLevels& levels, bool list) {
+    const SchemaElement& e = schema_[element];
+    ParquetColumn column;
+    column.name = name;
+    Conversion conversion;
+    int64_t scale;
+    const LogicalType type = ResolveType(e, file_.path(), conversion, scale);
+    column.type = list ? LogicalType::List(type) : type;
+    column.field_id = e.field_id;
+    column.required = levels.max_def == 0;
+    file_.leaf_schema_index.push_back(element);
+    file_.chunk_index.push_back(leaf_++);
+    file_.levels.push_back(levels);
+    file_.conversions.push_back(conversion);
+    file_.scales.push_back(scale);
+    columns_.push_back(std::move(column));
+  }
+  /// Map the field at next_, whose parent has definition level `def`.
+  void Field(const std::string& prefix, int16_t def) {
+    Depth depth(*this);
+    const size_t index = next_;
+    const SchemaElement& e = Take();
+    const std::string name = prefix.empty() ? e.name : prefix + "." + e.name;
+    const auto repetition = Repetition(e);
+    const int16_t d = static_cast<int16_t>(def + (repetition != FieldRepetitionType::kRequired));
+    if (IsPrimitive(e)) {
+      if (repetition == FieldRepetitionType::kRepeated) {
+        AddColumn(name, index, {d, 1, def}, true);  // a bare repeated primitive: a list never NULL
+      } else {
+        AddColumn(name, index, {d, 0, 0}, false);
+      }
+      return;
+    }
+    if (e.converted_type == ConvertedType::kList && repetition != FieldRepetitionType::kRepeated &&
+        e.num_children.value_or(0) == 1) {
+      const size_t repeated_index = next_;
+      const SchemaElement& repeated = Take();
+      if (Repetition(repeated) == FieldRepetitionType::kRepeated) {
+        const int16_t rd = static_cast<int16_t>(d + 1);
+        if (IsPrimitive(repeated)) {  // legacy 2-level list: the repeated field is the element
+          AddColumn(name, repeated_index, {rd, 1, d}, true);
+          return;
+        }
+        // 3-level list, unless the repeated group is itself the element (parquet-format's
+        // backward-compatibility rules: several children, or named "array" or "<list>_tuple").
+        if (repeated.num_children.value_or(0) == 1 && repeated.name != "array" &&
+            repeated.name != e.name + "_tuple" && IsPrimitive(schema_[next_]) &&
+            Repetition(schema_[next_]) != FieldRepetitionType::kRepeated) {
+          const size_t element_index = next_;
+          const SchemaElement& element = Take();
+          AddColumn(
+              name, element_index,
+              {static_cast<int16_t>(rd + (Repetition(element) != FieldRepetitionType::kRequired)), 1, d},
+              true);
+          return;
+        }
+      }
+      SkipChildren(repeated);
+      return;
+    }
+    if (repetition == FieldRepetitionType::kRepeated || e.converted_type == ConvertedType::kList ||
+        e.converted_type == ConvertedType::kMap || e.converted_type == ConvertedType::kMapKeyValue) {
+      const int32_t n = e.num_children.value_or(0);
+      if (n < 0) Corrupt(file_.path(), "negative child count");
+      for (int32_t i = 0; i < n; ++i) SkipChildren(Take());
+      return;
+    }
+    const int32_t n = e.num_children.value_or(0);  // a STRUCT: its fields become columns
+    if (n < 0) Corrupt(file_.path(), "negative child count");
+    for (int32_t i = 0; i < n; ++i) Field(name, d);
+  }
+
+  ParquetFile& file_;
+  const std::vector<SchemaElement>& schema_;
+  std::vector<ParquetColumn>& columns_;
+  size_t next_ = 1;
+  size_t leaf_ = 0;
+  int depth_ = 0;
+};
+
 }  // namespace
 
 RowGroupReader::RowGroupReader(std::shared_ptr<const ParquetFile> file, int64_t rows,
@@ -257,44 +380,19 @@ ParquetReader::ParquetReader(std::string path) {
   CompactReader reader(footer.data(), footer.size(), name);
   Read(reader, file->metadata);
 
+  SchemaMapper mapper(*file, columns_);
+  mapper.MapAll();
   const auto& schema = file->metadata.schema;
-  const SchemaElement& root = schema[0];
-  if (root.num_children.value_or(0) < 0 ||
-      static_cast<size_t>(root.num_children.value_or(0)) != schema.size() - 1) {
-    for (size_t i = 1; i < schema.size(); ++i)
-      if (schema[i].num_children.value_or(0) > 0 || !schema[i].type)
-        throw NotImplementedError("Parquet file " + name + " has nested column \"" + schema[i].name +
-                                  "\", which Basin does not read yet");
-    Corrupt(name, "schema root's child count does not match the schema");
-  }
-  for (size_t i = 1; i < schema.size(); ++i) {
-    const SchemaElement& e = schema[i];
-    if (e.num_children.value_or(0) > 0 || !e.type ||
-        e.repetition_type.value_or(FieldRepetitionType::kOptional) == FieldRepetitionType::kRepeated)
-      throw NotImplementedError("Parquet file " + name + " has nested column \"" + e.name +
-                                "\", which Basin does not read yet");
-    ParquetColumn column;
-    column.name = e.name;
-    Conversion conversion;
-    int64_t scale;
-    column.type = ResolveType(e, name, conversion, scale);
-    column.field_id = e.field_id;
-    column.required =
-        e.repetition_type.value_or(FieldRepetitionType::kOptional) == FieldRepetitionType::kRequired;
-    file->leaf_schema_index.push_back(i);
-    file->conversions.push_back(conversion);
-    file->scales.push_back(scale);
-    columns_.push_back(std::move(column));
-  }
   for (const RowGroup& group : file->metadata.row_groups) {
-    if (group.columns.size() != columns_.size())
+    if (group.columns.size() != mapper.leaves())
       Corrupt(name, "row group column count does not match the schema");
     if (group.num_rows < 0) Corrupt(name, "negative row count");
-    for (size_t c = 0; c < group.columns.size(); ++c) {
-      if (!group.columns[c].meta_data) Corrupt(name, "column chunk without metadata");
-      if (group.columns[c].meta_data->type != *schema[file->leaf_schema_index[c]].type)
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const ColumnChunk& chunk = group.columns[file->chunk_index[c]];
+      if (!chunk.meta_data) Corrupt(name, "column chunk without metadata");
+      if (chunk.meta_data->type != *schema[file->leaf_schema_index[c]].type)
         Corrupt(name, "column chunk type differs from the schema");
-      if (group.columns[c].file_path)
+      if (chunk.file_path)
         throw NotImplementedError("Parquet file " + name + " keeps column data in another file");
     }
   }
@@ -345,8 +443,8 @@ std::unique_ptr<RowGroupReader> ParquetReader::ReadRowGroup(size_t row_group,
   std::vector<LogicalType> types;
   for (size_t id : column_ids) {
     if (id >= columns_.size()) throw InternalError("Parquet column index out of range");
-    readers.push_back(std::make_unique<ColumnReader>(*file_, id, *group.columns[id].meta_data, group.num_rows,
-                                                     columns_[id].type));
+    readers.push_back(std::make_unique<ColumnReader>(
+        *file_, id, *group.columns[file_->chunk_index[id]].meta_data, group.num_rows, columns_[id].type));
     types.push_back(columns_[id].type);
   }
   return std::unique_ptr<RowGroupReader>(

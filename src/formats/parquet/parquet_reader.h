@@ -8,6 +8,7 @@
 
 #include "formats/parquet/parquet_metadata.h"
 #include "types/logical_type.h"
+#include "types/value.h"
 #include "vector/vector.h"
 
 namespace basin::parquet {
@@ -19,6 +20,15 @@ struct ParquetColumn {
   std::optional<int32_t> field_id;
   /// REQUIRED in the file (never NULL).
   bool required = false;
+};
+
+/// A column chunk's statistics as Basin values. A member is unset when the file lacks it or when it cannot be
+/// trusted (an unknown sort order, the deprecated signed min/max of strings, NaN bounds).
+struct ColumnStatistics {
+  std::optional<Value> min;
+  std::optional<Value> max;
+  std::optional<int64_t> null_count;
+  int64_t value_count = 0;  // NULLs included
 };
 
 class ColumnReader;
@@ -61,6 +71,13 @@ class ParquetReader {
   int64_t RowCount() const;
   const FileMetaData& metadata() const;
   const std::string& path() const;
+
+  /// Statistics of column `column`'s chunk in `row_group` (none for LIST columns).
+  ColumnStatistics ChunkStatistics(size_t row_group, size_t column) const;
+  /// Decode one statistics bound of column `column` (plain-encoded, as in Statistics.min_value), or nullopt
+  /// when it is malformed or the column's order does not allow it: `type_order` says the bound follows the
+  /// column's logical sort order (min_value/max_value, page indexes) rather than the deprecated signed one.
+  std::optional<Value> StatisticsBound(size_t column, const std::string& bytes, bool type_order) const;
 
   /// Start reading `row_group`, columns `column_ids` (indexes into columns(), in output order).
   [[nodiscard]] std::unique_ptr<RowGroupReader> ReadRowGroup(size_t row_group,

@@ -39,32 +39,6 @@ enum class Conversion : uint8_t {
   kInterval,
 };
 
-/// The open file and its footer, shared by the reader and its row-group readers.
-class ParquetFile {
- public:
-  explicit ParquetFile(std::string path);
-  ~ParquetFile();
-  ParquetFile(const ParquetFile&) = delete;
-  ParquetFile& operator=(const ParquetFile&) = delete;
-
-  /// Read `size` bytes at `offset`; the range must lie inside the file.
-  void Read(uint64_t offset, uint64_t size, uint8_t* out) const;
-
-  const std::string& path() const { return path_; }
-  uint64_t size() const { return size_; }
-
-  FileMetaData metadata;
-  /// schema element index of each column
-  std::vector<size_t> leaf_schema_index;
-  std::vector<Conversion> conversions;
-  std::vector<int64_t> scales;
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  uint64_t size_ = 0;
-};
-
 /// A page's values before conversion to Basin's layout; one member is used, by physical type.
 struct RawValues {
   std::vector<uint8_t> bools;
@@ -86,6 +60,47 @@ struct RawValues {
   }
 };
 
+/// Where a column's values sit in the record structure (Parquet's Dremel levels). Flat columns, including
+/// flattened STRUCT fields, have max_rep 0; a LIST of primitives has max_rep 1.
+struct ColumnLevels {
+  int16_t max_def = 0;  // definition level of a present (non-NULL) value
+  int16_t max_rep = 0;
+  int16_t list_def = 0;  // LIST: definition level of an empty list; below it the list is NULL
+};
+
+/// Convert raw values [first, first+count) to Basin values at `rows` of `out`, as `conversion` says; `path`
+/// and `column` name the data in errors.
+void ConvertValues(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
+                   const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count);
+
+/// The open file and its footer, shared by the reader and its row-group readers.
+class ParquetFile {
+ public:
+  explicit ParquetFile(std::string path);
+  ~ParquetFile();
+  ParquetFile(const ParquetFile&) = delete;
+  ParquetFile& operator=(const ParquetFile&) = delete;
+
+  /// Read `size` bytes at `offset`; the range must lie inside the file.
+  void Read(uint64_t offset, uint64_t size, uint8_t* out) const;
+
+  const std::string& path() const { return path_; }
+  uint64_t size() const { return size_; }
+
+  FileMetaData metadata;
+  /// Per column: its schema element, its column chunk index in each row group, and its levels.
+  std::vector<size_t> leaf_schema_index;
+  std::vector<size_t> chunk_index;
+  std::vector<ColumnLevels> levels;
+  std::vector<Conversion> conversions;
+  std::vector<int64_t> scales;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
 /// Decodes one column chunk page by page.
 class ColumnReader {
  public:
@@ -101,26 +116,30 @@ class ColumnReader {
   const uint8_t* Decompressed(const PageHeader& h, const uint8_t* body, size_t skip = 0);
   void LoadDictionary(const PageHeader& h, const uint8_t* body);
   void StartPage(int64_t num_values);
-  /// Decode `count` definition levels (max level 1) from RLE/bit-packed hybrid data; return non-NULLs.
-  size_t DecodeDefinitionLevels(ByteReader levels, size_t count);
   void LoadDataPageV1(const PageHeader& h, const uint8_t* body);
   void LoadDataPageV2(const PageHeader& h, const uint8_t* body);
   void CopyFromDictionary(Vector& out, size_t count);
+  /// Read() of a LIST column: rows end where the next repetition level 0 starts.
+  void ReadList(Vector& out, size_t count);
+  /// Decode the page's levels (repetition, then definition) from `levels`; return the present values.
+  size_t DecodeLevels(ByteReader reps, ByteReader defs, size_t count);
 
   // Value decoding and conversion, in parquet_value_decoder.cc.
   void DecodePlain(ByteReader& r, size_t count, RawValues& raw);
   size_t FixedWidth() const;
   void DecodeValues(Encoding encoding, ByteReader& r, size_t count);
   /// Convert raw values [first, first+count) to Basin values at `rows` of `out`.
-  void Convert(const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count);
+  void Convert(const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count) {
+    ConvertValues(conversion_, scale_, path_, element_.name, raw, first, out, rows, count);
+  }
 
   const std::string& path_;
   const ColumnMetaData& meta_;
   const SchemaElement& element_;
   const Conversion conversion_;
   const int64_t scale_;
-  int64_t rows_left_;
-  bool required_ = false;
+  int64_t rows_left_;  // level entries left in the chunk (rows, for flat columns)
+  const ColumnLevels levels_;
   LogicalType output_type_;
 
   std::vector<uint8_t> chunk_;
@@ -136,6 +155,7 @@ class ColumnReader {
   size_t value_index_ = 0;
   bool dictionary_page_ = false;
   std::vector<uint32_t> defs_;
+  std::vector<uint32_t> reps_;
   std::vector<uint32_t> indices_;
   RawValues raw_;
   std::vector<uint32_t> rows_;

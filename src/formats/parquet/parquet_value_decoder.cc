@@ -222,12 +222,12 @@ void ColumnReader::DecodeValues(Encoding encoding, ByteReader& r, size_t count) 
                             "\" is not supported");
 }
 
-void ColumnReader::Convert(const RawValues& raw, size_t first, Vector& out, const uint32_t* rows,
-                           size_t count) {
+void ConvertValues(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
+                   const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count) {
   auto need = [&](size_t have) {
-    if (first + count > have) Corrupt(path_, "page holds fewer values than its levels say");
+    if (first + count > have) Corrupt(path, "page holds fewer values than its levels say");
   };
-  switch (conversion_) {
+  switch (conversion) {
     case Conversion::kBool:
       need(raw.bools.size());
       for (size_t k = 0; k < count; ++k) out.data<uint8_t>()[rows[k]] = raw.bools[first + k];
@@ -252,7 +252,7 @@ void ColumnReader::Convert(const RawValues& raw, size_t first, Vector& out, cons
       return;
     case Conversion::kInt32Scaled:
       need(raw.i32.size());
-      for (size_t k = 0; k < count; ++k) out.data<int64_t>()[rows[k]] = int64_t{raw.i32[first + k]} * scale_;
+      for (size_t k = 0; k < count; ++k) out.data<int64_t>()[rows[k]] = int64_t{raw.i32[first + k]} * scale;
       return;
     case Conversion::kInt64:
       need(raw.i64.size());
@@ -263,11 +263,11 @@ void ColumnReader::Convert(const RawValues& raw, size_t first, Vector& out, cons
       for (size_t k = 0; k < count; ++k) {
         const int64_t v = raw.i64[first + k];
         int64_t result;
-        if (scale_ < 0) {
-          result = v / -scale_ - (v % -scale_ < 0);  // floor, so times before 1970 round down
-        } else if (__builtin_mul_overflow(v, scale_, &result)) {
-          throw DataError(sqlstate::kDatetimeFieldOverflow, "timestamp out of range in Parquet file " +
-                                                                path_ + ", column \"" + element_.name + "\"");
+        if (scale < 0) {
+          result = v / -scale - (v % -scale < 0);  // floor, so times before 1970 round down
+        } else if (__builtin_mul_overflow(v, scale, &result)) {
+          throw DataError(sqlstate::kDatetimeFieldOverflow,
+                          "timestamp out of range in Parquet file " + path + ", column \"" + column + "\"");
         }
         out.data<int64_t>()[rows[k]] = result;
       }
@@ -314,7 +314,7 @@ void ColumnReader::Convert(const RawValues& raw, size_t first, Vector& out, cons
       const bool wide = out.type().physical() == PhysicalType::kInt128;
       for (size_t k = 0; k < count; ++k) {
         const std::string_view b = raw.bytes[first + k];
-        if (b.size() > 16) Corrupt(path_, "DECIMAL value wider than 16 bytes");
+        if (b.size() > 16) Corrupt(path, "DECIMAL value wider than 16 bytes");
         unsigned __int128 v =
             (!b.empty() && (static_cast<uint8_t>(b[0]) & 0x80)) ? ~static_cast<unsigned __int128>(0) : 0;
         for (char c : b) v = (v << 8) | static_cast<uint8_t>(c);
@@ -322,7 +322,7 @@ void ColumnReader::Convert(const RawValues& raw, size_t first, Vector& out, cons
         if (wide) {
           out.data<__int128>()[rows[k]] = s;
         } else {
-          if (s > INT64_MAX || s < INT64_MIN) Corrupt(path_, "DECIMAL value exceeds its precision");
+          if (s > INT64_MAX || s < INT64_MIN) Corrupt(path, "DECIMAL value exceeds its precision");
           out.data<int64_t>()[rows[k]] = static_cast<int64_t>(s);
         }
       }

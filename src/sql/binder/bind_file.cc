@@ -12,14 +12,12 @@
 #include "execution/cast.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/json/json_reader.h"
-#include "formats/parquet/parquet_reader.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
 #include "sql/binder/file_scan.h"
 
 namespace basin {
-
-namespace {
 
 /// The files a path names: itself, or the sorted matches of a glob pattern.
 std::vector<std::string> ExpandGlob(const std::string& pattern, int64_t location) {
@@ -34,6 +32,8 @@ std::vector<std::string> ExpandGlob(const std::string& pattern, int64_t location
   std::sort(files.begin(), files.end());
   return files;
 }
+
+namespace {
 
 /// Split one CSV line on `delim` (quotes honoured), for sniffing only.
 std::vector<std::string> SniffFields(const std::string& line, char delim) {
@@ -232,39 +232,6 @@ LogicalOperatorPtr Binder::BindJsonScan(const std::string& pattern, const std::s
     std::move(reader.rejects().begin(), reader.rejects().end(), std::back_inserter(rejects));
   }
   if (options.ignore_errors) StoreRejects(context_.catalog(), reject_options.table, std::move(rejects));
-  return BindChunks(chunks, names, types, alias, ref);
-}
-
-bool IsParquetPath(const std::string& path) {
-  return path.size() > 8 && path.compare(path.size() - 8, 8, ".parquet") == 0;
-}
-
-LogicalOperatorPtr Binder::BindParquetScan(const std::string& pattern, const std::string& alias,
-                                           const sql::TableRef& ref) {
-  // Files are read whole into memory when the query is bound: simple and correct; streaming scans by
-  // row group with projection and statistics come with lake tables.
-  auto chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
-  std::vector<std::string> names;
-  std::vector<LogicalType> types;
-  for (const std::string& file : ExpandGlob(pattern, ref.location)) {
-    parquet::ParquetReader reader(file);
-    if (names.empty()) {
-      names = reader.Names();
-      types = reader.Types();
-    } else if (reader.Types() != types || reader.Names() != names) {
-      throw IOError("\"" + file + "\" does not have the columns of \"" + pattern + "\"'s first file");
-    }
-    std::vector<size_t> all(types.size());
-    for (size_t i = 0; i < all.size(); i++) all[i] = i;
-    for (size_t g = 0; g < reader.RowGroupCount(); g++) {
-      auto group = reader.ReadRowGroup(g, all);
-      for (;;) {
-        auto chunk = std::make_unique<DataChunk>();
-        if (!group->Next(*chunk)) break;
-        chunks->push_back(std::move(chunk));
-      }
-    }
-  }
   return BindChunks(chunks, names, types, alias, ref);
 }
 

@@ -152,7 +152,7 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
     }
   }
   if (ref.names.size() == 1 && IsParquetPath(ref.names[0])) {
-    return BindParquetScan(ref.names[0], ref.alias.empty() ? "parquet" : ref.alias, ref);
+    return BindParquetScan({ref.names[0]}, {}, ref.alias.empty() ? "parquet" : ref.alias, ref);
   }
   if (ref.names.size() == 1 && IsCsvPath(ref.names[0])) {
     return BindCsvScan(ref.names[0], ref.alias.empty() ? "csv" : ref.alias, ref, {});
@@ -179,11 +179,16 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
     const std::string shown = ref.names.size() == 2 ? schema + "." + name : name;
     throw BinderError(sqlstate::kUndefinedTable, "relation \"" + shown + "\" does not exist", ref.location);
   }
+  return BindTableEntry(table, ref.alias.empty() ? name : ref.alias, ref);
+}
+
+LogicalOperatorPtr Binder::BindTableEntry(std::shared_ptr<TableEntry> table, const std::string& alias,
+                                          const sql::TableRef& ref) {
   auto get = std::make_unique<LogicalOperator>(LogicalOpType::kGet);
   get->table_index = NextTableIndex();
   get->table = table;
   BindingEntry entry;
-  entry.alias = ref.alias.empty() ? name : ref.alias;
+  entry.alias = alias;
   entry.table_index = get->table_index;
   for (size_t i = 0; i < table->columns.size(); i++) {
     entry.names.push_back(table->columns[i].name);
@@ -329,6 +334,22 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
       args.push_back(std::move(v));
     }
   }
+  if (name == "read_parquet" || name == "parquet_scan") {
+    // One path or glob, or a list of them.
+    std::vector<std::string> patterns;
+    if (args.size() == 1 && !args[0].IsNull() && args[0].type().id() == TypeId::kVarchar) {
+      patterns.push_back(args[0].GetString());
+    } else if (args.size() == 1 && !args[0].IsNull() && args[0].type().id() == TypeId::kList) {
+      for (const Value& item : args[0].GetList()) {
+        if (!item.IsNull() && item.type().id() == TypeId::kVarchar) patterns.push_back(item.GetString());
+      }
+    }
+    if (patterns.empty()) {
+      throw BinderError(sqlstate::kUndefinedFunction, name + " takes a file path or glob, or a list of them",
+                        fn.location);
+    }
+    return BindParquetScan(patterns, named, ref.alias.empty() ? name : ref.alias, ref);
+  }
   auto file_scan = [&](auto bind) {
     if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {
       throw BinderError(sqlstate::kUndefinedFunction, name + " takes one file path or glob", fn.location);
@@ -343,12 +364,6 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
   if (!named.empty()) {
     throw BinderError(sqlstate::kSyntaxError, "table function " + name + " takes no named arguments",
                       fn.location);
-  }
-  if (name == "read_parquet" || name == "parquet_scan") {
-    if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {
-      throw BinderError(sqlstate::kUndefinedFunction, name + " takes one file path or glob", fn.location);
-    }
-    return BindParquetScan(args[0].GetString(), ref.alias.empty() ? name : ref.alias, ref);
   }
   if (name != "generate_series" && name != "range") {
     throw BinderError(sqlstate::kUndefinedFunction, "table function " + name + " does not exist",

@@ -121,11 +121,15 @@ class Binder {
   LogicalOperatorPtr BindSubqueryRef(const sql::TableRef& ref);
   LogicalOperatorPtr BindJoin(const sql::TableRef& ref);
   LogicalOperatorPtr BindTableFunction(const sql::TableRef& ref);
-  /// read_parquet(glob) and FROM 'file.parquet' (bind_file.cc).
-  LogicalOperatorPtr BindParquetScan(const std::string& pattern, const std::string& alias,
-                                     const sql::TableRef& ref);
   /// Named arguments of a table function (`name => value` or `name = value`), names lower-cased.
   using NamedArguments = std::vector<std::pair<std::string, Value>>;
+  /// read_parquet(globs, options) and FROM 'file.parquet' (bind_parquet.cc): a scan of the files' storage.
+  /// Options: hive_partitioning, union_by_name, filename.
+  LogicalOperatorPtr BindParquetScan(const std::vector<std::string>& patterns, const NamedArguments& options,
+                                     const std::string& alias, const sql::TableRef& ref);
+  /// A scan of a table's storage under `alias`.
+  LogicalOperatorPtr BindTableEntry(std::shared_ptr<TableEntry> table, const std::string& alias,
+                                    const sql::TableRef& ref);
   /// read_csv(glob) and FROM 'file.csv': dialect, header and column types sniffed from the first lines.
   LogicalOperatorPtr BindCsvScan(const std::string& pattern, const std::string& alias,
                                  const sql::TableRef& ref, const NamedArguments& options);

@@ -19,6 +19,9 @@ LogicalType UnifyTypes(const Expr& a, const Expr& b, int64_t location, const cha
 /// literals, NULL when all are NULL.
 LogicalType UnifyAll(const std::vector<const Expr*>& items, int64_t location, const char* context);
 
+/// The files a path names: itself, or the sorted matches of a glob pattern (IOError when none match).
+std::vector<std::string> ExpandGlob(const std::string& pattern, int64_t location);
+
 /// An integer literal (a GROUP BY / ORDER BY position).
 bool IsOrdinal(const sql::ParsedExpr& e, int64_t& value);
 /// A bound ORDER BY item with PostgreSQL's NULL placement defaults (NULLS LAST ascending, FIRST descending).
