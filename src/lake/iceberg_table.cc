@@ -8,6 +8,9 @@
 
 #include "common/exception.h"
 #include "formats/parquet/parquet_reader.h"
+#include "lake/iceberg_bounds.h"
+#include "lake/parquet_file_cache.h"
+#include "lake/parquet_statistics.h"
 #include "lake/puffin.h"
 
 namespace basin::iceberg {
@@ -26,7 +29,8 @@ constexpr int kRowIdSource = -2;
 struct IcebergScanState : TableScanState {
   std::shared_ptr<const TableState> state;
   std::vector<size_t> column_ids;
-  std::vector<LogicalType> types;  // of the scanned columns (row id: BIGINT)
+  /// (file, row group) pairs left after skipping by the pushed filters.
+  std::vector<std::pair<uint32_t, uint32_t>> morsels;
 };
 
 /// The file column holding each requested table column, matched by field id (by name for files written
@@ -55,7 +59,7 @@ std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& 
 class IcebergMorselReader : public MorselReader {
  public:
   IcebergMorselReader(const IcebergScanState& scan, size_t morsel) : scan_(scan) {
-    auto [file_index, row_group] = scan.state->morsels[morsel];
+    auto [file_index, row_group] = scan.morsels[morsel];
     file_index_ = file_index;
     const TableState::LiveFile& file = scan.state->files[file_index];
     const parquet::ParquetReader& reader = *file.reader;
@@ -281,7 +285,7 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   for (ManifestEntry& e : data) {
     TableState::LiveFile live;
     auto it = known.find(e.file.path);
-    live.reader = it != known.end() ? it->second->reader : std::make_shared<parquet::ParquetReader>(e.file.path);
+    live.reader = it != known.end() ? it->second->reader : OpenParquetFile(e.file.path);
     auto d = deleted.find(e.file.path);
     if (d != deleted.end()) live.deleted = std::make_shared<const std::vector<int64_t>>(std::move(d->second));
     live.sequence_number = e.sequence_number;
@@ -317,20 +321,39 @@ std::shared_ptr<const TableState> IcebergTable::StateAt(int64_t snapshot_id) {
 }
 
 std::unique_ptr<TableScanState> IcebergTable::InitScan(const std::vector<size_t>& column_ids,
-                                                       const std::vector<TableFilter>&) {
-  return InitScanAt(State(), column_ids);
+                                                       const std::vector<TableFilter>& filters) {
+  return InitScanAt(State(), column_ids, filters);
 }
 
 std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const TableState> state,
-                                                         const std::vector<size_t>& column_ids) {
+                                                         const std::vector<size_t>& column_ids,
+                                                         const std::vector<TableFilter>& filters) {
   auto scan = std::make_unique<IcebergScanState>();
-  scan->state = std::move(state);
   scan->column_ids = column_ids;
+  const auto& fields = state->metadata.CurrentSchema().fields;
+  for (const auto& [f, g] : state->morsels) {
+    const TableState::LiveFile& live = state->files[f];
+    bool keep = true;
+    for (const TableFilter& filter : filters) {
+      if (!keep || filter.column >= fields.size()) continue;
+      const Field& field = fields[filter.column];
+      // Whole files first, by the bounds in their manifest entry; then row groups, by Parquet statistics.
+      auto find = [&](const auto& map) { auto it = map.find(field.id); return it == map.end() ? nullptr : &it->second; };
+      const int64_t* nulls = find(live.file.null_value_counts);
+      const int64_t* values = find(live.file.value_counts);
+      keep = BoundsMayMatch(field.type, find(live.file.lower_bounds), find(live.file.upper_bounds),
+                            nulls ? *nulls : -1, values ? *values : -1, filter);
+      int source = MapColumns(*live.reader, state->metadata.CurrentSchema(), {filter.column})[0];
+      if (keep && source >= 0) keep = RowGroupMayMatch(*live.reader, g, static_cast<size_t>(source), filter);
+    }
+    if (keep) scan->morsels.emplace_back(f, g);
+  }
+  scan->state = std::move(state);
   return scan;
 }
 
 size_t IcebergTable::MorselCount(const TableScanState& state) const {
-  return static_cast<const IcebergScanState&>(state).state->morsels.size();
+  return static_cast<const IcebergScanState&>(state).morsels.size();
 }
 
 std::unique_ptr<MorselReader> IcebergTable::OpenMorsel(TableScanState& state, size_t morsel) {

@@ -82,7 +82,8 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
 
   /// A scan of an earlier snapshot (FOR VERSION AS OF).
   std::unique_ptr<TableScanState> InitScanAt(std::shared_ptr<const TableState> state,
-                                             const std::vector<size_t>& column_ids);
+                                             const std::vector<size_t>& column_ids,
+                                             const std::vector<TableFilter>& filters = {});
 
  private:
   friend class IcebergWriter;
