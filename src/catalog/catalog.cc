@@ -120,6 +120,26 @@ void Catalog::DropTable(const std::string& schema_name, const std::string& name,
   schema->tables.erase(it);
 }
 
+void Catalog::ReplaceTable(std::shared_ptr<TableEntry> table) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  GetSchema(table->schema).tables[table->name] = std::move(table);
+}
+
+void Catalog::RenameTable(const std::string& schema_name, const std::string& name, const std::string& new_name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Schema& schema = GetSchema(schema_name);
+  auto it = schema.tables.find(name);
+  if (it == schema.tables.end()) throw CatalogError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist");
+  if (schema.tables.count(new_name) || schema.views.count(new_name)) {
+    throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + new_name + "\" already exists");
+  }
+  auto entry = std::make_shared<TableEntry>(*it->second);
+  entry->name = new_name;
+  if (store_) RenameStorage(*entry, new_name);
+  schema.tables.erase(it);
+  schema.tables[new_name] = std::move(entry);
+}
+
 std::shared_ptr<TableEntry> Catalog::GetTable(const std::string& schema_name, const std::string& name) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const Schema* schema = FindSchema(schema_name);

@@ -19,6 +19,7 @@ struct ColumnDefinition {
   LogicalType type;
   bool not_null = false;
   std::string default_sql;  // the DEFAULT expression as written; empty: NULL
+  std::string comment;      // COMMENT ON COLUMN
 };
 
 /// A table: its columns and where its rows live.
@@ -27,6 +28,7 @@ struct TableEntry {
   std::string name;
   std::vector<ColumnDefinition> columns;
   std::shared_ptr<TableStorage> storage;
+  std::string comment;  // COMMENT ON TABLE
 
   std::vector<LogicalType> Types() const;
   /// Index of a column by name, or -1.
@@ -68,6 +70,10 @@ class Catalog {
   /// Add a table; throws CatalogError when the name is taken (unless if_not_exists, then returns false).
   bool CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists, bool or_replace = false);
   void DropTable(const std::string& schema, const std::string& name, bool if_exists);
+  /// Put `table` in place of the entry of its name (after ALTER TABLE changed its columns).
+  void ReplaceTable(std::shared_ptr<TableEntry> table);
+  /// ALTER TABLE ... RENAME TO: the table keeps its storage and folder.
+  void RenameTable(const std::string& schema, const std::string& name, const std::string& new_name);
   std::shared_ptr<TableEntry> GetTable(const std::string& schema, const std::string& name) const;
 
   bool CreateView(std::shared_ptr<ViewEntry> view, bool if_not_exists, bool or_replace);
@@ -89,14 +95,15 @@ class Catalog {
   void PurgeStorage(const TableEntry& table);
   /// Record a new table's metadata location under its name (persistent catalogs; mutex_ held).
   void RegisterStorage(const TableEntry& table);
+  void RenameStorage(const TableEntry& table, const std::string& new_name);
   void Load();
 
   mutable std::mutex mutex_;
   std::map<std::string, Schema> schemas_;
   std::string lake_dir_;
   std::unique_ptr<CatalogStore> store_;
-  /// Metadata pointers of tables created but not yet registered, by storage.
-  std::map<const TableStorage*, std::shared_ptr<StorePointer>> pending_;
+  /// Metadata pointers of persistent tables (registered under a name or about to be), by storage.
+  std::map<const TableStorage*, std::shared_ptr<StorePointer>> pointers_;
 };
 
 }  // namespace basin

@@ -37,6 +37,11 @@ class StorePointer : public iceberg::MetadataPointer {
     name_ = name;
     registered_ = true;
   }
+  void Rename(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    store_.RenameTable(schema_, name_, name);
+    name_ = name;
+  }
 
  private:
   CatalogStore& store_;
@@ -54,11 +59,14 @@ std::shared_ptr<TableEntry> EntryFor(const std::string& schema, const std::strin
   entry->schema = schema;
   entry->name = name;
   auto state = storage->State();
+  auto comment = state->metadata.properties.find("comment");
+  if (comment != state->metadata.properties.end()) entry->comment = comment->second;
   for (const iceberg::Field& f : state->metadata.CurrentSchema().fields) {
     ColumnDefinition col;
     col.name = f.name;
     col.type = f.type;
     col.not_null = f.required;
+    col.comment = f.doc;
     auto def = state->metadata.properties.find("basin.column-default." + std::to_string(f.id));
     if (def != state->metadata.properties.end()) col.default_sql = def->second;
     entry->columns.push_back(std::move(col));
@@ -97,8 +105,9 @@ void Catalog::Load() {
     try {
       auto pointer = std::make_shared<StorePointer>(*store_, row.metadata_location);
       pointer->Register(row.schema, row.name, /*create=*/false);
-      schemas_[row.schema].tables[row.name] =
-          EntryFor(row.schema, row.name, std::make_shared<iceberg::IcebergTable>(pointer));
+      auto storage = std::make_shared<iceberg::IcebergTable>(pointer);
+      pointers_[storage.get()] = pointer;
+      schemas_[row.schema].tables[row.name] = EntryFor(row.schema, row.name, std::move(storage));
     } catch (const Exception& e) {
       // One unreadable table must not keep the others away; its files stay untouched.
       std::cerr << "warning: table " << row.schema << "." << row.name << " is unavailable: " << e.what() << "\n";
@@ -122,29 +131,31 @@ std::shared_ptr<TableStorage> Catalog::NewTableStorage(const TableEntry& table) 
   std::string location = iceberg::IcebergTable::Create(NewTableFolder(lake_dir_, table.schema, table.name), columns);
   auto pointer = std::make_shared<StorePointer>(*store_, location);
   auto storage = std::make_shared<iceberg::IcebergTable>(pointer);
-  pending_[storage.get()] = pointer;
+  pointers_[storage.get()] = pointer;
   return storage;
 }
 
 void Catalog::RegisterStorage(const TableEntry& table) {
-  auto pending = pending_.find(table.storage.get());
-  if (pending == pending_.end()) throw InternalError("table storage was not made by this catalog");
-  pending->second->Register(table.schema, table.name, /*create=*/true);
-  pending_.erase(pending);
+  auto pointer = pointers_.find(table.storage.get());
+  if (pointer == pointers_.end()) throw InternalError("table storage was not made by this catalog");
+  pointer->second->Register(table.schema, table.name, /*create=*/true);
+}
+
+void Catalog::RenameStorage(const TableEntry& table, const std::string& new_name) {
+  auto pointer = pointers_.find(table.storage.get());
+  if (pointer != pointers_.end()) pointer->second->Rename(new_name);
 }
 
 void Catalog::DiscardStorage(const std::shared_ptr<TableStorage>& storage) {
   if (!store_) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    pending_.erase(storage.get());
-  }
+  std::lock_guard<std::mutex> lock(mutex_);
   TableEntry entry;
   entry.storage = storage;
   PurgeStorage(entry);
 }
 
-void Catalog::PurgeStorage(const TableEntry& table) {
+void Catalog::PurgeStorage(const TableEntry& table) {  // mutex_ held
+  pointers_.erase(table.storage.get());
   auto* iceberg = dynamic_cast<iceberg::IcebergTable*>(table.storage.get());
   if (!iceberg) return;
   std::error_code ec;

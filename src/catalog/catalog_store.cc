@@ -124,6 +124,11 @@ void CatalogStore::DropTable(const std::string& schema, const std::string& name)
        {kCatalogName, schema, name});
 }
 
+void CatalogStore::RenameTable(const std::string& schema, const std::string& name, const std::string& new_name) {
+  Exec("UPDATE iceberg_tables SET table_name = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
+       {new_name, kCatalogName, schema, name});
+}
+
 bool CatalogStore::SwapTable(const std::string& schema, const std::string& name, const std::string& expected,
                              const std::string& next) {
   return Exec("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? "

@@ -38,6 +38,7 @@ class CatalogStore {
   std::vector<TableRow> Tables();
   void CreateTable(const std::string& schema, const std::string& name, const std::string& metadata_location);
   void DropTable(const std::string& schema, const std::string& name);
+  void RenameTable(const std::string& schema, const std::string& name, const std::string& new_name);
   /// Compare-and-swap of a table's metadata location: the commit point of an Iceberg write.
   bool SwapTable(const std::string& schema, const std::string& name, const std::string& expected,
                  const std::string& next);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/exception.h"
+#include "lake/iceberg_internal.h"
 #include "lake/iceberg_table.h"
 #include "lake/puffin.h"
 
@@ -24,11 +25,6 @@ int64_t MetadataVersion(const std::string& location) {
   std::string name = fs::path(location).filename().string();
   if (name.size() < 2 || name[0] != 'v') return 0;
   return std::strtoll(name.c_str() + 1, nullptr, 10);
-}
-
-int64_t NewSnapshotId() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  return static_cast<int64_t>(rng() >> 1);  // positive, as Iceberg ids are
 }
 
 /// Our deletes must still make sense on the version we commit onto: their data files still live and their
@@ -82,55 +78,24 @@ void WriteStatistics(TableMetadata& md, const TableState& current, const Snapsho
 
 }  // namespace
 
-void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
-                               const std::vector<DataFile>& delete_files,
-                               const std::map<uint32_t, std::vector<int64_t>>& deleted,
-                               const std::map<int32_t, DistinctSketch>& sketches) {
+int64_t NewSnapshotId() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  return static_cast<int64_t>(rng() >> 1);  // positive, as Iceberg ids are
+}
+
+std::string NewManifestPath(const TableMetadata& md, size_t n) {
+  return md.location + "/metadata/" + NewUuid() + "-m" + std::to_string(n) + ".avro";
+}
+
+void IcebergTable::Commit(const std::function<void(TableMetadata&, const TableState&, int)>& change) {
   for (int attempt = 1; attempt <= kCommitAttempts; attempt++) {
     std::shared_ptr<const TableState> current = State();
-    if (current->metadata_location != base->metadata_location) ValidateDeletes(*base, *current, deleted);
     TableMetadata md = current->metadata;
-    const std::string meta_dir = md.location + "/metadata/";
-    int64_t snapshot_id = NewSnapshotId();
-    int64_t sequence = md.last_sequence_number + 1;
-    std::vector<ManifestFile> manifests;
-    auto add_manifest = [&](const std::vector<DataFile>& files, FileContent content) {
-      if (files.empty()) return;
-      std::vector<ManifestEntry> entries;
-      for (const DataFile& f : files) entries.push_back({EntryStatus::kAdded, snapshot_id, sequence, sequence, f});
-      std::string path = meta_dir + NewUuid() + "-m" + std::to_string(manifests.size()) + ".avro";
-      manifests.push_back(WriteManifest(path, entries, md.CurrentSchema().ToJson(), md.current_schema_id, content,
-                                        snapshot_id, sequence));
-    };
-    add_manifest(added, FileContent::kData);
-    add_manifest(delete_files, FileContent::kPositionDeletes);
-    manifests.insert(manifests.end(), current->manifests.begin(), current->manifests.end());
-    Snapshot snap;
-    snap.snapshot_id = snapshot_id;
-    snap.parent_id = md.current_snapshot_id;
-    snap.sequence_number = sequence;
-    snap.timestamp_ms = std::max(NowMillis(), md.last_updated_ms);
-    snap.schema_id = md.current_schema_id;
-    snap.manifest_list = meta_dir + "snap-" + std::to_string(snapshot_id) + "-" + std::to_string(attempt) + "-" +
-                         NewUuid() + ".avro";
-    WriteManifestList(snap.manifest_list, manifests, snapshot_id, snap.parent_id, sequence);
-    int64_t added_rows = 0, deleted_rows = 0;
-    for (const DataFile& f : added) added_rows += f.record_count;
-    for (const DataFile& f : delete_files) deleted_rows += f.record_count;
-    snap.summary["operation"] = delete_files.empty() ? "append" : (added.empty() ? "delete" : "overwrite");
-    snap.summary["added-data-files"] = std::to_string(added.size());
-    snap.summary["added-records"] = std::to_string(added_rows);
-    snap.summary["added-delete-files"] = std::to_string(delete_files.size());
-    snap.summary["added-position-deletes"] = std::to_string(deleted_rows);
-    snap.summary["total-records"] = std::to_string(current->row_count + added_rows - deleted_rows);
-    if (!sketches.empty()) WriteStatistics(md, *current, snap, sketches);
-    md.snapshots.push_back(snap);
-    md.current_snapshot_id = snapshot_id;
-    md.last_sequence_number = sequence;
-    md.last_updated_ms = snap.timestamp_ms;
-    md.snapshot_log.emplace_back(snap.timestamp_ms, snapshot_id);
+    change(md, *current, attempt);
+    md.last_updated_ms = std::max(NowMillis(), md.last_updated_ms);
     md.metadata_log.emplace_back(current->metadata.last_updated_ms, current->metadata_location);
     // The next free version number: a crashed commit may have left one behind, unreferenced.
+    const std::string meta_dir = md.location + "/metadata/";
     std::string json = md.ToJson();
     std::string location;
     for (int64_t v = MetadataVersion(current->metadata_location) + 1;; v++) {
@@ -149,8 +114,62 @@ void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, co
     state_ = std::move(next);
     return;
   }
-  throw Exception(sqlstate::kSerializationFailure, "could not commit to \"" + base->metadata.location +
-                                                       "\": too many concurrent writers");
+  throw Exception(sqlstate::kSerializationFailure,
+                  "could not commit to \"" + State()->metadata.location + "\": too many concurrent writers");
+}
+
+Snapshot IcebergTable::AddSnapshot(TableMetadata& md, const std::vector<ManifestFile>& manifests,
+                                   std::map<std::string, std::string> summary, int attempt, int64_t snapshot_id) {
+  Snapshot snap;
+  snap.snapshot_id = snapshot_id;
+  snap.parent_id = md.current_snapshot_id;
+  snap.sequence_number = md.last_sequence_number + 1;
+  snap.timestamp_ms = std::max(NowMillis(), md.last_updated_ms);
+  snap.schema_id = md.current_schema_id;
+  snap.manifest_list = md.location + "/metadata/snap-" + std::to_string(snap.snapshot_id) + "-" +
+                       std::to_string(attempt) + "-" + NewUuid() + ".avro";
+  WriteManifestList(snap.manifest_list, manifests, snap.snapshot_id, snap.parent_id, snap.sequence_number);
+  snap.summary = std::move(summary);
+  md.snapshots.push_back(snap);
+  md.current_snapshot_id = snap.snapshot_id;
+  md.last_sequence_number = snap.sequence_number;
+  md.last_updated_ms = snap.timestamp_ms;
+  md.snapshot_log.emplace_back(snap.timestamp_ms, snap.snapshot_id);
+  return snap;
+}
+
+void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
+                               const std::vector<DataFile>& delete_files,
+                               const std::map<uint32_t, std::vector<int64_t>>& deleted,
+                               const std::map<int32_t, DistinctSketch>& sketches) {
+  Commit([&](TableMetadata& md, const TableState& current, int attempt) {
+    if (current.metadata_location != base->metadata_location) ValidateDeletes(*base, current, deleted);
+    int64_t snapshot_id = NewSnapshotId();
+    int64_t sequence = md.last_sequence_number + 1;
+    std::vector<ManifestFile> manifests;
+    auto add_manifest = [&](const std::vector<DataFile>& files, FileContent content) {
+      if (files.empty()) return;
+      std::vector<ManifestEntry> entries;
+      for (const DataFile& f : files) entries.push_back({EntryStatus::kAdded, snapshot_id, sequence, sequence, f});
+      manifests.push_back(WriteManifest(NewManifestPath(md, manifests.size()), entries, md.CurrentSchema().ToJson(),
+                                        md.current_schema_id, content, snapshot_id, sequence));
+    };
+    add_manifest(added, FileContent::kData);
+    add_manifest(delete_files, FileContent::kPositionDeletes);
+    manifests.insert(manifests.end(), current.manifests.begin(), current.manifests.end());
+    int64_t added_rows = 0, deleted_rows = 0;
+    for (const DataFile& f : added) added_rows += f.record_count;
+    for (const DataFile& f : delete_files) deleted_rows += f.record_count;
+    std::map<std::string, std::string> summary = {
+        {"operation", delete_files.empty() ? "append" : (added.empty() ? "delete" : "overwrite")},
+        {"added-data-files", std::to_string(added.size())},
+        {"added-records", std::to_string(added_rows)},
+        {"added-delete-files", std::to_string(delete_files.size())},
+        {"added-position-deletes", std::to_string(deleted_rows)},
+        {"total-records", std::to_string(current.row_count + added_rows - deleted_rows)}};
+    Snapshot snap = AddSnapshot(md, manifests, std::move(summary), attempt, snapshot_id);
+    if (!sketches.empty()) WriteStatistics(md, current, snap, sketches);
+  });
 }
 
 }  // namespace basin::iceberg

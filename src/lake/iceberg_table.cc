@@ -9,22 +9,17 @@
 #include "common/exception.h"
 #include "formats/parquet/parquet_reader.h"
 #include "lake/iceberg_bounds.h"
+#include "lake/iceberg_internal.h"
 #include "lake/parquet_file_cache.h"
 #include "lake/parquet_statistics.h"
 #include "lake/puffin.h"
+#include "lake/schema_evolution.h"
 
 namespace basin::iceberg {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Bits of a row id that hold the position within its data file; the rest is the file's index in the state.
-constexpr int kPositionBits = 40;
-
-/// For each scanned column, where its values come from in one data file.
-constexpr int kMissingColumn = -1;  // the file predates the column: NULL
-constexpr int kRowIdSource = -2;
 
 struct IcebergScanState : TableScanState {
   std::shared_ptr<const TableState> state;
@@ -33,8 +28,8 @@ struct IcebergScanState : TableScanState {
   std::vector<std::pair<uint32_t, uint32_t>> morsels;
 };
 
-/// The file column holding each requested table column, matched by field id (by name for files written
-/// without field ids, as some migrations leave them).
+}  // namespace
+
 std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& schema,
                             const std::vector<size_t>& column_ids) {
   const auto& file_columns = reader.columns();
@@ -56,6 +51,8 @@ std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& 
   return sources;
 }
 
+namespace {
+
 class IcebergMorselReader : public MorselReader {
  public:
   IcebergMorselReader(const IcebergScanState& scan, size_t morsel) : scan_(scan) {
@@ -63,7 +60,17 @@ class IcebergMorselReader : public MorselReader {
     file_index_ = file_index;
     const TableState::LiveFile& file = scan.state->files[file_index];
     const parquet::ParquetReader& reader = *file.reader;
-    sources_ = MapColumns(reader, scan.state->metadata.CurrentSchema(), scan.column_ids);
+    const Schema& schema = scan.state->metadata.CurrentSchema();
+    sources_ = MapColumns(reader, schema, scan.column_ids);
+    // Files written before ALTER COLUMN TYPE hold the narrower type: widen as they are read.
+    widen_.resize(sources_.size());
+    for (size_t c = 0; c < sources_.size(); c++) {
+      if (sources_[c] < 0) continue;
+      const LogicalType& table_type = schema.fields[scan.column_ids[c]].type;
+      if (reader.columns()[sources_[c]].type != table_type) {
+        widen_[c] = std::make_unique<Vector>(table_type);
+      }
+    }
     std::vector<size_t> read_columns;
     for (int& s : sources_) {
       if (s < 0) continue;
@@ -124,10 +131,17 @@ class IcebergMorselReader : public MorselReader {
         target.Reset();
         target.SetConstant(true);
         target.SetNull(0);
-      } else if (any_deleted) {
-        target.Slice(raw_.column(static_cast<size_t>(source)), sel_.data(), count);
       } else {
-        target.Reference(raw_.column(static_cast<size_t>(source)));
+        const Vector* values = &raw_.column(static_cast<size_t>(source));
+        if (widen_[c]) {
+          Widen(*values, *widen_[c], n);
+          values = widen_[c].get();
+        }
+        if (any_deleted) {
+          target.Slice(*values, sel_.data(), count);
+        } else {
+          target.Reference(*values);
+        }
       }
     }
     out.SetCardinality(count);
@@ -139,6 +153,7 @@ class IcebergMorselReader : public MorselReader {
   const IcebergScanState& scan_;
   uint32_t file_index_ = 0;
   std::vector<int> sources_;
+  std::vector<std::unique_ptr<Vector>> widen_;  // per scanned column: set when the file's type is narrower
   std::unique_ptr<parquet::RowGroupReader> rows_;
   int64_t rows_left_ = 0;
   DataChunk raw_;
@@ -278,6 +293,7 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   std::map<std::string, int64_t> data_seq;
   for (const ManifestEntry& e : data) data_seq[e.file.path] = e.sequence_number;
   auto deleted = ReadPositionDeletes(deletes, data_seq);
+  for (const ManifestEntry& e : deletes) state->delete_files.emplace_back(e.file, e.sequence_number);
   std::map<std::string, const TableState::LiveFile*> known;
   if (previous) {
     for (const auto& f : previous->files) known[f.file.path] = &f;
@@ -354,6 +370,22 @@ std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const T
 
 size_t IcebergTable::MorselCount(const TableScanState& state) const {
   return static_cast<const IcebergScanState&>(state).morsels.size();
+}
+
+std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> state, std::vector<size_t> column_ids,
+                                          uint32_t file, uint32_t row_group) {
+  // The reader refers to its scan state: keep both alive together.
+  struct Owned : MorselReader {
+    IcebergScanState scan;
+    std::unique_ptr<IcebergMorselReader> reader;
+    bool Next(DataChunk& out) override { return reader->Next(out); }
+  };
+  auto owned = std::make_unique<Owned>();
+  owned->scan.state = std::move(state);
+  owned->scan.column_ids = std::move(column_ids);
+  owned->scan.morsels = {{file, row_group}};
+  owned->reader = std::make_unique<IcebergMorselReader>(owned->scan, 0);
+  return owned;
 }
 
 std::unique_ptr<MorselReader> IcebergTable::OpenMorsel(TableScanState& state, size_t morsel) {

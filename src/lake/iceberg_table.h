@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,6 +48,8 @@ struct TableState {
     int64_t DeletedCount() const { return deleted ? static_cast<int64_t>(deleted->size()) : 0; }
   };
   std::vector<LiveFile> files;
+  /// Position-delete files in force, with their sequence numbers (OPTIMIZE retires them).
+  std::vector<std::pair<DataFile, int64_t>> delete_files;
   std::vector<ManifestFile> manifests;  // the snapshot's manifest list
   /// Morsel m is row group morsels[m].second of files[morsels[m].first].
   std::vector<std::pair<uint32_t, uint32_t>> morsels;
@@ -80,6 +84,13 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   double DistinctCount(size_t column) const override;
   int64_t SizeInBytes() const override;
 
+  bool AlterSchema(const SchemaChange& change) override;
+  std::shared_ptr<TableStorage> AsOf(std::optional<int64_t> snapshot_id, std::optional<int64_t> time_us) override;
+  std::optional<MetadataRows> Metadata(const std::string& name) override;
+  int64_t Execute(const std::string& procedure, const std::vector<Value>& args) override;
+  void SetProperties(const std::map<std::string, std::string>& properties) override;
+  std::map<std::string, std::string> Properties() const override;
+
   /// A scan of an earlier snapshot (FOR VERSION AS OF).
   std::unique_ptr<TableScanState> InitScanAt(std::shared_ptr<const TableState> state,
                                              const std::vector<size_t>& column_ids,
@@ -87,6 +98,12 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
 
  private:
   friend class IcebergWriter;
+  /// Write the next metadata version: the current one with `change` applied (it may write manifests and
+  /// throw to give up), then swap the catalog's pointer; on a lost race, retry on the newer version.
+  void Commit(const std::function<void(TableMetadata& md, const TableState& current, int attempt)>& change);
+  /// Add a snapshot of `manifests` (written with `snapshot_id` and the next sequence number) and make it current.
+  static Snapshot AddSnapshot(TableMetadata& md, const std::vector<ManifestFile>& manifests,
+                              std::map<std::string, std::string> summary, int attempt, int64_t snapshot_id);
   /// Publish data files and position-delete files (deleting `deleted` positions of `base`'s files) as a
   /// new snapshot; retries on a newer version when another writer committed first.
   void CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
@@ -97,7 +114,16 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   static std::shared_ptr<const TableState> BuildState(const std::string& location, TableMetadata metadata,
                                                       const TableState* previous);
 
+  /// OPTIMIZE: rewrite every live row into new files, replacing all current data and delete files.
+  int64_t Optimize();
+  /// VACUUM: expire snapshots older than `max_age_ms` (keeping `min_keep` and the current one), then remove
+  /// the files no remaining snapshot references.
+  int64_t Vacuum(int64_t max_age_ms, int64_t min_keep);
+  void RollbackTo(int64_t snapshot_id);
+
   std::shared_ptr<MetadataPointer> pointer_;
+  /// Writers of this table not yet finished: VACUUM must not take their files for orphans.
+  std::atomic<int> open_writers_{0};
   mutable std::mutex mutex_;
   std::shared_ptr<const TableState> state_;
 };

@@ -13,6 +13,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "lake/iceberg_bounds.h"
+#include "lake/iceberg_internal.h"
 #include "lake/iceberg_table.h"
 
 namespace basin::iceberg {
@@ -21,8 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kPositionBits = 40;
-constexpr int64_t kPositionMask = (int64_t{1} << kPositionBits) - 1;
 /// Rows per data file before the writer starts another.
 constexpr int64_t kRowsPerDataFile = int64_t{1} << 23;
 /// Field ids the spec reserves for position delete files.
@@ -107,9 +106,11 @@ class IcebergWriter : public TableStorage::Writer {
       field_ids_.push_back(f.id);
       required_.push_back(f.required);
     }
+    table_.open_writers_++;
   }
 
   ~IcebergWriter() override {
+    table_.open_writers_--;
     // A statement that failed leaves its files behind as orphans; remove what is ours.
     if (committed_) return;
     std::error_code ec;
@@ -161,6 +162,13 @@ class IcebergWriter : public TableStorage::Writer {
     committed_ = true;
   }
 
+  /// OPTIMIZE's use: the data files written so far, closed, for a commit made by the caller.
+  std::vector<DataFile> CloseFiles() {
+    CloseDataFile();
+    return added_;
+  }
+  void MarkCommitted() { committed_ = true; }
+
  private:
   std::string NewDataPath() { return base_->metadata.location + "/data/" + NewUuid() + ".parquet"; }
 
@@ -188,60 +196,49 @@ class IcebergWriter : public TableStorage::Writer {
   /// Rewrite each updated row: its current values, with the updated columns replaced.
   void WriteUpdatedRows() {
     if (updates_.empty()) return;
-    std::map<uint32_t, std::vector<int64_t>> by_file;
-    for (auto& [id, where] : updates_) by_file[static_cast<uint32_t>(id >> kPositionBits)].push_back(id & kPositionMask);
-    std::vector<size_t> all(types_.size());
-    for (size_t i = 0; i < all.size(); i++) all[i] = i;
-    for (auto& [file_index, positions] : by_file) {
-      const auto& live = base_->files.at(file_index);
-      const parquet::ParquetReader& reader = *live.reader;
-      std::vector<size_t> file_columns;
-      for (const Field& f : schema_.fields) {
-        size_t found = SIZE_MAX;
-        for (size_t c = 0; c < reader.columns().size(); c++) {
-          if (reader.columns()[c].field_id == f.id) found = c;
+    std::map<std::pair<uint32_t, uint32_t>, bool> groups;  // (file, row group) holding updated rows
+    for (auto& [id, where] : updates_) {
+      uint32_t file = static_cast<uint32_t>(id >> kPositionBits);
+      int64_t pos = id & kPositionMask, start = 0;
+      const auto& reader = *base_->files.at(file).reader;
+      for (uint32_t g = 0; g < reader.RowGroupCount(); g++) {
+        if (pos < start + reader.RowGroupRows(g)) {
+          groups[{file, g}] = true;
+          break;
         }
-        if (found == SIZE_MAX) throw NotImplementedError("UPDATE of rows in files that predate a column");
-        file_columns.push_back(found);
+        start += reader.RowGroupRows(g);
       }
-      int64_t group_start = 0;
-      size_t next = 0;  // into the sorted positions
-      for (size_t g = 0; g < reader.RowGroupCount() && next < positions.size(); g++) {
-        int64_t group_end = group_start + reader.RowGroupRows(g);
-        if (positions[next] >= group_end) {
-          group_start = group_end;
-          continue;
+    }
+    std::vector<size_t> columns(types_.size());
+    for (size_t i = 0; i < columns.size(); i++) columns[i] = i;
+    columns.push_back(kRowIdColumn);
+    std::vector<LogicalType> read_types = types_;
+    read_types.push_back(TypeId::kBigInt);
+    for (auto& [group, _] : groups) {
+      auto rows = OpenRowGroup(base_, columns, group.first, group.second);
+      DataChunk chunk(read_types);
+      while (rows->Next(chunk)) {
+        const int64_t* ids = chunk.column(types_.size()).data<int64_t>();
+        std::vector<sel_t> sel;
+        for (size_t r = 0; r < chunk.size(); r++) {
+          if (updates_.count(ids[r])) sel.push_back(static_cast<sel_t>(r));
         }
-        auto rows = reader.ReadRowGroup(g, file_columns);
-        DataChunk chunk;
-        int64_t pos = group_start;
-        while (rows->Next(chunk)) {
-          std::vector<sel_t> sel;
-          std::vector<int64_t> ids;
-          int64_t end = pos + static_cast<int64_t>(chunk.size());
-          while (next < positions.size() && positions[next] < end) {
-            sel.push_back(static_cast<sel_t>(positions[next] - pos));
-            ids.push_back((static_cast<int64_t>(file_index) << kPositionBits) | positions[next]);
-            next++;
-          }
-          if (!sel.empty()) {
-            DataChunk picked(types_);
-            picked.Slice(chunk, sel.data(), sel.size());
-            DataChunk row(types_);
-            row.Append(picked);
-            for (size_t r = 0; r < ids.size(); r++) {
-              auto [batch, index] = updates_.at(ids[r]);
-              const auto& columns = update_columns_[batch];
-              for (size_t c = 0; c < columns.size(); c++) {
-                row.column(columns[c]).SetValue(r, update_batches_[batch]->column(c).GetValue(index));
-              }
+        if (!sel.empty()) {
+          DataChunk picked(types_);
+          for (size_t c = 0; c < types_.size(); c++) picked.column(c).Slice(chunk.column(c), sel.data(), sel.size());
+          picked.SetCardinality(sel.size());
+          DataChunk row(types_);
+          row.Append(picked);
+          for (size_t r = 0; r < sel.size(); r++) {
+            auto [batch, index] = updates_.at(ids[sel[r]]);
+            const auto& updated = update_columns_[batch];
+            for (size_t c = 0; c < updated.size(); c++) {
+              row.column(updated[c]).SetValue(r, update_batches_[batch]->column(c).GetValue(index));
             }
-            Append(row);
           }
-          pos = end;
-          chunk.Reset();
+          Append(row);
         }
-        group_start = group_end;
+        chunk.Reset();
       }
     }
   }
@@ -308,6 +305,64 @@ class IcebergWriter : public TableStorage::Writer {
 
 std::unique_ptr<TableStorage::Writer> IcebergTable::BeginWrite() {
   return std::make_unique<IcebergWriter>(*this, State());
+}
+
+int64_t IcebergTable::Optimize() {
+  auto base = State();
+  if (base->files.size() <= 1 && base->delete_files.empty()) return 0;  // nothing to compact
+  IcebergWriter writer(*this, base);
+  std::vector<size_t> columns(base->metadata.CurrentSchema().fields.size());
+  std::vector<LogicalType> types;
+  for (size_t i = 0; i < columns.size(); i++) {
+    columns[i] = i;
+    types.push_back(base->metadata.CurrentSchema().fields[i].type);
+  }
+  for (auto [file, group] : base->morsels) {
+    auto rows = OpenRowGroup(base, columns, file, group);
+    DataChunk chunk(types);
+    while (rows->Next(chunk)) {
+      writer.Append(chunk);
+      chunk.Reset();
+    }
+  }
+  std::vector<DataFile> added = writer.CloseFiles();
+  Commit([&](TableMetadata& md, const TableState& current, int attempt) {
+    if (current.metadata_location != base->metadata_location) {
+      throw Exception(sqlstate::kSerializationFailure, "the table changed while OPTIMIZE ran; run it again");
+    }
+    int64_t snapshot_id = NewSnapshotId();
+    int64_t sequence = md.last_sequence_number + 1;
+    std::vector<ManifestEntry> added_entries, retired;
+    for (const DataFile& f : added) added_entries.push_back({EntryStatus::kAdded, snapshot_id, sequence, sequence, f});
+    for (const auto& live : current.files) {
+      retired.push_back({EntryStatus::kDeleted, snapshot_id, live.sequence_number, live.sequence_number, live.file});
+    }
+    std::vector<ManifestEntry> retired_deletes;
+    for (const auto& [file, seq] : current.delete_files) {
+      retired_deletes.push_back({EntryStatus::kDeleted, snapshot_id, seq, seq, file});
+    }
+    std::string schema = md.CurrentSchema().ToJson();
+    std::vector<ManifestFile> manifests;
+    auto write = [&](const std::vector<ManifestEntry>& entries, FileContent content) {
+      if (entries.empty()) return;
+      manifests.push_back(WriteManifest(NewManifestPath(md, manifests.size()), entries, schema, md.current_schema_id,
+                                        content, snapshot_id, sequence));
+    };
+    write(added_entries, FileContent::kData);
+    write(retired, FileContent::kData);
+    write(retired_deletes, FileContent::kPositionDeletes);
+    int64_t rows = 0;
+    for (const DataFile& f : added) rows += f.record_count;
+    AddSnapshot(md, manifests,
+                {{"operation", "replace"},
+                 {"added-data-files", std::to_string(added.size())},
+                 {"deleted-data-files", std::to_string(current.files.size())},
+                 {"removed-delete-files", std::to_string(current.delete_files.size())},
+                 {"total-records", std::to_string(rows)}},
+                attempt, snapshot_id);
+  });
+  writer.MarkCommitted();
+  return static_cast<int64_t>(added.size());
 }
 
 }  // namespace basin::iceberg

@@ -1,5 +1,7 @@
 #include "lake/memory_table.h"
 
+#include "lake/schema_evolution.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -406,6 +408,61 @@ class MemoryTableWriter : public TableStorage::Writer {
 
 std::unique_ptr<TableStorage::Writer> MemoryTable::BeginWrite() {
   return std::make_unique<MemoryTableWriter>(*this);
+}
+
+}  // namespace basin
+
+namespace basin {
+
+bool MemoryTable::AlterSchema(const SchemaChange& change) {
+  using K = SchemaChange::Kind;
+  if (change.kind != K::kAddColumn && change.kind != K::kDropColumn && change.kind != K::kSetType) {
+    return true;  // names, defaults, NOT NULL and comments live in the catalog; the rows stay as they are
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<LogicalType> types = types_;
+  if (change.kind == K::kAddColumn) types.push_back(change.type);
+  if (change.kind == K::kDropColumn) types.erase(types.begin() + static_cast<std::ptrdiff_t>(change.column));
+  if (change.kind == K::kSetType) types[change.column] = change.type;
+  for (Segment& seg : segments_) {
+    auto old_rows = Materialize(seg, types_);
+    auto rows = std::make_shared<DataChunk>(types, std::max(old_rows->size(), kVectorSize));
+    size_t n = old_rows->size();
+    for (size_t c = 0, out = 0; c < types_.size(); c++) {
+      if (change.kind == K::kDropColumn && c == change.column) continue;
+      if (change.kind == K::kSetType && c == change.column) {
+        Widen(old_rows->column(c), rows->column(out), n);
+      } else {
+        rows->column(out).Reference(old_rows->column(c));
+      }
+      out++;
+    }
+    if (change.kind == K::kAddColumn) {
+      Vector fill(change.fill.IsNull() ? Value::Null(change.type) : change.fill);
+      rows->column(types.size() - 1).Reference(fill);
+      rows->column(types.size() - 1).Flatten(n);
+    }
+    rows->SetCardinality(n);
+    auto deleted = seg.deleted;
+    size_t deleted_count = seg.deleted_count;
+    seg = MakeSegment(std::move(rows));
+    seg.deleted = std::move(deleted);
+    seg.deleted_count = deleted_count;
+  }
+  if (change.kind == K::kAddColumn) {
+    distinct_.resize(types_.size());
+    distinct_.emplace_back();
+    if (!segments_.empty()) {
+      uint64_t hash = 0;
+      Vector fill(change.fill.IsNull() ? Value::Null(change.type) : change.fill);
+      HashVector(fill, 1, &hash, false);
+      distinct_.back().Add(&hash, 1);
+    }
+  } else if (change.kind == K::kDropColumn && change.column < distinct_.size()) {
+    distinct_.erase(distinct_.begin() + static_cast<std::ptrdiff_t>(change.column));
+  }
+  types_ = std::move(types);
+  return true;
 }
 
 }  // namespace basin

@@ -25,6 +25,7 @@ class MemoryTable : public TableStorage {
   int64_t RowCount() const override;
   double DistinctCount(size_t column) const override;
   int64_t SizeInBytes() const override;
+  bool AlterSchema(const SchemaChange& change) override;
 
   /// Smallest and largest value of a column in a segment, for skipping segments a filter rules out.
   /// Kept for integer-like layouts (integers, dates, timestamps, DECIMAL(p<=18)) and floats.

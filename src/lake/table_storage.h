@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "types/value.h"
@@ -36,6 +39,25 @@ class MorselReader {
   [[nodiscard]] virtual bool Next(DataChunk& out) = 0;
 };
 
+/// A change to a table's columns (ALTER TABLE, COMMENT ON COLUMN).
+struct SchemaChange {
+  enum class Kind { kAddColumn, kDropColumn, kRenameColumn, kSetType, kSetNotNull, kSetDefault, kSetComment };
+  Kind kind = Kind::kAddColumn;
+  size_t column = 0;      // the column changed (all but kAddColumn)
+  std::string name;       // kAddColumn, kRenameColumn: the (new) name
+  LogicalType type;       // kAddColumn, kSetType
+  bool not_null = false;  // kAddColumn, kSetNotNull
+  std::string text;       // kAddColumn, kSetDefault: the DEFAULT as written (empty: none); kSetComment
+  Value fill;             // kAddColumn: the value rows already in the table take (NULL or the default)
+};
+
+/// Rows describing a table's history or files (Iceberg's metadata tables: snapshots, history, files, ...).
+struct MetadataRows {
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  std::vector<std::vector<Value>> rows;
+};
+
 /// Where a table's rows live. The in-memory table implements it now; Iceberg tables implement it in the lake
 /// issue. Reads see the table as of InitScan (a snapshot); writes become visible at Commit, all at once.
 class TableStorage {
@@ -68,6 +90,26 @@ class TableStorage {
   /// Estimated number of distinct values of a column (for the optimizer); negative when unknown.
   virtual double DistinctCount(size_t column) const { return -1; }
   virtual int64_t SizeInBytes() const = 0;
+
+  /// Change the columns. Storage that knows columns by id (Iceberg) changes metadata only; the in-memory
+  /// table rewrites its rows. Returns false when rows already stored read NULL for an added column
+  /// instead of `fill` (the caller then writes the fill itself).
+  virtual bool AlterSchema(const SchemaChange& change);
+
+  // History and maintenance. Storage without them (the in-memory table) throws NotImplementedError, except
+  // that maintenance with nothing to do returns 0.
+  /// The table as of a snapshot id or a time (microseconds since the epoch), read-only.
+  virtual std::shared_ptr<TableStorage> AsOf(std::optional<int64_t> snapshot_id, std::optional<int64_t> time_us);
+  /// A metadata table by name ("snapshots", "history", "files", "manifests", "properties"); nullopt when
+  /// there is none of that name.
+  virtual std::optional<MetadataRows> Metadata(const std::string& name);
+  /// A table procedure: "optimize" (compact files, fold deletes in), "vacuum" (expire old snapshots and
+  /// remove files nothing references), "rollback_to_snapshot" (args: snapshot id). Returns a count
+  /// (files written or removed) for the statement's result.
+  virtual int64_t Execute(const std::string& procedure, const std::vector<Value>& args);
+  /// Table properties (Iceberg's; "comment" holds COMMENT ON TABLE).
+  virtual void SetProperties(const std::map<std::string, std::string>& properties);
+  virtual std::map<std::string, std::string> Properties() const { return {}; }
 };
 
 }  // namespace basin

@@ -158,6 +158,12 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       return Set(static_cast<const sql::SetStmt&>(stmt));
     case sql::StatementKind::kTransaction:
       return Transaction(static_cast<const sql::TransactionStmt&>(stmt));
+    case sql::StatementKind::kAlterTable:
+      return AlterTable(static_cast<const sql::AlterTableStmt&>(stmt));
+    case sql::StatementKind::kComment:
+      return Comment(static_cast<const sql::CommentStmt&>(stmt));
+    case sql::StatementKind::kMaintenance:
+      return Maintenance(static_cast<const sql::MaintenanceStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }

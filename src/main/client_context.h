@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "main/query_result.h"
+#include "types/value.h"
 #include "sql/parser/ast.h"
 #include "sql/planner/logical_operator.h"
 
@@ -28,6 +29,9 @@ class ClientContext {
 
   /// Run one statement; errors become an error result.
   std::unique_ptr<QueryResult> Query(std::string_view sql);
+  /// The value of a constant expression written in SQL (subqueries allowed): `SELECT <expression>` run in
+  /// this session. Errors are thrown.
+  Value EvaluateConstant(const std::string& expression_sql);
 
   /// Session settings (SET name = value), with defaults from the database's config.
   int threads() const { return threads_; }
@@ -48,6 +52,12 @@ class ClientContext {
   std::unique_ptr<QueryResult> Describe(const sql::DescribeStmt& stmt);
   std::unique_ptr<QueryResult> Set(const sql::SetStmt& stmt);
   std::unique_ptr<QueryResult> Transaction(const sql::TransactionStmt& stmt);
+  // client_context_alter.cc
+  std::unique_ptr<QueryResult> AlterTable(const sql::AlterTableStmt& stmt);
+  std::unique_ptr<QueryResult> Comment(const sql::CommentStmt& stmt);
+  std::unique_ptr<QueryResult> Maintenance(const sql::MaintenanceStmt& stmt);
+  /// Run a `SELECT count(*) ...` of this session and return the count; errors are thrown.
+  int64_t CountRows(const std::string& sql);
 
   /// Optimize, plan and run a logical plan, collecting its output.
   std::vector<std::unique_ptr<class DataChunk>> Run(LogicalOperatorPtr plan, bool profile = false,

@@ -14,17 +14,6 @@ namespace basin {
 
 namespace {
 
-LogicalType BindTypeName(const sql::TypeName& t) {
-  try {
-    LogicalType type = TypeFromName(t.name, t.modifiers.size() > 0 ? t.modifiers[0] : -1,
-                                    t.modifiers.size() > 1 ? t.modifiers[1] : -1);
-    for (int i = 0; i < t.array_bounds; i++) type = LogicalType::List(type);
-    return type;
-  } catch (Exception& e) {
-    throw Exception(e.sqlstate(), e.message(), t.location);
-  }
-}
-
 /// A result of text rows built row by row (SHOW, DESCRIBE).
 class RowsBuilder {
  public:
@@ -101,7 +90,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
     }
     ColumnDefinition col;
     col.name = def.name;
-    col.type = BindTypeName(def.type);
+    col.type = Binder::BindTypeName(def.type);
     col.not_null =
         def.not_null || def.primary_key ||
         std::find(stmt.primary_key.begin(), stmt.primary_key.end(), def.name) != stmt.primary_key.end();

@@ -116,9 +116,12 @@ class FileRunner {
   }
 
  private:
-  static bool ConditionsHold(const Record& record) {
+  /// `onlyif persistent` / `skipif persistent` select records by the run's mode (tables in a data
+  /// directory or in memory); other names are engines.
+  bool ConditionsHold(const Record& record) const {
     for (const Condition& condition : record.conditions) {
-      if (condition.only_if != IsOurEngine(condition.engine)) return false;
+      bool holds = condition.engine == "persistent" ? !data_dir_.empty() : IsOurEngine(condition.engine);
+      if (condition.only_if != holds) return false;
     }
     return true;
   }

@@ -516,10 +516,7 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       return BindCase(expr, where);
     case ExprKind::kCast: {
       ExprPtr child = BindExpression(*expr.children[0], where);
-      LogicalType target = TypeFromName(
-          expr.type_name.name, expr.type_name.modifiers.size() > 0 ? expr.type_name.modifiers[0] : -1,
-          expr.type_name.modifiers.size() > 1 ? expr.type_name.modifiers[1] : -1);
-      for (int i = 0; i < expr.type_name.array_bounds; i++) target = LogicalType::List(target);
+      LogicalType target = BindTypeName(expr.type_name);
       if (expr.try_cast) {
         const LogicalType plain = target.id() == TypeId::kVarchar ? LogicalType(TypeId::kVarchar) : target;
         if (child->cls == ExprClass::kConstant) {
@@ -675,6 +672,17 @@ ExprPtr Binder::BindCase(const ParsedExpr& expr, ExprContext where) {
   e->children.push_back(CastTo(std::move(values.back()), t, expr.location));
   e->type = t;
   return e;
+}
+
+LogicalType Binder::BindTypeName(const sql::TypeName& t) {
+  try {
+    LogicalType type = TypeFromName(t.name, t.modifiers.size() > 0 ? t.modifiers[0] : -1,
+                                    t.modifiers.size() > 1 ? t.modifiers[1] : -1);
+    for (int i = 0; i < t.array_bounds; i++) type = LogicalType::List(type);
+    return type;
+  } catch (Exception& e) {
+    throw Exception(e.sqlstate(), e.message(), t.location);
+  }
 }
 
 }  // namespace basin

@@ -174,12 +174,59 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
                             ref.location);
   }
   auto table = catalog.GetTable(schema, name);
+  size_t dollar = name.rfind('$');
+  if (!table && dollar != std::string::npos && dollar > 0) {
+    if (auto base = catalog.GetTable(schema, name.substr(0, dollar))) {
+      return BindMetadataTable(*base, name.substr(dollar + 1), ref.alias.empty() ? name : ref.alias, ref);
+    }
+  }
   if (!table) {
     // As PostgreSQL, a missing schema in a query is a missing relation (3F000 is for creating objects).
     const std::string shown = ref.names.size() == 2 ? schema + "." + name : name;
     throw BinderError(sqlstate::kUndefinedTable, "relation \"" + shown + "\" does not exist", ref.location);
   }
+  if (ref.version_as_of || ref.timestamp_as_of) table = TableAsOf(*table, ref);
   return BindTableEntry(table, ref.alias.empty() ? name : ref.alias, ref);
+}
+
+std::shared_ptr<TableEntry> Binder::TableAsOf(const TableEntry& table, const sql::TableRef& ref) {
+  const sql::ParsedExpr& expr = ref.version_as_of ? *ref.version_as_of : *ref.timestamp_as_of;
+  // A constant of the statement, e.g. now() - INTERVAL '1 hour' or a scalar subquery; a column is not.
+  Value v;
+  try {
+    v = context_.EvaluateConstant(ref.as_of_sql);
+  } catch (Exception& ex) {
+    throw Exception(ex.sqlstate(), ex.message(), expr.location);
+  }
+  if (v.IsNull()) throw BinderError(sqlstate::kInvalidParameterValue, "AS OF NULL", expr.location);
+  auto copy = std::make_shared<TableEntry>(table);
+  try {
+    copy->storage = ref.version_as_of
+                        ? table.storage->AsOf(CastValue(v, TypeId::kBigInt).GetInt64(), std::nullopt)
+                        : table.storage->AsOf(std::nullopt, CastValue(v, TypeId::kTimestampTz).GetInt64());
+  } catch (Exception& ex) {
+    throw Exception(ex.sqlstate(), ex.message(), expr.location);
+  }
+  return copy;
+}
+
+LogicalOperatorPtr Binder::BindMetadataTable(const TableEntry& table, const std::string& kind,
+                                             const std::string& alias, const sql::TableRef& ref) {
+  std::optional<MetadataRows> rows = table.storage->Metadata(kind);
+  if (!rows) {
+    throw BinderError(sqlstate::kUndefinedTable,
+                      "table \"" + table.name + "\" has no metadata table \"" + kind +
+                          "\" (snapshots, history, files, manifests, properties)",
+                      ref.location);
+  }
+  auto chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  for (size_t r = 0; r < rows->rows.size(); r++) {
+    if (chunks->empty() || chunks->back()->size() == kVectorSize) chunks->push_back(std::make_unique<DataChunk>(rows->types));
+    DataChunk& chunk = *chunks->back();
+    for (size_t c = 0; c < rows->types.size(); c++) chunk.SetValue(c, chunk.size(), rows->rows[r][c]);
+    chunk.SetCardinality(chunk.size() + 1);
+  }
+  return BindChunks(chunks, rows->names, rows->types, alias, ref);
 }
 
 LogicalOperatorPtr Binder::BindTableEntry(std::shared_ptr<TableEntry> table, const std::string& alias,

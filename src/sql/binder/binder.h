@@ -65,6 +65,8 @@ class Binder {
 
   /// Bind a standalone expression with no FROM (defaults, SET values).
   ExprPtr BindConstantExpression(const sql::ParsedExpr& expr);
+  /// A type as written (`numeric(15, 2)`, `int[]`); errors point at the type.
+  static LogicalType BindTypeName(const sql::TypeName& t);
 
   uint64_t NextTableIndex();
   ClientContext& context() { return context_; }
@@ -127,6 +129,11 @@ class Binder {
   /// Options: hive_partitioning, union_by_name, filename.
   LogicalOperatorPtr BindParquetScan(const std::vector<std::string>& patterns, const NamedArguments& options,
                                      const std::string& alias, const sql::TableRef& ref);
+  /// The table as of FOR VERSION AS OF / FOR TIMESTAMP AS OF.
+  std::shared_ptr<TableEntry> TableAsOf(const TableEntry& table, const sql::TableRef& ref);
+  /// "t$snapshots" and the other metadata tables of a table with history.
+  LogicalOperatorPtr BindMetadataTable(const TableEntry& table, const std::string& kind, const std::string& alias,
+                                       const sql::TableRef& ref);
   /// A scan of a table's storage under `alias`.
   LogicalOperatorPtr BindTableEntry(std::shared_ptr<TableEntry> table, const std::string& alias,
                                     const sql::TableRef& ref);

@@ -149,6 +149,11 @@ struct TableRef {
 
   ParsedExprPtr function;  // kTableFunction: a kFunction expression
 
+  // kBaseTable read as of an earlier version: FOR VERSION AS OF <snapshot id> or FOR TIMESTAMP AS OF <time>.
+  ParsedExprPtr version_as_of;
+  ParsedExprPtr timestamp_as_of;
+  std::string as_of_sql;  // the AS OF expression as written (evaluated as a query when it has subqueries)
+
   // kJoin
   JoinType join_type = JoinType::kInner;
   std::unique_ptr<TableRef> left;
@@ -231,6 +236,9 @@ enum class StatementKind {
   kExplain,
   kSet,
   kTransaction,
+  kAlterTable,
+  kComment,
+  kMaintenance,
 };
 
 struct Statement {
@@ -373,6 +381,56 @@ struct TransactionStmt : Statement {
   enum class Kind { kBegin, kCommit, kRollback };
   TransactionStmt() : Statement(StatementKind::kTransaction) {}
   Kind txn_kind = Kind::kBegin;
+};
+
+/// ALTER TABLE t <action>: one action per statement.
+struct AlterTableStmt : Statement {
+  enum class Action {
+    kAddColumn,     // ADD [COLUMN] [IF NOT EXISTS] column_def
+    kDropColumn,    // DROP [COLUMN] [IF EXISTS] name
+    kRenameColumn,  // RENAME [COLUMN] name TO new_name
+    kRenameTable,   // RENAME TO new_name
+    kSetType,       // ALTER [COLUMN] name [SET DATA] TYPE type
+    kSetNotNull,    // ALTER [COLUMN] name SET NOT NULL
+    kDropNotNull,   // ALTER [COLUMN] name DROP NOT NULL
+    kSetDefault,    // ALTER [COLUMN] name SET DEFAULT expr
+    kDropDefault,   // ALTER [COLUMN] name DROP DEFAULT
+    kSetProperties, // SET (key = 'value', ...): table properties (Iceberg's)
+    kExecute,       // EXECUTE procedure [(args)]: rollback_to_snapshot(id), optimize, expire_snapshots
+  };
+  AlterTableStmt() : Statement(StatementKind::kAlterTable) {}
+  std::vector<std::string> table;
+  bool if_exists = false;         // ALTER TABLE IF EXISTS
+  Action action = Action::kAddColumn;
+  bool if_object_exists = false;  // ADD COLUMN IF NOT EXISTS / DROP COLUMN IF EXISTS
+  ColumnDef column;               // kAddColumn
+  std::string column_name;        // the column acted on
+  std::string new_name;           // renames
+  TypeName type;                  // kSetType
+  ParsedExprPtr default_value;    // kSetDefault
+  std::string default_sql;
+  std::vector<std::pair<std::string, std::string>> properties;  // kSetProperties
+  std::string procedure;                                        // kExecute
+  std::vector<ParsedExprPtr> arguments;
+  std::vector<std::string> argument_sql;  // as written, evaluated as queries
+};
+
+/// COMMENT ON TABLE t IS '...' | COMMENT ON COLUMN t.c IS '...' (NULL removes the comment).
+struct CommentStmt : Statement {
+  CommentStmt() : Statement(StatementKind::kComment) {}
+  bool on_column = false;
+  std::vector<std::string> target;  // the table's name, then the column for COMMENT ON COLUMN
+  std::string comment;              // empty with is_null
+  bool is_null = false;
+};
+
+/// OPTIMIZE t (compact small files, fold deletes in) and VACUUM [t] (expire old snapshots, remove files
+/// nothing references). Without a table, VACUUM covers every table.
+struct MaintenanceStmt : Statement {
+  enum class Kind { kOptimize, kVacuum };
+  MaintenanceStmt() : Statement(StatementKind::kMaintenance) {}
+  Kind maintenance = Kind::kVacuum;
+  std::vector<std::string> table;
 };
 
 }  // namespace basin::sql

@@ -333,6 +333,7 @@ std::unique_ptr<TableRef> Parser::ParseTablePrimary() {
     } else {
       if (lateral) Fail(Peek(), "expected a subquery or function after LATERAL");
       ref->names = std::move(names);
+      ParseTimeTravel(ref.get());
     }
   }
   ref->location = location;

@@ -204,6 +204,9 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
     if (w == "delete") return ParseDelete();
     if (w == "create") return ParseCreate();
     if (w == "drop") return ParseDrop();
+    if (w == "alter") return ParseAlterTable();
+    if (w == "comment") return ParseComment();
+    if (w == "optimize" || w == "vacuum") return ParseMaintenance();
     if (w == "copy") return ParseCopy();
     if (w == "show") return ParseShow();
     if (w == "describe" || w == "desc") return ParseDescribe();

@@ -166,6 +166,12 @@ class Parser {
   std::unique_ptr<Statement> ParseCreateTable(bool or_replace, bool temporary);
   void ParseTableElements(CreateTableStmt* stmt);
   ColumnDef ParseColumnDef();
+  // parse_alter.cc
+  std::unique_ptr<Statement> ParseAlterTable();
+  std::unique_ptr<Statement> ParseComment();
+  std::unique_ptr<Statement> ParseMaintenance();
+  /// FOR VERSION AS OF / FOR TIMESTAMP AS OF after a table name.
+  void ParseTimeTravel(TableRef* ref);
   std::unique_ptr<Statement> ParseCreateView(bool or_replace, bool temporary);
   std::unique_ptr<Statement> ParseDrop();
   std::unique_ptr<Statement> ParseCopy();

@@ -1,0 +1,38 @@
+#pragma once
+
+// Pieces shared by the files that implement IcebergTable.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lake/iceberg_metadata.h"
+#include "lake/iceberg_table.h"
+
+namespace basin::parquet {
+class ParquetReader;
+}
+
+namespace basin::iceberg {
+
+/// A row id is (index of the data file in the scanned state << kPositionBits) | position in the file.
+inline constexpr int kPositionBits = 40;
+inline constexpr int64_t kPositionMask = (int64_t{1} << kPositionBits) - 1;
+
+/// For each scanned column, where its values come from in one data file: a column index, or these.
+inline constexpr int kMissingColumn = -1;  // the file predates the column: its initial default (NULL)
+inline constexpr int kRowIdSource = -2;
+
+/// The file column holding each requested table column (kRowIdColumn for row ids), matched by field id
+/// (by name for files written without field ids).
+std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& schema,
+                            const std::vector<size_t>& column_ids);
+
+/// Read one row group of a state's data file (deletes applied), columns as a scan would give them.
+std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> state, std::vector<size_t> column_ids,
+                                          uint32_t file, uint32_t row_group);
+
+int64_t NewSnapshotId();
+std::string NewManifestPath(const TableMetadata& md, size_t n);
+
+}  // namespace basin::iceberg
