@@ -135,6 +135,10 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       Binder binder(*this);
       return RunModify(binder.BindDelete(static_cast<const sql::DeleteStmt&>(stmt)));
     }
+    case sql::StatementKind::kMerge: {
+      Binder binder(*this);
+      return RunModify(binder.BindMerge(static_cast<const sql::MergeStmt&>(stmt)));
+    }
     case sql::StatementKind::kCreateTable:
       return CreateTable(static_cast<const sql::CreateTableStmt&>(stmt));
     case sql::StatementKind::kCreateView:
@@ -184,8 +188,11 @@ std::unique_ptr<QueryResult> ClientContext::Explain(const sql::ExplainStmt& stmt
     case sql::StatementKind::kDelete:
       plan = binder.BindDelete(static_cast<const sql::DeleteStmt&>(*stmt.statement));
       break;
+    case sql::StatementKind::kMerge:
+      plan = binder.BindMerge(static_cast<const sql::MergeStmt&>(*stmt.statement));
+      break;
     default:
-      throw NotImplementedError("EXPLAIN supports SELECT, INSERT, UPDATE and DELETE");
+      throw NotImplementedError("EXPLAIN supports SELECT, INSERT, UPDATE, DELETE and MERGE");
   }
   std::string text;
   auto start = std::chrono::steady_clock::now();

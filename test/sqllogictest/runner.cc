@@ -192,13 +192,17 @@ class FileRunner {
       Report(record, "query failed: " + ErrorText(*result));
       return false;
     }
-    const size_t columns = result->ColumnCount();
+    // A statement without rows (INSERT, MERGE, ...) reads as one row holding its count, as in DuckDB's
+    // runner, so tests can check how many rows it affected.
+    const bool count = result->kind() == QueryResult::Kind::kCount;
+    const size_t columns = count ? 1 : result->ColumnCount();
     if (!record.types.empty() && record.types.size() != columns) {
       Report(record, "query returned " + std::to_string(columns) + " columns, expected " +
                          std::to_string(record.types.size()));
       return false;
     }
     std::vector<std::string> actual;
+    if (count) actual.push_back(std::to_string(result->rows_affected()));
     actual.reserve(result->RowCount() * columns);
     for (size_t r = 0; r < result->RowCount(); r++) {
       for (size_t c = 0; c < columns; c++) {

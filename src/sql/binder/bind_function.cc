@@ -22,6 +22,8 @@ const char* ContextName(ExprContext where) {
       return "JOIN conditions";
     case ExprContext::kValues:
       return "VALUES";
+    case ExprContext::kMergeWhen:
+      return "MERGE WHEN conditions";
     default:
       return "this context";
   }

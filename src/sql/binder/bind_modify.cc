@@ -7,14 +7,13 @@
 #include "execution/cast.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
 #include "sql/parser/parser.h"
 
 namespace basin {
 
-namespace {
-
-std::shared_ptr<TableEntry> FindTable(ClientContext& context, const std::vector<std::string>& names,
-                                      int64_t location) {
+std::shared_ptr<TableEntry> FindTargetTable(ClientContext& context, const std::vector<std::string>& names,
+                                            int64_t location) {
   auto [schema, name] = QualifiedName(names);
   auto table = context.catalog().GetTable(schema, name);
   if (!table) {
@@ -26,8 +25,6 @@ std::shared_ptr<TableEntry> FindTable(ClientContext& context, const std::vector<
   return table;
 }
 
-/// Bring a value to its column's type as PostgreSQL's assignment does: 42804 naming the column when no cast
-/// exists, and VARCHAR(n)'s length checked rather than truncated.
 ExprPtr AssignTo(Binder& binder, ExprPtr e, const ColumnDefinition& column, int64_t location) {
   if (e->type != column.type && !CanCast(e->type, column.type)) {
     throw BinderError(sqlstate::kDatatypeMismatch,
@@ -38,35 +35,60 @@ ExprPtr AssignTo(Binder& binder, ExprPtr e, const ColumnDefinition& column, int6
   return binder.CastWithLength(std::move(e), column.type, /*is_explicit=*/false, location);
 }
 
-}  // namespace
+ExprPtr BindColumnDefault(Binder& binder, const ColumnDefinition& column) {
+  if (column.default_sql.empty()) return Expr::Constant(Value::Null(column.type));
+  auto parsed = sql::ParseExpression(column.default_sql);
+  return AssignTo(binder, binder.BindConstantExpression(*parsed), column, -1);
+}
+
+std::vector<size_t> InsertTargets(const TableEntry& table, const std::vector<std::string>& columns,
+                                  int64_t location) {
+  std::vector<size_t> targets;
+  if (columns.empty()) {
+    for (size_t i = 0; i < table.columns.size(); i++) targets.push_back(i);
+    return targets;
+  }
+  for (auto& c : columns) {
+    int idx = table.ColumnIndex(c);
+    if (idx < 0) {
+      throw BinderError(sqlstate::kUndefinedColumn,
+                        "column \"" + c + "\" of relation \"" + table.name + "\" does not exist", location);
+    }
+    if (std::find(targets.begin(), targets.end(), static_cast<size_t>(idx)) != targets.end()) {
+      throw BinderError(sqlstate::kDuplicateColumn, "column \"" + c + "\" specified more than once",
+                        location);
+    }
+    targets.push_back(static_cast<size_t>(idx));
+  }
+  return targets;
+}
+
+std::vector<ExprPtr> Binder::BindInsertRow(const TableEntry& table, const std::vector<size_t>& targets,
+                                           bool explicit_columns,
+                                           const std::vector<sql::ParsedExprPtr>& given, int64_t location) {
+  if (given.size() > targets.size()) {
+    throw BinderError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns",
+                      given[targets.size()]->location);
+  }
+  if (given.size() < targets.size() && explicit_columns) {
+    throw BinderError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions", location);
+  }
+  std::vector<ExprPtr> row(table.columns.size());
+  for (size_t i = 0; i < given.size(); i++) {
+    if (given[i]->kind == sql::ExprKind::kDefault) continue;  // filled with the default below
+    row[targets[i]] = AssignTo(*this, BindExpression(*given[i], ExprContext::kValues),
+                               table.columns[targets[i]], given[i]->location);
+  }
+  for (size_t c = 0; c < row.size(); c++) {
+    if (!row[c]) row[c] = BindColumnDefault(*this, table.columns[c]);
+  }
+  return row;
+}
 
 LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
-  auto table = FindTable(context_, stmt.table, stmt.location);
+  auto table = FindTargetTable(context_, stmt.table, stmt.location);
   // Which table column each inserted value goes to.
-  std::vector<int> targets;
-  if (stmt.columns.empty()) {
-    for (size_t i = 0; i < table->columns.size(); i++) targets.push_back(static_cast<int>(i));
-  } else {
-    for (auto& c : stmt.columns) {
-      int idx = table->ColumnIndex(c);
-      if (idx < 0) {
-        throw BinderError(sqlstate::kUndefinedColumn,
-                          "column \"" + c + "\" of relation \"" + table->name + "\" does not exist",
-                          stmt.location);
-      }
-      if (std::find(targets.begin(), targets.end(), idx) != targets.end()) {
-        throw BinderError(sqlstate::kDuplicateColumn, "column \"" + c + "\" specified more than once",
-                          stmt.location);
-      }
-      targets.push_back(idx);
-    }
-  }
-  auto default_of = [&](size_t column) -> ExprPtr {
-    const auto& def = table->columns[column];
-    if (def.default_sql.empty()) return Expr::Constant(Value::Null(def.type));
-    auto parsed = sql::ParseExpression(def.default_sql);
-    return AssignTo(*this, BindConstantExpression(*parsed), def, -1);
-  };
+  std::vector<size_t> targets = InsertTargets(*table, stmt.columns, stmt.location);
   LogicalOperatorPtr source;
   const sql::QueryNode* body = stmt.source ? stmt.source->body.get() : nullptr;
   bool plain_values = body && body->kind == sql::QueryNode::Kind::kValues && stmt.source->order_by.empty() &&
@@ -84,32 +106,15 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
       }
     }
     for (size_t r = 0; r < row_count; r++) {
-      std::vector<ExprPtr> row(table->columns.size());
-      if (!stmt.default_values) {
-        const auto& given = body->values[r];
-        if (given.size() > targets.size()) {
-          throw BinderError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns",
-                            given[targets.size()]->location);
-        }
-        if (given.size() < targets.size() && !stmt.columns.empty()) {
-          throw BinderError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions",
-                            stmt.location);
-        }
-        for (size_t i = 0; i < given.size(); i++) {
-          size_t col = static_cast<size_t>(targets[i]);
-          if (given[i]->kind == sql::ExprKind::kDefault) {
-            row[col] = default_of(col);
-            continue;
-          }
-          ExprPtr e = BindExpression(*given[i], ExprContext::kValues);
-          if (e->HasSubquery())
-            throw NotImplementedError("subqueries in INSERT ... VALUES are not supported",
-                                      given[i]->location);
-          row[col] = AssignTo(*this, std::move(e), table->columns[col], given[i]->location);
-        }
+      if (stmt.default_values) {
+        values->values.push_back(BindInsertRow(*table, targets, false, {}, stmt.location));
+        continue;
       }
-      for (size_t c = 0; c < row.size(); c++) {
-        if (!row[c]) row[c] = default_of(c);
+      const auto& given = body->values[r];
+      std::vector<ExprPtr> row = BindInsertRow(*table, targets, !stmt.columns.empty(), given, stmt.location);
+      for (size_t i = 0; i < given.size(); i++) {
+        if (row[targets[i]]->HasSubquery())
+          throw NotImplementedError("subqueries in INSERT ... VALUES are not supported", given[i]->location);
       }
       values->values.push_back(std::move(row));
     }
@@ -129,12 +134,12 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
     auto bindings = q.plan->GetColumnBindings();
     std::vector<ExprPtr> row(table->columns.size());
     for (size_t i = 0; i < q.types.size(); i++) {
-      size_t col = static_cast<size_t>(targets[i]);
+      size_t col = targets[i];
       ExprPtr ref = Expr::ColumnRef(bindings[i], q.types[i], q.names[i]);
       row[col] = AssignTo(*this, std::move(ref), table->columns[col], stmt.location);
     }
     for (size_t c = 0; c < row.size(); c++) {
-      if (!row[c]) row[c] = default_of(c);
+      if (!row[c]) row[c] = BindColumnDefault(*this, table->columns[c]);
     }
     proj->expressions = std::move(row);
     proj->children.push_back(std::move(q.plan));
@@ -148,12 +153,10 @@ LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
   return insert;
 }
 
-namespace {
-/// Scan of the target table with row ids, bound under its alias.
-LogicalOperatorPtr TargetScan(Binder& binder, std::vector<BindingEntry>& bindings,
-                              std::shared_ptr<TableEntry> table, const std::string& alias) {
+LogicalOperatorPtr Binder::BindTargetScan(const std::shared_ptr<TableEntry>& table,
+                                          const std::string& alias) {
   auto get = std::make_unique<LogicalOperator>(LogicalOpType::kGet);
-  get->table_index = binder.NextTableIndex();
+  get->table_index = NextTableIndex();
   get->table = table;
   get->emit_row_id = true;
   BindingEntry entry;
@@ -166,15 +169,14 @@ LogicalOperatorPtr TargetScan(Binder& binder, std::vector<BindingEntry>& binding
   }
   entry.hidden.assign(entry.names.size(), false);
   entry.get = get.get();
-  bindings.push_back(std::move(entry));
+  bindings_.push_back(std::move(entry));
   return get;
 }
-}  // namespace
 
 LogicalOperatorPtr Binder::BindTargetRows(const std::shared_ptr<TableEntry>& table, const std::string& alias,
                                           const sql::TableRef* other, const sql::ParsedExpr* where,
                                           LogicalOperatorPtr& proj) {
-  LogicalOperatorPtr plan = TargetScan(*this, bindings_, table, alias);
+  LogicalOperatorPtr plan = BindTargetScan(table, alias);
   uint64_t target_index = plan->table_index;
   if (other) {
     auto join = std::make_unique<LogicalOperator>(LogicalOpType::kJoin);
@@ -192,37 +194,47 @@ LogicalOperatorPtr Binder::BindTargetRows(const std::shared_ptr<TableEntry>& tab
   return plan;
 }
 
+std::vector<ExprPtr> Binder::BindAssignments(const TableEntry& table,
+                                             const std::vector<sql::Assignment>& assignments,
+                                             const char* statement, LogicalOperatorPtr& plan,
+                                             std::vector<size_t>& columns) {
+  std::vector<ExprPtr> values;
+  for (const sql::Assignment& a : assignments) {
+    int idx = table.ColumnIndex(a.column);
+    if (idx < 0) {
+      throw BinderError(sqlstate::kUndefinedColumn,
+                        "column \"" + a.column + "\" of relation \"" + table.name + "\" does not exist",
+                        a.location);
+    }
+    if (std::find(columns.begin(), columns.end(), static_cast<size_t>(idx)) != columns.end()) {
+      throw BinderError(sqlstate::kDuplicateColumn,
+                        "multiple assignments to same column \"" + a.column + "\"", a.location);
+    }
+    columns.push_back(static_cast<size_t>(idx));
+    const ColumnDefinition& column = table.columns[idx];
+    if (a.value->kind == sql::ExprKind::kDefault) {
+      values.push_back(BindColumnDefault(*this, column));
+      continue;
+    }
+    ExprPtr e = BindExpression(*a.value, ExprContext::kSelect);
+    if (e->HasAggregate()) {
+      throw BinderError(sqlstate::kGroupingError,
+                        std::string("aggregate functions are not allowed in ") + statement,
+                        a.value->location);
+    }
+    if (e->HasSubquery()) PlanSubqueries(e, plan);
+    values.push_back(AssignTo(*this, std::move(e), column, a.value->location));
+  }
+  return values;
+}
+
 LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
-  auto table = FindTable(context_, stmt.table, stmt.location);
+  auto table = FindTargetTable(context_, stmt.table, stmt.location);
   LogicalOperatorPtr proj;
   LogicalOperatorPtr plan = BindTargetRows(table, stmt.alias, stmt.from.get(), stmt.where.get(), proj);
   std::vector<size_t> columns;
-  for (auto& [name, value] : stmt.assignments) {
-    int idx = table->ColumnIndex(name);
-    if (idx < 0) {
-      throw BinderError(sqlstate::kUndefinedColumn,
-                        "column \"" + name + "\" of relation \"" + table->name + "\" does not exist",
-                        stmt.location);
-    }
-    if (std::find(columns.begin(), columns.end(), static_cast<size_t>(idx)) != columns.end()) {
-      throw BinderError(sqlstate::kDuplicateColumn, "multiple assignments to same column \"" + name + "\"",
-                        stmt.location);
-    }
-    columns.push_back(static_cast<size_t>(idx));
-    ExprPtr e;
-    if (value->kind == sql::ExprKind::kDefault) {
-      const auto& def = table->columns[idx];
-      e = def.default_sql.empty() ? Expr::Constant(Value::Null(def.type))
-                                  : BindConstantExpression(*sql::ParseExpression(def.default_sql));
-    } else {
-      e = BindExpression(*value, ExprContext::kSelect);
-      if (e->HasAggregate())
-        throw BinderError(sqlstate::kGroupingError, "aggregate functions are not allowed in UPDATE",
-                          value->location);
-      if (e->HasSubquery()) PlanSubqueries(e, plan);
-    }
-    proj->expressions.push_back(AssignTo(*this, std::move(e), table->columns[idx], value->location));
-  }
+  for (ExprPtr& value : BindAssignments(*table, stmt.assignments, "UPDATE", plan, columns))
+    proj->expressions.push_back(std::move(value));
   proj->children.push_back(std::move(plan));
   if (!stmt.returning.empty()) throw NotImplementedError("RETURNING is not supported yet", stmt.location);
   auto update = std::make_unique<LogicalOperator>(LogicalOpType::kUpdate);
@@ -234,7 +246,7 @@ LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
 }
 
 LogicalOperatorPtr Binder::BindDelete(const sql::DeleteStmt& stmt) {
-  auto table = FindTable(context_, stmt.table, stmt.location);
+  auto table = FindTargetTable(context_, stmt.table, stmt.location);
   LogicalOperatorPtr proj;
   LogicalOperatorPtr plan =
       BindTargetRows(table, stmt.alias, stmt.using_clause.get(), stmt.where.get(), proj);

@@ -48,7 +48,17 @@ struct BoundQuery {
 };
 
 /// Where an expression stands, which decides what it may contain.
-enum class ExprContext { kWhere, kSelect, kGroupBy, kHaving, kOrderBy, kJoinCondition, kValues, kOther };
+enum class ExprContext {
+  kWhere,
+  kSelect,
+  kGroupBy,
+  kHaving,
+  kOrderBy,
+  kJoinCondition,
+  kValues,
+  kMergeWhen,
+  kOther
+};
 
 /// Turns parse trees into logical plans: resolves names against the catalog and the FROM clause, types
 /// every expression (inserting casts), and plans subqueries, aggregates and windows. One Binder per query
@@ -62,6 +72,7 @@ class Binder {
   LogicalOperatorPtr BindInsert(const sql::InsertStmt& stmt);
   LogicalOperatorPtr BindUpdate(const sql::UpdateStmt& stmt);
   LogicalOperatorPtr BindDelete(const sql::DeleteStmt& stmt);
+  LogicalOperatorPtr BindMerge(const sql::MergeStmt& stmt);
 
   /// Bind a standalone expression with no FROM (defaults, SET values).
   ExprPtr BindConstantExpression(const sql::ParsedExpr& expr);
@@ -169,6 +180,27 @@ class Binder {
                             ExprContext where, int64_t location);
   std::vector<ExprPtr> BindRowElements(const sql::ParsedExpr& row, ExprContext where);
   void ApplyWindowSpec(const sql::WindowSpec& spec, Expr& window, ExprContext where);
+
+  /// Scan of the table a DML statement changes, with row ids, bound under `alias` (the table's name if
+  /// empty).
+  LogicalOperatorPtr BindTargetScan(const std::shared_ptr<TableEntry>& table, const std::string& alias);
+  /// A SET list: the table columns assigned (into `columns`) and their values, cast to the column types;
+  /// subqueries become joins over `plan`. `statement` names the statement in errors.
+  std::vector<ExprPtr> BindAssignments(const TableEntry& table,
+                                       const std::vector<sql::Assignment>& assignments, const char* statement,
+                                       LogicalOperatorPtr& plan, std::vector<size_t>& columns);
+  /// A whole table row from INSERT's `given` values for columns `targets` (DEFAULT allowed), the other
+  /// columns' defaults filling the rest; `explicit_columns` when the statement listed its columns.
+  std::vector<ExprPtr> BindInsertRow(const TableEntry& table, const std::vector<size_t>& targets,
+                                     bool explicit_columns, const std::vector<sql::ParsedExprPtr>& given,
+                                     int64_t location);
+  /// MERGE's source, with a TRUE marker column appended (its binding returned) so that rows an outer join
+  /// pads with NULLs are told apart from source rows whose columns are NULL (bind_merge.cc).
+  ColumnBinding BindMergeSource(const sql::TableRef& ref, LogicalOperatorPtr& plan);
+  /// One WHEN clause of MERGE into `merge` (its expressions and merge_actions), binding names of the sides
+  /// the clause may see.
+  void BindMergeClause(const sql::MergeWhen& when, const TableEntry& table, size_t source_begin,
+                       size_t target_entry, LogicalOperatorPtr& plan, LogicalOperator& merge);
 
   /// UPDATE/DELETE: the target table's rows (with row ids) joined with FROM/USING and filtered by WHERE;
   /// `proj` is set to a projection whose first column is the row id, for the caller to extend.

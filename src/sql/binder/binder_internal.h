@@ -6,6 +6,11 @@
 
 namespace basin {
 
+class Binder;
+class ClientContext;
+struct ColumnDefinition;
+struct TableEntry;
+
 /// A string literal as written: like PostgreSQL's "unknown" literals it takes the type its context wants
 /// (date_col = '2024-01-01').
 bool IsStringLiteral(const Expr& e);
@@ -30,5 +35,17 @@ BoundOrder MakeOrder(ExprPtr e, const sql::OrderByItem& o);
 void ExtractAggregatesInto(ExprPtr& e, LogicalOperator& agg);
 /// Replace window functions in `e` by references to `window`'s outputs.
 void ExtractWindowsInto(ExprPtr& e, LogicalOperator& window);
+
+/// The table an INSERT, UPDATE, DELETE or MERGE changes: 42P01 when missing, 42809 for a view.
+std::shared_ptr<TableEntry> FindTargetTable(ClientContext& context, const std::vector<std::string>& names,
+                                            int64_t location);
+/// Bring a value to its column's type as PostgreSQL's assignment does: 42804 naming the column when no cast
+/// exists, and VARCHAR(n)'s length checked rather than truncated.
+ExprPtr AssignTo(Binder& binder, ExprPtr e, const ColumnDefinition& column, int64_t location);
+/// The column's DEFAULT (NULL without one), of the column's type.
+ExprPtr BindColumnDefault(Binder& binder, const ColumnDefinition& column);
+/// The table columns an INSERT's column list names, in order (all columns for an empty list).
+std::vector<size_t> InsertTargets(const TableEntry& table, const std::vector<std::string>& columns,
+                                  int64_t location);
 
 }  // namespace basin

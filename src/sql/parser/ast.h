@@ -226,6 +226,7 @@ enum class StatementKind {
   kInsert,
   kUpdate,
   kDelete,
+  kMerge,
   kCreateTable,
   kCreateView,
   kCreateSchema,
@@ -263,11 +264,18 @@ struct InsertStmt : Statement {
   std::vector<ParsedExprPtr> returning;
 };
 
+/// `column = value` of UPDATE ... SET; `location` is the column's.
+struct Assignment {
+  std::string column;
+  ParsedExprPtr value;  // kDefault for `= DEFAULT`
+  int64_t location = -1;
+};
+
 struct UpdateStmt : Statement {
   UpdateStmt() : Statement(StatementKind::kUpdate) {}
   std::vector<std::string> table;
   std::string alias;
-  std::vector<std::pair<std::string, ParsedExprPtr>> assignments;
+  std::vector<Assignment> assignments;
   std::unique_ptr<TableRef> from;
   ParsedExprPtr where;
   std::vector<ParsedExprPtr> returning;
@@ -280,6 +288,33 @@ struct DeleteStmt : Statement {
   std::unique_ptr<TableRef> using_clause;
   ParsedExprPtr where;
   std::vector<ParsedExprPtr> returning;
+};
+
+/// One WHEN clause of MERGE: the rows it is for, an optional AND condition, and its action.
+struct MergeWhen {
+  enum class Match { kMatched, kNotMatchedByTarget, kNotMatchedBySource };
+  enum class Action { kUpdate, kDelete, kInsert, kDoNothing };
+  Match match = Match::kMatched;
+  Action action = Action::kDoNothing;
+  ParsedExprPtr condition;              // null: unconditional
+  std::vector<Assignment> assignments;  // kUpdate
+  std::vector<std::string> columns;     // kInsert: target columns, empty: all, in order
+  int64_t columns_location = -1;        // kInsert: the column list's '('
+  std::vector<ParsedExprPtr> values;    // kInsert: VALUES (...), may hold kDefault; empty for DEFAULT VALUES
+  bool default_values = false;
+  int64_t location = -1;         // WHEN
+  int64_t action_location = -1;  // UPDATE, DELETE, INSERT or DO
+};
+
+/// MERGE INTO table [AS alias] USING source ON condition WHEN ... (PostgreSQL 15; NOT MATCHED BY SOURCE
+/// from PostgreSQL 17).
+struct MergeStmt : Statement {
+  MergeStmt() : Statement(StatementKind::kMerge) {}
+  std::vector<std::string> table;
+  std::string alias;
+  std::unique_ptr<TableRef> source;
+  ParsedExprPtr condition;  // ON
+  std::vector<MergeWhen> clauses;
 };
 
 struct ColumnDef {

@@ -44,20 +44,30 @@ std::unique_ptr<Statement> Parser::ParseUpdate() {
   ExpectKeyword("update");
   stmt->table = ParseQualifiedName("a table name");
   stmt->alias = ParseDmlAlias();
-  ExpectKeyword("set");
-  SiblingScope scope(this);
-  do {
-    scope.Next();
-    if (IsOp("(")) NotSupported(Peek(), "UPDATE ... SET (a, b) = ...");
-    std::string column = ExpectColId("a column name");
-    if (IsOp(".")) NotSupported(Peek(), "assigning to a field of a column");
-    ExpectOp("=");
-    stmt->assignments.emplace_back(std::move(column), ParseExpr());
-  } while (AcceptOp(","));
+  stmt->assignments = ParseAssignments();
   if (AcceptKeyword("from")) stmt->from = ParseFromList();
   if (AcceptKeyword("where")) stmt->where = ParseExpr();
   stmt->returning = ParseReturning();
   return stmt;
+}
+
+// SET a = x, b = DEFAULT (UPDATE and MERGE's WHEN ... THEN UPDATE).
+std::vector<Assignment> Parser::ParseAssignments() {
+  ExpectKeyword("set");
+  std::vector<Assignment> assignments;
+  SiblingScope scope(this);
+  do {
+    scope.Next();
+    if (IsOp("(")) NotSupported(Peek(), "UPDATE ... SET (a, b) = ...");
+    Assignment a;
+    a.location = Peek().location;
+    a.column = ExpectColId("a column name");
+    if (IsOp(".")) NotSupported(Peek(), "assigning to a field of a column");
+    ExpectOp("=");
+    a.value = ParseExpr();
+    assignments.push_back(std::move(a));
+  } while (AcceptOp(","));
+  return assignments;
 }
 
 std::unique_ptr<Statement> Parser::ParseDelete() {
@@ -70,6 +80,85 @@ std::unique_ptr<Statement> Parser::ParseDelete() {
   if (AcceptKeyword("where")) stmt->where = ParseExpr();
   stmt->returning = ParseReturning();
   return stmt;
+}
+
+// ---- MERGE
+
+std::unique_ptr<Statement> Parser::ParseMerge() {
+  auto stmt = std::make_unique<MergeStmt>();
+  ExpectKeyword("merge");
+  ExpectKeyword("into");
+  stmt->table = ParseQualifiedName("a table name");
+  stmt->alias = ParseDmlAlias();
+  ExpectKeyword("using");
+  stmt->source = ParseTableRef();
+  ExpectKeyword("on");
+  stmt->condition = ParseExpr();
+  if (!IsKeyword("when")) Fail(Peek(), "expected WHEN");
+  SiblingScope scope(this);
+  while (IsKeyword("when")) {
+    scope.Next();
+    stmt->clauses.push_back(ParseMergeWhen());
+  }
+  if (IsKeyword("returning")) NotSupported(Peek(), "MERGE ... RETURNING");
+  return stmt;
+}
+
+MergeWhen Parser::ParseMergeWhen() {
+  MergeWhen when;
+  when.location = Peek().location;
+  ExpectKeyword("when");
+  if (AcceptKeyword("not")) {
+    ExpectKeyword("matched");
+    when.match = MergeWhen::Match::kNotMatchedByTarget;
+    if (AcceptKeyword("by")) {
+      if (AcceptKeyword("source")) {
+        when.match = MergeWhen::Match::kNotMatchedBySource;
+      } else if (!AcceptKeyword("target")) {
+        Fail(Peek(), "expected SOURCE or TARGET");
+      }
+    }
+  } else if (!AcceptKeyword("matched")) {
+    Fail(Peek(), "expected MATCHED or NOT MATCHED");
+  }
+  if (AcceptKeyword("and")) when.condition = ParseExpr();
+  ExpectKeyword("then");
+  when.action_location = Peek().location;
+  const bool insert_clause = when.match == MergeWhen::Match::kNotMatchedByTarget;
+  if (IsKeyword("do") && IsKeyword("nothing", 1)) {
+    Advance();
+    Advance();
+    when.action = MergeWhen::Action::kDoNothing;
+  } else if (insert_clause && AcceptKeyword("insert")) {
+    when.action = MergeWhen::Action::kInsert;
+    if (IsOp("(")) {
+      when.columns_location = Peek().location;
+      when.columns = ParseNameList("a column name");
+    }
+    if (IsKeyword("overriding")) NotSupported(Peek(), "OVERRIDING");
+    if (AcceptKeyword("default")) {
+      ExpectKeyword("values");
+      when.default_values = true;
+    } else {
+      ExpectKeyword("values");
+      int64_t open = ExpectOpenParen();
+      when.values = ParseExprList();
+      ExpectCloseParen(open);
+    }
+  } else if (!insert_clause && IsKeyword("update")) {
+    Advance();
+    when.action = MergeWhen::Action::kUpdate;
+    when.assignments = ParseAssignments();
+  } else if (!insert_clause && AcceptKeyword("delete")) {
+    when.action = MergeWhen::Action::kDelete;
+  } else {
+    Fail(Peek(), insert_clause
+                     ? "expected INSERT or DO NOTHING after WHEN NOT MATCHED"
+                     : (when.match == MergeWhen::Match::kMatched
+                            ? "expected UPDATE, DELETE or DO NOTHING after WHEN MATCHED"
+                            : "expected UPDATE, DELETE or DO NOTHING after WHEN NOT MATCHED BY SOURCE"));
+  }
+  return when;
 }
 
 // ---- CREATE / DROP

@@ -202,6 +202,7 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
     if (w == "insert") return ParseInsert();
     if (w == "update") return ParseUpdate();
     if (w == "delete") return ParseDelete();
+    if (w == "merge") return ParseMerge();
     if (w == "create") return ParseCreate();
     if (w == "drop") return ParseDrop();
     if (w == "alter") return ParseAlterTable();
@@ -217,7 +218,7 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
       return ParseTransaction();
     }
   }
-  Fail(t, "expected a statement (SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, COPY, SHOW, SET, ...)");
+  Fail(t, "expected a statement (SELECT, INSERT, UPDATE, DELETE, MERGE, CREATE, DROP, COPY, SHOW, SET, ...)");
 }
 
 std::unique_ptr<Statement> ParseStatement(std::string_view sql) {

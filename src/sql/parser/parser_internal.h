@@ -160,6 +160,9 @@ class Parser {
   std::unique_ptr<Statement> ParseInsert();
   std::unique_ptr<Statement> ParseUpdate();
   std::unique_ptr<Statement> ParseDelete();
+  std::vector<Assignment> ParseAssignments();
+  std::unique_ptr<Statement> ParseMerge();
+  MergeWhen ParseMergeWhen();
   std::vector<ParsedExprPtr> ParseReturning();
   std::string ParseDmlAlias();
   std::unique_ptr<Statement> ParseCreate();

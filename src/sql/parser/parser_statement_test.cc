@@ -9,6 +9,7 @@
 namespace basin::sql {
 namespace {
 
+using test::Join;
 using test::Parse;
 using test::Select;
 using test::Show;
@@ -182,8 +183,9 @@ TEST(ParserStatement, UpdateDelete) {
                              StatementKind::kUpdate);
   EXPECT_EQ(u->alias, "x");
   ASSERT_EQ(u->assignments.size(), 2u);
-  EXPECT_EQ(u->assignments[0].first, "a");
-  EXPECT_EQ(Show(*u->assignments[0].second), "(a + 1)");
+  EXPECT_EQ(u->assignments[0].column, "a");
+  EXPECT_EQ(u->assignments[0].location, 18);
+  EXPECT_EQ(Show(*u->assignments[0].value), "(a + 1)");
   ASSERT_TRUE(u->from);
   ASSERT_TRUE(u->where);
   EXPECT_EQ(u->returning.size(), 1u);
@@ -192,6 +194,58 @@ TEST(ParserStatement, UpdateDelete) {
   EXPECT_EQ(d->alias, "x");
   ASSERT_TRUE(d->using_clause);
   ASSERT_TRUE(d->where);
+}
+
+TEST(ParserStatement, Merge) {
+  auto m = Parse<MergeStmt>(
+      "MERGE INTO s.t AS x USING (SELECT * FROM u) v ON x.id = v.id "
+      "WHEN MATCHED AND v.d THEN DELETE "
+      "WHEN MATCHED THEN UPDATE SET a = v.a, b = DEFAULT "
+      "WHEN NOT MATCHED BY TARGET AND v.a > 0 THEN INSERT (id, a) VALUES (v.id, DEFAULT) "
+      "WHEN NOT MATCHED THEN INSERT DEFAULT VALUES "
+      "WHEN NOT MATCHED BY SOURCE THEN DO NOTHING",
+      StatementKind::kMerge);
+  using W = MergeWhen;
+  EXPECT_EQ(Join(m->table), "s.t");
+  EXPECT_EQ(m->alias, "x");
+  EXPECT_EQ(m->source->kind, TableRef::Kind::kSubquery);
+  EXPECT_EQ(m->source->alias, "v");
+  EXPECT_EQ(Show(*m->condition), "(x.id = v.id)");
+  ASSERT_EQ(m->clauses.size(), 5u);
+  EXPECT_EQ(m->clauses[0].match, W::Match::kMatched);
+  EXPECT_EQ(m->clauses[0].action, W::Action::kDelete);
+  EXPECT_EQ(Show(*m->clauses[0].condition), "v.d");
+  EXPECT_EQ(m->clauses[1].action, W::Action::kUpdate);
+  EXPECT_FALSE(m->clauses[1].condition);
+  ASSERT_EQ(m->clauses[1].assignments.size(), 2u);
+  EXPECT_EQ(m->clauses[1].assignments[1].column, "b");
+  EXPECT_EQ(m->clauses[1].assignments[1].value->kind, ExprKind::kDefault);
+  EXPECT_EQ(m->clauses[2].match, W::Match::kNotMatchedByTarget);
+  EXPECT_EQ(m->clauses[2].action, W::Action::kInsert);
+  EXPECT_EQ(m->clauses[2].columns, (std::vector<std::string>{"id", "a"}));
+  ASSERT_EQ(m->clauses[2].values.size(), 2u);
+  EXPECT_EQ(m->clauses[2].values[1]->kind, ExprKind::kDefault);
+  EXPECT_TRUE(m->clauses[3].default_values);
+  EXPECT_EQ(m->clauses[4].match, W::Match::kNotMatchedBySource);
+  EXPECT_EQ(m->clauses[4].action, W::Action::kDoNothing);
+
+  EXPECT_EQ(
+      Parse<MergeStmt>("MERGE INTO t USING u ON true WHEN MATCHED THEN DELETE", StatementKind::kMerge)->alias,
+      "");
+  // The clause's action must suit its rows; the error points at the action.
+  try {
+    ParseStatement("MERGE INTO t USING u ON true WHEN MATCHED THEN INSERT DEFAULT VALUES");
+    FAIL() << "expected a ParserError";
+  } catch (const ParserError& e) {
+    EXPECT_EQ(e.position(), 47);
+  }
+  EXPECT_THROW(ParseStatement("MERGE INTO t USING u ON true WHEN NOT MATCHED THEN DELETE"), ParserError);
+  EXPECT_THROW(
+      ParseStatement("MERGE INTO t USING u ON true WHEN NOT MATCHED BY SOURCE THEN INSERT DEFAULT VALUES"),
+      ParserError);
+  EXPECT_THROW(ParseStatement("MERGE INTO t USING u ON true"), ParserError);
+  EXPECT_THROW(ParseStatement("MERGE INTO t USING u ON true WHEN MATCHED THEN DELETE RETURNING *"),
+               NotImplementedError);
 }
 
 TEST(ParserStatement, CreateTable) {

@@ -54,6 +54,7 @@ std::vector<ColumnBinding> LogicalOperator::GetColumnBindings() const {
     case LogicalOpType::kInsert:
     case LogicalOpType::kUpdate:
     case LogicalOpType::kDelete:
+    case LogicalOpType::kMerge:
     case LogicalOpType::kExplain:
       return {{table_index, 0}};
   }
@@ -106,6 +107,7 @@ void LogicalOperator::ResolveTypes() {
     case LogicalOpType::kInsert:
     case LogicalOpType::kUpdate:
     case LogicalOpType::kDelete:
+    case LogicalOpType::kMerge:
       types = {TypeId::kBigInt};
       return;
     case LogicalOpType::kExplain:
@@ -145,15 +147,17 @@ LogicalOperatorPtr LogicalOperator::Copy() const {
   op->set_op = set_op;
   op->set_all = set_all;
   op->update_columns = update_columns;
+  op->merge_actions = merge_actions;
   op->analyze = analyze;
   op->materialized = materialized;
   return op;
 }
 
 std::string LogicalOperator::ToString(int indent) const {
-  static const char* names[] = {"GET",    "VALUES",        "CHUNK_SCAN", "FILTER", "PROJECTION", "AGGREGATE",
-                                "WINDOW", "JOIN",          "ORDER",      "LIMIT",  "DISTINCT",   "UNION",
-                                "SET_OP", "RECURSIVE_CTE", "INSERT",     "UPDATE", "DELETE",     "EXPLAIN", "MATERIALIZE"};
+  static const char* names[] = {"GET",       "VALUES", "CHUNK_SCAN", "FILTER",        "PROJECTION",
+                                "AGGREGATE", "WINDOW", "JOIN",       "ORDER",         "LIMIT",
+                                "DISTINCT",  "UNION",  "SET_OP",     "RECURSIVE_CTE", "INSERT",
+                                "UPDATE",    "DELETE", "MERGE",      "EXPLAIN",       "MATERIALIZE"};
   std::string s(indent * 2, ' ');
   s += names[static_cast<int>(type)];
   if (type == LogicalOpType::kGet) s += " " + table->name;

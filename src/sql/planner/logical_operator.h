@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "execution/expression.h"
+#include "execution/operator/physical_modify.h"
 
 namespace basin {
 
@@ -29,6 +30,8 @@ enum class LogicalOpType {
   kInsert,
   kUpdate,
   kDelete,
+  kMerge,  // children[0]: source joined with target; expressions[0..1]: target row id, source marker; then
+           // the WHEN clauses' conditions and values, which merge_actions index
   kExplain,
   kMaterialize,    // children[0]: the query; children[1..]: CTE plans run first into `materialized` (each)
 };
@@ -41,6 +44,16 @@ struct LogicalJoinCondition {
   ExprPtr right;
   bool nulls_equal = false;
   LogicalJoinCondition Copy() const { return {left->Copy(), right->Copy(), nulls_equal}; }
+};
+
+/// A WHEN clause of MERGE. Its condition and values live in the kMerge operator's `expressions` (by index),
+/// so that optimizer passes walking `expressions` see the columns they use.
+struct MergeAction {
+  MergeMatch match = MergeMatch::kMatched;
+  MergeActionKind kind = MergeActionKind::kDoNothing;
+  size_t condition = SIZE_MAX;  // SIZE_MAX: unconditional
+  std::vector<size_t> columns;  // kUpdate: the table columns set; kInsert: every column, in order
+  size_t first_value = 0;       // the values of `columns` are expressions[first_value, + columns.size())
 };
 
 /// A node of a logical plan. One struct for all kinds, as Expr: fields are listed beside LogicalOpType.
@@ -90,6 +103,8 @@ struct LogicalOperator {
 
   // kInsert / kUpdate / kDelete
   std::vector<size_t> update_columns;
+  // kMerge
+  std::vector<MergeAction> merge_actions;
 
   // kExplain
   bool analyze = false;

@@ -91,6 +91,15 @@ std::vector<TableFilter> TableFiltersFor(const std::vector<ExprPtr>& conjuncts, 
   return filters;
 }
 
+ModifyTarget TargetOf(const TableEntry& table) {
+  ModifyTarget target{table.storage, table.name, {}, {}};
+  for (auto& c : table.columns) {
+    target.column_names.push_back(c.name);
+    target.not_null.push_back(c.not_null);
+  }
+  return target;
+}
+
 PhysicalJoinType ToPhysical(LogicalJoinType t) {
   switch (t) {
     case LogicalJoinType::kInner:
@@ -234,25 +243,37 @@ PhysicalOperatorPtr PhysicalPlanner::Plan(LogicalOperator& op) {
     case LogicalOpType::kInsert:
     case LogicalOpType::kUpdate:
     case LogicalOpType::kDelete: {
-      auto child = Plan(*op.children[0]);
-      std::vector<std::string> names;
-      std::vector<bool> not_null;
-      for (auto& c : op.table->columns) {
-        names.push_back(c.name);
-        not_null.push_back(c.not_null);
-      }
       auto kind = op.type == LogicalOpType::kInsert   ? PhysicalModify::Kind::kInsert
                   : op.type == LogicalOpType::kUpdate ? PhysicalModify::Kind::kUpdate
                                                       : PhysicalModify::Kind::kDelete;
-      result = std::make_unique<PhysicalModify>(kind, op.table->storage, op.table->name, names, not_null,
-                                                op.update_columns);
-      result->children.push_back(std::move(child));
+      result = std::make_unique<PhysicalModify>(kind, TargetOf(*op.table), op.update_columns);
+      result->children.push_back(Plan(*op.children[0]));
       return result;
     }
+    case LogicalOpType::kMerge:
+      return PlanMerge(op);
     case LogicalOpType::kExplain:
       break;
   }
   throw InternalError("cannot plan logical operator");
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanMerge(LogicalOperator& op) {
+  auto child = Plan(*op.children[0]);
+  std::vector<ExprPtr> exprs = ResolveAll(op.expressions, op.children[0]->GetColumnBindings());
+  std::vector<PhysicalMerge::Clause> clauses;
+  for (const MergeAction& action : op.merge_actions) {
+    PhysicalMerge::Clause clause{action.match, action.kind, nullptr, action.columns, {}};
+    if (action.condition != SIZE_MAX) clause.condition = std::move(exprs[action.condition]);
+    for (size_t i = 0; i < action.columns.size(); i++)
+      clause.values.push_back(std::move(exprs[action.first_value + i]));
+    clauses.push_back(std::move(clause));
+  }
+  // expressions[0] and [1] are plain column references: the row id and the source marker.
+  auto result = std::make_unique<PhysicalMerge>(TargetOf(*op.table), exprs[0]->index, exprs[1]->index,
+                                                std::move(clauses));
+  result->children.push_back(std::move(child));
+  return result;
 }
 
 PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(LogicalOperator& op) {

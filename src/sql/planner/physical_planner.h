@@ -18,6 +18,7 @@ class PhysicalPlanner {
  private:
   PhysicalOperatorPtr PlanJoin(LogicalOperator& op);
   PhysicalOperatorPtr PlanAggregate(LogicalOperator& op);
+  PhysicalOperatorPtr PlanMerge(LogicalOperator& op);
 
   ClientContext& context_;
 };
