@@ -8,6 +8,7 @@
 
 #include "common/exception.h"
 #include "formats/parquet/parquet_reader.h"
+#include "lake/column_cache.h"
 #include "lake/iceberg_bounds.h"
 #include "lake/iceberg_internal.h"
 #include "lake/parquet_file_cache.h"
@@ -80,26 +81,20 @@ class IcebergMorselReader : public MorselReader {
       s = slot;  // now an index into the row group reader's output
     }
     for (uint32_t g = 0; g < row_group; g++) position_ += reader.RowGroupRows(g);
-    if (!read_columns.empty()) {
-      rows_ = reader.ReadRowGroup(row_group, read_columns);
-    } else {
-      rows_left_ = reader.RowGroupRows(row_group);  // only row ids or missing columns: count rows
-    }
+    rows_left_ = reader.RowGroupRows(row_group);
+    LoadColumns(file, row_group, read_columns);
     deleted_ = file.deleted.get();
     if (deleted_) next_delete_ = std::lower_bound(deleted_->begin(), deleted_->end(), position_) - deleted_->begin();
   }
 
   bool Next(DataChunk& out) override {
-    size_t n;
-    if (rows_) {
-      raw_.Reset();
-      if (!rows_->Next(raw_)) return false;
-      n = raw_.size();
-    } else {
-      if (rows_left_ == 0) return false;
-      n = static_cast<size_t>(std::min<int64_t>(rows_left_, kVectorSize));
-      rows_left_ -= static_cast<int64_t>(n);
+    if (rows_left_ == 0) return false;
+    size_t n = static_cast<size_t>(std::min<int64_t>(rows_left_, kVectorSize));
+    if (!columns_.empty()) {
+      if (chunk_ >= columns_[0]->chunks.size()) return false;
+      n = columns_[0]->sizes[chunk_];
     }
+    rows_left_ -= static_cast<int64_t>(n);
     // Rows removed by position deletes.
     sel_.clear();
     bool any_deleted = false;
@@ -132,7 +127,7 @@ class IcebergMorselReader : public MorselReader {
         target.SetConstant(true);
         target.SetNull(0);
       } else {
-        const Vector* values = &raw_.column(static_cast<size_t>(source));
+        const Vector* values = columns_[static_cast<size_t>(source)]->chunks[chunk_].get();
         if (widen_[c]) {
           Widen(*values, *widen_[c], n);
           values = widen_[c].get();
@@ -146,17 +141,55 @@ class IcebergMorselReader : public MorselReader {
     }
     out.SetCardinality(count);
     position_ += static_cast<int64_t>(n);
+    chunk_++;
     return true;
   }
 
  private:
+  /// The decoded columns of the row group: from the cache, or decoded now (all of the missing ones in one
+  /// pass over the row group) and cached.
+  void LoadColumns(const TableState::LiveFile& file, uint32_t row_group, const std::vector<size_t>& read_columns) {
+    ColumnCache& cache = ColumnCache::Instance();
+    auto key = [&](size_t c) {
+      return file.file.path + "#" + std::to_string(row_group) + "#" + std::to_string(c);
+    };
+    columns_.resize(read_columns.size());
+    std::vector<size_t> missing, missing_slots;
+    for (size_t i = 0; i < read_columns.size(); i++) {
+      columns_[i] = cache.Get(key(read_columns[i]));
+      if (!columns_[i]) {
+        missing.push_back(read_columns[i]);
+        missing_slots.push_back(i);
+      }
+    }
+    if (missing.empty()) return;
+    std::vector<std::shared_ptr<DecodedColumn>> decoded(missing.size());
+    for (auto& d : decoded) d = std::make_shared<DecodedColumn>();
+    auto rows = file.reader->ReadRowGroup(row_group, missing);
+    for (;;) {
+      DataChunk chunk;
+      if (!rows->Next(chunk)) break;
+      for (size_t i = 0; i < missing.size(); i++) {
+        auto v = std::make_unique<Vector>(chunk.column(i).type());
+        v->Reference(chunk.column(i));
+        decoded[i]->bytes += v->SizeInBytes(chunk.size());
+        decoded[i]->chunks.push_back(std::move(v));
+        decoded[i]->sizes.push_back(chunk.size());
+      }
+    }
+    for (size_t i = 0; i < missing.size(); i++) {
+      cache.Put(key(missing[i]), decoded[i], decoded[i]->bytes);
+      columns_[missing_slots[i]] = std::move(decoded[i]);
+    }
+  }
+
   const IcebergScanState& scan_;
   uint32_t file_index_ = 0;
   std::vector<int> sources_;
   std::vector<std::unique_ptr<Vector>> widen_;  // per scanned column: set when the file's type is narrower
-  std::unique_ptr<parquet::RowGroupReader> rows_;
+  std::vector<std::shared_ptr<const DecodedColumn>> columns_;  // by read slot
+  size_t chunk_ = 0;
   int64_t rows_left_ = 0;
-  DataChunk raw_;
   int64_t position_ = 0;  // of the next row within the data file
   const std::vector<int64_t>* deleted_ = nullptr;
   size_t next_delete_ = 0;

@@ -261,9 +261,23 @@ void ColumnReader::CopyFromDictionary(Vector& out, size_t count) {
   const size_t width = PhysicalSize(out.type().physical());
   const uint8_t* src = dictionary_->raw_data();
   uint8_t* dst = out.raw_data();
-  for (size_t k = 0; k < count; ++k) {
-    const uint32_t index = indices_[value_index_ + k];
-    std::memcpy(dst + rows_[k] * width, src + index * width, width);
+  const uint32_t* indices = indices_.data() + value_index_;
+  const uint32_t* rows = rows_.data();
+  // A copy of a fixed width per type, so that the compiler moves values instead of calling memcpy.
+  auto copy = [&](auto value) {
+    using T = decltype(value);
+    const T* from = reinterpret_cast<const T*>(src);
+    T* to = reinterpret_cast<T*>(dst);
+    for (size_t k = 0; k < count; ++k) to[rows[k]] = from[indices[k]];
+  };
+  switch (width) {
+    case 1: copy(uint8_t{}); break;
+    case 2: copy(uint16_t{}); break;
+    case 4: copy(uint32_t{}); break;
+    case 8: copy(uint64_t{}); break;
+    case 16: copy(__int128{}); break;
+    default:
+      for (size_t k = 0; k < count; ++k) std::memcpy(dst + rows[k] * width, src + indices[k] * width, width);
   }
   if (out.type().physical() == PhysicalType::kString) out.AddHeapReference(*dictionary_);
 }

@@ -1,5 +1,7 @@
 #include <algorithm>
 
+#include <cstring>
+
 #include "common/exception.h"
 #include "formats/parquet/parquet_encoding_internal.h"
 
@@ -137,14 +139,19 @@ void RleHybridDecoder::Decode(uint32_t* out, size_t count) {
       rle_left_ -= n;
       done += n;
     } else {
+      const uint64_t run_bytes = (packed_index_ + packed_left_) * bit_width_ / 8;
       while (packed_left_ && done < count) {
         const uint64_t bit = packed_index_ * bit_width_;
-        // Read up to 5 bytes covering the value; the run holds whole bytes, so stay inside it.
         const uint64_t byte = bit / 8;
-        const uint64_t run_bytes = (packed_index_ + packed_left_) * bit_width_ / 8;
         uint64_t word = 0;
-        for (uint64_t b = 0; b < 5 && byte + b < run_bytes; ++b)
-          word |= static_cast<uint64_t>(packed_[byte + b]) << (8 * b);
+        if (byte + 8 <= run_bytes) {
+          // One unaligned little-endian load covers the value (bit widths up to 32 span at most 5 bytes).
+          std::memcpy(&word, packed_ + byte, 8);
+        } else {
+          // The run's last bytes: stay inside it.
+          for (uint64_t b = 0; b < 5 && byte + b < run_bytes; ++b)
+            word |= static_cast<uint64_t>(packed_[byte + b]) << (8 * b);
+        }
         out[done++] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
         ++packed_index_;
         --packed_left_;
