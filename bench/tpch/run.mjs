@@ -21,6 +21,7 @@ function parseOptions(argv) {
     data: process.env.DATA,
     duckdb: true,
     basinRun: true,
+    lake: process.env.LAKE !== '0',
     timeout: Number(process.env.TIMEOUT ?? 3600),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -37,10 +38,11 @@ function parseOptions(argv) {
       case '--timeout': options.timeout = Number(value()); break;
       case '--no-duckdb': case '--basin-only': options.duckdb = false; break;
       case '--duckdb-only': options.basinRun = false; break;
+      case '--no-lake': options.lake = false; break;
       default:
         console.error(`unknown option ${argv[i]}\nusage: run.mjs [--sf N] [--threads N] [--runs N] ` +
           '[--queries 1,3,6] [--basin PATH] [--dbgen PATH] [--data DIR] [--timeout S]\n' +
-          '                     [--no-duckdb|--basin-only] [--duckdb-only]');
+          '                     [--no-duckdb|--basin-only] [--duckdb-only] [--no-lake]');
         process.exit(2);
     }
   }
@@ -107,38 +109,56 @@ function interpretBasinOutput(statements, child) {
   return result;
 }
 
-/** Run the whole workload in one `basin sql` process; return {load, queries, max_rss_kb, wall_ms}. */
-function runBasin(options) {
+/** Run `statements` in one `basin sql` process (cwd `work`, extra `args`); return its outcome. */
+function runBasinProcess(options, statements, args, work, scriptName) {
+  const script = join(work, `${scriptName}.sql`);
+  writeFileSync(script, statements.map(({ sql }) => `${sql};\n`).join(''));
+  const rssFile = join(work, `${scriptName}.max_rss`);
+  // GNU time reports the child's max RSS in KiB; it is absent on some machines, then so is the figure.
+  const timeArgv = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%M', '-o', rssFile] : [];
+  const argv = [...timeArgv, options.basin, 'sql', '--format', 'json', '--timer', '-f', script, ...args,
+    ...options.basinArgs];
+  const start = performance.now();
+  const child = spawnSync(argv[0], argv.slice(1), {
+    cwd: work, encoding: 'utf8', maxBuffer: 1 << 30, timeout: options.timeout * 1000,
+  });
+  const result = interpretBasinOutput(statements, child);
+  result.wall_ms = performance.now() - start;
+  if (existsSync(rssFile)) {
+    const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+    result.max_rss_kb = Number(lines[lines.length - 1]) || undefined;
+  }
+  return result;
+}
+
+/**
+ * Run the workload on Basin. `memory`: one process, tables in memory (`--data :memory:`). `lake`: tables
+ * persisted as Iceberg tables in a data directory by one process (schema and load), queried by a second
+ * one, so that the queries read the lake's Parquet files, as a user's next session would.
+ */
+function runBasin(options, mode) {
   const queries = queryStatements(options.queries);
   if (!options.basin || !existsSync(options.basin)) {
     return failedEverywhere(`no Basin binary (${options.basin ?? 'set BASIN or --basin'})`, queries);
   }
-  const statements = [{ kind: 'setting', sql: `SET threads = ${options.threads}` }];
-  for (const sql of schemaStatements()) statements.push({ kind: 'schema', sql });
-  for (const { table, sql } of loadStatements(options.data)) statements.push({ kind: 'load', table, sql });
+  const setting = { kind: 'setting', sql: `SET threads = ${options.threads}` };
+  const load = [setting];
+  for (const sql of schemaStatements()) load.push({ kind: 'schema', sql });
+  for (const { table, sql } of loadStatements(options.data)) load.push({ kind: 'load', table, sql });
+  const run = [];
   for (const { name, sql } of queries) {
-    for (let run = 0; run < options.runs; run++) statements.push({ kind: 'query', name, sql });
+    for (let i = 0; i < options.runs; i++) run.push({ kind: 'query', name, sql });
   }
   const work = mkdtempSync(join(tmpdir(), 'basin-tpch-'));
   try {
-    const script = join(work, 'script.sql');
-    writeFileSync(script, statements.map(({ sql }) => `${sql};\n`).join(''));
-    const rssFile = join(work, 'max_rss');
-    // GNU time reports the child's max RSS in KiB; it is absent on some machines, then so is the figure.
-    const timeArgv = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%M', '-o', rssFile] : [];
-    const argv = [...timeArgv, options.basin, 'sql', '--format', 'json', '--timer', '-f', script,
-      ...options.basinArgs];
-    const start = performance.now();
-    const child = spawnSync(argv[0], argv.slice(1), {
-      cwd: work, encoding: 'utf8', maxBuffer: 1 << 30, timeout: options.timeout * 1000,
-    });
-    const result = interpretBasinOutput(statements, child);
-    result.wall_ms = performance.now() - start;
-    if (existsSync(rssFile)) {
-      const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-      result.max_rss_kb = Number(lines[lines.length - 1]) || undefined;
-    }
-    return result;
+    if (mode === 'memory') return runBasinProcess(options, [...load, ...run], ['--data', ':memory:'], work, 'all');
+    const args = ['--data', join(work, 'lake')];
+    const loaded = runBasinProcess(options, load, args, work, 'load');
+    const queried = runBasinProcess(options, [setting, ...run], args, work, 'queries');
+    return {
+      load: loaded.load, queries: queried.queries, max_rss_kb: queried.max_rss_kb,
+      problems: [...loaded.problems, ...queried.problems], warnings: [...loaded.warnings, ...queried.warnings],
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -164,19 +184,20 @@ const fmtMiB = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MiB` : '-');
 const sum = (values) => values.reduce((a, b) => a + (b ?? 0), 0);
 
 /** Print the table and the MISMATCH/ERROR lines; return the number of problems. */
-function report(options, basin, duck) {
+function report(options, basin, lake, duck) {
   const notes = [];
   const errors = new Map();  // message -> queries, so that one cause is reported once
   let problems = 0;
   const pad = (cell, i) => (i === 0 ? String(cell).padEnd(8) : String(cell).padStart(11));
   const row = (...cells) => console.log(cells.map(pad).join(' ').trimEnd());
   console.log(`\nTPC-H SF ${options.sf}, ${options.threads} threads, median of ${options.runs} run(s)`);
-  row('query', 'basin ms', 'duckdb ms', 'ratio', 'rows', 'answer');
+  row('query', 'basin ms', 'lake ms', 'duckdb ms', 'ratio', 'lake/mem', 'rows', 'answer');
   const both = { basin: 0, duck: 0 };
   for (const { name } of queryStatements(options.queries)) {
     const b = basin?.queries[name];
+    const l = lake?.queries[name];
     const d = duck?.queries[name];
-    for (const [engine, r] of [['basin', b], ['duckdb', d]]) {
+    for (const [engine, r] of [['basin', b], ['basin (lake)', l], ['duckdb', d]]) {
       if (r?.error) {
         const message = `${engine}: ${r.error.code ? `${r.error.code} ` : ''}${r.error.message}`;
         errors.set(message, [...(errors.get(message) ?? []), name]);
@@ -185,7 +206,7 @@ function report(options, basin, duck) {
     }
     let answer = '-';
     if (b?.rows && d?.rows) {
-      const diff = compareAnswers(name, b, d);
+      const diff = compareAnswers(name, b, d) ?? (l?.rows ? compareAnswers(name, l, d) : null);
       answer = diff ? 'MISMATCH' : 'ok';
       if (diff) {
         notes.push(`MISMATCH ${name}: ${diff}`);
@@ -195,24 +216,29 @@ function report(options, basin, duck) {
       both.duck += d.ms ?? 0;
     }
     const ratio = b?.ms && d?.ms ? (b.ms / d.ms).toFixed(2) : '-';
+    const lakeRatio = b?.ms && l?.ms ? (l.ms / b.ms).toFixed(2) : '-';
     const rows = d?.rows?.length ?? b?.rows?.length ?? '-';
-    row(name, b?.error ? 'error' : fmtMs(b?.ms), d?.error ? 'error' : fmtMs(d?.ms), ratio, rows, answer);
+    const ms = (r) => (r?.error ? 'error' : fmtMs(r?.ms));
+    row(name, ms(b), ms(l), ms(d), ratio, lakeRatio, rows, answer);
   }
   const totalOf = (r) => (r ? sum(Object.values(r.queries).map((q) => q.ms)) : undefined);
   if (basin && duck) {
     const ratio = both.duck ? (both.basin / both.duck).toFixed(2) : '-';
-    row('both ok', fmtMs(both.basin), fmtMs(both.duck), ratio, '', '(queries both engines answered)');
+    row('both ok', fmtMs(both.basin), '', fmtMs(both.duck), ratio, '', '', '(queries both engines answered)');
   }
-  row('total', fmtMs(totalOf(basin)), fmtMs(totalOf(duck)));
+  const lakeRatio = totalOf(basin) && totalOf(lake) ? (totalOf(lake) / totalOf(basin)).toFixed(2) : '-';
+  row('total', fmtMs(totalOf(basin)), fmtMs(totalOf(lake)), fmtMs(totalOf(duck)), '', lakeRatio);
   const loadOf = (r) => (Object.keys(r?.load ?? {}).length === kTables.length ? sum(Object.values(r.load)) : null);
-  row('load', fmtMs(loadOf(basin)), fmtMs(loadOf(duck)));
-  row('peak RSS', fmtMiB(basin?.max_rss_kb), fmtMiB(duck?.max_rss_kb));
+  row('load', fmtMs(loadOf(basin)), fmtMs(loadOf(lake)), fmtMs(loadOf(duck)));
+  row('peak RSS', fmtMiB(basin?.max_rss_kb), fmtMiB(lake?.max_rss_kb), fmtMiB(duck?.max_rss_kb));
   for (const [message, names] of errors) notes.push(`ERROR ${names.join(',')} ${message}`);
-  for (const problem of basin?.problems ?? []) {
-    notes.push(`ERROR basin ${problem}`);
-    problems++;
+  for (const [engine, r] of [['basin', basin], ['basin (lake)', lake]]) {
+    for (const problem of r?.problems ?? []) {
+      notes.push(`ERROR ${engine} ${problem}`);
+      problems++;
+    }
+    for (const warning of r?.warnings ?? []) notes.push(`WARNING ${engine} ${warning}`);
   }
-  for (const warning of basin?.warnings ?? []) notes.push(`WARNING basin ${warning}`);
   if (notes.length) console.log(`\n${notes.join('\n')}`);
   return problems;
 }
@@ -220,9 +246,10 @@ function report(options, basin, duck) {
 function main() {
   const options = parseOptions(process.argv.slice(2));
   ensureData(options);
-  const basin = options.basinRun ? runBasin(options) : undefined;
+  const basin = options.basinRun ? runBasin(options, 'memory') : undefined;
+  const lake = options.basinRun && options.lake ? runBasin(options, 'lake') : undefined;
   const duck = options.duckdb ? runDuckDB(options) : undefined;
-  const problems = report(options, basin, duck);
+  const problems = report(options, basin, lake, duck);
   process.exitCode = problems ? 1 : 0;
 }
 

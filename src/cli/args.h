@@ -8,9 +8,12 @@
 
 namespace basin::cli {
 
+/// `--data :memory:`: no data directory, every table in memory.
+inline constexpr const char* kInMemoryDataDir = ":memory:";
+
 /// Options of `basin sql`.
 struct SqlOptions {
-  std::string data_dir;                ///< --data, else $BASIN_DATA, else ./basin-data
+  std::string data_dir;                ///< --data, else $BASIN_DATA, else ./basin-data; or kInMemoryDataDir
   std::optional<std::string> command;  ///< -c SQL
   std::optional<std::string> file;     ///< -f FILE ("-" is stdin)
   OutputFormat format = OutputFormat::kTable;

@@ -71,8 +71,10 @@ void StatementRunner::RunStatement(std::string_view statement) {
 }
 
 int RunSqlCommand(const SqlOptions& options) {
+  // ":memory:" (SQLite's and DuckDB's name) keeps every table in memory, gone at exit.
+  const bool in_memory = options.data_dir == kInMemoryDataDir;
   std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
+  if (!in_memory) std::filesystem::create_directories(options.data_dir, ec);
   if (ec) {
     std::cerr << "Error: cannot create data directory " << options.data_dir << ": " << ec.message() << "\n";
     return 1;
@@ -91,7 +93,7 @@ int RunSqlCommand(const SqlOptions& options) {
 
   std::unique_ptr<Database> database;
   try {
-    database = std::make_unique<Database>(DatabaseConfig{.data_dir = options.data_dir});
+    database = std::make_unique<Database>(DatabaseConfig{.data_dir = in_memory ? "" : options.data_dir});
   } catch (const std::exception& e) {
     std::cerr << "Error: cannot open the database in " << options.data_dir << ": " << e.what() << "\n";
     return 1;
