@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
+#include <string_view>
 
 #include "common/exception.h"
 #include "formats/parquet/parquet_compression_internal.h"
@@ -151,6 +151,60 @@ bool Less(ValueKind kind, std::string_view a, std::string_view b) {
 }  // namespace
 
 /// Buffers one column's pages for the current row group and encodes them.
+/// The distinct values of a column chunk, for dictionary encoding: open addressing over the values' bytes
+/// kept in one buffer, so that a lookup costs a hash and a compare, not a node per value.
+class ValueDictionary {
+ public:
+  static constexpr uint32_t kMissing = UINT32_MAX;
+
+  uint32_t Find(std::string_view value) const {
+    if (slots_.empty()) return kMissing;
+    const uint64_t hash = Hash(value);
+    for (size_t slot = hash & (slots_.size() - 1);; slot = (slot + 1) & (slots_.size() - 1)) {
+      const uint64_t entry = slots_[slot];
+      if (entry == 0) return kMissing;
+      // The hash's high half is kept in the slot: most mismatches never touch the values.
+      if ((entry >> 32) == (hash >> 32) && Key(static_cast<uint32_t>(entry) - 1) == value) {
+        return static_cast<uint32_t>(entry) - 1;
+      }
+    }
+  }
+  /// Add a value Find did not find; returns its index.
+  uint32_t Insert(std::string_view value) {
+    if ((offsets_.size() + 1) * 2 > slots_.size()) Grow();
+    uint32_t index = static_cast<uint32_t>(offsets_.size());
+    offsets_.push_back(static_cast<uint32_t>(keys_.size()));
+    keys_.append(value);
+    Place(Hash(value), index);
+    return index;
+  }
+  void Clear() {
+    slots_.clear();
+    offsets_.clear();
+    keys_.clear();
+  }
+
+ private:
+  static uint64_t Hash(std::string_view v) { return std::hash<std::string_view>()(v); }
+  std::string_view Key(uint32_t index) const {
+    size_t end = index + 1 < offsets_.size() ? offsets_[index + 1] : keys_.size();
+    return std::string_view(keys_).substr(offsets_[index], end - offsets_[index]);
+  }
+  void Place(uint64_t hash, uint32_t index) {
+    size_t slot = hash & (slots_.size() - 1);
+    while (slots_[slot] != 0) slot = (slot + 1) & (slots_.size() - 1);
+    slots_[slot] = (hash & 0xFFFFFFFF00000000ULL) | (index + 1);
+  }
+  void Grow() {
+    slots_.assign(std::max<size_t>(1024, slots_.size() * 2), 0);
+    for (uint32_t i = 0; i < offsets_.size(); i++) Place(Hash(Key(i)), i);
+  }
+
+  std::vector<uint64_t> slots_;    // the hash's high half, then dictionary index + 1; 0 is empty
+  std::vector<uint32_t> offsets_;  // where each value starts in keys_
+  std::string keys_;
+};
+
 class ColumnWriter {
  public:
   ColumnWriter(ValueKind kind, Type type, std::string name, bool required,
@@ -215,7 +269,7 @@ class ColumnWriter {
  private:
   void ResetChunk() {
     use_dictionary_ = options_.dictionary && kind_ != ValueKind::kBool;
-    dictionary_.clear();
+    dictionary_.Clear();
     dict_plain_.clear();
     dict_count_ = 0;
     pages_.clear();
@@ -277,18 +331,19 @@ class ColumnWriter {
   /// Add the non-NULL value in value_ to the page.
   void AddValue() {
     if (use_dictionary_) {
-      auto it = dictionary_.find(value_);
-      if (it == dictionary_.end()) {
+      uint32_t index = dictionary_.Find(value_);
+      if (index == ValueDictionary::kMissing) {
         if (dict_plain_.size() + value_.size() + 4 > options_.dictionary_size_limit) {
           // Parquet allows a chunk's later pages to be PLAIN after dictionary-encoded ones.
           FlushPage();
           use_dictionary_ = false;
         } else {
-          it = dictionary_.emplace(value_, dict_count_++).first;
+          index = dictionary_.Insert(value_);
+          dict_count_++;
           AppendPlain(value_, dict_plain_);
         }
       }
-      if (use_dictionary_) indices_.push_back(it->second);
+      if (use_dictionary_) indices_.push_back(index);
     }
     if (!use_dictionary_) {
       if (kind_ == ValueKind::kBool)
@@ -400,7 +455,7 @@ class ColumnWriter {
   std::vector<uint8_t> bools_;
   // The current column chunk.
   bool use_dictionary_ = true;
-  std::unordered_map<std::string, uint32_t> dictionary_;
+  ValueDictionary dictionary_;
   std::string dict_plain_;
   uint32_t dict_count_ = 0;
   std::string pages_;
