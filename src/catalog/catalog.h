@@ -72,6 +72,10 @@ class Catalog {
   void DropTable(const std::string& schema, const std::string& name, bool if_exists);
   /// Put `table` in place of the entry of its name (after ALTER TABLE changed its columns).
   void ReplaceTable(std::shared_ptr<TableEntry> table);
+  /// Take an Iceberg table written elsewhere (a metadata file, or a table folder) under `schema.name`
+  /// (persistent catalogs). Basin then writes new versions of it in place; DROP TABLE forgets it without
+  /// deleting its files, as for any table outside the lake folder.
+  void RegisterTable(const std::string& schema, const std::string& name, const std::string& path);
   /// ALTER TABLE ... RENAME TO: the table keeps its storage and folder.
   void RenameTable(const std::string& schema, const std::string& name, const std::string& new_name);
   std::shared_ptr<TableEntry> GetTable(const std::string& schema, const std::string& name) const;

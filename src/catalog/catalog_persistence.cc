@@ -158,8 +158,31 @@ void Catalog::PurgeStorage(const TableEntry& table) {  // mutex_ held
   pointers_.erase(table.storage.get());
   auto* iceberg = dynamic_cast<iceberg::IcebergTable*>(table.storage.get());
   if (!iceberg) return;
+  // Only the lake's own folders: a registered table's files belong to whoever wrote them.
+  fs::path location = fs::weakly_canonical(iceberg->State()->metadata.location);
+  fs::path lake = fs::weakly_canonical(lake_dir_);
+  auto rel = location.lexically_relative(lake);
+  if (rel.empty() || rel.native().rfind("..", 0) == 0) return;
   std::error_code ec;
-  fs::remove_all(iceberg->State()->metadata.location, ec);
+  fs::remove_all(location, ec);
+}
+
+void Catalog::RegisterTable(const std::string& schema_name, const std::string& name, const std::string& path) {
+  if (!store_) {
+    throw NotImplementedError("register_table needs a data directory (basin sql --data DIR); "
+                              "iceberg_scan('path') reads a table without one");
+  }
+  std::string location = iceberg::ResolveMetadataLocation(path);
+  auto pointer = std::make_shared<StorePointer>(*store_, location);
+  auto storage = std::make_shared<iceberg::IcebergTable>(pointer);  // reads and checks the metadata
+  std::lock_guard<std::mutex> lock(mutex_);
+  Schema& schema = GetSchema(schema_name);
+  if (schema.tables.count(name) || schema.views.count(name)) {
+    throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  pointer->Register(schema_name, name, /*create=*/true);
+  pointers_[storage.get()] = pointer;
+  schema.tables[name] = EntryFor(schema_name, name, std::move(storage));
 }
 
 }  // namespace basin

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "common/exception.h"
@@ -266,6 +267,38 @@ void LoadDistinct(TableState& state) {
 }
 
 }  // namespace
+
+std::string ResolveMetadataLocation(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return fs::absolute(path).lexically_normal().string();
+  fs::path metadata = fs::path(path) / "metadata";
+  if (!fs::is_directory(metadata, ec)) {
+    throw IOError("\"" + path + "\" is neither an Iceberg metadata file nor a table folder with metadata/");
+  }
+  // The file-system catalog's convention: version-hint.text holds N (some writers put it beside metadata/).
+  for (const fs::path& hint : {metadata / "version-hint.text", fs::path(path) / "version-hint.text"}) {
+    std::ifstream in(hint);
+    int64_t version = 0;
+    if (in >> version) {
+      fs::path file = metadata / ("v" + std::to_string(version) + ".metadata.json");
+      if (fs::is_regular_file(file, ec)) return fs::absolute(file).lexically_normal().string();
+    }
+  }
+  int64_t best = -1;
+  fs::path best_file;
+  for (const auto& entry : fs::directory_iterator(metadata, ec)) {
+    std::string name = entry.path().filename().string();
+    // v<N>.metadata.json, or <N>-<uuid>.metadata.json as catalog-managed tables name them.
+    if (name.size() < 15 || name.compare(name.size() - 14, 14, ".metadata.json") != 0) continue;
+    int64_t n = std::strtoll(name.c_str() + (name[0] == 'v' ? 1 : 0), nullptr, 10);
+    if (n > best) {
+      best = n;
+      best_file = entry.path();
+    }
+  }
+  if (best < 0) throw IOError("no metadata file in \"" + metadata.string() + "\"");
+  return fs::absolute(best_file).lexically_normal().string();
+}
 
 std::string IcebergTable::Create(const std::string& location, const std::vector<NewColumn>& columns) {
   std::error_code ec;

@@ -10,6 +10,7 @@
 
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_metadata.h"
+#include "common/exception.h"
 #include "lake/table_storage.h"
 #include "vector/vector_hash.h"
 
@@ -27,6 +28,23 @@ class MetadataPointer {
   virtual std::string Load() = 0;
   virtual bool Swap(const std::string& expected, const std::string& next) = 0;
 };
+
+/// A pointer that never moves: scans of a table by path (iceberg_scan), which Basin does not write.
+class FixedPointer : public MetadataPointer {
+ public:
+  explicit FixedPointer(std::string location) : location_(std::move(location)) {}
+  std::string Load() override { return location_; }
+  bool Swap(const std::string&, const std::string&) override {
+    throw NotImplementedError("a table read by path (iceberg_scan) is read-only; register it to write to it");
+  }
+
+ private:
+  std::string location_;
+};
+
+/// The current metadata file of a table given by path: a metadata file itself, or a table folder (its
+/// metadata/version-hint.text, else the highest metadata/v<N>.metadata.json). Throws IOError naming the path.
+std::string ResolveMetadataLocation(const std::string& path);
 
 /// A column as CREATE TABLE gives it.
 struct NewColumn {

@@ -170,7 +170,18 @@ class IcebergWriter : public TableStorage::Writer {
   void MarkCommitted() { committed_ = true; }
 
  private:
-  std::string NewDataPath() { return base_->metadata.location + "/data/" + NewUuid() + ".parquet"; }
+  /// A new file in the table's data folder (`write.data.path`, else <location>/data), created if missing:
+  /// tables made by other writers may not have it yet.
+  std::string NewDataPath(const char* suffix) {
+    if (data_dir_.empty()) {
+      auto it = base_->metadata.properties.find("write.data.path");
+      data_dir_ = it != base_->metadata.properties.end() ? it->second : base_->metadata.location + "/data";
+      std::error_code ec;
+      fs::create_directories(data_dir_, ec);
+      if (ec) throw IOError("could not create \"" + data_dir_ + "\": " + ec.message());
+    }
+    return data_dir_ + "/" + NewUuid() + suffix;
+  }
 
   parquet::ParquetWriterOptions Options() const {
     parquet::ParquetWriterOptions options;
@@ -181,7 +192,7 @@ class IcebergWriter : public TableStorage::Writer {
   }
 
   void OpenDataFile() {
-    out_path_ = NewDataPath();
+    out_path_ = NewDataPath(".parquet");
     out_ = std::make_unique<parquet::ParquetWriter>(out_path_, names_, types_, field_ids_, Options());
   }
 
@@ -244,7 +255,7 @@ class IcebergWriter : public TableStorage::Writer {
   }
 
   DataFile WriteDeleteFile() {
-    std::string path = base_->metadata.location + "/data/" + NewUuid() + "-deletes.parquet";
+    std::string path = NewDataPath("-deletes.parquet");
     parquet::ParquetWriterOptions options;
     options.required = {true, true};
     options.created_by = "Basin (Iceberg)";
@@ -292,6 +303,7 @@ class IcebergWriter : public TableStorage::Writer {
   std::vector<bool> required_;
   std::unique_ptr<parquet::ParquetWriter> out_;
   std::string out_path_;
+  std::string data_dir_;
   std::vector<DataFile> added_;
   std::vector<std::string> delete_paths_;
   std::map<uint32_t, std::vector<int64_t>> deletes_;  // by index of the data file in base_

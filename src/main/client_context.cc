@@ -168,6 +168,8 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       return Comment(static_cast<const sql::CommentStmt&>(stmt));
     case sql::StatementKind::kMaintenance:
       return Maintenance(static_cast<const sql::MaintenanceStmt&>(stmt));
+    case sql::StatementKind::kCall:
+      return Call(static_cast<const sql::CallStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }

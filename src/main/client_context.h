@@ -56,6 +56,7 @@ class ClientContext {
   std::unique_ptr<QueryResult> AlterTable(const sql::AlterTableStmt& stmt);
   std::unique_ptr<QueryResult> Comment(const sql::CommentStmt& stmt);
   std::unique_ptr<QueryResult> Maintenance(const sql::MaintenanceStmt& stmt);
+  std::unique_ptr<QueryResult> Call(const sql::CallStmt& stmt);
   /// Run a `SELECT count(*) ...` of this session and return the count; errors are thrown.
   int64_t CountRows(const std::string& sql);
 

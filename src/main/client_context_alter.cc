@@ -202,6 +202,53 @@ std::unique_ptr<QueryResult> ClientContext::Comment(const sql::CommentStmt& stmt
   return QueryResult::Count(0);
 }
 
+std::unique_ptr<QueryResult> ClientContext::Call(const sql::CallStmt& stmt) {
+  // Arguments by name (Spark's `table => 'db.t'`) or by position, evaluated as constant expressions.
+  auto argument = [&](const char* name, size_t position, bool required) -> std::optional<Value> {
+    for (auto& [n, sql] : stmt.arguments) {
+      if (n == name) return EvaluateConstant(sql);
+    }
+    if (position < stmt.arguments.size() && stmt.arguments[position].first.empty()) {
+      return EvaluateConstant(stmt.arguments[position].second);
+    }
+    if (required) {
+      throw BinderError(sqlstate::kUndefinedFunction, "procedure " + stmt.procedure + " needs argument " + name);
+    }
+    return std::nullopt;
+  };
+  auto table_name = [&]() {
+    Value v = *argument("table", 0, true);
+    std::vector<std::string> parts;
+    std::string text = v.ToString();
+    for (size_t start = 0, dot; start <= text.size(); start = dot + 1) {
+      dot = std::min(text.find('.', start), text.size());
+      parts.push_back(text.substr(start, dot - start));
+    }
+    return QualifiedName(parts);
+  };
+  const std::string& p = stmt.procedure;
+  if (p == "register_table") {
+    auto [schema, name] = table_name();
+    catalog().RegisterTable(schema, name, argument("metadata_file", 1, true)->ToString());
+    return QueryResult::Count(0);
+  }
+  static const std::pair<const char*, const char*> kProcedures[] = {
+      {"rollback_to_snapshot", "rollback_to_snapshot"}, {"expire_snapshots", "expire_snapshots"},
+      {"remove_orphan_files", "remove_orphan_files"},   {"rewrite_data_files", "optimize"}};
+  for (auto& [name, procedure] : kProcedures) {
+    if (p != name) continue;
+    auto [schema, table] = table_name();
+    auto entry = catalog().GetTable(schema, table);
+    if (!entry) throw CatalogError(sqlstate::kUndefinedTable, "relation " + Quoted(table) + " does not exist");
+    std::vector<Value> args;
+    if (auto v = argument(p == "rollback_to_snapshot" ? "snapshot_id" : "older_than", 1, false)) args.push_back(*v);
+    return QueryResult::Count(entry->storage->Execute(procedure, args));
+  }
+  throw BinderError(sqlstate::kUndefinedFunction,
+                    "procedure " + p + " does not exist (register_table, rollback_to_snapshot, expire_snapshots, "
+                    "remove_orphan_files, rewrite_data_files)");
+}
+
 std::unique_ptr<QueryResult> ClientContext::Maintenance(const sql::MaintenanceStmt& stmt) {
   const char* procedure = stmt.maintenance == sql::MaintenanceStmt::Kind::kOptimize ? "optimize" : "vacuum";
   std::vector<std::shared_ptr<TableEntry>> tables;

@@ -2,6 +2,7 @@
 #include "common/exception.h"
 #include "execution/cast.h"
 #include "execution/expression_executor.h"
+#include "lake/iceberg_table.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
@@ -187,6 +188,29 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
   }
   if (ref.version_as_of || ref.timestamp_as_of) table = TableAsOf(*table, ref);
   return BindTableEntry(table, ref.alias.empty() ? name : ref.alias, ref);
+}
+
+LogicalOperatorPtr Binder::BindIcebergScan(const std::string& path, const std::string& alias,
+                                           const sql::TableRef& ref) {
+  std::shared_ptr<iceberg::IcebergTable> storage;
+  try {
+    auto pointer = std::make_shared<iceberg::FixedPointer>(iceberg::ResolveMetadataLocation(path));
+    storage = std::make_shared<iceberg::IcebergTable>(pointer);
+  } catch (Exception& e) {
+    throw Exception(e.sqlstate(), e.message(), ref.location);
+  }
+  auto table = std::make_shared<TableEntry>();
+  table->name = alias;
+  for (const iceberg::Field& f : storage->State()->metadata.CurrentSchema().fields) {
+    ColumnDefinition col;
+    col.name = f.name;
+    col.type = f.type;
+    col.not_null = f.required;
+    table->columns.push_back(std::move(col));
+  }
+  table->storage = std::move(storage);
+  if (ref.version_as_of || ref.timestamp_as_of) table = TableAsOf(*table, ref);
+  return BindTableEntry(table, alias, ref);
 }
 
 std::shared_ptr<TableEntry> Binder::TableAsOf(const TableEntry& table, const sql::TableRef& ref) {
@@ -396,6 +420,13 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
                         fn.location);
     }
     return BindParquetScan(patterns, named, ref.alias.empty() ? name : ref.alias, ref);
+  }
+  if (name == "iceberg_scan") {
+    if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar || !named.empty()) {
+      throw BinderError(sqlstate::kUndefinedFunction, "iceberg_scan takes a table folder or metadata file",
+                        fn.location);
+    }
+    return BindIcebergScan(args[0].GetString(), ref.alias.empty() ? name : ref.alias, ref);
   }
   auto file_scan = [&](auto bind) {
     if (args.size() != 1 || args[0].IsNull() || args[0].type().id() != TypeId::kVarchar) {

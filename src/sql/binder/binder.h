@@ -140,6 +140,8 @@ class Binder {
   /// Options: hive_partitioning, union_by_name, filename.
   LogicalOperatorPtr BindParquetScan(const std::vector<std::string>& patterns, const NamedArguments& options,
                                      const std::string& alias, const sql::TableRef& ref);
+  /// iceberg_scan('table folder or metadata file'): an Iceberg table read by path, read-only.
+  LogicalOperatorPtr BindIcebergScan(const std::string& path, const std::string& alias, const sql::TableRef& ref);
   /// The table as of FOR VERSION AS OF / FOR TIMESTAMP AS OF.
   std::shared_ptr<TableEntry> TableAsOf(const TableEntry& table, const sql::TableRef& ref);
   /// "t$snapshots" and the other metadata tables of a table with history.

@@ -240,6 +240,7 @@ enum class StatementKind {
   kAlterTable,
   kComment,
   kMaintenance,
+  kCall,
 };
 
 struct Statement {
@@ -457,6 +458,15 @@ struct CommentStmt : Statement {
   std::vector<std::string> target;  // the table's name, then the column for COMMENT ON COLUMN
   std::string comment;              // empty with is_null
   bool is_null = false;
+};
+
+/// CALL [catalog.][system.]procedure(args): Iceberg's procedures as Spark names them (register_table,
+/// rollback_to_snapshot, expire_snapshots, remove_orphan_files, rewrite_data_files). Arguments are kept as
+/// written, positional or `name => value`.
+struct CallStmt : Statement {
+  CallStmt() : Statement(StatementKind::kCall) {}
+  std::string procedure;
+  std::vector<std::pair<std::string, std::string>> arguments;  // (name or "", expression text)
 };
 
 /// OPTIMIZE t (compact small files, fold deletes in) and VACUUM [t] (expire old snapshots, remove files

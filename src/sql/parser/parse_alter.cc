@@ -152,6 +152,29 @@ std::unique_ptr<Statement> Parser::ParseMaintenance() {
   return stmt;
 }
 
+std::unique_ptr<Statement> Parser::ParseCall() {
+  auto stmt = std::make_unique<CallStmt>();
+  stmt->location = Peek().location;
+  ExpectKeyword("call");
+  stmt->procedure = ParseQualifiedName("a procedure name").back();
+  int64_t open = ExpectOpenParen();
+  if (!IsOp(")")) {
+    do {
+      std::string name;
+      if (Peek().type == TokenType::kIdent && IsOp("=>", 1)) {
+        name = Advance().text;
+        Advance();
+      }
+      size_t first = pos_;
+      ParseExpr();
+      stmt->arguments.emplace_back(
+          std::move(name), std::string(sql_.substr(tokens_[first].location, tokens_[pos_ - 1].end - tokens_[first].location)));
+    } while (AcceptOp(","));
+  }
+  ExpectCloseParen(open);
+  return stmt;
+}
+
 void Parser::ParseTimeTravel(TableRef* ref) {
   // FOR VERSION AS OF n, FOR TIMESTAMP AS OF t, and the SQL standard's FOR SYSTEM_TIME / SYSTEM_VERSION.
   if (!IsKeyword("for")) return;

@@ -207,6 +207,7 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
     if (w == "drop") return ParseDrop();
     if (w == "alter") return ParseAlterTable();
     if (w == "comment") return ParseComment();
+    if (w == "call") return ParseCall();
     if (w == "optimize" || w == "vacuum") return ParseMaintenance();
     if (w == "copy") return ParseCopy();
     if (w == "show") return ParseShow();

@@ -173,6 +173,7 @@ class Parser {
   std::unique_ptr<Statement> ParseAlterTable();
   std::unique_ptr<Statement> ParseComment();
   std::unique_ptr<Statement> ParseMaintenance();
+  std::unique_ptr<Statement> ParseCall();
   /// FOR VERSION AS OF / FOR TIMESTAMP AS OF after a table name.
   void ParseTimeTravel(TableRef* ref);
   std::unique_ptr<Statement> ParseCreateView(bool or_replace, bool temporary);
