@@ -499,7 +499,65 @@ ParquetWriter::ParquetWriter(std::string path, std::vector<std::string> names, s
   WriteBytes("PAR1");
 }
 
-ParquetWriter::~ParquetWriter() = default;
+ParquetWriter::~ParquetWriter() { StopEncoder(); }
+
+void ParquetWriter::StopEncoder() {
+  if (!encoder_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  encoder_.join();
+}
+
+void ParquetWriter::WaitIdle(std::unique_lock<std::mutex>& lock) {
+  cv_.wait(lock, [&] { return !busy_; });
+  if (error_) {
+    auto error = error_;
+    error_ = nullptr;
+    std::rethrow_exception(error);
+  }
+}
+
+void ParquetWriter::EncoderLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || busy_; });
+    if (!busy_) return;  // stopped with no work
+    std::vector<Span> spans = std::move(job_);
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      EncodeRowGroup(spans);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    error_ = error;
+    busy_ = false;
+    cv_.notify_all();
+  }
+}
+
+void ParquetWriter::SubmitRowGroup() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  WaitIdle(lock);
+  job_ = std::move(gathering_);
+  gathering_.clear();
+  gathering_rows_ = 0;
+  busy_ = true;
+  if (!encoder_.joinable()) encoder_ = std::thread([this] { EncoderLoop(); });
+  cv_.notify_all();
+}
+
+void ParquetWriter::EncodeRowGroup(const std::vector<Span>& spans) {
+  for (const Span& span : spans) {
+    for (size_t c = 0; c < columns_.size(); ++c) columns_[c]->Append(span.chunk->column(c), span.offset, span.count, path_);
+    group_rows_ += span.count;
+  }
+  FlushRowGroup();
+}
 
 void ParquetWriter::WriteBytes(const std::string& bytes) {
   out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -511,14 +569,19 @@ void ParquetWriter::WriteChunk(const DataChunk& chunk) {
   if (closed_) throw InternalError("ParquetWriter: write after Close");
   if (chunk.ColumnCount() != columns_.size())
     throw InternalError("ParquetWriter: chunk has wrong column count");
+  if (chunk.size() == 0) return;
+  // A copy: the caller reuses its chunk, the encoder reads this one later.
+  auto copy = std::make_shared<DataChunk>(chunk.Types(), std::max(chunk.size(), kVectorSize));
+  copy->Append(chunk);
   size_t offset = 0;
-  while (offset < chunk.size()) {
-    const size_t n = std::min(chunk.size() - offset, options_.row_group_size - group_rows_);
-    for (size_t c = 0; c < columns_.size(); ++c) columns_[c]->Append(chunk.column(c), offset, n, path_);
+  while (offset < copy->size()) {
+    const size_t n = std::min(copy->size() - offset, options_.row_group_size - gathering_rows_);
+    gathering_.push_back({copy, offset, n});
     offset += n;
-    group_rows_ += n;
-    if (group_rows_ >= options_.row_group_size) FlushRowGroup();
+    gathering_rows_ += n;
+    if (gathering_rows_ >= options_.row_group_size) SubmitRowGroup();
   }
+  rows_accepted_ += static_cast<int64_t>(chunk.size());
 }
 
 void ParquetWriter::FlushRowGroup() {
@@ -547,7 +610,16 @@ void ParquetWriter::FlushRowGroup() {
 
 void ParquetWriter::Close() {
   if (closed_) return;
-  FlushRowGroup();
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    WaitIdle(lock);
+  }
+  StopEncoder();
+  // The last, partial row group is encoded here.
+  std::vector<Span> rest = std::move(gathering_);
+  gathering_.clear();
+  gathering_rows_ = 0;
+  EncodeRowGroup(rest);
   CompactWriter w;
   Write(w, metadata_);
   std::string tail = w.Release();

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "formats/parquet/parquet_metadata.h"
@@ -33,7 +37,9 @@ struct ParquetWriterOptions {
 class ColumnWriter;
 
 /// Writes one Parquet file of a flat schema: chunks are buffered into row groups and pages, and Close()
-/// writes the footer. One thread at a time; a writer not closed leaves an incomplete file.
+/// writes the footer. Full row groups are encoded and written by a thread of the writer's own while the
+/// caller produces the next one (two stages, so a load runs its parsing and its encoding side by side).
+/// One caller thread at a time; a writer not closed leaves an incomplete file.
 class ParquetWriter {
  public:
   /// Create (truncate) `path`. `field_ids` is empty or one id per column (-1: none). Throws IOError when
@@ -49,14 +55,25 @@ class ParquetWriter {
   /// Flush the last row group and write the footer.
   void Close();
 
-  /// Rows written so far.
-  int64_t rows() const { return total_rows_; }
-  /// Bytes written so far (the file's size once closed).
+  /// Rows given to WriteChunk so far.
+  int64_t rows() const { return rows_accepted_; }
+  /// The file's size (once closed).
   int64_t bytes_written() const { return offset_; }
-  /// The footer: row groups and their column statistics (complete once closed).
+  /// The footer: row groups and their column statistics (once closed).
   const FileMetaData& metadata() const { return metadata_; }
 
  private:
+  /// Rows of the row group being gathered: a span of a copied input chunk.
+  struct Span {
+    std::shared_ptr<const DataChunk> chunk;
+    size_t offset, count;
+  };
+  /// Hand the gathered row group to the encoder thread (started on first use), once it is free.
+  void SubmitRowGroup();
+  void WaitIdle(std::unique_lock<std::mutex>& lock);
+  void EncodeRowGroup(const std::vector<Span>& spans);
+  void EncoderLoop();
+  void StopEncoder();
   void FlushRowGroup();
   void WriteBytes(const std::string& bytes);
 
@@ -69,7 +86,19 @@ class ParquetWriter {
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   size_t group_rows_ = 0;
   int64_t total_rows_ = 0;
+  int64_t rows_accepted_ = 0;
   bool closed_ = false;
+
+  std::vector<Span> gathering_;  // caller side
+  size_t gathering_rows_ = 0;
+  // Encoder thread: one row group at a time.
+  std::thread encoder_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<Span> job_;
+  bool busy_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
 };
 
 }  // namespace basin::parquet
