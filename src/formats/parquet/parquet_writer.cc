@@ -570,6 +570,15 @@ void ParquetWriter::WriteChunk(const DataChunk& chunk) {
   if (chunk.ColumnCount() != columns_.size())
     throw InternalError("ParquetWriter: chunk has wrong column count");
   if (chunk.size() == 0) return;
+  // NULLs in REQUIRED columns fail the write now, not when the encoder reaches them.
+  for (size_t c = 0; c < options_.required.size(); ++c) {
+    if (!options_.required[c]) continue;
+    for (size_t r = 0; r < chunk.size(); ++r) {
+      if (chunk.column(c).IsNull(r)) {
+        throw ConstraintError("NULL in required column \"" + metadata_.schema[c + 1].name + "\" written to Parquet file " + path_);
+      }
+    }
+  }
   // A copy: the caller reuses its chunk, the encoder reads this one later.
   auto copy = std::make_shared<DataChunk>(chunk.Types(), std::max(chunk.size(), kVectorSize));
   copy->Append(chunk);
