@@ -12,13 +12,17 @@ import { performance } from 'node:perf_hooks';
  * a query, {ms} for the rest, or {error: {message, code?}}.
  */
 
-/** Run `statements` in one `basin sql` process; return one outcome per statement. */
-export function basinSession(basin, statements, { args = [], timeout = 3600 } = {}) {
+/**
+ * Run `statements` in one `basin sql` process; return one outcome per statement. Tables stay in memory
+ * unless `persist`, when they are Iceberg tables in a fresh data directory.
+ */
+export function basinSession(basin, statements, { args = [], timeout = 3600, persist = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'basin-lake-'));
   try {
     const script = join(work, 'session.sql');
     writeFileSync(script, statements.map((sql) => `${sql};\n`).join(''));
-    const child = spawnSync(basin, ['sql', '--format', 'json', '--timer', '-f', script, ...args], {
+    const data = ['--data', persist ? join(work, 'data') : ':memory:'];
+    const child = spawnSync(basin, ['sql', '--format', 'json', '--timer', '-f', script, ...data, ...args], {
       cwd: work, encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeout * 1000,
     });
     const lines = (child.stdout ?? '').split('\n').filter((line) => line.startsWith('{'));
@@ -52,10 +56,14 @@ async function duckdb() {
   return duckdbModule;
 }
 
-/** Run `statements` on a new in-memory DuckDB; stop at the first error, as the later ones depend on it. */
-export async function duckdbSession(statements) {
+/**
+ * Run `statements` on a new DuckDB, in memory or (`persist`) in a fresh database file; stop at the first
+ * error, as the later ones depend on it.
+ */
+export async function duckdbSession(statements, { persist = false } = {}) {
   const { DuckDBInstance } = await duckdb();
-  const instance = await DuckDBInstance.create(':memory:');
+  const work = persist ? mkdtempSync(join(tmpdir(), 'duckdb-lake-')) : null;
+  const instance = await DuckDBInstance.create(persist ? join(work, 'bench.duckdb') : ':memory:');
   const connection = await instance.connect();
   const outcomes = [];
   try {
@@ -84,6 +92,7 @@ export async function duckdbSession(statements) {
   } finally {
     connection.closeSync();
     instance.closeSync();
+    if (work) rmSync(work, { recursive: true, force: true });
   }
   return outcomes;
 }

@@ -51,12 +51,12 @@ function parseOptions(argv) {
 }
 
 /** Run one session on an engine; a missing Basin binary fails every statement of it. */
-async function session(engine, statements, options) {
-  if (engine === 'duckdb') return duckdbSession(statements);
+async function session(engine, statements, options, persist = false) {
+  if (engine === 'duckdb') return duckdbSession(statements, { persist });
   if (!existsSync(options.basin)) {
     return statements.map(() => ({ error: { message: `no Basin binary at ${options.basin}` } }));
   }
-  return basinSession(options.basin, statements, { args: options.basinArgs, timeout: options.timeout });
+  return basinSession(options.basin, statements, { args: options.basinArgs, timeout: options.timeout, persist });
 }
 
 /** Show on stderr that a row's runs are done, since a whole benchmark takes minutes. */
@@ -117,6 +117,17 @@ async function measureLoadAndWrite(options, files, tblBytes, row) {
     }
     progress(load, options.engines);
     progress(write, options.engines);
+    // Into persistent storage: Basin's Iceberg table (Parquet files, manifests, a commit), DuckDB's database file.
+    const stored = row('csv load, persisted', threads, tblBytes, () => loadLineitem(options.tpchData));
+    for (let run = 0; run < options.runs; run++) {
+      for (const engine of options.engines) {
+        const statements = [`SET threads = ${threads}`, createLineitem(), stored[engine].sql];
+        const outcomes = await session(engine, statements, options, true);
+        for (const setup of outcomes.slice(0, 2)) if (setup.error) stored[engine].add(setup);
+        stored[engine].add(outcomes[2]);
+      }
+    }
+    progress(stored, options.engines);
   }
 }
 
