@@ -59,7 +59,7 @@ class Catalog {
   bool persistent() const { return store_ != nullptr; }
   /// Storage for a table about to be created (columns as in `table`): in memory, or a new Iceberg table
   /// folder. The name is taken only by CreateTable; DiscardStorage removes storage never registered.
-  std::shared_ptr<TableStorage> NewTableStorage(const TableEntry& table);
+  std::shared_ptr<TableStorage> NewTableStorage(const TableEntry& table, const TableLayout& layout = {});
   void DiscardStorage(const std::shared_ptr<TableStorage>& storage);
 
   void CreateSchema(const std::string& name, bool if_not_exists);

@@ -123,12 +123,13 @@ void Catalog::Load() {
   }
 }
 
-std::shared_ptr<TableStorage> Catalog::NewTableStorage(const TableEntry& table) {
+std::shared_ptr<TableStorage> Catalog::NewTableStorage(const TableEntry& table, const TableLayout& layout) {
+  // In memory, partitioning has nothing to lay out and a primary key is its NOT NULL columns.
   if (!store_) return std::make_shared<MemoryTable>(table.Types());
   std::vector<iceberg::NewColumn> columns;
   for (const auto& c : table.columns) columns.push_back({c.name, c.type, c.not_null, c.default_sql});
   std::lock_guard<std::mutex> lock(mutex_);
-  std::string location = iceberg::IcebergTable::Create(NewTableFolder(lake_dir_, table.schema, table.name), columns);
+  std::string location = iceberg::IcebergTable::Create(NewTableFolder(lake_dir_, table.schema, table.name), columns, layout);
   auto pointer = std::make_shared<StorePointer>(*store_, location);
   auto storage = std::make_shared<iceberg::IcebergTable>(pointer);
   pointers_[storage.get()] = pointer;

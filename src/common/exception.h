@@ -40,6 +40,7 @@ inline constexpr const char* kWindowingError = "42P20";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kWrongObjectType = "42809";
 inline constexpr const char* kDependentObjects = "2BP01";
+inline constexpr const char* kInvalidTableDefinition = "42P16";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";
 inline constexpr const char* kBadCopyFileFormat = "22P04";
 inline constexpr const char* kInvalidDatetimeFormat = "22007";

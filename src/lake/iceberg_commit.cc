@@ -87,6 +87,16 @@ std::string NewManifestPath(const TableMetadata& md, size_t n) {
   return md.location + "/metadata/" + NewUuid() + "-m" + std::to_string(n) + ".avro";
 }
 
+void AddManifests(const TableMetadata& md, const std::vector<ManifestEntry>& entries, FileContent content,
+                  int64_t snapshot_id, int64_t sequence, std::vector<ManifestFile>& manifests) {
+  std::map<int32_t, std::vector<ManifestEntry>> by_spec;
+  for (const ManifestEntry& e : entries) by_spec[e.file.spec_id].push_back(e);
+  for (auto& [spec_id, group] : by_spec) {
+    manifests.push_back(WriteManifest(NewManifestPath(md, manifests.size()), group, md, spec_id, content, snapshot_id,
+                                      sequence));
+  }
+}
+
 void IcebergTable::Commit(const std::function<void(TableMetadata&, const TableState&, int)>& change) {
   for (int attempt = 1; attempt <= kCommitAttempts; attempt++) {
     std::shared_ptr<const TableState> current = State();
@@ -148,11 +158,9 @@ void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, co
     int64_t sequence = md.last_sequence_number + 1;
     std::vector<ManifestFile> manifests;
     auto add_manifest = [&](const std::vector<DataFile>& files, FileContent content) {
-      if (files.empty()) return;
       std::vector<ManifestEntry> entries;
       for (const DataFile& f : files) entries.push_back({EntryStatus::kAdded, snapshot_id, sequence, sequence, f});
-      manifests.push_back(WriteManifest(NewManifestPath(md, manifests.size()), entries, md.CurrentSchema().ToJson(),
-                                        md.current_schema_id, content, snapshot_id, sequence));
+      AddManifests(md, entries, content, snapshot_id, sequence, manifests);
     };
     add_manifest(added, FileContent::kData);
     add_manifest(delete_files, FileContent::kPositionDeletes);

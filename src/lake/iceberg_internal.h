@@ -34,5 +34,9 @@ std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> sta
 
 int64_t NewSnapshotId();
 std::string NewManifestPath(const TableMetadata& md, size_t n);
+/// Write `entries` as manifests of `content`, one per partition spec among them (a manifest holds files of
+/// one spec), and append their list entries to `manifests`.
+void AddManifests(const TableMetadata& md, const std::vector<ManifestEntry>& entries, FileContent content,
+                  int64_t snapshot_id, int64_t sequence, std::vector<ManifestFile>& manifests);
 
 }  // namespace basin::iceberg

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "common/exception.h"
 #include "lake/iceberg_internal.h"
+#include "lake/iceberg_partition.h"
 #include "lake/iceberg_table.h"
 #include "lake/puffin.h"
 
@@ -82,8 +85,56 @@ void CollectReferenced(const std::string& manifest_list, std::set<std::string>& 
   out.insert(manifest_list);
   for (const ManifestFile& m : ReadManifestList(manifest_list)) {
     out.insert(m.path);
-    for (const ManifestEntry& e : ReadManifest(m)) out.insert(e.file.path);
+    for (const ManifestEntry& e : ReadManifest(m, nullptr)) out.insert(e.file.path);
   }
+}
+
+/// The primary key's columns stay required and present, and a partition field's source stays present, as
+/// Iceberg requires (a spec over a dropped column could not be evaluated for new rows).
+void CheckKeyAndPartitionColumn(const TableMetadata& md, const Schema& schema, const Field& f, const SchemaChange& change) {
+  using K = SchemaChange::Kind;
+  const auto& key = schema.identifier_field_ids;
+  bool in_key = std::find(key.begin(), key.end(), f.id) != key.end();
+  if (in_key && (change.kind == K::kDropColumn || (change.kind == K::kSetNotNull && !change.not_null))) {
+    throw CatalogError(sqlstate::kInvalidTableDefinition, "column \"" + f.name + "\" is in the primary key");
+  }
+  if (change.kind != K::kDropColumn) return;
+  for (const PartitionSpec& spec : md.specs) {
+    for (const PartitionField& p : spec.fields) {
+      if (p.source_id == f.id) {
+        throw CatalogError(sqlstate::kDependentObjects, "cannot drop column \"" + f.name + "\": partition field \"" +
+                                                            p.name + "\" depends on it");
+      }
+    }
+  }
+}
+
+/// Names of the columns `ids` in `schema`, comma-separated.
+std::string ColumnNames(const Schema& schema, const std::vector<int32_t>& ids) {
+  std::string out;
+  for (int32_t id : ids) {
+    const Field* f = schema.FindField(id);
+    out += (out.empty() ? "" : ", ") + (f ? f->name : "#" + std::to_string(id));
+  }
+  return out;
+}
+
+/// The spec as PARTITIONED BY would write it: "bucket(16, id), day(ts)".
+std::string SpecSql(const Schema& schema, const PartitionSpec& spec) {
+  std::string out;
+  for (const PartitionField& p : spec.fields) {
+    std::string column = ColumnNames(schema, {p.source_id});
+    std::string name = TransformName(p.transform, 0);
+    if (p.transform == Transform::kIdentity) {
+      name = column;
+    } else if (p.transform == Transform::kBucket || p.transform == Transform::kTruncate) {
+      name = name.substr(0, name.find('[')) + "(" + std::to_string(p.param) + ", " + column + ")";
+    } else {
+      name += "(" + column + ")";
+    }
+    out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
 }
 
 }  // namespace
@@ -105,6 +156,7 @@ bool IcebergTable::AlterSchema(const SchemaChange& change) {
     } else {
       if (change.column >= schema.fields.size()) throw InternalError("ALTER TABLE: no such column");
       Field& f = schema.fields[change.column];
+      CheckKeyAndPartitionColumn(md, schema, f, change);
       std::string default_key = kDefaultPrefix + std::to_string(f.id);
       switch (change.kind) {
         case K::kDropColumn:
@@ -195,16 +247,36 @@ std::optional<MetadataRows> IcebergTable::Metadata(const std::string& name) {
                           Value::Boolean(ancestors.count(id) > 0)});
     }
   } else if (name == "files") {
-    out.names = {"content", "file_path", "file_format", "record_count", "file_size_in_bytes", "deleted_rows"};
-    out.types = {TypeId::kInteger, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt};
+    out.names = {"content", "file_path", "file_format", "record_count", "file_size_in_bytes", "deleted_rows", "partition"};
+    out.types = {TypeId::kInteger, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt,
+                 TypeId::kBigInt,  TypeId::kBigInt,  TypeId::kVarchar};
+    auto partition = [&](const DataFile& f) {
+      const PartitionSpec& spec = md.FindSpec(f.spec_id);
+      return spec.fields.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(PartitionToString(spec, f.partition));
+    };
     for (const auto& f : state->files) {
       out.rows.push_back({Value::Integer(0), Value::Varchar(f.file.path), Value::Varchar(f.file.format),
                           Value::BigInt(f.file.record_count), Value::BigInt(f.file.file_size),
-                          Value::BigInt(f.DeletedCount())});
+                          Value::BigInt(f.DeletedCount()), partition(f.file)});
     }
     for (const auto& [f, seq] : state->delete_files) {
       out.rows.push_back({Value::Integer(static_cast<int32_t>(f.content)), Value::Varchar(f.path), Value::Varchar(f.format),
-                          Value::BigInt(f.record_count), Value::BigInt(f.file_size), Value::Null(TypeId::kBigInt)});
+                          Value::BigInt(f.record_count), Value::BigInt(f.file_size), Value::Null(TypeId::kBigInt),
+                          partition(f)});
+    }
+  } else if (name == "partitions") {
+    // Live rows and data files per partition (an unpartitioned table is one partition, shown as "").
+    out.names = {"partition", "record_count", "file_count"};
+    out.types = {TypeId::kVarchar, TypeId::kBigInt, TypeId::kBigInt};
+    std::map<std::string, std::tuple<std::string, int64_t, int64_t>> partitions;
+    for (const auto& f : state->files) {
+      auto& [text, records, files] = partitions[PartitionKey(f.file.spec_id, f.file.partition)];
+      text = PartitionToString(md.FindSpec(f.file.spec_id), f.file.partition);
+      records += f.file.record_count - f.DeletedCount();
+      files++;
+    }
+    for (auto& [key, p] : partitions) {
+      out.rows.push_back({Value::Varchar(std::get<0>(p)), Value::BigInt(std::get<1>(p)), Value::BigInt(std::get<2>(p))});
     }
   } else if (name == "manifests") {
     out.names = {"path", "length", "content", "added_snapshot_id", "added_files_count", "existing_files_count",
@@ -222,6 +294,13 @@ std::optional<MetadataRows> IcebergTable::Metadata(const std::string& name) {
     out.types = {TypeId::kVarchar, TypeId::kVarchar};
     for (auto& [k, v] : md.properties) out.rows.push_back({Value::Varchar(k), Value::Varchar(v)});
     out.rows.push_back({Value::Varchar("location"), Value::Varchar(md.location)});
+    const Schema& schema = md.CurrentSchema();
+    if (!schema.identifier_field_ids.empty()) {
+      out.rows.push_back({Value::Varchar("primary_key"), Value::Varchar(ColumnNames(schema, schema.identifier_field_ids))});
+    }
+    if (!md.DefaultSpec().fields.empty()) {
+      out.rows.push_back({Value::Varchar("partitioning"), Value::Varchar(SpecSql(schema, md.DefaultSpec()))});
+    }
     out.rows.push_back({Value::Varchar("metadata_location"), Value::Varchar(state->metadata_location)});
   } else {
     return std::nullopt;

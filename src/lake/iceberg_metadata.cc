@@ -33,7 +33,7 @@ ordered_json TypeJson(const LogicalType& type, int32_t& next_id) {
 }
 
 LogicalType ParseType(const json& node, const std::string& what) {
-  if (node.is_object() && node.value("type", "") == "list") return LogicalType::List(ParseType(node["element"], what));
+  if (node.is_object() && node.value("type", "") == "list") return LogicalType::List(ParseType(node.at("element"), what));
   if (!node.is_string()) {
     throw NotImplementedError("\"" + what + "\": Iceberg type " + node.dump() + " is not supported");
   }
@@ -76,6 +76,7 @@ ordered_json SchemaJson(const Schema& schema, int32_t& next_id) {
     fields.push_back(std::move(field));
   }
   s["fields"] = std::move(fields);
+  if (!schema.identifier_field_ids.empty()) s["identifier-field-ids"] = schema.identifier_field_ids;
   return s;
 }
 
@@ -95,6 +96,36 @@ T Get(const json& node, const char* key, const std::string& what) {
   } catch (const json::exception&) {
     throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata \"" + what + "\": bad \"" + key + "\"");
   }
+}
+
+/// "partition-specs" (v2) or "partition-spec" (v1: the fields of spec 0).
+void ParseSpecs(const json& m, TableMetadata& md, const std::string& what) {
+  json specs = m.contains("partition-specs")
+                   ? m["partition-specs"]
+                   : json::array({{{"spec-id", 0}, {"fields", m.value("partition-spec", json::array())}}});
+  md.specs.clear();
+  int32_t last_id = 999;
+  for (const json& sj : specs) {
+    PartitionSpec spec;
+    spec.spec_id = sj.value("spec-id", 0);
+    for (const json& fj : sj.value("fields", json::array())) {
+      PartitionField f;
+      f.source_id = Get<int32_t>(fj, "source-id", what);
+      f.field_id = fj.value("field-id", last_id + 1);
+      f.name = Get<std::string>(fj, "name", what);
+      std::string transform = Get<std::string>(fj, "transform", what);
+      auto t = ParseTransformName(transform, f.param);
+      if (!t) throw NotImplementedError("\"" + what + "\": partition transform \"" + transform + "\" is not supported");
+      f.transform = *t;
+      last_id = std::max(last_id, f.field_id);
+      spec.fields.push_back(std::move(f));
+    }
+    md.specs.push_back(std::move(spec));
+  }
+  if (md.specs.empty()) md.specs.emplace_back();
+  md.default_spec_id = m.value("default-spec-id", md.specs[0].spec_id);
+  md.last_partition_id = std::max(m.value("last-partition-id", 999), last_id);
+  md.FindSpec(md.default_spec_id);  // the default spec must exist
 }
 
 }  // namespace
@@ -134,6 +165,22 @@ const Schema& TableMetadata::CurrentSchema() const {
   throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata has no schema " + std::to_string(current_schema_id));
 }
 
+const Field* Schema::FindField(int32_t id) const {
+  for (const Field& f : fields) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+const PartitionSpec& TableMetadata::DefaultSpec() const { return FindSpec(default_spec_id); }
+
+const PartitionSpec& TableMetadata::FindSpec(int32_t spec_id) const {
+  for (const PartitionSpec& s : specs) {
+    if (s.spec_id == spec_id) return s;
+  }
+  throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata has no partition spec " + std::to_string(spec_id));
+}
+
 const Snapshot* TableMetadata::FindSnapshot(int64_t id) const {
   for (const Snapshot& s : snapshots) {
     if (s.snapshot_id == id) return &s;
@@ -168,9 +215,13 @@ std::string TableMetadata::ToJson() const {
   m["last-column-id"] = next_id - 1;
   m["current-schema-id"] = current_schema_id;
   m["schemas"] = std::move(schema_list);
-  m["default-spec-id"] = 0;
-  m["partition-specs"] = ordered_json::array({{{"spec-id", 0}, {"fields", ordered_json::array()}}});
-  m["last-partition-id"] = 999;
+  m["default-spec-id"] = default_spec_id;
+  ordered_json spec_list = ordered_json::array();
+  for (const PartitionSpec& s : specs) {
+    spec_list.push_back({{"spec-id", s.spec_id}, {"fields", ordered_json::parse(s.FieldsJson())}});
+  }
+  m["partition-specs"] = std::move(spec_list);
+  m["last-partition-id"] = last_partition_id;
   m["default-sort-order-id"] = 0;
   m["sort-orders"] = ordered_json::array({{{"order-id", 0}, {"fields", ordered_json::array()}}});
   ordered_json props = ordered_json::object();
@@ -218,11 +269,9 @@ std::string TableMetadata::ToJson() const {
   return m.dump(2);
 }
 
-TableMetadata ParseTableMetadata(const std::string& text, const std::string& what) {
-  json m = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (m.is_discarded() || !m.is_object()) {
-    throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata \"" + what + "\" is not a JSON object");
-  }
+namespace {
+
+TableMetadata ParseDocument(const json& m, const std::string& what) {
   int version = Get<int>(m, "format-version", what);
   if (version < 1 || version > 2) {
     throw NotImplementedError("\"" + what + "\": Iceberg format version " + std::to_string(version) + " is not supported");
@@ -247,15 +296,19 @@ TableMetadata ParseTableMetadata(const std::string& text, const std::string& wha
       f.name = Get<std::string>(fj, "name", what);
       f.required = fj.value("required", false);
       f.doc = fj.value("doc", "");
-      f.type = ParseType(fj["type"], what + " column " + f.name);
+      f.type = ParseType(fj.at("type"), what + " column " + f.name);
       auto basin = props.find(kBasinTypePrefix + std::to_string(f.id));
       if (basin != props.end()) f.type = ParseBasinType(basin->second);
       s.fields.push_back(std::move(f));
+    }
+    for (const json& id : sj.value("identifier-field-ids", json::array())) {
+      if (id.is_number_integer()) s.identifier_field_ids.push_back(id.get<int32_t>());
     }
     md.schemas.push_back(std::move(s));
   }
   md.current_schema_id = m.value("current-schema-id", md.schemas.empty() ? 0 : md.schemas[0].schema_id);
   md.properties = std::move(props);
+  ParseSpecs(m, md, what);
   int64_t current = m.value("current-snapshot-id", int64_t{-1});
   if (current >= 0) md.current_snapshot_id = current;
   for (const json& sj : m.value("snapshots", json::array())) {
@@ -290,6 +343,21 @@ TableMetadata ParseTableMetadata(const std::string& text, const std::string& wha
   }
   md.CurrentSchema();  // the current schema must exist
   return md;
+}
+
+}  // namespace
+
+TableMetadata ParseTableMetadata(const std::string& text, const std::string& what) {
+  json m = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (m.is_discarded() || !m.is_object()) {
+    throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata \"" + what + "\" is not a JSON object");
+  }
+  try {
+    return ParseDocument(m, what);
+  } catch (const json::exception& e) {
+    // A member of an unexpected JSON type (an object where a number belongs, ...).
+    throw DataError(sqlstate::kBadCopyFileFormat, "Iceberg metadata \"" + what + "\" is malformed: " + e.what());
+  }
 }
 
 std::string NewUuid() {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lake/iceberg_partition.h"
 #include "types/logical_type.h"
 
 namespace basin::iceberg {
@@ -22,6 +23,12 @@ struct Field {
 struct Schema {
   int32_t schema_id = 0;
   std::vector<Field> fields;
+  /// The declared primary key ("identifier-field-ids"): required columns that identify a row. Iceberg
+  /// records them for engines that upsert; neither Iceberg nor Basin enforces uniqueness.
+  std::vector<int32_t> identifier_field_ids;
+
+  /// A column by id, or nullptr.
+  const Field* FindField(int32_t id) const;
 
   /// The schema as Iceberg's JSON (a "struct" type), as metadata files and Parquet footers carry it.
   std::string ToJson() const;
@@ -56,6 +63,10 @@ struct TableMetadata {
   int32_t last_column_id = 0;
   std::vector<Schema> schemas;
   int32_t current_schema_id = 0;
+  /// Partition specs; data files name theirs by id. Basin writes with the default one.
+  std::vector<PartitionSpec> specs = {PartitionSpec{}};
+  int32_t default_spec_id = 0;
+  int32_t last_partition_id = 999;  // partition field ids start at 1000
   std::map<std::string, std::string> properties;
   std::optional<int64_t> current_snapshot_id;
   std::vector<Snapshot> snapshots;
@@ -66,6 +77,9 @@ struct TableMetadata {
   std::vector<StatisticsFile> statistics;
 
   const Schema& CurrentSchema() const;
+  const PartitionSpec& DefaultSpec() const;
+  /// A spec by id; throws DataError when the metadata has none of that id.
+  const PartitionSpec& FindSpec(int32_t spec_id) const;
   const Snapshot* CurrentSnapshot() const;
   const Snapshot* FindSnapshot(int64_t id) const;
   /// The statistics file of a snapshot, or nullptr.

@@ -12,6 +12,7 @@
 #include "lake/column_cache.h"
 #include "lake/iceberg_bounds.h"
 #include "lake/iceberg_internal.h"
+#include "lake/iceberg_partition.h"
 #include "lake/parquet_file_cache.h"
 #include "lake/parquet_statistics.h"
 #include "lake/puffin.h"
@@ -266,6 +267,29 @@ void LoadDistinct(TableState& state) {
   }
 }
 
+/// Whether a data file may hold rows passing all `filters`, judged by its manifest entry alone.
+bool FileMayMatch(const TableMetadata& md, const DataFile& file, const std::vector<TableFilter>& filters) {
+  const auto& fields = md.CurrentSchema().fields;
+  const PartitionSpec& spec = md.FindSpec(file.spec_id);
+  auto find = [](const auto& map, int32_t id) { auto it = map.find(id); return it == map.end() ? nullptr : &it->second; };
+  for (const TableFilter& filter : filters) {
+    if (filter.column >= fields.size()) continue;
+    const Field& field = fields[filter.column];
+    for (size_t i = 0; i < spec.fields.size() && i < file.partition.size(); i++) {
+      if (spec.fields[i].source_id == field.id && !PartitionMayMatch(spec.fields[i], field.type, file.partition[i], filter)) {
+        return false;
+      }
+    }
+    const int64_t* nulls = find(file.null_value_counts, field.id);
+    const int64_t* values = find(file.value_counts, field.id);
+    if (!BoundsMayMatch(field.type, find(file.lower_bounds, field.id), find(file.upper_bounds, field.id),
+                        nulls ? *nulls : -1, values ? *values : -1, filter)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string ResolveMetadataLocation(const std::string& path) {
@@ -300,7 +324,8 @@ std::string ResolveMetadataLocation(const std::string& path) {
   return fs::absolute(best_file).lexically_normal().string();
 }
 
-std::string IcebergTable::Create(const std::string& location, const std::vector<NewColumn>& columns) {
+std::string IcebergTable::Create(const std::string& location, const std::vector<NewColumn>& columns,
+                                 const TableLayout& layout) {
   std::error_code ec;
   fs::create_directories(fs::path(location) / "metadata", ec);
   if (!ec) fs::create_directories(fs::path(location) / "data", ec);
@@ -317,6 +342,15 @@ std::string IcebergTable::Create(const std::string& location, const std::vector<
     if (!c.default_sql.empty()) md.properties["basin.column-default." + std::to_string(id)] = c.default_sql;
   }
   md.last_column_id = static_cast<int32_t>(columns.size());
+  for (size_t c : layout.primary_key) schema.identifier_field_ids.push_back(schema.fields.at(c).id);
+  PartitionSpec& spec = md.specs.at(0);
+  for (const PartitionColumn& p : layout.partitioning) {
+    auto transform = TransformFromSql(p.transform);
+    if (!transform) throw InternalError("unknown partition transform " + p.transform);
+    const Field& source = schema.fields.at(p.column);
+    spec.fields.push_back({source.id, ++md.last_partition_id, PartitionFieldName(*transform, source.name), *transform,
+                           p.param});
+  }
   md.schemas.push_back(std::move(schema));
   md.properties["write.format.default"] = "parquet";
   md.properties["write.parquet.compression-codec"] = "zstd";
@@ -348,7 +382,7 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   state->manifests = ReadManifestList(snapshot->manifest_list);
   std::vector<ManifestEntry> data, deletes;
   for (const ManifestFile& m : state->manifests) {
-    for (ManifestEntry& e : ReadManifest(m)) {
+    for (ManifestEntry& e : ReadManifest(m, &state->metadata)) {
       if (e.status == EntryStatus::kDeleted) continue;
       (e.file.content == FileContent::kData ? data : deletes).push_back(std::move(e));
     }
@@ -412,21 +446,20 @@ std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const T
                                                          const std::vector<TableFilter>& filters) {
   auto scan = std::make_unique<IcebergScanState>();
   scan->column_ids = column_ids;
-  const auto& fields = state->metadata.CurrentSchema().fields;
+  const Schema& schema = state->metadata.CurrentSchema();
+  // Whole files first, by their partition and the bounds in their manifest entry; then row groups, by
+  // Parquet statistics.
+  std::vector<bool> file_may_match(state->files.size());
+  for (size_t f = 0; f < state->files.size(); f++) {
+    file_may_match[f] = FileMayMatch(state->metadata, state->files[f].file, filters);
+  }
   for (const auto& [f, g] : state->morsels) {
+    bool keep = file_may_match[f];
     const TableState::LiveFile& live = state->files[f];
-    bool keep = true;
     for (const TableFilter& filter : filters) {
-      if (!keep || filter.column >= fields.size()) continue;
-      const Field& field = fields[filter.column];
-      // Whole files first, by the bounds in their manifest entry; then row groups, by Parquet statistics.
-      auto find = [&](const auto& map) { auto it = map.find(field.id); return it == map.end() ? nullptr : &it->second; };
-      const int64_t* nulls = find(live.file.null_value_counts);
-      const int64_t* values = find(live.file.value_counts);
-      keep = BoundsMayMatch(field.type, find(live.file.lower_bounds), find(live.file.upper_bounds),
-                            nulls ? *nulls : -1, values ? *values : -1, filter);
-      int source = MapColumns(*live.reader, state->metadata.CurrentSchema(), {filter.column})[0];
-      if (keep && source >= 0) keep = RowGroupMayMatch(*live.reader, g, static_cast<size_t>(source), filter);
+      if (!keep || filter.column >= schema.fields.size()) continue;
+      int source = MapColumns(*live.reader, schema, {filter.column})[0];
+      if (source >= 0) keep = RowGroupMayMatch(*live.reader, g, static_cast<size_t>(source), filter);
     }
     if (keep) scan->morsels.emplace_back(f, g);
   }

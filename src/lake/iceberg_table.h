@@ -81,9 +81,10 @@ struct TableState {
 /// current when they start; a statement's writes become a new snapshot at Commit, atomically.
 class IcebergTable : public TableStorage, public std::enable_shared_from_this<IcebergTable> {
  public:
-  /// Create the table's first version in `location` (an empty or absent folder); returns its metadata file,
-  /// which the caller records in the catalog.
-  static std::string Create(const std::string& location, const std::vector<NewColumn>& columns);
+  /// Create the table's first version in `location` (an empty or absent folder), partitioned and keyed as
+  /// `layout` says (checked by the caller); returns its metadata file, which the caller records in the catalog.
+  static std::string Create(const std::string& location, const std::vector<NewColumn>& columns,
+                            const TableLayout& layout = {});
   /// Open the table the pointer names; metadata is read now, data files when scanned.
   explicit IcebergTable(std::shared_ptr<MetadataPointer> pointer);
   ~IcebergTable() override;

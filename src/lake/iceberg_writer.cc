@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 
 #include "common/exception.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "lake/iceberg_bounds.h"
 #include "lake/iceberg_internal.h"
+#include "lake/iceberg_partition.h"
 #include "lake/iceberg_table.h"
 
 namespace basin::iceberg {
@@ -24,6 +26,9 @@ namespace fs = std::filesystem;
 
 /// Rows per data file before the writer starts another.
 constexpr int64_t kRowsPerDataFile = int64_t{1} << 23;
+/// Data files a writer keeps open at once (one per partition written to). Each buffers a row group, so
+/// beyond this the fullest is closed: more, smaller files rather than unbounded memory.
+constexpr size_t kMaxOpenDataFiles = 64;
 /// Field ids the spec reserves for position delete files.
 constexpr int32_t kDeleteFilePathId = 2147483546;
 constexpr int32_t kDeletePosId = 2147483545;
@@ -106,6 +111,17 @@ class IcebergWriter : public TableStorage::Writer {
       field_ids_.push_back(f.id);
       required_.push_back(f.required);
     }
+    spec_ = base_->metadata.DefaultSpec();
+    for (const PartitionField& p : spec_.fields) {
+      size_t column = schema_.fields.size();
+      for (size_t c = 0; c < schema_.fields.size(); c++) {
+        if (schema_.fields[c].id == p.source_id) column = c;
+      }
+      if (column == schema_.fields.size()) {
+        throw NotImplementedError("cannot write: the source column of partition field \"" + p.name + "\" is gone");
+      }
+      partition_sources_.push_back(column);
+    }
     table_.open_writers_++;
   }
 
@@ -114,7 +130,7 @@ class IcebergWriter : public TableStorage::Writer {
     // A statement that failed leaves its files behind as orphans; remove what is ours.
     if (committed_) return;
     std::error_code ec;
-    if (out_) fs::remove(out_path_, ec);
+    for (auto& [key, file] : open_) fs::remove(file.path, ec);
     for (const DataFile& f : added_) fs::remove(f.path, ec);
     for (const std::string& path : delete_paths_) fs::remove(path, ec);
   }
@@ -127,9 +143,36 @@ class IcebergWriter : public TableStorage::Writer {
       HashVector(chunk.column(c), chunk.size(), hashes_.data(), /*combine=*/false);
       sketches_[field_ids_[c]].Add(hashes_.data(), chunk.size());
     }
-    if (!out_) OpenDataFile();
-    out_->WriteChunk(chunk);
-    if (out_->rows() >= kRowsPerDataFile) CloseDataFile();
+    if (spec_.fields.empty()) {
+      WriteRows(chunk, {});
+      return;
+    }
+    // Each data file holds rows of one partition: group the chunk's rows by their partition tuple.
+    std::map<std::string, std::pair<std::vector<Value>, std::vector<sel_t>>> groups;
+    std::vector<Value> tuple(spec_.fields.size());
+    for (size_t r = 0; r < chunk.size(); r++) {
+      for (size_t i = 0; i < tuple.size(); i++) {
+        const PartitionField& f = spec_.fields[i];
+        tuple[i] = ApplyTransform(f.transform, f.param, chunk.column(partition_sources_[i]).GetValue(r));
+      }
+      auto& group = groups[PartitionKey(spec_.spec_id, tuple)];
+      if (group.second.empty()) group.first = tuple;
+      group.second.push_back(static_cast<sel_t>(r));
+    }
+    if (groups.size() == 1) {
+      WriteRows(chunk, groups.begin()->second.first);
+      return;
+    }
+    for (auto& [key, group] : groups) {
+      DataChunk picked(types_);
+      for (size_t c = 0; c < types_.size(); c++) {
+        picked.column(c).Slice(chunk.column(c), group.second.data(), group.second.size());
+      }
+      picked.SetCardinality(group.second.size());
+      DataChunk flat(types_);
+      flat.Append(picked);
+      WriteRows(flat, group.first);
+    }
   }
 
   void Delete(const std::vector<int64_t>& row_ids) override {
@@ -151,9 +194,8 @@ class IcebergWriter : public TableStorage::Writer {
 
   void Commit() override {
     WriteUpdatedRows();
-    CloseDataFile();
-    std::vector<DataFile> delete_files;
-    if (!deletes_.empty()) delete_files.push_back(WriteDeleteFile());
+    CloseDataFiles();
+    std::vector<DataFile> delete_files = WriteDeleteFiles();
     if (added_.empty() && delete_files.empty()) {
       committed_ = true;
       return;
@@ -164,7 +206,7 @@ class IcebergWriter : public TableStorage::Writer {
 
   /// OPTIMIZE's use: the data files written so far, closed, for a commit made by the caller.
   std::vector<DataFile> CloseFiles() {
-    CloseDataFile();
+    CloseDataFiles();
     return added_;
   }
   void MarkCommitted() { committed_ = true; }
@@ -191,17 +233,47 @@ class IcebergWriter : public TableStorage::Writer {
     return options;
   }
 
-  void OpenDataFile() {
-    out_path_ = NewDataPath(".parquet");
-    out_ = std::make_unique<parquet::ParquetWriter>(out_path_, names_, types_, field_ids_, Options());
+  /// Write rows of one partition to that partition's open data file (opened now when there is none).
+  void WriteRows(const DataChunk& chunk, const std::vector<Value>& partition) {
+    std::string key = PartitionKey(spec_.spec_id, partition);
+    auto it = open_.find(key);
+    if (it == open_.end()) {
+      if (open_.size() >= kMaxOpenDataFiles) {
+        auto fullest = std::max_element(open_.begin(), open_.end(), [](const auto& a, const auto& b) {
+          return a.second.out->rows() < b.second.out->rows();
+        });
+        CloseDataFile(fullest->second);
+        open_.erase(fullest);
+      }
+      OpenFile file{NewDataPath(".parquet"), partition, nullptr};
+      file.out = std::make_unique<parquet::ParquetWriter>(file.path, names_, types_, field_ids_, Options());
+      it = open_.emplace(key, std::move(file)).first;
+    }
+    it->second.out->WriteChunk(chunk);
+    if (it->second.out->rows() >= kRowsPerDataFile) {
+      CloseDataFile(it->second);
+      open_.erase(it);
+    }
   }
 
-  void CloseDataFile() {
-    if (!out_) return;
-    out_->Close();
-    SyncFile(out_path_);
-    added_.push_back(DescribeFile(out_path_, *out_, schema_, field_ids_, FileContent::kData));
-    out_.reset();
+  struct OpenFile {
+    std::string path;
+    std::vector<Value> partition;
+    std::unique_ptr<parquet::ParquetWriter> out;
+  };
+
+  void CloseDataFile(OpenFile& file) {
+    file.out->Close();
+    SyncFile(file.path);
+    DataFile f = DescribeFile(file.path, *file.out, schema_, field_ids_, FileContent::kData);
+    f.spec_id = spec_.spec_id;
+    f.partition = file.partition;
+    added_.push_back(std::move(f));
+  }
+
+  void CloseDataFiles() {
+    for (auto& [key, file] : open_) CloseDataFile(file);
+    open_.clear();
   }
 
   /// Rewrite each updated row: its current values, with the updated columns replaced.
@@ -254,7 +326,20 @@ class IcebergWriter : public TableStorage::Writer {
     }
   }
 
-  DataFile WriteDeleteFile() {
+  /// Position-delete files: one per partition of the data files they delete from, carrying that partition,
+  /// since the spec applies a position delete file only to data files of its own spec and partition.
+  std::vector<DataFile> WriteDeleteFiles() {
+    std::map<std::string, std::vector<uint32_t>> by_partition;
+    for (auto& [index, positions] : deletes_) {
+      const DataFile& data = base_->files.at(index).file;
+      by_partition[PartitionKey(data.spec_id, data.partition)].push_back(index);
+    }
+    std::vector<DataFile> files;
+    for (auto& [key, indexes] : by_partition) files.push_back(WriteDeleteFile(indexes));
+    return files;
+  }
+
+  DataFile WriteDeleteFile(const std::vector<uint32_t>& data_files) {
     std::string path = NewDataPath("-deletes.parquet");
     parquet::ParquetWriterOptions options;
     options.required = {true, true};
@@ -263,7 +348,8 @@ class IcebergWriter : public TableStorage::Writer {
                                   {kDeleteFilePathId, kDeletePosId}, options);
     // Sorted by file path, then position, as the spec requires.
     std::vector<std::pair<std::string, std::vector<int64_t>*>> files;
-    for (auto& [index, positions] : deletes_) {
+    for (uint32_t index : data_files) {
+      std::vector<int64_t>& positions = deletes_.at(index);
       std::sort(positions.begin(), positions.end());
       positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
       files.emplace_back(base_->files.at(index).file.path, &positions);
@@ -290,6 +376,8 @@ class IcebergWriter : public TableStorage::Writer {
                             {kDeletePosId, "pos", true, TypeId::kBigInt, ""}};
     DataFile f = DescribeFile(path, writer, delete_schema, {kDeleteFilePathId, kDeletePosId},
                               FileContent::kPositionDeletes);
+    f.spec_id = base_->files.at(data_files[0]).file.spec_id;
+    f.partition = base_->files.at(data_files[0]).file.partition;
     delete_paths_.push_back(path);
     return f;
   }
@@ -301,8 +389,9 @@ class IcebergWriter : public TableStorage::Writer {
   std::vector<LogicalType> types_;
   std::vector<int32_t> field_ids_;
   std::vector<bool> required_;
-  std::unique_ptr<parquet::ParquetWriter> out_;
-  std::string out_path_;
+  PartitionSpec spec_;                     // the table's default spec: every file written uses it
+  std::vector<size_t> partition_sources_;  // the column each partition field transforms
+  std::map<std::string, OpenFile> open_;   // by partition key
   std::string data_dir_;
   std::vector<DataFile> added_;
   std::vector<std::string> delete_paths_;
@@ -321,7 +410,10 @@ std::unique_ptr<TableStorage::Writer> IcebergTable::BeginWrite() {
 
 int64_t IcebergTable::Optimize() {
   auto base = State();
-  if (base->files.size() <= 1 && base->delete_files.empty()) return 0;  // nothing to compact
+  // Nothing to compact: no deletes and at most one file per partition.
+  std::set<std::string> partitions;
+  for (const auto& f : base->files) partitions.insert(PartitionKey(f.file.spec_id, f.file.partition));
+  if (base->files.size() <= partitions.size() && base->delete_files.empty()) return 0;
   IcebergWriter writer(*this, base);
   std::vector<size_t> columns(base->metadata.CurrentSchema().fields.size());
   std::vector<LogicalType> types;
@@ -353,16 +445,10 @@ int64_t IcebergTable::Optimize() {
     for (const auto& [file, seq] : current.delete_files) {
       retired_deletes.push_back({EntryStatus::kDeleted, snapshot_id, seq, seq, file});
     }
-    std::string schema = md.CurrentSchema().ToJson();
     std::vector<ManifestFile> manifests;
-    auto write = [&](const std::vector<ManifestEntry>& entries, FileContent content) {
-      if (entries.empty()) return;
-      manifests.push_back(WriteManifest(NewManifestPath(md, manifests.size()), entries, schema, md.current_schema_id,
-                                        content, snapshot_id, sequence));
-    };
-    write(added_entries, FileContent::kData);
-    write(retired, FileContent::kData);
-    write(retired_deletes, FileContent::kPositionDeletes);
+    AddManifests(md, added_entries, FileContent::kData, snapshot_id, sequence, manifests);
+    AddManifests(md, retired, FileContent::kData, snapshot_id, sequence, manifests);
+    AddManifests(md, retired_deletes, FileContent::kPositionDeletes, snapshot_id, sequence, manifests);
     int64_t rows = 0;
     for (const DataFile& f : added) rows += f.record_count;
     AddSnapshot(md, manifests,

@@ -21,6 +21,21 @@ struct TableFilter {
   Value constant;
 };
 
+/// A partition field as PARTITIONED BY declares it: a transform ("identity", "year", "month", "day", "hour",
+/// "bucket", "truncate") of a column, with the bucket count or truncate width as `param`.
+struct PartitionColumn {
+  std::string transform;
+  int32_t param = 0;
+  size_t column = 0;  // index into the table's columns
+};
+
+/// What CREATE TABLE declares beyond the columns. Storage without a use for it (the in-memory table)
+/// ignores it; Iceberg tables record both in their metadata.
+struct TableLayout {
+  std::vector<PartitionColumn> partitioning;
+  std::vector<size_t> primary_key;  // column indexes; the columns are NOT NULL
+};
+
 /// Pseudo column id that asks a scan for each row's id (for DELETE and UPDATE).
 inline constexpr size_t kRowIdColumn = SIZE_MAX;
 
@@ -100,8 +115,8 @@ class TableStorage {
   // that maintenance with nothing to do returns 0.
   /// The table as of a snapshot id or a time (microseconds since the epoch), read-only.
   virtual std::shared_ptr<TableStorage> AsOf(std::optional<int64_t> snapshot_id, std::optional<int64_t> time_us);
-  /// A metadata table by name ("snapshots", "history", "files", "manifests", "properties"); nullopt when
-  /// there is none of that name.
+  /// A metadata table by name ("snapshots", "history", "files", "manifests", "partitions", "properties");
+  /// nullopt when there is none of that name.
   virtual std::optional<MetadataRows> Metadata(const std::string& name);
   /// A table procedure: "optimize" (compact files, fold deletes in), "vacuum" (expire old snapshots and
   /// remove files nothing references), "rollback_to_snapshot" (args: snapshot id). Returns a count

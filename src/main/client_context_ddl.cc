@@ -5,6 +5,7 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "common/memory_tracker.h"
+#include "lake/iceberg_partition.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
@@ -39,6 +40,85 @@ class RowsBuilder {
   std::unique_ptr<DataChunk> chunk_;
 };
 
+bool TimeTransform(iceberg::Transform t) {
+  using T = iceberg::Transform;
+  return t == T::kYear || t == T::kMonth || t == T::kDay || t == T::kHour;
+}
+
+/// PARTITIONED BY resolved against the new table's columns, checked as Iceberg checks a partition spec.
+std::vector<PartitionColumn> BindPartitioning(const std::vector<sql::PartitionDef>& defs, const TableEntry& table) {
+  using iceberg::Transform;
+  std::vector<PartitionColumn> out;
+  struct Seen {
+    Transform transform;
+    std::string name;
+    size_t column;
+  };
+  std::vector<Seen> seen;
+  for (const sql::PartitionDef& def : defs) {
+    int column = table.ColumnIndex(def.column);
+    if (column < 0) {
+      throw BinderError(sqlstate::kUndefinedColumn,
+                        "column \"" + def.column + "\" named in PARTITIONED BY does not exist", def.location);
+    }
+    auto transform = iceberg::TransformFromSql(def.transform);
+    if (!transform) {
+      throw BinderError(sqlstate::kUndefinedFunction,
+                        "unknown partition transform \"" + def.transform +
+                            "\" (identity, year, month, day, hour, bucket, truncate)",
+                        def.location);
+    }
+    const LogicalType& type = table.columns[static_cast<size_t>(column)].type;
+    if (!iceberg::TransformResultType(*transform, type)) {
+      throw BinderError(sqlstate::kDatatypeMismatch,
+                        "partition transform " + def.transform + " does not apply to column \"" + def.column +
+                            "\" of type " + type.ToString(),
+                        def.location);
+    }
+    bool sized = *transform == Transform::kBucket || *transform == Transform::kTruncate;
+    if (sized && (def.param <= 0 || def.param > INT32_MAX)) {
+      throw BinderError(sqlstate::kInvalidParameterValue,
+                        def.transform + " needs a positive number, not " + std::to_string(def.param), def.location);
+    }
+    std::string name = iceberg::PartitionFieldName(*transform, table.columns[static_cast<size_t>(column)].name);
+    for (const Seen& other : seen) {
+      // Iceberg allows one time transform per column: day(ts) already implies month(ts) and year(ts).
+      bool redundant = other.column == static_cast<size_t>(column) &&
+                       (other.transform == *transform || (TimeTransform(other.transform) && TimeTransform(*transform)));
+      if (redundant || other.name == name) {
+        throw BinderError(sqlstate::kDuplicateColumn,
+                          "partition field \"" + name + "\" is redundant with \"" + other.name + "\"", def.location);
+      }
+    }
+    if (*transform != Transform::kIdentity && table.ColumnIndex(name) >= 0) {
+      throw BinderError(sqlstate::kDuplicateColumn,
+                        "partition field name \"" + name + "\" is also the name of a column", def.location);
+    }
+    seen.push_back({*transform, name, static_cast<size_t>(column)});
+    std::string canonical = sized ? (*transform == Transform::kBucket ? "bucket" : "truncate")
+                                  : iceberg::TransformName(*transform, 0);
+    out.push_back({canonical, static_cast<int32_t>(def.param), static_cast<size_t>(column)});
+  }
+  return out;
+}
+
+/// The declared primary key as column indexes: PRIMARY KEY (a, b) or a column's PRIMARY KEY.
+std::vector<size_t> BindPrimaryKey(const sql::CreateTableStmt& stmt, const TableEntry& table) {
+  std::vector<size_t> key;
+  for (const std::string& name : stmt.primary_key) {
+    int column = table.ColumnIndex(name);
+    if (column < 0) throw BinderError(sqlstate::kUndefinedColumn, "column \"" + name + "\" named in key does not exist");
+    if (std::find(key.begin(), key.end(), static_cast<size_t>(column)) != key.end()) {
+      throw BinderError(sqlstate::kDuplicateColumn, "column \"" + name + "\" appears twice in primary key constraint");
+    }
+    key.push_back(static_cast<size_t>(column));
+  }
+  for (size_t c = 0; c < stmt.columns.size(); c++) {
+    if (stmt.columns[c].primary_key) key.push_back(c);
+  }
+  return key;
+}
+
 }  // namespace
 
 std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableStmt& stmt) {
@@ -62,8 +142,9 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
       }
       table->columns.push_back(col);
     }
+    TableLayout layout{BindPartitioning(stmt.partitioned_by, *table), {}};
     auto chunks = Run(std::move(q.plan));
-    table->storage = catalog().NewTableStorage(*table);
+    table->storage = catalog().NewTableStorage(*table, layout);
     // The rows are written before the table becomes visible, so nobody sees it half-filled.
     int64_t count = 0;
     try {
@@ -102,8 +183,9 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
     }
     table->columns.push_back(col);
   }
+  TableLayout layout{BindPartitioning(stmt.partitioned_by, *table), BindPrimaryKey(stmt, *table)};
   if (catalog().GetTable(schema, name) && stmt.if_not_exists) return QueryResult::Count(0);
-  table->storage = catalog().NewTableStorage(*table);
+  table->storage = catalog().NewTableStorage(*table, layout);
   try {
     if (!catalog().CreateTable(table, stmt.if_not_exists, stmt.or_replace)) catalog().DiscardStorage(table->storage);
   } catch (...) {

@@ -70,6 +70,32 @@ check('metadata: format version 2', metadata['format-version'] === 2, metadata['
 check('metadata: four snapshots', metadata.snapshots.length === 4, metadata.snapshots.length)
 check('metadata: required id', metadata.schemas[0].fields[0].required === true, JSON.stringify(metadata.schemas[0].fields[0]))
 
+// A partitioned table: each data file holds one partition, manifests carry the partition tuples.
+sql(`CREATE TABLE parts (id BIGINT PRIMARY KEY, d DATE, kind VARCHAR, qty INTEGER)
+       PARTITIONED BY (month(d), bucket(4, id), kind, truncate(10, qty));
+     INSERT INTO parts SELECT x, DATE '2024-01-01' + (x % 90)::INTEGER, CASE WHEN x % 4 > 0 THEN 'k' || (x % 4) END,
+       (x % 35)::INTEGER FROM generate_series(1, 2000) g(x)`)
+await compare('partitioned', 'parts', ['id', 'd', 'kind', 'qty'])
+sql(`DELETE FROM parts WHERE id % 7 = 0; UPDATE parts SET kind = 'moved', d = DATE '2023-12-31' WHERE id < 50`)
+await compare('partitioned, after deletes and updates', 'parts', ['id', 'd', 'kind', 'qty'])
+const parts = await icebergMetadata({ tableUrl: path.join(data, 'lake', 'public', 'parts') })
+const spec = parts['partition-specs'].find(s => s['spec-id'] === parts['default-spec-id'])
+check('metadata: partition spec', JSON.stringify(spec.fields.map(f => [f.name, f.transform, f['field-id']])) ===
+  JSON.stringify([['d_month', 'month', 1000], ['id_bucket', 'bucket[4]', 1001], ['kind', 'identity', 1002],
+    ['qty_trunc', 'truncate[10]', 1003]]), JSON.stringify(spec))
+check('metadata: identifier fields', JSON.stringify(parts.schemas[0]['identifier-field-ids']) === '[1]',
+  JSON.stringify(parts.schemas[0]))
+
+// Schema changes: files written before them are read by field id, under the new names and columns.
+sql(`CREATE TABLE evolve (id BIGINT NOT NULL, a VARCHAR, b INTEGER);
+     INSERT INTO evolve SELECT x, 'a' || x, x * 2 FROM generate_series(1, 20) g(x);
+     ALTER TABLE evolve ADD COLUMN c DOUBLE;
+     INSERT INTO evolve VALUES (21, 'a21', 42, 2.5);
+     ALTER TABLE evolve DROP COLUMN b;
+     ALTER TABLE evolve RENAME COLUMN a TO renamed;
+     DELETE FROM evolve WHERE id % 4 = 0`)
+await compare('after ADD, DROP and RENAME COLUMN', 'evolve', ['id', 'renamed', 'c'])
+
 // A table created by icebird (its metadata file, not Basin's) is registered, written by Basin, read by both.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs'
 const foreign = path.join(work, 'foreign_table')

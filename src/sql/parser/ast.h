@@ -329,6 +329,14 @@ struct ColumnDef {
   int64_t location = -1;
 };
 
+/// One element of PARTITIONED BY: a column, or a transform of one ("bucket(16, id)", "day(ts)").
+struct PartitionDef {
+  std::string transform = "identity";  // as written, lower-cased: identity, year(s), bucket, truncate, ...
+  int64_t param = 0;                   // bucket count or truncate width
+  std::string column;
+  int64_t location = -1;
+};
+
 struct CreateTableStmt : Statement {
   CreateTableStmt() : Statement(StatementKind::kCreateTable) {}
   std::vector<std::string> name;
@@ -342,6 +350,7 @@ struct CreateTableStmt : Statement {
   bool temporary = false;
   std::unique_ptr<SelectStatement> as_select;  // CREATE TABLE ... AS query
   std::vector<std::string> as_column_names;    // CREATE TABLE t(a, b) AS ...
+  std::vector<PartitionDef> partitioned_by;    // PARTITIONED BY (...)
 };
 
 struct CreateViewStmt : Statement {

@@ -200,15 +200,19 @@ std::unique_ptr<Statement> Parser::ParseCreateTable(bool or_replace, bool tempor
   stmt->name = ParseQualifiedName("a table name");
   bool has_elements = false;
   if (IsOp("(")) {
-    size_t close = MatchingParen(pos_);
-    if (close + 1 < tokens_.size() && tokens_[close + 1].type == TokenType::kIdent &&
-        tokens_[close + 1].text == "as") {
+    // Names of a CREATE TABLE ... AS (followed by AS, perhaps after PARTITIONED BY (...)), or elements.
+    size_t next = MatchingParen(pos_) + 1;
+    if (IsKeyword("partitioned", next - pos_) && IsKeyword("by", next - pos_ + 1) && IsOp("(", next - pos_ + 2)) {
+      next = MatchingParen(next + 2) + 1;
+    }
+    if (IsKeyword("as", next - pos_)) {
       stmt->as_column_names = ParseNameList("a column name");
     } else {
       ParseTableElements(stmt.get());
       has_elements = true;
     }
   }
+  if (IsKeyword("partitioned") && IsKeyword("by", 1)) stmt->partitioned_by = ParsePartitionedBy();
   if (!has_elements) {
     ExpectKeyword("as");
     stmt->as_select = ParseQuery();
@@ -245,6 +249,52 @@ void Parser::ParseTableElements(CreateTableStmt* stmt) {
   int primary_keys = stmt->primary_key.empty() ? 0 : 1;
   for (const ColumnDef& column : stmt->columns) primary_keys += column.primary_key ? 1 : 0;
   if (primary_keys > 1) throw ParserError("multiple primary keys for table are not allowed", open);
+}
+
+/// PARTITIONED BY (col | transform(col) | bucket(N, col) | truncate(W, col), ...): Spark's spelling; the
+/// column and the number may also come in Trino's order, bucket(col, N). The binder checks the names.
+std::vector<PartitionDef> Parser::ParsePartitionedBy() {
+  Advance();
+  Advance();
+  std::vector<PartitionDef> out;
+  int64_t open = ExpectOpenParen();
+  do {
+    PartitionDef def;
+    def.location = Peek().location;
+    std::string name = ExpectColId("a column or partition transform");
+    if (!IsOp("(")) {
+      def.column = std::move(name);
+      out.push_back(std::move(def));
+      continue;
+    }
+    def.transform = std::move(name);
+    int64_t args_open = ExpectOpenParen();
+    bool has_param = false;
+    do {
+      const Token& t = Peek();
+      if (t.type == TokenType::kInteger) {
+        if (has_param || t.text.size() > 9) Fail(t, "a column name");
+        def.param = std::stoll(t.text);
+        has_param = true;
+        Advance();
+      } else {
+        if (!def.column.empty()) Fail(t, "a number");
+        def.column = ExpectColId("a column name");
+      }
+    } while (AcceptOp(","));
+    ExpectCloseParen(args_open);
+    if (def.column.empty()) throw ParserError("partition transform " + def.transform + " needs a column", def.location);
+    bool wants_param = def.transform == "bucket" || def.transform == "truncate";
+    if (wants_param != has_param) {
+      throw ParserError(wants_param ? "partition transform " + def.transform + " needs a number: " + def.transform +
+                                          "(N, column)"
+                                    : "partition transform " + def.transform + " takes only a column",
+                        def.location);
+    }
+    out.push_back(std::move(def));
+  } while (AcceptOp(","));
+  ExpectCloseParen(open);
+  return out;
 }
 
 ColumnDef Parser::ParseColumnDef() {

@@ -168,6 +168,7 @@ class Parser {
   std::unique_ptr<Statement> ParseCreate();
   std::unique_ptr<Statement> ParseCreateTable(bool or_replace, bool temporary);
   void ParseTableElements(CreateTableStmt* stmt);
+  std::vector<PartitionDef> ParsePartitionedBy();
   ColumnDef ParseColumnDef();
   // parse_alter.cc
   std::unique_ptr<Statement> ParseAlterTable();

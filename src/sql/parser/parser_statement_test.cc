@@ -280,6 +280,30 @@ TEST(ParserStatement, CreateTable) {
   EXPECT_THROW(ParseStatement("CREATE TABLE t (a int CHECK (a > 0))"), NotImplementedError);
 }
 
+TEST(ParserStatement, CreateTablePartitionedBy) {
+  auto c = Parse<CreateTableStmt>(
+      "CREATE TABLE t (id bigint, ts timestamp, name text) "
+      "PARTITIONED BY (name, day(ts), bucket(16, id), truncate(name, 4))",
+      StatementKind::kCreateTable);
+  ASSERT_EQ(c->partitioned_by.size(), 4u);
+  EXPECT_EQ(c->partitioned_by[0].transform, "identity");
+  EXPECT_EQ(c->partitioned_by[0].column, "name");
+  EXPECT_EQ(c->partitioned_by[1].transform, "day");
+  EXPECT_EQ(c->partitioned_by[2].param, 16);
+  EXPECT_EQ(c->partitioned_by[2].column, "id");
+  EXPECT_EQ(c->partitioned_by[3].param, 4);  // Trino's order: column first
+  EXPECT_EQ(c->partitioned_by[3].location, 99);
+  c = Parse<CreateTableStmt>("CREATE TABLE t (x) PARTITIONED BY (x) AS SELECT 1", StatementKind::kCreateTable);
+  EXPECT_EQ(c->as_column_names, std::vector<std::string>{"x"});
+  ASSERT_EQ(c->partitioned_by.size(), 1u);
+  c = Parse<CreateTableStmt>("CREATE TABLE t PARTITIONED BY (years(x)) AS SELECT 1 x", StatementKind::kCreateTable);
+  EXPECT_EQ(c->partitioned_by[0].transform, "years");
+  EXPECT_THROW(ParseStatement("CREATE TABLE t (a int) PARTITIONED BY (bucket(a))"), ParserError);
+  EXPECT_THROW(ParseStatement("CREATE TABLE t (a int) PARTITIONED BY (day(4, a))"), ParserError);
+  EXPECT_THROW(ParseStatement("CREATE TABLE t (a int) PARTITIONED BY (bucket(4, 5))"), ParserError);
+  EXPECT_THROW(ParseStatement("CREATE TABLE t (a int) PARTITIONED BY ()"), ParserError);
+}
+
 TEST(ParserStatement, ViewSchemaDrop) {
   auto v = Parse<CreateViewStmt>("CREATE OR REPLACE VIEW v (a) AS SELECT x  FROM t  -- comment\n ;",
                                  StatementKind::kCreateView);
