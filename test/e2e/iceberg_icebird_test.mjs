@@ -124,4 +124,21 @@ check('registered icebird table: icebird reads Basin\'s commits', JSON.stringify
 const scanned = sql(`SELECT count(*) FROM iceberg_scan('${foreign}')`)[0].rows
 check('iceberg_scan by path', JSON.stringify(scanned) === '[[2]]', JSON.stringify(scanned))
 
+// DuckDB reads the Parquet data files of Basin's Iceberg tables (the rows of an append-only table).
+import { readdirSync } from 'node:fs'
+sql(`CREATE TABLE typed (i INTEGER, b BIGINT, d DECIMAL(12,2), s VARCHAR, dt DATE, ts TIMESTAMP, f DOUBLE, ok BOOLEAN);
+     INSERT INTO typed SELECT x, x::BIGINT * 1000000000, x * 1.25, 's' || x, DATE '2024-01-01' + x, TIMESTAMP '2024-01-01 00:00:00' + x * INTERVAL '1 hour',
+       x / 3.0, x % 2 = 0 FROM generate_series(1, 3000) g(x);
+     INSERT INTO typed VALUES (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`)
+const dataDir = path.join(data, 'lake', 'public', 'typed', 'data')
+const files = readdirSync(dataDir).filter(f => f.endsWith('.parquet')).map(f => `'${path.join(dataDir, f)}'`)
+const { DuckDBInstance } = await import(pathToFileURL(path.join(bench, 'node_modules/@duckdb/node-api/lib/index.js')))
+const duck = await (await DuckDBInstance.create(':memory:')).connect()
+const aggregate = `count(*), count(i), sum(i), sum(b), sum(d), max(s), max(dt)::VARCHAR, max(ts)::VARCHAR, round(sum(f), 6), count(*) FILTER (WHERE ok)`
+const duckRows = (await duck.runAndReadAll(`SELECT ${aggregate} FROM read_parquet([${files.join(', ')}])`)).getRowsJson()
+const basinRows = sql(`SELECT ${aggregate} FROM typed`)[0].rows
+const numeric = v => (/^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : String(v))
+const same = JSON.stringify(duckRows[0].map(numeric)) === JSON.stringify(basinRows[0].map(numeric))
+check('DuckDB reads the data files of an Iceberg table', same, `duckdb ${JSON.stringify(duckRows)} vs basin ${JSON.stringify(basinRows)}`)
+
 process.exit(failures ? 1 : 0)
