@@ -104,7 +104,7 @@ DataFile DescribeFile(const std::string& path, const parquet::ParquetWriter& wri
 class IcebergWriter : public TableStorage::Writer {
  public:
   IcebergWriter(IcebergTable& table, std::shared_ptr<const TableState> base)
-      : table_(table), base_(std::move(base)), schema_(base_->metadata.CurrentSchema()) {
+      : table_(table), keep_alive_(table.weak_from_this().lock()), base_(std::move(base)), schema_(base_->metadata.CurrentSchema()) {
     for (const Field& f : schema_.fields) {
       names_.push_back(f.name);
       types_.push_back(f.type);
@@ -383,6 +383,7 @@ class IcebergWriter : public TableStorage::Writer {
   }
 
   IcebergTable& table_;
+  std::shared_ptr<IcebergTable> keep_alive_;  // a writer may outlive every other owner of its table
   std::shared_ptr<const TableState> base_;
   Schema schema_;
   std::vector<std::string> names_;
