@@ -33,7 +33,11 @@ class ParquetMorselReader : public MorselReader {
       sources_.push_back(std::move(source));
     }
     rows_ = file.reader->RowGroupRows(row_group);
-    if (!file_columns.empty()) group_ = file.reader->ReadRowGroup(row_group, file_columns);
+    const std::optional<parquet::RowRanges> ranges = SelectRows(file, row_group, file_columns);
+    if (!file_columns.empty()) {
+      group_ = ranges ? file.reader->ReadRowGroup(row_group, file_columns, *ranges)
+                      : file.reader->ReadRowGroup(row_group, file_columns);
+    }
   }
 
   bool Next(DataChunk& out) override {
@@ -74,6 +78,22 @@ class ParquetMorselReader : public MorselReader {
   }
 
  private:
+  /// The rows of the row group the page index leaves to read (nullopt: all), counting those skipped.
+  std::optional<parquet::RowRanges> SelectRows(const ParquetScanState::File& file, size_t row_group,
+                                               const std::vector<size_t>& file_columns) {
+    if (state_.filters.empty() || !CanReadRowRanges(*file.reader, file_columns)) return std::nullopt;
+    std::vector<int64_t> filter_columns;
+    for (const TableFilter& f : state_.filters) filter_columns.push_back(file.file_column[f.column]);
+    auto ranges = PagesMayMatch(*file.reader, row_group, state_.filters, filter_columns);
+    if (!ranges) return std::nullopt;
+    int64_t selected = 0;
+    for (const parquet::RowRange& r : *ranges) selected += r.end - r.begin;
+    state_.rows_skipped += rows_ - selected;
+    if (selected == rows_) return std::nullopt;
+    rows_ = selected;  // a scan of constants only still returns one row per selected row
+    return ranges;
+  }
+
   struct Source {
     LogicalType type;
     int64_t chunk_column = -1;  // column of data_, or -1 for a constant

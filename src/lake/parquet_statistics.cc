@@ -1,5 +1,6 @@
 #include "lake/parquet_statistics.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace basin {
@@ -8,6 +9,17 @@ namespace {
 template <class T>
 int Order(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+parquet::RowRanges Intersect(const parquet::RowRanges& a, const parquet::RowRanges& b) {
+  parquet::RowRanges out;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    const int64_t begin = std::max(a[i].begin, b[j].begin);
+    const int64_t end = std::min(a[i].end, b[j].end);
+    if (begin < end) out.push_back({begin, end});
+    (a[i].end < b[j].end ? i : j)++;
+  }
+  return out;
 }
 }  // namespace
 
@@ -76,6 +88,35 @@ bool StatisticsMayMatch(const parquet::ColumnStatistics& stats, const TableFilte
 bool RowGroupMayMatch(const parquet::ParquetReader& file, size_t row_group, size_t file_column,
                       const TableFilter& filter) {
   return StatisticsMayMatch(file.ChunkStatistics(row_group, file_column), filter);
+}
+
+std::optional<parquet::RowRanges> PagesMayMatch(const parquet::ParquetReader& file, size_t row_group,
+                                                const std::vector<TableFilter>& filters,
+                                                const std::vector<int64_t>& file_columns) {
+  std::optional<parquet::RowRanges> result;
+  for (size_t i = 0; i < filters.size(); ++i) {
+    if (file_columns[i] < 0) continue;
+    const auto pages = file.PageIndex(row_group, static_cast<size_t>(file_columns[i]));
+    if (!pages) continue;
+    parquet::RowRanges ranges;
+    for (const parquet::PageStatistics& page : *pages) {
+      if (!StatisticsMayMatch(page.stats, filters[i])) continue;
+      if (!ranges.empty() && ranges.back().end == page.first_row) {
+        ranges.back().end += page.rows;  // adjacent pages make one range
+      } else {
+        ranges.push_back({page.first_row, page.first_row + page.rows});
+      }
+    }
+    result = result ? Intersect(*result, ranges) : std::move(ranges);
+  }
+  return result;
+}
+
+bool CanReadRowRanges(const parquet::ParquetReader& file, const std::vector<size_t>& columns) {
+  for (size_t c : columns) {
+    if (file.columns()[c].type.id() == TypeId::kList) return false;
+  }
+  return true;
 }
 
 }  // namespace basin

@@ -4,6 +4,7 @@
 // Shared by the scans of Parquet files and of Iceberg tables.
 
 #include <optional>
+#include <vector>
 
 #include "formats/parquet/parquet_reader.h"
 #include "lake/table_storage.h"
@@ -25,5 +26,15 @@ bool StatisticsMayMatch(const parquet::ColumnStatistics& stats, const TableFilte
 /// (whose `column` refers to the caller's schema, not the file's).
 bool RowGroupMayMatch(const parquet::ParquetReader& file, size_t row_group, size_t file_column,
                       const TableFilter& filter);
+
+/// The rows of `row_group` whose pages may hold rows passing every filter, by the page index of the
+/// filtered columns (`file_columns[i]`: the file's column that `filters[i]` tests, or negative for none);
+/// nullopt when no filtered column has a page index. Rows outside the result pass no filter.
+std::optional<parquet::RowRanges> PagesMayMatch(const parquet::ParquetReader& file, size_t row_group,
+                                                const std::vector<TableFilter>& filters,
+                                                const std::vector<int64_t>& file_columns);
+
+/// Whether rows of `columns` of `file` can be read by row ranges (flat columns only, not LISTs).
+bool CanReadRowRanges(const parquet::ParquetReader& file, const std::vector<size_t>& columns);
 
 }  // namespace basin

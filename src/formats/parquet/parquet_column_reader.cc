@@ -15,8 +15,19 @@ constexpr int64_t kMaxPageValues = int64_t{1} << 24;
 constexpr size_t kMaxPageBytes = size_t{1} << 30;
 }  // namespace
 
+void ChunkRange(const ParquetFile& file, const ColumnMetaData& meta, const std::string& column,
+                int64_t& start, int64_t& size) {
+  start = meta.data_page_offset;
+  if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start)
+    start = *meta.dictionary_page_offset;
+  size = meta.total_compressed_size;
+  if (start < 4 || size < 0 || static_cast<uint64_t>(start) > file.size() ||
+      static_cast<uint64_t>(size) > file.size() - static_cast<uint64_t>(start))
+    Corrupt(file.path(), "column chunk of \"" + column + "\" lies outside the file");
+}
+
 ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnMetaData& meta, int64_t rows,
-                           LogicalType type)
+                           LogicalType type, std::optional<OffsetIndex> pages, const RowRanges* ranges)
     : path_(file.path()),
       meta_(meta),
       element_(file.metadata.schema[file.leaf_schema_index[column]]),
@@ -24,18 +35,106 @@ ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnM
       scale_(file.scales[column]),
       rows_left_(file.levels[column].max_rep > 0 ? meta.num_values : rows),
       levels_(file.levels[column]),
-      output_type_(std::move(type)) {
+      output_type_(std::move(type)),
+      group_rows_(rows),
+      pages_(std::move(pages)) {
   if (!CodecSupported(meta.codec))
     throw NotImplementedError("Parquet file " + path_ + " uses codec " + CodecName(meta.codec) +
                               ", which Basin does not read");
-  int64_t start = meta.data_page_offset;
-  if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start)
-    start = *meta.dictionary_page_offset;
-  if (start < 4 || meta.total_compressed_size < 0 || static_cast<uint64_t>(start) > file.size() ||
-      static_cast<uint64_t>(meta.total_compressed_size) > file.size() - static_cast<uint64_t>(start))
-    Corrupt(path_, "column chunk of \"" + element_.name + "\" lies outside the file");
-  chunk_.resize(static_cast<size_t>(meta.total_compressed_size));
-  file.Read(static_cast<uint64_t>(start), chunk_.size(), chunk_.data());
+  int64_t size;
+  ChunkRange(file, meta, element_.name, chunk_start_, size);
+  chunk_.resize(static_cast<size_t>(size));
+  if (!pages_ || !ranges || pages_->page_locations.empty()) {
+    file.Read(static_cast<uint64_t>(chunk_start_), chunk_.size(), chunk_.data());
+    return;
+  }
+  // Only what will be decoded: the bytes before the first data page (the dictionary page), and the pages
+  // holding rows of `ranges`. The rest of chunk_ stays zero and is never parsed, as SkipRows jumps over it.
+  const auto& locations = pages_->page_locations;
+  file.Read(static_cast<uint64_t>(chunk_start_), static_cast<uint64_t>(locations[0].offset - chunk_start_),
+            chunk_.data());
+  auto range = ranges->begin();
+  for (size_t k = 0; k < locations.size(); ++k) {
+    const int64_t first = locations[k].first_row_index;
+    const int64_t end = k + 1 < locations.size() ? locations[k + 1].first_row_index : group_rows_;
+    while (range != ranges->end() && range->end <= first) ++range;
+    if (range == ranges->end()) break;
+    if (range->begin >= end) continue;
+    file.Read(static_cast<uint64_t>(locations[k].offset),
+              static_cast<uint64_t>(locations[k].compressed_page_size),
+              chunk_.data() + (locations[k].offset - chunk_start_));
+  }
+}
+
+bool ColumnReader::CanJumpPage(int64_t count) {
+  if (!pages_ || next_page_ >= pages_->page_locations.size()) return false;
+  const PageLocation& loc = pages_->page_locations[next_page_];
+  const int64_t end = next_page_ + 1 < pages_->page_locations.size()
+                          ? pages_->page_locations[next_page_ + 1].first_row_index
+                          : group_rows_;
+  if (loc.first_row_index != row_)
+    Corrupt(path_, "page index of \"" + element_.name + "\" disagrees with its pages");
+  if (end > row_ + count) return false;
+  // Pages before the first data page (the dictionary) are read even when every data page is skipped.
+  const size_t target = static_cast<size_t>(loc.offset - chunk_start_);
+  while (position_ < target) {
+    CompactReader header_reader(chunk_.data() + position_, target - position_, path_);
+    PageHeader header;
+    parquet::Read(header_reader, header);
+    position_ += header_reader.position();
+    if (static_cast<size_t>(header.compressed_page_size) > target - position_)
+      Corrupt(path_, "page of \"" + element_.name + "\" runs into the next indexed page");
+    const uint8_t* body = chunk_.data() + position_;
+    position_ += static_cast<size_t>(header.compressed_page_size);
+    if (header.type == PageType::kDataPage || header.type == PageType::kDataPageV2)
+      Corrupt(path_, "page index of \"" + element_.name + "\" leaves out a data page");
+    if (header.type == PageType::kDictionaryPage) LoadDictionary(header, body);
+  }
+  if (position_ != target) Corrupt(path_, "page index of \"" + element_.name + "\" disagrees with its pages");
+  return true;
+}
+
+void ColumnReader::SkipRows(int64_t count) {
+  if (levels_.max_rep > 0) throw InternalError("Parquet: rows of LIST columns cannot be skipped");
+  const uint32_t present = static_cast<uint32_t>(levels_.max_def);
+  while (count > 0) {
+    if (page_row_ == page_rows_) {
+      if (CanJumpPage(count)) {
+        const PageLocation& loc = pages_->page_locations[next_page_++];
+        const int64_t end = next_page_ < pages_->page_locations.size()
+                                ? pages_->page_locations[next_page_].first_row_index
+                                : group_rows_;
+        position_ += static_cast<size_t>(loc.compressed_page_size);
+        rows_left_ -= end - row_;
+        count -= end - row_;
+        row_ = end;
+        continue;
+      }
+      LoadPage();
+    }
+    const size_t n =
+        static_cast<size_t>(std::min<int64_t>(count, static_cast<int64_t>(page_rows_ - page_row_)));
+    if (levels_.max_def == 0) {
+      value_index_ += n;
+    } else {
+      for (size_t i = page_row_; i < page_row_ + n; ++i) value_index_ += defs_[i] == present;
+    }
+    page_row_ += n;
+    row_ += static_cast<int64_t>(n);
+    count -= static_cast<int64_t>(n);
+  }
+}
+
+void ColumnReader::CheckIndexedPage(size_t header_position, int64_t num_values) {
+  if (!pages_) return;
+  const auto& locations = pages_->page_locations;
+  const int64_t end =
+      next_page_ + 1 < locations.size() ? locations[next_page_ + 1].first_row_index : group_rows_;
+  if (next_page_ >= locations.size() ||
+      static_cast<int64_t>(header_position) != locations[next_page_].offset - chunk_start_ ||
+      locations[next_page_].first_row_index != row_ || end - row_ != num_values)
+    Corrupt(path_, "page index of \"" + element_.name + "\" disagrees with its pages");
+  ++next_page_;
 }
 
 void ColumnReader::Read(Vector& out, size_t count) {
@@ -62,6 +161,7 @@ void ColumnReader::Read(Vector& out, size_t count) {
     }
     value_index_ += rows_.size();
     page_row_ += n;
+    row_ += static_cast<int64_t>(n);
     done += n;
   }
 }
@@ -118,6 +218,7 @@ void ColumnReader::LoadPage() {
   while (true) {
     if (rows_left_ <= 0 || position_ >= chunk_.size())
       Corrupt(path_, "column \"" + element_.name + "\" ends before its row group's rows");
+    const size_t header_position = position_;
     CompactReader header_reader(chunk_.data() + position_, chunk_.size() - position_, path_);
     PageHeader header;
     parquet::Read(header_reader, header);
@@ -132,11 +233,15 @@ void ColumnReader::LoadPage() {
         continue;
       case PageType::kDataPage:
         if (!header.data_page_header) Corrupt(path_, "data page without its header");
+        CheckIndexedPage(header_position, header.data_page_header->num_values);
         LoadDataPageV1(header, body);
+        ++pages_read_;
         return;
       case PageType::kDataPageV2:
         if (!header.data_page_header_v2) Corrupt(path_, "data page v2 without its header");
+        CheckIndexedPage(header_position, header.data_page_header_v2->num_values);
         LoadDataPageV2(header, body);
+        ++pages_read_;
         return;
       default:
         continue;  // index pages and unknown page types carry no rows

@@ -299,6 +299,10 @@ void Read(CompactReader& r, ColumnChunk& v) {
       Read(r, *v.meta_data);
       return true;
     }
+    if (id == 4 && t == CT::kI64) return v.offset_index_offset = r.ReadI64(), true;
+    if (id == 5 && t == CT::kI32) return v.offset_index_length = r.ReadI32(), true;
+    if (id == 6 && t == CT::kI64) return v.column_index_offset = r.ReadI64(), true;
+    if (id == 7 && t == CT::kI32) return v.column_index_length = r.ReadI32(), true;
     return false;
   });
 }
@@ -311,6 +315,10 @@ void Write(CompactWriter& w, const ColumnChunk& v) {
     w.FieldHeader(3, CT::kStruct);
     Write(w, *v.meta_data);
   }
+  if (v.offset_index_offset) w.I64Field(4, *v.offset_index_offset);
+  if (v.offset_index_length) w.I32Field(5, *v.offset_index_length);
+  if (v.column_index_offset) w.I64Field(6, *v.column_index_offset);
+  if (v.column_index_length) w.I32Field(7, *v.column_index_length);
   w.EndStruct();
 }
 
@@ -563,6 +571,96 @@ void Write(CompactWriter& w, const PageHeader& v) {
       w.FieldHeader(8, CT::kStruct);
       Write(w, *d.statistics);
     }
+    w.EndStruct();
+  }
+  w.EndStruct();
+}
+
+void Read(CompactReader& r, ColumnIndex& v) {
+  bool has_null_pages = false, has_min = false, has_max = false, has_order = false;
+  ReadStruct(r, [&](int16_t id, CT t) {
+    switch (id) {
+      case 1:
+        if (t != CT::kList) return false;
+        has_null_pages = true;
+        ReadList(r, CT::kBooleanTrue, [&] { v.null_pages.push_back(r.ReadBool()); });
+        return true;
+      case 2:
+      case 3:
+        if (t != CT::kList) return false;
+        (id == 2 ? has_min : has_max) = true;
+        ReadList(r, CT::kBinary, [&] { (id == 2 ? v.min_values : v.max_values).push_back(r.ReadBinary()); });
+        return true;
+      case 4:
+        if (t != CT::kI32) return false;
+        has_order = true;
+        v.boundary_order = ReadEnum<BoundaryOrder>(r);
+        return true;
+      case 5:
+        if (t != CT::kList) return false;
+        ReadList(r, CT::kI64, [&] { v.null_counts.push_back(r.ReadI64()); });
+        return true;
+    }
+    return false;
+  });
+  if (!has_null_pages || !has_min || !has_max || !has_order) r.Fail("column index lacks a required field");
+  const size_t pages = v.null_pages.size();
+  if (v.min_values.size() != pages || v.max_values.size() != pages ||
+      (!v.null_counts.empty() && v.null_counts.size() != pages))
+    r.Fail("column index lists differ in length");
+}
+
+void Write(CompactWriter& w, const ColumnIndex& v) {
+  w.BeginStruct();
+  w.FieldHeader(1, CT::kList);
+  w.ListHeader(CT::kBooleanTrue, static_cast<uint32_t>(v.null_pages.size()));
+  for (bool b : v.null_pages) w.WriteBoolElement(b);
+  auto strings = [&](int16_t id, const std::vector<std::string>& values) {
+    w.FieldHeader(id, CT::kList);
+    w.ListHeader(CT::kBinary, static_cast<uint32_t>(values.size()));
+    for (const auto& s : values) w.WriteBinary(s);
+  };
+  strings(2, v.min_values);
+  strings(3, v.max_values);
+  w.I32Field(4, static_cast<int32_t>(v.boundary_order));
+  if (!v.null_counts.empty()) {
+    w.FieldHeader(5, CT::kList);
+    w.ListHeader(CT::kI64, static_cast<uint32_t>(v.null_counts.size()));
+    for (int64_t n : v.null_counts) w.WriteI64(n);
+  }
+  w.EndStruct();
+}
+
+void Read(CompactReader& r, OffsetIndex& v) {
+  bool has_locations = false;
+  ReadStruct(r, [&](int16_t id, CT t) {
+    if (id != 1 || t != CT::kList) return false;  // 2, unencoded_byte_array_data_bytes, is not used
+    has_locations = true;
+    ReadList(r, CT::kStruct, [&] {
+      PageLocation& loc = v.page_locations.emplace_back();
+      bool has[3] = {false, false, false};
+      ReadStruct(r, [&](int16_t fid, CT ft) {
+        if (fid == 1 && ft == CT::kI64) return has[0] = true, loc.offset = r.ReadI64(), true;
+        if (fid == 2 && ft == CT::kI32) return has[1] = true, loc.compressed_page_size = r.ReadI32(), true;
+        if (fid == 3 && ft == CT::kI64) return has[2] = true, loc.first_row_index = r.ReadI64(), true;
+        return false;
+      });
+      if (!has[0] || !has[1] || !has[2]) r.Fail("page location lacks a required field");
+    });
+    return true;
+  });
+  if (!has_locations) r.Fail("offset index without page locations");
+}
+
+void Write(CompactWriter& w, const OffsetIndex& v) {
+  w.BeginStruct();
+  w.FieldHeader(1, CT::kList);
+  w.ListHeader(CT::kStruct, static_cast<uint32_t>(v.page_locations.size()));
+  for (const PageLocation& loc : v.page_locations) {
+    w.BeginStruct();
+    w.I64Field(1, loc.offset);
+    w.I32Field(2, loc.compressed_page_size);
+    w.I64Field(3, loc.first_row_index);
     w.EndStruct();
   }
   w.EndStruct();

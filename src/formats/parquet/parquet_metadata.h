@@ -135,6 +135,11 @@ struct ColumnChunk {
   std::optional<std::string> file_path;
   int64_t file_offset = 0;
   std::optional<ColumnMetaData> meta_data;
+  // Where the chunk's page index lies in the file (parquet-format PageIndex.md).
+  std::optional<int64_t> offset_index_offset;
+  std::optional<int32_t> offset_index_length;
+  std::optional<int64_t> column_index_offset;
+  std::optional<int32_t> column_index_length;
 };
 
 struct RowGroup {
@@ -192,10 +197,38 @@ struct PageHeader {
   std::optional<DataPageHeaderV2> data_page_header_v2;
 };
 
+enum class BoundaryOrder : int32_t { kUnordered = 0, kAscending = 1, kDescending = 2 };
+
+/// Page index: per data page of a column chunk, its bounds (PLAIN-encoded as Statistics.min_value) and
+/// NULL count. A page of NULLs only has null_pages set and empty bounds.
+struct ColumnIndex {
+  std::vector<bool> null_pages;
+  std::vector<std::string> min_values;
+  std::vector<std::string> max_values;
+  BoundaryOrder boundary_order = BoundaryOrder::kUnordered;
+  std::vector<int64_t> null_counts;  // optional in the format: empty when absent
+};
+
+/// Page index: where a data page lies. compressed_page_size includes the page header.
+struct PageLocation {
+  int64_t offset = 0;
+  int32_t compressed_page_size = 0;
+  int64_t first_row_index = 0;
+};
+
+struct OffsetIndex {
+  std::vector<PageLocation> page_locations;
+};
+
 void Write(CompactWriter& w, const FileMetaData& v);
 void Write(CompactWriter& w, const PageHeader& v);
 /// Read a struct; throws DataError naming the file when it is corrupt or lacks a required field.
 void Read(CompactReader& r, FileMetaData& v);
 void Read(CompactReader& r, PageHeader& v);
+void Write(CompactWriter& w, const ColumnIndex& v);
+void Write(CompactWriter& w, const OffsetIndex& v);
+/// Read a page index struct; throws DataError when a required field is missing or the lists disagree.
+void Read(CompactReader& r, ColumnIndex& v);
+void Read(CompactReader& r, OffsetIndex& v);
 
 }  // namespace basin::parquet

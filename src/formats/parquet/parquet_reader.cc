@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -339,25 +340,41 @@ class SchemaMapper {
 
 }  // namespace
 
-RowGroupReader::RowGroupReader(std::shared_ptr<const ParquetFile> file, int64_t rows,
+RowGroupReader::RowGroupReader(std::shared_ptr<const ParquetFile> file, RowRanges ranges,
                                std::vector<std::unique_ptr<ColumnReader>> columns,
                                std::vector<LogicalType> types)
-    : file_(std::move(file)), rows_left_(rows), columns_(std::move(columns)), types_(std::move(types)) {}
+    : file_(std::move(file)),
+      ranges_(std::move(ranges)),
+      columns_(std::move(columns)),
+      types_(std::move(types)) {}
 
 RowGroupReader::~RowGroupReader() = default;
 
 bool RowGroupReader::Next(DataChunk& out) {
-  if (rows_left_ <= 0) return false;
+  while (range_ < ranges_.size() && row_ >= ranges_[range_].end) ++range_;
+  if (range_ == ranges_.size()) return false;
+  if (row_ < ranges_[range_].begin) {
+    for (auto& column : columns_) column->SkipRows(ranges_[range_].begin - row_);
+    row_ = ranges_[range_].begin;
+  }
   if (out.ColumnCount() == 0) {
     out.Initialize(types_);
   } else {
     out.Reset();
   }
-  const size_t n = static_cast<size_t>(std::min<int64_t>(rows_left_, static_cast<int64_t>(kVectorSize)));
+  const size_t n =
+      static_cast<size_t>(std::min<int64_t>(ranges_[range_].end - row_, static_cast<int64_t>(kVectorSize)));
   for (size_t c = 0; c < columns_.size(); ++c) columns_[c]->Read(out.column(c), n);
   out.SetCardinality(n);
-  rows_left_ -= static_cast<int64_t>(n);
+  first_row_ = row_;
+  row_ += static_cast<int64_t>(n);
   return true;
+}
+
+int64_t RowGroupReader::pages_read() const {
+  int64_t n = 0;
+  for (const auto& column : columns_) n += column->pages_read();
+  return n;
 }
 
 ParquetReader::ParquetReader(std::string path) {
@@ -448,7 +465,40 @@ std::unique_ptr<RowGroupReader> ParquetReader::ReadRowGroup(size_t row_group,
     types.push_back(columns_[id].type);
   }
   return std::unique_ptr<RowGroupReader>(
-      new RowGroupReader(file_, group.num_rows, std::move(readers), std::move(types)));
+      new RowGroupReader(file_, {{0, group.num_rows}}, std::move(readers), std::move(types)));
+}
+
+std::unique_ptr<RowGroupReader> ParquetReader::ReadRowGroup(size_t row_group,
+                                                            const std::vector<size_t>& column_ids,
+                                                            RowRanges ranges) const {
+  if (row_group >= RowGroupCount()) throw InternalError("Parquet row group index out of range");
+  const RowGroup& group = file_->metadata.row_groups[row_group];
+  // Sorted, clamped, merged: SkipRows and the page selection rely on it.
+  std::sort(ranges.begin(), ranges.end(),
+            [](const RowRange& a, const RowRange& b) { return a.begin < b.begin; });
+  RowRanges merged;
+  for (RowRange r : ranges) {
+    r.begin = std::max<int64_t>(r.begin, 0);
+    r.end = std::min(r.end, group.num_rows);
+    if (r.begin >= r.end) continue;
+    if (!merged.empty() && r.begin <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, r.end);
+    } else {
+      merged.push_back(r);
+    }
+  }
+  std::vector<std::unique_ptr<ColumnReader>> readers;
+  std::vector<LogicalType> types;
+  for (size_t id : column_ids) {
+    if (id >= columns_.size()) throw InternalError("Parquet column index out of range");
+    if (file_->levels[id].max_rep > 0) throw InternalError("Parquet: row ranges of a LIST column");
+    readers.push_back(std::make_unique<ColumnReader>(
+        *file_, id, *group.columns[file_->chunk_index[id]].meta_data, group.num_rows, columns_[id].type,
+        LoadOffsetIndex(*file_, group, id), &merged));
+    types.push_back(columns_[id].type);
+  }
+  return std::unique_ptr<RowGroupReader>(
+      new RowGroupReader(file_, std::move(merged), std::move(readers), std::move(types)));
 }
 
 }  // namespace basin::parquet

@@ -31,6 +31,21 @@ struct ColumnStatistics {
   int64_t value_count = 0;  // NULLs included
 };
 
+/// Rows [begin, end) of a row group.
+struct RowRange {
+  int64_t begin = 0;
+  int64_t end = 0;
+};
+/// Sorted, disjoint row ranges.
+using RowRanges = std::vector<RowRange>;
+
+/// One data page of a column chunk as its page index describes it.
+struct PageStatistics {
+  int64_t first_row = 0;
+  int64_t rows = 0;
+  ColumnStatistics stats;
+};
+
 class ColumnReader;
 class ParquetFile;
 
@@ -43,14 +58,22 @@ class RowGroupReader {
   /// Fill `out` (one column per chosen column, initialised here if empty) with the next rows, up to
   /// kVectorSize; false when the row group is exhausted. Throws DataError naming the file on corrupt data.
   [[nodiscard]] bool Next(DataChunk& out);
+  /// The row (within the row group) of the first row Next returned last.
+  int64_t first_row() const { return first_row_; }
+  /// Data pages decoded so far, over all columns (pages skipped by the page index are not).
+  int64_t pages_read() const;
 
  private:
   friend class ParquetReader;
-  RowGroupReader(std::shared_ptr<const ParquetFile> file, int64_t rows,
+  RowGroupReader(std::shared_ptr<const ParquetFile> file, RowRanges ranges,
                  std::vector<std::unique_ptr<ColumnReader>> columns, std::vector<LogicalType> types);
 
   std::shared_ptr<const ParquetFile> file_;
-  int64_t rows_left_;
+  /// The rows to return; a chunk never spans two ranges. Rows between ranges are skipped.
+  RowRanges ranges_;
+  size_t range_ = 0;
+  int64_t row_ = 0;  // the next row of the row group to return or skip
+  int64_t first_row_ = 0;
   std::vector<std::unique_ptr<ColumnReader>> columns_;
   std::vector<LogicalType> types_;
 };
@@ -82,6 +105,17 @@ class ParquetReader {
   /// Start reading `row_group`, columns `column_ids` (indexes into columns(), in output order).
   [[nodiscard]] std::unique_ptr<RowGroupReader> ReadRowGroup(size_t row_group,
                                                              const std::vector<size_t>& column_ids) const;
+  /// Read only the rows of `ranges` (any order; clamped to the row group). Whole pages outside them are
+  /// skipped without being read where the column has an offset index, and rows of partly covered pages are
+  /// dropped, so the columns stay row-aligned. Flat columns only (a LIST column is InternalError).
+  [[nodiscard]] std::unique_ptr<RowGroupReader> ReadRowGroup(size_t row_group,
+                                                             const std::vector<size_t>& column_ids,
+                                                             RowRanges ranges) const;
+
+  /// The page index of column `column`'s chunk in `row_group` (parquet-format PageIndex.md): each data
+  /// page's rows and statistics. nullopt when the file has none for the chunk, or for LIST columns. Throws
+  /// DataError naming the file when the index is corrupt.
+  std::optional<std::vector<PageStatistics>> PageIndex(size_t row_group, size_t column) const;
 
  private:
   std::shared_ptr<const ParquetFile> file_;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,16 +102,38 @@ class ParquetFile {
   uint64_t size_ = 0;
 };
 
+/// Read and validate column `column`'s offset index in `group`: nullopt when the chunk has none. Its pages
+/// lie in order inside the column chunk and start at row 0, at increasing rows below the group's count.
+std::optional<OffsetIndex> LoadOffsetIndex(const ParquetFile& file, const RowGroup& group, size_t column);
+/// Read column `column`'s column index in `group`, which must describe `pages` pages; nullopt when absent.
+std::optional<ColumnIndex> LoadColumnIndex(const ParquetFile& file, const RowGroup& group, size_t column,
+                                           size_t pages);
+/// The byte range [start, start + size) of a column chunk, checked to lie inside the file.
+void ChunkRange(const ParquetFile& file, const ColumnMetaData& meta, const std::string& column,
+                int64_t& start, int64_t& size);
+
 /// Decodes one column chunk page by page.
 class ColumnReader {
  public:
+  /// With `pages` (the chunk's offset index) and `ranges`, only the bytes of pages holding rows of `ranges`
+  /// (and those before the first data page: the dictionary) are read from the file; the caller must then
+  /// skip exactly the rows outside `ranges` (flat columns only).
   ColumnReader(const ParquetFile& file, size_t column, const ColumnMetaData& meta, int64_t rows,
-               LogicalType type);
+               LogicalType type, std::optional<OffsetIndex> pages = std::nullopt,
+               const RowRanges* ranges = nullptr);
 
   /// Write the next `count` rows into `out` rows [0, count).
   void Read(Vector& out, size_t count);
+  /// Pass over the next `count` rows (flat columns): whole pages are jumped over with the offset index.
+  void SkipRows(int64_t count);
+  int64_t pages_read() const { return pages_read_; }
 
  private:
+  /// Whether the next data page per the offset index lies wholly within the next `count` rows; reads the
+  /// dictionary page first if it has not been.
+  bool CanJumpPage(int64_t count);
+  /// Check that the data page whose header starts at `header_position` is the offset index's next page.
+  void CheckIndexedPage(size_t header_position, int64_t num_values);
   /// Read page headers until a data page is loaded (dictionary pages are decoded on the way).
   void LoadPage();
   const uint8_t* Decompressed(const PageHeader& h, const uint8_t* body, size_t skip = 0);
@@ -143,7 +166,13 @@ class ColumnReader {
   LogicalType output_type_;
 
   std::vector<uint8_t> chunk_;
+  int64_t chunk_start_ = 0;  // file offset of chunk_[0]
   size_t position_ = 0;
+  int64_t row_ = 0;  // rows read or skipped (flat columns)
+  int64_t group_rows_ = 0;
+  std::optional<OffsetIndex> pages_;
+  size_t next_page_ = 0;  // in pages_
+  int64_t pages_read_ = 0;
   std::unique_ptr<Vector> dictionary_;
   size_t dictionary_size_ = 0;
 

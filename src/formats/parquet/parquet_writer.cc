@@ -220,7 +220,7 @@ class ColumnWriter {
           throw ConstraintError("NULL in required column \"" + name_ + "\" written to Parquet file " + path);
         }
         def_levels_.push_back(0);
-        ++null_count_;
+        ++page_nulls_;
       } else {
         EncodeValue(v, v.IsConstant() ? 0 : r);
         AddValue();
@@ -230,9 +230,10 @@ class ColumnWriter {
     }
   }
 
-  /// Flush the last page and return the chunk's bytes (dictionary page first), filling `meta` with offsets
-  /// counted from `base`, the file offset the chunk will start at. Resets for the next row group.
-  std::string FinishChunk(int64_t base, ColumnMetaData& meta) {
+  /// Flush the last page and return the chunk's bytes (dictionary page first), filling `meta` and `index`
+  /// with offsets counted from `base`, the file offset the chunk will start at. Resets for the next row
+  /// group.
+  std::string FinishChunk(int64_t base, ColumnMetaData& meta, ChunkPageIndex& index) {
     FlushPage();
     std::string chunk;
     meta.type = type_;
@@ -251,6 +252,14 @@ class ColumnWriter {
       AddEncoding(Encoding::kPlain);
     }
     meta.data_page_offset = base + static_cast<int64_t>(chunk.size());
+    index.offset.page_locations = std::move(page_locations_);
+    for (PageLocation& loc : index.offset.page_locations) loc.offset += meta.data_page_offset;
+    if (column_index_valid_) {
+      column_index_.boundary_order = BoundaryOrderOf(column_index_);
+      index.column = std::move(column_index_);
+    } else {
+      index.column.reset();
+    }
     chunk += pages_;
     meta.total_uncompressed_size = uncompressed + pages_uncompressed_;
     meta.total_compressed_size = static_cast<int64_t>(chunk.size());
@@ -278,6 +287,9 @@ class ColumnWriter {
     null_count_ = 0;
     num_values_ = 0;
     has_min_max_ = false;
+    page_locations_.clear();
+    column_index_ = {};
+    column_index_valid_ = kind_ != ValueKind::kInterval;
   }
 
   void EncodeValue(const Vector& v, size_t i) {
@@ -366,13 +378,57 @@ class ColumnWriter {
       std::memcpy(&d, value_.data(), sizeof(d));
       if (std::isnan(d)) return;
     }
-    if (!has_min_max_) {
-      min_ = max_ = value_;
-      has_min_max_ = true;
+    // Per page only: FlushPage folds the page's bounds into the chunk's.
+    if (!page_has_min_max_) {
+      page_min_ = page_max_ = value_;
+      page_has_min_max_ = true;
       return;
     }
-    if (Less(kind_, value_, min_)) min_ = value_;
-    if (Less(kind_, max_, value_)) max_ = value_;
+    if (Less(kind_, value_, page_min_)) page_min_ = value_;
+    if (Less(kind_, page_max_, value_)) page_max_ = value_;
+  }
+
+  /// Record the page just appended to pages_ at `offset` in the chunk's page index (parquet-format
+  /// PageIndex.md), and fold its statistics into the chunk's.
+  void IndexPage(size_t offset) {
+    PageLocation& loc = page_locations_.emplace_back();
+    loc.offset = static_cast<int64_t>(offset);  // made absolute by FinishChunk
+    loc.compressed_page_size = static_cast<int32_t>(pages_.size() - offset);
+    loc.first_row_index = num_values_;  // flat columns: one value per row
+    const bool null_page = page_nulls_ == static_cast<int64_t>(page_values_);
+    // A page of values without bounds (NaN only, or INTERVAL) cannot be described: no column index.
+    if (!null_page && !page_has_min_max_) column_index_valid_ = false;
+    column_index_.null_pages.push_back(null_page);
+    column_index_.min_values.push_back(null_page ? std::string() : page_min_);
+    column_index_.max_values.push_back(null_page ? std::string() : page_max_);
+    column_index_.null_counts.push_back(page_nulls_);
+    null_count_ += page_nulls_;
+    if (page_has_min_max_) {
+      if (!has_min_max_ || Less(kind_, page_min_, min_)) min_ = page_min_;
+      if (!has_min_max_ || Less(kind_, max_, page_max_)) max_ = page_max_;
+      has_min_max_ = true;
+    }
+    page_nulls_ = 0;
+    page_has_min_max_ = false;
+  }
+
+  /// Whether the pages' bounds ascend or descend, which lets readers binary-search them.
+  BoundaryOrder BoundaryOrderOf(const ColumnIndex& index) const {
+    bool ascending = true, descending = true;
+    const std::string* min = nullptr;
+    const std::string* max = nullptr;
+    for (size_t i = 0; i < index.null_pages.size(); ++i) {
+      if (index.null_pages[i]) continue;
+      if (min) {
+        ascending &= !Less(kind_, index.min_values[i], *min) && !Less(kind_, index.max_values[i], *max);
+        descending &= !Less(kind_, *min, index.min_values[i]) && !Less(kind_, *max, index.max_values[i]);
+      }
+      min = &index.min_values[i];
+      max = &index.max_values[i];
+    }
+    return ascending    ? BoundaryOrder::kAscending
+           : descending ? BoundaryOrder::kDescending
+                        : BoundaryOrder::kUnordered;
   }
 
   size_t EstimatedPageSize() const {
@@ -431,7 +487,9 @@ class ColumnWriter {
     header.data_page_header.emplace();
     header.data_page_header->num_values = static_cast<int32_t>(page_values_);
     header.data_page_header->encoding = encoding;
+    const size_t page_offset = pages_.size();
     pages_uncompressed_ += AppendPage(header, body, pages_);
+    IndexPage(page_offset);
     num_values_ += static_cast<int64_t>(page_values_);
     page_values_ = 0;
     def_levels_.clear();
@@ -465,6 +523,13 @@ class ColumnWriter {
   int64_t num_values_ = 0;
   bool has_min_max_ = false;
   std::string min_, max_;
+  // The current page's statistics, and the chunk's page index.
+  int64_t page_nulls_ = 0;
+  bool page_has_min_max_ = false;
+  std::string page_min_, page_max_;
+  std::vector<PageLocation> page_locations_;
+  ColumnIndex column_index_;
+  bool column_index_valid_ = true;
 };
 
 ParquetWriter::ParquetWriter(std::string path, std::vector<std::string> names, std::vector<LogicalType> types,
@@ -600,11 +665,12 @@ void ParquetWriter::FlushRowGroup() {
   group.file_offset = offset_;
   group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
   int64_t compressed = 0;
-  for (auto& column : columns_) {
+  std::vector<ChunkPageIndex>& indexes = page_indexes_.emplace_back(columns_.size());
+  for (size_t c = 0; c < columns_.size(); ++c) {
     ColumnChunk cc;
     cc.file_offset = offset_;
     cc.meta_data.emplace();
-    const std::string bytes = column->FinishChunk(offset_, *cc.meta_data);
+    const std::string bytes = columns_[c]->FinishChunk(offset_, *cc.meta_data, indexes[c]);
     WriteBytes(bytes);
     group.total_byte_size += cc.meta_data->total_uncompressed_size;
     compressed += cc.meta_data->total_compressed_size;
@@ -629,6 +695,7 @@ void ParquetWriter::Close() {
   gathering_.clear();
   gathering_rows_ = 0;
   EncodeRowGroup(rest);
+  WritePageIndexes();
   CompactWriter w;
   Write(w, metadata_);
   std::string tail = w.Release();
@@ -638,6 +705,31 @@ void ParquetWriter::Close() {
   out_.close();
   if (!out_) throw IOError("cannot close Parquet file " + path_ + ": " + std::strerror(errno));
   closed_ = true;
+}
+
+void ParquetWriter::WritePageIndexes() {
+  // PageIndex.md: all column indexes, then all offset indexes, between the last row group and the footer.
+  auto write = [&](const auto& index, std::optional<int64_t>& offset, std::optional<int32_t>& length) {
+    CompactWriter w;
+    Write(w, index);
+    offset = offset_;
+    length = static_cast<int32_t>(w.data().size());
+    WriteBytes(w.data());
+  };
+  for (size_t g = 0; g < page_indexes_.size(); ++g) {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      ColumnChunk& cc = metadata_.row_groups[g].columns[c];
+      if (page_indexes_[g][c].column)
+        write(*page_indexes_[g][c].column, cc.column_index_offset, cc.column_index_length);
+    }
+  }
+  for (size_t g = 0; g < page_indexes_.size(); ++g) {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      ColumnChunk& cc = metadata_.row_groups[g].columns[c];
+      write(page_indexes_[g][c].offset, cc.offset_index_offset, cc.offset_index_length);
+    }
+  }
+  page_indexes_.clear();
 }
 
 }  // namespace basin::parquet

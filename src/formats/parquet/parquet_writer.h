@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,6 +36,13 @@ struct ParquetWriterOptions {
 };
 
 class ColumnWriter;
+
+/// A column chunk's page index, kept until Close writes it after the last row group. `column` is unset when
+/// a page's bounds cannot be stated (NaN-only pages, INTERVAL columns).
+struct ChunkPageIndex {
+  std::optional<ColumnIndex> column;
+  OffsetIndex offset;
+};
 
 /// Writes one Parquet file of a flat schema: chunks are buffered into row groups and pages, and Close()
 /// writes the footer. Full row groups are encoded and written by a thread of the writer's own while the
@@ -75,6 +83,7 @@ class ParquetWriter {
   void EncoderLoop();
   void StopEncoder();
   void FlushRowGroup();
+  void WritePageIndexes();
   void WriteBytes(const std::string& bytes);
 
   std::string path_;
@@ -83,6 +92,7 @@ class ParquetWriter {
   std::ofstream out_;
   int64_t offset_ = 0;
   FileMetaData metadata_;
+  std::vector<std::vector<ChunkPageIndex>> page_indexes_;  // per row group, per column
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   size_t group_rows_ = 0;
   int64_t total_rows_ = 0;
