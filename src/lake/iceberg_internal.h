@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lake/iceberg_metadata.h"
+#include "formats/parquet/parquet_writer.h"
 #include "lake/iceberg_table.h"
 
 namespace basin::parquet {
@@ -31,6 +32,9 @@ std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& 
 /// Read one row group of a state's data file (deletes applied), columns as a scan would give them.
 std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> state, std::vector<size_t> column_ids,
                                           uint32_t file, uint32_t row_group);
+
+/// The Parquet writer's options from a table's properties; throws DataError for bad values.
+parquet::ParquetWriterOptions WriterOptionsFromProperties(const std::map<std::string, std::string>& properties);
 
 int64_t NewSnapshotId();
 std::string NewManifestPath(const TableMetadata& md, size_t n);

@@ -196,6 +196,7 @@ void IcebergTable::SetProperties(const std::map<std::string, std::string>& prope
         md.properties[k] = v;
       }
     }
+    WriterOptionsFromProperties(md.properties);  // bad write properties fail now, not at the next write
   });
 }
 

@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 struct IcebergScanState : TableScanState {
   std::shared_ptr<const TableState> state;
   std::vector<size_t> column_ids;
+  std::vector<TableFilter> filters;
   /// (file, row group) pairs left after skipping by the pushed filters.
   std::vector<std::pair<uint32_t, uint32_t>> morsels;
 };
@@ -83,8 +84,28 @@ class IcebergMorselReader : public MorselReader {
       s = slot;  // now an index into the row group reader's output
     }
     for (uint32_t g = 0; g < row_group; g++) position_ += reader.RowGroupRows(g);
+    group_start_ = position_;
     rows_left_ = reader.RowGroupRows(row_group);
-    LoadColumns(file, row_group, read_columns);
+    // Pages the page index rules out are not read: the selected rows come straight from the file (a
+    // partial row group is not cached); whole row groups go through the column cache.
+    std::optional<parquet::RowRanges> ranges;
+    if (!scan.filters.empty() && !read_columns.empty() && CanReadRowRanges(reader, read_columns)) {
+      std::vector<int64_t> filter_columns;
+      for (const TableFilter& f : scan.filters) {
+        filter_columns.push_back(f.column < schema.fields.size() ? MapColumns(reader, schema, {f.column})[0] : -1);
+      }
+      ranges = PagesMayMatch(reader, row_group, scan.filters, filter_columns);
+      int64_t selected = 0;
+      if (ranges) for (const auto& r : *ranges) selected += r.end - r.begin;
+      if (ranges && selected == rows_left_) ranges.reset();
+    }
+    if (ranges && ranges->empty()) {
+      rows_left_ = 0;
+    } else if (ranges) {
+      ranged_ = reader.ReadRowGroup(row_group, read_columns, *ranges);
+    } else {
+      LoadColumns(file, row_group, read_columns);
+    }
     deleted_ = file.deleted.get();
     if (deleted_) next_delete_ = std::lower_bound(deleted_->begin(), deleted_->end(), position_) - deleted_->begin();
   }
@@ -92,7 +113,12 @@ class IcebergMorselReader : public MorselReader {
   bool Next(DataChunk& out) override {
     if (rows_left_ == 0) return false;
     size_t n = static_cast<size_t>(std::min<int64_t>(rows_left_, kVectorSize));
-    if (!columns_.empty()) {
+    if (ranged_) {
+      raw_.Reset();
+      if (!ranged_->Next(raw_)) return false;
+      n = raw_.size();
+      position_ = group_start_ + ranged_->first_row();
+    } else if (!columns_.empty()) {
       if (chunk_ >= columns_[0]->chunks.size()) return false;
       n = columns_[0]->sizes[chunk_];
     }
@@ -129,7 +155,8 @@ class IcebergMorselReader : public MorselReader {
         target.SetConstant(true);
         target.SetNull(0);
       } else {
-        const Vector* values = columns_[static_cast<size_t>(source)]->chunks[chunk_].get();
+        const Vector* values = ranged_ ? &raw_.column(static_cast<size_t>(source))
+                                       : columns_[static_cast<size_t>(source)]->chunks[chunk_].get();
         if (widen_[c]) {
           Widen(*values, *widen_[c], n);
           values = widen_[c].get();
@@ -191,6 +218,9 @@ class IcebergMorselReader : public MorselReader {
   std::vector<std::unique_ptr<Vector>> widen_;  // per scanned column: set when the file's type is narrower
   std::vector<std::shared_ptr<const DecodedColumn>> columns_;  // by read slot
   size_t chunk_ = 0;
+  std::unique_ptr<parquet::RowGroupReader> ranged_;  // set when only some pages are read
+  DataChunk raw_;
+  int64_t group_start_ = 0;  // position of the row group's first row in the file
   int64_t rows_left_ = 0;
   int64_t position_ = 0;  // of the next row within the data file
   const std::vector<int64_t>* deleted_ = nullptr;
@@ -446,6 +476,7 @@ std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const T
                                                          const std::vector<TableFilter>& filters) {
   auto scan = std::make_unique<IcebergScanState>();
   scan->column_ids = column_ids;
+  scan->filters = filters;
   const Schema& schema = state->metadata.CurrentSchema();
   // Whole files first, by their partition and the bounds in their manifest entry; then row groups, by
   // Parquet statistics.

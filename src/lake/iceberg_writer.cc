@@ -101,6 +101,32 @@ DataFile DescribeFile(const std::string& path, const parquet::ParquetWriter& wri
 
 }  // namespace
 
+/// Iceberg's write properties: write.parquet.compression-codec, write.parquet.page-size-bytes,
+/// write.parquet.row-group-size-rows (Basin sizes row groups by rows, as DuckDB does).
+parquet::ParquetWriterOptions WriterOptionsFromProperties(const std::map<std::string, std::string>& props) {
+  parquet::ParquetWriterOptions options;
+  auto prop = [&](const char* key) -> const std::string* {
+    auto it = props.find(key);
+    return it == props.end() ? nullptr : &it->second;
+  };
+  if (auto* codec = prop("write.parquet.compression-codec")) {
+    auto parsed = parquet::CodecFromName(*codec);
+    if (!parsed) throw DataError(sqlstate::kInvalidParameterValue, "unknown write.parquet.compression-codec \"" + *codec + "\"");
+    options.codec = *parsed;
+  }
+  auto size = [&](const char* key, size_t& target) {
+    if (const std::string* v = prop(key)) {
+      char* end = nullptr;
+      long long n = std::strtoll(v->c_str(), &end, 10);
+      if (n <= 0 || *end != '\0') throw DataError(sqlstate::kInvalidParameterValue, std::string(key) + " must be a positive number");
+      target = static_cast<size_t>(n);
+    }
+  };
+  size("write.parquet.page-size-bytes", options.page_size);
+  size("write.parquet.row-group-size-rows", options.row_group_size);
+  return options;
+}
+
 class IcebergWriter : public TableStorage::Writer {
  public:
   IcebergWriter(IcebergTable& table, std::shared_ptr<const TableState> base)
@@ -226,7 +252,7 @@ class IcebergWriter : public TableStorage::Writer {
   }
 
   parquet::ParquetWriterOptions Options() const {
-    parquet::ParquetWriterOptions options;
+    parquet::ParquetWriterOptions options = WriterOptionsFromProperties(base_->metadata.properties);
     options.required = required_;
     options.created_by = "Basin (Iceberg)";
     options.key_value_metadata.push_back({"iceberg.schema", schema_.ToJson()});

@@ -76,16 +76,8 @@ void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptio
     std::string v = Lower(value);
     if (name == "format") continue;
     if (name == "compression" || name == "codec") {
-      if (v == "zstd")
-        options.codec = parquet::CompressionCodec::kZstd;
-      else if (v == "snappy")
-        options.codec = parquet::CompressionCodec::kSnappy;
-      else if (v == "gzip")
-        options.codec = parquet::CompressionCodec::kGzip;
-      else if (v == "lz4" || v == "lz4_raw")
-        options.codec = parquet::CompressionCodec::kLz4Raw;
-      else if (v == "uncompressed" || v == "none")
-        options.codec = parquet::CompressionCodec::kUncompressed;
+      if (auto codec = parquet::CodecFromName(v))
+        options.codec = *codec;
       else
         throw Exception(
             sqlstate::kInvalidParameterValue,

@@ -532,6 +532,15 @@ class ColumnWriter {
   bool column_index_valid_ = true;
 };
 
+std::optional<CompressionCodec> CodecFromName(const std::string& name) {
+  if (name == "zstd") return CompressionCodec::kZstd;
+  if (name == "snappy") return CompressionCodec::kSnappy;
+  if (name == "gzip") return CompressionCodec::kGzip;
+  if (name == "lz4" || name == "lz4_raw") return CompressionCodec::kLz4Raw;
+  if (name == "uncompressed" || name == "none") return CompressionCodec::kUncompressed;
+  return std::nullopt;
+}
+
 ParquetWriter::ParquetWriter(std::string path, std::vector<std::string> names, std::vector<LogicalType> types,
                              std::vector<int32_t> field_ids, ParquetWriterOptions options)
     : path_(std::move(path)), types_(std::move(types)), options_(std::move(options)) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,10 @@
 #include "vector/vector.h"
 
 namespace basin::parquet {
+
+/// A codec by the name COPY and Iceberg's write.parquet.compression-codec give it (lower case: zstd,
+/// snappy, gzip, lz4 / lz4_raw, uncompressed / none); nullopt for others.
+std::optional<CompressionCodec> CodecFromName(const std::string& name);
 
 struct ParquetWriterOptions {
   CompressionCodec codec = CompressionCodec::kZstd;
