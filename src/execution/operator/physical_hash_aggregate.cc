@@ -152,7 +152,16 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
       keys.column(k).Reference(group_values.column(grouping_sets_[s][k]));
     keys.SetCardinality(n);
     created.clear();
-    table.groups->FindOrCreate(keys, group_ids.data(), &created);
+    if (grouping_sets_[s].empty()) {
+      // No keys: every row belongs to the one group, found (or made) once instead of hashed per row.
+      DataChunk none;
+      none.SetCardinality(1);
+      uint32_t id;
+      table.groups->FindOrCreate(none, &id, &created);
+      std::fill(group_ids.begin(), group_ids.end(), id);
+    } else {
+      table.groups->FindOrCreate(keys, group_ids.data(), &created);
+    }
     for (uint32_t g : created) {
       uint8_t* payload = table.groups->Payload(g);
       for (auto& a : aggregates_)
