@@ -69,9 +69,8 @@ bool JsonArrayOption(const CopyOptions& options) {
   return array;
 }
 
-/// The Parquet writer's options from COPY's option list; COPY TO also takes PARTITION_BY (cols).
-void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptions& options,
-                    std::vector<std::string>* partition_by = nullptr) {
+/// The Parquet writer's options from COPY's option list.
+void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptions& options) {
   for (auto& [name, value] : copy_options) {
     std::string v = Lower(value);
     if (name == "format") continue;
@@ -88,11 +87,6 @@ void ParquetOptions(const CopyOptions& copy_options, parquet::ParquetWriterOptio
         throw Exception(sqlstate::kInvalidParameterValue, "ROW_GROUP_SIZE must be a positive integer");
       }
       options.row_group_size = static_cast<size_t>(rows);
-    } else if (name == "partition_by" && partition_by != nullptr) {
-      for (size_t start = 0, comma; start <= value.size(); start = comma + 1) {
-        comma = std::min(value.find(',', start), value.size());
-        partition_by->push_back(value.substr(start, comma - start));
-      }
     } else {
       throw Exception(sqlstate::kSyntaxError, "option \"" + name + "\" is not valid with FORMAT parquet");
     }
@@ -251,6 +245,68 @@ int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat f
 
 }  // namespace
 
+namespace {
+
+/// How COPY TO writes a file of each format (for one file, or one per partition folder); options are
+/// checked here, before the query runs.
+CopyFileWriterFactory FileWriterFactory(FileFormat format, const CopyOptions& options) {
+  if (format == FileFormat::kParquet) {
+    parquet::ParquetWriterOptions parquet_options;
+    ParquetOptions(options, parquet_options);
+    return [parquet_options](const std::string& path, const std::vector<std::string>& names,
+                             const std::vector<LogicalType>& types) -> std::unique_ptr<CopyFileWriter> {
+      struct Writer : CopyFileWriter {
+        parquet::ParquetWriter file;
+        Writer(const std::string& p, const std::vector<std::string>& n, const std::vector<LogicalType>& t,
+               const parquet::ParquetWriterOptions& o)
+            : file(p, n, t, {}, o) {}
+        void Write(const DataChunk& rows) override { file.WriteChunk(rows); }
+        void Close() override { file.Close(); }
+      };
+      return std::make_unique<Writer>(path, names, types, parquet_options);
+    };
+  }
+  if (format == FileFormat::kJson) {
+    bool array = JsonArrayOption(options);
+    return [array](const std::string& path, const std::vector<std::string>& names,
+                   const std::vector<LogicalType>&) -> std::unique_ptr<CopyFileWriter> {
+      struct Writer : CopyFileWriter {
+        json::JsonWriter file;
+        Writer(const std::string& p, const std::vector<std::string>& n, bool a) : file(p, n, a) {}
+        void Write(const DataChunk& rows) override { file.WriteChunk(rows); }
+        void Close() override { file.Close(); }
+      };
+      return std::make_unique<Writer>(path, names, array);
+    };
+  }
+  csv::CsvOptions csv_options = csv::ParseCopyOptions(options);
+  return [csv_options](const std::string& path, const std::vector<std::string>& names,
+                       const std::vector<LogicalType>&) -> std::unique_ptr<CopyFileWriter> {
+    // The text formats write values as PostgreSQL prints them: each chunk is cast to text first.
+    struct Writer : CopyFileWriter {
+      csv::CsvWriter file;
+      Writer(const std::string& p, const csv::CsvOptions& o) : file(p, o) {}
+      void Write(const DataChunk& chunk) override {
+        DataChunk text(std::vector<LogicalType>(chunk.ColumnCount(), TypeId::kVarchar),
+                       std::max(chunk.size(), kVectorSize));
+        for (size_t c = 0; c < chunk.ColumnCount(); c++) {
+          text.column(c).Reset();
+          CastVector(chunk.column(c), text.column(c), chunk.size(), false);
+          text.column(c).Flatten(chunk.size());
+        }
+        text.SetCardinality(chunk.size());
+        file.WriteChunk(text);
+      }
+      void Close() override { file.Close(); }
+    };
+    auto writer = std::make_unique<Writer>(path, csv_options);
+    if (csv_options.header) writer->file.WriteHeader(names);
+    return writer;
+  };
+}
+
+}  // namespace
+
 std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   if (stmt.is_stdio) throw NotImplementedError("COPY FROM STDIN / TO STDOUT is not supported by this client");
   // The bad-row options are the same for every format; the rest belong to the format.
@@ -289,57 +345,32 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   }
   std::vector<std::string> names = q.names;
   std::vector<LogicalType> types = q.types;
-  // Options are checked before the query runs.
-  parquet::ParquetWriterOptions parquet_options;
+  // Options are checked before the query runs. PARTITION_BY (cols) applies to every format.
   std::vector<std::string> partition_by;
-  csv::CsvOptions csv_options;
-  bool json_array = false;
-  if (format == FileFormat::kParquet) {
-    ParquetOptions(options, parquet_options, &partition_by);
-  } else if (format == FileFormat::kJson) {
-    json_array = JsonArrayOption(options);
-  } else {
-    csv_options = csv::ParseCopyOptions(options);
+  CopyOptions format_options;
+  for (auto& [name, value] : options) {
+    if (name != "partition_by") {
+      format_options.emplace_back(name, value);
+      continue;
+    }
+    for (size_t start = 0, comma; start <= value.size(); start = comma + 1) {
+      comma = std::min(value.find(',', start), value.size());
+      partition_by.push_back(value.substr(start, comma - start));
+    }
   }
+  CopyFileWriterFactory make_writer = FileWriterFactory(format, format_options);
   auto chunks = Run(std::move(q.plan));
-  if (format == FileFormat::kParquet && !partition_by.empty()) {
-    return QueryResult::Count(
-        WriteHivePartitionedParquet(stmt.file, partition_by, names, types, chunks, parquet_options));
+  if (!partition_by.empty()) {
+    const char* extension = format == FileFormat::kParquet ? ".parquet" : format == FileFormat::kJson ? ".json" : ".csv";
+    return QueryResult::Count(WriteHivePartitioned(stmt.file, partition_by, names, types, chunks, extension, make_writer));
   }
+  auto writer = make_writer(stmt.file, names, types);
   int64_t rows = 0;
-  if (format == FileFormat::kParquet) {
-    parquet::ParquetWriter writer(stmt.file, names, types, {}, parquet_options);
-    for (auto& chunk : chunks) {
-      writer.WriteChunk(*chunk);
-      rows += static_cast<int64_t>(chunk->size());
-    }
-    writer.Close();
-    return QueryResult::Count(rows);
-  }
-  if (format == FileFormat::kJson) {
-    json::JsonWriter writer(stmt.file, names, json_array);
-    for (auto& chunk : chunks) {
-      writer.WriteChunk(*chunk);
-      rows += static_cast<int64_t>(chunk->size());
-    }
-    writer.Close();
-    return QueryResult::Count(rows);
-  }
-  csv::CsvWriter writer(stmt.file, csv_options);
-  if (csv_options.header) writer.WriteHeader(names);
   for (auto& chunk : chunks) {
-    DataChunk text(std::vector<LogicalType>(chunk->ColumnCount(), TypeId::kVarchar),
-                   std::max(chunk->size(), kVectorSize));
-    for (size_t c = 0; c < chunk->ColumnCount(); c++) {
-      text.column(c).Reset();
-      CastVector(chunk->column(c), text.column(c), chunk->size(), false);
-      text.column(c).Flatten(chunk->size());
-    }
-    text.SetCardinality(chunk->size());
-    writer.WriteChunk(text);
+    writer->Write(*chunk);
     rows += static_cast<int64_t>(chunk->size());
   }
-  writer.Close();
+  writer->Close();
   return QueryResult::Count(rows);
 }
 

@@ -31,11 +31,10 @@ std::string FolderValue(const Vector& text, size_t row) {
 
 }  // namespace
 
-int64_t WriteHivePartitionedParquet(const std::string& dir, const std::vector<std::string>& partition_by,
-                                    const std::vector<std::string>& names,
-                                    const std::vector<LogicalType>& types,
-                                    const std::vector<std::unique_ptr<DataChunk>>& chunks,
-                                    const parquet::ParquetWriterOptions& options) {
+int64_t WriteHivePartitioned(const std::string& dir, const std::vector<std::string>& partition_by,
+                             const std::vector<std::string>& names, const std::vector<LogicalType>& types,
+                             const std::vector<std::unique_ptr<DataChunk>>& chunks, const std::string& extension,
+                             const CopyFileWriterFactory& make_writer) {
   std::vector<size_t> keys;
   for (const std::string& p : partition_by) {
     auto it = std::find(names.begin(), names.end(), p);
@@ -55,7 +54,7 @@ int64_t WriteHivePartitionedParquet(const std::string& dir, const std::vector<st
   }
   if (data_columns.empty())
     throw BinderError(sqlstate::kInvalidParameterValue, "PARTITION_BY leaves no columns to write");
-  std::map<std::string, std::unique_ptr<parquet::ParquetWriter>> writers;  // by folder
+  std::map<std::string, std::unique_ptr<CopyFileWriter>> writers;  // by folder
   std::map<std::string, std::vector<sel_t>> rows;                          // this chunk's rows, by folder
   int64_t total = 0;
   for (const auto& chunk : chunks) {
@@ -79,14 +78,13 @@ int64_t WriteHivePartitionedParquet(const std::string& dir, const std::vector<st
         std::error_code error;
         std::filesystem::create_directories(dir + "/" + path, error);
         if (error) throw IOError("cannot create folder \"" + dir + "/" + path + "\": " + error.message());
-        writer = std::make_unique<parquet::ParquetWriter>(dir + "/" + path + "data_0.parquet", data_names,
-                                                          data_types, std::vector<int32_t>{}, options);
+        writer = make_writer(dir + "/" + path + "data_0" + extension, data_names, data_types);
       }
       DataChunk part(data_types, std::max(sel.size(), kVectorSize));
       for (size_t c = 0; c < data_columns.size(); ++c)
         part.column(c).Slice(chunk->column(data_columns[c]), sel.data(), sel.size());
       part.SetCardinality(sel.size());
-      writer->WriteChunk(part);
+      writer->Write(part);
       total += static_cast<int64_t>(sel.size());
     }
   }
