@@ -43,16 +43,19 @@ ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnM
                               ", which Basin does not read");
   int64_t size;
   ChunkRange(file, meta, element_.name, chunk_start_, size);
-  chunk_.resize(static_cast<size_t>(size));
+  // Not value-initialised: the whole chunk is read over it, except below, where it is cleared first.
+  chunk_.reset(new uint8_t[static_cast<size_t>(size)]);
+  chunk_size_ = static_cast<size_t>(size);
   if (!pages_ || !ranges || pages_->page_locations.empty()) {
-    file.Read(static_cast<uint64_t>(chunk_start_), chunk_.size(), chunk_.data());
+    file.Read(static_cast<uint64_t>(chunk_start_), chunk_size_, chunk_.get());
     return;
   }
   // Only what will be decoded: the bytes before the first data page (the dictionary page), and the pages
   // holding rows of `ranges`. The rest of chunk_ stays zero and is never parsed, as SkipRows jumps over it.
+  std::memset(chunk_.get(), 0, chunk_size_);
   const auto& locations = pages_->page_locations;
   file.Read(static_cast<uint64_t>(chunk_start_), static_cast<uint64_t>(locations[0].offset - chunk_start_),
-            chunk_.data());
+            chunk_.get());
   auto range = ranges->begin();
   for (size_t k = 0; k < locations.size(); ++k) {
     const int64_t first = locations[k].first_row_index;
@@ -62,7 +65,7 @@ ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnM
     if (range->begin >= end) continue;
     file.Read(static_cast<uint64_t>(locations[k].offset),
               static_cast<uint64_t>(locations[k].compressed_page_size),
-              chunk_.data() + (locations[k].offset - chunk_start_));
+              chunk_.get() + (locations[k].offset - chunk_start_));
   }
 }
 
@@ -78,13 +81,13 @@ bool ColumnReader::CanJumpPage(int64_t count) {
   // Pages before the first data page (the dictionary) are read even when every data page is skipped.
   const size_t target = static_cast<size_t>(loc.offset - chunk_start_);
   while (position_ < target) {
-    CompactReader header_reader(chunk_.data() + position_, target - position_, path_);
+    CompactReader header_reader(chunk_.get() + position_, target - position_, path_);
     PageHeader header;
     parquet::Read(header_reader, header);
     position_ += header_reader.position();
     if (static_cast<size_t>(header.compressed_page_size) > target - position_)
       Corrupt(path_, "page of \"" + element_.name + "\" runs into the next indexed page");
-    const uint8_t* body = chunk_.data() + position_;
+    const uint8_t* body = chunk_.get() + position_;
     position_ += static_cast<size_t>(header.compressed_page_size);
     if (header.type == PageType::kDataPage || header.type == PageType::kDataPageV2)
       Corrupt(path_, "page index of \"" + element_.name + "\" leaves out a data page");
@@ -145,14 +148,24 @@ void ColumnReader::Read(Vector& out, size_t count) {
   while (done < count) {
     if (page_row_ == page_rows_) LoadPage();
     const size_t n = std::min(count - done, page_rows_ - page_row_);
-    // Rows of this slice that hold values (the others are NULL).
-    rows_.clear();
-    for (size_t i = 0; i < n; ++i) {
-      if (required || defs_[page_row_ + i] == present) {
-        rows_.push_back(static_cast<uint32_t>(done + i));
-      } else {
-        out.SetNull(done + i);
+    // Rows of this slice that hold values (the others are NULL), gathered without branches.
+    rows_.resize(n);
+    size_t values = n;
+    if (required) {
+      for (size_t i = 0; i < n; ++i) rows_[i] = static_cast<uint32_t>(done + i);
+    } else {
+      const uint32_t* defs = defs_.data() + page_row_;
+      values = 0;
+      for (size_t i = 0; i < n; ++i) {
+        rows_[values] = static_cast<uint32_t>(done + i);
+        values += defs[i] == present;
       }
+      if (values < n) {
+        for (size_t i = 0; i < n; ++i) {
+          if (defs[i] != present) out.SetNull(done + i);
+        }
+      }
+      rows_.resize(values);
     }
     if (dictionary_page_) {
       CopyFromDictionary(out, rows_.size());
@@ -216,16 +229,16 @@ void ColumnReader::ReadList(Vector& out, size_t count) {
 
 void ColumnReader::LoadPage() {
   while (true) {
-    if (rows_left_ <= 0 || position_ >= chunk_.size())
+    if (rows_left_ <= 0 || position_ >= chunk_size_)
       Corrupt(path_, "column \"" + element_.name + "\" ends before its row group's rows");
     const size_t header_position = position_;
-    CompactReader header_reader(chunk_.data() + position_, chunk_.size() - position_, path_);
+    CompactReader header_reader(chunk_.get() + position_, chunk_size_ - position_, path_);
     PageHeader header;
     parquet::Read(header_reader, header);
     position_ += header_reader.position();
-    if (static_cast<size_t>(header.compressed_page_size) > chunk_.size() - position_)
+    if (static_cast<size_t>(header.compressed_page_size) > chunk_size_ - position_)
       Corrupt(path_, "page of \"" + element_.name + "\" runs past its column chunk");
-    const uint8_t* body = chunk_.data() + position_;
+    const uint8_t* body = chunk_.get() + position_;
     position_ += static_cast<size_t>(header.compressed_page_size);
     switch (header.type) {
       case PageType::kDictionaryPage:

@@ -165,7 +165,8 @@ class ColumnReader {
   const ColumnLevels levels_;
   LogicalType output_type_;
 
-  std::vector<uint8_t> chunk_;
+  std::unique_ptr<uint8_t[]> chunk_;  // the column chunk's bytes
+  size_t chunk_size_ = 0;
   int64_t chunk_start_ = 0;  // file offset of chunk_[0]
   size_t position_ = 0;
   int64_t row_ = 0;  // rows read or skipped (flat columns)
