@@ -18,10 +18,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 for K in 3 17 41 90; do
   DATA="$WORK/data$K"
+  : > "$WORK/out$K"
   "$BASIN" sql --data "$DATA" --format json -f "$WORK/script.sql" > "$WORK/out$K" 2>&1 &
   pid=$!
   # Wait until K INSERTs are acknowledged (plus the CREATE), then kill: the next commit is in flight.
-  acked_lines() { grep -c '"ok":true' "$WORK/out$K" 2>/dev/null || true; }
+  # 0 until the output file exists (the background shell may not have opened it yet).
+  acked_lines() { local n; n=$(grep -c '"ok":true' "$WORK/out$K" 2>/dev/null); echo "${n:-0}"; }
   while [ "$(acked_lines)" -lt $((K + 1)) ]; do
     kill -0 $pid 2>/dev/null || fail "basin exited before $K inserts: $(tail -2 "$WORK/out$K")"
   done
@@ -29,7 +31,7 @@ for K in 3 17 41 90; do
   wait $pid 2>/dev/null
   acked=$(( $(acked_lines) - 1 ))
   result=$("$BASIN" sql --data "$DATA" --format csv -c \
-    "SELECT count(*), count(DISTINCT batch), min(batch), max(batch), sum(x) FROM t" | tail -1) ||
+    "SELECT count(*), count(DISTINCT batch), min(batch), max(batch), sum(x) FROM t" 2>&1 | tail -1) ||
     fail "the table does not open after kill -9 at K=$K: $result"
   IFS=, read -r rows batches lo hi sum <<< "$result"
   [ "$rows" -eq $((batches * 100)) ] || fail "K=$K: $rows rows in $batches batches: a partial commit is visible"
