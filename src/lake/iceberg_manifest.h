@@ -26,6 +26,9 @@ struct DataFile {
   std::map<int32_t, int64_t> column_sizes, value_counts, null_value_counts;
   /// Single-value serialization (Iceberg spec, Appendix D) of each column's bounds.
   std::map<int32_t, std::string> lower_bounds, upper_bounds;
+  /// Where each row group starts (Iceberg's split offsets): also tells a scan the row group count without
+  /// the file's footer. Empty when the writer did not record them.
+  std::vector<int64_t> split_offsets;
 };
 
 struct ManifestEntry {

@@ -34,6 +34,18 @@ struct IcebergScanState : TableScanState {
 
 }  // namespace
 
+const parquet::ParquetReader& TableState::LiveFile::Reader() const {
+  std::call_once(footer->once, [&] {
+    footer->reader = OpenParquetFile(file.path);
+    if (!file.split_offsets.empty() && footer->reader->RowGroupCount() != file.split_offsets.size()) {
+      throw DataError(sqlstate::kBadCopyFileFormat,
+                      "data file \"" + file.path + "\" has " + std::to_string(footer->reader->RowGroupCount()) +
+                          " row groups, its manifest entry " + std::to_string(file.split_offsets.size()));
+    }
+  });
+  return *footer->reader;
+}
+
 std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& schema,
                             const std::vector<size_t>& column_ids) {
   const auto& file_columns = reader.columns();
@@ -63,7 +75,7 @@ class IcebergMorselReader : public MorselReader {
     auto [file_index, row_group] = scan.morsels[morsel];
     file_index_ = file_index;
     const TableState::LiveFile& file = scan.state->files[file_index];
-    const parquet::ParquetReader& reader = *file.reader;
+    const parquet::ParquetReader& reader = file.Reader();
     const Schema& schema = scan.state->metadata.CurrentSchema();
     sources_ = MapColumns(reader, schema, scan.column_ids);
     // Files written before ALTER COLUMN TYPE hold the narrower type: widen as they are read.
@@ -194,7 +206,7 @@ class IcebergMorselReader : public MorselReader {
     if (missing.empty()) return;
     std::vector<std::shared_ptr<DecodedColumn>> decoded(missing.size());
     for (auto& d : decoded) d = std::make_shared<DecodedColumn>();
-    auto rows = file.reader->ReadRowGroup(row_group, missing);
+    auto rows = file.Reader().ReadRowGroup(row_group, missing);
     for (;;) {
       DataChunk chunk;
       if (!rows->Next(chunk)) break;
@@ -431,7 +443,7 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   for (ManifestEntry& e : data) {
     TableState::LiveFile live;
     auto it = known.find(e.file.path);
-    live.reader = it != known.end() ? it->second->reader : OpenParquetFile(e.file.path);
+    live.footer = it != known.end() ? it->second->footer : std::make_shared<TableState::Footer>();
     auto d = deleted.find(e.file.path);
     if (d != deleted.end()) live.deleted = std::make_shared<const std::vector<int64_t>>(std::move(d->second));
     live.sequence_number = e.sequence_number;
@@ -441,8 +453,11 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   LoadDistinct(*state);
   for (uint32_t f = 0; f < state->files.size(); f++) {
     const auto& live = state->files[f];
-    state->row_count += live.reader->RowCount() - live.DeletedCount();
-    for (uint32_t g = 0; g < live.reader->RowGroupCount(); g++) state->morsels.emplace_back(f, g);
+    state->row_count += live.file.record_count - live.DeletedCount();
+    // Row groups by the manifest's split offsets when the writer recorded them (no footer read), else
+    // by the footer.
+    size_t groups = live.file.split_offsets.empty() ? live.Reader().RowGroupCount() : live.file.split_offsets.size();
+    for (uint32_t g = 0; g < groups; g++) state->morsels.emplace_back(f, g);
   }
   return state;
 }
@@ -489,8 +504,8 @@ std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const T
     const TableState::LiveFile& live = state->files[f];
     for (const TableFilter& filter : filters) {
       if (!keep || filter.column >= schema.fields.size()) continue;
-      int source = MapColumns(*live.reader, schema, {filter.column})[0];
-      if (source >= 0) keep = RowGroupMayMatch(*live.reader, g, static_cast<size_t>(source), filter);
+      int source = MapColumns(live.Reader(), schema, {filter.column})[0];
+      if (source >= 0) keep = RowGroupMayMatch(live.Reader(), g, static_cast<size_t>(source), filter);
     }
     if (keep) scan->morsels.emplace_back(f, g);
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,12 +59,19 @@ struct NewColumn {
 struct TableState {
   std::string metadata_location;
   TableMetadata metadata;
+  /// A data file's footer, parsed on first use and shared by the states that list the file.
+  struct Footer {
+    std::once_flag once;
+    std::shared_ptr<const parquet::ParquetReader> reader;
+  };
   struct LiveFile {
     DataFile file;
     int64_t sequence_number = 0;
-    std::shared_ptr<const parquet::ParquetReader> reader;  // footer parsed once per file
-    std::shared_ptr<const std::vector<int64_t>> deleted;   // sorted positions; null: none
+    std::shared_ptr<Footer> footer;
+    std::shared_ptr<const std::vector<int64_t>> deleted;  // sorted positions; null: none
     int64_t DeletedCount() const { return deleted ? static_cast<int64_t>(deleted->size()) : 0; }
+    /// The file's footer: scans prune files by partition and manifest bounds before they need it.
+    const parquet::ParquetReader& Reader() const;
   };
   std::vector<LiveFile> files;
   /// Position-delete files in force, with their sequence numbers (OPTIMIZE retires them).

@@ -96,6 +96,9 @@ DataFile DescribeFile(const std::string& path, const parquet::ParquetWriter& wri
       f.upper_bounds[id] = upper;
     }
   }
+  for (const parquet::RowGroup& g : md.row_groups) {
+    f.split_offsets.push_back(g.file_offset ? *g.file_offset : g.columns.empty() ? 0 : g.columns[0].file_offset);
+  }
   return f;
 }
 
@@ -309,7 +312,7 @@ class IcebergWriter : public TableStorage::Writer {
     for (auto& [id, where] : updates_) {
       uint32_t file = static_cast<uint32_t>(id >> kPositionBits);
       int64_t pos = id & kPositionMask, start = 0;
-      const auto& reader = *base_->files.at(file).reader;
+      const auto& reader = base_->files.at(file).Reader();
       for (uint32_t g = 0; g < reader.RowGroupCount(); g++) {
         if (pos < start + reader.RowGroupRows(g)) {
           groups[{file, g}] = true;
