@@ -185,7 +185,17 @@ class ValueDictionary {
   }
 
  private:
-  static uint64_t Hash(std::string_view v) { return std::hash<std::string_view>()(v); }
+  static uint64_t Hash(std::string_view v) {
+    if (v.size() > 8) return std::hash<std::string_view>()(v);
+    // Numbers and short strings: one multiply-xorshift over the bytes, far cheaper than a byte-wise hash.
+    uint64_t x = 0;
+    std::memcpy(&x, v.data(), v.size());
+    x ^= static_cast<uint64_t>(v.size()) << 59;
+    x *= 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    return x ^ (x >> 32);
+  }
   std::string_view Key(uint32_t index) const {
     size_t end = index + 1 < offsets_.size() ? offsets_[index + 1] : keys_.size();
     return std::string_view(keys_).substr(offsets_[index], end - offsets_[index]);
@@ -626,10 +636,39 @@ void ParquetWriter::SubmitRowGroup() {
 }
 
 void ParquetWriter::EncodeRowGroup(const std::vector<Span>& spans) {
-  for (const Span& span : spans) {
-    for (size_t c = 0; c < columns_.size(); ++c) columns_[c]->Append(span.chunk->column(c), span.offset, span.count, path_);
-    group_rows_ += span.count;
+  size_t rows = 0;
+  for (const Span& span : spans) rows += span.count;
+  // Columns encode independently: a full row group spreads them over the cores (dictionaries, levels and
+  // compression are per column); the bytes are then written in column order by FlushRowGroup.
+  auto encode = [&](size_t first, size_t step) {
+    for (size_t c = first; c < columns_.size(); c += step) {
+      for (const Span& span : spans) columns_[c]->Append(span.chunk->column(c), span.offset, span.count, path_);
+    }
+  };
+  const size_t threads = rows >= options_.row_group_size / 2
+                             ? std::min<size_t>(columns_.size(), std::max(1u, std::thread::hardware_concurrency()))
+                             : 1;
+  std::vector<std::thread> helpers;
+  std::vector<std::exception_ptr> errors(threads);
+  for (size_t t = 1; t < threads; ++t) {
+    helpers.emplace_back([&, t] {
+      try {
+        encode(t, threads);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
   }
+  try {
+    encode(0, threads);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& h : helpers) h.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  group_rows_ += rows;
   FlushRowGroup();
 }
 
