@@ -1,4 +1,6 @@
 // The `basin` binary: parses the command line and dispatches to a command.
+#include <malloc.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -8,6 +10,10 @@
 #include "cli/sql_command.h"
 
 int main(int argc, char** argv) {
+  // Query buffers (vectors, pages, hash tables) are allocated and freed all the time in sizes glibc would
+  // map and unmap one by one: keep them in the heap instead, so freed memory is reused without page faults.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   using basin::cli::CliArgs;
   const std::vector<std::string> args(argv + 1, argv + argc);
   const CliArgs parsed = basin::cli::ParseArgs(args, std::getenv("BASIN_DATA"));
