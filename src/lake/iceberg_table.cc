@@ -24,12 +24,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Rows per morsel: row groups (122880 rows by default) are read in parts of about this size.
+constexpr int64_t kRowsPerPart = 16 * static_cast<int64_t>(kVectorSize);
+
 struct IcebergScanState : TableScanState {
   std::shared_ptr<const TableState> state;
   std::vector<size_t> column_ids;
   std::vector<TableFilter> filters;
-  /// (file, row group) pairs left after skipping by the pushed filters.
-  std::vector<std::pair<uint32_t, uint32_t>> morsels;
+  /// A row group is decoded once per scan (or found in the column cache) and shared by its parts.
+  struct GroupLoad {
+    std::once_flag once;
+    std::vector<std::shared_ptr<const DecodedColumn>> columns;
+  };
+  /// Part `part` of `parts` of a row group left after skipping by the pushed filters: row groups are split
+  /// so that small tables (a row group or two) still spread over every thread.
+  struct Morsel {
+    uint32_t file = 0, group = 0, part = 0, parts = 1;
+    GroupLoad* load = nullptr;
+  };
+  std::vector<Morsel> morsels;
+  std::vector<std::unique_ptr<GroupLoad>> loads;
 };
 
 }  // namespace
@@ -72,7 +86,8 @@ namespace {
 class IcebergMorselReader : public MorselReader {
  public:
   IcebergMorselReader(const IcebergScanState& scan, size_t morsel) : scan_(scan) {
-    auto [file_index, row_group] = scan.morsels[morsel];
+    const IcebergScanState::Morsel& m = scan.morsels[morsel];
+    const uint32_t file_index = m.file, row_group = m.group;
     file_index_ = file_index;
     const TableState::LiveFile& file = scan.state->files[file_index];
     const parquet::ParquetReader& reader = file.Reader();
@@ -111,12 +126,25 @@ class IcebergMorselReader : public MorselReader {
       if (ranges) for (const auto& r : *ranges) selected += r.end - r.begin;
       if (ranges && selected == rows_left_) ranges.reset();
     }
-    if (ranges && ranges->empty()) {
-      rows_left_ = 0;
+    if (ranges && (ranges->empty() || m.part > 0)) {
+      rows_left_ = 0;  // the first part reads the selected rows of the whole row group
     } else if (ranges) {
       ranged_ = reader.ReadRowGroup(row_group, read_columns, *ranges);
     } else {
-      LoadColumns(file, row_group, read_columns);
+      std::call_once(m.load->once, [&] { m.load->columns = LoadColumns(file, row_group, read_columns); });
+      columns_ = m.load->columns;
+      // This part's chunks of the row group (all of it when it is one part).
+      // Parts are whole chunks: every chunk but a row group's last holds kVectorSize rows.
+      const int64_t chunk_rows = static_cast<int64_t>(kVectorSize);
+      const int64_t group_rows = rows_left_;
+      const int64_t chunks = (group_rows + chunk_rows - 1) / chunk_rows;
+      const int64_t per_part = (chunks + m.parts - 1) / m.parts;
+      const int64_t first_chunk = std::min<int64_t>(chunks, m.part * per_part);
+      const int64_t end_chunk = std::min<int64_t>(chunks, first_chunk + per_part);
+      chunk_ = static_cast<size_t>(first_chunk);
+      chunk_end_ = static_cast<size_t>(end_chunk);
+      position_ = group_start_ + first_chunk * chunk_rows;
+      rows_left_ = std::min<int64_t>(group_rows, end_chunk * chunk_rows) - first_chunk * chunk_rows;
     }
     deleted_ = file.deleted.get();
     if (deleted_) next_delete_ = std::lower_bound(deleted_->begin(), deleted_->end(), position_) - deleted_->begin();
@@ -131,7 +159,7 @@ class IcebergMorselReader : public MorselReader {
       n = raw_.size();
       position_ = group_start_ + ranged_->first_row();
     } else if (!columns_.empty()) {
-      if (chunk_ >= columns_[0]->chunks.size()) return false;
+      if (chunk_ >= chunk_end_ || chunk_ >= columns_[0]->chunks.size()) return false;
       n = columns_[0]->sizes[chunk_];
     }
     rows_left_ -= static_cast<int64_t>(n);
@@ -189,21 +217,24 @@ class IcebergMorselReader : public MorselReader {
  private:
   /// The decoded columns of the row group: from the cache, or decoded now (all of the missing ones in one
   /// pass over the row group) and cached.
-  void LoadColumns(const TableState::LiveFile& file, uint32_t row_group, const std::vector<size_t>& read_columns) {
+  static std::vector<std::shared_ptr<const DecodedColumn>> LoadColumns(const TableState::LiveFile& file,
+                                                                        uint32_t row_group,
+                                                                        const std::vector<size_t>& read_columns) {
     ColumnCache& cache = ColumnCache::Instance();
+    std::vector<std::shared_ptr<const DecodedColumn>> columns;
     auto key = [&](size_t c) {
       return file.file.path + "#" + std::to_string(row_group) + "#" + std::to_string(c);
     };
-    columns_.resize(read_columns.size());
+    columns.resize(read_columns.size());
     std::vector<size_t> missing, missing_slots;
     for (size_t i = 0; i < read_columns.size(); i++) {
-      columns_[i] = cache.Get(key(read_columns[i]));
-      if (!columns_[i]) {
+      columns[i] = cache.Get(key(read_columns[i]));
+      if (!columns[i]) {
         missing.push_back(read_columns[i]);
         missing_slots.push_back(i);
       }
     }
-    if (missing.empty()) return;
+    if (missing.empty()) return columns;
     std::vector<std::shared_ptr<DecodedColumn>> decoded(missing.size());
     for (auto& d : decoded) d = std::make_shared<DecodedColumn>();
     auto rows = file.Reader().ReadRowGroup(row_group, missing);
@@ -220,8 +251,9 @@ class IcebergMorselReader : public MorselReader {
     }
     for (size_t i = 0; i < missing.size(); i++) {
       cache.Put(key(missing[i]), decoded[i], decoded[i]->bytes);
-      columns_[missing_slots[i]] = std::move(decoded[i]);
+      columns[missing_slots[i]] = std::move(decoded[i]);
     }
+    return columns;
   }
 
   const IcebergScanState& scan_;
@@ -230,6 +262,7 @@ class IcebergMorselReader : public MorselReader {
   std::vector<std::unique_ptr<Vector>> widen_;  // per scanned column: set when the file's type is narrower
   std::vector<std::shared_ptr<const DecodedColumn>> columns_;  // by read slot
   size_t chunk_ = 0;
+  size_t chunk_end_ = SIZE_MAX;  // this part's chunks are [chunk_, chunk_end_)
   std::unique_ptr<parquet::RowGroupReader> ranged_;  // set when only some pages are read
   DataChunk raw_;
   int64_t group_start_ = 0;  // position of the row group's first row in the file
@@ -507,7 +540,11 @@ std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const T
       int source = MapColumns(live.Reader(), schema, {filter.column})[0];
       if (source >= 0) keep = RowGroupMayMatch(live.Reader(), g, static_cast<size_t>(source), filter);
     }
-    if (keep) scan->morsels.emplace_back(f, g);
+    if (!keep) continue;
+    scan->loads.push_back(std::make_unique<IcebergScanState::GroupLoad>());
+    const int64_t rows = live.Reader().RowGroupRows(g);
+    const uint32_t parts = static_cast<uint32_t>(std::max<int64_t>(1, (rows + kRowsPerPart - 1) / kRowsPerPart));
+    for (uint32_t p = 0; p < parts; p++) scan->morsels.push_back({f, g, p, parts, scan->loads.back().get()});
   }
   scan->state = std::move(state);
   return scan;
@@ -528,7 +565,8 @@ std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> sta
   auto owned = std::make_unique<Owned>();
   owned->scan.state = std::move(state);
   owned->scan.column_ids = std::move(column_ids);
-  owned->scan.morsels = {{file, row_group}};
+  owned->scan.loads.push_back(std::make_unique<IcebergScanState::GroupLoad>());
+  owned->scan.morsels = {{file, row_group, 0, 1, owned->scan.loads.back().get()}};
   owned->reader = std::make_unique<IcebergMorselReader>(owned->scan, 0);
   return owned;
 }
