@@ -238,12 +238,15 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
 
 std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
   if (stmt.what == "tables") {
-    RowsBuilder rows({"schema", "name", "type"}, {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});
-    std::vector<std::tuple<std::string, std::string, std::string>> all;
-    for (auto& t : catalog().Tables(stmt.schema)) all.emplace_back(t->schema, t->name, "table");
-    for (auto& v : catalog().Views(stmt.schema)) all.emplace_back(v->schema, v->name, "view");
+    RowsBuilder rows({"schema", "name", "type", "comment"},
+                     {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});
+    std::vector<std::tuple<std::string, std::string, std::string, std::string>> all;
+    for (auto& t : catalog().Tables(stmt.schema)) all.emplace_back(t->schema, t->name, "table", t->comment);
+    for (auto& v : catalog().Views(stmt.schema)) all.emplace_back(v->schema, v->name, "view", "");
     std::sort(all.begin(), all.end());
-    for (auto& [s, n, k] : all) rows.Add({Value::Varchar(s), Value::Varchar(n), Value::Varchar(k)});
+    for (auto& [s, n, k, c] : all) {
+      rows.Add({Value::Varchar(s), Value::Varchar(n), Value::Varchar(k), c.empty() ? Value() : Value::Varchar(c)});
+    }
     return rows.Finish();
   }
   RowsBuilder rows({"name", "setting"}, {TypeId::kVarchar, TypeId::kVarchar});
@@ -262,14 +265,14 @@ std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
 }
 
 std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& stmt) {
-  RowsBuilder rows({"column_name", "column_type", "null", "default"},
-                   {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});
+  RowsBuilder rows({"column_name", "column_type", "null", "default", "comment"},
+                   {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});
   if (stmt.query) {
     Binder binder(*this);
     BoundQuery q = binder.BindQuery(*stmt.query);
     for (size_t i = 0; i < q.names.size(); i++) {
       rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"),
-                Value()});
+                Value(), Value()});
     }
     return rows.Finish();
   }
@@ -278,7 +281,8 @@ std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& st
     for (auto& c : table->columns) {
       rows.Add({Value::Varchar(c.name), Value::Varchar(c.type.ToString()),
                 Value::Varchar(c.not_null ? "NO" : "YES"),
-                c.default_sql.empty() ? Value() : Value::Varchar(c.default_sql)});
+                c.default_sql.empty() ? Value() : Value::Varchar(c.default_sql),
+                c.comment.empty() ? Value() : Value::Varchar(c.comment)});
     }
     return rows.Finish();
   }
@@ -294,7 +298,7 @@ std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& st
     BoundQuery q = binder.BindQuery(*select);
     for (size_t i = 0; i < q.names.size(); i++) {
       rows.Add({Value::Varchar(q.names[i]), Value::Varchar(q.types[i].ToString()), Value::Varchar("YES"),
-                Value()});
+                Value(), Value()});
     }
     return rows.Finish();
   }
