@@ -104,6 +104,10 @@ void IcebergTable::Commit(const std::function<void(TableMetadata&, const TableSt
     change(md, *current, attempt);
     md.last_updated_ms = std::max(NowMillis(), md.last_updated_ms);
     md.metadata_log.emplace_back(current->metadata.last_updated_ms, current->metadata_location);
+    // Iceberg's write.metadata.previous-versions-max (default 100): the log stays short however many commits.
+    auto max_log = md.properties.find("write.metadata.previous-versions-max");
+    size_t keep = max_log == md.properties.end() ? 100 : static_cast<size_t>(std::max(1LL, std::atoll(max_log->second.c_str())));
+    if (md.metadata_log.size() > keep) md.metadata_log.erase(md.metadata_log.begin(), md.metadata_log.end() - keep);
     // The next free version number: a crashed commit may have left one behind, unreferenced.
     const std::string meta_dir = md.location + "/metadata/";
     std::string json = md.ToJson();
@@ -176,7 +180,12 @@ void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, co
         {"added-position-deletes", std::to_string(deleted_rows)},
         {"total-records", std::to_string(current.row_count + added_rows - deleted_rows)}};
     Snapshot snap = AddSnapshot(md, manifests, std::move(summary), attempt, snapshot_id);
-    if (!sketches.empty()) WriteStatistics(md, current, snap, sketches);
+    // Statistics are rewritten for commits that add enough rows to move them (or when there are none yet):
+    // a stream of small inserts must not add a statistics file per commit.
+    int64_t added_count = 0;
+    for (const DataFile& f : added) added_count += f.record_count;
+    bool worth_it = md.statistics.empty() || added_count >= std::max<int64_t>(1000, current.row_count / 10);
+    if (!sketches.empty() && worth_it) WriteStatistics(md, current, snap, sketches);
   });
 }
 

@@ -274,46 +274,66 @@ class IcebergMorselReader : public MorselReader {
 };
 
 /// Positions deleted from each data file by the position-delete files that apply to it.
+/// The rows of a position-delete file: positions by data file path.
+std::shared_ptr<const TableState::DeleteRows> ReadDeleteFile(const std::string& path) {
+  auto out = std::make_shared<TableState::DeleteRows>();
+  parquet::ParquetReader reader(path);
+  int path_col = -1, pos_col = -1;
+  for (size_t c = 0; c < reader.columns().size(); c++) {
+    const auto& col = reader.columns()[c];
+    if (col.name == "file_path") path_col = static_cast<int>(c);
+    if (col.name == "pos") pos_col = static_cast<int>(c);
+  }
+  if (path_col < 0 || pos_col < 0) {
+    throw DataError(sqlstate::kBadCopyFileFormat, "position delete file \"" + path + "\" lacks file_path or pos");
+  }
+  for (size_t g = 0; g < reader.RowGroupCount(); g++) {
+    auto rows = reader.ReadRowGroup(g, {static_cast<size_t>(path_col), static_cast<size_t>(pos_col)});
+    DataChunk chunk;
+    std::vector<int64_t>* target = nullptr;
+    std::string last_path;
+    while (rows->Next(chunk)) {
+      chunk.column(0).Flatten(chunk.size());
+      chunk.column(1).Flatten(chunk.size());
+      const string_t* paths = chunk.column(0).data<string_t>();
+      const int64_t* positions = chunk.column(1).data<int64_t>();
+      for (size_t r = 0; r < chunk.size(); r++) {
+        if (chunk.column(0).IsNull(r) || chunk.column(1).IsNull(r)) continue;
+        if (target == nullptr || paths[r].view() != last_path) {
+          last_path = std::string(paths[r].view());
+          target = &(*out)[last_path];
+        }
+        target->push_back(positions[r]);
+      }
+      chunk.Reset();
+    }
+  }
+  return out;
+}
+
+/// Positions deleted from each data file by the position-delete files that apply to it. Delete files are
+/// immutable: those the previous state read are reused, so a commit costs what it added.
 std::map<std::string, std::vector<int64_t>> ReadPositionDeletes(const std::vector<ManifestEntry>& delete_files,
-                                                                const std::map<std::string, int64_t>& data_seq) {
+                                                                const std::map<std::string, int64_t>& data_seq,
+                                                                const TableState* previous, TableState& state) {
   std::map<std::string, std::vector<int64_t>> deleted;
   for (const ManifestEntry& e : delete_files) {
     if (e.file.content == FileContent::kEqualityDeletes) {
       throw NotImplementedError("equality delete files are not supported yet (\"" + e.file.path + "\")");
     }
-    parquet::ParquetReader reader(e.file.path);
-    int path_col = -1, pos_col = -1;
-    for (size_t c = 0; c < reader.columns().size(); c++) {
-      const auto& col = reader.columns()[c];
-      if (col.name == "file_path") path_col = static_cast<int>(c);
-      if (col.name == "pos") pos_col = static_cast<int>(c);
+    std::shared_ptr<const TableState::DeleteRows> rows;
+    if (previous) {
+      auto it = previous->delete_rows.find(e.file.path);
+      if (it != previous->delete_rows.end()) rows = it->second;
     }
-    if (path_col < 0 || pos_col < 0) {
-      throw DataError(sqlstate::kBadCopyFileFormat, "position delete file \"" + e.file.path + "\" lacks file_path or pos");
-    }
-    for (size_t g = 0; g < reader.RowGroupCount(); g++) {
-      auto rows = reader.ReadRowGroup(g, {static_cast<size_t>(path_col), static_cast<size_t>(pos_col)});
-      DataChunk chunk;
-      std::string last_path;
-      std::vector<int64_t>* target = nullptr;
-      while (rows->Next(chunk)) {
-        chunk.column(0).Flatten(chunk.size());
-        chunk.column(1).Flatten(chunk.size());
-        const string_t* paths = chunk.column(0).data<string_t>();
-        const int64_t* positions = chunk.column(1).data<int64_t>();
-        for (size_t r = 0; r < chunk.size(); r++) {
-          if (chunk.column(0).IsNull(r) || chunk.column(1).IsNull(r)) continue;
-          if (target == nullptr || paths[r].view() != last_path) {
-            last_path = std::string(paths[r].view());
-            auto seq = data_seq.find(last_path);
-            // A delete applies to data files of its own or an earlier sequence number.
-            target = seq == data_seq.end() || seq->second > e.sequence_number ? nullptr : &deleted[last_path];
-            if (target == nullptr) continue;
-          }
-          target->push_back(positions[r]);
-        }
-        chunk.Reset();
-      }
+    if (!rows) rows = ReadDeleteFile(e.file.path);
+    state.delete_rows[e.file.path] = rows;
+    for (const auto& [path, positions] : *rows) {
+      auto seq = data_seq.find(path);
+      // A delete applies to data files of its own or an earlier sequence number.
+      if (seq == data_seq.end() || seq->second > e.sequence_number) continue;
+      auto& target = deleted[path];
+      target.insert(target.end(), positions.begin(), positions.end());
     }
   }
   for (auto& [path, positions] : deleted) {
@@ -457,9 +477,17 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   state->manifests = ReadManifestList(snapshot->manifest_list);
   std::vector<ManifestEntry> data, deletes;
   for (const ManifestFile& m : state->manifests) {
-    for (ManifestEntry& e : ReadManifest(m, &state->metadata)) {
+    // Manifests are immutable: those the previous state read are reused, so a commit costs what it added.
+    std::shared_ptr<const std::vector<ManifestEntry>> entries;
+    if (previous) {
+      auto it = previous->manifest_entries.find(m.path);
+      if (it != previous->manifest_entries.end()) entries = it->second;
+    }
+    if (!entries) entries = std::make_shared<const std::vector<ManifestEntry>>(ReadManifest(m, &state->metadata));
+    state->manifest_entries[m.path] = entries;
+    for (const ManifestEntry& e : *entries) {
       if (e.status == EntryStatus::kDeleted) continue;
-      (e.file.content == FileContent::kData ? data : deletes).push_back(std::move(e));
+      (e.file.content == FileContent::kData ? data : deletes).push_back(e);
     }
   }
   // Oldest first, so that a scan returns rows in the order they were written.
@@ -467,7 +495,7 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
                    [](const ManifestEntry& a, const ManifestEntry& b) { return a.sequence_number < b.sequence_number; });
   std::map<std::string, int64_t> data_seq;
   for (const ManifestEntry& e : data) data_seq[e.file.path] = e.sequence_number;
-  auto deleted = ReadPositionDeletes(deletes, data_seq);
+  auto deleted = ReadPositionDeletes(deletes, data_seq, previous, *state);
   for (const ManifestEntry& e : deletes) state->delete_files.emplace_back(e.file, e.sequence_number);
   std::map<std::string, const TableState::LiveFile*> known;
   if (previous) {

@@ -77,6 +77,10 @@ struct TableState {
   /// Position-delete files in force, with their sequence numbers (OPTIMIZE retires them).
   std::vector<std::pair<DataFile, int64_t>> delete_files;
   std::vector<ManifestFile> manifests;  // the snapshot's manifest list
+  /// Parsed manifests and position-delete files by path, carried to the next state (files never change).
+  std::map<std::string, std::shared_ptr<const std::vector<ManifestEntry>>> manifest_entries;
+  using DeleteRows = std::map<std::string, std::vector<int64_t>>;  // positions by data file path
+  std::map<std::string, std::shared_ptr<const DeleteRows>> delete_rows;
   /// Morsel m is row group morsels[m].second of files[morsels[m].first].
   std::vector<std::pair<uint32_t, uint32_t>> morsels;
   int64_t row_count = 0;
