@@ -97,6 +97,36 @@ void AddManifests(const TableMetadata& md, const std::vector<ManifestEntry>& ent
   }
 }
 
+/// Iceberg's manifest merging (commit.manifest-merge.enabled, commit.manifest.min-count-to-merge, default
+/// 100): once a snapshot would list that many manifests, the current ones are rewritten into one per content
+/// and spec, their live entries kept as EXISTING with their sequence numbers, so that manifest lists and the
+/// loading of a table stay small however many commits it had.
+void MergeManifests(const TableMetadata& md, const TableState& current, int64_t snapshot_id, int64_t sequence,
+                    std::vector<ManifestFile>& manifests) {
+  auto prop = [&](const char* key, const char* fallback) {
+    auto it = md.properties.find(key);
+    return it == md.properties.end() ? std::string(fallback) : it->second;
+  };
+  const size_t min_count = static_cast<size_t>(std::max(2LL, std::atoll(prop("commit.manifest.min-count-to-merge", "100").c_str())));
+  if (prop("commit.manifest-merge.enabled", "true") != "true" || manifests.size() + current.manifests.size() < min_count) {
+    manifests.insert(manifests.end(), current.manifests.begin(), current.manifests.end());
+    return;
+  }
+  std::vector<ManifestEntry> data, deletes;
+  for (const ManifestFile& m : current.manifests) {
+    auto it = current.manifest_entries.find(m.path);
+    auto entries = it != current.manifest_entries.end() ? it->second
+                                                        : std::make_shared<const std::vector<ManifestEntry>>(ReadManifest(m, &md));
+    for (ManifestEntry e : *entries) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      e.status = EntryStatus::kExisting;
+      (e.file.content == FileContent::kData ? data : deletes).push_back(std::move(e));
+    }
+  }
+  AddManifests(md, data, FileContent::kData, snapshot_id, sequence, manifests);
+  AddManifests(md, deletes, FileContent::kPositionDeletes, snapshot_id, sequence, manifests);
+}
+
 void IcebergTable::Commit(const std::function<void(TableMetadata&, const TableState&, int)>& change) {
   for (int attempt = 1; attempt <= kCommitAttempts; attempt++) {
     std::shared_ptr<const TableState> current = State();
@@ -168,7 +198,7 @@ void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, co
     };
     add_manifest(added, FileContent::kData);
     add_manifest(delete_files, FileContent::kPositionDeletes);
-    manifests.insert(manifests.end(), current.manifests.begin(), current.manifests.end());
+    MergeManifests(md, current, snapshot_id, sequence, manifests);
     int64_t added_rows = 0, deleted_rows = 0;
     for (const DataFile& f : added) added_rows += f.record_count;
     for (const DataFile& f : delete_files) deleted_rows += f.record_count;

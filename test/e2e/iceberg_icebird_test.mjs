@@ -124,6 +124,17 @@ check('registered icebird table: icebird reads Basin\'s commits', JSON.stringify
 const scanned = sql(`SELECT count(*) FROM iceberg_scan('${foreign}')`)[0].rows
 check('iceberg_scan by path', JSON.stringify(scanned) === '[[2]]', JSON.stringify(scanned))
 
+// Manifest merging: past commit.manifest.min-count-to-merge manifests, older ones are rewritten as EXISTING
+// entries (with their sequence numbers), which readers must still resolve.
+sql(`CREATE TABLE merged (id INTEGER, v VARCHAR);
+     ALTER TABLE merged SET ('commit.manifest.min-count-to-merge' = '3');
+     INSERT INTO merged VALUES (1, 'a'); INSERT INTO merged VALUES (2, 'b'); INSERT INTO merged VALUES (3, 'c');
+     DELETE FROM merged WHERE id = 2; INSERT INTO merged VALUES (4, 'd'); INSERT INTO merged VALUES (5, 'e');
+     DELETE FROM merged WHERE id = 4`)
+await compare('after manifest merges', 'merged', ['id', 'v'])
+const mergedCount = sql(`SELECT count(*) FROM "merged$manifests"`)[0].rows[0][0]
+check('manifests merged', mergedCount <= 4, `${mergedCount} manifests`)
+
 // DuckDB reads the Parquet data files of Basin's Iceberg tables (the rows of an append-only table).
 import { readdirSync } from 'node:fs'
 sql(`CREATE TABLE typed (i INTEGER, b BIGINT, d DECIMAL(12,2), s VARCHAR, dt DATE, ts TIMESTAMP, f DOUBLE, ok BOOLEAN);
