@@ -84,6 +84,12 @@ std::vector<std::string> Catalog::SchemaNames() const {
 bool Catalog::CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists, bool or_replace) {
   std::lock_guard<std::mutex> lock(mutex_);
   Schema& schema = GetSchema(table->schema);
+  auto broken = unavailable_.find(table->schema + "." + table->name);
+  if (broken != unavailable_.end()) {
+    if (if_not_exists) return false;
+    throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + table->name + "\" already exists (unavailable: " +
+                                                      broken->second + "; DROP TABLE removes it)");
+  }
   if (schema.tables.count(table->name) || schema.views.count(table->name)) {
     if (if_not_exists) return false;
     if (!or_replace || schema.views.count(table->name)) {
@@ -106,6 +112,10 @@ void Catalog::DropTable(const std::string& schema_name, const std::string& name,
   std::lock_guard<std::mutex> lock(mutex_);
   Schema* schema = const_cast<Schema*>(FindSchema(schema_name));
   auto it = schema ? schema->tables.find(name) : std::map<std::string, std::shared_ptr<TableEntry>>::iterator();
+  if (store_ && unavailable_.erase(schema_name + "." + name)) {
+    store_->DropTable(schema_name, name);  // its files stay: they may be worth saving
+    return;
+  }
   if (!schema || it == schema->tables.end()) {
     if (if_exists) return;
     if (schema && schema->views.count(name)) {

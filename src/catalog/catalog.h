@@ -79,6 +79,9 @@ class Catalog {
   /// ALTER TABLE ... RENAME TO: the table keeps its storage and folder.
   void RenameTable(const std::string& schema, const std::string& name, const std::string& new_name);
   std::shared_ptr<TableEntry> GetTable(const std::string& schema, const std::string& name) const;
+  /// Throw the reason when `schema.name` is a persistent table that could not be opened (its metadata is
+  /// damaged or missing); do nothing otherwise.
+  void CheckAvailable(const std::string& schema, const std::string& name) const;
 
   bool CreateView(std::shared_ptr<ViewEntry> view, bool if_not_exists, bool or_replace);
   void DropView(const std::string& schema, const std::string& name, bool if_exists);
@@ -108,6 +111,8 @@ class Catalog {
   std::unique_ptr<CatalogStore> store_;
   /// Metadata pointers of persistent tables (registered under a name or about to be), by storage.
   std::map<const TableStorage*, std::shared_ptr<StorePointer>> pointers_;
+  /// Registered tables that failed to open, by "schema.name", with the reason.
+  std::map<std::string, std::string> unavailable_;
 };
 
 }  // namespace basin

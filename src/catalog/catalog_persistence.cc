@@ -99,6 +99,15 @@ Catalog::Catalog(const std::string& data_dir) {
 
 Catalog::~Catalog() = default;
 
+void Catalog::CheckAvailable(const std::string& schema, const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = unavailable_.find(schema + "." + name);
+  if (it != unavailable_.end()) {
+    throw CatalogError(sqlstate::kDataCorrupted, "table \"" + name + "\" is unavailable: " + it->second +
+                                                     " (DROP TABLE removes it from the catalog)");
+  }
+}
+
 void Catalog::Load() {
   for (const std::string& s : store_->Schemas()) schemas_[s];
   for (const auto& row : store_->Tables()) {
@@ -109,8 +118,11 @@ void Catalog::Load() {
       pointers_[storage.get()] = pointer;
       schemas_[row.schema].tables[row.name] = EntryFor(row.schema, row.name, std::move(storage));
     } catch (const Exception& e) {
-      // One unreadable table must not keep the others away; its files stay untouched.
+      // One unreadable table must not keep the others away; its files stay untouched, statements naming it
+      // get the reason, and DROP TABLE can still remove it.
       std::cerr << "warning: table " << row.schema << "." << row.name << " is unavailable: " << e.what() << "\n";
+      unavailable_[row.schema + "." + row.name] = e.what();
+      schemas_[row.schema];
     }
   }
   for (const auto& row : store_->Views()) {

@@ -131,9 +131,19 @@ void CatalogStore::RenameTable(const std::string& schema, const std::string& nam
 
 bool CatalogStore::SwapTable(const std::string& schema, const std::string& name, const std::string& expected,
                              const std::string& next) {
-  return Exec("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? "
-              "WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
-              {next, expected, kCatalogName, schema, name, expected}) == 1;
+  if (Exec("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? "
+           "WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
+           {next, expected, kCatalogName, schema, name, expected}) == 1) {
+    return true;
+  }
+  // No row changed: another writer moved the pointer (retry), or the table is gone (no retry helps).
+  std::vector<std::vector<std::string>> rows;
+  Exec("SELECT 1 FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
+       {kCatalogName, schema, name}, &rows);
+  if (rows.empty()) {
+    throw CatalogError(sqlstate::kUndefinedTable, "table \"" + name + "\" was dropped while being written");
+  }
+  return false;
 }
 
 std::vector<CatalogStore::ViewRow> CatalogStore::Views() {

@@ -59,6 +59,7 @@ inline constexpr const char* kQueryCanceled = "57014";
 inline constexpr const char* kSerializationFailure = "40001";
 inline constexpr const char* kIOError = "58030";
 inline constexpr const char* kInternalError = "XX000";
+inline constexpr const char* kDataCorrupted = "XX001";
 }  // namespace sqlstate
 
 /// Malformed SQL text.

@@ -182,6 +182,11 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
     }
   }
   if (!table) {
+    try {
+      catalog.CheckAvailable(schema, name);
+    } catch (Exception& e) {
+      throw Exception(e.sqlstate(), e.message(), ref.location);
+    }
     // As PostgreSQL, a missing schema in a query is a missing relation (3F000 is for creating objects).
     const std::string shown = ref.names.size() == 2 ? schema + "." + name : name;
     throw BinderError(sqlstate::kUndefinedTable, "relation \"" + shown + "\" does not exist", ref.location);

@@ -20,6 +20,11 @@ std::shared_ptr<TableEntry> FindTargetTable(ClientContext& context, const std::v
     if (context.catalog().GetView(schema, name)) {
       throw BinderError(sqlstate::kWrongObjectType, "cannot change view \"" + name + "\"", location);
     }
+    try {
+      context.catalog().CheckAvailable(schema, name);
+    } catch (Exception& e) {
+      throw Exception(e.sqlstate(), e.message(), location);
+    }
     throw BinderError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist", location);
   }
   return table;
