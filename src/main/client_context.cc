@@ -9,6 +9,7 @@
 #include "common/task_scheduler.h"
 #include "execution/executor.h"
 #include "execution/operator/physical_streaming.h"
+#include "lake/column_cache.h"
 #include "main/database.h"
 #include "sql/binder/binder.h"
 #include "sql/optimizer/optimizer.h"
@@ -250,6 +251,14 @@ std::unique_ptr<QueryResult> ClientContext::Set(const sql::SetStmt& stmt) {
                       "invalid memory_limit \"" + stmt.value + "\" (use a size such as '4GB' or '512MB')");
     }
     memory_limit_ = bytes;
+  } else if (stmt.name == "lake_cache_size") {
+    // Decoded row groups of lake tables, kept for the whole process (every session shares them).
+    int64_t bytes;
+    if (!ParseBytes(stmt.value, bytes) || bytes < 0) {
+      throw DataError(sqlstate::kInvalidParameterValue,
+                      "invalid lake_cache_size \"" + stmt.value + "\" (use a size such as '2GB', or '0' to turn it off)");
+    }
+    ColumnCache::Instance().SetCapacity(static_cast<size_t>(bytes));
   } else if (stmt.name == "timezone" || stmt.name == "time zone" || stmt.name == "search_path" ||
              stmt.name == "client_encoding" || stmt.name == "datestyle" || stmt.name == "application_name" ||
              stmt.name == "extra_float_digits" || stmt.name == "intervalstyle" ||

@@ -6,6 +6,7 @@
 #include "common/exception.h"
 #include "common/memory_tracker.h"
 #include "lake/iceberg_partition.h"
+#include "lake/column_cache.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
@@ -255,6 +256,8 @@ std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
   };
   add("threads", std::to_string(threads_));
   add("memory_limit", FormatBytes(memory_limit_));
+  add("lake_cache_size", FormatBytes(static_cast<int64_t>(ColumnCache::Instance().capacity())) + " (" +
+                             FormatBytes(static_cast<int64_t>(ColumnCache::Instance().size())) + " used)");
   add("timezone", "UTC");
   add("server_version", "16.0 (Basin)");
   auto result = rows.Finish();
