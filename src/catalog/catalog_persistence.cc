@@ -58,7 +58,7 @@ std::shared_ptr<TableEntry> EntryFor(const std::string& schema, const std::strin
   auto entry = std::make_shared<TableEntry>();
   entry->schema = schema;
   entry->name = name;
-  auto state = storage->State();
+  auto state = storage->MetadataState();
   auto comment = state->metadata.properties.find("comment");
   if (comment != state->metadata.properties.end()) entry->comment = comment->second;
   for (const iceberg::Field& f : state->metadata.CurrentSchema().fields) {
@@ -172,7 +172,7 @@ void Catalog::PurgeStorage(const TableEntry& table) {  // mutex_ held
   auto* iceberg = dynamic_cast<iceberg::IcebergTable*>(table.storage.get());
   if (!iceberg) return;
   // Only the lake's own folders: a registered table's files belong to whoever wrote them.
-  fs::path location = fs::weakly_canonical(iceberg->State()->metadata.location);
+  fs::path location = fs::weakly_canonical(iceberg->MetadataState()->metadata.location);
   fs::path lake = fs::weakly_canonical(lake_dir_);
   auto rel = location.lexically_relative(lake);
   if (rel.empty() || rel.native().rfind("..", 0) == 0) return;

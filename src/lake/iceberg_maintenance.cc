@@ -201,8 +201,7 @@ void IcebergTable::SetProperties(const std::map<std::string, std::string>& prope
 }
 
 std::map<std::string, std::string> IcebergTable::Properties() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return state_->metadata.properties;
+  return MetadataState()->metadata.properties;
 }
 
 std::shared_ptr<TableStorage> IcebergTable::AsOf(std::optional<int64_t> snapshot_id, std::optional<int64_t> time_us) {
@@ -321,7 +320,8 @@ int64_t IcebergTable::Execute(const std::string& procedure, const std::vector<Va
     return 1;
   }
   if (procedure == "optimize") return Optimize();
-  auto md = State()->metadata;
+  const auto state = MetadataState();
+  const TableMetadata& md = state->metadata;
   int64_t max_age = PropertyInt(md, "history.expire.max-snapshot-age-ms", kDefaultMaxSnapshotAgeMs);
   int64_t min_keep = std::max<int64_t>(1, PropertyInt(md, "history.expire.min-snapshots-to-keep", 1));
   if (procedure == "vacuum") return Vacuum(max_age, min_keep);

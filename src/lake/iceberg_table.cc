@@ -458,12 +458,20 @@ std::string IcebergTable::Create(const std::string& location, const std::vector<
 }
 
 IcebergTable::IcebergTable(std::shared_ptr<MetadataPointer> pointer) : pointer_(std::move(pointer)) {
-  state_ = LoadState(pointer_->Load(), nullptr);
+  // Only the metadata file now (the schema, for the catalog): manifests and delete files are read when the
+  // table is first used, so opening a database with many tables costs little.
+  std::string location = pointer_->Load();
+  auto state = std::make_shared<TableState>();
+  state->metadata_location = location;
+  state->metadata = ParseTableMetadata(ReadFileBytes(location), location);
+  state->files_loaded = false;
+  state_ = std::move(state);
 }
 
 IcebergTable::~IcebergTable() = default;
 
-std::shared_ptr<const TableState> IcebergTable::LoadState(const std::string& location, const TableState* previous) {
+std::shared_ptr<const TableState> IcebergTable::LoadState(const std::string& location,
+                                                          const TableState* previous) const {
   return BuildState(location, ParseTableMetadata(ReadFileBytes(location), location), previous);
 }
 
@@ -523,10 +531,19 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   return state;
 }
 
-std::shared_ptr<const TableState> IcebergTable::State() {
+std::shared_ptr<const TableState> IcebergTable::State() const {
   std::string location = pointer_->Load();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (state_->metadata_location != location) state_ = LoadState(location, state_.get());
+  if (state_->metadata_location != location) {
+    state_ = LoadState(location, state_->files_loaded ? state_.get() : nullptr);
+  } else if (!state_->files_loaded) {
+    state_ = BuildState(location, state_->metadata, nullptr);
+  }
+  return state_;
+}
+
+std::shared_ptr<const TableState> IcebergTable::MetadataState() const {
+  std::lock_guard<std::mutex> lock(mutex_);
   return state_;
 }
 
@@ -604,22 +621,21 @@ std::unique_ptr<MorselReader> IcebergTable::OpenMorsel(TableScanState& state, si
 }
 
 int64_t IcebergTable::RowCount() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return state_->row_count;
+  return State()->row_count;
 }
 
 double IcebergTable::DistinctCount(size_t column) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto& fields = state_->metadata.CurrentSchema().fields;
+  auto state = State();
+  const auto& fields = state->metadata.CurrentSchema().fields;
   if (column >= fields.size()) return -1;
-  auto it = state_->distinct.find(fields[column].id);
-  return it == state_->distinct.end() ? -1 : it->second.Estimate();
+  auto it = state->distinct.find(fields[column].id);
+  return it == state->distinct.end() ? -1 : it->second.Estimate();
 }
 
 int64_t IcebergTable::SizeInBytes() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto state = State();
   int64_t bytes = 0;
-  for (const auto& f : state_->files) bytes += f.file.file_size;
+  for (const auto& f : state->files) bytes += f.file.file_size;
   return bytes;
 }
 

@@ -84,6 +84,8 @@ struct TableState {
   /// Morsel m is row group morsels[m].second of files[morsels[m].first].
   std::vector<std::pair<uint32_t, uint32_t>> morsels;
   int64_t row_count = 0;
+  /// False for the state a table is opened with: metadata only, files read on first use.
+  bool files_loaded = true;
   /// Distinct-value sketches by field id, from the snapshot's statistics file (for the optimizer).
   std::map<int32_t, DistinctSketch> distinct;
 };
@@ -102,7 +104,10 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   ~IcebergTable() override;
 
   /// The current snapshot's state (reloaded when another writer moved the pointer).
-  std::shared_ptr<const TableState> State();
+  std::shared_ptr<const TableState> State() const;
+  /// The current state as far as it is loaded: its metadata always, its files only once the table was used
+  /// (for what the schema and properties alone answer, without reading manifests).
+  std::shared_ptr<const TableState> MetadataState() const;
   /// The state as of a snapshot id (time travel); throws CatalogError when the table never had it.
   std::shared_ptr<const TableState> StateAt(int64_t snapshot_id);
 
@@ -140,7 +145,7 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   void CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
                    const std::vector<DataFile>& delete_files, const std::map<uint32_t, std::vector<int64_t>>& deleted,
                    const std::map<int32_t, DistinctSketch>& sketches);
-  std::shared_ptr<const TableState> LoadState(const std::string& location, const TableState* previous);
+  std::shared_ptr<const TableState> LoadState(const std::string& location, const TableState* previous) const;
   /// The live files of `metadata`'s current snapshot; footers already parsed in `previous` are reused.
   static std::shared_ptr<const TableState> BuildState(const std::string& location, TableMetadata metadata,
                                                       const TableState* previous);
@@ -156,7 +161,7 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   /// Writers of this table not yet finished: VACUUM must not take their files for orphans.
   std::atomic<int> open_writers_{0};
   mutable std::mutex mutex_;
-  std::shared_ptr<const TableState> state_;
+  mutable std::shared_ptr<const TableState> state_;
 };
 
 }  // namespace basin::iceberg

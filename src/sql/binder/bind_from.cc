@@ -206,7 +206,7 @@ LogicalOperatorPtr Binder::BindIcebergScan(const std::string& path, const std::s
   }
   auto table = std::make_shared<TableEntry>();
   table->name = alias;
-  for (const iceberg::Field& f : storage->State()->metadata.CurrentSchema().fields) {
+  for (const iceberg::Field& f : storage->MetadataState()->metadata.CurrentSchema().fields) {
     ColumnDefinition col;
     col.name = f.name;
     col.type = f.type;
