@@ -57,8 +57,8 @@ class ClientContext {
   std::unique_ptr<QueryResult> Comment(const sql::CommentStmt& stmt);
   std::unique_ptr<QueryResult> Maintenance(const sql::MaintenanceStmt& stmt);
   std::unique_ptr<QueryResult> Call(const sql::CallStmt& stmt);
-  /// Run a `SELECT count(*) ...` of this session and return the count; errors are thrown.
-  int64_t CountRows(const std::string& sql);
+  /// Run a statement of this session; an error result is thrown.
+  std::unique_ptr<QueryResult> QueryOrThrow(const std::string& sql);
 
   /// Optimize, plan and run a logical plan, collecting its output.
   std::vector<std::unique_ptr<class DataChunk>> Run(LogicalOperatorPtr plan, bool profile = false,

@@ -26,19 +26,18 @@ size_t ColumnOf(const TableEntry& table, const std::string& column) {
 
 }  // namespace
 
-Value ClientContext::EvaluateConstant(const std::string& expression_sql) {
-  auto result = Query("SELECT " + expression_sql);
+std::unique_ptr<QueryResult> ClientContext::QueryOrThrow(const std::string& sql) {
+  auto result = Query(sql);
   if (result->HasError()) throw Exception(result->error().sqlstate, result->error().message);
+  return result;
+}
+
+Value ClientContext::EvaluateConstant(const std::string& expression_sql) {
+  auto result = QueryOrThrow("SELECT " + expression_sql);
   if (result->RowCount() != 1 || result->ColumnCount() != 1) {
     throw DataError(sqlstate::kCardinalityViolation, "expected one value from " + expression_sql);
   }
   return result->GetValue(0, 0);
-}
-
-int64_t ClientContext::CountRows(const std::string& sql) {
-  auto result = Query(sql);
-  if (result->HasError()) throw Exception(result->error().sqlstate, result->error().message);
-  return result->GetValue(0, 0).GetInt64();
 }
 
 std::unique_ptr<QueryResult> ClientContext::AlterTable(const sql::AlterTableStmt& stmt) {
@@ -81,8 +80,7 @@ std::unique_ptr<QueryResult> ClientContext::AlterTable(const sql::AlterTableStmt
       catalog().ReplaceTable(entry);
       if (!filled && !fill.IsNull() && has_rows) {
         // Storage whose old rows read NULL for a new column: write the default into them.
-        auto result = Query("UPDATE " + qualified + " SET " + Quoted(col.name) + " = DEFAULT");
-        if (result->HasError()) throw Exception(result->error().sqlstate, result->error().message);
+        QueryOrThrow("UPDATE " + qualified + " SET " + Quoted(col.name) + " = DEFAULT");
       }
       if (col.not_null && !change.not_null) {
         table->storage->AlterSchema({SchemaChange::Kind::kSetNotNull, entry->columns.size() - 1, "", {}, true, "", {}});
@@ -138,7 +136,8 @@ std::unique_ptr<QueryResult> ClientContext::AlterTable(const sql::AlterTableStmt
     case A::kDropNotNull: {
       size_t c = ColumnOf(*table, stmt.column_name);
       bool not_null = stmt.action == A::kSetNotNull;
-      if (not_null && CountRows("SELECT count(*) FROM " + qualified + " WHERE " + Quoted(stmt.column_name) + " IS NULL") > 0) {
+      if (not_null && EvaluateConstant("(SELECT count(*) FROM " + qualified + " WHERE " + Quoted(stmt.column_name) +
+                                       " IS NULL)").GetInt64() > 0) {
         throw Exception(sqlstate::kNotNullViolation,
                         "column " + Quoted(stmt.column_name) + " of relation " + Quoted(name) + " contains null values");
       }
