@@ -44,6 +44,9 @@ struct IcebergScanState : TableScanState {
   };
   std::vector<Morsel> morsels;
   std::vector<std::unique_ptr<GroupLoad>> loads;
+  /// Per data file (by index in the state), the file column each filter tests (-1: none), computed once
+  /// for the files the scan keeps.
+  std::vector<std::vector<int64_t>> filter_columns;
 };
 
 }  // namespace
@@ -117,11 +120,7 @@ class IcebergMorselReader : public MorselReader {
     // partial row group is not cached); whole row groups go through the column cache.
     std::optional<parquet::RowRanges> ranges;
     if (!scan.filters.empty() && !read_columns.empty() && CanReadRowRanges(reader, read_columns)) {
-      std::vector<int64_t> filter_columns;
-      for (const TableFilter& f : scan.filters) {
-        filter_columns.push_back(f.column < schema.fields.size() ? MapColumns(reader, schema, {f.column})[0] : -1);
-      }
-      ranges = PagesMayMatch(reader, row_group, scan.filters, filter_columns);
+      ranges = PagesMayMatch(reader, row_group, scan.filters, scan.filter_columns[file_index]);
       int64_t selected = 0;
       if (ranges) for (const auto& r : *ranges) selected += r.end - r.begin;
       if (ranges && selected == rows_left_) ranges.reset();
@@ -574,16 +573,21 @@ std::unique_ptr<TableScanState> IcebergTable::InitScanAt(std::shared_ptr<const T
   // Whole files first, by their partition and the bounds in their manifest entry; then row groups, by
   // Parquet statistics.
   std::vector<bool> file_may_match(state->files.size());
+  scan->filter_columns.resize(state->files.size());
   for (size_t f = 0; f < state->files.size(); f++) {
     file_may_match[f] = FileMayMatch(state->metadata, state->files[f].file, filters);
+    if (!file_may_match[f] || filters.empty()) continue;
+    for (const TableFilter& filter : filters) {
+      scan->filter_columns[f].push_back(
+          filter.column < schema.fields.size() ? MapColumns(state->files[f].Reader(), schema, {filter.column})[0] : -1);
+    }
   }
   for (const auto& [f, g] : state->morsels) {
     bool keep = file_may_match[f];
     const TableState::LiveFile& live = state->files[f];
-    for (const TableFilter& filter : filters) {
-      if (!keep || filter.column >= schema.fields.size()) continue;
-      int source = MapColumns(live.Reader(), schema, {filter.column})[0];
-      if (source >= 0) keep = RowGroupMayMatch(live.Reader(), g, static_cast<size_t>(source), filter);
+    for (size_t i = 0; i < filters.size() && keep; i++) {
+      int64_t source = scan->filter_columns[f][i];
+      if (source >= 0) keep = RowGroupMayMatch(live.Reader(), g, static_cast<size_t>(source), filters[i]);
     }
     if (!keep) continue;
     scan->loads.push_back(std::make_unique<IcebergScanState::GroupLoad>());
