@@ -50,6 +50,9 @@ struct AggregateFunction {
   /// For each row i < count: fold args row i into states[i] (rows with NULL inputs are skipped unless
   /// `handles_nulls`).
   void (*update)(DataChunk& args, uint8_t** states, size_t count, const FunctionData* bind) = nullptr;
+  /// Optional: update() with every row's state the same one (aggregates without GROUP BY), so the loop
+  /// needs no per-row state pointer. Whoever replaces `update` must replace or clear this too.
+  void (*simple_update)(DataChunk& args, uint8_t* state, size_t count, const FunctionData* bind) = nullptr;
   void (*combine)(const uint8_t* source, uint8_t* target, const FunctionData* bind) = nullptr;
   /// Write state's value into result row `row` (SetNull for no value).
   void (*finalize)(uint8_t* state, Vector& result, size_t row, const FunctionData* bind) = nullptr;

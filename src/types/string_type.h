@@ -42,10 +42,23 @@ struct string_t {
     return std::memcmp(data(), other.data(), size()) == 0;
   }
   bool operator!=(const string_t& other) const { return !(*this == other); }
-  bool operator<(const string_t& other) const { return view() < other.view(); }
-  bool operator>(const string_t& other) const { return view() > other.view(); }
-  bool operator<=(const string_t& other) const { return view() <= other.view(); }
-  bool operator>=(const string_t& other) const { return view() >= other.view(); }
+  /// Byte-wise order. The 4-byte prefixes (zero-padded when inlined) decide most comparisons without a
+  /// call to memcmp: compared big-endian, they order as the strings' first bytes do.
+  bool operator<(const string_t& other) const { return Compare(*this, other) < 0; }
+  bool operator>(const string_t& other) const { return Compare(*this, other) > 0; }
+  bool operator<=(const string_t& other) const { return Compare(*this, other) <= 0; }
+  bool operator>=(const string_t& other) const { return Compare(*this, other) >= 0; }
+
+  static int Compare(const string_t& a, const string_t& b) {
+    uint32_t pa, pb;
+    std::memcpy(&pa, a.value.pointer.prefix, 4);
+    std::memcpy(&pb, b.value.pointer.prefix, 4);
+    if (pa != pb) return __builtin_bswap32(pa) < __builtin_bswap32(pb) ? -1 : 1;
+    const uint32_t la = a.size(), lb = b.size();
+    const int c = std::memcmp(a.data(), b.data(), la < lb ? la : lb);
+    if (c != 0) return c;
+    return la < lb ? -1 : la > lb ? 1 : 0;
+  }
 
   union {
     struct {

@@ -55,20 +55,20 @@ StringHeap& Vector::heap() {
   return *heap_;
 }
 
+void Vector::KeepAlive(std::shared_ptr<const void> owner) {
+  if (!keep_alive_) {
+    keep_alive_ = std::make_shared<KeepAliveList>();
+  } else if (keep_alive_.use_count() > 1) {
+    keep_alive_ = std::make_shared<KeepAliveList>(*keep_alive_);  // shared with a referencing vector: copy first
+  }
+  // Consecutive additions of the same owner (slices of one chunk, reads from one page) need one entry.
+  if (keep_alive_->empty() || keep_alive_->back() != owner) keep_alive_->push_back(std::move(owner));
+}
+
 void Vector::AddHeapReference(const Vector& other) {
   if (&other == this) return;
-  auto add = [&](std::shared_ptr<const void> item) {
-    if (!keep_alive_) {
-      keep_alive_ = std::make_shared<KeepAlive>();
-    } else if (keep_alive_.use_count() > 1) {
-      keep_alive_ =
-          std::make_shared<KeepAlive>(*keep_alive_);  // shared with a referencing vector: copy first
-    }
-    // Consecutive additions of the same source (slices of one chunk) need one entry.
-    if (keep_alive_->empty() || keep_alive_->back() != item) keep_alive_->push_back(std::move(item));
-  };
-  if (other.heap_ && other.heap_ != heap_) add(other.heap_);
-  if (other.keep_alive_ && other.keep_alive_ != keep_alive_) add(other.keep_alive_);
+  if (other.heap_ && other.heap_ != heap_) KeepAlive(other.heap_);
+  if (other.keep_alive_ && other.keep_alive_ != keep_alive_) KeepAlive(other.keep_alive_);
 }
 
 Vector& Vector::child() {

@@ -108,6 +108,8 @@ class Vector {
   StringHeap& heap();
   /// Keep another vector's string heap alive as long as this one (after copying string_t's from it).
   void AddHeapReference(const Vector& other);
+  /// Keep `owner` alive as long as this vector: strings written here point into memory it owns.
+  void KeepAlive(std::shared_ptr<const void> owner);
   /// Copy `s` into this vector's heap and return the string_t to store.
   string_t AddString(std::string_view s) { return heap().Add(s); }
 
@@ -151,8 +153,8 @@ class Vector {
   std::shared_ptr<StringHeap> heap_;
   /// Keeps alive the heaps of vectors whose strings this one points into: their heaps and, nested, their
   /// own keep-alive lists. Nesting makes referencing a large collection O(1) instead of copying its list.
-  using KeepAlive = std::vector<std::shared_ptr<const void>>;
-  std::shared_ptr<KeepAlive> keep_alive_;
+  using KeepAliveList = std::vector<std::shared_ptr<const void>>;
+  std::shared_ptr<KeepAliveList> keep_alive_;
   std::unique_ptr<Vector> child_;
   size_t child_size_ = 0;
 };

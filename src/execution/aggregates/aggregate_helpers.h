@@ -15,6 +15,7 @@
 //
 // The update loop handles constant and flat vectors and skips NULL rows once, here, for every aggregate.
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -124,25 +125,34 @@ struct OptionalValue {
 
 template <>
 struct OptionalValue<string_t> {
-  std::string* value;
+  string_t value;   // inlined, or pointing into `buffer`
+  char* buffer;     // owned; reused while longer strings replace each other
+  uint32_t capacity;
   bool has;
 
   void Init() {
-    value = nullptr;
+    buffer = nullptr;
+    capacity = 0;
     has = false;
   }
-  string_t Get() const { return string_t(value->data(), static_cast<uint32_t>(value->size())); }
+  const string_t& Get() const { return value; }
   void Set(const string_t& v) {
-    if (value) {
-      value->assign(v.data(), v.size());
-    } else {
-      value = new std::string(v.data(), v.size());
-    }
     has = true;
+    if (v.IsInlined()) {
+      value = v;
+      return;
+    }
+    if (v.size() > capacity) {
+      delete[] buffer;
+      capacity = std::max<uint32_t>(v.size(), 2 * capacity);
+      buffer = new char[capacity];
+    }
+    std::memcpy(buffer, v.data(), v.size());
+    value = string_t(buffer, v.size());
   }
   void Free() {
-    delete value;
-    value = nullptr;
+    delete[] buffer;
+    buffer = nullptr;
   }
 };
 
@@ -153,32 +163,43 @@ void OpInitialize(uint8_t* state, const FunctionData*) {
   Op::Initialize(StateOf<typename Op::State>(state));
 }
 
-/// Fold argument column 0 (read as physical type Input) into the states, skipping NULL rows.
-template <class Op, class Input = typename Op::Input>
-void UnaryUpdateColumn(const Vector& v, uint8_t** states, size_t count) {
+/// The state row i folds into: `states` is one state per row (grouped), or the only state (no GROUP BY:
+/// the `simple_update` path, where the loop keeps that state in registers).
+template <class State>
+State& StateAt(uint8_t** states, size_t i) {
+  return StateOf<State>(states[i]);
+}
+template <class State>
+State& StateAt(uint8_t* state, size_t) {
+  return StateOf<State>(state);
+}
+
+/// Fold a column (read as physical type Input) into the states, skipping NULL rows.
+template <class Op, class Input = typename Op::Input, class States>
+void UnaryUpdateColumn(const Vector& v, States states, size_t count) {
   using State = typename Op::State;
   const Input* data = v.data<Input>();
   if (v.IsConstant()) {
     if (v.IsNull(0)) return;
-    for (size_t i = 0; i < count; i++) Op::Update(StateOf<State>(states[i]), data[0]);
+    for (size_t i = 0; i < count; i++) Op::Update(StateAt<State>(states, i), data[0]);
   } else if (v.validity().AllValid()) {
-    for (size_t i = 0; i < count; i++) Op::Update(StateOf<State>(states[i]), data[i]);
+    for (size_t i = 0; i < count; i++) Op::Update(StateAt<State>(states, i), data[i]);
   } else {
     for (size_t i = 0; i < count; i++) {
-      if (v.validity().RowIsValid(i)) Op::Update(StateOf<State>(states[i]), data[i]);
+      if (v.validity().RowIsValid(i)) Op::Update(StateAt<State>(states, i), data[i]);
     }
   }
 }
 
-template <class Op, class Input = typename Op::Input>
-void OpUpdate(DataChunk& args, uint8_t** states, size_t count, const FunctionData*) {
+template <class Op, class Input = typename Op::Input, class States>
+void OpUpdate(DataChunk& args, States states, size_t count, const FunctionData*) {
   // The last column holds the values: ordered-set aggregates may still carry their constant first.
   UnaryUpdateColumn<Op, Input>(args.column(args.ColumnCount() - 1), states, count);
 }
 
 /// Update for a DECIMAL argument of either width: the state is 128-bit, the input read as it is stored.
-template <class Op>
-void DecimalUpdate(DataChunk& args, uint8_t** states, size_t count, const FunctionData* bind) {
+template <class Op, class States>
+void DecimalUpdate(DataChunk& args, States states, size_t count, const FunctionData* bind) {
   const Vector& v = args.column(args.ColumnCount() - 1);
   if (v.type().physical() == PhysicalType::kInt64) {
     UnaryUpdateColumn<Op, int64_t>(v, states, count);
@@ -230,8 +251,10 @@ AggregateFunction MakeAggregateWithUpdate(std::string name, std::vector<LogicalT
 template <class Op, class Input = typename Op::Input>
 AggregateFunction MakeAggregate(std::string name, std::vector<LogicalType> arguments,
                                 LogicalType return_type) {
-  return MakeAggregateWithUpdate<Op>(std::move(name), std::move(arguments), std::move(return_type),
-                                     OpUpdate<Op, Input>);
+  AggregateFunction f = MakeAggregateWithUpdate<Op>(std::move(name), std::move(arguments),
+                                                    std::move(return_type), OpUpdate<Op, Input>);
+  f.simple_update = OpUpdate<Op, Input>;
+  return f;
 }
 
 /// Build an aggregate over DECIMAL of any width from an operation on 128-bit values; `bind` sets the
@@ -241,6 +264,7 @@ AggregateFunction MakeDecimalAggregate(std::string name, LogicalType return_type
                                        decltype(AggregateFunction::bind) bind) {
   AggregateFunction f = MakeAggregate<Op, hugeint_t>(std::move(name), {AnyDecimal()}, std::move(return_type));
   f.update = DecimalUpdate<Op>;
+  f.simple_update = DecimalUpdate<Op>;
   f.bind = bind;
   return f;
 }
@@ -276,8 +300,8 @@ const double* ReadAsDouble(const Vector& v, size_t count, std::vector<double>& s
 std::vector<LogicalType> NumericTypes();
 
 /// Update for an operation whose Input is double, whatever the numeric argument type.
-template <class Op>
-void DoubleUpdate(DataChunk& args, uint8_t** states, size_t count, const FunctionData*) {
+template <class Op, class States>
+void DoubleUpdate(DataChunk& args, States states, size_t count, const FunctionData*) {
   using State = typename Op::State;
   const Vector& v = args.column(args.ColumnCount() - 1);
   std::vector<double> scratch;
@@ -286,8 +310,15 @@ void DoubleUpdate(DataChunk& args, uint8_t** states, size_t count, const Functio
   if (constant && v.IsNull(0)) return;
   const ValidityMask& valid = v.validity();
   for (size_t i = 0; i < count; i++) {
-    if (constant || valid.RowIsValid(i)) Op::Update(StateOf<State>(states[i]), data[constant ? 0 : i]);
+    if (constant || valid.RowIsValid(i)) Op::Update(StateAt<State>(states, i), data[constant ? 0 : i]);
   }
+}
+
+/// Make `f` fold its argument as double (see DoubleUpdate).
+template <class Op>
+void UseDoubleUpdate(AggregateFunction& f) {
+  f.update = DoubleUpdate<Op>;
+  f.simple_update = DoubleUpdate<Op>;
 }
 
 /// Register `Op` (Input double) under `names` for every numeric argument type, returning `return_type`.
@@ -296,7 +327,7 @@ void AddDoubleAggregate(AggregateSet& set, std::initializer_list<const char*> na
                         LogicalType return_type) {
   for (const LogicalType& t : NumericTypes()) {
     AggregateFunction f = MakeAggregate<Op>("", {t}, return_type);
-    f.update = DoubleUpdate<Op>;
+    UseDoubleUpdate<Op>(f);
     set.Add(std::move(f), names);
   }
 }

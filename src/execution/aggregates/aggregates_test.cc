@@ -76,6 +76,11 @@ class Harness {
     for (size_t i = 0; i < chunk.size(); i++) ptrs[i] = State(groups.empty() ? 0 : groups[i]);
     f_.update(chunk, ptrs.data(), chunk.size(), bind_data_.get());
   }
+  /// Fold `chunk` into state 0 through simple_update, as an aggregate without GROUP BY does.
+  void UpdateSimple(DataChunk& chunk) {
+    ASSERT_NE(f_.simple_update, nullptr);
+    f_.simple_update(chunk, State(0), chunk.size(), bind_data_.get());
+  }
   void Combine(size_t source, size_t target) { f_.combine(State(source), State(target), bind_data_.get()); }
   Value Finalize(size_t group = 0) {
     Vector result(return_type_);
@@ -237,6 +242,34 @@ TEST(AggregatesTest, MinMaxOwnStrings) {
   EXPECT_EQ(min.Finalize(0), Str("a rather long string value"));
   max.Combine(0, 1);
   EXPECT_EQ(max.Finalize(1), Str("b"));
+}
+
+TEST(AggregatesTest, SimpleUpdateAgreesWithGroupedUpdate) {
+  struct Case {
+    std::string name;
+    LogicalType type;
+    std::vector<Value> values;
+  };
+  const std::vector<Case> cases = {
+      {"sum", TypeId::kInteger, {I(3), NullOf(TypeId::kInteger), I(-7), I(40)}},
+      {"sum", LogicalType::Decimal(18, 2), {Dec(150, 18, 2), Dec(-25, 18, 2), NullOf(TypeId::kDecimal)}},
+      {"avg", TypeId::kDouble, {Value::Double(1.5), Value::Double(2.5), NullOf(TypeId::kDouble)}},
+      {"median", TypeId::kInteger, {I(9), I(1), I(5), NullOf(TypeId::kInteger)}},
+      {"max", TypeId::kVarchar, {Str("a long string, longer than twelve"), Str("zz"), NullOf(TypeId::kVarchar),
+                                 Str("a long string, longer than thirteen")}},
+      {"min", TypeId::kVarchar, {Str("b long string, longer than twelve"), Str("b long string, longer"),
+                                 Str("c"), Str("b long")}},
+  };
+  for (const Case& c : cases) {
+    const AggregateFunction& f = Find(c.name, {c.type});
+    Harness grouped(f, {c.type}), simple(f, {c.type});
+    {
+      DataChunk chunk = Column(c.type, c.values);
+      grouped.Update(chunk);
+      simple.UpdateSimple(chunk);
+    }
+    EXPECT_EQ(simple.Finalize(), grouped.Finalize()) << c.name;
+  }
 }
 
 TEST(AggregatesTest, MinMaxOtherTypes) {

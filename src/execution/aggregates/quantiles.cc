@@ -214,7 +214,7 @@ void AddQuantiles(AggregateSet& set) {
   for (const LogicalType& t : NumericTypes()) {
     for (int position : {0, 1}) {
       AggregateFunction f = MakeAggregate<PercentileContOp>("", {t}, TypeId::kDouble);
-      f.update = DoubleUpdate<PercentileContOp>;
+      UseDoubleUpdate<PercentileContOp>(f);
       f.bind = BindPercentileCont;
       f.arguments.insert(position == 0 ? f.arguments.begin() : f.arguments.end(), TypeId::kDouble);
       set.Add(std::move(f), {position == 0 ? "percentile_cont" : "quantile_cont"});

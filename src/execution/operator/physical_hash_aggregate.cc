@@ -217,6 +217,10 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
         }
       }
       agg_args.SetCardinality(count);
+      if (grouping_sets_[s].empty() && fn.simple_update) {
+        fn.simple_update(agg_args, payloads[0] + a.state_offset, count, a.expr->bind_data.get());
+        continue;
+      }
       if (all_rows) {
         for (size_t i = 0; i < count; i++) states[i] = payloads[i] + a.state_offset;
       } else {

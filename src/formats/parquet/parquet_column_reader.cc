@@ -44,7 +44,7 @@ ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnM
   int64_t size;
   ChunkRange(file, meta, element_.name, chunk_start_, size);
   // Not value-initialised: the whole chunk is read over it, except below, where it is cleared first.
-  chunk_.reset(new uint8_t[static_cast<size_t>(size)]);
+  chunk_ = std::shared_ptr<uint8_t[]>(new uint8_t[static_cast<size_t>(size)]);
   chunk_size_ = static_cast<size_t>(size);
   if (!pages_ || !ranges || pages_->page_locations.empty()) {
     file.Read(static_cast<uint64_t>(chunk_start_), chunk_size_, chunk_.get());
@@ -117,7 +117,7 @@ void ColumnReader::SkipRows(int64_t count) {
     }
     const size_t n =
         static_cast<size_t>(std::min<int64_t>(count, static_cast<int64_t>(page_rows_ - page_row_)));
-    if (levels_.max_def == 0) {
+    if (page_values_ == page_rows_) {
       value_index_ += n;
     } else {
       for (size_t i = page_row_; i < page_row_ + n; ++i) value_index_ += defs_[i] == present;
@@ -140,6 +140,31 @@ void ColumnReader::CheckIndexedPage(size_t header_position, int64_t num_values) 
   ++next_page_;
 }
 
+template <class Rows>
+void ColumnReader::CopyFromDictionary(Vector& out, Rows rows, size_t count) {
+  const size_t width = PhysicalSize(out.type().physical());
+  const uint8_t* src = dictionary_->raw_data();
+  uint8_t* dst = out.raw_data();
+  const uint32_t* indices = indices_.data() + value_index_;
+  // A copy of a fixed width per type, so that the compiler moves values instead of calling memcpy.
+  auto copy = [&](auto value) {
+    using T = decltype(value);
+    const T* from = reinterpret_cast<const T*>(src);
+    T* to = reinterpret_cast<T*>(dst);
+    for (size_t k = 0; k < count; ++k) to[rows[k]] = from[indices[k]];
+  };
+  switch (width) {
+    case 1: copy(uint8_t{}); break;
+    case 2: copy(uint16_t{}); break;
+    case 4: copy(uint32_t{}); break;
+    case 8: copy(uint64_t{}); break;
+    case 16: copy(__int128{}); break;
+    default:
+      for (size_t k = 0; k < count; ++k) std::memcpy(dst + rows[k] * width, src + indices[k] * width, width);
+  }
+  if (out.type().physical() == PhysicalType::kString) out.AddHeapReference(*dictionary_);
+}
+
 void ColumnReader::Read(Vector& out, size_t count) {
   if (levels_.max_rep > 0) return ReadList(out, count);
   const bool required = levels_.max_def == 0;
@@ -148,31 +173,33 @@ void ColumnReader::Read(Vector& out, size_t count) {
   while (done < count) {
     if (page_row_ == page_rows_) LoadPage();
     const size_t n = std::min(count - done, page_rows_ - page_row_);
-    // Rows of this slice that hold values (the others are NULL), gathered without branches.
-    rows_.resize(n);
+    // A page without NULLs fills the rows in order; otherwise the rows that hold values are gathered
+    // (without branches) and the others set NULL.
     size_t values = n;
-    if (required) {
-      for (size_t i = 0; i < n; ++i) rows_[i] = static_cast<uint32_t>(done + i);
-    } else {
+    if (!required && page_values_ < page_rows_) {
       const uint32_t* defs = defs_.data() + page_row_;
+      rows_.resize(n);
       values = 0;
       for (size_t i = 0; i < n; ++i) {
         rows_[values] = static_cast<uint32_t>(done + i);
         values += defs[i] == present;
       }
-      if (values < n) {
-        for (size_t i = 0; i < n; ++i) {
-          if (defs[i] != present) out.SetNull(done + i);
-        }
+      for (size_t i = 0; i < n; ++i) {
+        if (defs[i] != present) out.SetNull(done + i);
       }
-      rows_.resize(values);
     }
-    if (dictionary_page_) {
-      CopyFromDictionary(out, rows_.size());
+    if (values == n) {
+      if (dictionary_page_) {
+        CopyFromDictionary(out, DenseRows{done}, n);
+      } else {
+        ConvertValues(conversion_, scale_, path_, element_.name, raw_, value_index_, out, done, n);
+      }
+    } else if (dictionary_page_) {
+      CopyFromDictionary(out, ScatteredRows{rows_.data()}, values);
     } else {
-      Convert(raw_, value_index_, out, rows_.data(), rows_.size());
+      Convert(raw_, value_index_, out, rows_.data(), values);
     }
-    value_index_ += rows_.size();
+    value_index_ += values;
     page_row_ += n;
     row_ += static_cast<int64_t>(n);
     done += n;
@@ -215,7 +242,7 @@ void ColumnReader::ReadList(Vector& out, size_t count) {
       ++element;
     }
     if (dictionary_page_) {
-      CopyFromDictionary(child, rows_.size());
+      CopyFromDictionary(child, ScatteredRows{rows_.data()}, rows_.size());
     } else {
       Convert(raw_, value_index_, child, rows_.data(), rows_.size());
     }
@@ -263,18 +290,21 @@ void ColumnReader::LoadPage() {
 }
 
 const uint8_t* ColumnReader::Decompressed(const PageHeader& h, const uint8_t* body, size_t skip) {
+  page_owner_.reset();
   const size_t compressed = static_cast<size_t>(h.compressed_page_size) - skip;
   const size_t uncompressed = static_cast<size_t>(h.uncompressed_page_size) - skip;
   if (meta_.codec == CompressionCodec::kUncompressed) {
     if (compressed != uncompressed) Corrupt(path_, "uncompressed page sizes disagree");
+    page_owner_ = chunk_;
     return body + skip;
   }
   if (uncompressed > kMaxPageBytes) Corrupt(path_, "page of " + std::to_string(uncompressed) + " bytes");
-  if (uncompressed > page_capacity_) {
+  if (uncompressed > page_capacity_ || page_buffer_.use_count() > 1) {
     // Not value-initialised: a corrupt header claiming a huge page costs address space, not memory.
-    page_buffer_.reset(new uint8_t[uncompressed]);
-    page_capacity_ = uncompressed;
+    page_capacity_ = std::max(uncompressed, page_capacity_);
+    page_buffer_ = std::shared_ptr<uint8_t[]>(new uint8_t[page_capacity_]);
   }
+  page_owner_ = page_buffer_;
   Decompress(meta_.codec, reinterpret_cast<const char*>(body + skip), compressed,
              reinterpret_cast<char*>(page_buffer_.get()), uncompressed, path_);
   return page_buffer_.get();
@@ -317,15 +347,20 @@ size_t ColumnReader::DecodeLevels(ByteReader reps, ByteReader defs, size_t count
     reps_.resize(count);
     RleHybridDecoder(reps, bits(levels_.max_rep)).Decode(reps_.data(), count);
   }
+  page_values_ = count;
   if (levels_.max_def == 0) return count;
-  defs_.resize(count);
-  RleHybridDecoder(defs, bits(levels_.max_def)).Decode(defs_.data(), count);
-  size_t values = 0;
   const uint32_t present = static_cast<uint32_t>(levels_.max_def);
+  RleHybridDecoder decoder(defs, bits(levels_.max_def));
+  // A page without NULLs (and outside a LIST) is usually one run of the maximum level: no levels to keep.
+  if (levels_.max_rep == 0 && decoder.StartsWithRun(present, count)) return count;
+  defs_.resize(count);
+  decoder.Decode(defs_.data(), count);
+  size_t values = 0;
   for (uint32_t d : defs_) {
     if (d > present) Corrupt(path_, "definition level above the column's maximum");
     values += d == present;
   }
+  page_values_ = values;
   return values;
 }
 
@@ -370,34 +405,10 @@ void ColumnReader::LoadDataPageV2(const PageHeader& h, const uint8_t* body) {
     if (h.compressed_page_size != h.uncompressed_page_size)
       Corrupt(path_, "uncompressed page sizes disagree");
     data = body + levels_size;
+    page_owner_ = chunk_;
   }
   ByteReader r(data, static_cast<size_t>(h.uncompressed_page_size) - levels_size, &path_);
   DecodeValues(d.encoding, r, values);
-}
-
-void ColumnReader::CopyFromDictionary(Vector& out, size_t count) {
-  const size_t width = PhysicalSize(out.type().physical());
-  const uint8_t* src = dictionary_->raw_data();
-  uint8_t* dst = out.raw_data();
-  const uint32_t* indices = indices_.data() + value_index_;
-  const uint32_t* rows = rows_.data();
-  // A copy of a fixed width per type, so that the compiler moves values instead of calling memcpy.
-  auto copy = [&](auto value) {
-    using T = decltype(value);
-    const T* from = reinterpret_cast<const T*>(src);
-    T* to = reinterpret_cast<T*>(dst);
-    for (size_t k = 0; k < count; ++k) to[rows[k]] = from[indices[k]];
-  };
-  switch (width) {
-    case 1: copy(uint8_t{}); break;
-    case 2: copy(uint16_t{}); break;
-    case 4: copy(uint32_t{}); break;
-    case 8: copy(uint64_t{}); break;
-    case 16: copy(__int128{}); break;
-    default:
-      for (size_t k = 0; k < count; ++k) std::memcpy(dst + rows[k] * width, src + indices[k] * width, width);
-  }
-  if (out.type().physical() == PhysicalType::kString) out.AddHeapReference(*dictionary_);
 }
 
 }  // namespace basin::parquet

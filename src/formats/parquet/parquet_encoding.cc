@@ -1,6 +1,7 @@
 #include <algorithm>
-
+#include <array>
 #include <cstring>
+#include <utility>
 
 #include "common/exception.h"
 #include "formats/parquet/parquet_encoding_internal.h"
@@ -128,8 +129,47 @@ void RleHybridDecoder::NextRun() {
   }
 }
 
+namespace {
+
+/// Unpack one group of 8 values of W bits, stored least significant bit first in W bytes. W is a constant,
+/// so every shift and load offset is too.
+template <int W>
+void Unpack8(const uint8_t* in, uint32_t* out) {
+  if constexpr (W == 0) {
+    std::fill(out, out + 8, 0u);
+  } else {
+    uint8_t bytes[W + 8] = {};  // slack, so each value is one 8-byte load that stays inside
+    std::memcpy(bytes, in, W);
+    constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
+    for (int k = 0; k < 8; ++k) {
+      uint64_t word;
+      std::memcpy(&word, bytes + k * W / 8, 8);
+      out[k] = static_cast<uint32_t>((word >> (k * W % 8)) & kMask);
+    }
+  }
+}
+
+using UnpackFn = void (*)(const uint8_t*, uint32_t*);
+
+template <size_t... W>
+constexpr std::array<UnpackFn, sizeof...(W)> UnpackTable(std::index_sequence<W...>) {
+  return {&Unpack8<static_cast<int>(W)>...};
+}
+
+constexpr std::array<UnpackFn, 33> kUnpack = UnpackTable(std::make_index_sequence<33>());
+
+}  // namespace
+
+bool RleHybridDecoder::StartsWithRun(uint32_t value, size_t count) {
+  if (count == 0) return true;
+  if (rle_left_ == 0 && packed_left_ == 0) NextRun();
+  if (rle_left_ < count || rle_value_ != value) return false;
+  rle_left_ -= count;
+  return true;
+}
+
 void RleHybridDecoder::Decode(uint32_t* out, size_t count) {
-  const uint64_t mask = bit_width_ == 32 ? 0xffffffffULL : (uint64_t{1} << bit_width_) - 1;
+  const UnpackFn unpack = kUnpack[bit_width_];
   size_t done = 0;
   while (done < count) {
     if (rle_left_ == 0 && packed_left_ == 0) NextRun();
@@ -138,24 +178,24 @@ void RleHybridDecoder::Decode(uint32_t* out, size_t count) {
       std::fill(out + done, out + done + n, rle_value_);
       rle_left_ -= n;
       done += n;
-    } else {
-      const uint64_t run_bytes = (packed_index_ + packed_left_) * bit_width_ / 8;
-      while (packed_left_ && done < count) {
-        const uint64_t bit = packed_index_ * bit_width_;
-        const uint64_t byte = bit / 8;
-        uint64_t word = 0;
-        if (byte + 8 <= run_bytes) {
-          // One unaligned little-endian load covers the value (bit widths up to 32 span at most 5 bytes).
-          std::memcpy(&word, packed_ + byte, 8);
-        } else {
-          // The run's last bytes: stay inside it.
-          for (uint64_t b = 0; b < 5 && byte + b < run_bytes; ++b)
-            word |= static_cast<uint64_t>(packed_[byte + b]) << (8 * b);
-        }
-        out[done++] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
-        ++packed_index_;
-        --packed_left_;
-      }
+      continue;
+    }
+    // Runs hold whole groups of 8: unpack them straight into `out`, and through `group` at the edges.
+    while (packed_left_ >= 8 && count - done >= 8 && packed_index_ % 8 == 0) {
+      unpack(packed_ + packed_index_ / 8 * bit_width_, out + done);
+      packed_index_ += 8;
+      packed_left_ -= 8;
+      done += 8;
+    }
+    if (packed_left_ && done < count) {
+      uint32_t group[8];
+      unpack(packed_ + packed_index_ / 8 * bit_width_, group);
+      const size_t at = packed_index_ % 8;
+      const size_t n = std::min(8 - at, count - done);
+      std::copy(group + at, group + at + n, out + done);
+      packed_index_ += n;
+      packed_left_ -= n;
+      done += n;
     }
   }
 }

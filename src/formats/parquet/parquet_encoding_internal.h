@@ -60,6 +60,9 @@ class RleHybridDecoder {
   RleHybridDecoder(ByteReader reader, int bit_width);
   /// Decode the next `count` values into `out`; throws when the data ends first.
   void Decode(uint32_t* out, size_t count);
+  /// Whether the next `count` values are all `value`, in one RLE run (then they are consumed); reads
+  /// nothing more than the next run's header otherwise.
+  bool StartsWithRun(uint32_t value, size_t count);
 
  private:
   void NextRun();

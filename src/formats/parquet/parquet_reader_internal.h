@@ -2,6 +2,7 @@
 
 // Private to the Parquet reader's files: the open file, column conversions and the column chunk decoder.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -49,6 +50,8 @@ struct RawValues {
   std::vector<double> f64;
   std::vector<std::string_view> bytes;  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
   std::vector<std::string> owned;       // DELTA_BYTE_ARRAY values the views point into
+  /// When set, `bytes` point into memory it owns (the page), so strings can be used in place.
+  std::shared_ptr<const void> bytes_owner;
 
   void Clear() {
     bools.clear();
@@ -58,7 +61,33 @@ struct RawValues {
     f64.clear();
     bytes.clear();
     owned.clear();
+    bytes_owner.reset();
   }
+};
+
+/// Decoded levels or dictionary indices of one page: resized without zeroing, as the decoder writes every
+/// entry (page-sized zero fills were a tenth of a scan).
+class U32Buffer {
+ public:
+  void resize(size_t n) {
+    if (n > capacity_) {
+      capacity_ = std::max(n, 2 * capacity_);
+      data_.reset(new uint32_t[capacity_]);
+    }
+    size_ = n;
+  }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  uint32_t* data() { return data_.get(); }
+  const uint32_t* data() const { return data_.get(); }
+  uint32_t operator[](size_t i) const { return data_[i]; }
+  const uint32_t* begin() const { return data_.get(); }
+  const uint32_t* end() const { return data_.get() + size_; }
+
+ private:
+  std::unique_ptr<uint32_t[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 /// Where a column's values sit in the record structure (Parquet's Dremel levels). Flat columns, including
@@ -69,10 +98,23 @@ struct ColumnLevels {
   int16_t list_def = 0;  // LIST: definition level of an empty list; below it the list is NULL
 };
 
+/// Where value k of a page slice goes: rows[k] (rows with NULLs between them), or base + k (a run).
+struct ScatteredRows {
+  const uint32_t* rows;
+  uint32_t operator[](size_t k) const { return rows[k]; }
+};
+struct DenseRows {
+  size_t base;
+  size_t operator[](size_t k) const { return base + k; }
+};
+
 /// Convert raw values [first, first+count) to Basin values at `rows` of `out`, as `conversion` says; `path`
 /// and `column` name the data in errors.
 void ConvertValues(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
                    const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count);
+/// The same into rows [base, base+count) of `out`.
+void ConvertValues(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
+                   const RawValues& raw, size_t first, Vector& out, size_t base, size_t count);
 
 /// The open file and its footer, shared by the reader and its row-group readers.
 class ParquetFile {
@@ -141,7 +183,9 @@ class ColumnReader {
   void StartPage(int64_t num_values);
   void LoadDataPageV1(const PageHeader& h, const uint8_t* body);
   void LoadDataPageV2(const PageHeader& h, const uint8_t* body);
-  void CopyFromDictionary(Vector& out, size_t count);
+  /// Copy the next `count` values from the dictionary to `rows` of `out` (rows_, or base.. when dense).
+  template <class Rows>
+  void CopyFromDictionary(Vector& out, Rows rows, size_t count);
   /// Read() of a LIST column: rows end where the next repetition level 0 starts.
   void ReadList(Vector& out, size_t count);
   /// Decode the page's levels (repetition, then definition) from `levels`; return the present values.
@@ -165,7 +209,7 @@ class ColumnReader {
   const ColumnLevels levels_;
   LogicalType output_type_;
 
-  std::unique_ptr<uint8_t[]> chunk_;  // the column chunk's bytes
+  std::shared_ptr<uint8_t[]> chunk_;  // the column chunk's bytes
   size_t chunk_size_ = 0;
   int64_t chunk_start_ = 0;  // file offset of chunk_[0]
   size_t position_ = 0;
@@ -178,15 +222,19 @@ class ColumnReader {
   size_t dictionary_size_ = 0;
 
   // The current page.
-  std::unique_ptr<uint8_t[]> page_buffer_;
+  // Decompressed pages; strings read from one point into it, so it is replaced, not reused, while a vector
+  // still holds it.
+  std::shared_ptr<uint8_t[]> page_buffer_;
+  std::shared_ptr<const void> page_owner_;  // page_buffer_ or chunk_: where the current page's values are
   size_t page_capacity_ = 0;
   size_t page_rows_ = 0;
   size_t page_row_ = 0;
+  size_t page_values_ = 0;  // of page_rows_, those not NULL
   size_t value_index_ = 0;
   bool dictionary_page_ = false;
-  std::vector<uint32_t> defs_;
-  std::vector<uint32_t> reps_;
-  std::vector<uint32_t> indices_;
+  U32Buffer defs_;
+  U32Buffer reps_;
+  U32Buffer indices_;
   RawValues raw_;
   std::vector<uint32_t> rows_;
 };

@@ -153,7 +153,9 @@ void ColumnReader::DecodeValues(Encoding encoding, ByteReader& r, size_t count) 
   dictionary_page_ = false;
   switch (encoding) {
     case Encoding::kPlain:
-      return DecodePlain(r, count, raw_);
+      DecodePlain(r, count, raw_);
+      if (raw_.owned.empty()) raw_.bytes_owner = page_owner_;
+      return;
     case Encoding::kPlainDictionary:
     case Encoding::kRleDictionary: {
       if (!dictionary_) Corrupt(path_, "dictionary-encoded page without a dictionary page");
@@ -222,8 +224,11 @@ void ColumnReader::DecodeValues(Encoding encoding, ByteReader& r, size_t count) 
                             "\" is not supported");
 }
 
-void ConvertValues(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
-                   const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count) {
+namespace {
+
+template <class Rows>
+void ConvertTo(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
+               const RawValues& raw, size_t first, Vector& out, Rows rows, size_t count) {
   auto need = [&](size_t have) {
     if (first + count > have) Corrupt(path, "page holds fewer values than its levels say");
   };
@@ -307,7 +312,13 @@ void ConvertValues(Conversion conversion, int64_t scale, const std::string& path
       return;
     case Conversion::kBytes:
       need(raw.bytes.size());
-      for (size_t k = 0; k < count; ++k) out.data<string_t>()[rows[k]] = out.AddString(raw.bytes[first + k]);
+      if (raw.bytes_owner) {
+        // The values stay where they are: the vector keeps the page they lie in alive.
+        for (size_t k = 0; k < count; ++k) out.data<string_t>()[rows[k]] = string_t(raw.bytes[first + k]);
+        out.KeepAlive(raw.bytes_owner);
+      } else {
+        for (size_t k = 0; k < count; ++k) out.data<string_t>()[rows[k]] = out.AddString(raw.bytes[first + k]);
+      }
       return;
     case Conversion::kBigEndianDecimal: {
       need(raw.bytes.size());
@@ -341,6 +352,18 @@ void ConvertValues(Conversion conversion, int64_t scale, const std::string& path
       }
       return;
   }
+}
+
+}  // namespace
+
+void ConvertValues(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
+                   const RawValues& raw, size_t first, Vector& out, const uint32_t* rows, size_t count) {
+  ConvertTo(conversion, scale, path, column, raw, first, out, ScatteredRows{rows}, count);
+}
+
+void ConvertValues(Conversion conversion, int64_t scale, const std::string& path, const std::string& column,
+                   const RawValues& raw, size_t first, Vector& out, size_t base, size_t count) {
+  ConvertTo(conversion, scale, path, column, raw, first, out, DenseRows{base}, count);
 }
 
 }  // namespace basin::parquet
