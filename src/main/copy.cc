@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
+#include "common/ordered_pipeline.h"
 #include "execution/cast.h"
 #include "execution/expression_executor.h"
 #include "formats/csv/csv_reader.h"
@@ -228,14 +229,38 @@ int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat f
   } else {
     csv::CsvReader reader(stmt.file, csv::ParseCopyOptions(options));
     reader.SetColumnNames(t.names);
-    if (sink) reader.SetRejects(sink);
-    FileRows lines{stmt.file, [&](size_t r) { return reader.RowLine(r); },
-                   [&](size_t r) { return reader.RowText(r); }};
-    DataChunk text(std::vector<LogicalType>(t.columns.size(), TypeId::kVarchar));
-    for (;;) {
-      text.Reset();
-      if (!reader.ReadChunk(text)) break;
-      append(*CastFileChunk(text, t.types, t.names, lines, sink));
+    const std::vector<LogicalType> text_types(t.columns.size(), TypeId::kVarchar);
+    if (sink || context.threads() < 2) {
+      if (sink) reader.SetRejects(sink);
+      FileRows lines{stmt.file, [&](size_t r) { return reader.RowLine(r); },
+                     [&](size_t r) { return reader.RowText(r); }};
+      DataChunk text(text_types);
+      for (;;) {
+        text.Reset();
+        if (!reader.ReadChunk(text)) break;
+        append(*CastFileChunk(text, t.types, t.names, lines, sink));
+      }
+    } else {
+      // Parsing, casting and storing overlap; rows are still stored in file order.
+      struct Batch {
+        DataChunk text;
+        std::vector<int64_t> lines;  // where each row starts, for cast errors
+        std::unique_ptr<DataChunk> typed;
+      };
+      RunOrdered<Batch>(
+          context.scheduler(), context.threads(),
+          [&](Batch& b) {
+            b.text.Initialize(text_types, kVectorSize);
+            if (!reader.ReadChunk(b.text)) return false;
+            b.lines.resize(b.text.size());
+            for (size_t r = 0; r < b.lines.size(); r++) b.lines[r] = reader.RowLine(r);
+            return true;
+          },
+          [&](Batch& b) {
+            FileRows lines{stmt.file, [&](size_t r) { return b.lines[r]; }, {}};
+            b.typed = CastFileChunk(b.text, t.types, t.names, lines, nullptr);
+          },
+          [&](Batch& b) { append(*b.typed); });
     }
   }
   writer->Commit();
