@@ -1,6 +1,7 @@
 #include "execution/expression_executor.h"
 
 #include <numeric>
+#include <optional>
 
 #include "common/exception.h"
 #include "execution/cast.h"
@@ -289,6 +290,73 @@ bool ExpressionExecutor::SelectComparison(const Expr& expr, const DataChunk& inp
   }
 }
 
+namespace {
+
+/// The one input column `expr` reads, if it reads exactly one and is deterministic (no volatile function,
+/// nothing but references, constants and operators on them).
+bool SingleColumn(const Expr& expr, std::optional<size_t>& column) {
+  switch (expr.cls) {
+    case ExprClass::kReference:
+      if (column && *column != expr.index) return false;
+      column = expr.index;
+      return true;
+    case ExprClass::kConstant:
+      return true;
+    case ExprClass::kFunction:
+      if (expr.function == nullptr || expr.function->volatile_) return false;
+      break;
+    case ExprClass::kCast:
+    case ExprClass::kAnd:
+    case ExprClass::kOr:
+    case ExprClass::kNot:
+    case ExprClass::kIsNull:
+    case ExprClass::kCase:
+    case ExprClass::kInList:
+    case ExprClass::kCoalesce:
+      break;
+    default:
+      return false;
+  }
+  for (const auto& child : expr.children) {
+    if (!SingleColumn(*child, column)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ExpressionExecutor::SelectDictionary(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                                          sel_t* out, size_t& selected) {
+  std::optional<size_t> column;
+  if (!SingleColumn(expr, column) || !column || *column >= input.ColumnCount()) return false;
+  const Vector& v = input.column(*column);
+  const DictionaryCodes* dictionary = v.dictionary();
+  // Worth it when the entries are few next to the rows; NULL rows have no entry.
+  if (!dictionary || v.IsConstant() || !v.validity().AllValid() || dictionary->size * 4 > count) return false;
+  DataChunk entries;
+  entries.Initialize(input.Types(), 1);
+  for (size_t c = 0; c < input.ColumnCount(); c++) {
+    entries.column(c).Reference(c == *column ? *dictionary->values : input.column(c));
+  }
+  entries.SetCardinality(dictionary->size);
+  Vector result(TypeId::kBoolean, std::max(dictionary->size, kVectorSize));
+  Execute(expr, entries, nullptr, dictionary->size, result);
+  std::vector<uint8_t> pass(dictionary->size);
+  for (size_t e = 0; e < dictionary->size; e++) {
+    const size_t row = result.IsConstant() ? 0 : e;
+    pass[e] = !result.IsNull(row) && result.data<uint8_t>()[row];
+  }
+  const uint32_t* codes = dictionary->codes.get();
+  size_t n = 0;
+  for (size_t i = 0; i < count; i++) {
+    const sel_t row = sel ? sel[i] : static_cast<sel_t>(i);
+    out[n] = row;
+    n += pass[codes[row]];
+  }
+  selected = n;
+  return true;
+}
+
 size_t ExpressionExecutor::Select(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
                                   sel_t* out) {
   if (expr.cls == ExprClass::kAnd) {
@@ -307,6 +375,7 @@ size_t ExpressionExecutor::Select(const Expr& expr, const DataChunk& input, cons
   }
   size_t selected;
   if (SelectComparison(expr, input, sel, count, out, selected)) return selected;
+  if (SelectDictionary(expr, input, sel, count, out, selected)) return selected;
   Vector result(TypeId::kBoolean, 1);
   Execute(expr, input, sel, count, result);
   const auto* v = result.data<uint8_t>();

@@ -32,6 +32,10 @@ class ExpressionExecutor {
   /// Fast path of Select for `column op constant` on integer-like columns; false when it does not apply.
   bool SelectComparison(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count, sel_t* out,
                         size_t& selected);
+  /// Select over one dictionary-encoded column (see DictionaryCodes): the predicate is evaluated once per
+  /// entry, rows pick their entry's result. False when it does not apply.
+  bool SelectDictionary(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count, sel_t* out,
+                        size_t& selected);
   void ExecuteFunction(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,
                        Vector& result);
   void ExecuteConjunction(const Expr& expr, const DataChunk& input, const sel_t* sel, size_t count,

@@ -47,6 +47,7 @@ void Vector::Allocate(size_t capacity) {
   buffer_ = std::shared_ptr<uint8_t[]>(new uint8_t[bytes]);
   data_ = buffer_.get();
   validity_.SetAllValid();
+  dictionary_.reset();
   if (type_.id() == TypeId::kList && !child_) child_ = std::make_unique<Vector>(type_.element(), kVectorSize);
 }
 
@@ -132,6 +133,7 @@ Value Vector::GetValue(size_t row) const {
 }
 
 void Vector::SetValue(size_t row, const Value& value) {
+  dictionary_.reset();
   if (value.IsNull()) {
     validity_.SetInvalid(row);
     return;
@@ -201,6 +203,7 @@ void Vector::Reference(const Vector& other) {
   validity_ = other.validity_;
   heap_ = other.heap_;
   keep_alive_ = other.keep_alive_;
+  dictionary_ = other.dictionary_;
   child_size_ = other.child_size_;
   if (other.child_) {
     child_ = std::make_unique<Vector>(other.child_->type(), 1);
@@ -253,6 +256,7 @@ void Vector::Slice(const Vector& source, const sel_t* sel, size_t count) {
     Allocate(std::max(count, kVectorSize));
   }
   constant_ = false;
+  dictionary_.reset();
   DispatchOnPhysical(type_.physical(),
                      [&]<class T>() { SliceValues<T>(source, *this, sel, count, source.constant_); });
   validity_.SetAllValid();
@@ -266,6 +270,7 @@ void Vector::Slice(const Vector& source, const sel_t* sel, size_t count) {
 }
 
 void Vector::Append(const Vector& source, size_t count, size_t offset) {
+  dictionary_.reset();
   if (offset + count > capacity_) Resize(std::max(capacity_ * 2, offset + count));
   if (type_.id() == TypeId::kList) {
     for (size_t i = 0; i < count; i++) SetValue(offset + i, source.GetValue(i));
@@ -300,6 +305,7 @@ void Vector::Reset() {
   if (buffer_.use_count() > 1 || constant_) Allocate(std::max(capacity_, kVectorSize));
   constant_ = false;
   validity_.SetAllValid();
+  dictionary_.reset();
   heap_.reset();  // strings already handed out stay alive through whoever still references the old heap
   keep_alive_.reset();
   child_size_ = 0;

@@ -73,6 +73,18 @@ class ValidityMask {
   std::vector<uint64_t> bits_;
 };
 
+class Vector;
+
+/// Row i of a flat vector read from dictionary-encoded data holds entry codes[i] of `values` (Parquet
+/// dictionary pages). The vector keeps its values materialised too, so every consumer works unchanged;
+/// those that can work per distinct value (a filter over one column) evaluate the entries once instead of
+/// every row. Any change to the vector's rows drops the codes.
+struct DictionaryCodes {
+  std::shared_ptr<const Vector> values;     // the entries, none NULL
+  size_t size = 0;                          // entries in `values`
+  std::shared_ptr<const uint32_t[]> codes;  // one per row of the vector
+};
+
 /// A column of up to `capacity` values of one type, flat or constant (one value standing for every row).
 /// Data and strings are held by shared buffers, so Reference() shares instead of copying.
 class Vector {
@@ -88,7 +100,13 @@ class Vector {
   const LogicalType& type() const { return type_; }
   size_t capacity() const { return capacity_; }
   bool IsConstant() const { return constant_; }
-  void SetConstant(bool constant) { constant_ = constant; }
+  void SetConstant(bool constant) {
+    constant_ = constant;
+    dictionary_.reset();
+  }
+  /// The dictionary codes of a flat vector read from dictionary-encoded data, or null.
+  const DictionaryCodes* dictionary() const { return dictionary_.get(); }
+  void SetDictionary(std::shared_ptr<const DictionaryCodes> dictionary) { dictionary_ = std::move(dictionary); }
 
   template <class T>
   T* data() {
@@ -155,6 +173,7 @@ class Vector {
   /// own keep-alive lists. Nesting makes referencing a large collection O(1) instead of copying its list.
   using KeepAliveList = std::vector<std::shared_ptr<const void>>;
   std::shared_ptr<KeepAliveList> keep_alive_;
+  std::shared_ptr<const DictionaryCodes> dictionary_;
   std::unique_ptr<Vector> child_;
   size_t child_size_ = 0;
 };

@@ -169,6 +169,10 @@ void ColumnReader::Read(Vector& out, size_t count) {
   if (levels_.max_rep > 0) return ReadList(out, count);
   const bool required = levels_.max_def == 0;
   const uint32_t present = static_cast<uint32_t>(levels_.max_def);
+  // Rows all from one dictionary and none NULL also get their codes (see DictionaryCodes).
+  std::shared_ptr<uint32_t[]> codes;
+  const Vector* coded_by = nullptr;
+  bool coded = count > 0;
   size_t done = 0;
   while (done < count) {
     if (page_row_ == page_rows_) LoadPage();
@@ -188,6 +192,12 @@ void ColumnReader::Read(Vector& out, size_t count) {
         if (defs[i] != present) out.SetNull(done + i);
       }
     }
+    coded = coded && values == n && dictionary_page_ && (!coded_by || coded_by == dictionary_.get());
+    if (coded) {
+      if (!codes) codes = std::shared_ptr<uint32_t[]>(new uint32_t[count]);
+      coded_by = dictionary_.get();
+      std::memcpy(codes.get() + done, indices_.data() + value_index_, n * sizeof(uint32_t));
+    }
     if (values == n) {
       if (dictionary_page_) {
         CopyFromDictionary(out, DenseRows{done}, n);
@@ -204,6 +214,7 @@ void ColumnReader::Read(Vector& out, size_t count) {
     row_ += static_cast<int64_t>(n);
     done += n;
   }
+  if (coded) out.SetDictionary(std::make_shared<DictionaryCodes>(DictionaryCodes{dictionary_, dictionary_size_, codes}));
 }
 
 void ColumnReader::ReadList(Vector& out, size_t count) {
@@ -321,7 +332,7 @@ void ColumnReader::LoadDictionary(const PageHeader& h, const uint8_t* body) {
   RawValues raw;
   DecodePlain(r, static_cast<size_t>(d.num_values), raw);
   dictionary_ =
-      std::make_unique<Vector>(output_type_, std::max<size_t>(1, static_cast<size_t>(d.num_values)));
+      std::make_shared<Vector>(output_type_, std::max<size_t>(1, static_cast<size_t>(d.num_values)));
   std::vector<uint32_t> rows(static_cast<size_t>(d.num_values));
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<uint32_t>(i);
   Convert(raw, 0, *dictionary_, rows.data(), rows.size());

@@ -218,7 +218,7 @@ class ColumnReader {
   std::optional<OffsetIndex> pages_;
   size_t next_page_ = 0;  // in pages_
   int64_t pages_read_ = 0;
-  std::unique_ptr<Vector> dictionary_;
+  std::shared_ptr<Vector> dictionary_;
   size_t dictionary_size_ = 0;
 
   // The current page.
