@@ -136,7 +136,8 @@ async function measureScans(options, files, fileBytes, row) {
   for (const threads of options.threads) {
     for (const scan of Object.keys(kScans)) {
       for (const writer of options.engines) {
-        const read = row(`read ${kScans[scan].columns} cols, ${writer}'s file`, threads, fileBytes[writer],
+        const label = kScans[scan].label ?? `read ${kScans[scan].columns} cols`;
+        const read = row(`${label}, ${writer}'s file`, threads, fileBytes[writer],
           () => scanParquet(scan, files[writer]));
         read.scan = scan;
         for (let run = 0; run < options.runs; run++) {
