@@ -107,6 +107,49 @@ static std::vector<SetTable> MakeSets(const std::vector<ExprPtr>& groups,
   return sets;
 }
 
+/// Groups of rows whose keys all carry dictionary codes (see DictionaryCodes) with few combinations next to
+/// the rows: each combination present is looked up once, and rows take their combination's group. False
+/// (nothing done) when the keys do not qualify.
+static bool FindDictionaryGroups(GroupHashTable& groups, const DataChunk& keys, uint32_t* group_ids,
+                                 std::vector<uint32_t>& created) {
+  const size_t n = keys.size();
+  size_t combinations = 1;
+  for (size_t k = 0; k < keys.ColumnCount(); k++) {
+    const Vector& v = keys.column(k);
+    const DictionaryCodes* d = v.dictionary();
+    if (!d || v.IsConstant() || !v.validity().AllValid() || d->size == 0) return false;
+    combinations *= d->size;
+    if (combinations * 4 > n) return false;
+  }
+  // Row r's combination: its codes as digits, the first key's most significant.
+  std::vector<uint32_t> combination(n, 0);
+  for (size_t k = 0; k < keys.ColumnCount(); k++) {
+    const DictionaryCodes& d = *keys.column(k).dictionary();
+    const uint32_t* codes = d.codes.get();
+    const uint32_t size = static_cast<uint32_t>(d.size);
+    for (size_t r = 0; r < n; r++) combination[r] = combination[r] * size + codes[r];
+  }
+  // The combinations present, in order of first appearance, as rows of a keys chunk.
+  std::vector<int64_t> slot(combinations, -1);
+  std::vector<sel_t> first_row;
+  for (size_t r = 0; r < n; r++) {
+    if (slot[combination[r]] < 0) {
+      slot[combination[r]] = static_cast<int64_t>(first_row.size());
+      first_row.push_back(static_cast<sel_t>(r));
+    }
+  }
+  DataChunk present;
+  present.Initialize(keys.Types(), 1);
+  for (size_t k = 0; k < keys.ColumnCount(); k++) {
+    present.column(k).Slice(keys.column(k), first_row.data(), first_row.size());
+  }
+  present.SetCardinality(first_row.size());
+  std::vector<uint32_t> ids(first_row.size());
+  groups.FindOrCreate(present, ids.data(), &created);
+  for (size_t r = 0; r < n; r++) group_ids[r] = ids[static_cast<size_t>(slot[combination[r]])];
+  return true;
+}
+
 std::unique_ptr<GlobalSinkState> PhysicalHashAggregate::InitGlobalSink(ExecutionContext&) {
   auto state = std::make_unique<AggregateGlobal>();
   state->sets = MakeSets(groups_, grouping_sets_, aggregates_, payload_size_);
@@ -159,7 +202,7 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
       uint32_t id;
       table.groups->FindOrCreate(none, &id, &created);
       std::fill(group_ids.begin(), group_ids.end(), id);
-    } else {
+    } else if (!FindDictionaryGroups(*table.groups, keys, group_ids.data(), created)) {
       table.groups->FindOrCreate(keys, group_ids.data(), &created);
     }
     for (uint32_t g : created) {
