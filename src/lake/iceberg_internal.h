@@ -29,6 +29,14 @@ inline constexpr int kRowIdSource = -2;
 std::vector<int> MapColumns(const parquet::ParquetReader& reader, const Schema& schema,
                             const std::vector<size_t>& column_ids);
 
+/// Append row `row` of `v` to an equality-delete key: values compare by their bytes in the table's
+/// current type, NULL as a marker of its own.
+void AppendEqualityKey(const Vector& v, size_t row, std::string& key);
+/// The file column holding field `field_id` (matched by field id, else by `name`), or kMissingColumn.
+int FindFieldColumn(const parquet::ParquetReader& reader, int32_t field_id, const std::string& name);
+/// Read an equality-delete file's keys; its columns are widened to the types `schema` gives their fields.
+std::shared_ptr<const TableState::EqualityDelete> ReadEqualityDeleteFile(const DataFile& file, const Schema& schema);
+
 /// Read one row group of a state's data file (deletes applied), columns as a scan would give them.
 std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> state, std::vector<size_t> column_ids,
                                           uint32_t file, uint32_t row_group);

@@ -76,6 +76,7 @@ std::string ManifestEntrySchema(const PartitionSpec& spec, const std::vector<Log
       IntMapSchema("k126_v127", 126, 127, "bytes", 125, "lower_bounds") + "," +
       IntMapSchema("k129_v130", 129, 130, "bytes", 128, "upper_bounds") +
       R"(,{"name":"split_offsets","type":["null",{"type":"array","items":"long","element-id":133}],"default":null,"field-id":132})"
+      R"(,{"name":"equality_ids","type":["null",{"type":"array","items":"int","element-id":136}],"default":null,"field-id":135})"
       R"(,{"name":"sort_order_id","type":["null","int"],"default":null,"field-id":140})"
       R"(]},"field-id":2}]})";
 }
@@ -189,6 +190,13 @@ Datum SplitOffsets(const std::vector<int64_t>& offsets) {
   return Datum::Array(std::move(items));
 }
 
+Datum EqualityIds(const std::vector<int32_t>& ids) {
+  if (ids.empty()) return Datum::Null();
+  std::vector<Datum> items;
+  for (int32_t id : ids) items.push_back(Datum::Int(id));
+  return Datum::Array(std::move(items));
+}
+
 template <typename T>
 void ReadIntMap(const Datum* d, std::map<int32_t, T>& out) {
   if (d == nullptr || d->IsNull()) return;
@@ -274,7 +282,7 @@ ManifestFile WriteManifest(const std::string& path, const std::vector<ManifestEn
                                 Datum::String(f.format), Datum::Record(std::move(partition)), Datum::Long(f.record_count),
                                 Datum::Long(f.file_size), IntMap(f.column_sizes), IntMap(f.value_counts),
                                 IntMap(f.null_value_counts), IntMap(f.lower_bounds), IntMap(f.upper_bounds),
-                                SplitOffsets(f.split_offsets), Datum::Null()});
+                                SplitOffsets(f.split_offsets), EqualityIds(f.equality_ids), Datum::Null()});
     // Added entries leave their sequence numbers to be inherited from the manifest list, as writers must.
     bool added = e.status == EntryStatus::kAdded;
     records.push_back(Datum::Record({Datum::Int(static_cast<int32_t>(e.status)), Datum::Long(e.snapshot_id),
@@ -336,6 +344,9 @@ std::vector<ManifestEntry> ReadManifest(const ManifestFile& manifest, const Tabl
     ReadIntMap(df->Field("upper_bounds"), f.upper_bounds);
     if (const Datum* splits = df->Field("split_offsets"); splits && !splits->IsNull()) {
       for (const Datum& offset : splits->items) f.split_offsets.push_back(offset.i);
+    }
+    if (const Datum* ids = df->Field("equality_ids"); ids && !ids->IsNull()) {
+      for (const Datum& id : ids->items) f.equality_ids.push_back(static_cast<int32_t>(id.i));
     }
     entries.push_back(std::move(e));
   }

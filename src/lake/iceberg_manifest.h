@@ -29,6 +29,8 @@ struct DataFile {
   /// Where each row group starts (Iceberg's split offsets): also tells a scan the row group count without
   /// the file's footer. Empty when the writer did not record them.
   std::vector<int64_t> split_offsets;
+  /// Equality-delete files: the field ids whose values identify the deleted rows.
+  std::vector<int32_t> equality_ids;
 };
 
 struct ManifestEntry {

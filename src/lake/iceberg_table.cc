@@ -113,6 +113,25 @@ class IcebergMorselReader : public MorselReader {
       if (it == read_columns.end()) read_columns.push_back(static_cast<size_t>(s));
       s = slot;  // now an index into the row group reader's output
     }
+    // Equality deletes need their fields, whether the scan asked for them or not.
+    for (const auto& del : file.equality_deletes) {
+      EqualityFields& fields = equality_.emplace_back();
+      fields.keys = &del->keys;
+      for (int32_t id : del->field_ids) {
+        const Field* field = schema.FindField(id);
+        const int column = FindFieldColumn(reader, id, field ? field->name : std::string());
+        const LogicalType type = field ? field->type : column >= 0 ? reader.columns()[column].type : LogicalType(TypeId::kVarchar);
+        if (column < 0) {
+          fields.slots.push_back(kMissingColumn);
+          fields.values.push_back(std::make_unique<Vector>(Value::Null(type)));
+          continue;
+        }
+        auto it = std::find(read_columns.begin(), read_columns.end(), static_cast<size_t>(column));
+        fields.slots.push_back(static_cast<int>(it - read_columns.begin()));
+        if (it == read_columns.end()) read_columns.push_back(static_cast<size_t>(column));
+        fields.values.push_back(reader.columns()[column].type != type ? std::make_unique<Vector>(type) : nullptr);
+      }
+    }
     for (uint32_t g = 0; g < row_group; g++) position_ += reader.RowGroupRows(g);
     group_start_ = position_;
     rows_left_ = reader.RowGroupRows(row_group);
@@ -180,6 +199,7 @@ class IcebergMorselReader : public MorselReader {
       }
       next_delete_ = d;
     }
+    if (!equality_.empty()) any_deleted = ApplyEqualityDeletes(n, any_deleted) || any_deleted;
     size_t count = any_deleted ? sel_.size() : n;
     for (size_t c = 0; c < sources_.size(); c++) {
       Vector& target = out.column(c);
@@ -194,8 +214,7 @@ class IcebergMorselReader : public MorselReader {
         target.SetConstant(true);
         target.SetNull(0);
       } else {
-        const Vector* values = ranged_ ? &raw_.column(static_cast<size_t>(source))
-                                       : columns_[static_cast<size_t>(source)]->chunks[chunk_].get();
+        const Vector* values = &ReadColumn(source);
         if (widen_[c]) {
           Widen(*values, *widen_[c], n);
           values = widen_[c].get();
@@ -214,6 +233,57 @@ class IcebergMorselReader : public MorselReader {
   }
 
  private:
+  /// The current chunk's values of the row group reader's output column `slot`.
+  const Vector& ReadColumn(int slot) const {
+    return ranged_ ? raw_.column(static_cast<size_t>(slot)) : *columns_[static_cast<size_t>(slot)]->chunks[chunk_];
+  }
+
+  /// Narrow sel_ (or, without position deletes, all `n` rows) to the rows no equality delete matches;
+  /// true when some row was removed.
+  bool ApplyEqualityDeletes(size_t n, bool positions_deleted) {
+    std::vector<std::vector<const Vector*>> values(equality_.size());
+    for (size_t d = 0; d < equality_.size(); d++) {
+      EqualityFields& fields = equality_[d];
+      for (size_t k = 0; k < fields.slots.size(); k++) {
+        if (fields.slots[k] == kMissingColumn) {
+          values[d].push_back(fields.values[k].get());
+        } else if (fields.values[k]) {
+          Widen(ReadColumn(fields.slots[k]), *fields.values[k], n);
+          values[d].push_back(fields.values[k].get());
+        } else {
+          values[d].push_back(&ReadColumn(fields.slots[k]));
+        }
+      }
+    }
+    std::vector<sel_t> kept;
+    std::string key;
+    auto keep = [&](sel_t r) {
+      for (size_t d = 0; d < equality_.size(); d++) {
+        key.clear();
+        for (const Vector* v : values[d]) AppendEqualityKey(*v, r, key);
+        if (equality_[d].keys->count(key)) return;
+      }
+      kept.push_back(r);
+    };
+    if (positions_deleted) {
+      for (sel_t r : sel_) keep(r);
+    } else {
+      for (size_t r = 0; r < n; r++) keep(static_cast<sel_t>(r));
+    }
+    const bool removed = kept.size() < (positions_deleted ? sel_.size() : n);
+    sel_ = std::move(kept);
+    return removed;
+  }
+
+  /// Where one equality-delete file's fields come from: a slot of the read columns (with a vector to widen
+  /// into when the file's type is narrower) or kMissingColumn (a NULL constant in `values`).
+  struct EqualityFields {
+    const std::unordered_set<std::string>* keys = nullptr;
+    std::vector<int> slots;
+    std::vector<std::unique_ptr<Vector>> values;
+  };
+  std::vector<EqualityFields> equality_;
+
   /// The decoded columns of the row group: from the cache, or decoded now (all of the missing ones in one
   /// pass over the row group) and cached.
   static std::vector<std::shared_ptr<const DecodedColumn>> LoadColumns(const TableState::LiveFile& file,
@@ -317,9 +387,7 @@ std::map<std::string, std::vector<int64_t>> ReadPositionDeletes(const std::vecto
                                                                 const TableState* previous, TableState& state) {
   std::map<std::string, std::vector<int64_t>> deleted;
   for (const ManifestEntry& e : delete_files) {
-    if (e.file.content == FileContent::kEqualityDeletes) {
-      throw NotImplementedError("equality delete files are not supported yet (\"" + e.file.path + "\")");
-    }
+    if (e.file.content == FileContent::kEqualityDeletes) continue;  // see EqualityDeletesFor
     std::shared_ptr<const TableState::DeleteRows> rows;
     if (previous) {
       auto it = previous->delete_rows.find(e.file.path);
@@ -340,6 +408,32 @@ std::map<std::string, std::vector<int64_t>> ReadPositionDeletes(const std::vecto
     positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
   }
   return deleted;
+}
+
+/// The equality-delete files that apply to each data file (by index in `data`): those of a later sequence
+/// number, in the data file's partition or unpartitioned. Files the previous state read are reused.
+std::vector<std::vector<std::shared_ptr<const TableState::EqualityDelete>>> EqualityDeletesFor(
+    const std::vector<ManifestEntry>& delete_files, const std::vector<ManifestEntry>& data, const TableState* previous,
+    TableState& state) {
+  std::vector<std::vector<std::shared_ptr<const TableState::EqualityDelete>>> out(data.size());
+  for (const ManifestEntry& e : delete_files) {
+    if (e.file.content != FileContent::kEqualityDeletes) continue;
+    std::shared_ptr<const TableState::EqualityDelete> rows;
+    if (previous) {
+      auto it = previous->equality_rows.find(e.file.path);
+      if (it != previous->equality_rows.end()) rows = it->second;
+    }
+    if (!rows) rows = ReadEqualityDeleteFile(e.file, state.metadata.CurrentSchema());
+    state.equality_rows[e.file.path] = rows;
+    const bool global = state.metadata.FindSpec(e.file.spec_id).fields.empty();
+    for (size_t d = 0; d < data.size(); d++) {
+      const DataFile& f = data[d].file;
+      if (data[d].sequence_number >= e.sequence_number) continue;
+      if (!global && (f.spec_id != e.file.spec_id || f.partition != e.file.partition)) continue;
+      out[d].push_back(rows);
+    }
+  }
+  return out;
 }
 
 /// Distinct-value sketches of the snapshot's statistics, or of the newest statistics file (deletes since
@@ -503,13 +597,16 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
   std::map<std::string, int64_t> data_seq;
   for (const ManifestEntry& e : data) data_seq[e.file.path] = e.sequence_number;
   auto deleted = ReadPositionDeletes(deletes, data_seq, previous, *state);
+  auto equality = EqualityDeletesFor(deletes, data, previous, *state);
   for (const ManifestEntry& e : deletes) state->delete_files.emplace_back(e.file, e.sequence_number);
   std::map<std::string, const TableState::LiveFile*> known;
   if (previous) {
     for (const auto& f : previous->files) known[f.file.path] = &f;
   }
-  for (ManifestEntry& e : data) {
+  for (size_t i = 0; i < data.size(); i++) {
+    ManifestEntry& e = data[i];
     TableState::LiveFile live;
+    live.equality_deletes = std::move(equality[i]);
     auto it = known.find(e.file.path);
     live.footer = it != known.end() ? it->second->footer : std::make_shared<TableState::Footer>();
     auto d = deleted.find(e.file.path);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "lake/iceberg_manifest.h"
@@ -64,23 +65,32 @@ struct TableState {
     std::once_flag once;
     std::shared_ptr<const parquet::ParquetReader> reader;
   };
+  /// An equality-delete file's rows: a data row it applies to is deleted when its values of `field_ids`
+  /// equal one of `keys` (NULL equal to NULL), as EqualityKey encodes them.
+  struct EqualityDelete {
+    std::vector<int32_t> field_ids;
+    std::unordered_set<std::string> keys;
+  };
   struct LiveFile {
     DataFile file;
     int64_t sequence_number = 0;
     std::shared_ptr<Footer> footer;
     std::shared_ptr<const std::vector<int64_t>> deleted;  // sorted positions; null: none
+    /// Equality deletes of a later sequence number in the file's partition (or unpartitioned).
+    std::vector<std::shared_ptr<const EqualityDelete>> equality_deletes;
     int64_t DeletedCount() const { return deleted ? static_cast<int64_t>(deleted->size()) : 0; }
     /// The file's footer: scans prune files by partition and manifest bounds before they need it.
     const parquet::ParquetReader& Reader() const;
   };
   std::vector<LiveFile> files;
-  /// Position-delete files in force, with their sequence numbers (OPTIMIZE retires them).
+  /// Delete files in force (position and equality), with their sequence numbers (OPTIMIZE retires them).
   std::vector<std::pair<DataFile, int64_t>> delete_files;
   std::vector<ManifestFile> manifests;  // the snapshot's manifest list
   /// Parsed manifests and position-delete files by path, carried to the next state (files never change).
   std::map<std::string, std::shared_ptr<const std::vector<ManifestEntry>>> manifest_entries;
   using DeleteRows = std::map<std::string, std::vector<int64_t>>;  // positions by data file path
   std::map<std::string, std::shared_ptr<const DeleteRows>> delete_rows;
+  std::map<std::string, std::shared_ptr<const EqualityDelete>> equality_rows;
   /// Morsel m is row group morsels[m].second of files[morsels[m].first].
   std::vector<std::pair<uint32_t, uint32_t>> morsels;
   int64_t row_count = 0;

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "common/exception.h"
+#include "formats/parquet/parquet_writer.h"
+#include "lake/iceberg_manifest.h"
 
 namespace basin::iceberg {
 namespace {
@@ -129,6 +132,80 @@ TEST_F(IcebergTableTest, AVersionLeftByACrashedCommitIsSkipped) {
   table_->Execute("remove_orphan_files", {});
   EXPECT_FALSE(fs::exists(dir_ / "metadata" / "v3.metadata.json"));
   EXPECT_EQ(CountRows(*std::make_shared<IcebergTable>(pointer_)), 10);
+}
+
+
+/// Commit an equality-delete file of `keys` (values of field 1, `x`) onto the table, as an engine that
+/// upserts by key (Flink) would: a Parquet file with field ids, a deletes manifest, a new snapshot.
+void CommitEqualityDeletes(TestPointer& pointer, const fs::path& dir, const std::vector<int64_t>& keys) {
+  const std::string current = pointer.Load();
+  TableMetadata md = ParseTableMetadata(ReadFileBytes(current), current);
+  const std::string path = (dir / "data" / ("eq-delete-" + NewUuid() + ".parquet")).string();
+  {
+    parquet::ParquetWriter writer(path, {"x"}, {TypeId::kBigInt}, {1});
+    DataChunk chunk({TypeId::kBigInt});
+    for (size_t i = 0; i < keys.size(); i++) chunk.column(0).data<int64_t>()[i] = keys[i];
+    chunk.SetCardinality(keys.size());
+    writer.WriteChunk(chunk);
+    writer.Close();
+  }
+  DataFile file;
+  file.content = FileContent::kEqualityDeletes;
+  file.path = path;
+  file.record_count = static_cast<int64_t>(keys.size());
+  file.file_size = static_cast<int64_t>(fs::file_size(path));
+  file.equality_ids = {1};
+  Snapshot snap;
+  snap.snapshot_id = md.last_sequence_number + 1000;
+  snap.parent_id = md.current_snapshot_id;
+  snap.sequence_number = md.last_sequence_number + 1;
+  snap.timestamp_ms = NowMillis();
+  snap.schema_id = md.current_schema_id;
+  snap.summary = {{"operation", "delete"}};
+  snap.manifest_list = (dir / "metadata" / ("snap-" + std::to_string(snap.snapshot_id) + ".avro")).string();
+  std::vector<ManifestFile> manifests = ReadManifestList(md.CurrentSnapshot()->manifest_list);
+  manifests.push_back(WriteManifest((dir / "metadata" / ("eq-" + NewUuid() + "-m0.avro")).string(),
+                                    {{EntryStatus::kAdded, snap.snapshot_id, snap.sequence_number,
+                                      snap.sequence_number, file}},
+                                    md, 0, FileContent::kEqualityDeletes, snap.snapshot_id, snap.sequence_number));
+  WriteManifestList(snap.manifest_list, manifests, snap.snapshot_id, snap.parent_id, snap.sequence_number);
+  md.snapshots.push_back(snap);
+  md.current_snapshot_id = snap.snapshot_id;
+  md.last_sequence_number = snap.sequence_number;
+  const std::string next = (dir / "metadata" / ("eq-" + NewUuid() + ".metadata.json")).string();
+  WriteFileAtomic(next, md.ToJson());
+  ASSERT_TRUE(pointer.Swap(current, next));
+}
+
+TEST_F(IcebergTableTest, EqualityDeletesFromAnotherEngineRemoveEarlierRowsOnly) {
+  Insert(*table_, 0, 100);
+  Insert(*table_, 5, 1);  // a second 5, also before the delete
+  CommitEqualityDeletes(*pointer_, dir_, {5, 7, 1000});
+  Insert(*table_, 5, 3);  // 5, 6, 7 again, after it: kept
+  auto table = std::make_shared<IcebergTable>(pointer_);
+  auto values = [&] {
+    std::map<int64_t, int> counts;
+    auto scan = table->InitScan({0}, {});
+    for (size_t m = 0; m < table->MorselCount(*scan); m++) {
+      auto reader = table->OpenMorsel(*scan, m);
+      DataChunk out({TypeId::kBigInt});
+      while (reader->Next(out)) {
+        for (size_t i = 0; i < out.size(); i++) counts[out.column(0).GetValue(i).GetInt64()]++;
+        out.Reset();
+      }
+    }
+    return counts;
+  };
+  auto counts = values();
+  EXPECT_EQ(counts[5], 1);
+  EXPECT_EQ(counts[6], 2);
+  EXPECT_EQ(counts[7], 1);
+  EXPECT_EQ(counts[8], 1);
+  EXPECT_EQ(CountRows(*table), 100 + 1 + 3 - 3);
+  // Deletes written by Basin afterwards combine with them; OPTIMIZE folds both into new files.
+  EXPECT_GT(table->Execute("optimize", {}), 0);
+  EXPECT_EQ(values(), counts);
+  EXPECT_EQ(table->State()->delete_files.size(), 0u);
 }
 
 }  // namespace
