@@ -162,7 +162,9 @@ class Partition {
   std::atomic<int32_t> max_message_bytes_;
   std::atomic<bool> compacted_;
 
-  std::mutex maintenance_mutex_;  // one retention or compaction run at a time
+  std::mutex maintenance_mutex_;  // one retention or compaction run at a time; guards the two below
+  int64_t compacted_through_ = -1;           // the end of the closed segments the last compaction saw
+  int64_t next_tombstone_horizon_ = INT64_MAX;  // the earliest delete horizon of a kept tombstone
 };
 
 }  // namespace basin::log
