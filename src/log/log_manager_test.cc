@@ -15,15 +15,6 @@ using testing::NumberedBatch;
 using testing::ReadRecords;
 using testing::ScratchDir;
 
-ErrorCode CodeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const LogError& e) {
-    return e.code();
-  }
-  return ErrorCode::kNone;
-}
-
 CommittedOffset At(int64_t offset, int32_t leader_epoch = -1, std::string metadata = "") {
   CommittedOffset c;
   c.offset = offset;
@@ -73,19 +64,19 @@ TEST_F(LogManagerTest, CreatesListsDescribesAndPersistsTopics) {
 TEST_F(LogManagerTest, RefusesBadNamesCountsAndConfigs) {
   auto log = Open();
   for (const std::string& name : std::vector<std::string>{"", ".", "..", "a b", "a/b", "é", std::string(250, 'x')}) {
-    EXPECT_EQ(CodeOf([&] { log->CreateTopic(name, 1); }), ErrorCode::kInvalidTopic) << name;
+    EXPECT_EQ(testing::ErrorCodeOf([&] { log->CreateTopic(name, 1); }), ErrorCode::kInvalidTopic) << name;
   }
   log->CreateTopic(std::string(249, 'x'), 1);
   log->CreateTopic("a.b", 1);
-  EXPECT_EQ(CodeOf([&] { log->CreateTopic("a_b", 1); }), ErrorCode::kInvalidTopic);
-  EXPECT_EQ(CodeOf([&] { log->CreateTopic("a.b", 1); }), ErrorCode::kTopicAlreadyExists);
-  EXPECT_EQ(CodeOf([&] { log->CreateTopic("zero", 0); }), ErrorCode::kInvalidPartitions);
-  EXPECT_EQ(CodeOf([&] { log->CreateTopic("c", 1, {{"retention.ms", "soon"}}); }), ErrorCode::kInvalidConfig);
-  EXPECT_EQ(CodeOf([&] { log->CreateTopic("c", 1, {{"no.such.key", "1"}}); }), ErrorCode::kInvalidConfig);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->CreateTopic("a_b", 1); }), ErrorCode::kInvalidTopic);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->CreateTopic("a.b", 1); }), ErrorCode::kTopicAlreadyExists);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->CreateTopic("zero", 0); }), ErrorCode::kInvalidPartitions);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->CreateTopic("c", 1, {{"retention.ms", "soon"}}); }), ErrorCode::kInvalidConfig);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->CreateTopic("c", 1, {{"no.such.key", "1"}}); }), ErrorCode::kInvalidConfig);
   EXPECT_FALSE(log->FindTopic("c").has_value());
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "log" / "c"));
-  EXPECT_EQ(CodeOf([&] { log->GetPartition("a.b", 1); }), ErrorCode::kUnknownTopicOrPartition);
-  EXPECT_EQ(CodeOf([&] { log->DeleteTopic(kConsumerOffsetsTopic); }), ErrorCode::kInvalidTopic);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->GetPartition("a.b", 1); }), ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->DeleteTopic(kConsumerOffsetsTopic); }), ErrorCode::kInvalidTopic);
 }
 
 TEST_F(LogManagerTest, AltersConfigsAndAddsPartitions) {
@@ -95,11 +86,11 @@ TEST_F(LogManagerTest, AltersConfigsAndAddsPartitions) {
     auto partition = log->GetPartition("t", 0);
     log->AlterTopicConfig("t", {{"max.message.bytes", "100"}, {"cleanup.policy", "compact"}});
     EXPECT_EQ(partition->config().max_message_bytes, 100);
-    EXPECT_EQ(CodeOf([&] { partition->Append(NumberedBatch(0, 10)); }), ErrorCode::kMessageTooLarge);
+    EXPECT_EQ(testing::ErrorCodeOf([&] { partition->Append(NumberedBatch(0, 10)); }), ErrorCode::kMessageTooLarge);
     log->AlterTopicConfig("t", {{"max.message.bytes", std::nullopt}});
     EXPECT_EQ(partition->config().max_message_bytes, TopicConfig().max_message_bytes);
-    EXPECT_EQ(CodeOf([&] { log->AlterTopicConfig("t", {{"segment.bytes", "-5"}}); }), ErrorCode::kInvalidConfig);
-    EXPECT_EQ(CodeOf([&] { log->AddPartitions("t", 1); }), ErrorCode::kInvalidPartitions);
+    EXPECT_EQ(testing::ErrorCodeOf([&] { log->AlterTopicConfig("t", {{"segment.bytes", "-5"}}); }), ErrorCode::kInvalidConfig);
+    EXPECT_EQ(testing::ErrorCodeOf([&] { log->AddPartitions("t", 1); }), ErrorCode::kInvalidPartitions);
     log->AddPartitions("t", 4);
     log->GetPartition("t", 3)->Append(NumberedBatch(0, 2));
   }
@@ -120,8 +111,8 @@ TEST_F(LogManagerTest, DeletesTopicsWhileAReaderHoldsAPartition) {
   log->DeleteTopic("gone");
   EXPECT_FALSE(log->FindTopic("gone").has_value());
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "log" / "gone"));
-  EXPECT_EQ(CodeOf([&] { partition->Append(NumberedBatch(0, 1)); }), ErrorCode::kUnknownTopicOrPartition);
-  EXPECT_EQ(CodeOf([&] { log->DeleteTopic("gone"); }), ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { partition->Append(NumberedBatch(0, 1)); }), ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { log->DeleteTopic("gone"); }), ErrorCode::kUnknownTopicOrPartition);
   EXPECT_FALSE(log->group_offsets().Fetch("g", {"gone", 0}).has_value());
   EXPECT_TRUE(log->group_offsets().Fetch("g", {"kept", 0}).has_value());
   log->CreateTopic("gone", 1);  // the name is free again, with no data
@@ -158,7 +149,7 @@ TEST_F(LogManagerTest, GroupOffsetsAreDurableAndDeletable) {
     groups.Commit("g3", {{{"u", 0}, At(7)}});
     groups.DeleteGroup("g3");
     groups.DeleteOffsets("g2", {{"u", 0}});
-    EXPECT_EQ(CodeOf([&] { groups.DeleteGroup("g3"); }), ErrorCode::kGroupIdNotFound);
+    EXPECT_EQ(testing::ErrorCodeOf([&] { groups.DeleteGroup("g3"); }), ErrorCode::kGroupIdNotFound);
     EXPECT_EQ(groups.Fetch("g1", {"t", 0})->offset, 11);
     EXPECT_EQ(groups.Fetch("g1", {"t", 0})->commit_timestamp, clock_.now());
   }

@@ -116,23 +116,26 @@ AppendResult Partition::Append(std::string_view records, const AppendOptions& op
   BatchIterator it(records);
   std::string_view bytes;
   while (it.Next(bytes)) {
-    const std::string where = "produce to " + name_ + ", batch " + std::to_string(batches.size()) + " at byte " +
-                              std::to_string(it.position() - bytes.size());
+    // Where the batch is, for messages only: built when one is needed.
+    auto where = [&] {
+      return "produce to " + name_ + ", batch " + std::to_string(batches.size()) + " at byte " +
+             std::to_string(it.position() - bytes.size());
+    };
     BatchHeader header;
     try {
-      header = ValidateBatch(bytes, where);
+      header = ValidateBatch(bytes, name_);
     } catch (const DataError& e) {
-      throw LogError(ErrorCode::kCorruptMessage, e.what());
+      throw LogError(ErrorCode::kCorruptMessage, e.what() + std::string(" (") + where() + ")");
     }
     if (header.size() > static_cast<size_t>(max_message_bytes))
-      throw LogError(ErrorCode::kMessageTooLarge, where + ": " + std::to_string(header.size()) +
+      throw LogError(ErrorCode::kMessageTooLarge, where() + ": " + std::to_string(header.size()) +
                                                       " bytes exceed max.message.bytes " +
                                                       std::to_string(max_message_bytes));
     if (require_keys || options.validate_records) {
       try {
         ValidateRecords(bytes, require_keys);
       } catch (const DataError& e) {
-        throw LogError(require_keys ? ErrorCode::kInvalidRecord : ErrorCode::kCorruptMessage, where + ": " + e.what());
+        throw LogError(require_keys ? ErrorCode::kInvalidRecord : ErrorCode::kCorruptMessage, where() + ": " + e.what());
       }
     }
     batches.push_back({bytes, header});

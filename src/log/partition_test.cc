@@ -18,15 +18,6 @@ using testing::NumberedBatch;
 using testing::ReadRecords;
 using testing::ScratchDir;
 
-ErrorCode CodeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const LogError& e) {
-    return e.code();
-  }
-  return ErrorCode::kNone;
-}
-
 /// Captures log lines while alive.
 class CapturedLines {
  public:
@@ -87,8 +78,8 @@ TEST_F(PartitionTest, ReadsWholeBatchesWithinTheBudgetAndTheFirstOneEvenWhenLarg
   // Not past the end offset a SQL scan started with.
   EXPECT_EQ(p->Read(0, 1 << 20, 30).records.size(), batch_size * 3);
   EXPECT_TRUE(p->Read(50, 1 << 20).records.empty());
-  EXPECT_EQ(CodeOf([&] { p->Read(51, 100); }), ErrorCode::kOffsetOutOfRange);
-  EXPECT_EQ(CodeOf([&] { p->Read(-1, 100); }), ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Read(51, 100); }), ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Read(-1, 100); }), ErrorCode::kOffsetOutOfRange);
 }
 
 TEST_F(PartitionTest, RollsBySizeAndAgeAndIndexesFindEveryOffsetAfterReopening) {
@@ -224,18 +215,18 @@ TEST_F(PartitionTest, RefusesBadBatches) {
   auto p = Open(config);
   std::string corrupt = NumberedBatch(0, 3);
   corrupt.back() ^= 1;
-  EXPECT_EQ(CodeOf([&] { p->Append(corrupt); }), ErrorCode::kCorruptMessage);
-  EXPECT_EQ(CodeOf([&] { p->Append(NumberedBatch(0, 3) + "xyz"); }), ErrorCode::kCorruptMessage);
-  EXPECT_EQ(CodeOf([&] { p->Append(""); }), ErrorCode::kCorruptMessage);
-  EXPECT_EQ(CodeOf([&] { p->Append(NumberedBatch(0, 100)); }), ErrorCode::kMessageTooLarge);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(corrupt); }), ErrorCode::kCorruptMessage);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(NumberedBatch(0, 3) + "xyz"); }), ErrorCode::kCorruptMessage);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(""); }), ErrorCode::kCorruptMessage);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(NumberedBatch(0, 100)); }), ErrorCode::kMessageTooLarge);
   EXPECT_EQ(p->high_watermark(), 0);
   config.cleanup_compact = true;
   p->SetConfig(config);
   RecordBatchBuilder builder;
   builder.Append(1, std::nullopt, "no key");
-  EXPECT_EQ(CodeOf([&] { p->Append(builder.Build()); }), ErrorCode::kInvalidRecord);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(builder.Build()); }), ErrorCode::kInvalidRecord);
   p->Close();
-  EXPECT_EQ(CodeOf([&] { p->Append(NumberedBatch(0, 1)); }), ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(NumberedBatch(0, 1)); }), ErrorCode::kUnknownTopicOrPartition);
 }
 
 TEST_F(PartitionTest, RetentionDeletesWholeOldSegmentsButNeverTheActiveOne) {
@@ -252,7 +243,7 @@ TEST_F(PartitionTest, RetentionDeletesWholeOldSegmentsButNeverTheActiveOne) {
   // Segments 0 and 1 hold timestamps more than 10 s old.
   EXPECT_EQ(p->ApplyRetention(), 2u);
   EXPECT_EQ(p->log_start_offset(), 20);
-  EXPECT_EQ(CodeOf([&] { p->Read(19, 100); }), ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Read(19, 100); }), ErrorCode::kOffsetOutOfRange);
   EXPECT_EQ(ReadRecords(*p).front().offset, 20);
   clock_.Advance(1'000'000);
   EXPECT_EQ(p->ApplyRetention(), 2u);

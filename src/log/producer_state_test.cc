@@ -13,15 +13,6 @@ using testing::ManualClock;
 using testing::ProducerBatch;
 using testing::ScratchDir;
 
-ErrorCode CodeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const LogError& e) {
-    return e.code();
-  }
-  return ErrorCode::kNone;
-}
-
 class IdempotenceTest : public ::testing::Test {
  protected:
   std::unique_ptr<Partition> Open() { return Partition::Open(dir_.path() / "p", "t-0", {}, clock_.clock()); }
@@ -49,11 +40,11 @@ TEST_F(IdempotenceTest, ARetriedBatchGetsItsOriginalOffsets) {
 TEST_F(IdempotenceTest, OutOfOrderSequencesAndStaleEpochsAreRefused) {
   auto p = Open();
   p->Append(ProducerBatch(7, 1, 0, 3));
-  EXPECT_EQ(CodeOf([&] { p->Append(ProducerBatch(7, 1, 5, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
-  EXPECT_EQ(CodeOf([&] { p->Append(ProducerBatch(7, 0, 3, 1)); }), ErrorCode::kInvalidProducerEpoch);
-  EXPECT_EQ(CodeOf([&] { p->Append(ProducerBatch(7, 2, 3, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(ProducerBatch(7, 1, 5, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(ProducerBatch(7, 0, 3, 1)); }), ErrorCode::kInvalidProducerEpoch);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(ProducerBatch(7, 2, 3, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
   EXPECT_EQ(p->Append(ProducerBatch(7, 2, 0, 1)).base_offset, 3);  // a new epoch starts at 0
-  EXPECT_EQ(CodeOf([&] { p->Append(ProducerBatch(7, 1, 3, 1)); }), ErrorCode::kInvalidProducerEpoch);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(ProducerBatch(7, 1, 3, 1)); }), ErrorCode::kInvalidProducerEpoch);
   // Another producer is independent, and an unknown one may start anywhere.
   EXPECT_EQ(p->Append(ProducerBatch(8, 0, 40, 1)).base_offset, 4);
   EXPECT_EQ(p->high_watermark(), 5);
@@ -63,7 +54,7 @@ TEST_F(IdempotenceTest, OnlyTheLastFiveBatchesAreRemembered) {
   auto p = Open();
   for (int i = 0; i < 7; ++i) p->Append(ProducerBatch(7, 0, i, 1));
   for (int i = 2; i < 7; ++i) EXPECT_TRUE(p->Append(ProducerBatch(7, 0, i, 1)).duplicate) << i;
-  EXPECT_EQ(CodeOf([&] { p->Append(ProducerBatch(7, 0, 1, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
+  EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(ProducerBatch(7, 0, 1, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
   EXPECT_EQ(p->Producer(7)->batches.size(), ProducerStateManager::kRetainedBatches);
 }
 
@@ -85,8 +76,8 @@ TEST_F(IdempotenceTest, TheStateSurvivesRestartsCleanOrNot) {
     auto p = Open();
     EXPECT_EQ(p->Append(ProducerBatch(7, 0, 3, 3)).base_offset, 3);
     EXPECT_TRUE(p->Append(ProducerBatch(7, 0, 0, 3)).duplicate);
-    EXPECT_EQ(CodeOf([&] { p->Append(ProducerBatch(9, 3, 1, 1)); }), ErrorCode::kInvalidProducerEpoch);
-    EXPECT_EQ(CodeOf([&] { p->Append(ProducerBatch(7, 0, 9, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
+    EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(ProducerBatch(9, 3, 1, 1)); }), ErrorCode::kInvalidProducerEpoch);
+    EXPECT_EQ(testing::ErrorCodeOf([&] { p->Append(ProducerBatch(7, 0, 9, 1)); }), ErrorCode::kOutOfOrderSequenceNumber);
     p->Append(ProducerBatch(7, 0, 6, 1));
     p->Close();  // snapshot at the end
   }

@@ -5,15 +5,27 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "log/errors.h"
 #include "log/partition.h"
 #include "log/record_batch.h"
 
 namespace basin::log::testing {
+
+/// The Kafka error code `f` throws a LogError with, kNone when it throws none.
+inline ErrorCode ErrorCodeOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const LogError& e) {
+    return e.code();
+  }
+  return ErrorCode::kNone;
+}
 
 /// A fresh directory under the system temp dir, removed at the end.
 class ScratchDir {
