@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "helpers/log_testing.h"
 #include "log/partition.h"
 
@@ -85,6 +88,49 @@ TEST_P(CompactionTest, TheMinimumLagProtectsRecentSegments) {
   p->Roll();
   EXPECT_GT(p->Compact(), 0u);
   EXPECT_EQ(Summary(*p), (std::vector<std::string>{"1:a=2", "2:z=1"}));
+}
+
+TEST_P(CompactionTest, ReadersAndAppendersCarryOnWhileSegmentsAreSwapped) {
+  auto p = Open();
+  std::atomic<bool> done{false};
+  std::thread appender([&] {
+    for (int i = 0; i < 400; ++i) {
+      p->Append(KeyedBatch({{"k" + std::to_string(i % 7), std::to_string(i)}, {"x", "y"}}, clock_.now(), GetParam()));
+      if (i % 20 == 19) p->Roll();
+    }
+    done = true;
+  });
+  std::thread reader([&] {
+    RecordReader records;
+    Record record;
+    while (!done.load()) {
+      int64_t offset = p->log_start_offset();
+      while (offset < p->high_watermark()) {
+        ReadResult r = p->Read(offset, 4096);
+        BatchIterator batches(r.records);
+        std::string_view batch;
+        int64_t next = offset;
+        while (batches.Next(batch)) {
+          const BatchHeader h = ValidateBatch(batch, "read during compaction");
+          EXPECT_GE(h.next_offset(), offset);
+          records.Reset(batch);
+          while (records.Next(record)) EXPECT_TRUE(record.key.has_value());
+          next = h.next_offset();
+        }
+        if (next == offset) break;
+        offset = next;
+      }
+    }
+  });
+  while (!done.load()) p->Compact();
+  appender.join();
+  reader.join();
+  p->Roll();
+  p->Compact();
+  // Each of the 7 keys and "x" once, at its last value.
+  const auto summary = Summary(*p);
+  ASSERT_EQ(summary.size(), 8u);
+  EXPECT_EQ(summary.back(), "799:x=y");
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, CompactionTest, ::testing::Values(Compression::kNone, Compression::kZstd));

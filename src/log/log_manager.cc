@@ -7,11 +7,13 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "common/exception.h"
 #include "common/logging.h"
@@ -335,13 +337,20 @@ void LogManager::RunMaintenance() {
   }
 }
 
+struct LogManager::MaintenanceThread {
+  std::mutex mutex;
+  std::condition_variable wakeup;
+  bool stop = false;
+  std::thread thread;
+};
+
 void LogManager::StartMaintenance(std::chrono::milliseconds interval) {
   std::lock_guard lock(maintenance_mutex_);
-  if (maintenance_thread_.joinable()) return;
-  maintenance_stop_ = false;
-  maintenance_thread_ = std::thread([this, interval] {
-    std::unique_lock lock(maintenance_mutex_);
-    while (!maintenance_wakeup_.wait_for(lock, interval, [this] { return maintenance_stop_; })) {
+  if (maintenance_) return;
+  maintenance_ = std::make_unique<MaintenanceThread>();
+  maintenance_->thread = std::thread([this, interval, state = maintenance_.get()] {
+    std::unique_lock lock(state->mutex);
+    while (!state->wakeup.wait_for(lock, interval, [state] { return state->stop; })) {
       lock.unlock();
       RunMaintenance();
       lock.lock();
@@ -350,12 +359,15 @@ void LogManager::StartMaintenance(std::chrono::milliseconds interval) {
 }
 
 void LogManager::StopMaintenance() {
+  std::lock_guard lock(maintenance_mutex_);
+  if (!maintenance_) return;
   {
-    std::lock_guard lock(maintenance_mutex_);
-    maintenance_stop_ = true;
+    std::lock_guard state_lock(maintenance_->mutex);
+    maintenance_->stop = true;
   }
-  maintenance_wakeup_.notify_all();
-  if (maintenance_thread_.joinable()) maintenance_thread_.join();
+  maintenance_->wakeup.notify_all();
+  maintenance_->thread.join();
+  maintenance_.reset();
 }
 
 }  // namespace basin::log

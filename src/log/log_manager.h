@@ -11,7 +11,6 @@
 
 #include <array>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -20,7 +19,6 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "log/group_offsets.h"
@@ -133,10 +131,9 @@ class LogManager {
 
   std::unique_ptr<GroupOffsets> group_offsets_;
 
+  struct MaintenanceThread;  // the background thread, its wake-up and stop flag
   std::mutex maintenance_mutex_;
-  std::condition_variable maintenance_wakeup_;
-  bool maintenance_stop_ = false;
-  std::thread maintenance_thread_;
+  std::unique_ptr<MaintenanceThread> maintenance_;
 };
 
 }  // namespace basin::log

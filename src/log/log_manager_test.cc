@@ -2,10 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <thread>
 
 #include "helpers/log_testing.h"
 #include "log/errors.h"
+#include "log/producer_state.h"
 
 namespace basin::log {
 namespace {
@@ -199,6 +204,43 @@ TEST_F(LogManagerTest, ManyThreadsAppendToManyPartitions) {
   for (int p = 0; p < 4; ++p) total += log->GetPartition("busy", p)->high_watermark();
   EXPECT_EQ(total, 4 * 200 * 5);
 }
+
+TEST_F(LogManagerTest, NothingAcknowledgedIsLostToKill9) {
+  // The child acknowledges writes of every kind, then is killed with SIGKILL: no destructor, no flush.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto log = Open();
+    log->CreateTopic("events", 2, {{"segment.bytes", "1000"}});
+    auto p = log->GetPartition("events", 1);
+    EXPECT_EQ(log->InitProducerId().producer_id, 0);
+    for (int i = 0; i < 30; ++i) p->Append(testing::ProducerBatch(0, 0, i * 2, 2, i * 2));
+    log->group_offsets().Commit("readers", {{{"events", 1}, At(42, 0, "m")}});
+    log->InitProducerId();
+    raise(SIGKILL);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  auto log = Open();
+  auto p = log->GetPartition("events", 1);
+  EXPECT_EQ(p->high_watermark(), 60);
+  EXPECT_GT(p->Stats().segments, 2u);
+  EXPECT_EQ(ReadRecords(*p).size(), 60u);
+  // The producer state is replayed from the log: a retry of the last batch is recognised.
+  EXPECT_TRUE(p->Append(testing::ProducerBatch(0, 0, 58, 2)).duplicate);
+  EXPECT_EQ(log->group_offsets().Fetch("readers", {"events", 1})->offset, 42);
+  EXPECT_GT(log->InitProducerId().producer_id, 1);
+}
+
+TEST_F(LogManagerTest, MaintenanceStartsAndStops) {
+  auto log = Open();
+  log->StartMaintenance(std::chrono::milliseconds(1));
+  log->StartMaintenance(std::chrono::milliseconds(1));  // already running: no second thread
+  log->StopMaintenance();
+  log->StopMaintenance();
+  log->StartMaintenance(std::chrono::hours(1));
+}  // the destructor stops it
 
 }  // namespace
 }  // namespace basin::log

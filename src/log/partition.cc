@@ -12,6 +12,7 @@
 #include "log/bytes_internal.h"
 #include "log/crc32c.h"
 #include "log/errors.h"
+#include "log/producer_state.h"
 #include "log/segment.h"
 
 namespace basin::log {
@@ -41,6 +42,7 @@ int64_t SystemClockMs() {
 Partition::Partition(std::filesystem::path dir, std::string name, const TopicConfig& config, Clock clock)
     : dir_(std::move(dir)), name_(std::move(name)), clock_(clock ? std::move(clock) : Clock(SystemClockMs)),
       config_(config),
+      producers_(std::make_unique<ProducerStateManager>()),
       max_message_bytes_(config.max_message_bytes),
       compacted_(config.cleanup_compact) {}
 
@@ -74,7 +76,7 @@ void Partition::Load() {
   log_start_offset_ = segments_.begin()->first;
   high_watermark_.store(segments_.rbegin()->second->next_offset());
   last_flush_ms_ = now;
-  const std::optional<int64_t> snapshot = producers_.LoadSnapshot(dir_, high_watermark());
+  const std::optional<int64_t> snapshot = producers_->LoadSnapshot(dir_, high_watermark());
   ReplayProducers(std::max(snapshot.value_or(log_start_offset_), log_start_offset_));
   ProducerStateManager::DeleteSnapshotsBefore(dir_, log_start_offset_, 1);
 }
@@ -88,7 +90,7 @@ void Partition::ReplayProducers(int64_t from_offset) {
     uint64_t position;
     while (scanner.Next(header, position)) {
       const BatchHeader h = DecodeBatchHeader(header.data());
-      if (h.base_offset >= from_offset) producers_.Replay(h);
+      if (h.base_offset >= from_offset) producers_->Replay(h);
     }
   }
 }
@@ -170,7 +172,7 @@ AppendResult Partition::Append(std::string_view records, const AppendOptions& op
        now - active->created_ms() >= config_.segment_ms || first_offset + offsets - active->base_offset() > INT32_MAX)) {
     RollLocked(now);
   }
-  ProducerStateManager::Update update = producers_.Begin();
+  ProducerStateManager::Update update = producers_->Begin();
   int64_t next = first_offset;
   int64_t record_count = 0;
   for (size_t i = 0; i < batches.size(); ++i) {
@@ -212,7 +214,7 @@ AppendResult Partition::Append(std::string_view records, const AppendOptions& op
   } catch (const IOError& e) {
     throw LogError(ErrorCode::kKafkaStorageError, e.what());
   }
-  producers_.Commit(std::move(update));
+  producers_->Commit(std::move(update));
   high_watermark_.store(next, std::memory_order_release);
   unflushed_messages_ += record_count;
   if (unflushed_messages_ >= config_.flush_messages) {
@@ -235,7 +237,7 @@ void Partition::RollLocked(int64_t now) {
   const int64_t next = high_watermark_.load(std::memory_order_relaxed);
   segments_[next] = Segment::Create(dir_, next, now, static_cast<uint32_t>(config_.index_interval_bytes));
   try {
-    producers_.WriteSnapshot(dir_, next);
+    producers_->WriteSnapshot(dir_, next);
     ProducerStateManager::DeleteSnapshotsBefore(dir_, INT64_MAX, 2);
   } catch (const std::exception& e) {
     LogLine(LogLevel::kWarning, "partition " + name_ + ": cannot snapshot producer state: " + e.what());
@@ -364,7 +366,7 @@ int64_t Partition::log_start_offset() const {
 
 PartitionStats Partition::Stats() const {
   std::lock_guard lock(mutex_);
-  PartitionStats stats{log_start_offset_, high_watermark(), 0, segments_.size(), producers_.producer_count()};
+  PartitionStats stats{log_start_offset_, high_watermark(), 0, segments_.size(), producers_->producer_count()};
   for (const auto& [base, segment] : segments_) stats.size_bytes += segment->size();
   return stats;
 }
@@ -383,7 +385,7 @@ void Partition::SetConfig(const TopicConfig& config) {
 
 std::optional<ProducerEntry> Partition::Producer(int64_t producer_id) const {
   std::lock_guard lock(mutex_);
-  const ProducerEntry* entry = producers_.Find(producer_id);
+  const ProducerEntry* entry = producers_->Find(producer_id);
   return entry ? std::optional<ProducerEntry>(*entry) : std::nullopt;
 }
 
@@ -447,7 +449,7 @@ void Partition::Flush() {
 
 void Partition::ExpireProducers(int64_t max_idle_ms) {
   std::lock_guard lock(mutex_);
-  producers_.ExpireProducers(clock_(), max_idle_ms);
+  producers_->ExpireProducers(clock_(), max_idle_ms);
 }
 
 void Partition::Close(bool deleted) {
@@ -457,7 +459,7 @@ void Partition::Close(bool deleted) {
   if (deleted) return;
   segments_.rbegin()->second->Seal();
   try {
-    producers_.WriteSnapshot(dir_, high_watermark());
+    producers_->WriteSnapshot(dir_, high_watermark());
     ProducerStateManager::DeleteSnapshotsBefore(dir_, INT64_MAX, 2);
   } catch (const std::exception& e) {
     LogLine(LogLevel::kWarning, "partition " + name_ + ": cannot snapshot producer state: " + e.what());

@@ -22,12 +22,13 @@
 #include <string>
 #include <string_view>
 
-#include "log/producer_state.h"
 #include "log/topic_config.h"
 
 namespace basin::log {
 
 class Segment;
+class ProducerStateManager;
+struct ProducerEntry;
 
 /// Milliseconds since the Unix epoch; injected so that tests control time.
 using Clock = std::function<int64_t()>;
@@ -154,7 +155,7 @@ class Partition {
   std::map<int64_t, std::shared_ptr<Segment>> segments_;  // by base offset; the last is active
   std::atomic<int64_t> high_watermark_{0};
   int64_t log_start_offset_ = 0;
-  ProducerStateManager producers_;
+  std::unique_ptr<ProducerStateManager> producers_;
   int64_t unflushed_messages_ = 0;
   int64_t last_flush_ms_ = 0;
   bool closed_ = false;
