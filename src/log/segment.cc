@@ -128,9 +128,9 @@ bool Segment::LoadIndexes() {
       return false;
     time_index_.push_back(entry);
   }
-  // A log with batches past the first index interval has entries in both indexes.
-  if (offset_index_.empty() != time_index_.empty() && size_ > index_interval_bytes_) return false;
-  if (offset_index_.empty()) return size_ <= index_interval_bytes_ || time_index_.empty();
+  // Without offset entries the tail scan starts at 0 and adds them. (A time index may be empty beside a full
+  // offset index: batches without timestamps add no time entries.)
+  if (offset_index_.empty()) return true;
   // The last entry must point at the start of the batch it names.
   char header[batch_layout::kLogOverhead];
   const OffsetEntry& last = offset_index_.back();
@@ -308,7 +308,9 @@ void Segment::CommitSuffix(std::string_view suffix) {
   std::error_code ignored;
   std::filesystem::remove(PathFor(".index"), ignored);
   std::filesystem::remove(PathFor(".timeindex"), ignored);
-  for (std::string_view ext : {".log", ".index", ".timeindex"}) {
+  // The log first, then the time index, then the offset index: a crash in between leaves a new log with no
+  // offset index (rebuilt by the scan on open) and never an index of the old log beside the new one.
+  for (std::string_view ext : {".log", ".timeindex", ".index"}) {
     const std::filesystem::path from = dir_ / (SegmentFileName(base_offset_, ext) + old_suffix);
     std::filesystem::rename(from, PathFor(ext));
   }
