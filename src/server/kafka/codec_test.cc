@@ -120,6 +120,18 @@ TEST(KafkaCodec, JavaApiVersionsV3Capture) {
   EXPECT_EQ(EncodeRequest(same, request).Flatten(), std::string("\x00\x00\x00\x2b", 4) + frame);
 }
 
+// librdkafka 2.0.2's first request (kcat -L), captured off the socket.
+TEST(KafkaCodec, LibrdkafkaApiVersionsV3Capture) {
+  const std::string frame("\x00\x12\x00\x03\x00\x00\x00\x01\x00\x07" "rdkafka" "\x00\x0b" "librdkafka" "\x06" "2.0.2" "\x00",
+                          36);
+  RequestHeader header;
+  const auto request = DecodeRequest<ApiVersionsRequest>(frame, &header);
+  EXPECT_EQ(header.client_id, "rdkafka");
+  EXPECT_EQ(request.client_software_name, "librdkafka");
+  EXPECT_EQ(request.client_software_version, "2.0.2");
+  EXPECT_EQ(EncodeRequest(header, request).Flatten().substr(4), frame);
+}
+
 TEST(KafkaCodec, HeartbeatV4BytesByHand) {
   HeartbeatRequest m;
   m.group_id = "g";
