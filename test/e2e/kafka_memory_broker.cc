@@ -51,33 +51,28 @@ class MemoryBroker : public Handler {
   void Produce(const RequestContext&, ProduceRequest request, Reply<ProduceResponse> reply) override {
     ProduceResponse response;
     std::lock_guard lock(mutex_);
-    for (const auto& t : request.topics) {
-      auto& out = response.topics.emplace_back();
-      out.name = t.name;
-      for (const auto& p : t.partitions) {
-        auto& result = out.partitions.emplace_back();
-        result.index = p.index;
-        Partition* partition = Find(t.name, p.index);
-        if (partition == nullptr) {
-          result.error_code = ErrorCode::kUnknownTopicOrPartition;
-          continue;
-        }
-        result.base_offset = partition->next_offset;
-        result.log_start_offset = 0;
-        std::string_view batches = p.records ? p.records->view() : std::string_view();
-        // RecordBatch v2: base offset (8), length (4), ..., last offset delta at byte 23.
-        while (batches.size() >= 61) {
-          const size_t size = 12 + ReadInt32(batches.data() + 8);
-          if (size > batches.size()) break;
-          const size_t at = partition->log.size();
-          partition->log.append(batches.substr(0, size));
-          WriteInt64(partition->log.data() + at, partition->next_offset);
-          partition->batches.push_back({partition->next_offset, at});
-          partition->next_offset += ReadInt32(batches.data() + 23) + 1;
-          batches.remove_prefix(size);
-        }
+    EachPartition(request, response, [&](const std::string& topic, const auto& p, auto& result) {
+      result.index = p.index;
+      Partition* partition = Find(topic, p.index);
+      if (partition == nullptr) {
+        result.error_code = ErrorCode::kUnknownTopicOrPartition;
+        return;
       }
-    }
+      result.base_offset = partition->next_offset;
+      result.log_start_offset = 0;
+      std::string_view batches = p.records ? p.records->view() : std::string_view();
+      // RecordBatch v2: base offset (8), length (4), ..., last offset delta at byte 23.
+      while (batches.size() >= 61) {
+        const size_t size = 12 + ReadInt32(batches.data() + 8);
+        if (size > batches.size()) break;
+        const size_t at = partition->log.size();
+        partition->log.append(batches.substr(0, size));
+        WriteInt64(partition->log.data() + at, partition->next_offset);
+        partition->batches.push_back({partition->next_offset, at});
+        partition->next_offset += ReadInt32(batches.data() + 23) + 1;
+        batches.remove_prefix(size);
+      }
+    });
     reply(std::move(response));
   }
 
@@ -91,21 +86,16 @@ class MemoryBroker : public Handler {
   void ListOffsets(const RequestContext& ctx, ListOffsetsRequest request, Reply<ListOffsetsResponse> reply) override {
     ListOffsetsResponse response;
     std::lock_guard lock(mutex_);
-    for (const auto& t : request.topics) {
-      auto& out = response.topics.emplace_back();
-      out.name = t.name;
-      for (const auto& p : t.partitions) {
-        auto& result = out.partitions.emplace_back();
-        result.partition_index = p.partition_index;
-        Partition* partition = Find(t.name, p.partition_index);
-        if (partition == nullptr) {
-          result.error_code = ErrorCode::kUnknownTopicOrPartition;
-          continue;
-        }
-        result.offset = p.timestamp == ListOffsetsRequest::kEarliest ? 0 : partition->next_offset;
-        if (ctx.api_version == 0) result.old_style_offsets = {result.offset};
+    EachPartition(request, response, [&](const std::string& topic, const auto& p, auto& result) {
+      result.partition_index = p.partition_index;
+      Partition* partition = Find(topic, p.partition_index);
+      if (partition == nullptr) {
+        result.error_code = ErrorCode::kUnknownTopicOrPartition;
+        return;
       }
-    }
+      result.offset = p.timestamp == ListOffsetsRequest::kEarliest ? 0 : partition->next_offset;
+      if (ctx.api_version == 0) result.old_style_offsets = {result.offset};
+    });
     reply(std::move(response));
   }
 
@@ -206,14 +196,10 @@ class MemoryBroker : public Handler {
     const ErrorCode error = groups_.ValidateOffsetCommit(request);
     OffsetCommitResponse response;
     std::lock_guard lock(mutex_);
-    for (const auto& t : request.topics) {
-      auto& out = response.topics.emplace_back();
-      out.name = t.name;
-      for (const auto& p : t.partitions) {
-        out.partitions.push_back({p.partition_index, error});
-        if (error == ErrorCode::kNone) committed_[{request.group_id, t.name, p.partition_index}] = p.committed_offset;
-      }
-    }
+    EachPartition(request, response, [&](const std::string& topic, const auto& p, auto& result) {
+      result = {p.partition_index, error};
+      if (error == ErrorCode::kNone) committed_[{request.group_id, topic, p.partition_index}] = p.committed_offset;
+    });
     reply(std::move(response));
   }
 
@@ -253,6 +239,16 @@ class MemoryBroker : public Handler {
     GroupCoordinatorOptions o;
     o.initial_rebalance_delay_ms = 0;
     return o;
+  }
+  /// Answer each partition of `request` in `response`, topic by topic: fn(topic, request partition,
+  /// response partition).
+  template <class Request, class Response, class F>
+  static void EachPartition(const Request& request, Response& response, F&& fn) {
+    for (const auto& t : request.topics) {
+      auto& out = response.topics.emplace_back();
+      out.name = t.name;
+      for (const auto& p : t.partitions) fn(t.name, p, out.partitions.emplace_back());
+    }
   }
   void Tick() {
     groups_.Tick();
