@@ -8,7 +8,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string>
@@ -286,14 +288,19 @@ class MemoryBroker : public Handler {
             continue;
           }
           if (p.fetch_offset == partition->next_offset) continue;  // nothing new
-          // From the batch holding fetch_offset to the end of the log.
-          size_t from = partition->log.size();
-          for (auto it = partition->batches.rbegin(); it != partition->batches.rend(); ++it) {
-            from = it->second;
-            if (it->first <= p.fetch_offset) break;
+          // From the batch holding fetch_offset, whole batches up to partition_max_bytes (at least one).
+          auto first = std::upper_bound(partition->batches.begin(), partition->batches.end(),
+                                        std::make_pair(p.fetch_offset, std::numeric_limits<size_t>::max()));
+          const size_t from = first == partition->batches.begin() ? 0 : std::prev(first)->second;
+          size_t to = partition->log.size();
+          for (auto it = first; it != partition->batches.end(); ++it) {
+            if (it->second - from > static_cast<size_t>(std::max(p.partition_max_bytes, 1))) {
+              to = it->second;
+              break;
+            }
           }
-          if (from < partition->log.size()) {
-            result.records = SharedBytes::Copy(std::string_view(partition->log).substr(from));
+          if (from < to) {
+            result.records = SharedBytes::Copy(std::string_view(partition->log).substr(from, to - from));
             any = true;
           }
         }

@@ -168,6 +168,7 @@ void Connection::ResumeReading() {
 // ---- Requests ----
 
 void Connection::HandleFrame(SharedBytes frame) {
+  frame_bytes_ = frame.size();
   Reader reader(std::move(frame));
   RequestHeader header;
   try {
@@ -262,7 +263,8 @@ void Connection::AnswerApiVersions(const RequestHeader& header, Reader& reader) 
 
 std::shared_ptr<internal::ReplyState> Connection::NewSlot(const RequestHeader& header, bool send_nothing) {
   const uint64_t sequence = first_sequence_ + slots_.size();
-  slots_.emplace_back();
+  slots_.emplace_back().request_bytes = frame_bytes_;
+  in_flight_bytes_ += frame_bytes_;
   return std::make_shared<internal::ReplyState>(weak_from_this(), sequence, header.correlation_id,
                                                 header.api_version, send_nothing);
 }
@@ -298,6 +300,7 @@ void Connection::WriteReady() {
   const bool was_full = !CanDispatch();
   while (!slots_.empty() && slots_.front().ready && write_frames_.size() < kMaxFramesPerWrite) {
     if (!slots_.front().frame.empty()) write_frames_.push_back(std::move(slots_.front().frame));
+    in_flight_bytes_ -= slots_.front().request_bytes;
     slots_.pop_front();
     ++first_sequence_;
   }
@@ -342,6 +345,7 @@ void Connection::Shutdown(const std::string& reason) {
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   slots_.clear();
+  in_flight_bytes_ = 0;
   try {
     server_.handler.ConnectionClosed(id_);
   } catch (const std::exception& e) {

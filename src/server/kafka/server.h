@@ -18,8 +18,10 @@ struct ServerOptions {
   int threads = 0;       ///< network threads; 0: one per hardware thread
   /// Frames above this are refused before they are buffered (Kafka's socket.request.max.bytes).
   size_t max_frame_bytes = 100 * 1024 * 1024;
-  /// Requests of one connection handed to the handler but not yet answered; reading pauses beyond it.
+  /// Requests of one connection handed to the handler but not yet answered, and their bytes: reading
+  /// pauses beyond either (one request is always let through).
   size_t max_in_flight_requests = 256;
+  size_t max_in_flight_bytes = 64 * 1024 * 1024;
   /// How long Stop waits for requests already handed to the handler to be answered.
   std::chrono::milliseconds shutdown_grace{5000};
   /// Where log lines go (a connection closed for a malformed frame, ...); default: stderr.

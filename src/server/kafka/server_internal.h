@@ -82,10 +82,15 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   };
   struct Slot {
     bool ready = false;
+    size_t request_bytes = 0;
     EncodedFrame frame;
   };
 
-  bool CanDispatch() const { return slots_.size() < server_.options.max_in_flight_requests; }
+  /// Whether another request may go to the handler: within the in-flight limits, or none in flight.
+  bool CanDispatch() const {
+    return slots_.empty() || (slots_.size() < server_.options.max_in_flight_requests &&
+                              in_flight_bytes_ < server_.options.max_in_flight_bytes);
+  }
   void ParseFrames();
   void ScheduleRead();
   void OnRead(const boost::system::error_code& error, size_t n);
@@ -121,6 +126,8 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   bool closed_ = false;
 
   std::deque<Slot> slots_;  ///< requests handed to the handler, oldest first
+  size_t in_flight_bytes_ = 0;  ///< request bytes of slots_
+  size_t frame_bytes_ = 0;      ///< size of the frame being handled
   uint64_t first_sequence_ = 0;  ///< sequence of slots_.front()
   bool writing_ = false;
   std::vector<asio::const_buffer> write_buffers_;

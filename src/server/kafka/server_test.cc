@@ -131,10 +131,12 @@ class FakeHandler : public Handler {
   void Metadata(const RequestContext& ctx, MetadataRequest request, Reply<MetadataResponse> reply) override {
     Record([&] {
       held_metadata.push_back(reply);
+      max_held_metadata = std::max(max_held_metadata, held_metadata.size());
       client_ids.push_back(ctx.client_id);
     });
   }
-  void ReleaseMetadata() {
+  /// Answer the held Metadata requests; return how many.
+  size_t ReleaseMetadata() {
     std::vector<Reply<MetadataResponse>> held;
     Record([&] { held.swap(held_metadata); });
     for (auto& reply : held) {
@@ -142,6 +144,7 @@ class FakeHandler : public Handler {
       response.brokers.push_back({1, "127.0.0.1", 9092, std::nullopt});
       reply(std::move(response));
     }
+    return held.size();
   }
 
   void Heartbeat(const RequestContext& ctx, HeartbeatRequest request, Reply<HeartbeatResponse> reply) override {
@@ -205,6 +208,7 @@ class FakeHandler : public Handler {
   std::vector<Reply<FetchResponse>> fetch_replies;
   std::vector<Reply<MetadataResponse>> held_metadata;
   std::vector<std::string> client_ids;
+  size_t max_held_metadata = 0;
   int fetch_timeouts = 0;
   int heartbeats = 0;
   int closed_connections = 0;
@@ -279,6 +283,28 @@ TEST_F(KafkaServerTest, PipelinedResponsesKeepRequestOrder) {
   ASSERT_EQ(metadata.brokers.size(), 1u);
   EXPECT_EQ(metadata.brokers[0].host, "127.0.0.1");
   EXPECT_EQ(handler_.client_ids, std::vector<std::string>{"test"});
+}
+
+TEST_F(KafkaServerTest, PipeliningIsBoundedPerConnection) {
+  server_.reset();
+  ServerOptions options;
+  options.max_in_flight_requests = 2;
+  StartServer(options);
+  RawClient client(server_->port());
+  std::string requests;
+  for (int i = 0; i < 5; ++i) {
+    requests += EncodeRequest(RequestHeader{3, 9, i, std::string("test")}, MetadataRequest()).Flatten();
+  }
+  client.Send(requests);
+  for (int answered = 0; answered < 5;) {
+    ASSERT_TRUE(handler_.WaitFor([&] { return !handler_.held_metadata.empty(); }));
+    for (size_t released = handler_.ReleaseMetadata(); released > 0; --released, ++answered) {
+      int32_t correlation_id = -1;
+      client.ReadResponse<MetadataResponse>(9, &correlation_id);
+      ASSERT_EQ(correlation_id, answered);
+    }
+  }
+  EXPECT_LE(handler_.max_held_metadata, 2u) << "two requests in the handler at most";
 }
 
 TEST_F(KafkaServerTest, ProduceRecordsArriveIntactAndAcksZeroIsNotAnswered) {
