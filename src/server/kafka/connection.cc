@@ -271,11 +271,17 @@ std::shared_ptr<internal::ReplyState> Connection::NewSlot(const RequestHeader& h
 
 // ---- Responses ----
 
-void Connection::Deliver(uint64_t sequence, EncodedFrame frame) {
-  asio::dispatch(socket_.get_executor(),
-                 [weak = weak_from_this(), sequence, frame = std::move(frame)]() mutable {
-                   if (auto self = weak.lock()) self->OnResponse(sequence, std::move(frame));
-                 });
+void Connection::Deliver(uint64_t sequence, EncodedFrame frame) { Complete(sequence, std::move(frame), {}); }
+
+void Connection::CloseAfter(uint64_t sequence, std::string reason) {
+  Complete(sequence, EncodedFrame(), std::move(reason));
+}
+
+void Connection::Complete(uint64_t sequence, EncodedFrame frame, std::optional<std::string> close_reason) {
+  asio::dispatch(socket_.get_executor(), [weak = weak_from_this(), sequence, frame = std::move(frame),
+                                          close_reason = std::move(close_reason)]() mutable {
+    if (auto self = weak.lock()) self->OnResponse(sequence, std::move(frame), std::move(close_reason));
+  });
 }
 
 void Connection::Abandon(uint64_t sequence) {
@@ -287,26 +293,34 @@ void Connection::Abandon(uint64_t sequence) {
   });
 }
 
-void Connection::OnResponse(uint64_t sequence, EncodedFrame frame) {
+void Connection::OnResponse(uint64_t sequence, EncodedFrame frame, std::optional<std::string> close_reason) {
   if (closed_ || sequence < first_sequence_ || sequence >= first_sequence_ + slots_.size()) return;
   Slot& slot = slots_[sequence - first_sequence_];
   slot.ready = true;
   slot.frame = std::move(frame);
+  slot.close_reason = std::move(close_reason);
   WriteReady();
 }
 
 void Connection::WriteReady() {
   if (writing_ || closed_) return;
   const bool was_full = !CanDispatch();
-  while (!slots_.empty() && slots_.front().ready && write_frames_.size() < kMaxFramesPerWrite) {
-    if (!slots_.front().frame.empty()) write_frames_.push_back(std::move(slots_.front().frame));
-    in_flight_bytes_ -= slots_.front().request_bytes;
+  while (!slots_.empty() && slots_.front().ready && write_frames_.size() < kMaxFramesPerWrite &&
+         !close_after_write_) {
+    Slot& slot = slots_.front();
+    if (!slot.frame.empty()) write_frames_.push_back(std::move(slot.frame));
+    close_after_write_ = std::move(slot.close_reason);
+    in_flight_bytes_ -= slot.request_bytes;
     slots_.pop_front();
     ++first_sequence_;
   }
-  if (was_full && CanDispatch()) ResumeReading();
+  if (was_full && CanDispatch() && !close_after_write_) ResumeReading();
   if (write_frames_.empty()) {
-    MaybeFinish();
+    if (close_after_write_) {
+      Shutdown(*close_after_write_);
+    } else {
+      MaybeFinish();
+    }
     return;
   }
   for (const EncodedFrame& f : write_frames_) {
@@ -325,6 +339,10 @@ void Connection::OnWritten(const boost::system::error_code& error) {
   write_frames_.clear();
   if (error) {
     Shutdown(IsDisconnect(error) ? "" : "write failed: " + error.message());
+    return;
+  }
+  if (close_after_write_) {
+    Shutdown(*close_after_write_);
     return;
   }
   WriteReady();

@@ -27,7 +27,9 @@ class ResponseSink {
   /// Send the response of request number `sequence` once those before it are sent; an empty frame sends
   /// nothing (Produce with acks=0).
   virtual void Deliver(uint64_t sequence, EncodedFrame frame) = 0;
-  /// Request `sequence` will never be answered (its Reply was dropped): the connection must close.
+  /// Close the connection once the responses before request `sequence` are sent, logging `reason`.
+  virtual void CloseAfter(uint64_t sequence, std::string reason) = 0;
+  /// Request `sequence` will never be answered (its Reply was dropped): the connection must close now.
   virtual void Abandon(uint64_t sequence) = 0;
 };
 
@@ -70,6 +72,14 @@ class Reply {
     EncodedFrame frame;
     if (!state_->send_nothing) frame = EncodeResponse(state_->correlation_id, state_->version, response);
     if (auto sink = state_->sink.lock()) sink->Deliver(state_->sequence, std::move(frame));
+    return true;
+  }
+
+  /// Answer by closing the connection once the earlier responses are sent, as Kafka does when a produce
+  /// with acks=0 fails (the client then refreshes its metadata). Returns false if answered already.
+  bool CloseConnection(std::string reason) const {
+    if (!state_ || state_->answered.exchange(true)) return false;
+    if (auto sink = state_->sink.lock()) sink->CloseAfter(state_->sequence, std::move(reason));
     return true;
   }
 

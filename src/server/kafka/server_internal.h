@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -55,7 +56,7 @@ struct Server::Impl {
   bool stopping = false;
 };
 
-/// One client connection. Everything but Deliver, Abandon, Drain and Close runs on the connection's strand
+/// One client connection. Everything but Deliver, CloseAfter, Abandon, Drain and Close runs on the connection's strand
 /// (the socket's executor), so its state needs no lock. Frames are read into shared 128 KiB chunks, or, when
 /// 32 KiB or larger, into a buffer of their own read in one go; a decoded request keeps its frame's buffer
 /// alive through its record slices, so record bytes are never copied. Requests go to the handler in order;
@@ -68,6 +69,7 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   uint64_t id() const { return id_; }
   void Start();
   void Deliver(uint64_t sequence, EncodedFrame frame) override;
+  void CloseAfter(uint64_t sequence, std::string reason) override;
   void Abandon(uint64_t sequence) override;
   /// Stop reading; close once every request handed to the handler has been answered and sent.
   void Drain();
@@ -84,6 +86,7 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
     bool ready = false;
     size_t request_bytes = 0;
     EncodedFrame frame;
+    std::optional<std::string> close_reason;  ///< answered by closing the connection
   };
 
   /// Whether another request may go to the handler: within the in-flight limits, or none in flight.
@@ -102,7 +105,8 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
                 Reader& reader);
   void AnswerApiVersions(const RequestHeader& header, Reader& reader);
   std::shared_ptr<internal::ReplyState> NewSlot(const RequestHeader& header, bool send_nothing);
-  void OnResponse(uint64_t sequence, EncodedFrame frame);
+  void Complete(uint64_t sequence, EncodedFrame frame, std::optional<std::string> close_reason);
+  void OnResponse(uint64_t sequence, EncodedFrame frame, std::optional<std::string> close_reason);
   void WriteReady();
   void OnWritten(const boost::system::error_code& error);
   void ResumeReading();
@@ -130,6 +134,7 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   size_t frame_bytes_ = 0;      ///< size of the frame being handled
   uint64_t first_sequence_ = 0;  ///< sequence of slots_.front()
   bool writing_ = false;
+  std::optional<std::string> close_after_write_;  ///< close once write_frames_ are sent
   std::vector<asio::const_buffer> write_buffers_;
   std::vector<EncodedFrame> write_frames_;  ///< kept alive while written
 };

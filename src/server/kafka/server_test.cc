@@ -100,6 +100,10 @@ class FakeHandler : public Handler {
   Server* server = nullptr;
 
   void Produce(const RequestContext& ctx, ProduceRequest request, Reply<ProduceResponse> reply) override {
+    if (!request.topics.empty() && request.topics[0].name == "fails") {
+      reply.CloseConnection("produce with acks=0 failed");
+      return;
+    }
     ProduceResponse response;
     for (const auto& t : request.topics) {
       ProduceResponse::Topic& out = response.topics.emplace_back();
@@ -413,6 +417,21 @@ TEST_F(KafkaServerTest, StopFinishesInFlightResponses) {
   stopper.join();
   EXPECT_EQ(server_->connection_count(), 0u);
   EXPECT_EQ(handler_.closed_connections, 1);
+}
+
+TEST_F(KafkaServerTest, HandlerClosesTheConnectionAfterEarlierResponses) {
+  RawClient client(server_->port());
+  ProduceRequest failing;
+  failing.topics = {{"fails", {{0, SharedBytes::Copy("batch")}}}};
+  client.Send(EncodeRequest(RequestHeader{3, 9, 1, std::string("test")}, MetadataRequest()).Flatten() +
+              EncodeRequest(RequestHeader{0, 9, 2, std::string("test")}, failing).Flatten());
+  ASSERT_TRUE(handler_.WaitFor([&] { return handler_.held_metadata.size() == 1; }));
+  handler_.ReleaseMetadata();
+  int32_t correlation_id = 0;
+  client.ReadResponse<MetadataResponse>(9, &correlation_id);
+  EXPECT_EQ(correlation_id, 1) << "the earlier response is sent before the connection closes";
+  EXPECT_TRUE(client.WaitClosed());
+  EXPECT_TRUE(Logged("produce with acks=0 failed"));
 }
 
 TEST_F(KafkaServerTest, DroppedReplyClosesTheConnection) {
