@@ -57,6 +57,15 @@ void Connection::Close() {
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->Shutdown(""); });
 }
 
+void Connection::CloseIfIdle(std::chrono::milliseconds idle) {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this(), idle] {
+    const auto quiet = std::chrono::steady_clock::now() - self->last_active_;
+    if (!self->closed_ && self->slots_.empty() && quiet >= idle) {
+      self->Shutdown("idle for " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(quiet).count()) + " s");
+    }
+  });
+}
+
 // ---- Reading ----
 
 void Connection::ParseFrames() {
@@ -122,6 +131,7 @@ void Connection::ScheduleRead() {
 
 void Connection::OnRead(const boost::system::error_code& error, size_t n) {
   read_pending_ = false;
+  last_active_ = std::chrono::steady_clock::now();
   end_ += n;
   if (error) {
     ReadStopped(error);
@@ -133,6 +143,7 @@ void Connection::OnRead(const boost::system::error_code& error, size_t n) {
 
 void Connection::OnLargeFrame(const boost::system::error_code& error, std::shared_ptr<Buffer> buffer) {
   read_pending_ = false;
+  last_active_ = std::chrono::steady_clock::now();
   if (error) {
     ReadStopped(error);
     return;
@@ -335,6 +346,7 @@ void Connection::WriteReady() {
 
 void Connection::OnWritten(const boost::system::error_code& error) {
   writing_ = false;
+  last_active_ = std::chrono::steady_clock::now();
   write_buffers_.clear();
   write_frames_.clear();
   if (error) {
@@ -364,12 +376,15 @@ void Connection::Shutdown(const std::string& reason) {
   socket_.close(ignored);
   slots_.clear();
   in_flight_bytes_ = 0;
-  try {
-    server_.handler.ConnectionClosed(id_);
-  } catch (const std::exception& e) {
-    server_.Log(std::string("ConnectionClosed failed: ") + e.what());
-  }
-  server_.Unregister(id_);
+  // Posted: a close can follow from a Reply given inside a handler method, which must not be re-entered.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    try {
+      self->server_.handler.ConnectionClosed(self->id_);
+    } catch (const std::exception& e) {
+      self->server_.Log(std::string("ConnectionClosed failed: ") + e.what());
+    }
+    self->server_.Unregister(self->id_);
+  });
 }
 
 }  // namespace basin::kafka

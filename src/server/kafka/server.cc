@@ -97,6 +97,7 @@ void Server::Start() {
   s.started = true;
   s.work.emplace(s.io.get_executor());
   s.Accept();
+  if (s.options.connections_max_idle.count() > 0) s.CloseIdleConnections();
   const int threads = s.options.threads > 0 ? s.options.threads : HardwareThreads();
   for (int i = 0; i < threads; ++i) s.threads.emplace_back([&s] { s.io.run(); });
 }
@@ -138,25 +139,39 @@ void Server::Stop() {
 }
 
 void Server::RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) {
-  Impl& s = *impl_;
-  auto timer = std::make_shared<asio::steady_timer>(s.io, delay);
+  impl_->RunAfter(delay, std::move(fn));
+}
+
+void Server::Impl::RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) {
+  auto timer = std::make_shared<asio::steady_timer>(io, delay);
   {
-    std::lock_guard lock(s.mutex);
-    if (s.stopping) return;
-    s.timers.insert(timer);
+    std::lock_guard lock(mutex);
+    if (stopping) return;
+    timers.insert(timer);
   }
-  timer->async_wait([&s, timer, fn = std::move(fn)](const boost::system::error_code& error) {
+  timer->async_wait([this, timer, fn = std::move(fn)](const boost::system::error_code& error) {
     {
-      std::lock_guard lock(s.mutex);
-      s.timers.erase(timer);
+      std::lock_guard lock(mutex);
+      timers.erase(timer);
     }
     if (error) return;
     try {
       fn();
     } catch (const std::exception& e) {
-      s.Log(std::string("timer callback failed: ") + e.what());
+      Log(std::string("timer callback failed: ") + e.what());
     }
   });
+}
+
+void Server::Impl::CloseIdleConnections() {
+  const auto idle = options.connections_max_idle;
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mutex);
+    for (auto& [id, c] : connections) open.push_back(c);
+  }
+  for (auto& c : open) c->CloseIfIdle(idle);
+  RunAfter(std::min<std::chrono::milliseconds>(idle / 2, std::chrono::seconds(30)), [this] { CloseIdleConnections(); });
 }
 
 size_t Server::connection_count() const {

@@ -22,6 +22,9 @@ struct ServerOptions {
   /// pauses beyond either (one request is always let through).
   size_t max_in_flight_requests = 256;
   size_t max_in_flight_bytes = 64 * 1024 * 1024;
+  /// Connections with nothing read or written and no request in flight for this long are closed (Kafka's
+  /// connections.max.idle.ms); 0: never.
+  std::chrono::milliseconds connections_max_idle{600000};
   /// How long Stop waits for requests already handed to the handler to be answered.
   std::chrono::milliseconds shutdown_grace{5000};
   /// Where log lines go (a connection closed for a malformed frame, ...); default: stderr.

@@ -37,6 +37,9 @@ struct Server::Impl {
   void Unregister(uint64_t id);
   /// Called by a connection's destructor: Stop waits for all of them.
   void ConnectionDestroyed();
+  void RunAfter(std::chrono::milliseconds delay, std::function<void()> fn);
+  /// Close the connections idle for connections_max_idle, then check again later.
+  void CloseIdleConnections();
 
   Handler& handler;
   const ServerOptions options;
@@ -75,6 +78,8 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   void Drain();
   /// Close now.
   void Close();
+  /// Close if nothing was read or written for `idle` and no request is in flight.
+  void CloseIfIdle(std::chrono::milliseconds idle);
 
  private:
   struct Buffer {
@@ -128,6 +133,7 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   bool resume_posted_ = false;
   bool draining_ = false;
   bool closed_ = false;
+  std::chrono::steady_clock::time_point last_active_ = std::chrono::steady_clock::now();
 
   std::deque<Slot> slots_;  ///< requests handed to the handler, oldest first
   size_t in_flight_bytes_ = 0;  ///< request bytes of slots_

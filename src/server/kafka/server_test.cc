@@ -434,6 +434,23 @@ TEST_F(KafkaServerTest, HandlerClosesTheConnectionAfterEarlierResponses) {
   EXPECT_TRUE(Logged("produce with acks=0 failed"));
 }
 
+TEST_F(KafkaServerTest, IdleConnectionsAreClosed) {
+  server_.reset();
+  ServerOptions options;
+  options.connections_max_idle = std::chrono::milliseconds(100);
+  StartServer(options);
+  RawClient busy(server_->port());
+  RawClient idle(server_->port());
+  busy.SendRequest(MetadataRequest(), 9, 1);  // held by the handler: in flight, so not idle
+  EXPECT_TRUE(idle.WaitClosed());
+  EXPECT_TRUE(Logged("idle for"));
+  ASSERT_TRUE(handler_.WaitFor([&] { return handler_.held_metadata.size() == 1; }));
+  handler_.ReleaseMetadata();
+  int32_t correlation_id = 0;
+  busy.ReadResponse<MetadataResponse>(9, &correlation_id);
+  EXPECT_EQ(correlation_id, 1);
+}
+
 TEST_F(KafkaServerTest, DroppedReplyClosesTheConnection) {
   RawClient client(server_->port());
   client.SendRequest(MetadataRequest(), 9, 1);
