@@ -29,6 +29,11 @@ struct TableEntry {
   std::vector<ColumnDefinition> columns;
   std::shared_ptr<TableStorage> storage;
   std::string comment;  // COMMENT ON TABLE
+  /// A topic read as a table (catalog/topic_entry.h) has this many leading pseudo columns (_partition,
+  /// _offset, ...), left out of INSERT's default column list; topics are append-only. 0 for tables.
+  size_t pseudo_columns = 0;
+
+  bool is_topic() const { return pseudo_columns > 0; }
 
   std::vector<LogicalType> Types() const;
   /// Index of a column by name, or -1.

@@ -22,15 +22,7 @@ bool FilterBatch(std::string_view batch, const std::unordered_map<std::string, i
   reader.Reset(batch);
   const BatchHeader h = reader.header();
   if (h.is_control()) return false;
-  BatchOptions options;
-  options.compression = h.compression();
-  options.timestamp_type = h.timestamp_type();
-  options.base_offset = h.base_offset;
-  options.partition_leader_epoch = h.partition_leader_epoch;
-  options.producer_id = h.producer_id;
-  options.producer_epoch = h.producer_epoch;
-  options.base_sequence = h.base_sequence;
-  options.transactional = h.is_transactional();
+  BatchOptions options = RebuildOptions(h);
   RecordBatchBuilder builder(options);
   Record record;
   bool dropped = false, needs_horizon = false;

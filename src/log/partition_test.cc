@@ -44,6 +44,21 @@ class PartitionTest : public ::testing::Test {
   ManualClock clock_;
 };
 
+TEST_F(PartitionTest, BatchesWithoutRecordsKeepTheirOffsetSpan) {
+  // Such batches (all records taken out by schema validation, or by compaction) have no body at all.
+  auto p = Open();
+  RecordBatchBuilder empty;
+  empty.SpanOffsets(2);
+  const AppendResult result = p->Append(NumberedBatch(0, 1) + empty.Build() + NumberedBatch(1, 1));
+  EXPECT_EQ(result.last_offset, 4);
+  EXPECT_EQ(p->high_watermark(), 5);
+  const std::vector<testing::ReadBack> records = ReadRecords(*p);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].offset, 4);
+  p.reset();
+  EXPECT_EQ(Open()->high_watermark(), 5);  // and survive recovery
+}
+
 TEST_F(PartitionTest, AppendAssignsOffsetsAndReadsReturnTheStoredBytes) {
   auto p = Open();
   const std::string first = NumberedBatch(0, 3);

@@ -182,6 +182,19 @@ void ValidateRecords(std::string_view batch, bool require_keys) {
   }
 }
 
+BatchOptions RebuildOptions(const BatchHeader& h) {
+  BatchOptions options;
+  options.compression = h.compression();
+  options.timestamp_type = h.timestamp_type();
+  options.base_offset = h.base_offset;
+  options.partition_leader_epoch = h.partition_leader_epoch;
+  options.producer_id = h.producer_id;
+  options.producer_epoch = h.producer_epoch;
+  options.base_sequence = h.base_sequence;
+  options.transactional = h.is_transactional();
+  return options;
+}
+
 void RecordBatchBuilder::Append(int64_t timestamp, std::optional<std::string_view> key,
                                 std::optional<std::string_view> value, std::span<const RecordHeader> headers) {
   AppendAt(last_offset_delta_ + 1, timestamp, key, value, headers);

@@ -174,6 +174,10 @@ struct BatchOptions {
   std::optional<int64_t> delete_horizon;
 };
 
+/// The options that build a batch like the one of `header` (codec, timestamp type, base offset, leader
+/// epoch, producer id, epoch and base sequence, transactional): for batches rebuilt with fewer records.
+BatchOptions RebuildOptions(const BatchHeader& header);
+
 /// Builds one v2 batch from records (the HTTP collector, `basin produce`, sinks, dead-letter records,
 /// compaction). One thread.
 class RecordBatchBuilder {

@@ -229,7 +229,9 @@ void Segment::Append(std::span<const iovec> parts, std::span<const AppendedBatch
   uint64_t at = size_;
   std::vector<iovec> rest(parts.begin(), parts.end());
   size_t first = 0;
-  while (first < rest.size()) {
+  for (;;) {
+    while (first < rest.size() && rest[first].iov_len == 0) ++first;  // a batch without records has no body
+    if (first == rest.size()) break;
     const int count = static_cast<int>(std::min<size_t>(rest.size() - first, IOV_MAX));
     const ssize_t n = pwritev(log_fd_, rest.data() + first, count, static_cast<off_t>(at));
     if (n < 0 && errno == EINTR) continue;

@@ -171,6 +171,10 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       return Maintenance(static_cast<const sql::MaintenanceStmt&>(stmt));
     case sql::StatementKind::kCall:
       return Call(static_cast<const sql::CallStmt&>(stmt));
+    case sql::StatementKind::kCreateTopic:
+      return CreateTopic(static_cast<const sql::CreateTopicStmt&>(stmt));
+    case sql::StatementKind::kAlterTopic:
+      return AlterTopic(static_cast<const sql::AlterTopicStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }

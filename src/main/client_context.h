@@ -14,6 +14,7 @@ namespace basin {
 
 class Catalog;
 class Database;
+struct TableEntry;
 class TaskScheduler;
 struct BoundQuery;
 
@@ -57,6 +58,14 @@ class ClientContext {
   std::unique_ptr<QueryResult> Comment(const sql::CommentStmt& stmt);
   std::unique_ptr<QueryResult> Maintenance(const sql::MaintenanceStmt& stmt);
   std::unique_ptr<QueryResult> Call(const sql::CallStmt& stmt);
+  // client_context_topics.cc
+  std::unique_ptr<QueryResult> CreateTopic(const sql::CreateTopicStmt& stmt);
+  std::unique_ptr<QueryResult> AlterTopic(const sql::AlterTopicStmt& stmt);
+  void DropTopic(const std::string& name, bool if_exists);
+  std::unique_ptr<QueryResult> ShowTopics();
+  /// COPY topic FROM 'events.json': each JSON value of the file one record, through the topic's schema.
+  std::unique_ptr<QueryResult> CopyIntoTopic(const sql::CopyStmt& stmt,
+                                             const std::shared_ptr<TableEntry>& topic);
   /// Run a statement of this session; an error result is thrown.
   std::unique_ptr<QueryResult> QueryOrThrow(const std::string& sql);
 

@@ -5,41 +5,18 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "common/memory_tracker.h"
-#include "lake/iceberg_partition.h"
 #include "lake/column_cache.h"
+#include "lake/iceberg_partition.h"
 #include "main/client_context.h"
+#include "main/client_context_internal.h"
 #include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
 #include "sql/parser/parser.h"
 #include "vector/vector.h"
 
 namespace basin {
 
 namespace {
-
-/// A result of text rows built row by row (SHOW, DESCRIBE).
-class RowsBuilder {
- public:
-  RowsBuilder(std::vector<std::string> names, std::vector<LogicalType> types)
-      : result_(QueryResult::Rows(names, types)), types_(std::move(types)) {}
-  void Add(const std::vector<Value>& row) {
-    if (!chunk_ || chunk_->size() == kVectorSize) Flush();
-    for (size_t c = 0; c < row.size(); c++) chunk_->SetValue(c, chunk_->size(), row[c]);
-    chunk_->SetCardinality(chunk_->size() + 1);
-  }
-  std::unique_ptr<QueryResult> Finish() {
-    Flush();
-    return std::move(result_);
-  }
-
- private:
-  void Flush() {
-    if (chunk_ && chunk_->size()) result_->Append(std::move(chunk_));
-    chunk_ = std::make_unique<DataChunk>(types_);
-  }
-  std::unique_ptr<QueryResult> result_;
-  std::vector<LogicalType> types_;
-  std::unique_ptr<DataChunk> chunk_;
-};
 
 bool TimeTransform(iceberg::Transform t) {
   using T = iceberg::Transform;
@@ -226,6 +203,9 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
         catalog().DropView(schema, name, stmt.if_exists);
         break;
       }
+      case sql::DropStmt::ObjectKind::kTopic:
+        DropTopic(names.back(), stmt.if_exists);
+        break;
       case sql::DropStmt::ObjectKind::kSchema:
         if (names.back() == Catalog::kDefaultSchema) {
           throw CatalogError(sqlstate::kDependentObjects, "cannot drop the default schema \"public\"");
@@ -238,6 +218,7 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
 }
 
 std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
+  if (stmt.what == "topics") return ShowTopics();
   if (stmt.what == "tables") {
     RowsBuilder rows({"schema", "name", "type", "comment"},
                      {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});
@@ -280,7 +261,9 @@ std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& st
     return rows.Finish();
   }
   auto [schema, name] = QualifiedName(stmt.table);
-  if (auto table = catalog().GetTable(schema, name)) {
+  auto table = catalog().GetTable(schema, name);
+  if (!table && !catalog().GetView(schema, name)) table = FindTopic(*this, stmt.table);
+  if (table) {
     for (auto& c : table->columns) {
       rows.Add({Value::Varchar(c.name), Value::Varchar(c.type.ToString()),
                 Value::Varchar(c.not_null ? "NO" : "YES"),

@@ -18,6 +18,7 @@
 #include "main/client_context.h"
 #include "main/copy_partitioned.h"
 #include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
 #include "sql/binder/file_scan.h"
 #include "sql/parser/parser.h"
 #include "vector/vector.h"
@@ -341,6 +342,12 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
     if (!reject_options.Set(Lower(name), value)) options.emplace_back(Lower(name), value);
   }
   const FileFormat format = FormatOf(stmt.file, options);
+  if (stmt.is_from) {
+    auto [schema, name] = QualifiedName(stmt.table);
+    if (!catalog().GetTable(schema, name) && !catalog().GetView(schema, name)) {
+      if (auto topic = FindTopic(*this, stmt.table)) return CopyIntoTopic(stmt, topic);
+    }
+  }
   if (stmt.is_from) return QueryResult::Count(CopyFrom(*this, stmt, format, options, reject_options));
   if (reject_options.ignore_errors) {
     throw Exception(sqlstate::kSyntaxError,

@@ -6,16 +6,23 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "common/task_scheduler.h"
+#include "log/log_manager.h"
 #include "main/client_context.h"
 #include "sql/parser/parser.h"
 
 namespace basin {
+
+namespace {
+/// How often the topic log applies flush.ms, retention and compaction.
+constexpr std::chrono::milliseconds kLogMaintenanceInterval{1000};
+}  // namespace
 
 Database::Database(DatabaseConfig config) : config_(std::move(config)) {
   if (config_.threads <= 0) config_.threads = HardwareThreads();
@@ -30,13 +37,48 @@ Database::Database(DatabaseConfig config) : config_(std::move(config)) {
   } else {
     LockDataDir();
     catalog_ = std::make_unique<Catalog>(config_.data_dir);
+    OpenLog(std::filesystem::path(config_.data_dir) / "log");
   }
   scheduler_ = std::make_unique<TaskScheduler>(config_.threads);
 }
 
 Database::~Database() {
+  log_.reset();  // stops maintenance, closes every partition
+  if (!temporary_log_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(temporary_log_dir_, ignored);
+  }
   catalog_.reset();
   if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void Database::OpenLog(const std::filesystem::path& dir) {
+  log_ = std::make_unique<log::LogManager>(
+      dir, config_.log_options ? *config_.log_options : log::LogManagerOptions{});
+  log_->StartMaintenance(kLogMaintenanceInterval);
+}
+
+log::LogManager& Database::log() {
+  std::lock_guard lock(log_mutex_);
+  if (!log_) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "basin-topics-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+      throw IOError("cannot create a temporary directory for topics: " + std::string(std::strerror(errno)));
+    try {
+      OpenLog(pattern);
+    } catch (...) {
+      std::error_code ignored;
+      std::filesystem::remove_all(pattern, ignored);
+      throw;
+    }
+    temporary_log_dir_ = pattern;
+  }
+  return *log_;
+}
+
+log::LogManager* Database::log_if_open() {
+  std::lock_guard lock(log_mutex_);
+  return log_.get();
 }
 
 void Database::LockDataDir() {

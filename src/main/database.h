@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,15 +15,22 @@ namespace basin {
 class Catalog;
 class ClientContext;
 class TaskScheduler;
+namespace log {
+class LogManager;
+struct LogManagerOptions;
+}  // namespace log
 
 /// How a database is opened.
 struct DatabaseConfig {
   std::string data_dir;      // empty: in memory only; else tables persist there as Iceberg tables
   int threads = 0;           // 0: every core
   int64_t memory_limit = 0;  // bytes per query; 0: 80% of the machine's memory
+  /// The topic log's broker-wide defaults (`basin server --config`); null: Kafka's defaults.
+  std::shared_ptr<const log::LogManagerOptions> log_options = nullptr;
 };
 
-/// One database: its catalog, storage and worker threads. Shared by its connections; thread-safe.
+/// One database: its catalog, storage, topic log and worker threads. Shared by its connections (and by the
+/// servers of `basin server`); thread-safe.
 class Database {
  public:
   explicit Database(DatabaseConfig config = {});
@@ -33,13 +42,25 @@ class Database {
   Catalog& catalog() { return *catalog_; }
   TaskScheduler& scheduler() { return *scheduler_; }
 
+  /// The topics: `DATA/log/`, opened with the database and its maintenance (retention, compaction, flushes)
+  /// running on a background thread until the database closes. An in-memory database keeps its topics in a
+  /// private temporary directory, made at first use and removed at close. The Kafka broker and the HTTP
+  /// collector share this instance with SQL.
+  log::LogManager& log();
+  /// The topic log if it is open: null for an in-memory database that has not used topics yet.
+  log::LogManager* log_if_open();
+
  private:
   void LockDataDir();
+  void OpenLog(const std::filesystem::path& dir);
 
   DatabaseConfig config_;
   int lock_fd_ = -1;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<TaskScheduler> scheduler_;
+  std::mutex log_mutex_;  // opening log_
+  std::unique_ptr<log::LogManager> log_;
+  std::filesystem::path temporary_log_dir_;  // in memory: removed at close
 };
 
 /// A session on a database: its settings (SET) and its statements, run one at a time.

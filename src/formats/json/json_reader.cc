@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "common/exception.h"
-#include "formats/json/json_internal.h"
+#include "formats/json/json_records.h"
 #include "types/datetime.h"
 
 namespace basin::json {

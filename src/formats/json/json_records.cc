@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "common/exception.h"
-#include "formats/json/json_internal.h"
+#include "formats/json/json_records.h"
 
 namespace basin::json {
 

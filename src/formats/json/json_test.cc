@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "common/exception.h"
-#include "formats/json/json_internal.h"
 #include "formats/json/json_reader.h"
+#include "formats/json/json_records.h"
 #include "formats/json/json_writer.h"
 
 namespace basin::json {

@@ -27,24 +27,14 @@ JsonWriter::JsonWriter(const std::string& path, const std::vector<std::string>& 
     : file_(std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc)),
       out_(file_.get()),
       name_(path),
+      encoder_(names),
       array_(array) {
   if (!*file_) throw IOError("could not open file \"" + path + "\" for writing");
-  SetKeys(names);
 }
 
 JsonWriter::JsonWriter(std::ostream& output, const std::vector<std::string>& names, std::string name,
                        bool array)
-    : out_(&output), name_(std::move(name)), array_(array) {
-  SetKeys(names);
-}
-
-void JsonWriter::SetKeys(const std::vector<std::string>& names) {
-  for (const std::string& n : names) {
-    WriteString(n);
-    keys_.push_back(buffer_ + ":");
-    buffer_.clear();
-  }
-}
+    : out_(&output), name_(std::move(name)), encoder_(names), array_(array) {}
 
 JsonWriter::~JsonWriter() {
   try {
@@ -57,102 +47,116 @@ void JsonWriter::WriteChunk(const DataChunk& chunk) {
   for (size_t row = 0; row < chunk.size(); row++) {
     if (array_) buffer_ += rows_ == 0 ? "[\n" : ",\n";
     rows_++;
-    buffer_ += '{';
-    for (size_t c = 0; c < chunk.ColumnCount(); c++) {
-      if (c > 0) buffer_ += ',';
-      buffer_ += keys_[c];
-      WriteValue(chunk.column(c), row);
-    }
-    buffer_ += array_ ? "}" : "}\n";
+    encoder_.Append(buffer_, chunk, row);
+    if (!array_) buffer_ += '\n';
     if (buffer_.size() >= kFlushSize) Flush();
   }
 }
 
-void JsonWriter::WriteValue(const Vector& v, size_t row) {
+void AppendJsonValue(std::string& out, const Vector& v, size_t row) {
   if (v.IsNull(row)) {
-    buffer_ += "null";
+    out += "null";
     return;
   }
   const size_t i = v.IsConstant() ? 0 : row;
   switch (v.type().id()) {
     case TypeId::kBoolean:
-      buffer_ += v.data<uint8_t>()[i] ? "true" : "false";
+      out += v.data<uint8_t>()[i] ? "true" : "false";
       return;
     case TypeId::kSmallInt:
-      return AppendNumber(buffer_, v.data<int16_t>()[i]);
+      return AppendNumber(out, v.data<int16_t>()[i]);
     case TypeId::kInteger:
-      return AppendNumber(buffer_, v.data<int32_t>()[i]);
+      return AppendNumber(out, v.data<int32_t>()[i]);
     case TypeId::kBigInt:
-      return AppendNumber(buffer_, v.data<int64_t>()[i]);
+      return AppendNumber(out, v.data<int64_t>()[i]);
     case TypeId::kReal:
     case TypeId::kDouble: {
       double d = v.type().id() == TypeId::kReal ? v.data<float>()[i] : v.data<double>()[i];
       if (std::isnan(d)) {
-        buffer_ += "\"NaN\"";
+        out += "\"NaN\"";
       } else if (std::isinf(d)) {
-        buffer_ += d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+        out += d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
       } else {
-        AppendNumber(buffer_, d);
+        AppendNumber(out, d);
       }
       return;
     }
     case TypeId::kDecimal:
-      buffer_ += v.GetValue(row).ToString();
+      out += v.GetValue(row).ToString();
       return;
     case TypeId::kVarchar:
-      return WriteString(v.data<string_t>()[i].view());
+      return AppendJsonString(out, v.data<string_t>()[i].view());
     case TypeId::kDate:
-      return WriteString(date::ToString(v.data<int32_t>()[i]));
+      return AppendJsonString(out, date::ToString(v.data<int32_t>()[i]));
     case TypeId::kTimestamp:
-      return WriteString(timestamp::ToString(v.data<int64_t>()[i]));
+      return AppendJsonString(out, timestamp::ToString(v.data<int64_t>()[i]));
     case TypeId::kTimestampTz:
-      return WriteString(timestamp::ToStringTz(v.data<int64_t>()[i]));
+      return AppendJsonString(out, timestamp::ToStringTz(v.data<int64_t>()[i]));
     case TypeId::kList: {
       const list_entry_t& entry = v.data<list_entry_t>()[i];
-      buffer_ += '[';
+      out += '[';
       for (uint64_t k = 0; k < entry.length; k++) {
-        if (k > 0) buffer_ += ',';
-        WriteValue(v.child(), entry.offset + k);
+        if (k > 0) out += ',';
+        AppendJsonValue(out, v.child(), entry.offset + k);
       }
-      buffer_ += ']';
+      out += ']';
       return;
     }
     default:  // TIME, INTERVAL, BLOB: their text
-      return WriteString(v.GetValue(row).ToString());
+      return AppendJsonString(out, v.GetValue(row).ToString());
   }
 }
 
-void JsonWriter::WriteString(std::string_view s) {
+void AppendJsonString(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
-  buffer_ += '"';
+  out += '"';
   for (char c : s) {
     switch (c) {
       case '"':
-        buffer_ += "\\\"";
+        out += "\\\"";
         break;
       case '\\':
-        buffer_ += "\\\\";
+        out += "\\\\";
         break;
       case '\n':
-        buffer_ += "\\n";
+        out += "\\n";
         break;
       case '\r':
-        buffer_ += "\\r";
+        out += "\\r";
         break;
       case '\t':
-        buffer_ += "\\t";
+        out += "\\t";
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
-          buffer_ += "\\u00";
-          buffer_ += kHex[(c >> 4) & 15];
-          buffer_ += kHex[c & 15];
+          out += "\\u00";
+          out += kHex[(c >> 4) & 15];
+          out += kHex[c & 15];
         } else {
-          buffer_ += c;
+          out += c;
         }
     }
   }
-  buffer_ += '"';
+  out += '"';
+}
+
+JsonObjectEncoder::JsonObjectEncoder(const std::vector<std::string>& names) {
+  for (const std::string& n : names) {
+    std::string key;
+    AppendJsonString(key, n);
+    keys_.push_back(key + ":");
+  }
+}
+
+void JsonObjectEncoder::Append(std::string& out, const DataChunk& chunk, size_t row,
+                               size_t first_column) const {
+  out += '{';
+  for (size_t c = 0; c < keys_.size(); c++) {
+    if (c > 0) out += ',';
+    out += keys_[c];
+    AppendJsonValue(out, chunk.column(first_column + c), row);
+  }
+  out += '}';
 }
 
 void JsonWriter::Flush() {

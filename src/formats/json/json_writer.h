@@ -4,11 +4,29 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vector/vector.h"
 
 namespace basin::json {
+
+/// Append `s` to `out` as a JSON string: quoted, with `"`, `\` and control characters escaped.
+void AppendJsonString(std::string& out, std::string_view s);
+/// Append row `row` of `v` to `out` as a JSON value, with JsonWriter's conventions.
+void AppendJsonValue(std::string& out, const Vector& v, size_t row);
+
+/// Encodes rows as JSON objects, keys the given names, values with JsonWriter's conventions: the rows of
+/// JSON files, and the values of records written to topics.
+class JsonObjectEncoder {
+ public:
+  explicit JsonObjectEncoder(const std::vector<std::string>& names);
+  /// Append row `row` of columns [first_column, first_column + names) of `chunk` to `out` as one object.
+  void Append(std::string& out, const DataChunk& chunk, size_t row, size_t first_column = 0) const;
+
+ private:
+  std::vector<std::string> keys_;  // `"name":`, escaped once
+};
 
 /// Writes rows as newline-delimited JSON, one object per row, with DuckDB's conventions: numbers and
 /// booleans as JSON literals, NULL as null, lists as arrays, everything else (dates, timestamps, intervals,
@@ -32,15 +50,12 @@ class JsonWriter {
   void Close();
 
  private:
-  void WriteValue(const Vector& v, size_t row);
-  void WriteString(std::string_view s);
   void Flush();
-  void SetKeys(const std::vector<std::string>& names);
 
   std::unique_ptr<std::ofstream> file_;
   std::ostream* out_;
   std::string name_;
-  std::vector<std::string> keys_;  // `"name":`, escaped once
+  JsonObjectEncoder encoder_;
   std::string buffer_;
   bool array_;
   int64_t rows_ = 0;

@@ -1,9 +1,11 @@
 #include "catalog/catalog.h"
+#include "catalog/topic_entry.h"
 #include "common/exception.h"
 #include "execution/cast.h"
 #include "execution/expression_executor.h"
 #include "lake/iceberg_table.h"
 #include "main/client_context.h"
+#include "main/database.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
 #include "sql/parser/parser.h"
@@ -13,6 +15,12 @@ namespace basin {
 std::pair<std::string, std::string> QualifiedName(const std::vector<std::string>& names) {
   if (names.size() == 1) return {Catalog::kDefaultSchema, names[0]};
   return {names[names.size() - 2], names.back()};
+}
+
+std::shared_ptr<TableEntry> FindTopic(ClientContext& context, const std::vector<std::string>& names) {
+  if (names.size() != 1) return nullptr;
+  log::LogManager* log = context.database().log_if_open();
+  return log ? GetTopicEntry(*log, names[0]) : nullptr;
 }
 
 void Binder::AddBinding(BindingEntry entry, const sql::TableRef* ref, int64_t location) {
@@ -182,6 +190,14 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
     }
   }
   if (!table) {
+    if (auto topic = FindTopic(context_, ref.names)) {
+      if (ref.version_as_of || ref.timestamp_as_of) {
+        throw BinderError(sqlstate::kWrongObjectType,
+                          "topic \"" + name + "\" has no history to read AS OF (filter on _timestamp)",
+                          ref.location);
+      }
+      return BindTableEntry(topic, ref.alias.empty() ? name : ref.alias, ref);
+    }
     try {
       catalog.CheckAvailable(schema, name);
     } catch (Exception& e) {

@@ -84,7 +84,7 @@ ColumnBinding Binder::BindMergeSource(const sql::TableRef& ref, LogicalOperatorP
 }
 
 LogicalOperatorPtr Binder::BindMerge(const sql::MergeStmt& stmt) {
-  auto table = FindTargetTable(context_, stmt.table, stmt.location);
+  auto table = FindTargetTable(context_, stmt.table, stmt.location, "MERGE INTO");
   CheckReachable(stmt.clauses);
   size_t source_begin = bindings_.size();
   LogicalOperatorPtr source;

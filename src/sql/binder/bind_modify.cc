@@ -13,12 +13,20 @@
 namespace basin {
 
 std::shared_ptr<TableEntry> FindTargetTable(ClientContext& context, const std::vector<std::string>& names,
-                                            int64_t location) {
+                                            int64_t location, const char* statement) {
   auto [schema, name] = QualifiedName(names);
   auto table = context.catalog().GetTable(schema, name);
   if (!table) {
     if (context.catalog().GetView(schema, name)) {
       throw BinderError(sqlstate::kWrongObjectType, "cannot change view \"" + name + "\"", location);
+    }
+    if (auto topic = FindTopic(context, names)) {
+      if (std::string_view(statement) != "INSERT") {
+        throw BinderError(
+            sqlstate::kWrongObjectType,
+            std::string("cannot ") + statement + " topic \"" + name + "\": topics are append-only", location);
+      }
+      return topic;
     }
     try {
       context.catalog().CheckAvailable(schema, name);
@@ -50,7 +58,7 @@ std::vector<size_t> InsertTargets(const TableEntry& table, const std::vector<std
                                   int64_t location) {
   std::vector<size_t> targets;
   if (columns.empty()) {
-    for (size_t i = 0; i < table.columns.size(); i++) targets.push_back(i);
+    for (size_t i = table.pseudo_columns; i < table.columns.size(); i++) targets.push_back(i);
     return targets;
   }
   for (auto& c : columns) {
@@ -91,7 +99,7 @@ std::vector<ExprPtr> Binder::BindInsertRow(const TableEntry& table, const std::v
 }
 
 LogicalOperatorPtr Binder::BindInsert(const sql::InsertStmt& stmt) {
-  auto table = FindTargetTable(context_, stmt.table, stmt.location);
+  auto table = FindTargetTable(context_, stmt.table, stmt.location, "INSERT");
   // Which table column each inserted value goes to.
   std::vector<size_t> targets = InsertTargets(*table, stmt.columns, stmt.location);
   LogicalOperatorPtr source;
@@ -234,7 +242,7 @@ std::vector<ExprPtr> Binder::BindAssignments(const TableEntry& table,
 }
 
 LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
-  auto table = FindTargetTable(context_, stmt.table, stmt.location);
+  auto table = FindTargetTable(context_, stmt.table, stmt.location, "UPDATE");
   LogicalOperatorPtr proj;
   LogicalOperatorPtr plan = BindTargetRows(table, stmt.alias, stmt.from.get(), stmt.where.get(), proj);
   std::vector<size_t> columns;
@@ -251,7 +259,7 @@ LogicalOperatorPtr Binder::BindUpdate(const sql::UpdateStmt& stmt) {
 }
 
 LogicalOperatorPtr Binder::BindDelete(const sql::DeleteStmt& stmt) {
-  auto table = FindTargetTable(context_, stmt.table, stmt.location);
+  auto table = FindTargetTable(context_, stmt.table, stmt.location, "DELETE");
   LogicalOperatorPtr proj;
   LogicalOperatorPtr plan =
       BindTargetRows(table, stmt.alias, stmt.using_clause.get(), stmt.where.get(), proj);

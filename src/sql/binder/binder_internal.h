@@ -36,15 +36,20 @@ void ExtractAggregatesInto(ExprPtr& e, LogicalOperator& agg);
 /// Replace window functions in `e` by references to `window`'s outputs.
 void ExtractWindowsInto(ExprPtr& e, LogicalOperator& window);
 
-/// The table an INSERT, UPDATE, DELETE or MERGE changes: 42P01 when missing, 42809 for a view.
+/// The table an INSERT, UPDATE, DELETE or MERGE (`statement`) changes: 42P01 when missing, 42809 for a
+/// view, and for a topic unless the statement is an INSERT.
 std::shared_ptr<TableEntry> FindTargetTable(ClientContext& context, const std::vector<std::string>& names,
-                                            int64_t location);
+                                            int64_t location, const char* statement);
+/// The table a topic reads as when `names` is one unquoted-or-quoted name of a topic (tables and views of
+/// that name win; callers look them up first), else null.
+std::shared_ptr<TableEntry> FindTopic(ClientContext& context, const std::vector<std::string>& names);
 /// Bring a value to its column's type as PostgreSQL's assignment does: 42804 naming the column when no cast
 /// exists, and VARCHAR(n)'s length checked rather than truncated.
 ExprPtr AssignTo(Binder& binder, ExprPtr e, const ColumnDefinition& column, int64_t location);
 /// The column's DEFAULT (NULL without one), of the column's type.
 ExprPtr BindColumnDefault(Binder& binder, const ColumnDefinition& column);
-/// The table columns an INSERT's column list names, in order (all columns for an empty list).
+/// The table columns an INSERT's column list names, in order (for an empty list all columns but a topic's
+/// pseudo columns).
 std::vector<size_t> InsertTargets(const TableEntry& table, const std::vector<std::string>& columns,
                                   int64_t location);
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace basin::sql {
@@ -15,6 +16,11 @@ struct ParsedExpr;
 struct SelectStatement;
 struct TableRef;
 using ParsedExprPtr = std::unique_ptr<ParsedExpr>;
+
+/// `key = value, ...` of CREATE TOPIC ... WITH (...), ALTER TOPIC ... SET (...) and ALTER TABLE ... SET
+/// (...): keys lower-cased (dotted ones joined: `segment.bytes`, or quoted), values as ParseOptionValue gives
+/// them.
+using OptionList = std::vector<std::pair<std::string, std::string>>;
 
 /// A type as written: `varchar(10)`, `numeric(15, 2)`, `timestamp with time zone`, `int[]`.
 /// `name` is lower-cased and multi-word names are normalised to one space between words
@@ -241,6 +247,8 @@ enum class StatementKind {
   kComment,
   kMaintenance,
   kCall,
+  kCreateTopic,
+  kAlterTopic,
 };
 
 struct Statement {
@@ -371,7 +379,7 @@ struct CreateSchemaStmt : Statement {
 };
 
 struct DropStmt : Statement {
-  enum class ObjectKind { kTable, kView, kSchema };
+  enum class ObjectKind { kTable, kView, kSchema, kTopic };
   DropStmt() : Statement(StatementKind::kDrop) {}
   ObjectKind object_kind = ObjectKind::kTable;
   std::vector<std::vector<std::string>> names;  // DROP TABLE a, s.b
@@ -394,10 +402,10 @@ struct CopyStmt : Statement {
   std::vector<std::pair<std::string, std::string>> options;
 };
 
-/// SHOW TABLES [FROM schema] | SHOW ALL | SHOW name.
+/// SHOW TABLES [FROM schema] | SHOW TOPICS | SHOW ALL | SHOW name.
 struct ShowStmt : Statement {
   ShowStmt() : Statement(StatementKind::kShow) {}
-  std::string what;  // "tables", "all", or the setting name, lower-cased
+  std::string what;  // "tables", "topics", "all", or the setting name, lower-cased
   std::string schema;
 };
 
@@ -454,7 +462,7 @@ struct AlterTableStmt : Statement {
   TypeName type;                  // kSetType
   ParsedExprPtr default_value;    // kSetDefault
   std::string default_sql;
-  std::vector<std::pair<std::string, std::string>> properties;  // kSetProperties
+  OptionList properties;                                        // kSetProperties
   std::string procedure;                                        // kExecute
   std::vector<ParsedExprPtr> arguments;
   std::vector<std::string> argument_sql;  // as written, evaluated as queries
@@ -485,6 +493,34 @@ struct MaintenanceStmt : Statement {
   MaintenanceStmt() : Statement(StatementKind::kMaintenance) {}
   Kind maintenance = Kind::kVacuum;
   std::vector<std::string> table;
+};
+
+/// CREATE TOPIC [IF NOT EXISTS] name [(column type [NOT NULL], ..., [WATERMARK FOR column AS expr])]
+/// [WITH (partitions = 3, retention = '7 days', key = 'column', ...)].
+struct CreateTopicStmt : Statement {
+  CreateTopicStmt() : Statement(StatementKind::kCreateTopic) {}
+  std::string name;
+  bool if_not_exists = false;
+  std::vector<ColumnDef> columns;
+  std::string watermark_column;
+  ParsedExprPtr watermark;    // the expression after AS
+  std::string watermark_sql;  // as written
+  int64_t watermark_location = -1;
+  OptionList options;
+};
+
+/// ALTER TOPIC [IF EXISTS] name SET (option = value, ...) | ADD [COLUMN] [IF NOT EXISTS] column_def |
+/// DROP [COLUMN] [IF EXISTS] column.
+struct AlterTopicStmt : Statement {
+  enum class Action { kSetOptions, kAddColumn, kDropColumn };
+  AlterTopicStmt() : Statement(StatementKind::kAlterTopic) {}
+  std::string name;
+  bool if_exists = false;
+  Action action = Action::kSetOptions;
+  OptionList options;             // kSetOptions
+  ColumnDef column;               // kAddColumn
+  std::string column_name;        // kDropColumn
+  bool if_column_exists = false;  // ADD COLUMN IF NOT EXISTS / DROP COLUMN IF EXISTS
 };
 
 }  // namespace basin::sql

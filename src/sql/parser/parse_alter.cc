@@ -80,19 +80,7 @@ std::unique_ptr<Statement> Parser::ParseAlterTable() {
   } else if (AcceptKeyword("set")) {
     // SET (key = 'value', ...), as PostgreSQL's storage parameters; Iceberg table properties here.
     stmt->action = A::kSetProperties;
-    int64_t open = ExpectOpenParen();
-    do {
-      std::string key;
-      if (Peek().type == TokenType::kString) {
-        key = Advance().text;
-      } else {
-        key = ExpectColLabel("a property name");
-        while (AcceptOp(".")) key += "." + ExpectColLabel("a property name");
-      }
-      AcceptOp("=");
-      stmt->properties.emplace_back(std::move(key), ParseOptionValue());
-    } while (AcceptOp(","));
-    ExpectCloseParen(open);
+    stmt->properties = ParseOptionList();
   } else if (AcceptKeyword("execute")) {
     // Trino's table procedures: rollback_to_snapshot(id), optimize, expire_snapshots.
     stmt->action = A::kExecute;
@@ -113,6 +101,24 @@ std::unique_ptr<Statement> Parser::ParseAlterTable() {
     Fail(Peek(), "expected ADD, DROP, RENAME, ALTER, SET or EXECUTE");
   }
   return stmt;
+}
+
+OptionList Parser::ParseOptionList() {
+  OptionList options;
+  int64_t open = ExpectOpenParen();
+  do {
+    std::string key;
+    if (Peek().type == TokenType::kString) {
+      key = Advance().text;
+    } else {
+      key = ExpectColLabel("a property name");
+      while (AcceptOp(".")) key += "." + ExpectColLabel("a property name");
+    }
+    AcceptOp("=");
+    options.emplace_back(std::move(key), ParseOptionValue());
+  } while (AcceptOp(","));
+  ExpectCloseParen(open);
+  return options;
 }
 
 std::unique_ptr<Statement> Parser::ParseComment() {

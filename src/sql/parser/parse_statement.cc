@@ -171,6 +171,7 @@ std::unique_ptr<Statement> Parser::ParseCreate() {
     or_replace = true;
   }
   bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
+  if (IsKeyword("topic") && !or_replace && !temporary) return ParseCreateTopic();
   if (IsKeyword("table")) return ParseCreateTable(or_replace, temporary);
   if (IsKeyword("view")) return ParseCreateView(or_replace, temporary);
   if (IsKeyword("schema") && !or_replace && !temporary) {
@@ -184,7 +185,7 @@ std::unique_ptr<Statement> Parser::ParseCreate() {
     stmt->name = ExpectColId("a schema name");
     return stmt;
   }
-  Fail(Peek(), or_replace || temporary ? "expected TABLE or VIEW" : "expected TABLE, VIEW or SCHEMA");
+  Fail(Peek(), or_replace || temporary ? "expected TABLE or VIEW" : "expected TABLE, VIEW, SCHEMA or TOPIC");
 }
 
 std::unique_ptr<Statement> Parser::ParseCreateTable(bool or_replace, bool temporary) {
@@ -363,15 +364,19 @@ std::unique_ptr<Statement> Parser::ParseDrop() {
     stmt->object_kind = DropStmt::ObjectKind::kView;
   } else if (AcceptKeyword("schema")) {
     stmt->object_kind = DropStmt::ObjectKind::kSchema;
+  } else if (AcceptKeyword("topic")) {
+    stmt->object_kind = DropStmt::ObjectKind::kTopic;
   } else {
-    Fail(Peek(), "expected TABLE, VIEW or SCHEMA");
+    Fail(Peek(), "expected TABLE, VIEW, SCHEMA or TOPIC");
   }
   if (AcceptKeyword("if")) {
     ExpectKeyword("exists");
     stmt->if_exists = true;
   }
   do {
-    stmt->names.push_back(ParseQualifiedName("a name"));
+    stmt->names.push_back(stmt->object_kind == DropStmt::ObjectKind::kTopic
+                              ? std::vector<std::string>{ParseTopicName()}
+                              : ParseQualifiedName("a name"));
   } while (AcceptOp(","));
   if (AcceptKeyword("cascade")) {
     stmt->cascade = true;

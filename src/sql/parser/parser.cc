@@ -205,7 +205,7 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
     if (w == "merge") return ParseMerge();
     if (w == "create") return ParseCreate();
     if (w == "drop") return ParseDrop();
-    if (w == "alter") return ParseAlterTable();
+    if (w == "alter") return IsKeyword("topic", 1) ? ParseAlterTopic() : ParseAlterTable();
     if (w == "comment") return ParseComment();
     if (w == "call") return ParseCall();
     if (w == "optimize" || w == "vacuum") return ParseMaintenance();
@@ -219,7 +219,9 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
       return ParseTransaction();
     }
   }
-  Fail(t, "expected a statement (SELECT, INSERT, UPDATE, DELETE, MERGE, CREATE, DROP, COPY, SHOW, SET, ...)");
+  Fail(t,
+       "expected a statement (SELECT, INSERT, UPDATE, DELETE, MERGE, CREATE, DROP, ALTER, COPY, SHOW, SET, "
+       "...)");
 }
 
 std::unique_ptr<Statement> ParseStatement(std::string_view sql) {

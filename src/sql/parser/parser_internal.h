@@ -175,6 +175,12 @@ class Parser {
   std::unique_ptr<Statement> ParseComment();
   std::unique_ptr<Statement> ParseMaintenance();
   std::unique_ptr<Statement> ParseCall();
+  /// `(key = value, ...)`: keys as names (dotted ones joined) or strings, `=` optional.
+  OptionList ParseOptionList();
+  // parse_topic.cc
+  std::unique_ptr<Statement> ParseCreateTopic();
+  std::unique_ptr<Statement> ParseAlterTopic();
+  std::string ParseTopicName();
   /// FOR VERSION AS OF / FOR TIMESTAMP AS OF after a table name.
   void ParseTimeTravel(TableRef* ref);
   std::unique_ptr<Statement> ParseCreateView(bool or_replace, bool temporary);

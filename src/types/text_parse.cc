@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "execution/cast.h"
+#include "types/text_parse.h"
 
 namespace basin {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Splitting JSON input into records, shared by sampling and reading (json_reader.cc) and the unit tests.
+// Splitting JSON input into records without parsing them: read_json (json_reader.cc) and COPY into a topic.
 
 #include <cstdint>
 #include <string>
