@@ -256,6 +256,9 @@ class IcebergWriter : public TableStorage::Writer {
 
   parquet::ParquetWriterOptions Options() const {
     parquet::ParquetWriterOptions options = WriterOptionsFromProperties(base_->metadata.properties);
+    // A partitioned table's rows go to a file per partition, up to kMaxOpenDataFiles open at once: those
+    // encode on the caller's thread alone.
+    options.threads = spec_.fields.empty() ? threads_ : 1;
     options.required = required_;
     options.created_by = "Basin (Iceberg)";
     options.key_value_metadata.push_back({"iceberg.schema", schema_.ToJson()});

@@ -97,6 +97,12 @@ class TableStorage {
     virtual void Update(const std::vector<int64_t>& row_ids, const std::vector<size_t>& column_ids,
                         const DataChunk& values) = 0;
     virtual void Commit() = 0;
+    /// Threads the writer may use for work of its own, such as encoding Parquet files (the statement's
+    /// thread count); 1 unless set.
+    void SetThreads(int threads) { threads_ = threads; }
+
+   protected:
+    int threads_ = 1;
   };
   virtual std::unique_ptr<Writer> BeginWrite() = 0;
 

@@ -1,5 +1,6 @@
 #include "main/client_context.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -71,6 +72,11 @@ void RunMaterializations(LogicalOperatorPtr& plan,
 }
 }  // namespace
 
+int ClientContext::StatementThreads() {
+  const int workers = scheduler().thread_count();
+  return threads_ > 0 ? std::min(threads_, workers) : workers;
+}
+
 std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile,
                                                            std::string* explain) {
   std::string cte_plans;
@@ -95,7 +101,7 @@ std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr pl
   ctx.client = this;
   ctx.memory = &memory;
   ctx.profile = profile;
-  ctx.max_threads = threads_;
+  ctx.max_threads = StatementThreads();
   PhysicalCollect collect(physical->types());
   Executor executor(ctx, scheduler());
   executor.Execute(*physical, collect);

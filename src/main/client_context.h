@@ -36,6 +36,8 @@ class ClientContext {
 
   /// Session settings (SET name = value), with defaults from the database's config.
   int threads() const { return threads_; }
+  /// Threads a statement may use: SET threads, at most the database's workers (all of them when unset).
+  int StatementThreads();
   int64_t memory_limit() const { return memory_limit_; }
   /// Microseconds since the epoch at which the current statement started (now(), current_timestamp).
   int64_t statement_time() const { return statement_time_; }

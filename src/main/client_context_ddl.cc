@@ -127,6 +127,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateTable(const sql::CreateTableSt
     int64_t count = 0;
     try {
       auto writer = table->storage->BeginWrite();
+      writer->SetThreads(StatementThreads());
       for (auto& c : chunks) {
         writer->Append(*c);
         count += static_cast<int64_t>(c->size());

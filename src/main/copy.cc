@@ -172,6 +172,7 @@ int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat f
                  const CopyOptions& options, const RejectOptions& reject_options) {
   CopyTarget t = ResolveTarget(context, stmt);
   auto writer = t.table->storage->BeginWrite();
+  writer->SetThreads(context.StatementThreads());
   int64_t rows = 0;
   auto append = [&](const DataChunk& in) {
     AppendRows(t, in, *writer);
@@ -273,12 +274,13 @@ int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat f
 
 namespace {
 
-/// How COPY TO writes a file of each format (for one file, or one per partition folder); options are
-/// checked here, before the query runs.
-CopyFileWriterFactory FileWriterFactory(FileFormat format, const CopyOptions& options) {
+/// How COPY TO writes a file of each format (for one file, or one per partition folder) with up to `threads`
+/// threads; options are checked here, before the query runs.
+CopyFileWriterFactory FileWriterFactory(FileFormat format, const CopyOptions& options, int threads) {
   if (format == FileFormat::kParquet) {
     parquet::ParquetWriterOptions parquet_options;
     ParquetOptions(options, parquet_options);
+    parquet_options.threads = threads;
     return [parquet_options](const std::string& path, const std::vector<std::string>& names,
                              const std::vector<LogicalType>& types) -> std::unique_ptr<CopyFileWriter> {
       struct Writer : CopyFileWriter {
@@ -287,6 +289,7 @@ CopyFileWriterFactory FileWriterFactory(FileFormat format, const CopyOptions& op
                const parquet::ParquetWriterOptions& o)
             : file(p, n, t, {}, o) {}
         void Write(const DataChunk& rows) override { file.WriteChunk(rows); }
+        void WriteShared(std::shared_ptr<const DataChunk> rows) override { file.WriteChunk(std::move(rows)); }
         void Close() override { file.Close(); }
       };
       return std::make_unique<Writer>(path, names, types, parquet_options);
@@ -390,7 +393,9 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
       partition_by.push_back(value.substr(start, comma - start));
     }
   }
-  CopyFileWriterFactory make_writer = FileWriterFactory(format, format_options);
+  // A partitioned COPY keeps a file open per folder: each encodes on this thread alone.
+  CopyFileWriterFactory make_writer =
+      FileWriterFactory(format, format_options, partition_by.empty() ? StatementThreads() : 1);
   auto chunks = Run(std::move(q.plan));
   if (!partition_by.empty()) {
     const char* extension = format == FileFormat::kParquet ? ".parquet" : format == FileFormat::kJson ? ".json" : ".csv";
@@ -399,8 +404,8 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
   auto writer = make_writer(stmt.file, names, types);
   int64_t rows = 0;
   for (auto& chunk : chunks) {
-    writer->Write(*chunk);
     rows += static_cast<int64_t>(chunk->size());
+    writer->WriteShared(std::move(chunk));  // the rows are not needed here any more
   }
   writer->Close();
   return QueryResult::Count(rows);

@@ -15,6 +15,9 @@ class CopyFileWriter {
  public:
   virtual ~CopyFileWriter() = default;
   virtual void Write(const DataChunk& rows) = 0;
+  /// Write rows that nobody changes any more: a writer that encodes them later may keep them instead of a
+  /// copy.
+  virtual void WriteShared(std::shared_ptr<const DataChunk> rows) { Write(*rows); }
   virtual void Close() = 0;
 };
 /// Makes the writer of one file of a format, with its COPY options bound.

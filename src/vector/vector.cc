@@ -280,8 +280,11 @@ void Vector::Append(const Vector& source, size_t count, size_t offset) {
                      [&]<class T>() { CopyValues<T>(source, *this, count, offset, source.constant_); });
   if (!source.validity_.AllValid()) {
     if (validity_.AllValid()) validity_.Initialize(capacity_);
-    for (size_t i = 0; i < count; i++) {
-      validity_.Set(offset + i, source.validity_.RowIsValid(source.constant_ ? 0 : i));
+    if (source.constant_) {
+      const bool valid = source.validity_.RowIsValid(0);
+      for (size_t i = 0; i < count; i++) validity_.Set(offset + i, valid);
+    } else {
+      validity_.Copy(source.validity_, count, offset);
     }
   } else if (!validity_.AllValid()) {
     for (size_t i = 0; i < count; i++) validity_.SetValid(offset + i);

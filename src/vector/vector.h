@@ -60,6 +60,23 @@ class ValidityMask {
     if ((row >> 6) < bits_.size()) bits_[row >> 6] |= uint64_t{1} << (row & 63);
   }
   void Set(size_t row, bool valid) { valid ? SetValid(row) : SetInvalid(row); }
+  /// Make rows [offset, offset + count) as rows [0, count) of `source` are: whole words when `offset` is a
+  /// multiple of 64 (appending to an empty or full-word vector), row by row otherwise.
+  void Copy(const ValidityMask& source, size_t count, size_t offset) {
+    if (offset % 64 != 0) {
+      for (size_t i = 0; i < count; i++) Set(offset + i, source.RowIsValid(i));
+      return;
+    }
+    const size_t words = (count + 63) / 64;
+    if (offset / 64 + words > bits_.size()) bits_.resize(offset / 64 + words, ~uint64_t{0});
+    for (size_t w = 0; w < words; w++) {
+      const uint64_t bits = w < source.bits_.size() ? source.bits_[w] : ~uint64_t{0};
+      // The last word keeps its rows past offset + count.
+      const uint64_t mask = w + 1 == words && count % 64 ? (uint64_t{1} << (count % 64)) - 1 : ~uint64_t{0};
+      uint64_t& word = bits_[offset / 64 + w];
+      word = (word & ~mask) | (bits & mask);
+    }
+  }
   void SetAllValid() { bits_.clear(); }
   /// Make sure the bit array exists (all valid), e.g. before writing bits in a loop.
   void Initialize(size_t capacity = kVectorSize) { bits_.assign((capacity + 63) / 64, ~uint64_t{0}); }

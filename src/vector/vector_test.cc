@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <numeric>
+#include <vector>
 
 namespace basin {
 namespace {
@@ -64,6 +66,36 @@ TEST(VectorTest, AppendGrowsAndCarriesValidity) {
       EXPECT_EQ(collection.data<int64_t>()[row], static_cast<int64_t>(row)) << row;
     }
   }
+}
+
+TEST(VectorTest, AppendCopiesValidityAtAnyOffset) {
+  // Parts of odd sizes, with NULLs, without, and a constant NULL: aligned and unaligned offsets alike.
+  Vector collection(TypeId::kInteger);
+  std::vector<bool> expected;
+  const size_t sizes[] = {128, 100, 37, 64, 200, 5, 300};
+  for (size_t k = 0; k < std::size(sizes); k++) {
+    const size_t n = sizes[k];
+    if (k == 5) {
+      collection.Append(Vector(Value::Null(TypeId::kInteger)), n, expected.size());
+      expected.insert(expected.end(), n, false);
+      continue;
+    }
+    Vector part(TypeId::kInteger);
+    for (size_t i = 0; i < n; i++) {
+      const bool valid = k == 3 || (i * 5 + k) % 3 != 0;
+      part.data<int32_t>()[i] = static_cast<int32_t>(expected.size() + i);
+      if (!valid) part.SetNull(i);
+      expected.push_back(valid);
+    }
+    collection.Append(part, n, expected.size() - n);
+  }
+  for (size_t row = 0; row < expected.size(); row++) EXPECT_EQ(!collection.IsNull(row), expected[row]) << row;
+  // Rewriting rows in the middle leaves the rows after them as they were.
+  Vector odd(TypeId::kInteger);
+  for (size_t i = 0; i < 10; i++) odd.SetNull(i, i % 2 == 0);
+  collection.Append(odd, 10, 128);
+  for (size_t i = 0; i < 10; i++) expected[128 + i] = i % 2 == 1;
+  for (size_t row = 0; row < expected.size(); row++) EXPECT_EQ(!collection.IsNull(row), expected[row]) << row;
 }
 
 TEST(VectorTest, ResetAfterReferenceDoesNotTouchTheReferencedBuffer) {

@@ -30,9 +30,10 @@ struct WriteSource : GlobalSourceState {
 PhysicalTableWrite::PhysicalTableWrite(std::string name, ModifyTarget target)
     : PhysicalOperator(std::move(name), {TypeId::kBigInt}), target_(std::move(target)) {}
 
-std::unique_ptr<GlobalSinkState> PhysicalTableWrite::InitGlobalSink(ExecutionContext&) {
+std::unique_ptr<GlobalSinkState> PhysicalTableWrite::InitGlobalSink(ExecutionContext& ctx) {
   auto state = std::make_unique<WriteState>();
   state->writer = target_.storage->BeginWrite();
+  if (ctx.max_threads > 0) state->writer->SetThreads(ctx.max_threads);
   return state;
 }
 

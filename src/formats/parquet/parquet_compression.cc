@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstring>
+#include <vector>
 
 #include "common/exception.h"
 #include "formats/parquet/parquet_compression_internal.h"
@@ -17,21 +18,22 @@ namespace {
                   "corrupt Parquet page in " + file + ": " + CodecName(codec) + " " + what);
 }
 
-void GzipCompress(const char* data, size_t size, std::string& out) {
+/// Compress into `out` (grown as needed); return the compressed size.
+size_t GzipCompress(const char* data, size_t size, std::vector<char>& out) {
   z_stream z{};
   // 15 window bits + 16: a gzip header and trailer, as Parquet's GZIP codec requires.
   if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw InternalError("zlib deflateInit2 failed");
-  const size_t start = out.size();
-  out.resize(start + deflateBound(&z, size) + 32);
+  const size_t bound = deflateBound(&z, size) + 32;
+  if (out.size() < bound) out.resize(bound);
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
   z.avail_in = static_cast<uInt>(size);
-  z.next_out = reinterpret_cast<Bytef*>(out.data() + start);
-  z.avail_out = static_cast<uInt>(out.size() - start);
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(bound);
   const int rc = deflate(&z, Z_FINISH);
   deflateEnd(&z);
   if (rc != Z_STREAM_END) throw InternalError("zlib deflate failed");
-  out.resize(start + z.total_out);
+  return z.total_out;
 }
 
 void GzipDecompress(const char* src, size_t src_size, char* dst, size_t dst_size, const std::string& file) {
@@ -85,39 +87,47 @@ std::string CodecName(CompressionCodec codec) {
   return "codec " + std::to_string(static_cast<int>(codec));
 }
 
-void Compress(CompressionCodec codec, const char* data, size_t size, std::string& out) {
-  const size_t start = out.size();
+std::string_view CompressPage(CompressionCodec codec, const char* data, size_t size) {
+  struct ThreadState {
+    ZSTD_CCtx* zstd = nullptr;
+    std::vector<char> buffer;  // only grows: once the first pages are done, a page allocates nothing
+    ~ThreadState() { ZSTD_freeCCtx(zstd); }
+  };
+  thread_local ThreadState state;
+  std::vector<char>& buffer = state.buffer;
+  auto reserve = [&](size_t bound) {
+    if (buffer.size() < bound) buffer.resize(bound);
+    return buffer.data();
+  };
   switch (codec) {
     case CompressionCodec::kUncompressed:
-      out.append(data, size);
-      return;
+      return {data, size};
     case CompressionCodec::kSnappy: {
       size_t n = snappy_max_compressed_length(size);
-      out.resize(start + n);
-      if (snappy_compress(data, size, out.data() + start, &n) != SNAPPY_OK)
+      if (snappy_compress(data, size, reserve(n), &n) != SNAPPY_OK)
         throw InternalError("snappy compression failed");
-      out.resize(start + n);
-      return;
+      return {buffer.data(), n};
     }
     case CompressionCodec::kZstd: {
-      out.resize(start + ZSTD_compressBound(size));
-      const size_t n = ZSTD_compress(out.data() + start, out.size() - start, data, size, 3);
+      if (!state.zstd && !(state.zstd = ZSTD_createCCtx()))
+        throw InternalError("zstd context creation failed");
+      const size_t bound = ZSTD_compressBound(size);
+      const size_t n = ZSTD_compressCCtx(state.zstd, reserve(bound), bound, data, size, 3);
       if (ZSTD_isError(n))
         throw InternalError(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-      out.resize(start + n);
-      return;
+      return {buffer.data(), n};
     }
-    case CompressionCodec::kGzip:
-      GzipCompress(data, size, out);
-      return;
+    case CompressionCodec::kGzip: {
+      const size_t n = GzipCompress(data, size, buffer);
+      return {buffer.data(), n};
+    }
     case CompressionCodec::kLz4Raw: {
       if (size > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) throw InternalError("page too large for LZ4");
-      out.resize(start + LZ4_compressBound(static_cast<int>(size)));
-      const int n = LZ4_compress_default(data, out.data() + start, static_cast<int>(size),
-                                         static_cast<int>(out.size() - start));
+      const int bound = LZ4_compressBound(static_cast<int>(size));
+      const int n =
+          LZ4_compress_default(data, reserve(static_cast<size_t>(bound)), static_cast<int>(size), bound);
       if (n <= 0) throw InternalError("lz4 compression failed");
-      out.resize(start + n);
-      return;
+      return {buffer.data(), static_cast<size_t>(n)};
     }
     default:
       throw NotImplementedError("Parquet codec " + CodecName(codec) + " is not supported");

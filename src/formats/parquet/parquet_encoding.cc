@@ -27,52 +27,97 @@ int BitWidth(uint64_t max_value) {
 
 namespace {
 
-void AppendBitPacked(const uint32_t* values, size_t count, int bit_width, std::string& out) {
-  // `count` is a multiple of 8, so the run is a whole number of bytes.
-  AppendUleb(((count / 8) << 1) | 1, out);
-  uint64_t buffer = 0;
-  int bits = 0;
-  for (size_t i = 0; i < count; ++i) {
-    buffer |= static_cast<uint64_t>(values[i]) << bits;
-    bits += bit_width;
-    while (bits >= 8) {
-      out.push_back(static_cast<char>(buffer & 0xff));
-      buffer >>= 8;
-      bits -= 8;
+/// Bit-pack `groups` groups of 8 values, `W` bits each, into `out` (W bytes per group), least significant bit
+/// first as Parquet packs them. W is a constant so that the shifts unroll.
+template <class T, int W>
+void PackGroups(const T* in, size_t groups, char* out) {
+  for (size_t g = 0; g < groups; ++g, in += 8, out += W) {
+    uint64_t words[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 8; ++k) {
+      const uint64_t v = in[k];
+      const int bit = k * W;
+      words[bit / 64] |= v << (bit % 64);
+      if (bit % 64 + W > 64) words[bit / 64 + 1] |= (v >> 1) >> (63 - bit % 64);  // two shifts: never by 64
     }
+    std::memcpy(out, words, W);  // little-endian words: the bytes in stream order
   }
 }
 
-void AppendRleRun(uint32_t value, size_t count, int bit_width, std::string& out) {
-  AppendUleb(static_cast<uint64_t>(count) << 1, out);
-  for (int b = 0; b < (bit_width + 7) / 8; ++b) out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+template <class T>
+using PackFunction = void (*)(const T*, size_t, char*);
+
+template <class T, size_t... W>
+constexpr std::array<PackFunction<T>, sizeof...(W)> PackFunctions(std::index_sequence<W...>) {
+  return {&PackGroups<T, static_cast<int>(W)>...};
 }
+
+template <class T>
+constexpr auto kPackers = PackFunctions<T>(std::make_index_sequence<33>());
+
+template <class T>
+class RleHybridEncoder {
+ public:
+  RleHybridEncoder(int bit_width, std::string& out)
+      : width_(bit_width), pack_(kPackers<T>[bit_width]), out_(out) {}
+
+  void Encode(const T* values, size_t count) {
+    size_t literals = 0;  // start of the values not yet written
+    size_t i = 0;
+    // Here i - literals is always a multiple of 8: a repeat run may start only where the pending literals
+    // fill whole groups, since padding is allowed at the end of the data only.
+    while (i + 8 <= count) {
+      const T v = values[i];
+      bool repeat = true;
+      for (size_t k = 1; k < 8; ++k) repeat &= values[i + k] == v;
+      if (!repeat) {
+        i += 8;
+        continue;
+      }
+      size_t end = i + 8;
+      while (end < count && values[end] == v) ++end;
+      Literals(values + literals, (i - literals) / 8);
+      Repeat(v, end - i);
+      i = literals = end;
+    }
+    if (literals == count) return;
+    // The tail: whole groups, then the last values padded with zeros to a group.
+    const size_t whole = (count - literals) / 8;
+    T last[8] = {};
+    std::copy(values + literals + whole * 8, values + count, last);
+    const size_t groups = whole + (literals + whole * 8 < count ? 1 : 0);
+    AppendUleb((static_cast<uint64_t>(groups) << 1) | 1, out_);
+    const size_t at = out_.size();
+    out_.resize(at + groups * static_cast<size_t>(width_));
+    pack_(values + literals, whole, out_.data() + at);
+    if (groups > whole) pack_(last, 1, out_.data() + at + whole * static_cast<size_t>(width_));
+  }
+
+ private:
+  void Literals(const T* values, size_t groups) {
+    if (groups == 0) return;
+    AppendUleb((static_cast<uint64_t>(groups) << 1) | 1, out_);
+    const size_t at = out_.size();
+    out_.resize(at + groups * static_cast<size_t>(width_));
+    pack_(values, groups, out_.data() + at);
+  }
+  void Repeat(T value, size_t count) {
+    AppendUleb(static_cast<uint64_t>(count) << 1, out_);
+    for (int b = 0; b < (width_ + 7) / 8; ++b) out_.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+  }
+
+  const int width_;
+  const PackFunction<T> pack_;
+  std::string& out_;
+};
 
 }  // namespace
 
 void EncodeRleHybrid(const uint32_t* values, size_t count, int bit_width, std::string& out) {
-  std::vector<uint32_t> literals;
-  size_t i = 0;
-  while (i < count) {
-    // A repeat run may only start where the pending literals fill whole groups of 8: padding is allowed at
-    // the end of the data only.
-    if (literals.size() % 8 == 0) {
-      size_t run = 1;
-      while (i + run < count && values[i + run] == values[i]) ++run;
-      if (run >= 8) {
-        if (!literals.empty()) AppendBitPacked(literals.data(), literals.size(), bit_width, out);
-        literals.clear();
-        AppendRleRun(values[i], run, bit_width, out);
-        i += run;
-        continue;
-      }
-    }
-    literals.push_back(values[i++]);
-  }
-  if (!literals.empty()) {
-    literals.resize((literals.size() + 7) / 8 * 8, 0);
-    AppendBitPacked(literals.data(), literals.size(), bit_width, out);
-  }
+  RleHybridEncoder<uint32_t>(bit_width, out).Encode(values, count);
+}
+
+void EncodeRleHybrid(const uint8_t* values, size_t count, int bit_width, std::string& out) {
+  RleHybridEncoder<uint8_t>(bit_width, out).Encode(values, count);
 }
 
 void ByteReader::Fail(const std::string& what) const {

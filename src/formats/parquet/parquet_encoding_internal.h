@@ -12,8 +12,10 @@
 namespace basin::parquet {
 
 /// Parquet: the RLE/bit-packed hybrid (levels, dictionary indices, booleans) appended to `out`, without a
-/// length prefix.
+/// length prefix. Runs of 8 or more equal values that start a group of 8 are RLE runs, the rest is
+/// bit-packed. Every value must fit in `bit_width` bits (0 to 32).
 void EncodeRleHybrid(const uint32_t* values, size_t count, int bit_width, std::string& out);
+void EncodeRleHybrid(const uint8_t* values, size_t count, int bit_width, std::string& out);
 /// Smallest bit width that holds `max_value`.
 int BitWidth(uint64_t max_value);
 

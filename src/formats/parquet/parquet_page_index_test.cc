@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -13,6 +12,7 @@
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
+#include "helpers/temp_dir.h"
 
 namespace basin::parquet {
 namespace {
@@ -20,17 +20,8 @@ namespace {
 const std::vector<LogicalType> kTypes = {TypeId::kInteger, TypeId::kDate, TypeId::kVarchar, TypeId::kBigInt};
 constexpr int64_t kRows = 6000;
 
-class ParquetPageIndexTest : public ::testing::Test {
+class ParquetPageIndexTest : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("basin_page_index_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
   /// Columns: `id` INTEGER sorted (row number), `d` DATE sorted with NULLs every 5th row, `s` VARCHAR
   /// unsorted (random) with NULLs every 7th row, `r` BIGINT random. Small pages: many per column chunk.
   std::string WriteFile(const std::string& name) {
@@ -61,8 +52,6 @@ class ParquetPageIndexTest : public ::testing::Test {
     writer.Close();
     return path;
   }
-
-  std::filesystem::path dir_;
 };
 
 /// All rows of a row group as strings, one vector per row, read through `ranges` when given.

@@ -1,15 +1,11 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <exception>
 #include <fstream>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <optional>
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
 
 #include "formats/parquet/parquet_metadata.h"
@@ -28,9 +24,14 @@ struct ParquetWriterOptions {
   size_t row_group_size = 122880;
   /// Target size of a data page before compression.
   size_t page_size = 1 << 20;
-  /// Dictionary-encode columns; a column falls back to PLAIN once its dictionary passes the limit.
+  /// Dictionary-encode columns. A column chunk falls back to PLAIN once its dictionary page would pass
+  /// `dictionary_size_limit` bytes or its dictionary `dictionary_value_limit` values (0: a tenth of
+  /// row_group_size, as DuckDB limits it: many distinct values compress better PLAIN than as indices). Pages
+  /// written before the fallback keep the dictionary, except that a chunk with too many values before its
+  /// first page is all PLAIN.
   bool dictionary = true;
   size_t dictionary_size_limit = 1 << 20;
+  size_t dictionary_value_limit = 0;
   /// Per column: REQUIRED (no definition levels; a NULL is an error) instead of OPTIONAL. Empty: all
   /// columns are optional.
   std::vector<bool> required;
@@ -38,9 +39,11 @@ struct ParquetWriterOptions {
   std::string created_by = "Basin";
   /// Written to the footer's key_value_metadata (Iceberg keeps its schema under "iceberg.schema").
   std::vector<KeyValue> key_value_metadata;
+  /// Threads that encode: 1 encodes each chunk's rows on the caller's thread as they arrive. N > 1 gathers
+  /// row groups and encodes their columns, a few row groups at a time, on N - 1 threads of the writer's own
+  /// (started with the first full row group, kept until Close) and on the caller's while it waits.
+  int threads = 1;
 };
-
-class ColumnWriter;
 
 /// A column chunk's page index, kept until Close writes it after the last row group. `column` is unset when
 /// a page's bounds cannot be stated (NaN-only pages, INTERVAL columns).
@@ -49,10 +52,12 @@ struct ChunkPageIndex {
   OffsetIndex offset;
 };
 
-/// Writes one Parquet file of a flat schema: chunks are buffered into row groups and pages, and Close()
-/// writes the footer. Full row groups are encoded and written by a thread of the writer's own while the
-/// caller produces the next one (two stages, so a load runs its parsing and its encoding side by side).
-/// One caller thread at a time; a writer not closed leaves an incomplete file.
+class ColumnWriter;
+struct EncodedChunk;
+
+/// Writes one Parquet file of a flat schema: rows are encoded into row groups of column chunks and pages
+/// (options.threads says on how many threads), and Close() writes the page indexes and the footer. One
+/// caller thread at a time; a writer not closed leaves an incomplete file.
 class ParquetWriter {
  public:
   /// Create (truncate) `path`. `field_ids` is empty or one id per column (-1: none). Throws IOError when
@@ -63,9 +68,12 @@ class ParquetWriter {
   ParquetWriter(const ParquetWriter&) = delete;
   ParquetWriter& operator=(const ParquetWriter&) = delete;
 
-  /// Append the chunk's rows (columns in schema order).
+  /// Append the chunk's rows (columns in schema order). With threads > 1 the writer keeps a copy until the
+  /// rows are encoded. A NULL in a REQUIRED column is a ConstraintError that leaves none of the rows written.
   void WriteChunk(const DataChunk& chunk);
-  /// Flush the last row group and write the footer.
+  /// Append a chunk that the writer may keep, unchanged, until its rows are encoded (no copy).
+  void WriteChunk(std::shared_ptr<const DataChunk> chunk);
+  /// Encode the last row group and write the page indexes and the footer.
   void Close();
 
   /// Rows given to WriteChunk so far.
@@ -76,20 +84,18 @@ class ParquetWriter {
   const FileMetaData& metadata() const { return metadata_; }
 
  private:
-  /// Rows of the row group being gathered: a span of a copied input chunk.
-  struct Span {
-    std::shared_ptr<const DataChunk> chunk;
-    size_t offset, count;
-  };
-  /// Hand the gathered row group to the encoder thread (started on first use), once it is free.
-  void SubmitRowGroup();
-  void WaitIdle(std::unique_lock<std::mutex>& lock);
-  void EncodeRowGroup(const std::vector<Span>& spans);
-  void EncoderLoop();
-  void StopEncoder();
-  void FlushRowGroup();
+  class Pipeline;  // threads > 1 (parquet_writer.cc)
+
+  std::vector<std::unique_ptr<ColumnWriter>> MakeColumnWriters() const;
+  /// Throw for a chunk the file cannot take (after Close, wrong columns, a NULL in a REQUIRED column).
+  void CheckChunk(const DataChunk& chunk) const;
+  /// threads == 1: encode the rows now, finishing row groups as they fill.
+  void EncodeRows(const DataChunk& chunk);
+  void FinishRowGroup();
+  /// Write an encoded row group of `rows` rows at the end of the file.
+  void WriteRowGroup(std::vector<EncodedChunk>& chunks, size_t rows);
   void WritePageIndexes();
-  void WriteBytes(const std::string& bytes);
+  void WriteBytes(std::string_view bytes);
 
   std::string path_;
   std::vector<LogicalType> types_;
@@ -98,22 +104,13 @@ class ParquetWriter {
   int64_t offset_ = 0;
   FileMetaData metadata_;
   std::vector<std::vector<ChunkPageIndex>> page_indexes_;  // per row group, per column
-  std::vector<std::unique_ptr<ColumnWriter>> columns_;
-  size_t group_rows_ = 0;
-  int64_t total_rows_ = 0;
   int64_t rows_accepted_ = 0;
   bool closed_ = false;
-
-  std::vector<Span> gathering_;  // caller side
-  size_t gathering_rows_ = 0;
-  // Encoder thread: one row group at a time.
-  std::thread encoder_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<Span> job_;
-  bool busy_ = false;
-  bool stop_ = false;
-  std::exception_ptr error_;
+  // threads == 1: the columns' writers and the row group they are filling.
+  std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  std::vector<EncodedChunk> encoded_;
+  size_t group_rows_ = 0;
+  std::unique_ptr<Pipeline> pipeline_;
 };
 
 }  // namespace basin::parquet
