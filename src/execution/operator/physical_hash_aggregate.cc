@@ -24,6 +24,10 @@ struct SetTable {
 struct AggregateLocal : LocalSinkState {
   std::vector<SetTable> sets;
   size_t reserved = 0;
+  // Per-chunk scratch, kept so that each chunk does not allocate and zero it again.
+  std::vector<uint32_t> group_ids, created;
+  std::vector<uint8_t*> states, payloads;
+  std::vector<sel_t> sel;
 };
 
 struct AggregateGlobal : GlobalSinkState {
@@ -180,11 +184,15 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
   }
   args.SetCardinality(n);
 
-  std::vector<uint32_t> group_ids(n);
-  std::vector<uint32_t> created;
-  std::vector<uint8_t*> states(n);
-  std::vector<uint8_t*> payloads(n);
-  std::vector<sel_t> sel(n);
+  std::vector<uint32_t>& group_ids = local.group_ids;
+  std::vector<uint32_t>& created = local.created;
+  std::vector<uint8_t*>& states = local.states;
+  std::vector<uint8_t*>& payloads = local.payloads;
+  std::vector<sel_t>& sel = local.sel;
+  group_ids.resize(n);
+  states.resize(n);
+  payloads.resize(n);
+  sel.resize(n);
   for (size_t s = 0; s < grouping_sets_.size(); s++) {
     SetTable& table = local.sets[s];
     DataChunk keys;
@@ -195,6 +203,7 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
       keys.column(k).Reference(group_values.column(grouping_sets_[s][k]));
     keys.SetCardinality(n);
     created.clear();
+    uint8_t* single_payload = nullptr;  // the one group's, without GROUP BY
     if (grouping_sets_[s].empty()) {
       // No keys: every row belongs to the one group, found (or made) once instead of hashed per row.
       DataChunk none;
@@ -202,6 +211,7 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
       uint32_t id;
       table.groups->FindOrCreate(none, &id, &created);
       std::fill(group_ids.begin(), group_ids.end(), id);
+      single_payload = table.groups->Payload(id);
     } else if (!FindDictionaryGroups(*table.groups, keys, group_ids.data(), created)) {
       table.groups->FindOrCreate(keys, group_ids.data(), &created);
     }
@@ -211,7 +221,11 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
         a.expr->aggregate->initialize(payload + a.state_offset, a.expr->bind_data.get());
     }
     // Each row's group payload, computed once for all aggregates.
-    for (size_t i = 0; i < n; i++) payloads[i] = table.groups->Payload(group_ids[i]);
+    if (single_payload) {
+      std::fill(payloads.begin(), payloads.end(), single_payload);
+    } else {
+      for (size_t i = 0; i < n; i++) payloads[i] = table.groups->Payload(group_ids[i]);
+    }
     for (size_t ai = 0; ai < aggregates_.size(); ai++) {
       auto& a = aggregates_[ai];
       const AggregateFunction& fn = *a.expr->aggregate;
@@ -260,8 +274,8 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
         }
       }
       agg_args.SetCardinality(count);
-      if (grouping_sets_[s].empty() && fn.simple_update) {
-        fn.simple_update(agg_args, payloads[0] + a.state_offset, count, a.expr->bind_data.get());
+      if (single_payload && fn.simple_update) {
+        fn.simple_update(agg_args, single_payload + a.state_offset, count, a.expr->bind_data.get());
         continue;
       }
       if (all_rows) {

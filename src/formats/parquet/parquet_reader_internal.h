@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,13 +42,48 @@ enum class Conversion : uint8_t {
   kInterval,
 };
 
+/// Fixed-width values of a page: decoded into `owned`, or PLAIN values read in place from the page
+/// (`View`), which saves copying every value once before conversion.
+template <class T>
+class RawArray {
+ public:
+  using value_type = T;
+  void View(const uint8_t* bytes, size_t count) {
+    view_ = bytes;
+    size_ = count;
+    owned_.clear();
+  }
+  /// The owned values, for decoders that compute them (the view is dropped).
+  std::vector<T>& Owned() {
+    view_ = nullptr;
+    return owned_;
+  }
+  size_t size() const { return view_ ? size_ : owned_.size(); }
+  T operator[](size_t i) const {
+    if (!view_) return owned_[i];
+    T v;
+    std::memcpy(&v, view_ + i * sizeof(T), sizeof(T));  // page data need not be aligned
+    return v;
+  }
+  void push_back(T v) { Owned().push_back(v); }
+  void clear() {
+    view_ = nullptr;
+    owned_.clear();
+  }
+
+ private:
+  const uint8_t* view_ = nullptr;
+  size_t size_ = 0;
+  std::vector<T> owned_;
+};
+
 /// A page's values before conversion to Basin's layout; one member is used, by physical type.
 struct RawValues {
   std::vector<uint8_t> bools;
-  std::vector<int32_t> i32;
-  std::vector<int64_t> i64;
-  std::vector<float> f32;
-  std::vector<double> f64;
+  RawArray<int32_t> i32;
+  RawArray<int64_t> i64;
+  RawArray<float> f32;
+  RawArray<double> f64;
   std::vector<std::string_view> bytes;  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96
   std::vector<std::string> owned;       // DELTA_BYTE_ARRAY values the views point into
   /// When set, `bytes` point into memory it owns (the page), so strings can be used in place.

@@ -90,14 +90,13 @@ void DecodeDeltaByteArray(ByteReader& r, size_t count, RawValues& raw) {
 }
 
 template <class T>
-void DecodeFixedPlain(ByteReader& r, size_t count, std::vector<T>& out) {
-  const uint8_t* p = r.Take(count * sizeof(T), "PLAIN values");
-  out.resize(count);
-  if (count) std::memcpy(out.data(), p, count * sizeof(T));
+void DecodeFixedPlain(ByteReader& r, size_t count, RawArray<T>& out) {
+  out.View(r.Take(count * sizeof(T), "PLAIN values"), count);
 }
 
 template <class T>
-void DecodeByteStreamSplit(ByteReader& r, size_t count, std::vector<T>& out) {
+void DecodeByteStreamSplit(ByteReader& r, size_t count, RawArray<T>& array) {
+  std::vector<T>& out = array.Owned();
   const uint8_t* p = r.Take(count * sizeof(T), "BYTE_STREAM_SPLIT values");
   out.resize(count);
   for (size_t i = 0; i < count; ++i) {
@@ -178,12 +177,13 @@ void ColumnReader::DecodeValues(Encoding encoding, ByteReader& r, size_t count) 
       return;
     }
     case Encoding::kDeltaBinaryPacked:
-      if (meta_.type == Type::kInt64) return DecodeDeltaBinaryPacked(r, count, raw_.i64);
+      if (meta_.type == Type::kInt64) return DecodeDeltaBinaryPacked(r, count, raw_.i64.Owned());
       if (meta_.type == Type::kInt32) {
         std::vector<int64_t> wide;
         DecodeDeltaBinaryPacked(r, count, wide);
-        raw_.i32.resize(count);
-        for (size_t i = 0; i < count; ++i) raw_.i32[i] = static_cast<int32_t>(static_cast<uint32_t>(wide[i]));
+        std::vector<int32_t>& narrow = raw_.i32.Owned();
+        narrow.resize(count);
+        for (size_t i = 0; i < count; ++i) narrow[i] = static_cast<int32_t>(static_cast<uint32_t>(wide[i]));
         return;
       }
       break;
