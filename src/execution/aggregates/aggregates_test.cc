@@ -259,6 +259,7 @@ TEST(AggregatesTest, SimpleUpdateAgreesWithGroupedUpdate) {
                                  Str("a long string, longer than thirteen")}},
       {"min", TypeId::kVarchar, {Str("b long string, longer than twelve"), Str("b long string, longer"),
                                  Str("c"), Str("b long")}},
+      {"count", TypeId::kInteger, {I(1), NullOf(TypeId::kInteger), I(3)}},
   };
   for (const Case& c : cases) {
     const AggregateFunction& f = Find(c.name, {c.type});

@@ -28,6 +28,21 @@ void CountUpdate(DataChunk& args, uint8_t** states, size_t count, const Function
   for (size_t i = 0; i < count; i++) StateOf<int64_t>(states[i]) += v.validity().RowIsValid(i);
 }
 
+void CountStarSimpleUpdate(DataChunk&, uint8_t* state, size_t count, const FunctionData*) {
+  StateOf<int64_t>(state) += static_cast<int64_t>(count);
+}
+
+void CountSimpleUpdate(DataChunk& args, uint8_t* state, size_t count, const FunctionData*) {
+  const Vector& v = args.column(0);
+  if (v.IsConstant()) {
+    if (!v.IsNull(0)) StateOf<int64_t>(state) += static_cast<int64_t>(count);
+    return;
+  }
+  int64_t valid = 0;
+  for (size_t i = 0; i < count; i++) valid += v.validity().RowIsValid(i);
+  StateOf<int64_t>(state) += valid;
+}
+
 void CountCombine(const uint8_t* source, uint8_t* target, const FunctionData*) {
   StateOf<int64_t>(target) += StateOf<int64_t>(source);
 }
@@ -44,6 +59,7 @@ AggregateFunction MakeCount(std::string name, std::vector<LogicalType> arguments
   f.state_size = sizeof(int64_t);
   f.initialize = CountInitialize;
   f.update = f.arguments.empty() ? CountStarUpdate : CountUpdate;
+  f.simple_update = f.arguments.empty() ? CountStarSimpleUpdate : CountSimpleUpdate;
   f.combine = CountCombine;
   f.finalize = CountFinalize;
   f.handles_nulls = f.arguments.empty();
