@@ -11,6 +11,7 @@
 #include "common/exception.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
+#include "helpers/temp_dir.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_metadata.h"
 
@@ -39,16 +40,14 @@ class TestPointer : public MetadataPointer {
   std::string location_;
 };
 
-class IcebergTableTest : public ::testing::Test {
+/// A table of one BIGINT column "x" in the test's folder.
+class IcebergTableTest : public test::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("basin_iceberg_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    TempDirTest::SetUp();
     pointer_ = std::make_shared<TestPointer>(IcebergTable::Create(dir_.string(), {{"x", TypeId::kBigInt, true, ""}}));
     table_ = std::make_shared<IcebergTable>(pointer_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void Insert(IcebergTable& table, int64_t first, int64_t count) {
     auto writer = table.BeginWrite();
@@ -73,7 +72,6 @@ class IcebergTableTest : public ::testing::Test {
     return rows;
   }
 
-  fs::path dir_;
   std::shared_ptr<TestPointer> pointer_;
   std::shared_ptr<IcebergTable> table_;
 };
@@ -266,16 +264,14 @@ TEST(IcebergListMetadataTest, ListsWrittenByOtherEnginesAreRead) {
   EXPECT_THROW(ParseTableMetadata(bad, "bad"), DataError);
 }
 
-class IcebergListTableTest : public ::testing::Test {
+/// A table of columns "id" BIGINT and "tags" VARCHAR[] in the test's folder.
+class IcebergListTableTest : public test::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("basin_iceberg_list_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    TempDirTest::SetUp();
     location_ = IcebergTable::Create(
         dir_.string(), {{"id", TypeId::kBigInt, true, ""}, {"tags", LogicalType::List(TypeId::kVarchar), false, ""}});
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   static Value Tags(std::vector<Value> items) { return Value::List(TypeId::kVarchar, std::move(items)); }
 
@@ -321,7 +317,6 @@ class IcebergListTableTest : public ::testing::Test {
     return rows;
   }
 
-  fs::path dir_;
   std::string location_;
 };
 
