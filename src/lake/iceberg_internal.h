@@ -41,6 +41,10 @@ std::shared_ptr<const TableState::EqualityDelete> ReadEqualityDeleteFile(const D
 std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> state, std::vector<size_t> column_ids,
                                           uint32_t file, uint32_t row_group);
 
+/// Throw NotImplementedError naming `column` unless a column of `type` can be stored: Iceberg has a type for
+/// it and the Parquet writer writes it (not lists of lists).
+void CheckStorableType(const std::string& column, const LogicalType& type);
+
 /// The Parquet writer's options from a table's properties; throws DataError for bad values.
 parquet::ParquetWriterOptions WriterOptionsFromProperties(const std::map<std::string, std::string>& properties);
 

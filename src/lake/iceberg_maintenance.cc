@@ -142,17 +142,21 @@ std::string SpecSql(const Schema& schema, const PartitionSpec& spec) {
 bool IcebergTable::AlterSchema(const SchemaChange& change) {
   Commit([&](TableMetadata& md, const TableState&, int) {
     Schema schema = md.CurrentSchema();
-    int32_t next_id = md.last_column_id;
+    int32_t last_id = md.last_column_id;
     for (const Schema& s : md.schemas) {
-      for (const Field& f : s.fields) next_id = std::max(next_id, f.id);
+      for (const Field& f : s.fields) {
+        last_id = std::max(last_id, f.id);
+        for (const ListElement& e : f.elements) last_id = std::max(last_id, e.id);
+      }
     }
     using K = SchemaChange::Kind;
     if (change.kind == K::kAddColumn) {
-      IcebergTypeName(change.type);  // throws for types Iceberg cannot hold
-      Field f{next_id + 1, change.name, change.not_null, change.type, ""};
+      CheckStorableType(change.name, change.type);
+      Field f{++last_id, change.name, change.not_null, change.type, "", {}};
+      AssignElementIds(f, last_id);
       if (!change.text.empty()) md.properties[kDefaultPrefix + std::to_string(f.id)] = change.text;
       schema.fields.push_back(std::move(f));
-      md.last_column_id = next_id + 1;
+      md.last_column_id = last_id;
     } else {
       if (change.column >= schema.fields.size()) throw InternalError("ALTER TABLE: no such column");
       Field& f = schema.fields[change.column];

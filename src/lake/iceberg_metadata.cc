@@ -20,20 +20,28 @@ using ordered_json = nlohmann::ordered_json;
 // that Basin gets back the type it was given; other engines see the Iceberg type.
 constexpr const char* kBasinTypePrefix = "basin.column-type.";
 
-ordered_json TypeJson(const LogicalType& type, int32_t& next_id) {
-  if (type.id() == TypeId::kList) {
-    ordered_json list;
-    list["type"] = "list";
-    list["element-id"] = next_id++;
-    list["element"] = TypeJson(type.element(), next_id);
-    list["element-required"] = false;
-    return list;
-  }
-  return IcebergTypeName(type);
+template <typename T>
+T Get(const json& node, const char* key, const std::string& what);
+
+/// A field's type as Iceberg's JSON: a primitive's name, or a list object with the element's id (`elements`
+/// from `depth` on: a list nested in a list has the next one).
+ordered_json TypeJson(const LogicalType& type, const std::vector<ListElement>& elements, size_t depth,
+                      const std::string& column) {
+  if (type.id() != TypeId::kList) return IcebergTypeName(type);
+  if (depth >= elements.size()) throw InternalError("list column \"" + column + "\" has no element id");
+  ordered_json list;
+  list["type"] = "list";
+  list["element-id"] = elements[depth].id;
+  list["element"] = TypeJson(type.element(), elements, depth + 1, column);
+  list["element-required"] = elements[depth].required;
+  return list;
 }
 
-LogicalType ParseType(const json& node, const std::string& what) {
-  if (node.is_object() && node.value("type", "") == "list") return LogicalType::List(ParseType(node.at("element"), what));
+LogicalType ParseType(const json& node, const std::string& what, std::vector<ListElement>& elements) {
+  if (node.is_object() && node.value("type", "") == "list") {
+    elements.push_back({Get<int32_t>(node, "element-id", what), node.value("element-required", false)});
+    return LogicalType::List(ParseType(node.at("element"), what, elements));
+  }
   if (!node.is_string()) {
     throw NotImplementedError("\"" + what + "\": Iceberg type " + node.dump() + " is not supported");
   }
@@ -54,14 +62,23 @@ LogicalType ParseType(const json& node, const std::string& what) {
   throw NotImplementedError("\"" + what + "\": Iceberg type \"" + t + "\" is not supported");
 }
 
-/// "VARCHAR(10)" or "SMALLINT" back to a type.
+/// Whether Iceberg's type for `type` would read back as another Basin type (SMALLINT as INTEGER, VARCHAR(n) as
+/// VARCHAR, INTERVAL as BLOB, and lists of them), so that the Basin type is kept in a table property.
+bool NeedsBasinType(const LogicalType& type) {
+  if (type.id() == TypeId::kList) return NeedsBasinType(type.element());
+  return type.id() == TypeId::kSmallInt || type.id() == TypeId::kInterval || type.max_length() > 0;
+}
+
+/// "VARCHAR(10)", "SMALLINT" or "VARCHAR(10)[]" back to a type.
 LogicalType ParseBasinType(const std::string& text) {
+  if (text.size() > 2 && text.compare(text.size() - 2, 2, "[]") == 0)
+    return LogicalType::List(ParseBasinType(text.substr(0, text.size() - 2)));
   size_t open = text.find('(');
   if (open == std::string::npos) return TypeFromName(text);
   return TypeFromName(text.substr(0, open), std::stoll(text.substr(open + 1)));
 }
 
-ordered_json SchemaJson(const Schema& schema, int32_t& next_id) {
+ordered_json SchemaJson(const Schema& schema) {
   ordered_json s;
   s["type"] = "struct";
   s["schema-id"] = schema.schema_id;
@@ -71,7 +88,7 @@ ordered_json SchemaJson(const Schema& schema, int32_t& next_id) {
     field["id"] = f.id;
     field["name"] = f.name;
     field["required"] = f.required;
-    field["type"] = TypeJson(f.type, next_id);
+    field["type"] = TypeJson(f.type, f.elements, 0, f.name);
     if (!f.doc.empty()) field["doc"] = f.doc;
     fields.push_back(std::move(field));
   }
@@ -80,9 +97,13 @@ ordered_json SchemaJson(const Schema& schema, int32_t& next_id) {
   return s;
 }
 
+/// The largest field id of the schema, list elements' included.
 int32_t MaxFieldId(const Schema& schema) {
   int32_t max_id = 0;
-  for (const Field& f : schema.fields) max_id = std::max(max_id, f.id);
+  for (const Field& f : schema.fields) {
+    max_id = std::max(max_id, f.id);
+    for (const ListElement& e : f.elements) max_id = std::max(max_id, e.id);
+  }
   return max_id;
 }
 
@@ -153,10 +174,22 @@ std::string IcebergTypeName(const LogicalType& type) {
   }
 }
 
-std::string Schema::ToJson() const {
-  int32_t next_id = MaxFieldId(*this) + 1;
-  return SchemaJson(*this, next_id).dump();
+void CheckIcebergType(const std::string& column, const LogicalType& type) {
+  try {
+    IcebergTypeName(type.id() == TypeId::kList ? type.element() : type);
+  } catch (const NotImplementedError&) {
+    throw NotImplementedError("column \"" + column + "\" of type " + type.ToString() +
+                              " cannot be stored in an Iceberg table");
+  }
 }
+
+void AssignElementIds(Field& field, int32_t& last_id) {
+  field.elements.clear();
+  for (const LogicalType* t = &field.type; t->id() == TypeId::kList; t = &t->element())
+    field.elements.push_back({++last_id, false});
+}
+
+std::string Schema::ToJson() const { return SchemaJson(*this).dump(); }
 
 const Schema& TableMetadata::CurrentSchema() const {
   for (const Schema& s : schemas) {
@@ -206,13 +239,13 @@ std::string TableMetadata::ToJson() const {
   m["location"] = location;
   m["last-sequence-number"] = last_sequence_number;
   m["last-updated-ms"] = last_updated_ms;
-  int32_t next_id = last_column_id + 1;
+  int32_t last_id = last_column_id;
   ordered_json schema_list = ordered_json::array();
   for (const Schema& s : schemas) {
-    next_id = std::max(next_id, MaxFieldId(s) + 1);
-    schema_list.push_back(SchemaJson(s, next_id));
+    last_id = std::max(last_id, MaxFieldId(s));
+    schema_list.push_back(SchemaJson(s));
   }
-  m["last-column-id"] = next_id - 1;
+  m["last-column-id"] = last_id;
   m["current-schema-id"] = current_schema_id;
   m["schemas"] = std::move(schema_list);
   m["default-spec-id"] = default_spec_id;
@@ -229,9 +262,7 @@ std::string TableMetadata::ToJson() const {
     if (k.rfind(kBasinTypePrefix, 0) != 0) props[k] = v;
   }
   for (const Field& f : CurrentSchema().fields) {
-    if (f.type.id() == TypeId::kSmallInt || f.type.id() == TypeId::kInterval || f.type.max_length() > 0) {
-      props[kBasinTypePrefix + std::to_string(f.id)] = f.type.ToString();
-    }
+    if (NeedsBasinType(f.type)) props[kBasinTypePrefix + std::to_string(f.id)] = f.type.ToString();
   }
   m["properties"] = std::move(props);
   m["current-snapshot-id"] = current_snapshot_id ? *current_snapshot_id : -1;
@@ -296,7 +327,7 @@ TableMetadata ParseDocument(const json& m, const std::string& what) {
       f.name = Get<std::string>(fj, "name", what);
       f.required = fj.value("required", false);
       f.doc = fj.value("doc", "");
-      f.type = ParseType(fj.at("type"), what + " column " + f.name);
+      f.type = ParseType(fj.at("type"), what + " column " + f.name, f.elements);
       auto basin = props.find(kBasinTypePrefix + std::to_string(f.id));
       if (basin != props.end()) f.type = ParseBasinType(basin->second);
       s.fields.push_back(std::move(f));

@@ -11,6 +11,12 @@
 
 namespace basin::iceberg {
 
+/// The element of a list type: Iceberg gives it a field id of its own, which data files carry.
+struct ListElement {
+  int32_t id = 0;
+  bool required = false;  // "element-required": no element is NULL
+};
+
 /// A column of an Iceberg schema. Columns are known by id, so renames and drops never touch data files.
 struct Field {
   int32_t id = 0;
@@ -18,7 +24,13 @@ struct Field {
   bool required = false;
   LogicalType type;
   std::string doc;  // COMMENT ON COLUMN
+  /// A LIST column's element at each level of nesting, outermost first (empty for other types).
+  std::vector<ListElement> elements;
 };
+
+/// Give a new column of a LIST type its elements, with ids after `last_id`, which is moved past them (as
+/// Iceberg assigns ids: the columns first, then their nested fields).
+void AssignElementIds(Field& field, int32_t& last_id);
 
 struct Schema {
   int32_t schema_id = 0;
@@ -91,9 +103,12 @@ struct TableMetadata {
 /// uses a type Basin cannot read.
 TableMetadata ParseTableMetadata(const std::string& json, const std::string& what);
 
-/// Iceberg's name for a Basin type ("long", "decimal(15, 2)"); throws NotImplementedError for types Iceberg
-/// cannot hold (INTERVAL).
+/// Iceberg's name for a primitive Basin type ("long", "decimal(15, 2)"); throws NotImplementedError for
+/// types Iceberg cannot hold (lists: see TypeJson).
 std::string IcebergTypeName(const LogicalType& type);
+/// Throw NotImplementedError naming `column` unless Iceberg's schema can hold a column of `type` (primitives
+/// IcebergTypeName names, and lists of them).
+void CheckIcebergType(const std::string& column, const LogicalType& type);
 
 /// A random UUID (version 4), as Iceberg names tables and files.
 std::string NewUuid();

@@ -524,12 +524,14 @@ std::string IcebergTable::Create(const std::string& location, const std::vector<
   md.last_updated_ms = NowMillis();
   Schema schema;
   for (const NewColumn& c : columns) {
-    IcebergTypeName(c.type);  // throws for types Iceberg cannot hold
+    CheckStorableType(c.name, c.type);
     int32_t id = static_cast<int32_t>(schema.fields.size() + 1);
-    schema.fields.push_back({id, c.name, c.not_null, c.type, ""});
+    schema.fields.push_back({id, c.name, c.not_null, c.type, "", {}});
     if (!c.default_sql.empty()) md.properties["basin.column-default." + std::to_string(id)] = c.default_sql;
   }
+  // The columns take ids 1..n, then list elements the ids after them, as Iceberg numbers nested fields.
   md.last_column_id = static_cast<int32_t>(columns.size());
+  for (Field& f : schema.fields) AssignElementIds(f, md.last_column_id);
   for (size_t c : layout.primary_key) schema.identifier_field_ids.push_back(schema.fields.at(c).id);
   PartitionSpec& spec = md.specs.at(0);
   for (const PartitionColumn& p : layout.partitioning) {

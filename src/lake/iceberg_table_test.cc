@@ -3,13 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "common/exception.h"
+#include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
+#include "helpers/temp_dir.h"
 #include "lake/iceberg_manifest.h"
+#include "lake/iceberg_metadata.h"
 
 namespace basin::iceberg {
 namespace {
@@ -36,16 +40,14 @@ class TestPointer : public MetadataPointer {
   std::string location_;
 };
 
-class IcebergTableTest : public ::testing::Test {
+/// A table of one BIGINT column "x" in the test's folder.
+class IcebergTableTest : public test::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("basin_iceberg_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    TempDirTest::SetUp();
     pointer_ = std::make_shared<TestPointer>(IcebergTable::Create(dir_.string(), {{"x", TypeId::kBigInt, true, ""}}));
     table_ = std::make_shared<IcebergTable>(pointer_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void Insert(IcebergTable& table, int64_t first, int64_t count) {
     auto writer = table.BeginWrite();
@@ -70,7 +72,6 @@ class IcebergTableTest : public ::testing::Test {
     return rows;
   }
 
-  fs::path dir_;
   std::shared_ptr<TestPointer> pointer_;
   std::shared_ptr<IcebergTable> table_;
 };
@@ -206,6 +207,211 @@ TEST_F(IcebergTableTest, EqualityDeletesFromAnotherEngineRemoveEarlierRowsOnly) 
   EXPECT_GT(table->Execute("optimize", {}), 0);
   EXPECT_EQ(values(), counts);
   EXPECT_EQ(table->State()->delete_files.size(), 0u);
+}
+
+TEST(IcebergListMetadataTest, ElementIdsRoundTripAndCountInLastColumnId) {
+  TableMetadata md;
+  md.location = "/t";
+  Schema schema;
+  schema.fields.push_back({1, "id", true, TypeId::kBigInt, "", {}});
+  schema.fields.push_back({2, "tags", false, LogicalType::List(LogicalType::Varchar(5)), "", {}});
+  schema.fields.push_back({3, "small", false, LogicalType::List(TypeId::kSmallInt), "", {}});
+  md.last_column_id = 3;
+  for (Field& f : schema.fields) AssignElementIds(f, md.last_column_id);
+  EXPECT_EQ(md.last_column_id, 5);
+  md.schemas.push_back(schema);
+  const TableMetadata back = ParseTableMetadata(md.ToJson(), "test");
+  const Schema& s = back.CurrentSchema();
+  EXPECT_EQ(back.last_column_id, 5);
+  ASSERT_EQ(s.fields.size(), 3u);
+  ASSERT_EQ(s.fields[1].elements.size(), 1u);
+  EXPECT_EQ(s.fields[1].elements[0].id, 4);
+  EXPECT_FALSE(s.fields[1].elements[0].required);
+  EXPECT_EQ(s.fields[2].elements[0].id, 5);
+  // Iceberg's list<string> and list<int> read back as the Basin types they were (kept in properties).
+  EXPECT_EQ(s.fields[1].type.ToString(), "VARCHAR(5)[]");
+  EXPECT_EQ(s.fields[2].type, LogicalType::List(TypeId::kSmallInt));
+  // The Parquet footer's schema names the same element ids.
+  EXPECT_NE(s.ToJson().find(R"("element-id":4)"), std::string::npos) << s.ToJson();
+}
+
+TEST(IcebergListMetadataTest, ListsWrittenByOtherEnginesAreRead) {
+  // As Spark writes them: nested lists and required elements parse (the writer refuses only lists of lists).
+  const std::string json = R"({"format-version": 2, "location": "/t", "last-column-id": 6, "current-schema-id": 0,
+    "schemas": [{"type": "struct", "schema-id": 0, "fields": [
+      {"id": 1, "name": "ids", "required": true, "type": {"type": "list", "element-id": 3, "element": "long",
+       "element-required": true}},
+      {"id": 2, "name": "grid", "required": false, "type": {"type": "list", "element-id": 4,
+       "element-required": false, "element": {"type": "list", "element-id": 5, "element": "double",
+       "element-required": true}}}]}]})";
+  const TableMetadata md = ParseTableMetadata(json, "spark");
+  const auto& fields = md.CurrentSchema().fields;
+  EXPECT_EQ(fields[0].type, LogicalType::List(TypeId::kBigInt));
+  ASSERT_EQ(fields[0].elements.size(), 1u);
+  EXPECT_EQ(fields[0].elements[0].id, 3);
+  EXPECT_TRUE(fields[0].elements[0].required);
+  EXPECT_EQ(fields[1].type, LogicalType::List(LogicalType::List(TypeId::kDouble)));
+  ASSERT_EQ(fields[1].elements.size(), 2u);
+  EXPECT_EQ(fields[1].elements[1].id, 5);
+  EXPECT_TRUE(fields[1].elements[1].required);
+  // Written back unchanged.
+  const TableMetadata again = ParseTableMetadata(md.ToJson(), "again");
+  EXPECT_EQ(again.CurrentSchema().fields[1].elements[1].id, 5);
+  EXPECT_EQ(again.last_column_id, 6);
+  // A list without its element id is malformed.
+  std::string bad = json;
+  bad.replace(bad.find(R"("element-id": 3, )"), 17, "");
+  EXPECT_THROW(ParseTableMetadata(bad, "bad"), DataError);
+}
+
+/// A table of columns "id" BIGINT and "tags" VARCHAR[] in the test's folder.
+class IcebergListTableTest : public test::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    location_ = IcebergTable::Create(
+        dir_.string(), {{"id", TypeId::kBigInt, true, ""}, {"tags", LogicalType::List(TypeId::kVarchar), false, ""}});
+  }
+
+  static Value Tags(std::vector<Value> items) { return Value::List(TypeId::kVarchar, std::move(items)); }
+
+  /// Commit rows (id, tags) and more columns (NULL) as one write.
+  static void Write(IcebergTable& table, const std::vector<std::pair<int64_t, Value>>& rows) {
+    const Schema& schema = table.State()->metadata.CurrentSchema();
+    std::vector<LogicalType> types;
+    for (const Field& f : schema.fields) types.push_back(f.type);
+    DataChunk chunk(types);
+    for (size_t r = 0; r < rows.size(); r++) {
+      chunk.SetValue(0, r, Value::BigInt(rows[r].first));
+      chunk.SetValue(1, r, rows[r].second);
+      for (size_t c = 2; c < types.size(); c++) chunk.SetValue(c, r, Value::Null(types[c]));
+    }
+    chunk.SetCardinality(rows.size());
+    auto writer = table.BeginWrite();
+    writer->Append(chunk);
+    writer->Commit();
+  }
+
+  /// Every row of the table, in file order.
+  static std::vector<std::vector<Value>> Rows(IcebergTable& table) {
+    const Schema& schema = table.State()->metadata.CurrentSchema();
+    std::vector<size_t> columns;
+    std::vector<LogicalType> types;
+    for (size_t c = 0; c < schema.fields.size(); c++) {
+      columns.push_back(c);
+      types.push_back(schema.fields[c].type);
+    }
+    std::vector<std::vector<Value>> rows;
+    auto scan = table.InitScan(columns, {});
+    for (size_t m = 0; m < table.MorselCount(*scan); m++) {
+      auto reader = table.OpenMorsel(*scan, m);
+      DataChunk out(types);
+      while (reader->Next(out)) {
+        for (size_t r = 0; r < out.size(); r++) {
+          std::vector<Value>& row = rows.emplace_back();
+          for (size_t c = 0; c < types.size(); c++) row.push_back(out.GetValue(c, r));
+        }
+        out.Reset();
+      }
+    }
+    return rows;
+  }
+
+  std::string location_;
+};
+
+TEST_F(IcebergListTableTest, DataFilesCarryTheElementIdAndManifestsKeyOnlyItsSize) {
+  auto pointer = std::make_shared<TestPointer>(location_);
+  auto table = std::make_shared<IcebergTable>(pointer);
+  const Schema& schema = table->State()->metadata.CurrentSchema();
+  ASSERT_EQ(schema.fields[1].elements.size(), 1u);
+  EXPECT_EQ(schema.fields[1].elements[0].id, 3);  // after the columns' ids 1 and 2
+  Write(*table, {{1, Tags({Value::Varchar("a"), Value::Null(TypeId::kVarchar)})},
+                 {2, Value::Null(LogicalType::List(TypeId::kVarchar))},
+                 {3, Tags({})}});
+
+  // As read back from the manifests.
+  auto state = std::make_shared<IcebergTable>(pointer)->State();
+  ASSERT_EQ(state->files.size(), 1u);
+  const DataFile& file = state->files[0].file;
+  // The element's chunk size, keyed by its id; no counts or bounds that would describe list slots as
+  // elements, and nothing under the list's own id.
+  EXPECT_TRUE(file.column_sizes.count(3));
+  EXPECT_FALSE(file.column_sizes.count(2));
+  for (int32_t id : {2, 3}) {
+    EXPECT_FALSE(file.value_counts.count(id));
+    EXPECT_FALSE(file.null_value_counts.count(id));
+    EXPECT_FALSE(file.lower_bounds.count(id));
+    EXPECT_FALSE(file.upper_bounds.count(id));
+  }
+  EXPECT_EQ(file.value_counts.at(1), 3);
+  // In the Parquet file: the list group has the column's id, its element the element's.
+  parquet::ParquetReader reader(file.path);
+  const auto& elements = reader.metadata().schema;
+  ASSERT_EQ(elements.size(), 5u);
+  EXPECT_EQ(elements[2].name, "tags");
+  EXPECT_EQ(elements[2].field_id, 2);
+  EXPECT_EQ(elements[4].name, "element");
+  EXPECT_EQ(elements[4].field_id, 3);
+
+  const auto rows = Rows(*table);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][1], Tags({Value::Varchar("a"), Value::Null(TypeId::kVarchar)}));
+  EXPECT_TRUE(rows[1][1].IsNull());
+  EXPECT_EQ(rows[2][1], Tags({}));
+}
+
+TEST_F(IcebergListTableTest, AddedListColumnsTakeIdsAfterEveryOther) {
+  auto table = std::make_shared<IcebergTable>(std::make_shared<TestPointer>(location_));
+  Write(*table, {{1, Tags({Value::Varchar("old")})}});
+  SchemaChange add;
+  add.kind = SchemaChange::Kind::kAddColumn;
+  add.name = "scores";
+  add.type = LogicalType::List(TypeId::kDouble);
+  table->AlterSchema(add);
+  const TableMetadata& md = table->State()->metadata;
+  const Field& scores = md.CurrentSchema().fields.at(2);
+  EXPECT_EQ(scores.id, 4);
+  ASSERT_EQ(scores.elements.size(), 1u);
+  EXPECT_EQ(scores.elements[0].id, 5);
+  EXPECT_EQ(md.last_column_id, 5);
+  // Lists of lists cannot be added: the writer could not store them.
+  add.name = "grid";
+  add.type = LogicalType::List(add.type);
+  EXPECT_THROW(table->AlterSchema(add), NotImplementedError);
+
+  DataChunk chunk({TypeId::kBigInt, LogicalType::List(TypeId::kVarchar), LogicalType::List(TypeId::kDouble)});
+  chunk.SetValue(0, 0, Value::BigInt(2));
+  chunk.SetValue(1, 0, Tags({}));
+  chunk.SetValue(2, 0, Value::List(TypeId::kDouble, {Value::Double(0.5), Value::Null(TypeId::kDouble)}));
+  chunk.SetCardinality(1);
+  auto writer = table->BeginWrite();
+  writer->Append(chunk);
+  writer->Commit();
+  const auto rows = Rows(*table);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[0][2].IsNull());  // the older file has no such column
+  EXPECT_EQ(rows[1][2], Value::List(TypeId::kDouble, {Value::Double(0.5), Value::Null(TypeId::kDouble)}));
+}
+
+TEST_F(IcebergListTableTest, RequiredElementsOfAnotherEnginesTableAreWrittenRequired) {
+  // As if another engine had declared the elements required.
+  std::string json;
+  {
+    std::ifstream in(location_);
+    json.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const size_t at = json.find(R"("element-required": false)");
+  ASSERT_NE(at, std::string::npos);
+  json.replace(at, 25, R"("element-required": true)");
+  std::ofstream(location_, std::ios::trunc) << json;
+
+  auto table = std::make_shared<IcebergTable>(std::make_shared<TestPointer>(location_));
+  EXPECT_THROW(Write(*table, {{1, Tags({Value::Null(TypeId::kVarchar)})}}), ConstraintError);
+  Write(*table, {{1, Tags({Value::Varchar("x")})}});
+  parquet::ParquetReader reader(table->State()->files.at(0).file.path);
+  EXPECT_EQ(reader.metadata().schema.at(4).repetition_type, parquet::FieldRepetitionType::kRequired);
+  EXPECT_EQ(Rows(*table).at(0).at(1), Tags({Value::Varchar("x")}));
 }
 
 }  // namespace

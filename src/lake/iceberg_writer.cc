@@ -54,9 +54,18 @@ DataFile DescribeFile(const std::string& path, const parquet::ParquetWriter& wri
   const parquet::FileMetaData& md = writer.metadata();
   for (size_t c = 0; c < field_ids.size(); c++) {
     int32_t id = field_ids[c];
-    const LogicalType* type = nullptr;
-    for (const Field& field : schema.fields) {
-      if (field.id == id) type = &field.type;
+    const Field* field = schema.FindField(id);
+    const LogicalType* type = field ? &field->type : nullptr;
+    if (field && !field->elements.empty()) {
+      // A list's column chunks hold its elements: Iceberg keys their metrics by the element's field id. Only
+      // the size is kept: the chunks count level entries (empty and NULL lists too), not elements, and
+      // Iceberg keeps no bounds for fields inside lists.
+      int64_t size = 0;
+      for (const parquet::RowGroup& g : md.row_groups) {
+        if (g.columns[c].meta_data) size += g.columns[c].meta_data->total_compressed_size;
+      }
+      f.column_sizes[field->elements.back().id] = size;
+      continue;
     }
     int64_t values = 0, nulls = 0, size = 0;
     bool stats = true;
@@ -104,6 +113,11 @@ DataFile DescribeFile(const std::string& path, const parquet::ParquetWriter& wri
 
 }  // namespace
 
+void CheckStorableType(const std::string& column, const LogicalType& type) {
+  parquet::CheckWritableType(column, type);
+  CheckIcebergType(column, type);
+}
+
 /// Iceberg's write properties: write.parquet.compression-codec, write.parquet.page-size-bytes,
 /// write.parquet.row-group-size-rows (Basin sizes row groups by rows, as DuckDB does).
 parquet::ParquetWriterOptions WriterOptionsFromProperties(const std::map<std::string, std::string>& props) {
@@ -139,6 +153,8 @@ class IcebergWriter : public TableStorage::Writer {
       types_.push_back(f.type);
       field_ids_.push_back(f.id);
       required_.push_back(f.required);
+      list_elements_.push_back(f.elements.empty() ? parquet::ListElement{}
+                                                  : parquet::ListElement{f.elements[0].id, f.elements[0].required});
     }
     spec_ = base_->metadata.DefaultSpec();
     for (const PartitionField& p : spec_.fields) {
@@ -260,6 +276,7 @@ class IcebergWriter : public TableStorage::Writer {
     // encode on the caller's thread alone.
     options.threads = spec_.fields.empty() ? threads_ : 1;
     options.required = required_;
+    options.list_elements = list_elements_;
     options.created_by = "Basin (Iceberg)";
     options.key_value_metadata.push_back({"iceberg.schema", schema_.ToJson()});
     return options;
@@ -404,8 +421,8 @@ class IcebergWriter : public TableStorage::Writer {
     writer.Close();
     SyncFile(path);
     Schema delete_schema;
-    delete_schema.fields = {{kDeleteFilePathId, "file_path", true, TypeId::kVarchar, ""},
-                            {kDeletePosId, "pos", true, TypeId::kBigInt, ""}};
+    delete_schema.fields = {{kDeleteFilePathId, "file_path", true, TypeId::kVarchar, "", {}},
+                            {kDeletePosId, "pos", true, TypeId::kBigInt, "", {}}};
     DataFile f = DescribeFile(path, writer, delete_schema, {kDeleteFilePathId, kDeletePosId},
                               FileContent::kPositionDeletes);
     f.spec_id = base_->files.at(data_files[0]).file.spec_id;
@@ -422,6 +439,7 @@ class IcebergWriter : public TableStorage::Writer {
   std::vector<LogicalType> types_;
   std::vector<int32_t> field_ids_;
   std::vector<bool> required_;
+  std::vector<parquet::ListElement> list_elements_;
   PartitionSpec spec_;                     // the table's default spec: every file written uses it
   std::vector<size_t> partition_sources_;  // the column each partition field transforms
   std::map<std::string, OpenFile> open_;   // by partition key

@@ -248,7 +248,7 @@ void Vector::Slice(const Vector& source, const sel_t* sel, size_t count) {
   if (type_.id() == TypeId::kList) {
     // Lists: rebuild entries and copy elements so the child stays dense.
     Vector result(source.type_, std::max(count, kVectorSize));
-    for (size_t i = 0; i < count; i++) result.SetValue(i, source.GetValue(source.constant_ ? 0 : sel[i]));
+    result.CopyLists(source, sel, count, 0);
     *this = std::move(result);
     return;
   }
@@ -273,7 +273,7 @@ void Vector::Append(const Vector& source, size_t count, size_t offset) {
   dictionary_.reset();
   if (offset + count > capacity_) Resize(std::max(capacity_ * 2, offset + count));
   if (type_.id() == TypeId::kList) {
-    for (size_t i = 0; i < count; i++) SetValue(offset + i, source.GetValue(i));
+    CopyLists(source, nullptr, count, offset);
     return;
   }
   DispatchOnPhysical(type_.physical(),
@@ -290,6 +290,27 @@ void Vector::Append(const Vector& source, size_t count, size_t offset) {
     for (size_t i = 0; i < count; i++) validity_.SetValid(offset + i);
   }
   if (type_.physical() == PhysicalType::kString) AddHeapReference(source);
+}
+
+void Vector::CopyLists(const Vector& source, const sel_t* sel, size_t count, size_t offset) {
+  const auto* from = source.data<list_entry_t>();
+  auto* to = data<list_entry_t>();
+  // The entries, after the elements this vector's child holds; then the elements, in one slice of the source's.
+  std::vector<sel_t> elements;
+  for (size_t i = 0; i < count; i++) {
+    const size_t row = source.constant_ ? 0 : sel ? sel[i] : i;
+    const bool valid = source.validity_.RowIsValid(row);
+    validity_.Set(offset + i, valid);
+    const uint64_t length = valid ? from[row].length : 0;
+    to[offset + i] = {child_size_ + elements.size(), length};
+    for (uint64_t k = 0; k < length; k++) elements.push_back(static_cast<sel_t>(from[row].offset + k));
+  }
+  if (elements.empty()) return;
+  Vector picked(child_->type(), std::max(elements.size(), kVectorSize));
+  picked.Slice(*source.child_, elements.data(), elements.size());
+  ReserveChild(elements.size());
+  child_->Append(picked, elements.size(), child_size_);
+  child_size_ += elements.size();
 }
 
 void Vector::Resize(size_t capacity) {

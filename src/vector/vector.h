@@ -178,6 +178,9 @@ class Vector {
 
  private:
   void Allocate(size_t capacity);
+  /// LIST: make rows [offset, offset + count) the lists of rows `sel[0..count)` of `source` (rows 0.. when
+  /// `sel` is null; row 0 of a constant source), their elements appended to the child.
+  void CopyLists(const Vector& source, const sel_t* sel, size_t count, size_t offset);
 
   LogicalType type_;
   size_t capacity_ = 0;

@@ -134,5 +134,48 @@ TEST(DataChunkTest, ListValuesRoundTrip) {
   EXPECT_TRUE(v.GetValue(1).GetList().empty());
 }
 
+TEST(DataChunkTest, ListsAppendAndSliceWithTheirElements) {
+  const LogicalType strings = LogicalType::List(TypeId::kVarchar);
+  const LogicalType nested = LogicalType::List(strings);
+  auto list = [&](std::vector<Value> items) { return Value::List(TypeId::kVarchar, std::move(items)); };
+  const std::vector<Value> rows = {
+      list({Value::Varchar("a"), Value::Null(TypeId::kVarchar), Value::Varchar("a string too long to inline")}),
+      Value::Null(strings), list({}), list({Value::Varchar("d")})};
+  Vector source(strings);
+  for (size_t r = 0; r < rows.size(); r++) source.SetValue(r, rows[r]);
+
+  // Appended after rows already there (and past the capacity), the lists keep their elements.
+  Vector target(strings, 2);
+  target.SetValue(0, list({Value::Varchar("first")}));
+  target.Append(source, rows.size(), 1);
+  target.Append(source, 2, 5);
+  std::vector<Value> expected = {list({Value::Varchar("first")})};
+  expected.insert(expected.end(), rows.begin(), rows.end());
+  expected.insert(expected.end(), rows.begin(), rows.begin() + 2);
+  for (size_t r = 0; r < expected.size(); r++) EXPECT_EQ(target.GetValue(r), expected[r]) << r;
+  EXPECT_EQ(target.child_size(), 1u + 4 + 3);
+
+  // Slices pick rows in any order; a constant list repeats.
+  Vector sliced(strings);
+  const std::vector<sel_t> sel = {3, 1, 0, 0};
+  sliced.Slice(source, sel.data(), sel.size());
+  for (size_t i = 0; i < sel.size(); i++) EXPECT_EQ(sliced.GetValue(i), rows[sel[i]]) << i;
+  Vector constant(rows[0]);
+  Vector repeated(strings);
+  repeated.Append(constant, 3, 0);
+  EXPECT_EQ(repeated.GetValue(2), rows[0]);
+  EXPECT_EQ(repeated.child_size(), 9u);
+
+  // Lists of lists copy their inner lists the same way.
+  Vector outer(nested);
+  outer.SetValue(0, Value::List(strings, {rows[0], rows[1], rows[2]}));
+  outer.SetValue(1, Value::List(strings, {rows[3]}));
+  Vector copy(nested);
+  copy.Append(outer, 2, 0);
+  copy.Slice(outer, std::vector<sel_t>{1, 0}.data(), 2);
+  EXPECT_EQ(copy.GetValue(0), Value::List(strings, {rows[3]}));
+  EXPECT_EQ(copy.GetValue(1), Value::List(strings, {rows[0], rows[1], rows[2]}));
+}
+
 }  // namespace
 }  // namespace basin

@@ -1,6 +1,6 @@
-// Iceberg interop: Basin writes tables (inserts, deletes, updates, a second schema), and icebird, an Iceberg
-// reader no one here wrote, reads them from the folders alone (version-hint.text, metadata, Avro manifests,
-// Parquet data and position-delete files). Its rows must equal Basin's.
+// Iceberg interop: Basin writes tables (inserts, deletes, updates, a second schema, list columns), and
+// icebird, an Iceberg reader no one here wrote, reads them from the folders alone (version-hint.text,
+// metadata, Avro manifests, Parquet data and position-delete files). Its rows must equal Basin's.
 // Usage: node iceberg_icebird_test.mjs BASIN WORK_DIR BENCH_DIR
 import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
@@ -33,9 +33,11 @@ function check(name, ok, detail) {
   if (!ok) failures++
 }
 
-// Values as both sides print them: numbers as numbers, the rest as strings.
+// Values as both sides print them: numbers as numbers, lists as Basin prints them ("[a, NULL]"), the rest as
+// strings.
 function normalize(v) {
   if (v === null || v === undefined) return null
+  if (Array.isArray(v)) return `[${v.map(e => (e === null || e === undefined ? 'NULL' : String(normalize(e)))).join(', ')}]`
   if (typeof v === 'bigint') return Number(v)
   if (v instanceof Date) return v.toISOString().slice(0, 10)
   return v
@@ -95,6 +97,24 @@ sql(`CREATE TABLE evolve (id BIGINT NOT NULL, a VARCHAR, b INTEGER);
      ALTER TABLE evolve RENAME COLUMN a TO renamed;
      DELETE FROM evolve WHERE id % 4 = 0`)
 await compare('after ADD, DROP and RENAME COLUMN', 'evolve', ['id', 'renamed', 'c'])
+
+// List columns: Iceberg list types whose elements have field ids of their own, as Parquet 3-level lists
+// (NULL lists, empty lists, NULL elements), after deletes, updates and an added list column.
+sql(`CREATE TABLE listy (id BIGINT NOT NULL, tags VARCHAR[], nums INTEGER[]);
+     INSERT INTO listy SELECT x, CASE WHEN x % 10 = 0 THEN NULL WHEN x % 10 = 1 THEN '{}' ELSE ARRAY['t' || (x % 7), NULL] END,
+       ARRAY[x::INTEGER, NULL, (x * 2)::INTEGER] FROM generate_series(1, 3000) g(x);
+     DELETE FROM listy WHERE id % 3 = 0;
+     UPDATE listy SET tags = ARRAY['updated'] WHERE id < 50;
+     ALTER TABLE listy ADD COLUMN later BIGINT[];
+     INSERT INTO listy VALUES (5001, NULL, '{}', ARRAY[1, NULL])`)
+await compare('list columns, after deletes, updates and ADD COLUMN', 'listy', ['id', 'tags', 'nums', 'later'])
+const listy = await icebergMetadata({ tableUrl: path.join(data, 'lake', 'public', 'listy') })
+const listFields = listy.schemas.find(s => s['schema-id'] === listy['current-schema-id']).fields
+check('metadata: list types with element ids after the column ids',
+  JSON.stringify(listFields.map(f => [f.id, f.type.type ?? f.type, f.type['element-id'], f.type.element])) ===
+    JSON.stringify([[1, 'long', null, null], [2, 'list', 4, 'string'], [3, 'list', 5, 'int'], [6, 'list', 7, 'long']]
+      .map(([id, t, e, el]) => [id, t, e ?? undefined, el ?? undefined])) && listy['last-column-id'] === 7,
+  JSON.stringify(listFields) + ` last-column-id ${listy['last-column-id']}`)
 
 // A table created by icebird (its metadata file, not Basin's) is registered, written by Basin, read by both.
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs'

@@ -2,7 +2,8 @@
 # End-to-end test of Basin's Parquet reader and writer against DuckDB (npm @duckdb/node-api, installed under
 # bench/): DuckDB writes files with each codec, Parquet v1 and v2 (delta and byte-stream-split encodings,
 # data page v2), Basin reads them back (as CSV, and rewritten with Basin's writer) and DuckDB checks the
-# rows are the same; Basin's SQL engine reads DuckDB's nested (LIST, STRUCT, MAP) files in each codec.
+# rows are the same; Basin's SQL engine reads DuckDB's nested (LIST, STRUCT, MAP) files in each codec, and
+# Basin's writer writes LIST columns of every type that DuckDB reads back as they were.
 # Usage: parquet_duckdb_test.sh PATH_TO_PARQUET_CAT PATH_TO_BASIN. Prints SKIP when DuckDB is absent.
 set -uo pipefail
 

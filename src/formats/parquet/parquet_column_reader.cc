@@ -35,7 +35,7 @@ ColumnReader::ColumnReader(const ParquetFile& file, size_t column, const ColumnM
       scale_(file.scales[column]),
       rows_left_(file.levels[column].max_rep > 0 ? meta.num_values : rows),
       levels_(file.levels[column]),
-      output_type_(std::move(type)),
+      value_type_(type.id() == TypeId::kList ? type.element() : type),
       group_rows_(rows),
       pages_(std::move(pages)) {
   if (!CodecSupported(meta.codec))
@@ -332,7 +332,7 @@ void ColumnReader::LoadDictionary(const PageHeader& h, const uint8_t* body) {
   RawValues raw;
   DecodePlain(r, static_cast<size_t>(d.num_values), raw);
   dictionary_ =
-      std::make_shared<Vector>(output_type_, std::max<size_t>(1, static_cast<size_t>(d.num_values)));
+      std::make_shared<Vector>(value_type_, std::max<size_t>(1, static_cast<size_t>(d.num_values)));
   std::vector<uint32_t> rows(static_cast<size_t>(d.num_values));
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<uint32_t>(i);
   Convert(raw, 0, *dictionary_, rows.data(), rows.size());

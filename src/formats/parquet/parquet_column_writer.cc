@@ -25,52 +25,92 @@ namespace {
 /// Rows encoded at a time: the scratch buffers of one batch stay in the L1/L2 cache.
 constexpr size_t kBatch = kVectorSize;
 
-/// What every column writer shares: page bodies and their definition levels, compression, the page index and
-/// the chunk's metadata. The typed writer below does the values.
+/// Where a column's values sit in Parquet's record structure (Dremel levels). A flat column has definition
+/// level 1 for a value and 0 for NULL (none at all when REQUIRED). A LIST column (an optional list of
+/// optional elements) has definition levels 0 for a NULL list, 1 for an empty one, 2 for a NULL element and 3
+/// for a value, each one lower for a REQUIRED list and again for REQUIRED elements; its repetition level is 1
+/// for every element but a list's first.
+struct LevelLayout {
+  std::vector<std::string> path;  // path_in_schema: the column, or for a LIST {column, "list", "element"}
+  bool list = false;
+  bool required = false;          // the column (a LIST: the list itself)
+  bool element_required = false;  // LIST
+  uint8_t empty_def = 0;          // LIST: the definition level of an empty list
+  uint8_t max_def = 0;            // the definition level of a value
+
+  static LevelLayout Flat(std::string name, bool required) {
+    return {{std::move(name)}, false, required, false, 0, static_cast<uint8_t>(required ? 0 : 1)};
+  }
+  static LevelLayout List(std::string name, bool required, bool element_required) {
+    const auto empty_def = static_cast<uint8_t>(required ? 0 : 1);
+    return {{std::move(name), "list", "element"},
+            true,
+            required,
+            element_required,
+            empty_def,
+            static_cast<uint8_t>(empty_def + 1 + (element_required ? 0 : 1))};
+  }
+};
+
+/// What every column writer shares: page bodies and their levels, compression, the page index and the
+/// chunk's metadata. The typed writer below does the values.
 class ColumnChunkWriter : public ColumnWriter {
  public:
-  ColumnChunkWriter(Type type, std::string name, bool required, const ParquetWriterOptions& options,
-                    std::string file)
-      : name_(std::move(name)), required_(required), options_(options), type_(type), file_(std::move(file)) {}
+  ColumnChunkWriter(Type type, LevelLayout layout, const ParquetWriterOptions& options, std::string file)
+      : layout_(std::move(layout)),
+        name_(layout_.path[0]),
+        options_(options),
+        type_(type),
+        file_(std::move(file)) {}
 
  protected:
   [[noreturn]] void ThrowNull() const {
     throw ConstraintError("NULL in required column \"" + name_ + "\" written to Parquet file " + file_);
   }
-
-  /// Start a data page's body with its rows' definition levels (data page v1: RLE/bit-packed hybrid after a
-  /// 4-byte length), `nulls` of them 0; REQUIRED columns have none.
-  void BeginPage(const std::vector<uint8_t>& levels, size_t nulls) {
-    body_.clear();
-    if (required_) return;
-    encoded_levels_.clear();
-    if (nulls == 0) {  // one run of 1s
-      AppendUleb(static_cast<uint64_t>(levels.size()) << 1, encoded_levels_);
-      encoded_levels_.push_back(1);
-    } else {
-      EncodeRleHybrid(levels.data(), levels.size(), 1, encoded_levels_);
-    }
-    AppendLittleEndian<uint32_t>(static_cast<uint32_t>(encoded_levels_.size()), body_);
-    body_ += encoded_levels_;
-    AddEncoding(Encoding::kRle);
+  [[noreturn]] void ThrowNullElement() const {
+    throw ConstraintError("NULL element in list column \"" + name_ +
+                          "\", whose elements are required, written to Parquet file " + file_);
   }
 
-  /// Compress body_ into a data page of `rows` rows, `nulls` of them NULL, and enter it in the page index
-  /// with its bounds (Parquet bytes; null when the page has none: NaN only, INTERVAL, or NULL only).
-  void EndPage(Encoding encoding, size_t rows, size_t nulls, const std::string* min, const std::string* max) {
+  /// Start a data page's body with its levels (data page v1: each RLE/bit-packed hybrid after a 4-byte
+  /// length): the repetition levels of a LIST, then the definition levels unless the column has none.
+  /// `nulls` of the levels are below the column's maximum.
+  void BeginPage(const std::vector<uint8_t>& reps, const std::vector<uint8_t>& defs, size_t nulls) {
+    body_.clear();
+    auto append = [&](const std::vector<uint8_t>& levels, uint8_t max, bool all_max) {
+      encoded_levels_.clear();
+      if (all_max) {  // one run of the maximum
+        AppendUleb(static_cast<uint64_t>(levels.size()) << 1, encoded_levels_);
+        encoded_levels_.push_back(static_cast<char>(max));
+      } else {
+        EncodeRleHybrid(levels.data(), levels.size(), BitWidth(max), encoded_levels_);
+      }
+      AppendLittleEndian<uint32_t>(static_cast<uint32_t>(encoded_levels_.size()), body_);
+      body_ += encoded_levels_;
+      AddEncoding(Encoding::kRle);
+    };
+    if (layout_.list) append(reps, 1, false);
+    if (layout_.max_def > 0) append(defs, layout_.max_def, nulls == 0);
+  }
+
+  /// Compress body_ into a data page of `levels` level entries (one per value or NULL, and per empty or NULL
+  /// list) that make `rows` rows, `nulls` of the entries without a value, and enter it in the page index with
+  /// its bounds (Parquet bytes; null when the page has none: NaN only, INTERVAL, or no value at all).
+  void EndPage(Encoding encoding, size_t levels, size_t rows, size_t nulls, const std::string* min,
+               const std::string* max) {
     AddEncoding(encoding);
     PageHeader header;
     header.type = PageType::kDataPage;
     header.data_page_header.emplace();
-    header.data_page_header->num_values = static_cast<int32_t>(rows);
+    header.data_page_header->num_values = static_cast<int32_t>(levels);
     header.data_page_header->encoding = encoding;
     const size_t offset = pages_.size();
     pages_uncompressed_ += AppendPage(header, body_, pages_);
     PageLocation& loc = page_locations_.emplace_back();
     loc.offset = static_cast<int64_t>(offset);  // from the first data page; FinishChunk adds the dictionary's
     loc.compressed_page_size = static_cast<int32_t>(pages_.size() - offset);
-    loc.first_row_index = num_values_;  // flat columns: one value per row
-    const bool null_page = nulls == rows;
+    loc.first_row_index = num_rows_;  // PageIndex.md: rows, which pages of a LIST column begin
+    const bool null_page = nulls == levels;
     // A page of values without bounds (NaN only, or INTERVAL) cannot be described: no column index.
     if (!null_page && !min) column_index_valid_ = false;
     column_index_.null_pages.push_back(null_page);
@@ -78,7 +118,8 @@ class ColumnChunkWriter : public ColumnWriter {
     column_index_.max_values.push_back(null_page || !max ? std::string() : *max);
     column_index_.null_counts.push_back(static_cast<int64_t>(nulls));
     null_count_ += static_cast<int64_t>(nulls);
-    num_values_ += static_cast<int64_t>(rows);
+    num_values_ += static_cast<int64_t>(levels);
+    num_rows_ += static_cast<int64_t>(rows);
   }
 
   bool has_pages() const { return !page_locations_.empty(); }
@@ -92,7 +133,7 @@ class ColumnChunkWriter : public ColumnWriter {
     ColumnMetaData& meta = out.meta;
     meta = ColumnMetaData{};
     meta.type = type_;
-    meta.path_in_schema = {name_};
+    meta.path_in_schema = layout_.path;
     meta.codec = options_.codec;
     meta.num_values = num_values_;
     int64_t uncompressed = 0;
@@ -132,13 +173,14 @@ class ColumnChunkWriter : public ColumnWriter {
     encodings_.clear();
     null_count_ = 0;
     num_values_ = 0;
+    num_rows_ = 0;
     page_locations_.clear();
     column_index_ = {};
     column_index_valid_ = true;
   }
 
-  const std::string name_;
-  const bool required_;
+  const LevelLayout layout_;
+  const std::string name_;  // the column's, for errors
   const ParquetWriterOptions& options_;
   std::string body_;  // the page being assembled
 
@@ -168,16 +210,18 @@ class ColumnChunkWriter : public ColumnWriter {
   std::string pages_;
   int64_t pages_uncompressed_ = 0;
   std::vector<Encoding> encodings_;
-  int64_t null_count_ = 0;
-  int64_t num_values_ = 0;
+  int64_t null_count_ = 0;  // level entries without a value (as parquet-mr and Arrow count a LIST's NULLs)
+  int64_t num_values_ = 0;  // level entries
+  int64_t num_rows_ = 0;
   std::vector<PageLocation> page_locations_;
   ColumnIndex column_index_;
   bool column_index_valid_ = true;
 };
 
 /// The writer of one physical type (Tr: the value traits above). Takes vectors a batch of rows at a time: the
-/// batch's non-NULL values are gathered (converted where Parquet's type differs), their bounds taken in the
-/// column's type, and then dictionary-encoded or written PLAIN.
+/// batch's non-NULL values (a LIST column's: its elements') are gathered (converted where Parquet's type
+/// differs) with their levels, their bounds taken in the column's type, and then dictionary-encoded or
+/// written PLAIN. Pages end between rows, so a list never spans two pages.
 template <class Tr>
 class TypedColumnWriter final : public ColumnChunkWriter {
   using S = typename Tr::Source;
@@ -186,19 +230,26 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   static constexpr bool kBool = std::is_same_v<Tr, BoolTraits>;
 
  public:
-  TypedColumnWriter(Type type, std::string name, bool required, const ParquetWriterOptions& options,
-                    std::string file)
-      : ColumnChunkWriter(type, std::move(name), required, options, std::move(file)),
+  TypedColumnWriter(Type type, LevelLayout layout, const ParquetWriterOptions& options, std::string file)
+      : ColumnChunkWriter(type, std::move(layout), options, std::move(file)),
         values_(kBatch),
         batch_levels_(kBatch),
+        batch_reps_(layout_.list ? kBatch : 0),
         batch_indices_(kBatch) {
     ResetChunk();
   }
 
   void Append(const Vector& v, size_t offset, size_t count) override {
     while (count > 0) {
-      const size_t n = RowsForPage(v, offset, count);
-      AppendBatch(v, offset, n);
+      size_t n;
+      if (layout_.list) {
+        size_t levels;
+        n = ListRowsForPage(v, offset, count, levels);
+        AppendListBatch(v, offset, n, levels);
+      } else {
+        n = RowsForPage(v, offset, count);
+        AppendBatch(v, offset, n);
+      }
       offset += n;
       count -= n;
       if (EstimatedPageSize() >= options_.page_size) FlushPage();
@@ -234,8 +285,11 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   /// The page's size before compression as the page size limit counts it.
   size_t EstimatedPageSize() const {
-    return plain_.size() + indices_.size() * 4 + bools_.size() / 8 + levels_.size() / 8;
+    return plain_.size() + indices_.size() * 4 + bools_.size() / 8 + (levels_.size() + reps_.size()) / 8;
   }
+
+  /// Eighths of a byte that a value takes as EstimatedPageSize counts it (not for PLAIN strings).
+  size_t ValueEighths() const { return use_dictionary_ ? 32 : kBool ? 1 : 8 * sizeof(V); }
 
   /// How many of the `count` rows from `offset` to take in the next batch: at most kBatch, and about as many
   /// as fill the page.
@@ -255,9 +309,36 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       }
     }
     // Eighths of a byte per row: the value as EstimatedPageSize counts it, and the definition level.
-    const size_t value_eighths = use_dictionary_ ? 32 : kBool ? 1 : 8 * sizeof(V);
-    const size_t eighths = value_eighths + (required_ ? 0 : 1);
+    const size_t eighths = ValueEighths() + (layout_.max_def > 0 ? 1 : 0);
     return std::clamp<size_t>((room * 8 + eighths - 1) / eighths, 1, limit);
+  }
+
+  /// RowsForPage for a LIST column: whole rows, about kBatch level entries (more when one list is longer) or
+  /// as many as fill the page; `levels` is set to their level entries.
+  size_t ListRowsForPage(const Vector& v, size_t offset, size_t count, size_t& levels) const {
+    const size_t used = EstimatedPageSize();
+    const size_t room_eighths = 8 * (used < options_.page_size ? options_.page_size - used : 1);
+    const auto* entries = v.data<list_entry_t>();
+    const string_t* strings = nullptr;
+    if constexpr (kString) strings = use_dictionary_ ? nullptr : v.child().template data<string_t>();
+    const ValidityMask& elements = v.child().validity();
+    const size_t value_eighths = ValueEighths();
+    size_t n = 0, eighths = 0;
+    levels = 0;
+    while (n < count && (n == 0 || (levels < kBatch && eighths < room_eighths))) {
+      const size_t row = v.IsConstant() ? 0 : offset + n;
+      const list_entry_t e = v.IsNull(row) ? list_entry_t{0, 0} : entries[row];
+      levels += std::max<uint64_t>(e.length, 1);
+      eighths += 2 * std::max<uint64_t>(e.length, 1);  // the levels
+      if (strings) {
+        for (uint64_t i = e.offset; i < e.offset + e.length; ++i)
+          if (elements.RowIsValid(i)) eighths += 8 * (4 + strings[i].size());
+      } else {
+        eighths += value_eighths * e.length;
+      }
+      ++n;
+    }
+    return n;
   }
 
   /// Add `n` rows from `offset`: gather their non-NULL values and definition levels, then encode.
@@ -266,25 +347,25 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     const ValidityMask& validity = v.validity();
     if (v.IsConstant()) {
       if (v.IsNull(0)) {
-        if (required_) ThrowNull();
+        if (layout_.required) ThrowNull();
         std::fill_n(batch_levels_.begin(), n, 0);
-        AddValues(values_.data(), 0, batch_levels_.data(), n);
+        AddValues(values_.data(), 0, batch_levels_.data(), nullptr, n);
         return;
       }
       std::fill_n(values_.begin(), n, Tr::Convert(source[0]));
-      AddValues(values_.data(), n, nullptr, n);
+      AddValues(values_.data(), n, nullptr, nullptr, n);
       return;
     }
     if (validity.AllValid() || AllValid(validity, offset, n)) {
       if constexpr (Tr::kSame) {
-        AddValues(source + offset, n, nullptr, n);
+        AddValues(source + offset, n, nullptr, nullptr, n);
       } else {
         for (size_t r = 0; r < n; ++r) values_[r] = Tr::Convert(source[offset + r]);
-        AddValues(values_.data(), n, nullptr, n);
+        AddValues(values_.data(), n, nullptr, nullptr, n);
       }
       return;
     }
-    if (required_) ThrowNull();
+    if (layout_.required) ThrowNull();
     size_t k = 0;
     for (size_t r = 0; r < n; ++r) {
       const bool valid = validity.RowIsValid(offset + r);
@@ -292,7 +373,57 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       values_[k] = Tr::Convert(source[offset + r]);  // overwritten by the next value when NULL
       k += valid;
     }
-    AddValues(values_.data(), k, batch_levels_.data(), n);
+    AddValues(values_.data(), k, batch_levels_.data(), nullptr, n);
+  }
+
+  /// Add `n` rows of a LIST vector from `offset`, `levels` level entries: their elements' non-NULL values
+  /// and their levels.
+  void AppendListBatch(const Vector& v, size_t offset, size_t n, size_t levels) {
+    if (values_.size() < levels) {  // a long list: more than a batch of elements
+      values_.resize(levels);
+      batch_levels_.resize(levels);
+      batch_reps_.resize(levels);
+      batch_indices_.resize(levels);
+    }
+    const auto* entries = v.data<list_entry_t>();
+    const Vector& child = v.child();
+    const S* source = child.data<S>();
+    const ValidityMask& elements = child.validity();
+    const bool all_valid = elements.AllValid();
+    const uint8_t present = layout_.max_def;
+    size_t level = 0, k = 0;
+    for (size_t r = 0; r < n; ++r) {
+      const size_t row = v.IsConstant() ? 0 : offset + r;
+      if (v.IsNull(row)) {
+        if (layout_.required) ThrowNull();
+        batch_reps_[level] = 0;
+        batch_levels_[level++] = layout_.empty_def - 1;
+        continue;
+      }
+      const list_entry_t e = entries[row];
+      if (e.length == 0) {
+        batch_reps_[level] = 0;
+        batch_levels_[level++] = layout_.empty_def;
+        continue;
+      }
+      std::fill_n(batch_reps_.begin() + level + 1, e.length - 1, 1);
+      batch_reps_[level] = 0;
+      if (all_valid) {
+        std::fill_n(batch_levels_.begin() + level, e.length, present);
+        for (uint64_t i = 0; i < e.length; ++i) values_[k + i] = Tr::Convert(source[e.offset + i]);
+        k += e.length;
+        level += e.length;
+        continue;
+      }
+      for (uint64_t i = e.offset; i < e.offset + e.length; ++i) {
+        const bool valid = elements.RowIsValid(i);
+        if (!valid && layout_.element_required) ThrowNullElement();
+        batch_levels_[level++] = valid ? present : present - 1;
+        values_[k] = Tr::Convert(source[i]);  // overwritten by the next value when NULL
+        k += valid;
+      }
+    }
+    AddValues(values_.data(), k, batch_levels_.data(), batch_reps_.data(), levels);
   }
 
   static bool AllValid(const ValidityMask& validity, size_t offset, size_t n) {
@@ -301,39 +432,53 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     return true;
   }
 
-  /// Add `rows` rows holding the `count` non-NULL `values`; `levels` is null when no row is NULL.
-  void AddValues(const V* values, size_t count, const uint8_t* levels, size_t rows) {
+  /// Add `entries` level entries holding the `count` non-NULL `values`: their definition `levels` (null when
+  /// every entry holds a value) and, for a LIST, their repetition levels `reps` (whole rows).
+  void AddValues(const V* values, size_t count, const uint8_t* levels, const uint8_t* reps, size_t entries) {
     if constexpr (Tr::kDictionary) {
       if (use_dictionary_) {
         const size_t encoded = dictionary_.Encode(values, count, batch_indices_.data());
         if (encoded < count) {
           // The dictionary is full: the rows before the value it refused go in dictionary-encoded, the rest
-          // after the fallback.
-          size_t split = encoded;
+          // (that value's row whole, as a page may end only between rows) after the fallback.
+          size_t split = encoded, taken = encoded;
           if (levels) {
             split = 0;
-            for (size_t seen = 0; seen < encoded || !levels[split]; ++split) seen += levels[split];
+            for (size_t seen = 0; seen < encoded || levels[split] != layout_.max_def; ++split)
+              seen += levels[split] == layout_.max_def;
+            if (reps) {
+              while (split > 0 && reps[split] != 0) --split;
+              taken = 0;
+              for (size_t i = 0; i < split; ++i) taken += levels[i] == layout_.max_def;
+            }
           }
-          Commit(values, encoded, levels, split);
+          Commit(values, taken, levels, reps, split);
           AbandonDictionary();
-          AddValues(values + encoded, count - encoded, levels ? levels + split : nullptr, rows - split);
+          AddValues(values + taken, count - taken, levels ? levels + split : nullptr,
+                    reps ? reps + split : nullptr, entries - split);
           return;
         }
       }
     }
-    Commit(values, count, levels, rows);
+    Commit(values, count, levels, reps, entries);
   }
 
-  void Commit(const V* values, size_t count, const uint8_t* levels, size_t rows) {
-    if (!required_) {
+  void Commit(const V* values, size_t count, const uint8_t* levels, const uint8_t* reps, size_t entries) {
+    if (layout_.max_def > 0) {
       if (levels) {
-        levels_.insert(levels_.end(), levels, levels + rows);
+        levels_.insert(levels_.end(), levels, levels + entries);
       } else {
-        levels_.resize(levels_.size() + rows, 1);
+        levels_.resize(levels_.size() + entries, layout_.max_def);
       }
     }
-    page_rows_ += rows;
-    page_nulls_ += rows - count;
+    if (reps) {
+      reps_.insert(reps_.end(), reps, reps + entries);
+      page_rows_ += static_cast<size_t>(std::count(reps, reps + entries, 0));
+    } else {
+      page_rows_ += entries;
+    }
+    page_levels_ += entries;
+    page_nulls_ += entries - count;
     if constexpr (Tr::kStatistics) {
       if (kString && use_dictionary_) {
         MarkEntries(count);
@@ -410,9 +555,9 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   }
 
   void FlushPage() {
-    if (page_rows_ == 0) return;
+    if (page_levels_ == 0) return;
     FoldEntries();
-    BeginPage(levels_, page_nulls_);
+    BeginPage(reps_, levels_, page_nulls_);
     Encoding encoding = Encoding::kPlain;
     if (use_dictionary_ && !indices_.empty()) {
       encoding = Encoding::kRleDictionary;
@@ -427,10 +572,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       body_.append(plain_.data(), plain_.size());
     }
     if (page_bounds_.empty()) {
-      EndPage(encoding, page_rows_, page_nulls_, nullptr, nullptr);
+      EndPage(encoding, page_levels_, page_rows_, page_nulls_, nullptr, nullptr);
     } else {
       const std::string min = page_bounds_.MinBytes(), max = page_bounds_.MaxBytes();
-      EndPage(encoding, page_rows_, page_nulls_, &min, &max);
+      EndPage(encoding, page_levels_, page_rows_, page_nulls_, &min, &max);
       chunk_bounds_.Add(page_bounds_);
       if (!last_page_bounds_.empty()) {
         ascending_ &= last_page_bounds_.NotBelow(page_bounds_);
@@ -438,9 +583,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       }
       last_page_bounds_ = page_bounds_;
     }
-    page_rows_ = page_nulls_ = 0;
+    page_levels_ = page_rows_ = page_nulls_ = 0;
     page_bounds_.Clear();
     levels_.clear();
+    reps_.clear();
     indices_.clear();
     plain_.clear();
     bools_.clear();
@@ -449,11 +595,14 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   // Scratch for one batch.
   std::vector<V> values_;
   std::vector<uint8_t> batch_levels_;
+  std::vector<uint8_t> batch_reps_;  // LIST
   std::vector<uint32_t> batch_indices_;
   // The page being gathered.
+  size_t page_levels_ = 0;  // level entries (rows, for a flat column)
   size_t page_rows_ = 0;
-  size_t page_nulls_ = 0;
+  size_t page_nulls_ = 0;  // level entries without a value
   std::vector<uint8_t> levels_;
+  std::vector<uint8_t> reps_;  // LIST
   std::vector<uint32_t> indices_;
   ByteBuffer plain_;
   std::vector<uint8_t> bools_;
@@ -471,13 +620,13 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   bool descending_ = true;
 };
 
-}  // namespace
-
-std::unique_ptr<ColumnWriter> MakeColumnWriter(const LogicalType& type, SchemaElement& e, bool required,
-                                               const ParquetWriterOptions& options, const std::string& file) {
+/// Describe values of primitive `type` in `e` (physical type and annotations) and return the writer of a
+/// column of them laid out as `layout` says.
+std::unique_ptr<ColumnWriter> MakeTypedWriter(const LogicalType& type, SchemaElement& e, LevelLayout layout,
+                                              const ParquetWriterOptions& options, const std::string& file) {
   using K = LogicalTypeAnnotation::Kind;
   auto make = [&]<class Tr>(Tr) -> std::unique_ptr<ColumnWriter> {
-    return std::make_unique<TypedColumnWriter<Tr>>(*e.type, e.name, required, options, file);
+    return std::make_unique<TypedColumnWriter<Tr>>(*e.type, std::move(layout), options, file);
   };
   auto integer = [&](int8_t bits, ConvertedType converted) {
     e.converted_type = converted;
@@ -562,6 +711,58 @@ std::unique_ptr<ColumnWriter> MakeColumnWriter(const LogicalType& type, SchemaEl
     default:
       throw NotImplementedError("cannot write a column of type " + type.ToString() + " to Parquet");
   }
+}
+
+}  // namespace
+
+void CheckWritableType(const std::string& column, const LogicalType& type) {
+  if (type.id() == TypeId::kList && type.element().id() == TypeId::kList) {
+    throw NotImplementedError("column \"" + column + "\" of type " + type.ToString() +
+                              " cannot be written to Parquet: lists of lists are not supported yet");
+  }
+}
+
+std::unique_ptr<ColumnWriter> MakeColumnWriter(const ColumnSpec& column, const ParquetWriterOptions& options,
+                                               const std::string& file, std::vector<SchemaElement>* schema) {
+  CheckWritableType(column.name, column.type);
+  auto repetition = [](bool required) {
+    return required ? FieldRepetitionType::kRequired : FieldRepetitionType::kOptional;
+  };
+  SchemaElement leaf;
+  if (column.type.id() != TypeId::kList) {
+    leaf.name = column.name;
+    leaf.repetition_type = repetition(column.required);
+    if (column.field_id >= 0) leaf.field_id = column.field_id;
+    auto writer =
+        MakeTypedWriter(column.type, leaf, LevelLayout::Flat(column.name, column.required), options, file);
+    if (schema) schema->push_back(std::move(leaf));
+    return writer;
+  }
+  // LogicalTypes.md, Lists: <list-repetition> group <name> (LIST) { repeated group list {
+  // <element-repetition> <element-type> element; } }
+  leaf.name = "element";
+  leaf.repetition_type = repetition(column.element.required);
+  if (column.element.field_id >= 0) leaf.field_id = column.element.field_id;
+  auto writer = MakeTypedWriter(column.type.element(), leaf,
+                                LevelLayout::List(column.name, column.required, column.element.required),
+                                options, file);
+  if (schema) {
+    SchemaElement group;
+    group.name = column.name;
+    group.repetition_type = repetition(column.required);
+    group.num_children = 1;
+    group.converted_type = ConvertedType::kList;
+    group.logical_type.kind = LogicalTypeAnnotation::Kind::kList;
+    if (column.field_id >= 0) group.field_id = column.field_id;
+    SchemaElement repeated;
+    repeated.name = "list";
+    repeated.repetition_type = FieldRepetitionType::kRepeated;
+    repeated.num_children = 1;
+    schema->push_back(std::move(group));
+    schema->push_back(std::move(repeated));
+    schema->push_back(std::move(leaf));
+  }
+  return writer;
 }
 
 }  // namespace basin::parquet

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_writer.h"
@@ -27,22 +28,31 @@ struct EncodedChunk {
 };
 
 /// Encodes one column into column chunks, one row group after another: dictionary-encoded pages falling back
-/// to PLAIN ones, or PLAIN pages, definition levels, page and chunk statistics and the page index. Keeps its
-/// buffers from chunk to chunk. Used by one thread at a time.
+/// to PLAIN ones, or PLAIN pages, repetition and definition levels, page and chunk statistics and the page
+/// index. Keeps its buffers from chunk to chunk. Used by one thread at a time.
 class ColumnWriter {
  public:
   virtual ~ColumnWriter() = default;
-  /// Append rows [offset, offset + count) of `v` (flat or constant). A NULL in a REQUIRED column is a
-  /// ConstraintError.
+  /// Append rows [offset, offset + count) of `v` (flat or constant). A NULL in a REQUIRED column or list
+  /// element is a ConstraintError.
   virtual void Append(const Vector& v, size_t offset, size_t count) = 0;
   /// Flush the last page and move the chunk into `out`; the writer then starts the next chunk.
   virtual void FinishChunk(EncodedChunk& out) = 0;
 };
 
-/// Describe a column of `type` in `element` (physical type and annotations; `element.name` names the column)
-/// and return its writer; `file` names the file in errors. Throws NotImplementedError for a type Parquet
-/// cannot hold here (LIST).
-std::unique_ptr<ColumnWriter> MakeColumnWriter(const LogicalType& type, SchemaElement& element, bool required,
-                                               const ParquetWriterOptions& options, const std::string& file);
+/// A column of the file as ParquetWriter declares it.
+struct ColumnSpec {
+  std::string name;
+  LogicalType type;
+  int32_t field_id = -1;  // -1: none
+  bool required = false;  // a LIST column: the list itself
+  ListElement element;    // LIST columns
+};
+
+/// Return the writer of `column`; `file` names the file in errors. With `schema`, also append the column's
+/// schema elements to it: one for a primitive (physical type and annotations), three for a LIST (its group,
+/// the repeated group "list" and the "element"). Throws NotImplementedError (CheckWritableType).
+std::unique_ptr<ColumnWriter> MakeColumnWriter(const ColumnSpec& column, const ParquetWriterOptions& options,
+                                               const std::string& file, std::vector<SchemaElement>* schema);
 
 }  // namespace basin::parquet

@@ -93,6 +93,9 @@ void Read(CompactReader& r, LogicalTypeAnnotation& v) {
       case 1:
         v.kind = K::kString;
         return false;
+      case 3:
+        v.kind = K::kList;
+        return false;
       case 5:
         v.kind = K::kDecimal;
         ReadStruct(r, [&](int16_t fid, CT ft) {
@@ -134,8 +137,9 @@ void Write(CompactWriter& w, const LogicalTypeAnnotation& v) {
   w.BeginStruct();
   switch (v.kind) {
     case K::kString:
+    case K::kList:
     case K::kDate:
-      w.FieldHeader(v.kind == K::kString ? 1 : 6, CT::kStruct);
+      w.FieldHeader(v.kind == K::kString ? 1 : v.kind == K::kList ? 3 : 6, CT::kStruct);
       w.BeginStruct();
       w.EndStruct();
       break;

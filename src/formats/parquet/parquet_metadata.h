@@ -81,7 +81,7 @@ enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 /// parquet.thrift's LogicalType union (named as Arrow names it, apart from Basin's LogicalType): which member
 /// is set, with the parameters of the members Basin uses. Members Basin does not interpret read as kOther.
 struct LogicalTypeAnnotation {
-  enum class Kind : uint8_t { kNone, kString, kDecimal, kDate, kTime, kTimestamp, kInteger, kOther };
+  enum class Kind : uint8_t { kNone, kString, kList, kDecimal, kDate, kTime, kTimestamp, kInteger, kOther };
   Kind kind = Kind::kNone;
   int32_t scale = 0;                  // DECIMAL
   int32_t precision = 0;              // DECIMAL

@@ -138,6 +138,7 @@ LogicalType ResolveType(const SchemaElement& e, const std::string& file, Convers
     case K::kInteger:
       return integer(lt.bit_width, lt.is_signed);
     case K::kNone:
+    case K::kList:  // on a primitive: meaningless, so ignored
     case K::kOther:
       break;
   }
@@ -258,7 +259,10 @@ class SchemaMapper {
     if (n < 0) Corrupt(file_.path(), "negative child count");
     for (int32_t i = 0; i < n; ++i) SkipChildren(Take());
   }
-  void AddColumn(const std::string& name, size_t element, const ColumnLevels& levels, bool list) {
+  /// Add the column whose values are those of schema element `element`; `field` is the column's own element
+  /// (the LIST group of a list, whose field id is the column's).
+  void AddColumn(const std::string& name, size_t element, const ColumnLevels& levels, bool list,
+                 const SchemaElement& field) {
     const SchemaElement& e = schema_[element];
     ParquetColumn column;
     column.name = name;
@@ -266,7 +270,7 @@ class SchemaMapper {
     int64_t scale;
     const LogicalType type = ResolveType(e, file_.path(), conversion, scale);
     column.type = list ? LogicalType::List(type) : type;
-    column.field_id = e.field_id;
+    column.field_id = field.field_id;
     column.required = levels.max_def == 0;
     file_.leaf_schema_index.push_back(element);
     file_.chunk_index.push_back(leaf_++);
@@ -285,20 +289,21 @@ class SchemaMapper {
     const int16_t d = static_cast<int16_t>(def + (repetition != FieldRepetitionType::kRequired));
     if (IsPrimitive(e)) {
       if (repetition == FieldRepetitionType::kRepeated) {
-        AddColumn(name, index, {d, 1, def}, true);  // a bare repeated primitive: a list never NULL
+        AddColumn(name, index, {d, 1, def}, true, e);  // a bare repeated primitive: a list never NULL
       } else {
-        AddColumn(name, index, {d, 0, 0}, false);
+        AddColumn(name, index, {d, 0, 0}, false, e);
       }
       return;
     }
-    if (e.converted_type == ConvertedType::kList && repetition != FieldRepetitionType::kRepeated &&
-        e.num_children.value_or(0) == 1) {
+    const bool list_annotated =
+        e.converted_type == ConvertedType::kList || e.logical_type.kind == LogicalTypeAnnotation::Kind::kList;
+    if (list_annotated && repetition != FieldRepetitionType::kRepeated && e.num_children.value_or(0) == 1) {
       const size_t repeated_index = next_;
       const SchemaElement& repeated = Take();
       if (Repetition(repeated) == FieldRepetitionType::kRepeated) {
         const int16_t rd = static_cast<int16_t>(d + 1);
         if (IsPrimitive(repeated)) {  // legacy 2-level list: the repeated field is the element
-          AddColumn(name, repeated_index, {rd, 1, d}, true);
+          AddColumn(name, repeated_index, {rd, 1, d}, true, e);
           return;
         }
         // 3-level list, unless the repeated group is itself the element (parquet-format's
@@ -311,14 +316,14 @@ class SchemaMapper {
           AddColumn(
               name, element_index,
               {static_cast<int16_t>(rd + (Repetition(element) != FieldRepetitionType::kRequired)), 1, d},
-              true);
+              true, e);
           return;
         }
       }
       SkipChildren(repeated);
       return;
     }
-    if (repetition == FieldRepetitionType::kRepeated || e.converted_type == ConvertedType::kList ||
+    if (repetition == FieldRepetitionType::kRepeated || list_annotated ||
         e.converted_type == ConvertedType::kMap || e.converted_type == ConvertedType::kMapKeyValue) {
       const int32_t n = e.num_children.value_or(0);
       if (n < 0) Corrupt(file_.path(), "negative child count");

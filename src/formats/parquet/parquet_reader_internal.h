@@ -243,7 +243,7 @@ class ColumnReader {
   const int64_t scale_;
   int64_t rows_left_;  // level entries left in the chunk (rows, for flat columns)
   const ColumnLevels levels_;
-  LogicalType output_type_;
+  LogicalType value_type_;  // of the values: a LIST column's element type
 
   std::shared_ptr<uint8_t[]> chunk_;  // the column chunk's bytes
   size_t chunk_size_ = 0;

@@ -208,10 +208,15 @@ class ParquetWriter::Pipeline {
 
 ParquetWriter::ParquetWriter(std::string path, std::vector<std::string> names, std::vector<LogicalType> types,
                              std::vector<int32_t> field_ids, ParquetWriterOptions options)
-    : path_(std::move(path)), types_(std::move(types)), options_(std::move(options)) {
-  if (names.size() != types_.size() || (!field_ids.empty() && field_ids.size() != types_.size()) ||
-      (!options_.required.empty() && options_.required.size() != types_.size())) {
-    throw InternalError("ParquetWriter: names, types, field ids and required flags differ in count");
+    : path_(std::move(path)),
+      names_(std::move(names)),
+      types_(std::move(types)),
+      options_(std::move(options)) {
+  if (names_.size() != types_.size() || (!field_ids.empty() && field_ids.size() != types_.size()) ||
+      (!options_.required.empty() && options_.required.size() != types_.size()) ||
+      (!options_.list_elements.empty() && options_.list_elements.size() != types_.size())) {
+    throw InternalError(
+        "ParquetWriter: names, types, field ids, required flags and list elements differ in count");
   }
   if (!CodecSupported(options_.codec))
     throw NotImplementedError("Parquet codec " + CodecName(options_.codec) + " is not supported");
@@ -220,18 +225,16 @@ ParquetWriter::ParquetWriter(std::string path, std::vector<std::string> names, s
     options_.dictionary_value_limit = std::max<size_t>(options_.row_group_size / 10, 1);
   options_.threads = std::max(options_.threads, 1);
   options_.required.resize(types_.size(), false);
+  options_.list_elements.resize(types_.size());
+  field_ids.resize(types_.size(), -1);
   SchemaElement root;
   root.name = "schema";
   root.num_children = static_cast<int32_t>(types_.size());
   metadata_.schema.push_back(root);
   for (size_t i = 0; i < types_.size(); ++i) {
-    SchemaElement e;
-    e.name = names[i];
-    e.repetition_type =
-        options_.required[i] ? FieldRepetitionType::kRequired : FieldRepetitionType::kOptional;
-    if (!field_ids.empty() && field_ids[i] >= 0) e.field_id = field_ids[i];
-    columns_.push_back(MakeColumnWriter(types_[i], e, options_.required[i], options_, path_));
-    metadata_.schema.push_back(std::move(e));
+    const ColumnSpec spec{names_[i], types_[i], field_ids[i], options_.required[i],
+                          options_.list_elements[i]};
+    columns_.push_back(MakeColumnWriter(spec, options_, path_, &metadata_.schema));
   }
   if (options_.threads > 1) {
     columns_.clear();  // each row group in flight has its own
@@ -252,9 +255,8 @@ ParquetWriter::~ParquetWriter() = default;
 std::vector<std::unique_ptr<ColumnWriter>> ParquetWriter::MakeColumnWriters() const {
   std::vector<std::unique_ptr<ColumnWriter>> writers;
   for (size_t c = 0; c < types_.size(); ++c) {
-    SchemaElement e;
-    e.name = metadata_.schema[c + 1].name;
-    writers.push_back(MakeColumnWriter(types_[c], e, options_.required[c], options_, path_));
+    const ColumnSpec spec{names_[c], types_[c], -1, options_.required[c], options_.list_elements[c]};
+    writers.push_back(MakeColumnWriter(spec, options_, path_, nullptr));
   }
   return writers;
 }
@@ -264,13 +266,27 @@ void ParquetWriter::CheckChunk(const DataChunk& chunk) const {
   if (chunk.ColumnCount() != types_.size())
     throw InternalError("ParquetWriter: chunk has wrong column count");
   // NULLs in REQUIRED columns fail the write before any of the chunk's rows is taken.
+  auto null_in = [&](size_t c, bool element) {
+    throw ConstraintError(element ? "NULL element in list column \"" + names_[c] +
+                                        "\", whose elements are required, written to Parquet file " + path_
+                                  : "NULL in required column \"" + names_[c] + "\" written to Parquet file " +
+                                        path_);
+  };
   for (size_t c = 0; c < types_.size(); ++c) {
     const Vector& v = chunk.column(c);
-    if (!options_.required[c] || (v.validity().AllValid() && !v.IsConstant())) continue;
-    for (size_t r = 0; r < chunk.size(); ++r) {
-      if (v.IsNull(r)) {
-        throw ConstraintError("NULL in required column \"" + metadata_.schema[c + 1].name +
-                              "\" written to Parquet file " + path_);
+    if (options_.required[c] && (!v.validity().AllValid() || v.IsConstant())) {
+      for (size_t r = 0; r < chunk.size(); ++r) {
+        if (v.IsNull(r)) null_in(c, false);
+      }
+    }
+    if (types_[c].id() != TypeId::kList || !options_.list_elements[c].required ||
+        v.child().validity().AllValid())
+      continue;
+    const auto* entries = v.data<list_entry_t>();
+    for (size_t r = 0; r < (v.IsConstant() ? 1 : chunk.size()); ++r) {
+      if (v.IsNull(r)) continue;
+      for (uint64_t i = entries[r].offset; i < entries[r].offset + entries[r].length; ++i) {
+        if (v.child().IsNull(i)) null_in(c, true);
       }
     }
   }

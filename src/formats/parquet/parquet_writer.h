@@ -18,6 +18,12 @@ namespace basin::parquet {
 /// snappy, gzip, lz4 / lz4_raw, uncompressed / none); nullopt for others.
 std::optional<CompressionCodec> CodecFromName(const std::string& name);
 
+/// A LIST column's element as the file declares it: its field id (Iceberg's element-id) and repetition.
+struct ListElement {
+  int32_t field_id = -1;  // -1: none
+  bool required = false;  // REQUIRED (a NULL element is an error) instead of OPTIONAL
+};
+
 struct ParquetWriterOptions {
   CompressionCodec codec = CompressionCodec::kZstd;
   /// Rows per row group (DuckDB's default).
@@ -35,6 +41,9 @@ struct ParquetWriterOptions {
   /// Per column: REQUIRED (no definition levels; a NULL is an error) instead of OPTIONAL. Empty: all
   /// columns are optional.
   std::vector<bool> required;
+  /// Per column, read for LIST columns: the element's field id and repetition. Empty: elements have no
+  /// field id and are optional.
+  std::vector<ListElement> list_elements;
   /// Written to the footer's created_by.
   std::string created_by = "Basin";
   /// Written to the footer's key_value_metadata (Iceberg keeps its schema under "iceberg.schema").
@@ -55,13 +64,20 @@ struct ChunkPageIndex {
 class ColumnWriter;
 struct EncodedChunk;
 
-/// Writes one Parquet file of a flat schema: rows are encoded into row groups of column chunks and pages
+/// Throw NotImplementedError naming `column` when the writer cannot write a column of `type`: lists of lists
+/// (the reader does not read them back yet). Every other Basin type, and lists of them, can be written.
+void CheckWritableType(const std::string& column, const LogicalType& type);
+
+/// Writes one Parquet file whose columns are primitives or LISTs of primitives (the 3-level encoding of
+/// parquet-format's LogicalTypes.md: `<optional|required> group name (LIST) { repeated group list {
+/// <optional|required> element } }`): rows are encoded into row groups of column chunks and pages
 /// (options.threads says on how many threads), and Close() writes the page indexes and the footer. One
 /// caller thread at a time; a writer not closed leaves an incomplete file.
 class ParquetWriter {
  public:
-  /// Create (truncate) `path`. `field_ids` is empty or one id per column (-1: none). Throws IOError when
-  /// the file cannot be created, NotImplementedError for a type Parquet cannot hold here (LIST).
+  /// Create (truncate) `path`. `field_ids` is empty or one id per column (-1: none; a LIST column's is its
+  /// group's). Throws IOError when the file cannot be created, NotImplementedError (CheckWritableType) for
+  /// a type the writer cannot write.
   ParquetWriter(std::string path, std::vector<std::string> names, std::vector<LogicalType> types,
                 std::vector<int32_t> field_ids, ParquetWriterOptions options = {});
   ~ParquetWriter();
@@ -69,7 +85,8 @@ class ParquetWriter {
   ParquetWriter& operator=(const ParquetWriter&) = delete;
 
   /// Append the chunk's rows (columns in schema order). With threads > 1 the writer keeps a copy until the
-  /// rows are encoded. A NULL in a REQUIRED column is a ConstraintError that leaves none of the rows written.
+  /// rows are encoded. A NULL in a REQUIRED column (or list element) is a ConstraintError that leaves none of
+  /// the rows written.
   void WriteChunk(const DataChunk& chunk);
   /// Append a chunk that the writer may keep, unchanged, until its rows are encoded (no copy).
   void WriteChunk(std::shared_ptr<const DataChunk> chunk);
@@ -87,7 +104,8 @@ class ParquetWriter {
   class Pipeline;  // threads > 1 (parquet_writer.cc)
 
   std::vector<std::unique_ptr<ColumnWriter>> MakeColumnWriters() const;
-  /// Throw for a chunk the file cannot take (after Close, wrong columns, a NULL in a REQUIRED column).
+  /// Throw for a chunk the file cannot take (after Close, wrong columns, a NULL in a REQUIRED column or list
+  /// element).
   void CheckChunk(const DataChunk& chunk) const;
   /// threads == 1: encode the rows now, finishing row groups as they fill.
   void EncodeRows(const DataChunk& chunk);
@@ -98,6 +116,7 @@ class ParquetWriter {
   void WriteBytes(std::string_view bytes);
 
   std::string path_;
+  std::vector<std::string> names_;
   std::vector<LogicalType> types_;
   ParquetWriterOptions options_;
   std::ofstream out_;
