@@ -4,30 +4,8 @@
 # consumer group of two members sharing partitions, one taking over when the other leaves.
 #
 #   kafka_kcat_test.sh PATH/TO/kafka_memory_broker
-set -euo pipefail
+source "$(dirname "$0")/e2e_lib.sh"
 broker_bin=$1
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  for f in "$work"/*.log "$work"/*.out; do [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; } >&2; done
-  exit 1
-}
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
-wait_for() {
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.2
-  done
-}
 
 "$broker_bin" "$work/port" >"$work/broker.log" 2>&1 &
 pids+=($!)

@@ -2,23 +2,16 @@
 
 // The Asio side of Server, shared by server.cc and connection.cc only (no other module includes it).
 
-// Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>.
-#include <utility>
-
-#include <boost/asio.hpp>
-
-#include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "server/kafka/server.h"
+#include "server/tcp_server_internal.h"
 
 namespace basin::kafka {
 
@@ -30,40 +23,29 @@ class Connection;
 struct Server::Impl {
   Impl(Handler& handler, ServerOptions options);
 
-  void Log(const std::string& line) const;
-  void Accept();
-  void Register(const std::shared_ptr<Connection>& connection);
+  void Log(const std::string& line) const { core.Log(line); }
   /// Called by a connection once closed.
-  void Unregister(uint64_t id);
+  void Unregister(uint64_t id) { core.Unregister(id); }
   /// Called by a connection's destructor: Stop waits for all of them.
-  void ConnectionDestroyed();
+  void ConnectionDestroyed() { core.ConnectionDestroyed(); }
   void RunAfter(std::chrono::milliseconds delay, std::function<void()> fn);
   /// Close the connections idle for connections_max_idle, then check again later.
   void CloseIdleConnections();
 
   Handler& handler;
   const ServerOptions options;
-  asio::io_context io;
-  tcp::acceptor acceptor;  ///< on its own strand
-  std::vector<std::thread> threads;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  uint16_t port = 0;
+  server::TcpServerCore<Connection> core;  ///< the io_context, acceptor, threads and connections
 
-  mutable std::mutex mutex;
-  std::condition_variable changed;
-  std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections;  ///< open ones
-  size_t live_connections = 0;                                             ///< not yet destroyed
+  std::mutex timers_mutex;
   std::set<std::shared_ptr<asio::steady_timer>> timers;
-  uint64_t next_connection_id = 0;
-  bool started = false;
-  bool stopping = false;
 };
 
-/// One client connection. Everything but Deliver, CloseAfter, Abandon, Drain and Close runs on the connection's strand
-/// (the socket's executor), so its state needs no lock. Frames are read into shared 128 KiB chunks, or, when
-/// 32 KiB or larger, into a buffer of their own read in one go; a decoded request keeps its frame's buffer
-/// alive through its record slices, so record bytes are never copied. Requests go to the handler in order;
-/// their responses wait in `slots_` until every earlier one is ready, then leave by gathered writes.
+/// One client connection. Everything but Deliver, CloseAfter, Abandon, Drain and Close runs on the
+/// connection's strand (the socket's executor), so its state needs no lock. Frames are read into shared 128
+/// KiB chunks, or, when 32 KiB or larger, into a buffer of their own read in one go; a decoded request keeps
+/// its frame's buffer alive through its record slices, so record bytes are never copied. Requests go to the
+/// handler in order; their responses wait in `slots_` until every earlier one is ready, then leave by
+/// gathered writes.
 class Connection : public ResponseSink, public std::enable_shared_from_this<Connection> {
  public:
   Connection(Server::Impl& server, tcp::socket socket, uint64_t id);
@@ -135,9 +117,9 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   bool closed_ = false;
   std::chrono::steady_clock::time_point last_active_ = std::chrono::steady_clock::now();
 
-  std::deque<Slot> slots_;  ///< requests handed to the handler, oldest first
-  size_t in_flight_bytes_ = 0;  ///< request bytes of slots_
-  size_t frame_bytes_ = 0;      ///< size of the frame being handled
+  std::deque<Slot> slots_;       ///< requests handed to the handler, oldest first
+  size_t in_flight_bytes_ = 0;   ///< request bytes of slots_
+  size_t frame_bytes_ = 0;       ///< size of the frame being handled
   uint64_t first_sequence_ = 0;  ///< sequence of slots_.front()
   bool writing_ = false;
   std::optional<std::string> close_after_write_;  ///< close once write_frames_ are sent
