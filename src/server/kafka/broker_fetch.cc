@@ -130,8 +130,9 @@ void Broker::Fetch(const RequestContext& ctx, FetchRequest request, Reply<FetchR
   size_t bytes = 0;
   bool error = false;
   FetchResponse response = ReadFetch(request, &bytes, &error);
-  if (error || request.max_wait_ms <= 0 || bytes >= static_cast<size_t>(std::max(request.min_bytes, 0)) ||
-      !run_after_) {
+  // As Kafka: an answer at once on an error, without a wait, for a fetch of no partitions, or with min_bytes.
+  if (error || request.max_wait_ms <= 0 || request.topics.empty() ||
+      bytes >= static_cast<size_t>(std::max(request.min_bytes, 0)) || !run_after_) {
     reply(std::move(response));
     return;
   }

@@ -262,6 +262,12 @@ TEST_F(BrokerTest, FetchErrorsAndByteLimits) {
   EXPECT_TRUE(Offsets(limited.responses[0].partitions[1]).empty());
   EXPECT_EQ(limited.responses[0].partitions[1].high_watermark, 40);
 
+  // A fetch of no partitions is answered without waiting.
+  FetchRequest nothing;
+  nothing.max_wait_ms = 500;
+  nothing.min_bytes = 1;
+  EXPECT_TRUE(Send(&Broker::Fetch, nothing, 12).answered());
+
   // A fetch session is not kept: asking for one by id is refused.
   FetchRequest session = FetchOf("clicks", {{0, 0}});
   session.session_id = 5;
