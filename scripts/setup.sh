@@ -18,9 +18,11 @@ if ((${#missing[@]})); then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
-# The engines that end-to-end tests check Basin against (DuckDB, the icebird Iceberg reader) come from npm
-# into bench/node_modules, pinned by bench/package-lock.json; Basin itself never depends on them.
-if [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -d bench/node_modules/icebird ]; then
+# The engines and clients that end-to-end tests check Basin against (DuckDB, the icebird Iceberg reader, the
+# kafkajs Kafka client) come from npm into bench/node_modules, pinned by bench/package-lock.json; Basin
+# itself never depends on them.
+if [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -d bench/node_modules/icebird ] ||
+   [ ! -d bench/node_modules/kafkajs ]; then
   echo "setup: installing the test peers (npm ci in bench/)"
   (cd bench && npm ci --no-audit --no-fund)
 fi

@@ -1,5 +1,7 @@
 #include "cli/args.h"
 
+#include <iostream>
+
 #include "cli/version.h"
 
 namespace basin::cli {
@@ -8,13 +10,15 @@ namespace {
 constexpr const char* kDefaultDataDir = "./basin-data";
 
 CliArgs UsageError(const std::string& message, const std::string& help_hint) {
-  return {CliArgs::Action::kUsageError,
-          "basin: " + message + "\nTry '" + help_hint + "' for more information.\n",
-          {}};
+  return {CliArgs::Action::kUsageError, UsageText(message, help_hint), {}, {}};
 }
 
-// Match `--name VALUE` and `--name=VALUE` (and the short form `-x VALUE`). On a match, store the value,
-// advance *i past it and return true; *missing is set when the value is absent.
+}  // namespace
+
+std::string UsageText(const std::string& message, const std::string& help_hint) {
+  return "basin: " + message + "\nTry '" + help_hint + "' for more information.\n";
+}
+
 bool TakeValue(const std::vector<std::string>& args, size_t* i, const std::string& long_name,
                const std::string& short_name, std::string* value, bool* missing) {
   const std::string& arg = args[*i];
@@ -31,8 +35,38 @@ bool TakeValue(const std::vector<std::string>& args, size_t* i, const std::strin
   return true;
 }
 
+std::optional<int> ParseCommandArgs(const std::vector<std::string>& args, const std::string& help,
+                                    const std::string& help_hint, const std::function<void(size_t& i)>& take,
+                                    const std::function<void()>& validate) {
+  try {
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "-h" || args[i] == "--help") {
+        std::cout << help;
+        return 0;
+      }
+      take(i);
+    }
+    if (validate) validate();
+  } catch (const CommandError& e) {
+    std::cerr << UsageText(e.what(), help_hint);
+    return 2;
+  }
+  return std::nullopt;
+}
+
+int RunCommand(const std::string& command, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const CommandError& e) {
+    std::cerr << "basin " << command << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+namespace {
+
 CliArgs ParseSqlArgs(const std::vector<std::string>& args, const char* basin_data_env) {
-  CliArgs result{CliArgs::Action::kSql, "", {}};
+  CliArgs result{CliArgs::Action::kSql, "", {}, {}};
   SqlOptions& sql = result.sql;
   sql.data_dir = basin_data_env != nullptr && *basin_data_env != '\0' ? basin_data_env : kDefaultDataDir;
   const std::string hint = "basin sql --help";
@@ -40,7 +74,7 @@ CliArgs ParseSqlArgs(const std::vector<std::string>& args, const char* basin_dat
     const std::string& arg = args[i];
     std::string value;
     bool missing = false;
-    if (arg == "-h" || arg == "--help") return {CliArgs::Action::kPrint, SqlHelp(), {}};
+    if (arg == "-h" || arg == "--help") return {CliArgs::Action::kPrint, SqlHelp(), {}, {}};
     if (arg == "--timer") {
       sql.timer = true;
     } else if (TakeValue(args, &i, "--data", "", &value, &missing)) {
@@ -76,6 +110,10 @@ std::string MainHelp() {
          "\n"
          "Commands:\n"
          "  sql        Run SQL: a shell on a terminal, else a script (-c, -f or stdin)\n"
+         "  server     Serve the data directory: the Kafka protocol (HTTP and PostgreSQL to come)\n"
+         "  topic      Create, list, describe and delete topics on a running server\n"
+         "  produce    Send lines from stdin to a topic of a running server\n"
+         "  consume    Print a topic's records from a running server\n"
          "\n"
          "Options:\n"
          "  -h, --help     Show this help\n"
@@ -103,13 +141,16 @@ std::string SqlHelp() {
 }
 
 CliArgs ParseArgs(const std::vector<std::string>& args, const char* basin_data_env) {
-  if (args.empty()) return {CliArgs::Action::kUsageError, MainHelp(), {}};
+  if (args.empty()) return {CliArgs::Action::kUsageError, MainHelp(), {}, {}};
   const std::string& first = args[0];
-  if (first == "-h" || first == "--help" || first == "help") return {CliArgs::Action::kPrint, MainHelp(), {}};
+  if (first == "-h" || first == "--help" || first == "help") return {CliArgs::Action::kPrint, MainHelp(), {}, {}};
   if (first == "-V" || first == "--version") {
-    return {CliArgs::Action::kPrint, std::string("basin ") + kVersion + "\n", {}};
+    return {CliArgs::Action::kPrint, std::string("basin ") + kVersion + "\n", {}, {}};
   }
   if (first == "sql") return ParseSqlArgs(args, basin_data_env);
+  if (first == "server" || first == "topic" || first == "produce" || first == "consume") {
+    return {CliArgs::Action::kCommand, "", {}, first};
+  }
   return UsageError((first.rfind('-', 0) == 0 ? "unknown option '" : "unknown command '") + first + "'",
                     "basin --help");
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/commands.h"
 #include "cli/sql_command.h"
 
 int main(int argc, char** argv) {
@@ -26,6 +27,13 @@ int main(int argc, char** argv) {
       return 2;
     case CliArgs::Action::kSql:
       return basin::cli::RunSqlCommand(parsed.sql);
+    case CliArgs::Action::kCommand: {
+      const std::vector<std::string> rest(args.begin() + 1, args.end());
+      if (parsed.command == "server") return basin::cli::RunServerCommand(rest);
+      if (parsed.command == "topic") return basin::cli::RunTopicCommand(rest);
+      if (parsed.command == "produce") return basin::cli::RunProduceCommand(rest);
+      return basin::cli::RunConsumeCommand(rest);
+    }
   }
   return 2;
 }

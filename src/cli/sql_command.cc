@@ -13,6 +13,7 @@
 
 #include "cli/shell.h"
 #include "common/exception.h"
+#include "server/basin_server.h"
 #include "sql/parser/parser.h"
 
 namespace basin::cli {
@@ -95,7 +96,10 @@ int RunSqlCommand(const SqlOptions& options) {
   try {
     database = std::make_unique<Database>(DatabaseConfig{.data_dir = in_memory ? "" : options.data_dir});
   } catch (const std::exception& e) {
-    std::cerr << "Error: cannot open the database in " << options.data_dir << ": " << e.what() << "\n";
+    // A running `basin server` holds the directory: say which, so that the user knows what to stop.
+    const std::string owner = server::BasinServer::DescribeOwner(options.data_dir);
+    std::cerr << "Error: cannot open the database in " << options.data_dir << ": " << e.what()
+              << (owner.empty() ? "" : " (" + owner + ")") << "\n";
     return 1;
   }
   Connection connection(*database);

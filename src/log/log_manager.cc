@@ -154,8 +154,26 @@ std::shared_ptr<LogManager::Topic> LogManager::OpenTopic(const std::filesystem::
 }
 
 std::shared_ptr<Partition> LogManager::OpenPartition(const TopicInfo& info, int32_t partition) const {
-  return Partition::Open(dir_ / info.name / std::to_string(partition), info.name + "-" + std::to_string(partition),
-                         info.config, clock_);
+  std::shared_ptr<Partition> opened = Partition::Open(
+      dir_ / info.name / std::to_string(partition), info.name + "-" + std::to_string(partition), info.config, clock_);
+  Listen(*opened, info.name, partition);
+  return opened;
+}
+
+void LogManager::Listen(Partition& partition, const std::string& topic, int32_t index) const {
+  if (!append_listener_) {
+    partition.SetAppendListener(nullptr);
+    return;
+  }
+  partition.SetAppendListener([listener = append_listener_, topic, index] { listener(topic, index); });
+}
+
+void LogManager::SetAppendListener(AppendListener listener) {
+  std::unique_lock lock(mutex_);
+  append_listener_ = std::move(listener);
+  for (const auto& [name, topic] : topics_) {
+    for (size_t p = 0; p < topic->partitions.size(); ++p) Listen(*topic->partitions[p], name, static_cast<int32_t>(p));
+  }
 }
 
 void LogManager::WriteTopicFile(const TopicInfo& info) const {
@@ -333,6 +351,19 @@ void LogManager::RunMaintenance() {
         LogLine(LogLevel::kError, "log maintenance of " + partition->name() + ": " + e.what());
     } catch (const std::exception& e) {
       LogLine(LogLevel::kError, "log maintenance of " + partition->name() + ": " + e.what());
+    }
+  }
+}
+
+void LogManager::Flush() {
+  for (const auto& partition : AllPartitions()) {
+    try {
+      partition->Flush();
+    } catch (const LogError& e) {
+      if (e.code() != ErrorCode::kUnknownTopicOrPartition)  // deleted meanwhile
+        LogLine(LogLevel::kError, "log: cannot flush " + partition->name() + ": " + e.what());
+    } catch (const std::exception& e) {
+      LogLine(LogLevel::kError, "log: cannot flush " + partition->name() + ": " + e.what());
     }
   }
 }

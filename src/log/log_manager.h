@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -93,6 +94,13 @@ class LogManager {
   /// A partition. Throws LogError(kUnknownTopicOrPartition).
   std::shared_ptr<Partition> GetPartition(const std::string& topic, int32_t partition) const;
 
+  /// Called with a partition's topic and index after an append wrote records to it.
+  using AppendListener = std::function<void(const std::string& topic, int32_t partition)>;
+  /// Call `listener` after every append to any partition, present or created later, as
+  /// Partition::SetAppendListener says (the Kafka broker wakes its long-polling fetches with it). Replaces
+  /// the previous listener; an empty one removes it.
+  void SetAppendListener(AppendListener listener);
+
   /// A new producer id with epoch 0 (InitProducerId without a transactional id).
   ProducerIdAndEpoch InitProducerId();
   GroupOffsets& group_offsets() { return *group_offsets_; }
@@ -103,6 +111,8 @@ class LogManager {
   /// Run maintenance every `interval` on a background thread until StopMaintenance (or destruction).
   void StartMaintenance(std::chrono::milliseconds interval);
   void StopMaintenance();
+  /// fsync every partition (a graceful shutdown); errors are logged, never thrown.
+  void Flush();
 
  private:
   struct Topic {
@@ -114,6 +124,8 @@ class LogManager {
   std::shared_ptr<Topic> FindLocked(const std::string& name) const;
   void WriteTopicFile(const TopicInfo& info) const;
   std::shared_ptr<Partition> OpenPartition(const TopicInfo& info, int32_t partition) const;
+  /// Point `partition`'s append listener at append_listener_ (under mutex_).
+  void Listen(Partition& partition, const std::string& topic, int32_t index) const;
   TopicInfo CreateTopicLocked(const std::string& name, int32_t partitions,
                               const std::map<std::string, std::string>& config, bool internal);
   std::vector<std::shared_ptr<Partition>> AllPartitions() const;
@@ -124,6 +136,7 @@ class LogManager {
 
   mutable std::shared_mutex mutex_;  // topics_
   std::map<std::string, std::shared_ptr<Topic>> topics_;
+  AppendListener append_listener_;  // under mutex_
 
   std::mutex producer_ids_mutex_;
   int64_t next_producer_id_ = 0;

@@ -233,6 +233,27 @@ TEST_F(LogManagerTest, NothingAcknowledgedIsLostToKill9) {
   EXPECT_GT(log->InitProducerId().producer_id, 1);
 }
 
+TEST_F(LogManagerTest, AppendListenerHearsEveryPartitionOldAndNew) {
+  auto log = Open();
+  log->CreateTopic("before", 2);
+  std::vector<std::pair<std::string, int32_t>> heard;
+  log->SetAppendListener([&](const std::string& topic, int32_t partition) { heard.emplace_back(topic, partition); });
+  log->CreateTopic("after", 1);
+  log->GetPartition("before", 1)->Append(NumberedBatch(0, 3));
+  log->GetPartition("after", 0)->Append(NumberedBatch(0, 1));
+  log->AddPartitions("after", 2);
+  log->GetPartition("after", 1)->Append(NumberedBatch(0, 1));
+  // An idempotent retry writes nothing, so nobody is woken.
+  auto p = log->GetPartition("before", 0);
+  p->Append(testing::ProducerBatch(7, 0, 0, 2));
+  p->Append(testing::ProducerBatch(7, 0, 0, 2));
+  EXPECT_EQ(heard, (std::vector<std::pair<std::string, int32_t>>{{"before", 1}, {"after", 0}, {"after", 1}, {"before", 0}}));
+  log->SetAppendListener(nullptr);
+  p->Append(NumberedBatch(0, 1));
+  EXPECT_EQ(heard.size(), 4u);
+  log->Flush();
+}
+
 TEST_F(LogManagerTest, MaintenanceStartsAndStops) {
   auto log = Open();
   log->StartMaintenance(std::chrono::milliseconds(1));

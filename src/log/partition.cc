@@ -155,7 +155,7 @@ AppendResult Partition::Append(std::string_view records, const AppendOptions& op
   parts.clear();
   appended.clear();
   AppendResult result;
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   CheckOpen();
   const int64_t now = clock_();
   const bool log_append_time = config_.timestamp_type == TimestampType::kLogAppendTime;
@@ -226,6 +226,9 @@ AppendResult Partition::Append(std::string_view records, const AppendOptions& op
   result.last_offset = next - 1;
   result.log_append_time = log_append_time ? now : -1;
   result.log_start_offset = log_start_offset_;
+  const std::shared_ptr<const std::function<void()>> listener = append_listener_;
+  lock.unlock();
+  if (listener) (*listener)();
   return result;
 }
 
@@ -381,6 +384,12 @@ void Partition::SetConfig(const TopicConfig& config) {
   config_ = config;
   max_message_bytes_.store(config.max_message_bytes);
   compacted_.store(config.cleanup_compact);
+}
+
+void Partition::SetAppendListener(std::function<void()> listener) {
+  auto shared = listener ? std::make_shared<const std::function<void()>>(std::move(listener)) : nullptr;
+  std::lock_guard lock(mutex_);
+  append_listener_ = std::move(shared);
 }
 
 std::optional<ProducerEntry> Partition::Producer(int64_t producer_id) const {

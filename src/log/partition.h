@@ -115,6 +115,9 @@ class Partition {
   TopicConfig config() const;
   /// Apply changed settings (they govern the next append and maintenance run).
   void SetConfig(const TopicConfig& config);
+  /// Call `listener` after each append that wrote records, on the appending thread once the partition's lock
+  /// is released (long-polling fetches wait on it). It must be quick and must not throw; empty: none.
+  void SetAppendListener(std::function<void()> listener);
   /// The producer's entry in this partition's state (a copy), for tests and describe.
   std::optional<ProducerEntry> Producer(int64_t producer_id) const;
 
@@ -156,6 +159,7 @@ class Partition {
   std::atomic<int64_t> high_watermark_{0};
   int64_t log_start_offset_ = 0;
   std::unique_ptr<ProducerStateManager> producers_;
+  std::shared_ptr<const std::function<void()>> append_listener_;
   int64_t unflushed_messages_ = 0;
   int64_t last_flush_ms_ = 0;
   bool closed_ = false;

@@ -23,10 +23,11 @@ TEST(Crc32cTest, MatchesTheKnownCheckValueOnBothPaths) {
   const std::string check = "123456789";
   EXPECT_EQ(Crc32c(0, check.data(), check.size()), 0xE3069283u);
   EXPECT_EQ(Crc32cPortable(0, check.data(), check.size()), 0xE3069283u);
-  const std::string data = RandomBytes(1000, 7);
+  // Lengths around the hardware path's three-stream blocks (3 x 256 and 3 x 8192 bytes).
+  const std::string data = RandomBytes(60000, 7);
   for (size_t start : {0, 1, 3, 7}) {
-    for (size_t len : {0, 1, 7, 8, 9, 63, 500, 993}) {
-      EXPECT_EQ(Crc32c(0, data.data() + start, len), Crc32cPortable(0, data.data() + start, len));
+    for (size_t len : {0, 1, 7, 8, 9, 63, 500, 767, 768, 769, 993, 24575, 24576, 24577, 25400, 59990}) {
+      EXPECT_EQ(Crc32c(0, data.data() + start, len), Crc32cPortable(0, data.data() + start, len)) << len;
     }
   }
   // Extending is the same as one pass.

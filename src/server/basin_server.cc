@@ -1,0 +1,138 @@
+#include "server/basin_server.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/exception.h"
+#include "common/logging.h"
+#include "log/log_manager.h"
+#include "main/database.h"
+#include "server/kafka/broker.h"
+#include "server/kafka/server.h"
+
+namespace basin::server {
+
+namespace {
+
+/// How often the log applies flush.ms, retention, compaction and producer expiry.
+constexpr std::chrono::milliseconds kLogMaintenanceInterval{1000};
+/// Beside the lock: who holds the directory, for the error a second process gets.
+constexpr const char* kOwnerFile = ".server.json";
+
+std::string AdvertisedHost(const ServerConfig& config) {
+  if (!config.kafka_advertised_host.empty()) return config.kafka_advertised_host;
+  if (config.bind != "0.0.0.0" && config.bind != "::") return config.bind;
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) == 0 && name[0] != '\0') return name;
+  return "localhost";
+}
+
+}  // namespace
+
+struct BasinServer::State {
+  // Destroyed in reverse: the network first, the data directory's lock last.
+  std::unique_ptr<Database> database;
+  std::unique_ptr<log::LogManager> log;
+  std::unique_ptr<kafka::Broker> broker;
+  std::unique_ptr<kafka::Server> kafka;
+};
+
+BasinServer::BasinServer(ServerConfig config) : config_(std::move(config)) {}
+
+BasinServer::~BasinServer() { Stop(); }
+
+void BasinServer::Start() {
+  if (state_) return;
+  auto state = std::make_unique<State>();
+  try {
+    state->database = std::make_unique<Database>(DatabaseConfig{.data_dir = config_.data_dir});
+  } catch (const IOError& e) {
+    const std::string owner = DescribeOwner(config_.data_dir);
+    throw IOError(std::string(e.what()) + (owner.empty() ? "" : " (" + owner + ")"));
+  }
+
+  // The topics. When the database owns the log (DATA/log), this becomes the database's instance.
+  log::LogManagerOptions log_options;
+  log_options.defaults = log::ResolveTopicConfig(log::TopicConfig{}, config_.topic_defaults);
+  log_options.producer_id_expiration_ms = config_.producer_id_expiration_ms;
+  state->log = std::make_unique<log::LogManager>(std::filesystem::path(config_.data_dir) / "log", log_options);
+  state->log->StartMaintenance(kLogMaintenanceInterval);
+
+  kafka::BrokerOptions broker_options;
+  broker_options.advertised_host = AdvertisedHost(config_);
+  broker_options.advertised_port = config_.kafka_advertised_port;
+  broker_options.auto_create_topics = config_.auto_create_topics;
+  broker_options.default_partitions = config_.num_partitions;
+  broker_options.groups.initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms;
+  broker_options.groups.min_session_timeout_ms = config_.group_min_session_timeout_ms;
+  broker_options.groups.max_session_timeout_ms = config_.group_max_session_timeout_ms;
+  broker_options.max_offset_metadata_bytes = static_cast<size_t>(config_.offset_metadata_max_bytes);
+  broker_options.broker_configs = config_.Entries();
+  state->broker = std::make_unique<kafka::Broker>(*state->log, std::move(broker_options));
+
+  kafka::ServerOptions kafka_options;
+  kafka_options.host = config_.bind;
+  kafka_options.port = static_cast<uint16_t>(config_.kafka_port);
+  kafka_options.threads = config_.network_threads;
+  kafka_options.max_frame_bytes = static_cast<size_t>(config_.max_request_bytes);
+  kafka_options.connections_max_idle = std::chrono::milliseconds(config_.connections_max_idle_ms);
+  kafka_options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "kafka: " + std::string(line)); };
+  state->kafka = std::make_unique<kafka::Server>(*state->broker, std::move(kafka_options));
+  state->broker->Attach(*state->kafka);
+  state->kafka->Start();
+  listeners_.push_back({"kafka", config_.bind, state->kafka->port()});
+  state_ = std::move(state);
+
+  nlohmann::json owner = {{"pid", static_cast<int64_t>(getpid())}, {"listeners", nlohmann::json::object()}};
+  std::ostringstream addresses;
+  for (const Listener& l : listeners_) {
+    owner["listeners"][l.protocol] = l.address();
+    addresses << " " << l.protocol << "=" << l.address();
+  }
+  std::ofstream(std::filesystem::path(config_.data_dir) / kOwnerFile) << owner.dump() << "\n";
+  LogLine(LogLevel::kInfo, "server: started pid=" + std::to_string(getpid()) + " data=" + config_.data_dir +
+                               addresses.str());
+}
+
+void BasinServer::Stop() {
+  if (!state_) return;
+  LogLine(LogLevel::kInfo, "server: stopping");
+  state_->kafka->Stop();  // in-flight requests are answered and sent first
+  state_->kafka.reset();
+  state_->broker.reset();
+  state_->log->StopMaintenance();
+  state_->log->Flush();
+  state_->log.reset();
+  std::error_code ignored;
+  std::filesystem::remove(std::filesystem::path(config_.data_dir) / kOwnerFile, ignored);
+  state_.reset();
+  listeners_.clear();
+  LogLine(LogLevel::kInfo, "server: stopped data=" + config_.data_dir);
+}
+
+std::string BasinServer::DescribeOwner(const std::string& data_dir) {
+  std::ifstream in(std::filesystem::path(data_dir) / kOwnerFile);
+  if (!in) return "";
+  try {
+    const nlohmann::json owner = nlohmann::json::parse(in);
+    const int64_t pid = owner.at("pid").get<int64_t>();
+    // A file left by a server that was killed names a process that is gone (or another one).
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return "";
+    std::string text = "basin server, pid " + std::to_string(pid);
+    for (const auto& [protocol, address] : owner.at("listeners").items()) {
+      text += ", " + protocol + " on " + address.get<std::string>();
+    }
+    return text;
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+}  // namespace basin::server
