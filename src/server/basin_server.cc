@@ -13,6 +13,7 @@
 #include "common/exception.h"
 #include "common/logging.h"
 #include "log/log_manager.h"
+#include "log/schema_validation.h"
 #include "main/database.h"
 #include "server/kafka/broker.h"
 #include "server/kafka/server.h"
@@ -39,7 +40,7 @@ std::string AdvertisedHost(const ServerConfig& config) {
 struct BasinServer::State {
   // Destroyed in reverse: the network first, the data directory's lock last.
   std::unique_ptr<Database> database;
-  std::unique_ptr<log::LogManager> log;
+  log::LogManager* log = nullptr;  // the database's: one LogManager per data directory
   std::unique_ptr<kafka::Broker> broker;
   std::unique_ptr<kafka::Server> kafka;
 };
@@ -51,19 +52,18 @@ BasinServer::~BasinServer() { Stop(); }
 void BasinServer::Start() {
   if (state_) return;
   auto state = std::make_unique<State>();
+  // The topics' broker-wide defaults go to the database, which owns DATA/log (SQL reads the same topics).
+  auto log_options = std::make_shared<log::LogManagerOptions>();
+  log_options->defaults = log::ResolveTopicConfig(log::TopicConfig{}, config_.topic_defaults);
+  log_options->producer_id_expiration_ms = config_.producer_id_expiration_ms;
   try {
-    state->database = std::make_unique<Database>(DatabaseConfig{.data_dir = config_.data_dir});
+    state->database =
+        std::make_unique<Database>(DatabaseConfig{.data_dir = config_.data_dir, .log_options = log_options});
   } catch (const IOError& e) {
     const std::string owner = DescribeOwner(config_.data_dir);
     throw IOError(std::string(e.what()) + (owner.empty() ? "" : " (" + owner + ")"));
   }
-
-  // The topics. When the database owns the log (DATA/log), this becomes the database's instance.
-  log::LogManagerOptions log_options;
-  log_options.defaults = log::ResolveTopicConfig(log::TopicConfig{}, config_.topic_defaults);
-  log_options.producer_id_expiration_ms = config_.producer_id_expiration_ms;
-  state->log = std::make_unique<log::LogManager>(std::filesystem::path(config_.data_dir) / "log", log_options);
-  state->log->StartMaintenance(kLogMaintenanceInterval);
+  state->log = &state->database->log();
 
   kafka::BrokerOptions broker_options;
   broker_options.advertised_host = AdvertisedHost(config_);
@@ -75,6 +75,13 @@ void BasinServer::Start() {
   broker_options.groups.max_session_timeout_ms = config_.group_max_session_timeout_ms;
   broker_options.max_offset_metadata_bytes = static_cast<size_t>(config_.offset_metadata_max_bytes);
   broker_options.broker_configs = config_.Entries();
+  // Topics with a schema keep the records that fit and send the others to "<topic>.dlq", as SQL and the
+  // HTTP collector do.
+  log::LogManager& topics = *state->log;
+  broker_options.schema_append = [&topics](const std::string& topic, int32_t partition, std::string_view records,
+                                           const log::AppendOptions& options) {
+    return log::AppendValidated(topics, topic, partition, records, options).append;
+  };
   state->broker = std::make_unique<kafka::Broker>(*state->log, std::move(broker_options));
 
   kafka::ServerOptions kafka_options;
@@ -107,9 +114,8 @@ void BasinServer::Stop() {
   state_->kafka->Stop();  // in-flight requests are answered and sent first
   state_->kafka.reset();
   state_->broker.reset();
-  state_->log->StopMaintenance();
   state_->log->Flush();
-  state_->log.reset();
+  state_->log = nullptr;
   std::error_code ignored;
   std::filesystem::remove(std::filesystem::path(config_.data_dir) / kOwnerFile, ignored);
   state_.reset();
