@@ -111,7 +111,8 @@ void BasinServer::Start() {
 void BasinServer::Stop() {
   if (!state_) return;
   LogLine(LogLevel::kInfo, "server: stopping");
-  state_->kafka->Stop();  // in-flight requests are answered and sent first
+  state_->broker->BeginShutdown();  // parked fetches answer now rather than at their max wait
+  state_->kafka->Stop();             // in-flight requests are answered and sent first
   state_->kafka.reset();
   state_->broker.reset();
   state_->log->Flush();

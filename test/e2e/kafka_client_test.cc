@@ -19,9 +19,7 @@
 #include <librdkafka/rdkafka.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -39,47 +37,19 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "helpers/rdkafka_testing.h"
 
 namespace {
 
+using basin::testing::Check;
+using basin::testing::CreateTopic;
+using basin::testing::Fail;
+using basin::testing::Kafka;
+using basin::testing::KafkaConf;
+using basin::testing::NewKafka;
+using basin::testing::ServerProcess;
 using Clock = std::chrono::steady_clock;
 
-pid_t child_server = -1;  // a server this program started, killed when a check fails
-
-[[noreturn]] void Fail(const std::string& message) {
-  std::fprintf(stderr, "FAIL: %s\n", message.c_str());
-  if (child_server > 0) ::kill(child_server, SIGKILL);
-  std::exit(1);
-}
-
-void Check(bool ok, const std::string& message) {
-  if (!ok) Fail(message);
-}
-
-struct KafkaDeleter {
-  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
-};
-using Kafka = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
-
-rd_kafka_conf_t* Conf(const std::string& bootstrap, const std::map<std::string, std::string>& settings) {
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char error[512];
-  std::map<std::string, std::string> all = settings;
-  all["bootstrap.servers"] = bootstrap;
-  for (const auto& [key, value] : all) {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof(error)) != RD_KAFKA_CONF_OK)
-      Fail("setting " + key + ": " + error);
-  }
-  return conf;
-}
-
-Kafka New(rd_kafka_type_t type, rd_kafka_conf_t* conf) {
-  char error[512];
-  rd_kafka_t* rk = rd_kafka_new(type, conf, error, sizeof(error));
-  if (rk == nullptr) Fail(std::string("rd_kafka_new: ") + error);
-  return Kafka(rk);
-}
 
 /// Poll `step` until `done` holds; fail after `seconds`.
 void WaitUntil(int seconds, const std::string& what, const std::function<bool()>& done,
@@ -89,23 +59,6 @@ void WaitUntil(int seconds, const std::string& what, const std::function<bool()>
     if (Clock::now() > deadline) Fail("timed out waiting until " + what);
     step();
   }
-}
-
-void CreateTopic(rd_kafka_t* rk, const std::string& name, int partitions) {
-  char error[512];
-  rd_kafka_NewTopic_t* topic = rd_kafka_NewTopic_new(name.c_str(), partitions, 1, error, sizeof(error));
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-  rd_kafka_CreateTopics(rk, &topic, 1, nullptr, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
-  Check(event != nullptr, "CreateTopics got no answer");
-  size_t count = 0;
-  const rd_kafka_topic_result_t** results =
-      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
-  Check(count == 1 && rd_kafka_topic_result_error(results[0]) == RD_KAFKA_RESP_ERR_NO_ERROR,
-        "CreateTopics " + name + ": " + (count ? rd_kafka_err2str(rd_kafka_topic_result_error(results[0])) : "?"));
-  rd_kafka_event_destroy(event);
-  rd_kafka_queue_destroy(queue);
-  rd_kafka_NewTopic_destroy(topic);
 }
 
 /// Counts deliveries; the first error is kept.
@@ -131,10 +84,10 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 }
 
 Kafka NewProducer(const std::string& bootstrap, Deliveries& deliveries, std::map<std::string, std::string> settings) {
-  rd_kafka_conf_t* conf = Conf(bootstrap, settings);
+  rd_kafka_conf_t* conf = KafkaConf(bootstrap, settings);
   rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
   rd_kafka_conf_set_opaque(conf, &deliveries);
-  return New(RD_KAFKA_PRODUCER, conf);
+  return NewKafka(RD_KAFKA_PRODUCER, conf);
 }
 
 void Produce(rd_kafka_t* rk, const std::string& topic, int32_t partition, const std::string& key,
@@ -158,7 +111,7 @@ void Flush(rd_kafka_t* rk, const Deliveries& d, int64_t expected) {
 
 /// Every record of `topic` from the beginning to the end each partition had when asked, by partition.
 std::map<int32_t, std::vector<std::string>> ReadAll(const std::string& bootstrap, const std::string& topic) {
-  Kafka consumer = New(RD_KAFKA_CONSUMER, Conf(bootstrap, {{"group.id", "verify"}, {"enable.auto.commit", "false"}}));
+  Kafka consumer = NewKafka(RD_KAFKA_CONSUMER, KafkaConf(bootstrap, {{"group.id", "verify"}, {"enable.auto.commit", "false"}}));
   const rd_kafka_metadata_t* metadata = nullptr;
   Check(rd_kafka_metadata(consumer.get(), 1, nullptr, &metadata, 30000) == RD_KAFKA_RESP_ERR_NO_ERROR, "metadata");
   std::map<int32_t, int64_t> ends;
@@ -230,7 +183,7 @@ void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t error, rd_kafka_topic_parti
 std::unique_ptr<Member> Join(const std::string& bootstrap, const std::string& name, const std::string& topic) {
   auto member = std::make_unique<Member>();
   member->name = name;
-  rd_kafka_conf_t* conf = Conf(bootstrap, {{"group.id", "sharers"},
+  rd_kafka_conf_t* conf = KafkaConf(bootstrap, {{"group.id", "sharers"},
                                            {"client.id", name},
                                            {"auto.offset.reset", "earliest"},
                                            {"auto.commit.interval.ms", "100"},
@@ -238,7 +191,7 @@ std::unique_ptr<Member> Join(const std::string& bootstrap, const std::string& na
                                            {"heartbeat.interval.ms", "500"}});
   rd_kafka_conf_set_rebalance_cb(conf, OnRebalance);
   rd_kafka_conf_set_opaque(conf, member.get());
-  member->rk = New(RD_KAFKA_CONSUMER, conf);
+  member->rk = NewKafka(RD_KAFKA_CONSUMER, conf);
   rd_kafka_poll_set_consumer(member->rk.get());
   rd_kafka_topic_partition_list_t* subscription = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(subscription, topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -433,49 +386,6 @@ class CuttingProxy {
   std::mutex mutex_;
   std::vector<std::shared_ptr<Link>> connections_;
   std::vector<std::thread> pumps_;
-};
-
-/// `basin server` as a child process; its Kafka port read from its first line of output.
-struct ServerProcess {
-  pid_t pid = -1;
-  uint16_t port = 0;
-  ServerProcess(const std::string& basin, std::vector<std::string> args) {
-    int pipe_fds[2];
-    Check(::pipe(pipe_fds) == 0, "pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-    args.insert(args.begin(), {basin, "server"});
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    Check(posix_spawn(&pid, basin.c_str(), &actions, nullptr, argv.data(), environ) == 0, "spawn " + basin);
-    child_server = pid;
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(pipe_fds[1]);
-    FILE* out = ::fdopen(pipe_fds[0], "r");
-    char line[256];
-    Check(std::fgets(line, sizeof(line), out) != nullptr, "basin server printed no address");
-    std::fclose(out);
-    const char* colon = std::strrchr(line, ':');
-    Check(std::strncmp(line, "kafka listening on ", 19) == 0 && colon != nullptr, std::string("unexpected: ") + line);
-    port = static_cast<uint16_t>(std::atoi(colon + 1));
-  }
-  /// SIGTERM, and the exit status must be 0.
-  void Stop() {
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    pid = child_server = -1;
-    Check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "basin server did not exit cleanly after SIGTERM");
-  }
-  ~ServerProcess() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
 };
 
 int RunIdempotent(const std::string& basin, const std::string& data_dir) {

@@ -108,6 +108,10 @@ class Broker : public Handler {
   void ListGroups(const RequestContext& ctx, ListGroupsRequest request, Reply<ListGroupsResponse> reply) override;
   void ConnectionClosed(uint64_t connection_id) override;
 
+  /// The server is stopping: answer every parked fetch now with what there is, and park no more, so that
+  /// in-flight requests finish without waiting out their max wait. Call before Server::Stop.
+  void BeginShutdown();
+
   /// Idempotent retries answered from the producer state instead of being written again (a metric, tests).
   uint64_t duplicates_suppressed() const;
 
@@ -134,6 +138,7 @@ class Broker : public Handler {
   std::mutex timer_mutex_;
   int64_t timer_armed_at_ = INT64_MAX;  ///< the earliest deadline a pending group timer fires at
   std::atomic<uint64_t> duplicates_{0};
+  std::atomic<bool> shutting_down_{false};
 };
 
 }  // namespace basin::kafka

@@ -58,6 +58,14 @@ void FetchWaiters::DropConnection(uint64_t connection_id) {
   }
 }
 
+std::vector<std::shared_ptr<ParkedFetch>> FetchWaiters::TakeAll() {
+  std::set<std::shared_ptr<ParkedFetch>> all;
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, fetches] : by_partition_) all.insert(fetches.begin(), fetches.end());
+  by_partition_.clear();
+  return {all.begin(), all.end()};
+}
+
 void FetchWaiters::OnAppend(const std::string& topic, int32_t partition) {
   std::lock_guard lock(mutex_);  // held while scheduling, so that Close waits for a wake-up being scheduled
   if (closed_ || !wake_) return;
@@ -132,7 +140,7 @@ void Broker::Fetch(const RequestContext& ctx, FetchRequest request, Reply<FetchR
   FetchResponse response = ReadFetch(request, &bytes, &error);
   // As Kafka: an answer at once on an error, without a wait, for a fetch of no partitions, or with min_bytes.
   if (error || request.max_wait_ms <= 0 || request.topics.empty() ||
-      bytes >= static_cast<size_t>(std::max(request.min_bytes, 0)) || !run_after_) {
+      bytes >= static_cast<size_t>(std::max(request.min_bytes, 0)) || !run_after_ || shutting_down_) {
     reply(std::move(response));
     return;
   }
@@ -155,5 +163,10 @@ void Broker::Complete(const std::shared_ptr<ParkedFetch>& fetch, bool force) {
 }
 
 void Broker::ConnectionClosed(uint64_t connection_id) { waiters_->DropConnection(connection_id); }
+
+void Broker::BeginShutdown() {
+  shutting_down_ = true;
+  for (const std::shared_ptr<ParkedFetch>& fetch : waiters_->TakeAll()) Complete(fetch, true);
+}
 
 }  // namespace basin::kafka

@@ -64,6 +64,8 @@ class FetchWaiters {
   void Unpark(const std::shared_ptr<ParkedFetch>& fetch);
   /// Forget the fetches of a closed connection.
   void DropConnection(uint64_t connection_id);
+  /// Unpark and return every parked fetch.
+  std::vector<std::shared_ptr<ParkedFetch>> TakeAll();
   void OnAppend(const std::string& topic, int32_t partition);
   /// Fetches parked now (tests).
   size_t size() const;

@@ -35,6 +35,8 @@ class ManualTimers {
   }
   void RunDue() { Run(false); }
   void RunAll() { Run(true); }
+  /// Forget the pending timers (their broker is gone).
+  void Clear() { pending_.clear(); }
 
  private:
   void Run(bool all) {
@@ -71,6 +73,7 @@ class BrokerTest : public ::testing::Test {
   BrokerTest() { Open(); }
 
   void Open(BrokerOptions options = {}) {
+    timers_.Clear();
     broker_.reset();
     log_.reset();
     log_ = std::make_unique<log::LogManager>(dir_.path() / "log");
@@ -231,6 +234,14 @@ TEST_F(BrokerTest, FetchWaitsForAnAppendOrItsMaxWait) {
   timers_.RunAll();
   ASSERT_TRUE(idle.answered());
   EXPECT_EQ(idle.Get().responses.at(0).partitions.at(0).high_watermark, 1);
+
+  // Shutting down answers parked fetches at once, and parks no new one.
+  const auto parked = Send(&Broker::Fetch, FetchOf("clicks", {{0, 1}}, 500), 12);
+  EXPECT_FALSE(parked.answered());
+  broker_->BeginShutdown();
+  EXPECT_TRUE(parked.answered());
+  EXPECT_TRUE(Send(&Broker::Fetch, FetchOf("clicks", {{0, 1}}, 500), 12).answered());
+  Open();  // the same log, a broker not shutting down
 
   // A closed connection's parked fetch is forgotten: an append schedules no wake-up for it.
   const auto orphan = Send(&Broker::Fetch, FetchOf("clicks", {{0, 1}}, 500), 12, /*connection_id=*/9);
