@@ -38,11 +38,13 @@ std::string AdvertisedHost(const ServerConfig& config) {
 }  // namespace
 
 struct BasinServer::State {
-  // Destroyed in reverse: the network first, the data directory's lock last.
+  // Destroyed in reverse, the data directory's lock last. The broker goes before the (stopped) network
+  // server: its log listener, which other writers of the log call, schedules wake-ups on the server's
+  // timers.
   std::unique_ptr<Database> database;
   log::LogManager* log = nullptr;  // the database's: one LogManager per data directory
-  std::unique_ptr<kafka::Broker> broker;
   std::unique_ptr<kafka::Server> kafka;
+  std::unique_ptr<kafka::Broker> broker;
 };
 
 BasinServer::BasinServer(ServerConfig config) : config_(std::move(config)) {}
@@ -113,8 +115,8 @@ void BasinServer::Stop() {
   LogLine(LogLevel::kInfo, "server: stopping");
   state_->broker->BeginShutdown();  // parked fetches answer now rather than at their max wait
   state_->kafka->Stop();             // in-flight requests are answered and sent first
-  state_->kafka.reset();
   state_->broker.reset();
+  state_->kafka.reset();
   state_->log->Flush();
   state_->log = nullptr;
   std::error_code ignored;
