@@ -5,7 +5,7 @@
 
 #include "common/memory_tracker.h"
 #include "common/metrics.h"
-#include "ingest/partitioner.h"
+#include "log/partitioner.h"
 #include "log/errors.h"
 #include "log/record_batch.h"
 
@@ -255,7 +255,7 @@ CollectResult EventCollector::Collect(const std::string& topic, std::string_view
                              std::to_string(RecordBytes(e)) + " bytes, more than topic \"" + topic +
                              "\" accepts in a batch (max.message.bytes " + std::to_string(max_batch) + ")");
     }
-    by_partition[e.key ? PartitionForKey(*e.key, partitions) : sticky].push_back(static_cast<uint32_t>(i));
+    by_partition[e.key ? log::PartitionForKey(*e.key, partitions) : sticky].push_back(static_cast<uint32_t>(i));
   }
 
   const int64_t now = Now();

@@ -8,7 +8,7 @@
 
 #include "common/metrics.h"
 #include "helpers/log_testing.h"
-#include "ingest/partitioner.h"
+#include "log/partitioner.h"
 #include "log/record_batch.h"
 
 namespace basin::ingest {
@@ -112,7 +112,7 @@ TEST_F(EventCollectorTest, KeyedEventsGoWhereKafkasPartitionerPutsTheirKey) {
   for (int32_t p = 0; p < 3; ++p) {
     for (const StoredRecord& record : Records("clicks", p)) {
       ASSERT_TRUE(record.key);
-      EXPECT_EQ(PartitionForKey(*record.key, 3), p) << *record.key;
+      EXPECT_EQ(log::PartitionForKey(*record.key, 3), p) << *record.key;
       EXPECT_NE(record.value.find("\"user\":\"" + *record.key + "\""), std::string::npos);
     }
   }

@@ -12,7 +12,7 @@
 #include "helpers/http_testing.h"
 #include "helpers/log_testing.h"
 #include "ingest/event_collector.h"
-#include "ingest/partitioner.h"
+#include "log/partitioner.h"
 #include "server/http/server.h"
 
 namespace basin::http {
@@ -69,8 +69,8 @@ TEST_F(EventRouteTest, AcceptsEventsAndReportsWhereTheyWent) {
   for (const auto& p : json["partitions"]) total += p["count"].get<int64_t>();
   EXPECT_EQ(total, 3);
   ASSERT_EQ(json["offsets"].size(), 3u);
-  EXPECT_EQ(json["offsets"][0][0].get<int32_t>(), ingest::PartitionForKey("alice", 2));
-  EXPECT_EQ(json["offsets"][1][0].get<int32_t>(), ingest::PartitionForKey("bob", 2));
+  EXPECT_EQ(json["offsets"][0][0].get<int32_t>(), log::PartitionForKey("alice", 2));
+  EXPECT_EQ(json["offsets"][1][0].get<int32_t>(), log::PartitionForKey("bob", 2));
   EXPECT_EQ(json["offsets"][2][0], json["offsets"][0][0]);
   EXPECT_GT(json["offsets"][2][1].get<int64_t>(), json["offsets"][0][1].get<int64_t>());
 }
