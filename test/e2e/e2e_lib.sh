@@ -1,12 +1,12 @@
 # Shared by the end-to-end test scripts (source it): a scratch directory `$work` removed at exit together
-# with the background processes listed in `pids`, a failure report with the logs, polling with a deadline.
+# with the background processes listed in `pids` (sent $cleanup_signal, TERM by default), a failure report with the logs, polling with a deadline.
 #
 #   source "$(dirname "$0")/e2e_lib.sh"
 set -euo pipefail
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -"${cleanup_signal:-TERM}" "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -24,6 +24,6 @@ wait_for() {
   local deadline=$((SECONDS + $1)); shift
   until "$@"; do
     [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.2
+    sleep 0.1
   done
 }

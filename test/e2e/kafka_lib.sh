@@ -2,34 +2,12 @@
 # processes on free ports, polling with deadlines, failure reports with the logs.
 #
 #   source kafka_lib.sh PATH/TO/basin
-set -euo pipefail
 basin=$1
-work=$(mktemp -d)
-pids=()
+# Servers left running at exit are killed outright: some tests kill -9 them anyway.
+cleanup_signal=KILL
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 # Groups form at once instead of waiting group.initial.rebalance.delay.ms for more members.
 export BASIN_GROUP_INITIAL_REBALANCE_DELAY_MS=0
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  for f in "$work"/*.log "$work"/*.out; do [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; } >&2; done
-  exit 1
-}
-
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds; fail after SECONDS.
-wait_for() {
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.1
-  done
-}
 
 # start_server NAME [ARGS...]: run `basin server` on $work/data (a free port unless ARGS say otherwise),
 # its stdout in $work/NAME.out and log in $work/NAME.log; sets server_pid and bootstrap (host:port).
