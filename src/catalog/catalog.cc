@@ -53,12 +53,25 @@ void Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) 
     if (if_exists) return;
     throw CatalogError(sqlstate::kUndefinedSchema, "schema \"" + name + "\" does not exist");
   }
-  if (!cascade && (!it->second.tables.empty() || !it->second.views.empty())) {
+  if (!cascade && (!it->second.tables.empty() || !it->second.views.empty() || !it->second.sinks.empty())) {
     throw CatalogError(
         sqlstate::kDependentObjects,
         "cannot drop schema " + name + " because other objects depend on it (use DROP ... CASCADE)");
   }
+  for (auto& [table_name, _] : it->second.tables) {
+    for (auto& [other, schema] : schemas_) {
+      if (other == name) continue;
+      for (auto& [_, sink] : schema.sinks) {
+        if (sink->table_schema == name && sink->table_name == table_name) {
+          throw CatalogError(sqlstate::kDependentObjects, "cannot drop schema " + name + ": sink " +
+                                                              sink->qualified_name() + " writes into " + name +
+                                                              "." + table_name + " (DROP SINK it first)");
+        }
+      }
+    }
+  }
   if (store_) {
+    for (auto& [sink_name, _] : it->second.sinks) store_->DropSink(name, sink_name);
     for (auto& [table_name, table] : it->second.tables) {
       store_->DropTable(name, table_name);
       PurgeStorage(*table);
@@ -123,6 +136,7 @@ void Catalog::DropTable(const std::string& schema_name, const std::string& name,
     }
     throw CatalogError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
   }
+  CheckNoSinkInto(schema_name, name);
   if (store_) {
     store_->DropTable(schema_name, name);
     PurgeStorage(*it->second);
@@ -146,6 +160,7 @@ void Catalog::RenameTable(const std::string& schema_name, const std::string& nam
   auto entry = std::make_shared<TableEntry>(*it->second);
   entry->name = new_name;
   if (store_) RenameStorage(*entry, new_name);
+  RetargetSinks(schema_name, name, new_name);
   schema.tables.erase(it);
   schema.tables[new_name] = std::move(entry);
 }

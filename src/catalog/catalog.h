@@ -48,6 +48,20 @@ struct ViewEntry {
   std::vector<std::string> column_aliases;
 };
 
+/// A sink: a topic landed continuously into a table (CREATE SINK name FROM topic INTO table). This is the
+/// definition; how far the sink got is stored with the table's snapshots (lake/topic_sink.h), and the
+/// server's sink runner (ingest/) does the landing.
+struct SinkEntry {
+  std::string schema;
+  std::string name;
+  std::string topic;
+  std::string table_schema;
+  std::string table_name;
+  std::map<std::string, std::string> options;  ///< WITH (...), checked by CREATE SINK
+
+  std::string qualified_name() const { return schema + "." + name; }
+};
+
 /// Every named object, by schema. Thread-safe; entries are shared so that a running query keeps what it
 /// bound even if the object is dropped meanwhile.
 class Catalog {
@@ -92,6 +106,15 @@ class Catalog {
   void DropView(const std::string& schema, const std::string& name, bool if_exists);
   std::shared_ptr<ViewEntry> GetView(const std::string& schema, const std::string& name) const;
 
+  /// Add a sink; throws CatalogError when the name is taken (unless if_not_exists, then returns false).
+  bool CreateSink(std::shared_ptr<SinkEntry> sink, bool if_not_exists);
+  void DropSink(const std::string& schema, const std::string& name, bool if_exists);
+  std::shared_ptr<SinkEntry> GetSink(const std::string& schema, const std::string& name) const;
+  /// Every sink, sorted by schema then name.
+  std::vector<std::shared_ptr<SinkEntry>> Sinks() const;
+  /// The sinks writing into `schema.table`.
+  std::vector<std::shared_ptr<SinkEntry>> SinksInto(const std::string& schema, const std::string& table) const;
+
   /// Tables and views of a schema (all schemas when empty), sorted by schema then name.
   std::vector<std::shared_ptr<TableEntry>> Tables(const std::string& schema = "") const;
   std::vector<std::shared_ptr<ViewEntry>> Views(const std::string& schema = "") const;
@@ -100,6 +123,7 @@ class Catalog {
   struct Schema {
     std::map<std::string, std::shared_ptr<TableEntry>> tables;
     std::map<std::string, std::shared_ptr<ViewEntry>> views;
+    std::map<std::string, std::shared_ptr<SinkEntry>> sinks;
   };
   Schema& GetSchema(const std::string& name);
   const Schema* FindSchema(const std::string& name) const;
@@ -109,6 +133,11 @@ class Catalog {
   void RegisterStorage(const TableEntry& table);
   void RenameStorage(const TableEntry& table, const std::string& new_name);
   void Load();
+  /// Throw when a sink writes into `schema.table` (mutex_ held): DROP SINK first.
+  void CheckNoSinkInto(const std::string& schema, const std::string& table) const;
+  /// Make the sinks into `schema.table` write into `new_name` (mutex_ held).
+  void RetargetSinks(const std::string& schema, const std::string& table, const std::string& new_name);
+  void SaveSink(const SinkEntry& sink);
 
   mutable std::mutex mutex_;
   std::map<std::string, Schema> schemas_;

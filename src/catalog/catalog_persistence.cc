@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_store.h"
@@ -132,6 +133,20 @@ void Catalog::Load() {
     view->query_sql = row.sql;
     view->column_aliases = row.column_aliases;
     schemas_[row.schema].views[row.name] = std::move(view);
+  }
+  for (const auto& row : store_->Sinks()) {
+    auto sink = std::make_shared<SinkEntry>();
+    sink->schema = row.schema;
+    sink->name = row.name;
+    sink->topic = row.topic;
+    sink->table_schema = row.table_schema;
+    sink->table_name = row.table_name;
+    try {
+      sink->options = nlohmann::json::parse(row.options).get<std::map<std::string, std::string>>();
+    } catch (const std::exception& e) {
+      std::cerr << "warning: sink " << row.schema << "." << row.name << " has unreadable options: " << e.what() << "\n";
+    }
+    schemas_[row.schema].sinks[row.name] = std::move(sink);
   }
 }
 

@@ -29,6 +29,14 @@ CREATE TABLE IF NOT EXISTS basin_views (
   query_sql TEXT NOT NULL,
   column_aliases TEXT NOT NULL,
   PRIMARY KEY (schema_name, view_name));
+CREATE TABLE IF NOT EXISTS basin_sinks (
+  schema_name TEXT NOT NULL,
+  sink_name TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  table_schema TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  options TEXT NOT NULL,
+  PRIMARY KEY (schema_name, sink_name));
 )";
 
 /// Column aliases joined by a byte that never appears in an identifier.
@@ -175,6 +183,23 @@ void CatalogStore::SaveView(const ViewRow& view) {
 
 void CatalogStore::DropView(const std::string& schema, const std::string& name) {
   Exec("DELETE FROM basin_views WHERE schema_name = ? AND view_name = ?", {schema, name});
+}
+
+std::vector<CatalogStore::SinkRow> CatalogStore::Sinks() {
+  std::vector<std::vector<std::string>> rows;
+  Exec("SELECT schema_name, sink_name, topic, table_schema, table_name, options FROM basin_sinks", {}, &rows);
+  std::vector<SinkRow> sinks;
+  for (auto& r : rows) sinks.push_back({r[0], r[1], r[2], r[3], r[4], r[5]});
+  return sinks;
+}
+
+void CatalogStore::SaveSink(const SinkRow& sink) {
+  Exec("INSERT OR REPLACE INTO basin_sinks VALUES (?, ?, ?, ?, ?, ?)",
+       {sink.schema, sink.name, sink.topic, sink.table_schema, sink.table_name, sink.options});
+}
+
+void CatalogStore::DropSink(const std::string& schema, const std::string& name) {
+  Exec("DELETE FROM basin_sinks WHERE schema_name = ? AND sink_name = ?", {schema, name});
 }
 
 }  // namespace basin

@@ -11,8 +11,8 @@ namespace basin {
 
 /// The persistent catalog: a SQLite database (`DATA/catalog.db`) that maps names to Iceberg metadata files.
 /// Its tables follow Iceberg's JDBC catalog (`iceberg_tables`, `iceberg_namespace_properties`), so Iceberg
-/// tools that speak that catalog (PyIceberg's SqlCatalog, Iceberg's JdbcCatalog) can open it; views are
-/// Basin's own (`basin_views`). Every change is a SQLite transaction; thread-safe.
+/// tools that speak that catalog (PyIceberg's SqlCatalog, Iceberg's JdbcCatalog) can open it; views and sinks
+/// are Basin's own (`basin_views`, `basin_sinks`). Every change is a SQLite transaction; thread-safe.
 class CatalogStore {
  public:
   static constexpr const char* kCatalogName = "basin";
@@ -30,6 +30,10 @@ class CatalogStore {
     std::string schema, name, sql;
     std::vector<std::string> column_aliases;
   };
+  struct SinkRow {
+    std::string schema, name, topic, table_schema, table_name;
+    std::string options;  ///< the WITH options, a JSON object of strings
+  };
 
   std::vector<std::string> Schemas();
   void CreateSchema(const std::string& schema);
@@ -46,6 +50,10 @@ class CatalogStore {
   std::vector<ViewRow> Views();
   void SaveView(const ViewRow& view);
   void DropView(const std::string& schema, const std::string& name);
+
+  std::vector<SinkRow> Sinks();
+  void SaveSink(const SinkRow& sink);
+  void DropSink(const std::string& schema, const std::string& name);
 
  private:
   /// Run one statement with text parameters; returns the rows changed. `rows` (optional) receives results.

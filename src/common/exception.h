@@ -34,6 +34,7 @@ inline constexpr const char* kAmbiguousColumn = "42702";
 inline constexpr const char* kDuplicateTable = "42P07";
 inline constexpr const char* kDuplicateSchema = "42P06";
 inline constexpr const char* kDuplicateColumn = "42701";
+inline constexpr const char* kDuplicateObject = "42710";
 inline constexpr const char* kDatatypeMismatch = "42804";
 inline constexpr const char* kGroupingError = "42803";
 inline constexpr const char* kWindowingError = "42P20";

@@ -78,6 +78,20 @@ void WriteStatistics(TableMetadata& md, const TableState& current, const Snapsho
 
 }  // namespace
 
+std::string CommittedProperty(const TableMetadata& md, const std::string& key) {
+  std::map<int64_t, const Snapshot*> by_id;
+  for (const Snapshot& s : md.snapshots) by_id[s.snapshot_id] = &s;
+  std::optional<int64_t> id = md.current_snapshot_id;
+  for (size_t steps = 0; id && steps <= md.snapshots.size(); steps++) {
+    auto it = by_id.find(*id);
+    if (it == by_id.end()) break;  // expired
+    auto found = it->second->summary.find(key);
+    if (found != it->second->summary.end()) return found->second;
+    id = it->second->parent_id;
+  }
+  return "";
+}
+
 int64_t NewSnapshotId() {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   return static_cast<int64_t>(rng() >> 1);  // positive, as Iceberg ids are
@@ -173,6 +187,11 @@ Snapshot IcebergTable::AddSnapshot(TableMetadata& md, const std::vector<Manifest
   snap.manifest_list = md.location + "/metadata/snap-" + std::to_string(snap.snapshot_id) + "-" +
                        std::to_string(attempt) + "-" + NewUuid() + ".avro";
   WriteManifestList(snap.manifest_list, manifests, snap.snapshot_id, snap.parent_id, snap.sequence_number);
+  if (const Snapshot* parent = md.CurrentSnapshot()) {
+    for (const auto& [key, value] : parent->summary) {
+      if (key.rfind(kCarriedSummaryPrefix, 0) == 0) summary.try_emplace(key, value);
+    }
+  }
   snap.summary = std::move(summary);
   md.snapshots.push_back(snap);
   md.current_snapshot_id = snap.snapshot_id;
@@ -185,9 +204,16 @@ Snapshot IcebergTable::AddSnapshot(TableMetadata& md, const std::vector<Manifest
 void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
                                const std::vector<DataFile>& delete_files,
                                const std::map<uint32_t, std::vector<int64_t>>& deleted,
-                               const std::map<int32_t, DistinctSketch>& sketches) {
+                               const std::map<int32_t, DistinctSketch>& sketches,
+                               const std::vector<CommitProperty>& properties) {
   Commit([&](TableMetadata& md, const TableState& current, int attempt) {
     if (current.metadata_location != base->metadata_location) ValidateDeletes(*base, current, deleted);
+    for (const CommitProperty& p : properties) {
+      if (CommittedProperty(md, p.key) != p.expected) {
+        throw Exception(sqlstate::kSerializationFailure, "could not commit to \"" + md.location + "\": " + p.key +
+                                                             " changed since this write began");
+      }
+    }
     int64_t snapshot_id = NewSnapshotId();
     int64_t sequence = md.last_sequence_number + 1;
     std::vector<ManifestFile> manifests;
@@ -209,6 +235,7 @@ void IcebergTable::CommitFiles(const std::shared_ptr<const TableState>& base, co
         {"added-delete-files", std::to_string(delete_files.size())},
         {"added-position-deletes", std::to_string(deleted_rows)},
         {"total-records", std::to_string(current.row_count + added_rows - deleted_rows)}};
+    for (const CommitProperty& p : properties) summary[p.key] = p.value;
     Snapshot snap = AddSnapshot(md, manifests, std::move(summary), attempt, snapshot_id);
     // Statistics are rewritten for commits that add enough rows to move them (or when there are none yet):
     // a stream of small inserts must not add a statistics file per commit.

@@ -48,6 +48,22 @@ class FixedPointer : public MetadataPointer {
 /// metadata/version-hint.text, else the highest metadata/v<N>.metadata.json). Throws IOError naming the path.
 std::string ResolveMetadataLocation(const std::string& path);
 
+/// A snapshot summary entry a commit sets if the entry's committed value is still `expected`
+/// (TableStorage::Writer::SetCommitProperty).
+struct CommitProperty {
+  std::string key;
+  std::string expected;
+  std::string value;
+};
+
+/// Summary keys starting with this are Basin's own state (a sink's offsets): each commit carries them from
+/// its parent snapshot, so the current snapshot always holds them.
+inline constexpr const char* kCarriedSummaryPrefix = "basin.";
+
+/// The committed value of a carried summary key as of `md`'s current snapshot: that snapshot's, else the
+/// nearest ancestor's that has it (commits by other engines do not carry it); "" when none has it.
+std::string CommittedProperty(const TableMetadata& md, const std::string& key);
+
 /// A column as CREATE TABLE gives it.
 struct NewColumn {
   std::string name;
@@ -137,6 +153,12 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   void SetProperties(const std::map<std::string, std::string>& properties) override;
   std::map<std::string, std::string> Properties() const override;
 
+  /// Background compaction: in each partition holding at least `min_files` data files smaller than
+  /// `small_file_bytes` (and without deletes), rewrite those into one file, as one "replace" commit. Returns
+  /// the files written (0: nothing to do). Throws a serialization failure (40001) when a concurrent commit
+  /// deleted rows of the chosen files; nothing is published then.
+  int64_t CompactSmallFiles(int64_t small_file_bytes, size_t min_files);
+
   /// A scan of an earlier snapshot (FOR VERSION AS OF).
   std::unique_ptr<TableScanState> InitScanAt(std::shared_ptr<const TableState> state,
                                              const std::vector<size_t>& column_ids,
@@ -154,7 +176,7 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   /// new snapshot; retries on a newer version when another writer committed first.
   void CommitFiles(const std::shared_ptr<const TableState>& base, const std::vector<DataFile>& added,
                    const std::vector<DataFile>& delete_files, const std::map<uint32_t, std::vector<int64_t>>& deleted,
-                   const std::map<int32_t, DistinctSketch>& sketches);
+                   const std::map<int32_t, DistinctSketch>& sketches, const std::vector<CommitProperty>& properties);
   std::shared_ptr<const TableState> LoadState(const std::string& location, const TableState* previous) const;
   /// The live files of `metadata`'s current snapshot; footers already parsed in `previous` are reused.
   static std::shared_ptr<const TableState> BuildState(const std::string& location, TableMetadata metadata,
@@ -162,6 +184,11 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
 
   /// OPTIMIZE: rewrite every live row into new files, replacing all current data and delete files.
   int64_t Optimize();
+  /// Rewrite the rows of `files` (indexes into base->files) into new files, in one commit that retires
+  /// them (and every delete file, with `retire_deletes`); `validate` checks the version committed onto and
+  /// throws to give up.
+  int64_t RewriteFiles(const std::shared_ptr<const TableState>& base, const std::vector<uint32_t>& files,
+                       bool retire_deletes, const std::function<void(const TableState&)>& validate);
   /// VACUUM: expire snapshots older than `max_age_ms` (keeping `min_keep` and the current one), then remove
   /// the files no remaining snapshot references.
   int64_t Vacuum(int64_t max_age_ms, int64_t min_keep);

@@ -241,12 +241,16 @@ class IcebergWriter : public TableStorage::Writer {
     WriteUpdatedRows();
     CloseDataFiles();
     std::vector<DataFile> delete_files = WriteDeleteFiles();
-    if (added_.empty() && delete_files.empty()) {
+    if (added_.empty() && delete_files.empty() && properties_.empty()) {
       committed_ = true;
       return;
     }
-    table_.CommitFiles(base_, added_, delete_files, deletes_, sketches_);
+    table_.CommitFiles(base_, added_, delete_files, deletes_, sketches_, properties_);
     committed_ = true;
+  }
+
+  void SetCommitProperty(const std::string& key, const std::string& expected, const std::string& value) override {
+    properties_.push_back({key, expected, value});
   }
 
   /// OPTIMIZE's use: the data files written so far, closed, for a commit made by the caller.
@@ -451,6 +455,7 @@ class IcebergWriter : public TableStorage::Writer {
   std::vector<std::vector<size_t>> update_columns_;
   std::vector<std::unique_ptr<DataChunk>> update_batches_;
   std::map<int32_t, DistinctSketch> sketches_;  // by field id
+  std::vector<CommitProperty> properties_;
   std::vector<uint64_t> hashes_;
   bool committed_ = false;
 };
@@ -465,6 +470,46 @@ int64_t IcebergTable::Optimize() {
   std::set<std::string> partitions;
   for (const auto& f : base->files) partitions.insert(PartitionKey(f.file.spec_id, f.file.partition));
   if (base->files.size() <= partitions.size() && base->delete_files.empty()) return 0;
+  std::vector<uint32_t> all(base->files.size());
+  for (uint32_t i = 0; i < all.size(); i++) all[i] = i;
+  return RewriteFiles(base, all, /*retire_deletes=*/true, [&](const TableState& current) {
+    if (current.metadata_location != base->metadata_location) {
+      throw Exception(sqlstate::kSerializationFailure, "the table changed while OPTIMIZE ran; run it again");
+    }
+  });
+}
+
+int64_t IcebergTable::CompactSmallFiles(int64_t small_file_bytes, size_t min_files) {
+  auto base = State();
+  // Files without deletes only: their rows are all live, so rewriting them changes nothing but the layout.
+  std::map<std::string, std::vector<uint32_t>> by_partition;
+  for (uint32_t i = 0; i < base->files.size(); i++) {
+    const auto& f = base->files[i];
+    if (f.file.file_size >= small_file_bytes || f.deleted || !f.equality_deletes.empty()) continue;
+    by_partition[PartitionKey(f.file.spec_id, f.file.partition)].push_back(i);
+  }
+  std::vector<uint32_t> chosen;
+  for (auto& [_, files] : by_partition) {
+    if (files.size() >= min_files) chosen.insert(chosen.end(), files.begin(), files.end());
+  }
+  if (chosen.empty()) return 0;
+  std::set<std::string> paths;
+  for (uint32_t i : chosen) paths.insert(base->files[i].file.path);
+  return RewriteFiles(base, chosen, /*retire_deletes=*/false, [&](const TableState& current) {
+    // A commit made meanwhile may have deleted rows of the files rewritten: those deletes would not apply
+    // to the new file. Give up; the next round starts from the newer version.
+    size_t still_clean = 0;
+    for (const auto& live : current.files) {
+      if (paths.count(live.file.path) && !live.deleted && live.equality_deletes.empty()) still_clean++;
+    }
+    if (still_clean != paths.size()) {
+      throw Exception(sqlstate::kSerializationFailure, "the table changed while its small files were compacted");
+    }
+  });
+}
+
+int64_t IcebergTable::RewriteFiles(const std::shared_ptr<const TableState>& base, const std::vector<uint32_t>& files,
+                                   bool retire_deletes, const std::function<void(const TableState&)>& validate) {
   IcebergWriter writer(*this, base);
   std::vector<size_t> columns(base->metadata.CurrentSchema().fields.size());
   std::vector<LogicalType> types;
@@ -472,7 +517,9 @@ int64_t IcebergTable::Optimize() {
     columns[i] = i;
     types.push_back(base->metadata.CurrentSchema().fields[i].type);
   }
+  const std::set<uint32_t> chosen(files.begin(), files.end());
   for (auto [file, group] : base->morsels) {
+    if (!chosen.count(file)) continue;
     auto rows = OpenRowGroup(base, columns, file, group);
     DataChunk chunk(types);
     while (rows->Next(chunk)) {
@@ -482,31 +529,37 @@ int64_t IcebergTable::Optimize() {
   }
   std::vector<DataFile> added = writer.CloseFiles();
   Commit([&](TableMetadata& md, const TableState& current, int attempt) {
-    if (current.metadata_location != base->metadata_location) {
-      throw Exception(sqlstate::kSerializationFailure, "the table changed while OPTIMIZE ran; run it again");
-    }
+    validate(current);
     int64_t snapshot_id = NewSnapshotId();
     int64_t sequence = md.last_sequence_number + 1;
-    std::vector<ManifestEntry> added_entries, retired;
+    std::vector<ManifestEntry> added_entries, retired, kept;
     for (const DataFile& f : added) added_entries.push_back({EntryStatus::kAdded, snapshot_id, sequence, sequence, f});
+    std::set<std::string> rewritten;
+    for (uint32_t i : files) rewritten.insert(base->files[i].file.path);
+    int64_t rows = 0;
     for (const auto& live : current.files) {
-      retired.push_back({EntryStatus::kDeleted, snapshot_id, live.sequence_number, live.sequence_number, live.file});
+      if (rewritten.count(live.file.path)) {
+        retired.push_back({EntryStatus::kDeleted, snapshot_id, live.sequence_number, live.sequence_number, live.file});
+      } else {
+        kept.push_back({EntryStatus::kExisting, snapshot_id, live.sequence_number, live.sequence_number, live.file});
+        rows += live.file.record_count - live.DeletedCount();
+      }
     }
-    std::vector<ManifestEntry> retired_deletes;
+    std::vector<ManifestEntry> deletes;
     for (const auto& [file, seq] : current.delete_files) {
-      retired_deletes.push_back({EntryStatus::kDeleted, snapshot_id, seq, seq, file});
+      deletes.push_back({retire_deletes ? EntryStatus::kDeleted : EntryStatus::kExisting, snapshot_id, seq, seq, file});
     }
     std::vector<ManifestFile> manifests;
     AddManifests(md, added_entries, FileContent::kData, snapshot_id, sequence, manifests);
     AddManifests(md, retired, FileContent::kData, snapshot_id, sequence, manifests);
-    AddManifests(md, retired_deletes, FileContent::kPositionDeletes, snapshot_id, sequence, manifests);
-    int64_t rows = 0;
+    AddManifests(md, kept, FileContent::kData, snapshot_id, sequence, manifests);
+    AddManifests(md, deletes, FileContent::kPositionDeletes, snapshot_id, sequence, manifests);
     for (const DataFile& f : added) rows += f.record_count;
     AddSnapshot(md, manifests,
                 {{"operation", "replace"},
                  {"added-data-files", std::to_string(added.size())},
-                 {"deleted-data-files", std::to_string(current.files.size())},
-                 {"removed-delete-files", std::to_string(current.delete_files.size())},
+                 {"deleted-data-files", std::to_string(retired.size())},
+                 {"removed-delete-files", std::to_string(retire_deletes ? current.delete_files.size() : 0)},
                  {"total-records", std::to_string(rows)}},
                 attempt, snapshot_id);
   });

@@ -27,6 +27,10 @@ int64_t TableStorage::Execute(const std::string& procedure, const std::vector<Va
   NeedsHistory(procedure);
 }
 
+void TableStorage::Writer::SetCommitProperty(const std::string&, const std::string&, const std::string&) {
+  NeedsHistory("a commit property (CREATE SINK)");
+}
+
 bool TableStorage::AlterSchema(const SchemaChange&) {
   throw NotImplementedError("the columns of files queried directly cannot be altered");
 }

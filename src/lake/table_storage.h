@@ -97,6 +97,11 @@ class TableStorage {
     virtual void Update(const std::vector<int64_t>& row_ids, const std::vector<size_t>& column_ids,
                         const DataChunk& values) = 0;
     virtual void Commit() = 0;
+    /// Record `key = value` with this commit (an Iceberg snapshot's summary, carried to later snapshots),
+    /// provided the key's committed value is still `expected` ("" when never set); otherwise Commit throws
+    /// a serialization failure (40001) and publishes nothing. Exactly-once sinks keep their offsets so.
+    /// Storage without snapshots refuses it.
+    virtual void SetCommitProperty(const std::string& key, const std::string& expected, const std::string& value);
     /// Threads the writer may use for work of its own, such as encoding Parquet files (the statement's
     /// thread count); 1 unless set.
     void SetThreads(int threads) { threads_ = threads; }

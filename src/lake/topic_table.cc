@@ -210,6 +210,14 @@ class TopicMorselReader : public MorselReader {
   std::vector<Vector*> targets_;  // per schema column: where this chunk's values go, or null
 };
 
+/// Cut offsets [begin, end) of a partition into the scan's morsels.
+void AddMorsels(TopicScanState& state, const std::shared_ptr<log::Partition>& partition, int32_t p, int64_t begin,
+                int64_t end) {
+  for (int64_t from = begin; from < end; from += std::min(kOffsetsPerMorsel, end - from)) {
+    state.morsels.push_back({partition, p, from, std::min(end, from + kOffsetsPerMorsel)});
+  }
+}
+
 /// The values [begin, end) of an integer column that `column op constant` filters leave.
 struct Range {
   int64_t begin = INT64_MIN;
@@ -400,9 +408,20 @@ std::unique_ptr<TableScanState> TopicTable::InitScan(const std::vector<size_t>& 
           partition->OffsetForTimestamp(std::max<int64_t>(bounds.min_timestamp_ms, 0));
       begin = found ? std::max(begin, found->offset) : end;
     }
-    for (int64_t from = begin; from < end; from += std::min(kOffsetsPerMorsel, end - from)) {
-      state->morsels.push_back({partition, p, from, std::min(end, from + kOffsetsPerMorsel)});
-    }
+    AddMorsels(*state, partition, p, begin, end);
+  }
+  return state;
+}
+
+std::unique_ptr<TopicScanState> TopicTable::InitRangeScan(const std::vector<size_t>& column_ids,
+                                                          const std::map<int32_t, int64_t>& begin,
+                                                          const std::map<int32_t, int64_t>& end) {
+  auto state = std::make_unique<TopicScanState>();
+  state->column_ids = column_ids;
+  for (auto [p, to] : end) {
+    std::shared_ptr<log::Partition> partition = log_.GetPartition(topic_, p);
+    auto it = begin.find(p);
+    AddMorsels(*state, partition, p, std::max(partition->log_start_offset(), it == begin.end() ? 0 : it->second), to);
   }
   return state;
 }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,11 @@ class TopicTable : public TableStorage {
   /// the offsets read; the engine applies every filter to the rows anyway.
   std::unique_ptr<TableScanState> InitScan(const std::vector<size_t>& column_ids,
                                            const std::vector<TableFilter>& filters) override;
+  /// A scan of given offsets: partition p from max(begin[p], its log start) to end[p] (partitions not in
+  /// `end` are not read; missing from `begin`: from the log start).
+  std::unique_ptr<TopicScanState> InitRangeScan(const std::vector<size_t>& column_ids,
+                                                const std::map<int32_t, int64_t>& begin,
+                                                const std::map<int32_t, int64_t>& end);
   size_t MorselCount(const TableScanState& state) const override;
   std::unique_ptr<MorselReader> OpenMorsel(TableScanState& state, size_t morsel) override;
   /// One record per row, appended at Commit (and every 64 MB before it, so a failed statement may leave

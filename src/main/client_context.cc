@@ -181,6 +181,8 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       return CreateTopic(static_cast<const sql::CreateTopicStmt&>(stmt));
     case sql::StatementKind::kAlterTopic:
       return AlterTopic(static_cast<const sql::AlterTopicStmt&>(stmt));
+    case sql::StatementKind::kCreateSink:
+      return CreateSink(static_cast<const sql::CreateSinkStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }

@@ -65,6 +65,9 @@ class ClientContext {
   std::unique_ptr<QueryResult> AlterTopic(const sql::AlterTopicStmt& stmt);
   void DropTopic(const std::string& name, bool if_exists);
   std::unique_ptr<QueryResult> ShowTopics();
+  // client_context_sinks.cc
+  std::unique_ptr<QueryResult> CreateSink(const sql::CreateSinkStmt& stmt);
+  std::unique_ptr<QueryResult> ShowSinks();
   /// COPY topic FROM 'events.json': each JSON value of the file one record, through the topic's schema.
   std::unique_ptr<QueryResult> CopyIntoTopic(const sql::CopyStmt& stmt,
                                              const std::shared_ptr<TableEntry>& topic);

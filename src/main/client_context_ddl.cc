@@ -207,6 +207,11 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
       case sql::DropStmt::ObjectKind::kTopic:
         DropTopic(names.back(), stmt.if_exists);
         break;
+      case sql::DropStmt::ObjectKind::kSink: {
+        auto [schema, name] = QualifiedName(names);
+        catalog().DropSink(schema, name, stmt.if_exists);
+        break;
+      }
       case sql::DropStmt::ObjectKind::kSchema:
         if (names.back() == Catalog::kDefaultSchema) {
           throw CatalogError(sqlstate::kDependentObjects, "cannot drop the default schema \"public\"");
@@ -220,6 +225,7 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
 
 std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
   if (stmt.what == "topics") return ShowTopics();
+  if (stmt.what == "sinks") return ShowSinks();
   if (stmt.what == "tables") {
     RowsBuilder rows({"schema", "name", "type", "comment"},
                      {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});

@@ -319,6 +319,12 @@ void ClientContext::DropTopic(const std::string& name, bool if_exists) {
     if (if_exists) return;
     throw CatalogError(sqlstate::kUndefinedTable, "topic \"" + name + "\" does not exist");
   }
+  for (const auto& sink : catalog().Sinks()) {
+    if (sink->topic == name) {
+      throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because sink " +
+                                                          sink->qualified_name() + " reads it (DROP SINK it first)");
+    }
+  }
   try {
     topics->DeleteTopic(name);
   } catch (const log::LogError& e) {

@@ -12,6 +12,7 @@
 
 #include "common/exception.h"
 #include "common/logging.h"
+#include "ingest/sink_runner.h"
 #include "log/log_manager.h"
 #include "log/schema_validation.h"
 #include "main/database.h"
@@ -43,6 +44,7 @@ struct BasinServer::State {
   // timers.
   std::unique_ptr<Database> database;
   log::LogManager* log = nullptr;  // the database's: one LogManager per data directory
+  std::unique_ptr<ingest::SinkRunner> sinks;
   std::unique_ptr<kafka::Server> kafka;
   std::unique_ptr<kafka::Broker> broker;
 };
@@ -66,6 +68,8 @@ void BasinServer::Start() {
     throw IOError(std::string(e.what()) + (owner.empty() ? "" : " (" + owner + ")"));
   }
   state->log = &state->database->log();
+  state->sinks = std::make_unique<ingest::SinkRunner>(*state->database);
+  state->sinks->Start();
 
   kafka::BrokerOptions broker_options;
   broker_options.advertised_host = AdvertisedHost(config_);
@@ -117,6 +121,7 @@ void BasinServer::Stop() {
   state_->kafka->Stop();             // in-flight requests are answered and sent first
   state_->broker.reset();
   state_->kafka.reset();
+  state_->sinks->Stop();  // after the listeners: what clients wrote last is landed too
   state_->log->Flush();
   state_->log = nullptr;
   std::error_code ignored;

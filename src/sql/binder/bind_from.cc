@@ -4,6 +4,7 @@
 #include "execution/cast.h"
 #include "execution/expression_executor.h"
 #include "lake/iceberg_table.h"
+#include "lake/topic_sink.h"
 #include "main/client_context.h"
 #include "main/database.h"
 #include "sql/binder/binder.h"
@@ -207,8 +208,28 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
     const std::string shown = ref.names.size() == 2 ? schema + "." + name : name;
     throw BinderError(sqlstate::kUndefinedTable, "relation \"" + shown + "\" does not exist", ref.location);
   }
-  if (ref.version_as_of || ref.timestamp_as_of) table = TableAsOf(*table, ref);
+  if (ref.version_as_of || ref.timestamp_as_of) {
+    table = TableAsOf(*table, ref);
+  } else {
+    table = WithSinkTails(table);
+  }
   return BindTableEntry(table, ref.alias.empty() ? name : ref.alias, ref);
+}
+
+std::shared_ptr<TableEntry> Binder::WithSinkTails(const std::shared_ptr<TableEntry>& table) {
+  // Events are visible once acknowledged, not once a sink commits them: a table fed by sinks reads as its
+  // current snapshot plus the records each sink has not landed in it yet.
+  auto iceberg = std::dynamic_pointer_cast<iceberg::IcebergTable>(table->storage);
+  log::LogManager* log = context_.database().log_if_open();
+  if (!iceberg || !log) return table;
+  std::vector<SinkTail> tails;
+  for (const auto& sink : context_.catalog().SinksInto(table->schema, table->name)) {
+    tails.push_back({sink->qualified_name(), sink->topic});
+  }
+  if (tails.empty()) return table;
+  auto copy = std::make_shared<TableEntry>(*table);
+  copy->storage = basin::WithSinkTails(iceberg, *log, tails);
+  return copy;
 }
 
 LogicalOperatorPtr Binder::BindIcebergScan(const std::string& path, const std::string& alias,

@@ -144,6 +144,8 @@ class Binder {
   LogicalOperatorPtr BindIcebergScan(const std::string& path, const std::string& alias, const sql::TableRef& ref);
   /// The table as of FOR VERSION AS OF / FOR TIMESTAMP AS OF.
   std::shared_ptr<TableEntry> TableAsOf(const TableEntry& table, const sql::TableRef& ref);
+  /// `table` with the records its sinks have not committed yet (lake/topic_sink.h); itself without sinks.
+  std::shared_ptr<TableEntry> WithSinkTails(const std::shared_ptr<TableEntry>& table);
   /// "t$snapshots" and the other metadata tables of a table with history.
   LogicalOperatorPtr BindMetadataTable(const TableEntry& table, const std::string& kind, const std::string& alias,
                                        const sql::TableRef& ref);

@@ -249,6 +249,7 @@ enum class StatementKind {
   kCall,
   kCreateTopic,
   kAlterTopic,
+  kCreateSink,
 };
 
 struct Statement {
@@ -379,7 +380,7 @@ struct CreateSchemaStmt : Statement {
 };
 
 struct DropStmt : Statement {
-  enum class ObjectKind { kTable, kView, kSchema, kTopic };
+  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink };
   DropStmt() : Statement(StatementKind::kDrop) {}
   ObjectKind object_kind = ObjectKind::kTable;
   std::vector<std::vector<std::string>> names;  // DROP TABLE a, s.b
@@ -405,7 +406,7 @@ struct CopyStmt : Statement {
 /// SHOW TABLES [FROM schema] | SHOW TOPICS | SHOW ALL | SHOW name.
 struct ShowStmt : Statement {
   ShowStmt() : Statement(StatementKind::kShow) {}
-  std::string what;  // "tables", "topics", "all", or the setting name, lower-cased
+  std::string what;  // "tables", "topics", "sinks", "all", or the setting name, lower-cased
   std::string schema;
 };
 
@@ -521,6 +522,18 @@ struct AlterTopicStmt : Statement {
   ColumnDef column;               // kAddColumn
   std::string column_name;        // kDropColumn
   bool if_column_exists = false;  // ADD COLUMN IF NOT EXISTS / DROP COLUMN IF EXISTS
+};
+
+/// CREATE SINK [IF NOT EXISTS] name FROM topic INTO table [WITH (commit_interval = '5 seconds', ...)].
+struct CreateSinkStmt : Statement {
+  CreateSinkStmt() : Statement(StatementKind::kCreateSink) {}
+  std::vector<std::string> name;  // ["sink"] or ["schema", "sink"]
+  bool if_not_exists = false;
+  std::string topic;
+  std::vector<std::string> table;
+  int64_t topic_location = -1;
+  int64_t table_location = -1;
+  OptionList options;
 };
 
 }  // namespace basin::sql

@@ -172,6 +172,7 @@ std::unique_ptr<Statement> Parser::ParseCreate() {
   }
   bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
   if (IsKeyword("topic") && !or_replace && !temporary) return ParseCreateTopic();
+  if (IsKeyword("sink") && !or_replace && !temporary) return ParseCreateSink();
   if (IsKeyword("table")) return ParseCreateTable(or_replace, temporary);
   if (IsKeyword("view")) return ParseCreateView(or_replace, temporary);
   if (IsKeyword("schema") && !or_replace && !temporary) {
@@ -185,7 +186,7 @@ std::unique_ptr<Statement> Parser::ParseCreate() {
     stmt->name = ExpectColId("a schema name");
     return stmt;
   }
-  Fail(Peek(), or_replace || temporary ? "expected TABLE or VIEW" : "expected TABLE, VIEW, SCHEMA or TOPIC");
+  Fail(Peek(), or_replace || temporary ? "expected TABLE or VIEW" : "expected TABLE, VIEW, SCHEMA, TOPIC or SINK");
 }
 
 std::unique_ptr<Statement> Parser::ParseCreateTable(bool or_replace, bool temporary) {
@@ -366,8 +367,10 @@ std::unique_ptr<Statement> Parser::ParseDrop() {
     stmt->object_kind = DropStmt::ObjectKind::kSchema;
   } else if (AcceptKeyword("topic")) {
     stmt->object_kind = DropStmt::ObjectKind::kTopic;
+  } else if (AcceptKeyword("sink")) {
+    stmt->object_kind = DropStmt::ObjectKind::kSink;
   } else {
-    Fail(Peek(), "expected TABLE, VIEW, SCHEMA or TOPIC");
+    Fail(Peek(), "expected TABLE, VIEW, SCHEMA, TOPIC or SINK");
   }
   if (AcceptKeyword("if")) {
     ExpectKeyword("exists");

@@ -1,4 +1,4 @@
-// Topics: CREATE TOPIC and ALTER TOPIC (DROP TOPIC and SHOW TOPICS share DROP's and SHOW's parsers).
+// Topics: CREATE TOPIC, ALTER TOPIC and CREATE SINK (DROP and SHOW share DROP's and SHOW's parsers).
 
 #include "sql/parser/parser_internal.h"
 
@@ -83,6 +83,25 @@ std::unique_ptr<Statement> Parser::ParseAlterTopic() {
   } else {
     Fail(Peek(), "expected SET, ADD or DROP");
   }
+  return stmt;
+}
+
+std::unique_ptr<Statement> Parser::ParseCreateSink() {
+  auto stmt = std::make_unique<CreateSinkStmt>();
+  ExpectKeyword("sink");
+  if (AcceptKeyword("if")) {
+    ExpectKeyword("not");
+    ExpectKeyword("exists");
+    stmt->if_not_exists = true;
+  }
+  stmt->name = ParseQualifiedName("a sink name");
+  ExpectKeyword("from");
+  stmt->topic_location = Peek().location;
+  stmt->topic = ParseTopicName();
+  ExpectKeyword("into");
+  stmt->table_location = Peek().location;
+  stmt->table = ParseQualifiedName("a table name");
+  if (AcceptKeyword("with")) stmt->options = ParseOptionList();
   return stmt;
 }
 

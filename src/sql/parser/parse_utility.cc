@@ -124,6 +124,8 @@ std::unique_ptr<Statement> Parser::ParseShow() {
     if (AcceptKeyword("from") || AcceptKeyword("in")) stmt->schema = ExpectColId("a schema name");
   } else if (AcceptKeyword("topics")) {
     stmt->what = "topics";
+  } else if (AcceptKeyword("sinks")) {
+    stmt->what = "sinks";
   } else if (AcceptKeyword("all")) {
     stmt->what = "all";
   } else if (IsKeyword("time") && IsKeyword("zone", 1)) {
@@ -136,7 +138,7 @@ std::unique_ptr<Statement> Parser::ParseShow() {
     ExpectKeyword("level");
     stmt->what = "transaction_isolation";
   } else {
-    stmt->what = ExpectColLabel("TABLES, TOPICS, ALL or a setting name");
+    stmt->what = ExpectColLabel("TABLES, TOPICS, SINKS, ALL or a setting name");
     while (AcceptOp(".")) stmt->what += "." + ExpectColLabel("a setting name");
   }
   return stmt;

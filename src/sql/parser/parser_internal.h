@@ -179,6 +179,7 @@ class Parser {
   OptionList ParseOptionList();
   // parse_topic.cc
   std::unique_ptr<Statement> ParseCreateTopic();
+  std::unique_ptr<Statement> ParseCreateSink();
   std::unique_ptr<Statement> ParseAlterTopic();
   std::string ParseTopicName();
   /// FOR VERSION AS OF / FOR TIMESTAMP AS OF after a table name.

@@ -1,0 +1,24 @@
+#pragma once
+
+// The WITH (...) options of CREATE SINK, checked and normalised once so that the catalog stores them in one
+// form and the sink runner reads them without parsing SQL text again.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace basin {
+
+/// How often the sink commits what it read (milliseconds): `commit_interval = '5 seconds'` or a number
+/// of milliseconds. Default 5000.
+inline constexpr const char* kSinkCommitIntervalMs = "commit_interval_ms";
+/// Where a new sink starts: "earliest" (default: every retained record) or "latest" (records produced
+/// after CREATE SINK).
+inline constexpr const char* kSinkStart = "start";
+
+/// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
+/// bad value.
+std::map<std::string, std::string> ParseSinkOptions(const std::vector<std::pair<std::string, std::string>>& options);
+
+}  // namespace basin
