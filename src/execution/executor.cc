@@ -38,6 +38,12 @@ std::string PhysicalOperator::ToString(int indent, bool analyze) const {
   return s;
 }
 
+void ExecutionContext::CheckInterrupted() const {
+  if (interrupted && interrupted->load(std::memory_order_relaxed)) {
+    throw Exception(sqlstate::kQueryCanceled, "canceling statement due to user request");
+  }
+}
+
 Pipeline* Executor::NewPipeline() {
   pipelines_.push_back(std::make_unique<Pipeline>());
   return pipelines_.back().get();
@@ -115,6 +121,7 @@ void Executor::Execute(PhysicalOperator& root, PhysicalOperator& result_sink) {
       }
     }
     if (!next) throw InternalError("pipelines depend on each other in a cycle");
+    context_.CheckInterrupted();
     RunPipeline(*next);
     next->done = true;
     remaining--;
@@ -196,6 +203,7 @@ void Executor::RunPipeline(Pipeline& p) {
     init_thread(t, index);
     DataChunk source_chunk(p.source->types());
     while (!finished.load(std::memory_order_relaxed)) {
+      t.ctx.CheckInterrupted();
       source_chunk.Reset();
       auto t0 = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
       p.source->GetData(t.ctx, source_chunk, *gsource, *t.source_state);
@@ -220,6 +228,7 @@ void Executor::RunPipeline(Pipeline& p) {
     t.ctx.batch_index = INT64_MAX;  // after every morsel
     DataChunk out(p.operators[i]->types());
     for (;;) {
+      t.ctx.CheckInterrupted();
       out.Reset();
       p.operators[i]->FinalOutput(t.ctx, out, *gops[i]);
       if (out.size() == 0) break;

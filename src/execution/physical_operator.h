@@ -30,6 +30,11 @@ struct ExecutionContext {
   int thread_index = 0;
   /// Morsel number of the chunk being pushed; sinks that keep order (results, inserts) sort by it.
   int64_t batch_index = 0;
+  /// Set from another thread to cancel the statement (a client's cancel request); checked between chunks.
+  const std::atomic<bool>* interrupted = nullptr;
+
+  /// Throw 57014 when the statement was cancelled.
+  void CheckInterrupted() const;
 };
 
 struct GlobalSourceState {

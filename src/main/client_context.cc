@@ -33,14 +33,30 @@ TaskScheduler& ClientContext::scheduler() {
 }
 
 std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
+  return RunStatement([&](std::string& tag) {
+    auto stmt = sql::ParseStatement(sql);
+    tag = StatementTag(*stmt);
+    return Execute(*stmt, sql);
+  });
+}
+
+std::unique_ptr<QueryResult> ClientContext::RunStatement(
+    const std::function<std::unique_ptr<QueryResult>(std::string& tag)>& body) {
   auto start = std::chrono::steady_clock::now();
   statement_time_ = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
+  // A statement run by another (ALTER TABLE's checks) is part of it: a cancel ends both.
+  if (statement_depth_ == 0) interrupted_.store(false);
   std::unique_ptr<QueryResult> result;
+  std::string tag;
   try {
-    auto stmt = sql::ParseStatement(sql);
-    result = Execute(*stmt, sql);
+    struct Depth {
+      int& d;
+      explicit Depth(int& depth) : d(++depth) {}
+      ~Depth() { --d; }
+    } depth(statement_depth_);
+    result = body(tag);
   } catch (const Exception& e) {
     result = QueryResult::Error({e.sqlstate(), e.message(), e.position()});
   } catch (const std::bad_alloc&) {
@@ -48,6 +64,7 @@ std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
   } catch (const std::exception& e) {
     result = QueryResult::Error({sqlstate::kInternalError, std::string("internal error: ") + e.what(), -1});
   }
+  result->set_tag(std::move(tag));
   result->set_elapsed_ms(
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return result;
@@ -102,6 +119,7 @@ std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr pl
   ctx.memory = &memory;
   ctx.profile = profile;
   ctx.max_threads = StatementThreads();
+  ctx.interrupted = &interrupted_;
   PhysicalCollect collect(physical->types());
   Executor executor(ctx, scheduler());
   executor.Execute(*physical, collect);

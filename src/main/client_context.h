@@ -1,10 +1,13 @@
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "main/prepared_statement.h"
 #include "main/query_result.h"
 #include "types/value.h"
 #include "sql/parser/ast.h"
@@ -30,6 +33,16 @@ class ClientContext {
 
   /// Run one statement; errors become an error result.
   std::unique_ptr<QueryResult> Query(std::string_view sql);
+  /// Parse and describe one statement to run later with parameter values (client_context_prepared.cc);
+  /// errors are kept in the PreparedStatement.
+  std::unique_ptr<PreparedStatement> Prepare(std::string_view sql, const std::vector<LogicalType>& declared);
+  /// Run a prepared statement with a value for each of its parameters; errors become an error result.
+  std::unique_ptr<QueryResult> Execute(const PreparedStatement& statement, std::vector<Value> values);
+  /// Cancel the statement running now: it ends with 57014 at its next chunk. Thread-safe; a statement
+  /// that starts later is not affected.
+  void Interrupt() { interrupted_.store(true); }
+  /// The parameters of the statement being bound, or null when it has none.
+  StatementParameters* parameters() { return parameters_; }
   /// The value of a constant expression written in SQL (subqueries allowed): `SELECT <expression>` run in
   /// this session. Errors are thrown.
   Value EvaluateConstant(const std::string& expression_sql);
@@ -44,6 +57,12 @@ class ClientContext {
 
  private:
   std::unique_ptr<QueryResult> Execute(const sql::Statement& stmt, std::string_view sql);
+  /// Run `body` as one statement: its start time, its cancellation, its errors caught into a result, its
+  /// tag (`body` sets it once the statement parsed) and its elapsed time.
+  std::unique_ptr<QueryResult> RunStatement(const std::function<std::unique_ptr<QueryResult>(std::string& tag)>& body);
+  /// Bind `stmt` without running it (SHOW and DESCRIBE are run): its parameters' types and its columns.
+  void DescribeStatement(const sql::Statement& stmt, std::string_view sql, const std::vector<LogicalType>& declared,
+                         PreparedStatement& prepared);
   std::unique_ptr<QueryResult> RunQuery(BoundQuery query);
   std::unique_ptr<QueryResult> RunModify(LogicalOperatorPtr plan);
   std::unique_ptr<QueryResult> Explain(const sql::ExplainStmt& stmt, std::string_view sql);
@@ -82,6 +101,12 @@ class ClientContext {
   int threads_;
   int64_t memory_limit_;
   int64_t statement_time_ = 0;
+  std::atomic<bool> interrupted_{false};
+  int statement_depth_ = 0;  // statements running now: one, or more when one runs others
+  StatementParameters* parameters_ = nullptr;
 };
+
+/// PostgreSQL's command tag of a statement: "SELECT", "INSERT", "CREATE TABLE", "DROP VIEW", "BEGIN", ...
+std::string StatementTag(const sql::Statement& stmt);
 
 }  // namespace basin

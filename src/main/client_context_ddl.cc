@@ -12,6 +12,7 @@
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
 #include "sql/parser/parser.h"
+#include "types/pg_type.h"
 #include "vector/vector.h"
 
 namespace basin {
@@ -247,7 +248,7 @@ std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
   add("lake_cache_size", FormatBytes(static_cast<int64_t>(ColumnCache::Instance().capacity())) + " (" +
                              FormatBytes(static_cast<int64_t>(ColumnCache::Instance().size())) + " used)");
   add("timezone", "UTC");
-  add("server_version", "16.0 (Basin)");
+  add("server_version", kPgServerVersion);
   auto result = rows.Finish();
   if (stmt.what != "all" && result->RowCount() == 0) {
     throw Exception(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + stmt.what + "\"");

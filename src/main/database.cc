@@ -103,6 +103,19 @@ std::unique_ptr<QueryResult> Connection::Query(std::string_view sql) {
   return context_->Query(sql);
 }
 
+std::unique_ptr<PreparedStatement> Connection::Prepare(std::string_view sql,
+                                                      const std::vector<LogicalType>& parameter_types) {
+  return context_->Prepare(sql, parameter_types);
+}
+
+std::unique_ptr<QueryResult> Connection::Execute(const PreparedStatement& statement, std::vector<Value> parameters) {
+  return context_->Execute(statement, std::move(parameters));
+}
+
+void Connection::Interrupt() {
+  context_->Interrupt();
+}
+
 std::vector<std::unique_ptr<QueryResult>> Connection::QueryScript(std::string_view sql) {
   std::vector<std::unique_ptr<QueryResult>> results;
   for (auto& piece : sql::SplitStatements(sql)) results.push_back(context_->Query(piece.text));

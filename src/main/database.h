@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "main/prepared_statement.h"
 #include "main/query_result.h"
 
 namespace basin {
@@ -74,6 +75,20 @@ class Connection {
 
   /// Run every statement of a script in order; an error ends only its own statement.
   std::vector<std::unique_ptr<QueryResult>> QueryScript(std::string_view sql);
+
+  /// Parse one statement with parameters ($1, $2, ...) and describe it: the parameters' types
+  /// (`parameter_types` declares some; TypeId::kInvalid or a missing entry leaves one to be inferred) and
+  /// the columns it returns. Errors are kept in the result, never thrown.
+  std::unique_ptr<PreparedStatement> Prepare(std::string_view sql,
+                                             const std::vector<LogicalType>& parameter_types = {});
+  /// Run a prepared statement with a value for each parameter. A VARCHAR value for a parameter whose type
+  /// was not declared is read as a quoted literal would be (`id = $1` with '7' compares id with 7); other
+  /// values are cast to the parameter's type. Errors come back as an error result.
+  std::unique_ptr<QueryResult> Execute(const PreparedStatement& statement, std::vector<Value> parameters);
+
+  /// Cancel the statement this connection runs now (from any thread): it ends with SQLSTATE 57014
+  /// "canceling statement due to user request" at its next chunk of data.
+  void Interrupt();
 
  private:
   std::unique_ptr<ClientContext> context_;

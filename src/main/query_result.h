@@ -43,6 +43,11 @@ class QueryResult {
   const std::vector<std::unique_ptr<DataChunk>>& chunks() const { return chunks_; }
   void Append(std::unique_ptr<DataChunk> chunk);
 
+  /// The statement's command tag as PostgreSQL names it ("SELECT", "INSERT", "CREATE TABLE", "BEGIN"), set
+  /// whenever the statement parsed (errors included); the protocol edge adds the counts ("INSERT 0 3").
+  const std::string& tag() const { return tag_; }
+  void set_tag(std::string tag) { tag_ = std::move(tag); }
+
   /// Wall time the statement took, in milliseconds.
   double elapsed_ms() const { return elapsed_ms_; }
   void set_elapsed_ms(double ms) { elapsed_ms_ = ms; }
@@ -57,6 +62,7 @@ class QueryResult {
   std::vector<size_t> chunk_starts_;
   size_t row_count_ = 0;
   double elapsed_ms_ = 0;
+  std::string tag_;
 };
 
 }  // namespace basin

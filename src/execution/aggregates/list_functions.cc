@@ -4,6 +4,7 @@
 
 #include "common/exception.h"
 #include "execution/cast.h"
+#include "execution/expression_executor.h"
 #include "execution/vector_ops.h"
 
 namespace basin {
@@ -250,6 +251,52 @@ void ListValueKernel(DataChunk& args, FunctionContext&, Vector& result) {
   }
 }
 
+/// x op ANY (array) / x op ALL (array), as PostgreSQL: ANY is true when some comparison is, else NULL when
+/// some is NULL, else false (false for an empty array); ALL the reverse. A NULL array gives NULL.
+template <bool kAll>
+void ArrayComparisonKernel(DataChunk& args, FunctionContext& ctx, Vector& result) {
+  const Expr& compare = *static_cast<const ArrayComparisonData*>(ctx.bind_data)->compare;
+  const Vector& needles = args.column(0);
+  const Vector& lists = args.column(1);
+  const Vector& elements = lists.child();
+  ExpressionExecutor executor(ctx.client);
+  for (size_t i = 0; i < args.size(); i++) {
+    if (lists.IsNull(i)) {
+      result.SetNull(i);
+      continue;
+    }
+    const list_entry_t& entry = lists.data<list_entry_t>()[RowOf(lists, i)];
+    bool decided = false;
+    bool saw_null = false;
+    for (uint64_t begin = 0; begin < entry.length && !decided; begin += kVectorSize) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(kVectorSize, entry.length - begin));
+      DataChunk pair(std::vector<LogicalType>{needles.type(), elements.type()});
+      const Value needle = needles.GetValue(RowOf(needles, i));
+      for (size_t k = 0; k < n; k++) {
+        pair.SetValue(0, k, needle);
+        pair.SetValue(1, k, elements.GetValue(entry.offset + begin + k));
+      }
+      pair.SetCardinality(n);
+      Vector outcome(LogicalType(TypeId::kBoolean));
+      executor.Execute(compare, pair, outcome);
+      for (size_t k = 0; k < n && !decided; k++) {
+        if (outcome.IsNull(k)) {
+          saw_null = true;
+        } else if ((outcome.data<uint8_t>()[outcome.IsConstant() ? 0 : k] != 0) != kAll) {
+          decided = true;
+        }
+      }
+    }
+    if (decided) {
+      result.data<uint8_t>()[i] = !kAll;
+    } else if (saw_null) {
+      result.SetNull(i);
+    } else {
+      result.data<uint8_t>()[i] = kAll;
+    }
+  }
+}
+
 ScalarFunction Make(const char* name, std::vector<LogicalType> arguments, LogicalType return_type,
                     ScalarKernel kernel) {
   ScalarFunction f;
@@ -292,6 +339,15 @@ std::vector<ScalarFunction> ListScalarFunctions() {
       Make("array_to_string", {any, TypeId::kVarchar, TypeId::kVarchar}, TypeId::kVarchar, ToStringKernel);
   with_nulls.propagates_nulls = false;  // a NULL null_text means "skip NULLs", not a NULL result
   functions.push_back(std::move(with_nulls));
+  for (bool all : {false, true}) {
+    ScalarFunction f;
+    f.name = all ? "array_all" : "array_any";
+    f.arguments = {any, any};
+    f.return_type = TypeId::kBoolean;
+    f.kernel = all ? ArrayComparisonKernel<true> : ArrayComparisonKernel<false>;
+    f.propagates_nulls = false;  // NULL = ANY ('{}') is false
+    functions.push_back(std::move(f));
+  }
   for (const char* name : {"list_value", "list_pack"}) {
     ScalarFunction f = Make(name, {}, any, ListValueKernel);
     f.has_varargs = true;

@@ -2,7 +2,9 @@
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
+#include "execution/aggregates/list_functions.h"
 #include "sql/binder/binder.h"
+#include "sql/binder/binder_internal.h"
 
 namespace basin {
 
@@ -85,6 +87,33 @@ ExprPtr Binder::BindColumnRef(const sql::ParsedExpr& expr) {
   throw BinderError(sqlstate::kUndefinedColumn, "column \"" + *column + "\" does not exist", expr.location);
 }
 
+ExprPtr Binder::BindArrayComparison(const sql::ParsedExpr& expr, ExprContext where) {
+  ExprPtr left = BindExpression(*expr.children[0], where);
+  ExprPtr array = BindExpression(*expr.children[1], where);
+  if (array->type.id() != TypeId::kList) {
+    if (!IsUntypedLiteral(*array)) {
+      throw BinderError(sqlstate::kWrongObjectType, "op ANY/ALL (array) requires array on right side",
+                        expr.children[1]->location);
+    }
+    // '{a,b}' or NULL: an array of the left side's type.
+    const LogicalType element = IsUntypedLiteral(*left) ? LogicalType(TypeId::kVarchar) : left->type;
+    array = CastTo(std::move(array), LogicalType::List(element), expr.children[1]->location);
+  }
+  // The comparison of the left side (column 0) with one element (column 1), as the binder types it.
+  auto data = std::make_unique<ArrayComparisonData>();
+  data->compare = BindComparison(expr.op.empty() ? "=" : expr.op, Expr::Reference(0, left->type),
+                                 Expr::Reference(1, array->type.element()), expr.location);
+  const char* name = expr.subquery_kind == sql::SubqueryKind::kAll ? "array_all" : "array_any";
+  auto e = std::make_unique<Expr>(ExprClass::kFunction);
+  e->name = name;
+  e->function = &FunctionRegistry::Get().FindScalar(name)->front();
+  e->type = TypeId::kBoolean;
+  e->bind_data = std::move(data);
+  e->children.push_back(std::move(left));
+  e->children.push_back(std::move(array));
+  return e;
+}
+
 ExprPtr Binder::BindSubqueryExpr(const sql::ParsedExpr& expr) {
   auto bound = std::make_shared<BoundSubquery>();
   Binder sub(context_, this);
@@ -123,7 +152,7 @@ ExprPtr Binder::BindSubqueryExpr(const sql::ParsedExpr& expr) {
       break;
     }
     case sql::SubqueryKind::kArray:
-      throw NotImplementedError("ARRAY(subquery) is not supported", expr.location);
+      throw InternalError("ARRAY(subquery) reaches the binder as a scalar subquery");
   }
   bound->plan = std::move(q.plan);
   bound->types = q.types;

@@ -5,6 +5,8 @@
 #include "execution/cast.h"
 #include "execution/expression_executor.h"
 #include "execution/function.h"
+#include "main/client_context.h"
+#include "main/prepared_statement.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
 
@@ -18,12 +20,15 @@ bool IsStringLiteral(const Expr& e) {
 }
 
 bool IsUntypedLiteral(const Expr& e) {
-  return IsStringLiteral(e) || (e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull);
+  return IsStringLiteral(e) ||
+         ((e.cls == ExprClass::kConstant || e.cls == ExprClass::kParameter) && e.type.id() == TypeId::kNull);
 }
 
 namespace {
+/// A NULL literal, or a parameter whose type its context has not given yet: both take the type that the
+/// other side of an operator or the target of a cast has.
 bool IsNullLiteral(const Expr& e) {
-  return e.cls == ExprClass::kConstant && e.type.id() == TypeId::kNull;
+  return (e.cls == ExprClass::kConstant || e.cls == ExprClass::kParameter) && e.type.id() == TypeId::kNull;
 }
 
 ExprPtr MakeNot(ExprPtr e) {
@@ -46,6 +51,15 @@ ExprPtr MakeJunction(ExprClass cls, std::vector<ExprPtr> terms) {
 
 ExprPtr Binder::CastTo(ExprPtr expr, const LogicalType& type, int64_t location) {
   if (expr->type == type) return expr;
+  if (expr->cls == ExprClass::kParameter && expr->type.id() == TypeId::kNull) {
+    // An untyped parameter of a statement being prepared takes the type its context wants, as
+    // PostgreSQL infers the types of parameters left unspecified.
+    StatementParameters& params = *context_.parameters();
+    LogicalType& inferred = params.types[expr->index - 1];
+    if (inferred.id() == TypeId::kInvalid) inferred = type.id() == TypeId::kNull ? TypeId::kVarchar : type;
+    expr->type = type;
+    return expr;
+  }
   if (expr->cls == ExprClass::kConstant) {
     // Fold now: a literal that does not fit its target is an error of the statement, with its position.
     try {
@@ -77,6 +91,36 @@ ExprPtr Binder::CastWithLength(ExprPtr expr, const LogicalType& type, bool is_ex
   }
   text->type = type;
   return text;
+}
+
+ExprPtr Binder::BindParameter(const ParsedExpr& expr) {
+  StatementParameters* params = context_.parameters();
+  const size_t i = static_cast<size_t>(expr.parameter_index) - 1;
+  if (params == nullptr || (params->has_values && i >= params->values.size())) {
+    throw BinderError("42P02",  // undefined_parameter
+                      "there is no parameter $" + std::to_string(expr.parameter_index), expr.location);
+  }
+  if (params->types.size() <= i) {
+    params->types.resize(i + 1, TypeId::kInvalid);
+    params->declared.resize(i + 1, false);
+  }
+  const LogicalType type = params->types[i];
+  if (!params->has_values) {
+    // Being prepared: a placeholder of the declared type, or untyped until CastTo gives it one.
+    auto e = std::make_unique<Expr>(ExprClass::kParameter);
+    e->index = i + 1;
+    e->type = type.id() == TypeId::kInvalid ? LogicalType(TypeId::kNull) : type;
+    return e;
+  }
+  const Value& value = params->values[i];
+  if (!params->declared[i]) {
+    // Text for a parameter of no declared type is a quoted literal: its context types it.
+    auto e = Expr::Constant(value);
+    e->string_literal = value.type().id() == TypeId::kVarchar;
+    return e;
+  }
+  if (value.IsNull()) return Expr::Constant(Value::Null(type));
+  return CastTo(Expr::Constant(value), type, expr.location);
 }
 
 ExprPtr Binder::BindBoolean(ExprPtr expr, const char* what, int64_t location) {
@@ -373,12 +417,8 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
     case ExprKind::kStar:
       throw BinderError(sqlstate::kSyntaxError, "* is only allowed in a select list or count(*)",
                         expr.location);
-    case ExprKind::kParameter: {
-      auto e = std::make_unique<Expr>(ExprClass::kParameter);
-      e->index = static_cast<uint64_t>(expr.parameter_index);
-      e->type = TypeId::kVarchar;
-      return e;
-    }
+    case ExprKind::kParameter:
+      return BindParameter(expr);
     case ExprKind::kUnaryOp:
     case ExprKind::kBinaryOp:
       return BindOperator(expr, where);
@@ -531,6 +571,7 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
     case ExprKind::kFunction:
       return BindFunction(expr, where);
     case ExprKind::kSubquery:
+      if (!expr.subquery) return BindArrayComparison(expr, where);
       return BindSubqueryExpr(expr);
     case ExprKind::kArray: {
       std::vector<ExprPtr> args;

@@ -84,6 +84,9 @@ class Binder {
 
   // Expression binding (bind_expression.cc).
   ExprPtr BindExpression(const sql::ParsedExpr& expr, ExprContext where);
+  /// $n: the value bound to it (a constant), or while the statement is prepared a placeholder whose type
+  /// is declared or inferred from its context (ClientContext::parameters()).
+  ExprPtr BindParameter(const sql::ParsedExpr& expr);
   ExprPtr BindFunctionCall(const std::string& name, std::vector<ExprPtr> args, int64_t location);
   ExprPtr BindComparison(const std::string& op, ExprPtr left, ExprPtr right, int64_t location);
   /// (a, b) op (c, d) with PostgreSQL's row-wise semantics, as scalar comparisons: = is the AND of the
@@ -173,6 +176,8 @@ class Binder {
   ExprPtr BindColumnRef(const sql::ParsedExpr& expr);
   ExprPtr ResolveColumn(const std::string* table, const std::string& column, int64_t location, bool& found);
   ExprPtr BindSubqueryExpr(const sql::ParsedExpr& expr);
+  /// x op ANY (array) and x op ALL (array).
+  ExprPtr BindArrayComparison(const sql::ParsedExpr& expr, ExprContext where);
   ExprPtr BindFunction(const sql::ParsedExpr& expr, ExprContext where);
   ExprPtr BindAggregate(const sql::ParsedExpr& expr, ExprContext where);
   ExprPtr BindWindow(const sql::ParsedExpr& expr, ExprContext where);

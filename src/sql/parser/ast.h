@@ -49,6 +49,7 @@ enum class ExprKind {
   kCast,      // children[0]::type_name; try_cast for TRY_CAST. Typed literals (DATE '...') are casts too.
   kFunction,  // function_name(children) with distinct, star (count(*)), agg_order_by, filter, window
   kSubquery,  // subquery_kind; subquery; for kAny/kAll: children[0] is the left side, op the comparison
+              // (ARRAY(query) is parsed as a scalar subquery aggregating the query's rows into an array)
               // (`x = ANY (array_expr)` has no subquery: children[1] is the array; `x IN (subquery)` is
               // kAny with op "=", and NOT IN wraps that in a NOT kUnaryOp)
   kArray,     // ARRAY[children...]
@@ -257,6 +258,7 @@ struct Statement {
   virtual ~Statement() = default;
   StatementKind kind;
   int64_t location = -1;
+  int parameter_count = 0;  // the highest $n the statement uses (0: none)
 };
 
 struct SelectStmt : Statement {

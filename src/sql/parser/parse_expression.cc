@@ -298,6 +298,7 @@ ParsedExprPtr Parser::ParsePrimary() {
       if (t.text.size() > 9) throw ParserError("parameter number too large", t.location);
       e->parameter_index = std::stoi(t.text);
       if (e->parameter_index < 1) throw ParserError("there is no parameter $0", t.location);
+      max_parameter_ = std::max(max_parameter_, e->parameter_index);
       return e;
     }
     case TokenType::kOp:
@@ -343,6 +344,39 @@ ParsedExprPtr Parser::ParseSubqueryExpr(SubqueryKind kind, int64_t location) {
   int64_t open = tokens_[pos_ - 1].location;
   e->subquery = ParseQuery();
   ExpectCloseParen(open);
+  if (kind == SubqueryKind::kArray) return ArrayOfSubquery(std::move(e));
+  return e;
+}
+
+// ARRAY(query) is the scalar subquery (SELECT coalesce(array_agg(v), '{}') FROM (query) AS "?array"(v)): the
+// query's rows in its order, an empty array for none.
+ParsedExprPtr Parser::ArrayOfSubquery(ParsedExprPtr array) {
+  const int64_t location = array->location;
+  auto from = std::make_unique<TableRef>();
+  from->kind = TableRef::Kind::kSubquery;
+  from->location = location;
+  from->alias = "?array";
+  from->column_aliases = {"?value"};
+  from->subquery = std::move(array->subquery);
+  auto value = ParsedExpr::Make(ExprKind::kColumnRef, location);
+  value->names = {"?array", "?value"};
+  auto agg = ParsedExpr::Make(ExprKind::kFunction, location);
+  agg->function_name = "array_agg";
+  agg->children.push_back(std::move(value));
+  auto coalesce = ParsedExpr::Make(ExprKind::kFunction, location);
+  coalesce->function_name = "coalesce";
+  coalesce->children.push_back(std::move(agg));
+  coalesce->children.push_back(MakeConstant(ConstantKind::kString, "{}", location));
+  auto body = std::make_unique<QueryNode>();
+  body->kind = QueryNode::Kind::kSelect;
+  body->location = location;
+  body->select_list.push_back(std::move(coalesce));
+  body->from = std::move(from);
+  auto e = ParsedExpr::Make(ExprKind::kSubquery, location);
+  e->subquery_kind = SubqueryKind::kScalar;
+  e->subquery = std::make_unique<SelectStatement>();
+  e->subquery->location = location;
+  e->subquery->body = std::move(body);
   return e;
 }
 

@@ -177,6 +177,7 @@ std::unique_ptr<Statement> Parser::ParseSingleStatement() {
   int64_t location = Peek().location;
   std::unique_ptr<Statement> stmt = ParseStatementBody();
   stmt->location = location;
+  stmt->parameter_count = max_parameter_;
   while (AcceptOp(";")) {
   }
   if (!AtEnd()) Fail(Peek());

@@ -124,6 +124,7 @@ class Parser {
   ParsedExprPtr ParseCase();
   ParsedExprPtr ParseArray(int64_t location);
   ParsedExprPtr ParseSubqueryExpr(SubqueryKind kind, int64_t location);
+  ParsedExprPtr ArrayOfSubquery(ParsedExprPtr array);
   std::vector<ParsedExprPtr> ParseExprList();
   ParsedExprPtr MakeConstant(ConstantKind kind, std::string text, int64_t location);
 
@@ -201,6 +202,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int depth_ = 0;
+  int max_parameter_ = 0;  // the highest $n seen
   int64_t height_ = 0;  // an upper bound on the height of the tree being built (see kMaxHeight)
 };
 
