@@ -18,6 +18,8 @@
 #include "main/database.h"
 #include "server/kafka/broker.h"
 #include "server/kafka/server.h"
+#include "server/pgwire/server.h"
+#include "server/pgwire/users.h"
 
 namespace basin::server {
 
@@ -47,6 +49,7 @@ struct BasinServer::State {
   std::unique_ptr<ingest::SinkRunner> sinks;
   std::unique_ptr<kafka::Server> kafka;
   std::unique_ptr<kafka::Broker> broker;
+  std::unique_ptr<pgwire::Server> pg;
 };
 
 BasinServer::BasinServer(ServerConfig config) : config_(std::move(config)) {}
@@ -101,6 +104,7 @@ void BasinServer::Start() {
   state->broker->Attach(*state->kafka);
   state->kafka->Start();
   listeners_.push_back({"kafka", config_.bind, state->kafka->port()});
+  StartPostgres(*state);
   state_ = std::move(state);
 
   nlohmann::json owner = {{"pid", static_cast<int64_t>(getpid())}, {"listeners", nlohmann::json::object()}};
@@ -117,6 +121,7 @@ void BasinServer::Start() {
 void BasinServer::Stop() {
   if (!state_) return;
   LogLine(LogLevel::kInfo, "server: stopping");
+  StopPostgres();
   state_->broker->BeginShutdown();  // parked fetches answer now rather than at their max wait
   state_->kafka->Stop();             // in-flight requests are answered and sent first
   state_->broker.reset();
@@ -129,6 +134,27 @@ void BasinServer::Stop() {
   state_.reset();
   listeners_.clear();
   LogLine(LogLevel::kInfo, "server: stopped data=" + config_.data_dir);
+}
+
+void BasinServer::StartPostgres(State& state) {
+  pgwire::ServerOptions options;
+  options.host = config_.bind;
+  options.port = static_cast<uint16_t>(config_.pg_port);
+  options.max_message_bytes = static_cast<size_t>(config_.max_request_bytes);
+  options.max_connections = static_cast<size_t>(config_.pg_max_connections);
+  pgwire::ParseUserList(config_.pg_users, options.users);
+  if (!config_.pg_users_file.empty()) pgwire::LoadUserFile(config_.pg_users_file, options.users);
+  options.tls_cert_file = config_.pg_ssl_cert_file;
+  options.tls_key_file = config_.pg_ssl_key_file;
+  options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "pg: " + std::string(line)); };
+  state.pg = std::make_unique<pgwire::Server>(*state.database, std::move(options));
+  state.pg->Start();
+  listeners_.push_back({"pg", config_.bind, state.pg->port()});
+}
+
+void BasinServer::StopPostgres() {
+  if (state_->pg) state_->pg->Stop();  // sessions end; their running statements finish first
+  state_->pg.reset();
 }
 
 std::string BasinServer::DescribeOwner(const std::string& data_dir) {

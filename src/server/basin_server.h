@@ -15,7 +15,7 @@ namespace basin::server {
 
 /// A bound network listener.
 struct Listener {
-  std::string protocol;  ///< "kafka", later "http", "pg"
+  std::string protocol;  ///< "kafka", "pg", later "http"
   std::string host;
   uint16_t port = 0;
   std::string address() const { return host + ":" + std::to_string(port); }
@@ -46,6 +46,9 @@ class BasinServer {
 
  private:
   struct State;  // the database, log, broker and network servers
+  /// The PostgreSQL protocol's listener (pg.port) over the database, and its stop.
+  void StartPostgres(State& state);
+  void StopPostgres();
   const ServerConfig config_;
   std::unique_ptr<State> state_;
   std::vector<Listener> listeners_;

@@ -33,6 +33,12 @@ bool ParseBool(std::string_view key, std::string_view value) {
   Bad(key, value, "must be true or false");
 }
 
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
 /// One setting: its key, its description, how to set it from text and read it back.
 struct Setting {
   ConfigKey key;
@@ -58,6 +64,37 @@ Setting TextSetting(const char* key, const char* description, std::string Server
             c.*field = std::string(v);
           },
           [=](const ServerConfig& c) { return c.*field; }};
+}
+
+/// Call `each` with every non-blank comma-separated entry of `list`, trimmed.
+void ForEachEntry(std::string_view list, const std::function<void(std::string_view)>& each) {
+  for (size_t pos = 0; pos <= list.size();) {
+    const size_t comma = std::min(list.find(',', pos), list.size());
+    const std::string_view entry = Trim(list.substr(pos, comma - pos));
+    if (!entry.empty()) each(entry);
+    pos = comma + 1;
+  }
+}
+
+/// "name:password,...": checked for shape here (the passwords are hashed when the server starts), and read
+/// back with the passwords masked, since DescribeConfigs and the logs show the settings.
+Setting UserListSetting(const char* key, const char* description, std::string ServerConfig::*field) {
+  return {{key, description},
+          [=](ServerConfig& c, std::string_view v) {
+            ForEachEntry(v, [&](std::string_view entry) {
+              if (entry.find(':') == std::string_view::npos || entry.front() == ':') {
+                Bad(key, "...", "expected name:password entries separated by commas");
+              }
+            });
+            c.*field = std::string(v);
+          },
+          [=](const ServerConfig& c) {
+            std::string names;
+            ForEachEntry(c.*field, [&](std::string_view entry) {
+              names += (names.empty() ? "" : ",") + std::string(entry.substr(0, entry.find(':'))) + ":****";
+            });
+            return names;
+          }};
 }
 
 /// A broker-wide default of a topic config: `broker_key` sets the topic config `topic_key`.
@@ -89,7 +126,16 @@ const std::vector<Setting>& Settings() {
       TextSetting("bind", "address every listener binds (0.0.0.0: all)", &ServerConfig::bind, false),
       PortSetting("kafka.port", "Kafka protocol port (0: a free port)", &ServerConfig::kafka_port),
       PortSetting("http.port", "HTTP port (REST, UI, event collector; not served yet)", &ServerConfig::http_port),
-      PortSetting("pg.port", "PostgreSQL protocol port (not served yet)", &ServerConfig::pg_port),
+      PortSetting("pg.port", "PostgreSQL protocol port (0: a free port)", &ServerConfig::pg_port),
+      UserListSetting("pg.users", "PostgreSQL password users, name:password,... (none: trust basin on loopback)",
+                      &ServerConfig::pg_users),
+      TextSetting("pg.users.file", "file of PostgreSQL users, one name:password per line",
+                  &ServerConfig::pg_users_file, true),
+      TextSetting("pg.ssl.cert.file", "PEM certificate for PostgreSQL TLS (with pg.ssl.key.file)",
+                  &ServerConfig::pg_ssl_cert_file, true),
+      TextSetting("pg.ssl.key.file", "PEM private key of pg.ssl.cert.file", &ServerConfig::pg_ssl_key_file, true),
+      IntSetting<int>("pg.max.connections", "PostgreSQL sessions at most", &ServerConfig::pg_max_connections, 1,
+                      100000),
       TextSetting("kafka.advertised.host", "host name Kafka clients are told to connect to",
                   &ServerConfig::kafka_advertised_host, true),
       PortSetting("kafka.advertised.port", "port Kafka clients are told to connect to (0: the bound one)",
@@ -136,12 +182,6 @@ const Setting* FindSetting(std::string_view key) {
     if (key == s.key.key) return &s;
   }
   return nullptr;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace

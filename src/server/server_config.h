@@ -23,7 +23,14 @@ struct ServerConfig {
   std::string bind = "127.0.0.1";         ///< bind: the address every listener binds
   int kafka_port = 9092;                  ///< kafka.port; 0: a free port
   int http_port = 8080;                   ///< http.port (not served yet)
-  int pg_port = 5433;                     ///< pg.port (not served yet)
+  int pg_port = 5433;                     ///< pg.port
+  /// pg.users: "name:password,..." (or SCRAM-SHA-256 verifiers for passwords); with none here or in
+  /// pg.users.file, a server on loopback trusts the user basin.
+  std::string pg_users;
+  std::string pg_users_file;              ///< pg.users.file: one "name:password" per line
+  std::string pg_ssl_cert_file;           ///< pg.ssl.cert.file: PEM certificate (chain); with the key, TLS
+  std::string pg_ssl_key_file;            ///< pg.ssl.key.file: its PEM private key
+  int pg_max_connections = 100;           ///< pg.max.connections
   /// kafka.advertised.host: the host Kafka clients are sent to; empty: the bind address, or this machine's
   /// host name when binding every address.
   std::string kafka_advertised_host;

@@ -1,0 +1,148 @@
+#pragma once
+
+// The Asio side of Server, shared by server.cc and connection.cc only (no other module includes it).
+
+#include "server/tcp_server_internal.h"
+
+#include <boost/asio/ssl.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/pgwire/protocol.h"
+#include "server/pgwire/server.h"
+
+namespace basin::pgwire {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class Connection;
+class Session;
+
+struct Server::Impl {
+  Impl(Database& db, ServerOptions options);
+
+  void Log(const std::string& line) const { core.Log(line); }
+  /// Sessions by BackendKeyData, for CancelRequest. Register returns false when max_connections are open.
+  bool Register(int32_t process_id, int32_t secret_key, const std::shared_ptr<Connection>& connection);
+  void Unregister(int32_t process_id);
+  /// Cancel the statement of the session with this key, if one has it.
+  void Cancel(int32_t process_id, int32_t secret_key);
+
+  Database& db;
+  const ServerOptions options;
+  std::optional<asio::ssl::context> tls;  ///< with a certificate configured
+  server::TcpServerCore<Connection> core;
+
+  std::mutex sessions_mutex;
+  struct Registered {
+    int32_t secret_key;
+    std::weak_ptr<Connection> connection;
+  };
+  std::unordered_map<int32_t, Registered> sessions;
+};
+
+/// One client connection. The socket, the startup and the authentication belong to the connection's
+/// strand (the socket's executor). Once authenticated, the Session runs on a thread of its own: the strand
+/// queues the messages it reads for that thread (pausing reads while many wait), and the thread hands back
+/// the bytes to send, waiting while many are unsent. State shared by the two is guarded by `mutex_`.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server::Impl& server, tcp::socket socket, uint64_t id);
+  ~Connection();
+
+  uint64_t id() const { return id_; }
+  void Start();
+  /// Stop reading; end the session once the messages already read are handled (FATAL 57P01).
+  void Drain();
+  /// Close now, cancelling a running statement.
+  void Close();
+  /// Cancel the session's running statement (CancelRequest; any thread).
+  void Interrupt();
+
+ private:
+  enum class Phase { kStartup, kTls, kSaslInitial, kSaslFinal, kSession, kClosing };
+
+  // Strand: reading and the phases before the session.
+  void Read();
+  void OnRead(const boost::system::error_code& error, size_t n);
+  /// Handle the complete messages in in_; false once it must stop (closing, TLS handshake).
+  bool HandleInput();
+  /// `more_input`: bytes follow the packet (refused after an SSLRequest that TLS answers).
+  void HandleStartupPacket(std::string_view body, bool more_input);
+  void HandleStartup(const StartupMessage& startup);
+  void HandleSasl(char type, std::string_view body);
+  void StartTls();
+  /// AuthenticationOk; check the database; start the session thread.
+  void Admit();
+  /// Send a FATAL ErrorResponse, then close.
+  void Fatal(const std::string& sqlstate, const std::string& message, const std::string& log_reason = "");
+  void Write(std::string bytes, bool from_session = false);
+  void WriteNext();
+  void OnWritten(const boost::system::error_code& error, size_t n);
+  void ResumeReading();
+  void Shutdown(const std::string& reason);
+
+  // The session thread.
+  void RunSession();
+  /// The Session's `send`: queue `bytes` for the strand to write, then wait while too many are unsent.
+  void SendFromSession(std::string& bytes);
+
+  template <class Buffers, class Handler>
+  void AsyncReadSome(const Buffers& buffers, Handler&& handler);
+  template <class Buffers, class Handler>
+  void AsyncWrite(const Buffers& buffers, Handler&& handler);
+
+  Server::Impl& server_;
+  tcp::socket socket_;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  const uint64_t id_;
+  std::string peer_;
+
+  // Strand.
+  Phase phase_ = Phase::kStartup;
+  std::string in_;  ///< bytes read and not yet handled
+  std::string read_chunk_;
+  bool read_pending_ = false;
+  bool reading_paused_ = false;
+  bool draining_ = false;
+  bool closed_ = false;
+  struct Outgoing {
+    std::string bytes;
+    bool from_session;  ///< counted in unsent_bytes_
+  };
+  std::deque<Outgoing> writes_;
+  std::vector<std::string> batch_;  ///< being written
+  std::vector<asio::const_buffer> buffers_;
+  size_t batch_session_bytes_ = 0;
+  bool writing_ = false;
+  bool close_after_write_ = false;
+  StartupMessage startup_;
+  AuthPlan auth_;
+  std::unique_ptr<ScramExchange> scram_;
+
+  // Shared with the session thread.
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  struct Message {
+    char type;
+    std::string body;
+  };
+  std::deque<Message> queue_;  ///< read, not yet handled; type 0 asks the session to end (Drain)
+  size_t queued_bytes_ = 0;
+  size_t unsent_bytes_ = 0;  ///< handed over by the session, not yet written
+  bool stopped_ = false;     ///< the connection is closing: the session thread ends
+  Session* session_ = nullptr;
+  int32_t process_id_ = 0;
+  int32_t secret_key_ = 0;
+  bool registered_ = false;
+};
+
+}  // namespace basin::pgwire
