@@ -90,6 +90,7 @@ void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterDateTimeFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);
 void RegisterListFunctions(FunctionRegistry& r);
+void RegisterPgCatalogFunctions(FunctionRegistry& r);
 
 /// Cost of implicitly casting `from` to `to` for overload resolution; -1 when not allowed implicitly.
 int ImplicitCastCost(const LogicalType& from, const LogicalType& to);

@@ -22,6 +22,7 @@ FunctionRegistry::FunctionRegistry() {
   RegisterDateTimeFunctions(*this);
   RegisterAggregateFunctions(*this);
   RegisterListFunctions(*this);
+  RegisterPgCatalogFunctions(*this);
 }
 
 void FunctionRegistry::AddScalar(ScalarFunction f) {

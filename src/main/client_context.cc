@@ -10,7 +10,6 @@
 #include "common/task_scheduler.h"
 #include "execution/executor.h"
 #include "execution/operator/physical_streaming.h"
-#include "lake/column_cache.h"
 #include "main/database.h"
 #include "sql/binder/binder.h"
 #include "sql/optimizer/optimizer.h"
@@ -256,48 +255,6 @@ std::unique_ptr<QueryResult> ClientContext::Explain(const sql::ExplainStmt& stmt
   chunk->SetCardinality(row);
   result->Append(std::move(chunk));
   return result;
-}
-
-std::unique_ptr<QueryResult> ClientContext::Set(const sql::SetStmt& stmt) {
-  if (stmt.reset) {
-    if (stmt.name == "threads" || stmt.name == "all") threads_ = db_.config().threads;
-    if (stmt.name == "memory_limit" || stmt.name == "all") memory_limit_ = db_.config().memory_limit;
-    return QueryResult::Count(0);
-  }
-  if (stmt.name == "threads" || stmt.name == "worker_threads") {
-    int64_t n = 0;
-    try {
-      n = std::stoll(stmt.value);
-    } catch (...) {
-      n = 0;
-    }
-    if (n < 1 || n > 1024)
-      throw DataError(sqlstate::kInvalidParameterValue, "threads must be between 1 and 1024");
-    threads_ = static_cast<int>(n);
-  } else if (stmt.name == "memory_limit" || stmt.name == "max_memory") {
-    int64_t bytes;
-    if (!ParseBytes(stmt.value, bytes) || bytes <= 0) {
-      throw DataError(sqlstate::kInvalidParameterValue,
-                      "invalid memory_limit \"" + stmt.value + "\" (use a size such as '4GB' or '512MB')");
-    }
-    memory_limit_ = bytes;
-  } else if (stmt.name == "lake_cache_size") {
-    // Decoded row groups of lake tables, kept for the whole process (every session shares them).
-    int64_t bytes;
-    if (!ParseBytes(stmt.value, bytes) || bytes < 0) {
-      throw DataError(sqlstate::kInvalidParameterValue,
-                      "invalid lake_cache_size \"" + stmt.value + "\" (use a size such as '2GB', or '0' to turn it off)");
-    }
-    ColumnCache::Instance().SetCapacity(static_cast<size_t>(bytes));
-  } else if (stmt.name == "timezone" || stmt.name == "time zone" || stmt.name == "search_path" ||
-             stmt.name == "client_encoding" || stmt.name == "datestyle" || stmt.name == "application_name" ||
-             stmt.name == "extra_float_digits" || stmt.name == "intervalstyle" ||
-             stmt.name == "statement_timeout") {
-    // Settings clients send on connect; Basin's behaviour is fixed (UTC, UTF8, ISO dates) for now.
-  } else {
-    throw Exception(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + stmt.name + "\"");
-  }
-  return QueryResult::Count(0);
 }
 
 std::unique_ptr<QueryResult> ClientContext::Transaction(const sql::TransactionStmt& stmt) {

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "main/prepared_statement.h"
 #include "main/query_result.h"
@@ -41,6 +43,8 @@ class ClientContext {
   /// Cancel the statement running now: it ends with 57014 at its next chunk. Thread-safe; a statement
   /// that starts later is not affected.
   void Interrupt() { interrupted_.store(true); }
+  /// Whether the running statement was cancelled (for kernels that wait, such as pg_sleep).
+  bool interrupted() const { return interrupted_.load(std::memory_order_relaxed); }
   /// The parameters of the statement being bound, or null when it has none.
   StatementParameters* parameters() { return parameters_; }
   /// The value of a constant expression written in SQL (subqueries allowed): `SELECT <expression>` run in
@@ -52,6 +56,20 @@ class ClientContext {
   /// Threads a statement may use: SET threads, at most the database's workers (all of them when unset).
   int StatementThreads();
   int64_t memory_limit() const { return memory_limit_; }
+  /// The value of a setting as SHOW and current_setting() give it (client_context_settings.cc); throws
+  /// 42704 for an unknown name.
+  std::string GetSetting(const std::string& name);
+  /// Every setting with its value, as SHOW ALL and pg_settings list them.
+  std::vector<std::pair<std::string, std::string>> Settings();
+  /// Who the session is for (current_user), the name its client gave (application_name) and the id a
+  /// server gave it (pg_backend_pid()).
+  const std::string& user() const { return user_; }
+  int32_t process_id() const { return process_id_; }
+  void SetSessionInfo(std::string user, std::string application_name, int32_t process_id) {
+    user_ = std::move(user);
+    application_name_ = std::move(application_name);
+    process_id_ = process_id;
+  }
   /// Microseconds since the epoch at which the current statement started (now(), current_timestamp).
   int64_t statement_time() const { return statement_time_; }
 
@@ -73,6 +91,7 @@ class ClientContext {
   std::unique_ptr<QueryResult> Show(const sql::ShowStmt& stmt);
   std::unique_ptr<QueryResult> Describe(const sql::DescribeStmt& stmt);
   std::unique_ptr<QueryResult> Set(const sql::SetStmt& stmt);
+  std::unique_ptr<QueryResult> ShowSetting(const std::string& name);
   std::unique_ptr<QueryResult> Transaction(const sql::TransactionStmt& stmt);
   // client_context_alter.cc
   std::unique_ptr<QueryResult> AlterTable(const sql::AlterTableStmt& stmt);
@@ -102,6 +121,10 @@ class ClientContext {
   int64_t memory_limit_;
   int64_t statement_time_ = 0;
   std::atomic<bool> interrupted_{false};
+  std::map<std::string, std::string> settings_;  // PostgreSQL settings SET to a value kept as given
+  std::string user_ = "basin";
+  std::string application_name_;
+  int32_t process_id_ = 0;
   int statement_depth_ = 0;  // statements running now: one, or more when one runs others
   StatementParameters* parameters_ = nullptr;
 };

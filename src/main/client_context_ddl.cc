@@ -4,15 +4,12 @@
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
-#include "common/memory_tracker.h"
-#include "lake/column_cache.h"
 #include "lake/iceberg_partition.h"
 #include "main/client_context.h"
 #include "main/client_context_internal.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
 #include "sql/parser/parser.h"
-#include "types/pg_type.h"
 #include "vector/vector.h"
 
 namespace basin {
@@ -239,21 +236,7 @@ std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
     }
     return rows.Finish();
   }
-  RowsBuilder rows({"name", "setting"}, {TypeId::kVarchar, TypeId::kVarchar});
-  auto add = [&](const std::string& n, const std::string& v) {
-    if (stmt.what == "all" || stmt.what == n) rows.Add({Value::Varchar(n), Value::Varchar(v)});
-  };
-  add("threads", std::to_string(threads_));
-  add("memory_limit", FormatBytes(memory_limit_));
-  add("lake_cache_size", FormatBytes(static_cast<int64_t>(ColumnCache::Instance().capacity())) + " (" +
-                             FormatBytes(static_cast<int64_t>(ColumnCache::Instance().size())) + " used)");
-  add("timezone", "UTC");
-  add("server_version", kPgServerVersion);
-  auto result = rows.Finish();
-  if (stmt.what != "all" && result->RowCount() == 0) {
-    throw Exception(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + stmt.what + "\"");
-  }
-  return result;
+  return ShowSetting(stmt.what);
 }
 
 std::unique_ptr<QueryResult> ClientContext::Describe(const sql::DescribeStmt& stmt) {

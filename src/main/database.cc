@@ -112,6 +112,10 @@ std::unique_ptr<QueryResult> Connection::Execute(const PreparedStatement& statem
   return context_->Execute(statement, std::move(parameters));
 }
 
+void Connection::SetSessionInfo(std::string user, std::string application_name, int32_t process_id) {
+  context_->SetSessionInfo(std::move(user), std::move(application_name), process_id);
+}
+
 void Connection::Interrupt() {
   context_->Interrupt();
 }

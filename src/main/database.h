@@ -86,6 +86,10 @@ class Connection {
   /// values are cast to the parameter's type. Errors come back as an error result.
   std::unique_ptr<QueryResult> Execute(const PreparedStatement& statement, std::vector<Value> parameters);
 
+  /// Name the session's user (current_user; default "basin"), its client (application_name) and its id
+  /// (pg_backend_pid()).
+  void SetSessionInfo(std::string user, std::string application_name, int32_t process_id);
+
   /// Cancel the statement this connection runs now (from any thread): it ends with SQLSTATE 57014
   /// "canceling statement due to user request" at its next chunk of data.
   void Interrupt();

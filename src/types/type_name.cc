@@ -63,6 +63,11 @@ constexpr TypeName kTypeNames[] = {
     {"timestamptz", TypeId::kTimestampTz, Modifiers::kIgnored},
     {"timestamp with time zone", TypeId::kTimestampTz, Modifiers::kIgnored},
     {"interval", TypeId::kInterval, Modifiers::kIgnored},
+    // PostgreSQL's catalog types, as its system catalogs use them: OIDs and transaction ids are unsigned
+    // 32-bit numbers, names are text.
+    {"oid", TypeId::kBigInt, Modifiers::kRejected},
+    {"xid", TypeId::kBigInt, Modifiers::kRejected},
+    {"name", TypeId::kVarchar, Modifiers::kRejected},
 };
 
 /// Lowercase, trim, and collapse runs of whitespace, so "Double   Precision" finds "double precision".

@@ -297,6 +297,29 @@ void ArrayComparisonKernel(DataChunk& args, FunctionContext& ctx, Vector& result
   }
 }
 
+/// array_cat(a, b): a's elements then b's; a NULL array counts as empty unless both are NULL.
+void ConcatKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  const LogicalType& element = result.type().element();
+  for (size_t i = 0; i < args.size(); i++) {
+    const Value a = args.column(0).GetValue(i), b = args.column(1).GetValue(i);
+    if (a.IsNull() && b.IsNull()) {
+      result.SetNull(i);
+      continue;
+    }
+    std::vector<Value> items;
+    for (const Value* side : {&a, &b}) {
+      if (!side->IsNull()) items.insert(items.end(), side->GetList().begin(), side->GetList().end());
+    }
+    result.SetValue(i, Value::List(element, std::move(items)));
+  }
+}
+
+std::unique_ptr<FunctionData> BindConcat(std::vector<ExprPtr>& args, LogicalType& return_type) {
+  BindList(args, return_type);
+  return_type = args[0]->type.id() == TypeId::kList ? args[0]->type : args[1]->type;
+  return nullptr;
+}
+
 ScalarFunction Make(const char* name, std::vector<LogicalType> arguments, LogicalType return_type,
                     ScalarKernel kernel) {
   ScalarFunction f;
@@ -339,6 +362,12 @@ std::vector<ScalarFunction> ListScalarFunctions() {
       Make("array_to_string", {any, TypeId::kVarchar, TypeId::kVarchar}, TypeId::kVarchar, ToStringKernel);
   with_nulls.propagates_nulls = false;  // a NULL null_text means "skip NULLs", not a NULL result
   functions.push_back(std::move(with_nulls));
+  for (const char* name : {"array_cat", "list_concat"}) {
+    ScalarFunction f = Make(name, {any, any}, any, ConcatKernel);
+    f.bind = BindConcat;
+    f.propagates_nulls = false;
+    functions.push_back(std::move(f));
+  }
   for (bool all : {false, true}) {
     ScalarFunction f;
     f.name = all ? "array_all" : "array_any";

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "common/exception.h"
+#include "execution/cast.h"
 #include "execution/expression_executor.h"
 #include "execution/row_operations.h"
 
@@ -28,6 +30,80 @@ OperatorResult PhysicalProjection::Execute(ExecutionContext& ctx, DataChunk& inp
     executor.Execute(*expressions_[i], input, nullptr, input.size(), output.column(i));
   }
   output.SetCardinality(input.size());
+  return OperatorResult::kNeedMoreInput;
+}
+
+namespace {
+struct TableFunctionState : OperatorState {
+  bool started = false;  ///< the arguments of the current input chunk are computed
+  size_t row = 0;        ///< the input row being expanded
+  bool row_started = false;
+  __int128 next = 0;  ///< generate_series, range: the row's next value; unnest: its next element
+  std::vector<std::unique_ptr<Vector>> arguments;
+};
+}  // namespace
+
+std::unique_ptr<OperatorState> PhysicalTableFunction::InitOperatorState(ExecutionContext&) {
+  return std::make_unique<TableFunctionState>();
+}
+
+OperatorResult PhysicalTableFunction::Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output,
+                                              OperatorState& state_base, GlobalOperatorState&) {
+  auto& state = static_cast<TableFunctionState&>(state_base);
+  if (!state.started) {
+    ExpressionExecutor executor(ctx.client);
+    state.arguments.clear();
+    for (auto& a : arguments_) {
+      state.arguments.push_back(std::make_unique<Vector>(a->type));
+      executor.Execute(*a, input, nullptr, input.size(), *state.arguments.back());
+    }
+    state.started = true;
+    state.row = 0;
+    state.row_started = false;
+  }
+  const size_t value_column = types().size() - 1;
+  const bool unnest = function_ == "unnest";
+  const bool inclusive = function_ == "generate_series";
+  size_t out = 0;
+  // The value of the current row at state.next, or none when the row is done.
+  auto next_value = [&](Value& value) -> bool {
+    auto arg = [&](size_t i) { return state.arguments[i]->GetValue(state.row); };
+    if (unnest) {
+      const Value list = arg(0);
+      if (list.IsNull() || state.next >= static_cast<__int128>(list.GetList().size())) return false;
+      value = list.GetList()[static_cast<size_t>(state.next++)];
+      return true;
+    }
+    const Value start = arg(0), stop = arg(1);
+    const Value step = state.arguments.size() > 2 ? arg(2) : Value::BigInt(1);
+    if (start.IsNull() || stop.IsNull() || step.IsNull()) return false;
+    const int64_t by = step.GetInt64();
+    if (by == 0) throw DataError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+    if (!state.row_started) state.next = start.GetInt64();
+    const __int128 end = stop.GetInt64();
+    if (by > 0 ? (inclusive ? state.next > end : state.next >= end) : (inclusive ? state.next < end : state.next <= end)) {
+      return false;
+    }
+    value = CastValue(Value::BigInt(static_cast<int64_t>(state.next)), types()[value_column]);
+    state.next += by;
+    return true;
+  };
+  while (state.row < input.size() && out < kVectorSize) {
+    if (unnest && !state.row_started) state.next = 0;
+    Value value;
+    if (!next_value(value)) {
+      state.row++;
+      state.row_started = false;
+      continue;
+    }
+    state.row_started = true;
+    for (size_t c = 0; c < value_column; c++) output.SetValue(c, out, input.GetValue(c, state.row));
+    output.SetValue(value_column, out, value);
+    out++;
+  }
+  output.SetCardinality(out);
+  if (state.row < input.size()) return OperatorResult::kHaveMoreOutput;
+  state.started = false;
   return OperatorResult::kNeedMoreInput;
 }
 

@@ -67,6 +67,26 @@ class PhysicalDistinctOn : public PhysicalOperator {
   std::vector<ExprPtr> keys_;
 };
 
+/// A table function once per input row, with arguments computed from the row: generate_series(start, stop
+/// [, step]) and range (whose stop is exclusive) over integers, unnest(list). Each input row comes out once
+/// per value the function gives, with the value as a last column.
+class PhysicalTableFunction : public PhysicalOperator {
+ public:
+  PhysicalTableFunction(std::vector<LogicalType> types, std::string function, std::vector<ExprPtr> arguments)
+      : PhysicalOperator("TABLE_FUNCTION", std::move(types)),
+        function_(std::move(function)),
+        arguments_(std::move(arguments)) {}
+  bool IsStreaming() const override { return true; }
+  std::unique_ptr<OperatorState> InitOperatorState(ExecutionContext& ctx) override;
+  OperatorResult Execute(ExecutionContext& ctx, DataChunk& input, DataChunk& output, OperatorState& state,
+                         GlobalOperatorState& gstate) override;
+  std::string Details() const override { return function_; }
+
+ private:
+  std::string function_;
+  std::vector<ExprPtr> arguments_;
+};
+
 /// Materialises its input in arrival order (by morsel), for query results and CTEs.
 class PhysicalCollect : public PhysicalOperator {
  public:

@@ -30,7 +30,9 @@ std::string Quoted(const std::string& name) {
 }  // namespace
 
 Session::Session(Database& db, SessionInfo info, std::function<void(std::string&)> send)
-    : connection_(db), info_(std::move(info)), send_(std::move(send)) {}
+    : connection_(db), info_(std::move(info)), send_(std::move(send)) {
+  connection_.SetSessionInfo(info_.user, info_.application_name, info_.process_id);
+}
 
 Session::~Session() = default;
 

@@ -3,6 +3,7 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "execution/aggregates/list_functions.h"
+#include "execution/function.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
 
@@ -151,8 +152,42 @@ ExprPtr Binder::BindSubqueryExpr(const sql::ParsedExpr& expr) {
       e->type = TypeId::kBoolean;
       break;
     }
-    case sql::SubqueryKind::kArray:
-      throw InternalError("ARRAY(subquery) reaches the binder as a scalar subquery");
+    case sql::SubqueryKind::kArray: {
+      // ARRAY(query): a scalar subquery of array_agg over the query's rows (in their order), and an empty
+      // array rather than NULL for none.
+      if (q.types.size() != 1) {
+        throw BinderError(sqlstate::kSyntaxError, "subquery must return only one column", expr.location);
+      }
+      const LogicalType element = q.types[0].id() == TypeId::kNull ? LogicalType(TypeId::kVarchar) : q.types[0];
+      auto agg = std::make_unique<LogicalOperator>(LogicalOpType::kAggregate);
+      agg->table_index = sub.NextTableIndex();
+      agg->aggregate_index = sub.NextTableIndex();
+      agg->grouping_index = sub.NextTableIndex();
+      auto collect = std::make_unique<Expr>(ExprClass::kAggregate);
+      collect->name = "array_agg";
+      collect->aggregate = &FunctionRegistry::Get().FindAggregate("array_agg")->front();
+      collect->type = LogicalType::List(element);
+      collect->children.push_back(sub.CastTo(Expr::ColumnRef(q.plan->GetColumnBindings()[0], q.types[0]), element));
+      agg->expressions.push_back(std::move(collect));
+      agg->children.push_back(std::move(q.plan));
+      auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+      proj->table_index = sub.NextTableIndex();
+      proj->expressions.push_back(Expr::ColumnRef({agg->aggregate_index, 0}, LogicalType::List(element)));
+      proj->children.push_back(std::move(agg));
+      q.plan = std::move(proj);
+      q.types = {LogicalType::List(element)};
+      e->subquery_kind = 0;
+      e->type = q.types[0];
+      bound->plan = std::move(q.plan);
+      bound->types = q.types;
+      bound->correlated = sub.correlated_;
+      e->subquery = std::move(bound);
+      auto array = std::make_unique<Expr>(ExprClass::kCoalesce);
+      array->type = e->type;
+      array->children.push_back(std::move(e));
+      array->children.push_back(Expr::Constant(Value::List(element, {})));
+      return array;
+    }
   }
   bound->plan = std::move(q.plan);
   bound->types = q.types;

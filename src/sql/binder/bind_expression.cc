@@ -123,6 +123,27 @@ ExprPtr Binder::BindParameter(const ParsedExpr& expr) {
   return CastTo(Expr::Constant(value), type, expr.location);
 }
 
+ExprPtr Binder::BindArrayConcat(ExprPtr left, ExprPtr right, int64_t location) {
+  // array || array, array || element, element || array, as PostgreSQL's array_cat, array_append and
+  // array_prepend; an untyped literal on one side is an array (or element) of the other side's type.
+  const bool left_list = left->type.id() == TypeId::kList;
+  const bool right_list = right->type.id() == TypeId::kList;
+  const LogicalType list = left_list ? left->type : right->type;
+  auto as_list = [&](ExprPtr e, bool is_list) {
+    if (is_list) return CastTo(std::move(e), list, location);
+    if (IsUntypedLiteral(*e) && IsStringLiteral(*e) && e->value.GetString().rfind('{', 0) == 0) {
+      return CastTo(std::move(e), list, location);
+    }
+    std::vector<ExprPtr> element;
+    element.push_back(CastTo(std::move(e), list.element(), location));
+    return BindFunctionCall("list_value", std::move(element), location);
+  };
+  std::vector<ExprPtr> args;
+  args.push_back(as_list(std::move(left), left_list));
+  args.push_back(as_list(std::move(right), right_list));
+  return BindFunctionCall("array_cat", std::move(args), location);
+}
+
 ExprPtr Binder::BindBoolean(ExprPtr expr, const char* what, int64_t location) {
   if (expr->type.id() == TypeId::kBoolean) return expr;
   if (IsNullLiteral(*expr) || IsStringLiteral(*expr))
@@ -556,6 +577,7 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       return BindCase(expr, where);
     case ExprKind::kCast: {
       ExprPtr child = BindExpression(*expr.children[0], where);
+      if (ObjectIdentifierType(expr.type_name)) return BindObjectIdentifierCast(expr, std::move(child));
       LogicalType target = BindTypeName(expr.type_name);
       if (expr.try_cast) {
         const LogicalType plain = target.id() == TypeId::kVarchar ? LogicalType(TypeId::kVarchar) : target;
@@ -639,6 +661,9 @@ ExprPtr Binder::BindOperator(const ParsedExpr& expr, ExprContext where) {
   if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=") {
     return BindComparison(op == "!=" ? "<>" : op, std::move(left), std::move(right), expr.location);
   }
+  if (op == "||" && (left->type.id() == TypeId::kList || right->type.id() == TypeId::kList)) {
+    return BindArrayConcat(std::move(left), std::move(right), expr.location);
+  }
   if (op == "||") {
     if (left->type.id() != TypeId::kBlob) left = CastTo(std::move(left), TypeId::kVarchar, expr.location);
     if (right->type.id() != TypeId::kBlob) right = CastTo(std::move(right), TypeId::kVarchar, expr.location);
@@ -715,9 +740,36 @@ ExprPtr Binder::BindCase(const ParsedExpr& expr, ExprContext where) {
   return e;
 }
 
+namespace {
+/// A type name without the pg_catalog qualifier PostgreSQL's clients often write (pg_catalog.text).
+std::string UnqualifiedTypeName(const std::string& name) {
+  return name.rfind("pg_catalog.", 0) == 0 ? name.substr(11) : name;
+}
+}  // namespace
+
+bool Binder::ObjectIdentifierType(const sql::TypeName& t) {
+  const std::string name = UnqualifiedTypeName(t.name);
+  return t.array_bounds == 0 && (name == "regclass" || name == "regtype" || name == "regnamespace" ||
+                                 name == "regrole" || name == "regproc" || name == "regprocedure");
+}
+
+ExprPtr Binder::BindObjectIdentifierCast(const sql::ParsedExpr& expr, ExprPtr child) {
+  // PostgreSQL's OID alias types: Basin keeps OIDs as BIGINT, so a cast from text finds the object's OID
+  // (the alias type's input function) and a cast from a number names the object (its output function).
+  std::string name = UnqualifiedTypeName(expr.type_name.name);
+  if (name == "regproc" || name == "regprocedure") {
+    // Functions have no OIDs in Basin: their names stay names.
+    return CastTo(std::move(child), TypeId::kVarchar, expr.location);
+  }
+  const bool from_text = child->type.id() == TypeId::kVarchar || IsUntypedLiteral(*child);
+  std::vector<ExprPtr> args;
+  args.push_back(CastTo(std::move(child), from_text ? TypeId::kVarchar : TypeId::kBigInt, expr.location));
+  return BindFunctionCall(name + (from_text ? "_in" : "_out"), std::move(args), expr.location);
+}
+
 LogicalType Binder::BindTypeName(const sql::TypeName& t) {
   try {
-    LogicalType type = TypeFromName(t.name, t.modifiers.size() > 0 ? t.modifiers[0] : -1,
+    LogicalType type = TypeFromName(UnqualifiedTypeName(t.name), t.modifiers.size() > 0 ? t.modifiers[0] : -1,
                                     t.modifiers.size() > 1 ? t.modifiers[1] : -1);
     for (int i = 0; i < t.array_bounds; i++) type = LogicalType::List(type);
     return type;

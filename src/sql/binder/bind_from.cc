@@ -1,4 +1,5 @@
 #include "catalog/catalog.h"
+#include "catalog/system_catalog.h"
 #include "catalog/topic_entry.h"
 #include "common/exception.h"
 #include "execution/cast.h"
@@ -7,6 +8,7 @@
 #include "lake/topic_sink.h"
 #include "main/client_context.h"
 #include "main/database.h"
+#include "main/pg_catalog.h"
 #include "sql/binder/binder.h"
 #include "sql/binder/binder_internal.h"
 #include "sql/parser/parser.h"
@@ -170,6 +172,14 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
   if (ref.names.size() == 1 && IsJsonPath(ref.names[0])) {
     return BindJsonScan(ref.names[0], ref.alias.empty() ? "json" : ref.alias, ref, {});
   }
+  // pg_catalog's relations come first, as in PostgreSQL's search path; information_schema's by name.
+  const std::string system_schema = ref.names.size() >= 2 ? ref.names[ref.names.size() - 2] : "";
+  if (const SystemTableDef* def = FindSystemTable(system_schema, ref.names.back())) {
+    if (ref.version_as_of || ref.timestamp_as_of) {
+      throw BinderError(sqlstate::kWrongObjectType, "\"" + def->name + "\" has no history to read AS OF", ref.location);
+    }
+    return BindRows(SystemTableRows(context_, *def), ref.alias.empty() ? def->name : ref.alias, ref);
+  }
   auto [schema, name] = QualifiedName(ref.names);
   Catalog& catalog = context_.catalog();
   if (auto view = catalog.GetView(schema, name)) {
@@ -285,14 +295,18 @@ LogicalOperatorPtr Binder::BindMetadataTable(const TableEntry& table, const std:
                           "\" (snapshots, history, files, manifests, properties)",
                       ref.location);
   }
+  return BindRows(std::move(*rows), alias, ref);
+}
+
+LogicalOperatorPtr Binder::BindRows(MetadataRows rows, const std::string& alias, const sql::TableRef& ref) {
   auto chunks = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
-  for (size_t r = 0; r < rows->rows.size(); r++) {
-    if (chunks->empty() || chunks->back()->size() == kVectorSize) chunks->push_back(std::make_unique<DataChunk>(rows->types));
+  for (size_t r = 0; r < rows.rows.size(); r++) {
+    if (chunks->empty() || chunks->back()->size() == kVectorSize) chunks->push_back(std::make_unique<DataChunk>(rows.types));
     DataChunk& chunk = *chunks->back();
-    for (size_t c = 0; c < rows->types.size(); c++) chunk.SetValue(c, chunk.size(), rows->rows[r][c]);
+    for (size_t c = 0; c < rows.types.size(); c++) chunk.SetValue(c, chunk.size(), rows.rows[r][c]);
     chunk.SetCardinality(chunk.size() + 1);
   }
-  return BindChunks(chunks, rows->names, rows->types, alias, ref);
+  return BindChunks(chunks, std::move(rows.names), std::move(rows.types), alias, ref);
 }
 
 LogicalOperatorPtr Binder::BindTableEntry(std::shared_ptr<TableEntry> table, const std::string& alias,
@@ -420,6 +434,58 @@ LogicalOperatorPtr Binder::BindJoin(const sql::TableRef& ref) {
   return join;
 }
 
+namespace {
+bool HasOuterReference(const Expr& e) {
+  bool found = false;
+  VisitExpr(e, [&](const Expr& x) { found |= x.cls == ExprClass::kColumnRef && x.depth > 0; });
+  return found;
+}
+}  // namespace
+
+void Binder::AddFunctionBinding(uint64_t table_index, const std::string& name, const LogicalType& type,
+                                const sql::TableRef& ref) {
+  // As PostgreSQL: the one column is named after the alias (FROM generate_series(1, 3) s gives s.s).
+  BindingEntry entry;
+  entry.alias = ref.alias.empty() ? name : ref.alias;
+  entry.table_index = table_index;
+  entry.names = {ref.alias.empty() || !ref.column_aliases.empty() ? name : ref.alias};
+  entry.types = {type};
+  entry.binding_columns = {0};
+  AddBinding(std::move(entry), &ref, ref.location);
+}
+
+LogicalOperatorPtr Binder::BindTableFunctionOverOuterRows(const sql::TableRef& ref) {
+  const sql::ParsedExpr& fn = *ref.function;
+  const std::string& name = fn.function_name;
+  const bool unnest = name == "unnest";
+  if (unnest ? fn.children.size() != 1 : (fn.children.size() < 2 || fn.children.size() > 3)) {
+    throw BinderError(sqlstate::kUndefinedFunction, name + (unnest ? " takes one array" : " takes 2 or 3 arguments"),
+                      fn.location);
+  }
+  std::vector<ExprPtr> args;
+  for (auto& c : fn.children) args.push_back(BindExpression(*c, ExprContext::kOther));
+  auto call = std::make_unique<LogicalOperator>(LogicalOpType::kTableFunction);
+  call->table_index = NextTableIndex();
+  call->function = name;
+  LogicalType type;
+  if (unnest) {
+    if (args[0]->type.id() != TypeId::kList) throw BinderError(sqlstate::kUndefinedFunction, "unnest takes an array", fn.location);
+    type = args[0]->type.element();
+    call->expressions.push_back(std::move(args[0]));
+  } else {
+    for (auto& a : args) {
+      if (!a->type.IsInteger() && !IsUntypedLiteral(*a)) {
+        throw NotImplementedError(name + " with outer references takes integers", fn.location);
+      }
+    }
+    const bool integers = args[0]->type.id() == TypeId::kInteger && args[1]->type.id() == TypeId::kInteger;
+    type = integers ? TypeId::kInteger : TypeId::kBigInt;
+    for (auto& a : args) call->expressions.push_back(CastTo(std::move(a), type, fn.location));
+  }
+  AddFunctionBinding(call->table_index, name, type, ref);
+  return call;
+}
+
 LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
   const sql::ParsedExpr& fn = *ref.function;
   const std::string& name = fn.function_name;
@@ -436,6 +502,11 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
     }
     ExprPtr e = BindExpression(*c, ExprContext::kOther);
     if (!e->IsFoldable()) {
+      // generate_series(0, t.n) or unnest(t.list) inside a correlated subquery runs once per outer row.
+      if ((name == "generate_series" || name == "range" || name == "unnest") && arg_name.empty() &&
+          HasOuterReference(*e)) {
+        return BindTableFunctionOverOuterRows(ref);
+      }
       throw NotImplementedError("arguments of table function " + name + " must be constants", c->location);
     }
     Value v = ExpressionExecutor::EvaluateScalar(*e, &context_);
@@ -484,6 +555,19 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
   if (!named.empty()) {
     throw BinderError(sqlstate::kSyntaxError, "table function " + name + " takes no named arguments",
                       fn.location);
+  }
+  if (name == "unnest") {
+    if (args.size() != 1 || (args[0].type().id() != TypeId::kList && !args[0].IsNull())) {
+      throw BinderError(sqlstate::kUndefinedFunction, "unnest takes one array", fn.location);
+    }
+    const LogicalType element = args[0].type().id() == TypeId::kList ? args[0].type().element() : TypeId::kVarchar;
+    MetadataRows rows;
+    rows.names = {ref.alias.empty() || !ref.column_aliases.empty() ? name : ref.alias};
+    rows.types = {element};
+    if (!args[0].IsNull()) {
+      for (const Value& v : args[0].GetList()) rows.rows.push_back({v});
+    }
+    return BindRows(std::move(rows), ref.alias.empty() ? name : ref.alias, ref);
   }
   if (name != "generate_series" && name != "range") {
     throw BinderError(sqlstate::kUndefinedFunction, "table function " + name + " does not exist",
@@ -552,13 +636,7 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
     }
   }
   auto scan = ChunkScan(chunks, {type});
-  BindingEntry entry;
-  entry.alias = ref.alias.empty() ? name : ref.alias;
-  entry.table_index = scan->table_index;
-  entry.names = {ref.alias.empty() || !ref.column_aliases.empty() ? name : ref.alias};
-  entry.types = {type};
-  entry.binding_columns = {0};
-  AddBinding(std::move(entry), &ref, ref.location);
+  AddFunctionBinding(scan->table_index, name, type, ref);
   return scan;
 }
 

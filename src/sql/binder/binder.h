@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "execution/expression.h"
+#include "lake/table_storage.h"
 #include "sql/parser/ast.h"
 #include "sql/planner/logical_operator.h"
 
@@ -76,8 +77,12 @@ class Binder {
 
   /// Bind a standalone expression with no FROM (defaults, SET values).
   ExprPtr BindConstantExpression(const sql::ParsedExpr& expr);
-  /// A type as written (`numeric(15, 2)`, `int[]`); errors point at the type.
+  /// A type as written (`numeric(15, 2)`, `int[]`, `pg_catalog.text`); errors point at the type.
   static LogicalType BindTypeName(const sql::TypeName& t);
+  /// regclass, regtype, regnamespace, regrole, regproc: PostgreSQL's OID alias types.
+  static bool ObjectIdentifierType(const sql::TypeName& t);
+  /// x::regclass and the like (see ObjectIdentifierType).
+  ExprPtr BindObjectIdentifierCast(const sql::ParsedExpr& expr, ExprPtr child);
 
   uint64_t NextTableIndex();
   ClientContext& context() { return context_; }
@@ -95,6 +100,8 @@ class Binder {
   ExprPtr BindRowComparison(const std::string& op, std::vector<ExprPtr> left, std::vector<ExprPtr> right,
                             int64_t location);
   ExprPtr BindBoolean(ExprPtr expr, const char* what, int64_t location);
+  /// `||` with an array on either side.
+  ExprPtr BindArrayConcat(ExprPtr left, ExprPtr right, int64_t location);
   /// Cast `expr` to `type`; constants are folded now so that bad literals fail at bind time.
   ExprPtr CastTo(ExprPtr expr, const LogicalType& type, int64_t location = -1);
   /// CastTo, then VARCHAR(n)'s length rule as PostgreSQL: an explicit cast truncates to n characters, a store
@@ -137,6 +144,12 @@ class Binder {
   LogicalOperatorPtr BindSubqueryRef(const sql::TableRef& ref);
   LogicalOperatorPtr BindJoin(const sql::TableRef& ref);
   LogicalOperatorPtr BindTableFunction(const sql::TableRef& ref);
+  /// generate_series, range or unnest with arguments from an outer query: a kTableFunction that decorrelation
+  /// runs once per outer row.
+  LogicalOperatorPtr BindTableFunctionOverOuterRows(const sql::TableRef& ref);
+  /// The binding of a one-column table function's output.
+  void AddFunctionBinding(uint64_t table_index, const std::string& name, const LogicalType& type,
+                          const sql::TableRef& ref);
   /// Named arguments of a table function (`name => value` or `name = value`), names lower-cased.
   using NamedArguments = std::vector<std::pair<std::string, Value>>;
   /// read_parquet(globs, options) and FROM 'file.parquet' (bind_parquet.cc): a scan of the files' storage.
@@ -150,6 +163,8 @@ class Binder {
   /// `table` with the records its sinks have not committed yet (lake/topic_sink.h); itself without sinks.
   std::shared_ptr<TableEntry> WithSinkTails(const std::shared_ptr<TableEntry>& table);
   /// "t$snapshots" and the other metadata tables of a table with history.
+  /// Rows made in memory (a metadata table, a pg_catalog relation) as a relation named `alias`.
+  LogicalOperatorPtr BindRows(MetadataRows rows, const std::string& alias, const sql::TableRef& ref);
   LogicalOperatorPtr BindMetadataTable(const TableEntry& table, const std::string& kind, const std::string& alias,
                                        const sql::TableRef& ref);
   /// A scan of a table's storage under `alias`.

@@ -136,6 +136,15 @@ std::vector<ColumnBinding> PushDependentJoin(LogicalOperatorPtr& op, LogicalOper
       }
       return d_bindings;
     }
+    case LogicalOpType::kTableFunction: {
+      // A table function over outer values: it runs once per row of D, which it takes as its input.
+      if (!op->children.empty()) return PushIntoFrom(op, d, d_types);
+      std::vector<ColumnBinding> d_bindings;
+      for (size_t k = 0; k < d_types.size(); k++) d_bindings.push_back({d->table_index, k});
+      op->children.push_back(std::move(d));
+      rewrite_all(*op, d_bindings);
+      return d_bindings;
+    }
     case LogicalOpType::kJoin: {
       bool preserves_right =
           op->join_type == LogicalJoinType::kRight || op->join_type == LogicalJoinType::kFull;

@@ -49,7 +49,6 @@ enum class ExprKind {
   kCast,      // children[0]::type_name; try_cast for TRY_CAST. Typed literals (DATE '...') are casts too.
   kFunction,  // function_name(children) with distinct, star (count(*)), agg_order_by, filter, window
   kSubquery,  // subquery_kind; subquery; for kAny/kAll: children[0] is the left side, op the comparison
-              // (ARRAY(query) is parsed as a scalar subquery aggregating the query's rows into an array)
               // (`x = ANY (array_expr)` has no subquery: children[1] is the array; `x IN (subquery)` is
               // kAny with op "=", and NOT IN wraps that in a NOT kUnaryOp)
   kArray,     // ARRAY[children...]
@@ -425,7 +424,8 @@ struct ExplainStmt : Statement {
   std::unique_ptr<Statement> statement;
 };
 
-/// SET [SESSION|LOCAL] name = value | TO value; RESET name; RESET ALL.
+/// SET [SESSION|LOCAL] name = value | TO value; RESET name; RESET ALL; SET [SESSION CHARACTERISTICS AS]
+/// TRANSACTION modes (name "transaction", no value).
 struct SetStmt : Statement {
   SetStmt() : Statement(StatementKind::kSet) {}
   std::string name;   // lower-cased; "all" for RESET ALL

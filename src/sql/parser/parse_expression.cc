@@ -61,6 +61,8 @@ int Parser::InfixPrecedence() const {
       return infix ? kPrecLike : kPrecNone;
     }
     if (w == "at" && IsKeyword("time", 1) && IsKeyword("zone", 2)) return kPrecAt;
+    if (w == "collate") return kPrecPostfix;
+    if (w == "operator" && IsOp("(", 1)) return kPrecOp;  // a OPERATOR(pg_catalog.~) b
     return kPrecNone;
   }
   if (t.type != TokenType::kOp) return kPrecNone;
@@ -108,6 +110,30 @@ ParsedExprPtr Parser::ParseInfix(ParsedExprPtr left, int precedence) {
     e->negated = op == "notnull";
     e->children.push_back(std::move(left));
     return e;
+  }
+  if (op == "collate") return ParseCollate(std::move(left), t.location);
+  if (op == "operator") {
+    // OPERATOR(schema.op): the operator op, qualified by its schema (pg_catalog, the only one).
+    const int64_t open = ExpectOpenParen();
+    if (Peek().type == TokenType::kIdent || Peek().type == TokenType::kQuotedIdent) {
+      const std::string schema = Advance().text;
+      if (schema != "pg_catalog") throw ParserError("schema \"" + schema + "\" does not exist", t.location);
+      ExpectOp(".");
+    }
+    const Token& symbol = Peek();
+    if (symbol.type != TokenType::kOp || symbol.text == "(" || symbol.text == ")") Fail(symbol, "expected an operator");
+    std::string name = Advance().text;
+    ExpectCloseParen(open);
+    ParsedExprPtr right = ParseBinary(kPrecOp + 1);
+    if (name == "~~" || name == "~~*" || name == "!~~" || name == "!~~*") {
+      auto e = ParsedExpr::Make(ExprKind::kLike, left->location);
+      e->negated = name[0] == '!';
+      e->op = name.back() == '*' ? "ILIKE" : "LIKE";
+      e->children.push_back(std::move(left));
+      e->children.push_back(std::move(right));
+      return e;
+    }
+    return MakeBinary(std::move(name), std::move(left), std::move(right));
   }
   if (op == "at") {  // x AT TIME ZONE z is timezone(z, x), as in PostgreSQL
     Advance();
@@ -338,45 +364,31 @@ ParsedExprPtr Parser::ParseParenthesized() {
 }
 
 // Called after the opening parenthesis; consumes the closing one.
+// x COLLATE name: Basin compares text by its bytes, as the C collation does, so the collations that mean
+// that are accepted (and change nothing); others are refused.
+ParsedExprPtr Parser::ParseCollate(ParsedExprPtr left, int64_t location) {
+  std::string name;
+  do {
+    const Token& part = Peek();
+    if (part.type != TokenType::kIdent && part.type != TokenType::kQuotedIdent) Fail(part, "expected a collation name");
+    name += (name.empty() ? "" : ".") + Advance().text;
+  } while (AcceptOp("."));
+  std::string bare = name.rfind("pg_catalog.", 0) == 0 ? name.substr(11) : name;
+  for (char& c : bare) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (bare != "c" && bare != "posix" && bare != "default" && bare != "ucs_basic" && bare != "c.utf8" &&
+      bare != "c.utf-8") {
+    throw NotImplementedError("collation \"" + name + "\" is not supported (text compares bytewise, as in \"C\")",
+                              location);
+  }
+  return left;
+}
+
 ParsedExprPtr Parser::ParseSubqueryExpr(SubqueryKind kind, int64_t location) {
   auto e = ParsedExpr::Make(ExprKind::kSubquery, location);
   e->subquery_kind = kind;
   int64_t open = tokens_[pos_ - 1].location;
   e->subquery = ParseQuery();
   ExpectCloseParen(open);
-  if (kind == SubqueryKind::kArray) return ArrayOfSubquery(std::move(e));
-  return e;
-}
-
-// ARRAY(query) is the scalar subquery (SELECT coalesce(array_agg(v), '{}') FROM (query) AS "?array"(v)): the
-// query's rows in its order, an empty array for none.
-ParsedExprPtr Parser::ArrayOfSubquery(ParsedExprPtr array) {
-  const int64_t location = array->location;
-  auto from = std::make_unique<TableRef>();
-  from->kind = TableRef::Kind::kSubquery;
-  from->location = location;
-  from->alias = "?array";
-  from->column_aliases = {"?value"};
-  from->subquery = std::move(array->subquery);
-  auto value = ParsedExpr::Make(ExprKind::kColumnRef, location);
-  value->names = {"?array", "?value"};
-  auto agg = ParsedExpr::Make(ExprKind::kFunction, location);
-  agg->function_name = "array_agg";
-  agg->children.push_back(std::move(value));
-  auto coalesce = ParsedExpr::Make(ExprKind::kFunction, location);
-  coalesce->function_name = "coalesce";
-  coalesce->children.push_back(std::move(agg));
-  coalesce->children.push_back(MakeConstant(ConstantKind::kString, "{}", location));
-  auto body = std::make_unique<QueryNode>();
-  body->kind = QueryNode::Kind::kSelect;
-  body->location = location;
-  body->select_list.push_back(std::move(coalesce));
-  body->from = std::move(from);
-  auto e = ParsedExpr::Make(ExprKind::kSubquery, location);
-  e->subquery_kind = SubqueryKind::kScalar;
-  e->subquery = std::make_unique<SelectStatement>();
-  e->subquery->location = location;
-  e->subquery->body = std::move(body);
   return e;
 }
 

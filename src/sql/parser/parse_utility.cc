@@ -188,6 +188,17 @@ std::unique_ptr<Statement> Parser::ParseSet() {
   if (!(IsKeyword("session", 0) && (IsOp("=", 1) || IsKeyword("to", 1)))) {
     if (!AcceptKeyword("session")) AcceptKeyword("local");
   }
+  // SET TRANSACTION ... and SET SESSION CHARACTERISTICS AS TRANSACTION ...: modes accepted, not kept.
+  if (IsKeyword("characteristics") && IsKeyword("as", 1) && IsKeyword("transaction", 2)) {
+    Advance();
+    Advance();
+  }
+  if (IsKeyword("transaction") && !IsOp("=", 1) && !IsKeyword("to", 1)) {
+    Advance();
+    SkipTransactionModes();
+    stmt->name = "transaction";
+    return stmt;
+  }
   if (IsKeyword("time") && IsKeyword("zone", 1)) {
     Advance();
     Advance();

@@ -124,7 +124,7 @@ class Parser {
   ParsedExprPtr ParseCase();
   ParsedExprPtr ParseArray(int64_t location);
   ParsedExprPtr ParseSubqueryExpr(SubqueryKind kind, int64_t location);
-  ParsedExprPtr ArrayOfSubquery(ParsedExprPtr array);
+  ParsedExprPtr ParseCollate(ParsedExprPtr left, int64_t location);
   std::vector<ParsedExprPtr> ParseExprList();
   ParsedExprPtr MakeConstant(ConstantKind kind, std::string text, int64_t location);
 

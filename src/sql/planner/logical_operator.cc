@@ -35,6 +35,10 @@ std::vector<ColumnBinding> LogicalOperator::GetColumnBindings() const {
       result = children[0]->GetColumnBindings();
       for (size_t i = 0; i < expressions.size(); i++) result.push_back({table_index, i});
       return result;
+    case LogicalOpType::kTableFunction:
+      if (!children.empty()) result = children[0]->GetColumnBindings();
+      result.push_back({table_index, 0});
+      return result;
     case LogicalOpType::kJoin: {
       result = children[0]->GetColumnBindings();
       if (join_type == LogicalJoinType::kSemi || join_type == LogicalJoinType::kAnti) return result;
@@ -88,6 +92,11 @@ void LogicalOperator::ResolveTypes() {
     case LogicalOpType::kWindow:
       types = children[0]->types;
       for (auto& e : expressions) types.push_back(e->type);
+      return;
+    case LogicalOpType::kTableFunction:
+      types = children.empty() ? std::vector<LogicalType>{} : children[0]->types;
+      // generate_series and range give their arguments' type, unnest its list's elements.
+      types.push_back(function == "unnest" ? expressions[0]->type.element() : expressions[0]->type);
       return;
     case LogicalOpType::kJoin:
       types = children[0]->types;
@@ -149,6 +158,7 @@ LogicalOperatorPtr LogicalOperator::Copy() const {
   op->update_columns = update_columns;
   op->merge_actions = merge_actions;
   op->analyze = analyze;
+  op->function = function;
   op->materialized = materialized;
   return op;
 }
@@ -157,7 +167,8 @@ std::string LogicalOperator::ToString(int indent) const {
   static const char* names[] = {"GET",       "VALUES", "CHUNK_SCAN", "FILTER",        "PROJECTION",
                                 "AGGREGATE", "WINDOW", "JOIN",       "ORDER",         "LIMIT",
                                 "DISTINCT",  "UNION",  "SET_OP",     "RECURSIVE_CTE", "INSERT",
-                                "UPDATE",    "DELETE", "MERGE",      "EXPLAIN",       "MATERIALIZE"};
+                                "UPDATE",    "DELETE", "MERGE",      "EXPLAIN",       "MATERIALIZE",
+                                "TABLE_FUNCTION"};
   std::string s(indent * 2, ' ');
   s += names[static_cast<int>(type)];
   if (type == LogicalOpType::kGet) s += " " + table->name;

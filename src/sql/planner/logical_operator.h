@@ -34,6 +34,9 @@ enum class LogicalOpType {
            // the WHEN clauses' conditions and values, which merge_actions index
   kExplain,
   kMaterialize,    // children[0]: the query; children[1..]: CTE plans run first into `materialized` (each)
+  kTableFunction,  // `function` (generate_series, range, unnest) of expressions computed from each row of
+                   // children[0] (the outer values of a correlated subquery, joined in by decorrelation);
+                   // binding (table_index, 0) after the child's columns
 };
 
 enum class LogicalJoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kSingle };
@@ -108,6 +111,9 @@ struct LogicalOperator {
 
   // kExplain
   bool analyze = false;
+
+  // kTableFunction
+  std::string function;
 
   // kMaterialize: where each CTE plan's rows go (children[i + 1] fills materialized[i])
   std::vector<std::shared_ptr<std::vector<std::unique_ptr<class DataChunk>>>> materialized;

@@ -171,6 +171,14 @@ PhysicalOperatorPtr PhysicalPlanner::Plan(LogicalOperator& op) {
       result->children.push_back(std::move(child));
       return result;
     }
+    case LogicalOpType::kTableFunction: {
+      if (op.children.empty()) throw InternalError(op.function + " with outer references was not decorrelated");
+      auto child = Plan(*op.children[0]);
+      auto bindings = op.children[0]->GetColumnBindings();
+      result = std::make_unique<PhysicalTableFunction>(op.types, op.function, ResolveAll(op.expressions, bindings));
+      result->children.push_back(std::move(child));
+      return result;
+    }
     case LogicalOpType::kJoin:
       return PlanJoin(op);
     case LogicalOpType::kOrder: {
