@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build ccache make pkg-config clang-format
           libgtest-dev libgmock-dev libbenchmark-dev libedit-dev libre2-dev python3
           libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libsqlite3-dev nlohmann-json3-dev libsimdjson-dev
-          libboost-dev librdkafka-dev kcat curl python3-prometheus-client)
+          libboost-dev libssl-dev librdkafka-dev kcat curl python3-prometheus-client
+          postgresql-client libpq-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,10 +20,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 # The engines and clients that end-to-end tests check Basin against (DuckDB, the icebird Iceberg reader, the
-# kafkajs Kafka client) come from npm into bench/node_modules, pinned by bench/package-lock.json; Basin
-# itself never depends on them.
+# kafkajs Kafka client, the pg PostgreSQL client) come from npm into bench/node_modules, pinned by
+# bench/package-lock.json; Basin itself never depends on them.
 if [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -d bench/node_modules/icebird ] ||
-   [ ! -d bench/node_modules/kafkajs ]; then
+   [ ! -d bench/node_modules/kafkajs ] || [ ! -d bench/node_modules/pg ]; then
   echo "setup: installing the test peers (npm ci in bench/)"
   (cd bench && npm ci --no-audit --no-fund)
 fi

@@ -9,11 +9,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 # Groups form at once instead of waiting group.initial.rebalance.delay.ms for more members.
 export BASIN_GROUP_INITIAL_REBALANCE_DELAY_MS=0
 
-# start_server NAME [ARGS...]: run `basin server` on $work/data (a free port unless ARGS say otherwise),
+# start_server NAME [ARGS...]: run `basin server` on $work/data (free ports unless ARGS say otherwise),
 # its stdout in $work/NAME.out and log in $work/NAME.log; sets server_pid and bootstrap (host:port).
 start_server() {
   local name=$1; shift
-  "$basin" server --data "$work/data" --kafka-port 0 "$@" >"$work/$name.out" 2>"$work/$name.log" &
+  "$basin" server --data "$work/data" --kafka-port 0 --pg-port 0 "$@" >"$work/$name.out" 2>"$work/$name.log" &
   server_pid=$!
   pids+=("$server_pid")
   wait_for 30 grep -q '^kafka listening on ' "$work/$name.out" || fail "basin server ($name) did not start"

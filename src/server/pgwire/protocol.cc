@@ -46,7 +46,7 @@ class BodyReader {
   /// is an error, so that no vector is sized by a forged count.
   size_t Count(const char* field, size_t item_bytes) {
     const int16_t n = Int16(field);
-    if (n < 0 || static_cast<size_t>(n) * item_bytes > Left()) Fail(field, "count " + std::to_string(n) + " is invalid");
+    if (n < 0 || static_cast<size_t>(n) * item_bytes > Left()) Fail(field, std::to_string(n) + " is out of range");
     return static_cast<size_t>(n);
   }
   size_t Left() const { return body_.size() - pos_; }

@@ -85,7 +85,7 @@ class Session {
   void Flush();
   void FlushIfLarge();
 
-  Connection connection_;
+  ::basin::Connection connection_;  // the database session (not this module's network Connection)
   SessionInfo info_;
   std::function<void(std::string&)> send_;
   std::string out_;
