@@ -46,6 +46,24 @@ TEST(ServerConfigTest, SetsKeysAndRefusesBadOnes) {
   EXPECT_EQ(config.kafka_port, 0);
 }
 
+TEST(ServerConfigTest, PostgresUsersAreShownWithoutPasswords) {
+  ServerConfig config;
+  config.Set("pg.users", "alice:secret, bob:SCRAM-SHA-256$4096:abc");
+  EXPECT_EQ(config.pg_users, "alice:secret, bob:SCRAM-SHA-256$4096:abc");
+  EXPECT_EQ(Value(config, "pg.users"), "alice:****,bob:****");  // DescribeConfigs and logs see this
+  EXPECT_THROW(config.Set("pg.users", "alice"), DataError);
+  EXPECT_THROW(config.Set("pg.users", ":secret"), DataError);
+  try {
+    config.Set("pg.users", "alice:secret,nopassword");
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos) << "the error shows no password";
+  }
+  config.Set("pg.port", "0");
+  config.Set("pg.max.connections", "5");
+  EXPECT_EQ(config.pg_port, 0);
+  EXPECT_EQ(config.pg_max_connections, 5);
+}
+
 TEST(ServerConfigTest, FileThenEnvironment) {
   ScratchDir dir;
   const std::string path = (dir.path() / "basin.conf").string();
@@ -89,11 +107,14 @@ TEST(BasinServerTest, HoldsTheDataDirectoryAndSaysSo) {
   ServerConfig config;
   config.data_dir = (dir.path() / "data").string();
   config.kafka_port = 0;
+  config.pg_port = 0;
   BasinServer server(config);
   server.Start();
-  ASSERT_EQ(server.listeners().size(), 1u);
+  ASSERT_EQ(server.listeners().size(), 2u);
   EXPECT_EQ(server.listeners()[0].protocol, "kafka");
   EXPECT_GT(server.listeners()[0].port, 0);
+  EXPECT_EQ(server.listeners()[1].protocol, "pg");
+  EXPECT_GT(server.listeners()[1].port, 0);
   const std::string owner = BasinServer::DescribeOwner(config.data_dir);
   EXPECT_NE(owner.find("basin server, pid " + std::to_string(getpid())), std::string::npos) << owner;
   EXPECT_NE(owner.find("kafka on " + server.listeners()[0].address()), std::string::npos) << owner;

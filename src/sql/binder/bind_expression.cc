@@ -579,6 +579,15 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       ExprPtr child = BindExpression(*expr.children[0], where);
       if (ObjectIdentifierType(expr.type_name)) return BindObjectIdentifierCast(expr, std::move(child));
       LogicalType target = BindTypeName(expr.type_name);
+      const sql::ParsedExpr& inner = *expr.children[0];
+      if (target.id() == TypeId::kVarchar && inner.kind == ExprKind::kCast && ObjectIdentifierType(inner.type_name) &&
+          child->type.id() == TypeId::kBigInt) {
+        // 'orders'::regclass::text: the OID that text found, named again by the alias type's output function.
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(child));
+        std::string name = inner.type_name.name.substr(inner.type_name.name.rfind('.') + 1);
+        child = BindFunctionCall(name + "_out", std::move(args), expr.location);
+      }
       if (expr.try_cast) {
         const LogicalType plain = target.id() == TypeId::kVarchar ? LogicalType(TypeId::kVarchar) : target;
         if (child->cls == ExprClass::kConstant) {
