@@ -156,6 +156,25 @@ std::vector<SystemTableDef> MakeSystemTables() {
       Def(kPg, "pg_sequence", 2224,
           "seqrelid oid, seqtypid oid, seqstart int8, seqincrement int8, seqmax int8, seqmin int8, "
           "seqcache int8, seqcycle bool"),
+      Def(kPg, "pg_proc", 1255,
+          "oid oid, proname name, pronamespace oid, proowner oid, prolang oid, procost float4, prorows float4, "
+          "provariadic oid, prosupport text, prokind char, prosecdef bool, proleakproof bool, proisstrict bool, "
+          "proretset bool, provolatile char, proparallel char, pronargs int2, pronargdefaults int2, "
+          "prorettype oid, proargtypes oid[], proallargtypes oid[], proargmodes char[], proargnames text[], "
+          "proargdefaults text, protrftypes oid[], prosrc text, probin text, prosqlbody text, proconfig text[], "
+          "proacl text[]"),
+      Def(kPg, "pg_language", 2612,
+          "oid oid, lanname name, lanowner oid, lanispl bool, lanpltrusted bool, lanplcallfoid oid, "
+          "laninline oid, lanvalidator oid, lanacl text[]"),
+      Def(kPg, "pg_operator", 2617,
+          "oid oid, oprname name, oprnamespace oid, oprowner oid, oprkind char, oprcanmerge bool, "
+          "oprcanhash bool, oprleft oid, oprright oid, oprresult oid, oprcom oid, oprnegate oid, oprcode oid, "
+          "oprrest oid, oprjoin oid"),
+      Def(kPg, "pg_conversion", 2607,
+          "oid oid, conname name, connamespace oid, conowner oid, conforencoding int4, contoencoding int4, "
+          "conproc text, condefault bool"),
+      Def(kPg, "pg_event_trigger", 3466,
+          "oid oid, evtname name, evtevent name, evtowner oid, evtfoid oid, evtenabled char, evttags text[]"),
       Def(kPg, "pg_foreign_table", 3118, "ftrelid oid, ftserver oid, ftoptions text[]"),
       Def(kPg, "pg_foreign_server", 1417,
           "oid oid, srvname name, srvowner oid, srvfdw oid, srvtype text, srvversion text, srvacl text[], "

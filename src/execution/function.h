@@ -75,6 +75,9 @@ class FunctionRegistry {
   const std::vector<ScalarFunction>* FindScalar(const std::string& name) const;
   const std::vector<AggregateFunction>* FindAggregate(const std::string& name) const;
   bool IsWindowFunction(const std::string& name) const;
+  /// Every function by name (pg_proc lists them).
+  const std::map<std::string, std::vector<ScalarFunction>>& scalars() const { return scalars_; }
+  const std::map<std::string, std::vector<AggregateFunction>>& aggregates() const { return aggregates_; }
 
  private:
   FunctionRegistry();

@@ -8,6 +8,7 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "execution/cast.h"
+#include "execution/functions/pg_proc.h"
 #include "main/client_context.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/parser.h"
@@ -308,6 +309,30 @@ void Roles(ClientContext& context, Rows& rows, bool pg_user) {
   }
 }
 
+void Procedures(Rows& rows) {
+  for (const PgProc& p : PgProcs()) {
+    std::vector<Value> arguments;
+    for (uint32_t t : p.argument_types) arguments.push_back(Oid(t));
+    rows.Add()
+        .Set("oid", Oid(p.oid))
+        .Set("proname", Text(p.name))
+        .Set("pronamespace", Oid(kPgCatalogNamespace))
+        .Set("proowner", Oid(kOwner))
+        .Set("prolang", Oid(12))  // internal
+        .Set("procost", Value::Real(1))
+        .Set("provariadic", Oid(p.variadic ? p.argument_types.back() : 0))
+        .Set("prosupport", Text("-"))
+        .Set("prokind", Char(p.kind))
+        .Set("proisstrict", Bool(p.strict))
+        .Set("provolatile", Char(p.volatility))
+        .Set("proparallel", Char('s'))
+        .Set("pronargs", Int(static_cast<int64_t>(p.argument_types.size())))
+        .Set("prorettype", Oid(p.return_type))
+        .Set("proargtypes", Value::List(TypeId::kBigInt, std::move(arguments)))
+        .Set("prosrc", Text(p.name));
+  }
+}
+
 void Settings(ClientContext& context, Rows& rows) {
   for (const auto& [name, value] : context.Settings()) {
     rows.Add()
@@ -445,6 +470,7 @@ MetadataRows SystemTableRows(ClientContext& context, const SystemTableDef& def) 
   if (name == "pg_roles") Roles(context, rows, false);
   if (name == "pg_user") Roles(context, rows, true);
   if (name == "pg_settings") Settings(context, rows);
+  if (name == "pg_proc") Procedures(rows);
   if (name == "pg_am") {
     rows.Add().Set("oid", Oid(kHeapAm)).Set("amname", Text("heap")).Set("amhandler", Text("heap_tableam_handler")).Set("amtype", Char('t'));
     rows.Add().Set("oid", Oid(403)).Set("amname", Text("btree")).Set("amhandler", Text("bthandler")).Set("amtype", Char('i'));
@@ -476,6 +502,11 @@ MetadataRows SystemTableRows(ClientContext& context, const SystemTableDef& def) 
         .Set("dattablespace", Oid(1663))
         .Set("datcollate", Text("C"))
         .Set("datctype", Text("C"));
+  }
+  if (name == "pg_language") {
+    for (const auto& [oid, language] : {std::pair<uint32_t, const char*>{12, "internal"}, {13, "c"}, {14, "sql"}}) {
+      rows.Add().Set("oid", Oid(oid)).Set("lanname", Text(language)).Set("lanowner", Oid(kOwner));
+    }
   }
   if (name == "pg_tablespace") {
     rows.Add().Set("oid", Oid(1663)).Set("spcname", Text("pg_default")).Set("spcowner", Oid(kOwner));

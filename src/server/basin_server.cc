@@ -136,7 +136,7 @@ void BasinServer::Stop() {
   LogLine(LogLevel::kInfo, "server: stopped data=" + config_.data_dir);
 }
 
-void BasinServer::StartPostgres(State& state) {
+void BasinServer::StartPostgres(State& state) try {
   pgwire::ServerOptions options;
   options.host = config_.bind;
   options.port = static_cast<uint16_t>(config_.pg_port);
@@ -150,6 +150,9 @@ void BasinServer::StartPostgres(State& state) {
   state.pg = std::make_unique<pgwire::Server>(*state.database, std::move(options));
   state.pg->Start();
   listeners_.push_back({"pg", config_.bind, state.pg->port()});
+} catch (...) {
+  listeners_.clear();  // Start fails: the listeners started before this one close with `state`
+  throw;
 }
 
 void BasinServer::StopPostgres() {

@@ -12,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "catalog/system_catalog.h"
 #include "execution/functions/function_internal.h"
+#include "execution/functions/pg_proc.h"
 #include "main/client_context.h"
 #include "types/pg_type.h"
 
@@ -339,7 +340,85 @@ std::unique_ptr<FunctionData> BindList(std::vector<ExprPtr>& args, LogicalType&)
   return nullptr;
 }
 
+Value FunctionResult(const std::vector<Value>& args, ClientContext*) {
+  const PgProc* proc = args[0].IsNull() ? nullptr : FindPgProc(AsOid(args[0]));
+  return proc ? Value::Varchar(PgProcResult(*proc)) : Value();
+}
+
+Value FunctionArguments(const std::vector<Value>& args, ClientContext*) {
+  const PgProc* proc = args[0].IsNull() ? nullptr : FindPgProc(AsOid(args[0]));
+  return proc ? Value::Varchar(PgProcArguments(*proc)) : Value();
+}
+
+Value TablespaceLocation(const std::vector<Value>&, ClientContext*) {
+  return Value::Varchar("");
+}
+
+/// A type's OID for pg_proc: "any type" is PostgreSQL's pseudo-type "any", a list of any type anyarray.
+uint32_t ProcTypeOid(const LogicalType& type) {
+  if (type.id() == TypeId::kInvalid) return 2276;
+  if (type.id() == TypeId::kList && type.element().id() == TypeId::kInvalid) return 2277;
+  return PgTypeOid(type);
+}
+
+std::vector<PgProc> MakePgProcs() {
+  std::vector<PgProc> procs;
+  auto word = [](const std::string& name) { return !name.empty() && std::isalpha(static_cast<unsigned char>(name[0])); };
+  auto add = [&](const std::string& name, char kind, const std::vector<LogicalType>& arguments, const LogicalType& ret,
+                 bool has_varargs, const LogicalType& varargs, bool strict, bool is_volatile) {
+    PgProc proc{0, name, kind, ProcTypeOid(ret), {}, has_varargs, strict, is_volatile ? 'v' : 'i'};
+    for (const LogicalType& a : arguments) proc.argument_types.push_back(ProcTypeOid(a));
+    if (has_varargs) {
+      const uint32_t element = ProcTypeOid(varargs);
+      const PgTypeInfo* info = FindPgType(element);
+      proc.argument_types.push_back(info && info->array != 0 ? info->array : 2277);
+    }
+    std::string signature = "function " + name + "(";
+    for (uint32_t t : proc.argument_types) signature += std::to_string(t) + ",";
+    proc.oid = pg_catalog::RelationOid("", signature + ")");
+    procs.push_back(std::move(proc));
+  };
+  const FunctionRegistry& registry = FunctionRegistry::Get();
+  for (const auto& [name, overloads] : registry.scalars()) {
+    if (!word(name)) continue;
+    for (const ScalarFunction& f : overloads) {
+      add(name, 'f', f.arguments, f.return_type, f.has_varargs, f.varargs, f.propagates_nulls, f.volatile_);
+    }
+  }
+  for (const auto& [name, overloads] : registry.aggregates()) {
+    if (!word(name)) continue;
+    for (const AggregateFunction& f : overloads) add(name, 'a', f.arguments, f.return_type, false, {}, false, false);
+  }
+  return procs;
+}
+
 }  // namespace
+
+const std::vector<PgProc>& PgProcs() {
+  static const std::vector<PgProc> procs = MakePgProcs();
+  return procs;
+}
+
+const PgProc* FindPgProc(uint32_t oid) {
+  for (const PgProc& p : PgProcs()) {
+    if (p.oid == oid) return &p;
+  }
+  return nullptr;
+}
+
+std::string PgProcResult(const PgProc& proc) {
+  return PgFormatType(proc.return_type, -1);
+}
+
+std::string PgProcArguments(const PgProc& proc) {
+  std::string out;
+  for (size_t i = 0; i < proc.argument_types.size(); i++) {
+    if (i > 0) out += ", ";
+    if (proc.variadic && i + 1 == proc.argument_types.size()) out += "VARIADIC ";
+    out += PgFormatType(proc.argument_types[i], -1);
+  }
+  return out;
+}
 
 void RegisterPgCatalogFunctions(FunctionRegistry& r) {
   const LogicalType any = TypeId::kInvalid;
@@ -376,7 +455,10 @@ void RegisterPgCatalogFunctions(FunctionRegistry& r) {
   add("pg_get_expr", {text, oid, boolean}, text, RowKernel<FirstArgument>);
   add("pg_table_is_visible", {oid}, boolean, RowKernel<TableIsVisible>, true);
   add("pg_type_is_visible", {oid}, boolean, RowKernel<TypeIsVisible>);
-  add("pg_function_is_visible", {oid}, boolean, RowKernel<True>);
+  for (const char* name : {"pg_function_is_visible", "pg_operator_is_visible", "pg_conversion_is_visible",
+                           "pg_collation_is_visible", "pg_opclass_is_visible"}) {
+    add(name, {oid}, boolean, RowKernel<True>);  // everything of these kinds is in pg_catalog
+  }
   add("pg_encoding_to_char", {integer}, text, RowKernel<EncodingName>);
   add("obj_description", {oid}, text, RowKernel<ObjDescription>, true);
   add("obj_description", {oid, text}, text, RowKernel<ObjDescription>, true);
@@ -390,6 +472,7 @@ void RegisterPgCatalogFunctions(FunctionRegistry& r) {
   add("pg_get_constraintdef", {oid}, text, RowKernel<Null>);
   add("pg_get_constraintdef", {oid, boolean}, text, RowKernel<Null>);
   add("pg_get_statisticsobjdef_columns", {oid}, text, RowKernel<Null>);
+  add("pg_get_function_sqlbody", {oid}, text, RowKernel<Null>);
   add("pg_get_ruledef", {oid}, text, RowKernel<Null>);
   add("pg_get_ruledef", {oid, boolean}, text, RowKernel<Null>);
   add("pg_get_triggerdef", {oid}, text, RowKernel<Null>);
@@ -417,6 +500,10 @@ void RegisterPgCatalogFunctions(FunctionRegistry& r) {
   add("regrole_in", {text}, oid, RowKernel<RegroleIn>, true);
   add("regrole_out", {oid}, text, RowKernel<UserById>, true);
   add("pg_typeof", {any}, text, RowKernel<TypeOf>);
+  add("pg_get_function_result", {oid}, text, RowKernel<FunctionResult>, true);
+  add("pg_get_function_arguments", {oid}, text, RowKernel<FunctionArguments>, true);
+  add("pg_get_function_identity_arguments", {oid}, text, RowKernel<FunctionArguments>, true);
+  add("pg_tablespace_location", {oid}, text, RowKernel<TablespaceLocation>);
   for (bool upper : {true, false}) {
     ScalarFunction f = MakeScalar(upper ? "array_upper" : "array_lower", {any, integer}, integer,
                                   upper ? RowKernel<ArrayUpper> : RowKernel<ArrayLower>, BindList);
