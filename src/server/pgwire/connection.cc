@@ -29,7 +29,11 @@ bool IsDisconnect(const boost::system::error_code& error) {
 }  // namespace
 
 Connection::Connection(Server::Impl& server, tcp::socket socket, uint64_t id)
-    : server_(server), socket_(std::move(socket)), id_(id), read_chunk_(kReadChunk, '\0') {
+    : server_(server),
+      socket_(std::move(socket)),
+      id_(id),
+      read_chunk_(kReadChunk, '\0'),
+      startup_timer_(socket_.get_executor()) {
   boost::system::error_code error;
   const tcp::endpoint peer = socket_.remote_endpoint(error);
   if (!error) peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
@@ -59,7 +63,18 @@ void Connection::AsyncWrite(const Buffers& buffers, Handler&& handler) {
 }
 
 void Connection::Start() {
-  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    // A client that does not get through startup and authentication in time is dropped, so that idle or
+    // slow connections cannot hold sockets (and, before their first message, cost nothing else).
+    self->startup_timer_.expires_after(self->server_.options.authentication_timeout);
+    self->startup_timer_.async_wait([weak = self->weak_from_this()](const boost::system::error_code& error) {
+      auto connection = weak.lock();
+      if (error || !connection || connection->phase_ == Phase::kSession) return;
+      connection->Shutdown("no authentication within " +
+                           std::to_string(connection->server_.options.authentication_timeout.count()) + " ms");
+    });
+    self->Read();
+  });
 }
 
 void Connection::Drain() {
@@ -348,6 +363,7 @@ void Connection::Admit() {
   }
   registered_ = true;
   phase_ = Phase::kSession;
+  startup_timer_.cancel();
   try {
     std::thread([self = shared_from_this()] { self->RunSession(); }).detach();
   } catch (const std::system_error& e) {
@@ -426,6 +442,7 @@ void Connection::Shutdown(const std::string& reason) {
   }
   changed_.notify_all();
   if (registered_) server_.Unregister(process_id_);
+  startup_timer_.cancel();
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -35,6 +35,8 @@ struct ServerOptions {
   /// PEM files of the TLS certificate (chain) and its key; empty: SSLRequest is answered 'N'.
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// A connection that has not authenticated after this is closed (PostgreSQL's authentication_timeout).
+  std::chrono::milliseconds authentication_timeout{60000};
   /// How long Stop lets running statements finish before cancelling them.
   std::chrono::milliseconds shutdown_grace{5000};
   /// Where log lines go (a connection closed for a malformed message, a failed login); default: stderr.

@@ -124,6 +124,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t batch_session_bytes_ = 0;
   bool writing_ = false;
   bool close_after_write_ = false;
+  asio::steady_timer startup_timer_;  ///< authentication_timeout, until the session starts
   StartupMessage startup_;
   AuthPlan auth_;
   std::unique_ptr<ScramExchange> scram_;
