@@ -51,6 +51,40 @@ struct ViewEntry {
 /// A sink: a topic landed continuously into a table (CREATE SINK name FROM topic INTO table). This is the
 /// definition; how far the sink got is stored with the table's snapshots (lake/topic_sink.h), and the
 /// server's sink runner (ingest/) does the landing.
+/// What this process's sink runner last did with a sink (SHOW SINKS); thread-safe.
+class SinkStatus {
+ public:
+  struct Snapshot {
+    int64_t records = 0;         ///< landed since the process started
+    int64_t commits = 0;
+    int64_t last_commit_ms = 0;  ///< 0: none yet
+    std::string error;           ///< why the last landing failed; empty after a success
+  };
+  void Landed(int64_t records, int64_t now_ms) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.records += records;
+    state_.commits++;
+    state_.last_commit_ms = now_ms;
+    state_.error.clear();
+  }
+  void Failed(std::string error) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.error = std::move(error);
+  }
+  void Idle() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.error.clear();
+  }
+  Snapshot Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return state_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  Snapshot state_;
+};
+
 struct SinkEntry {
   std::string schema;
   std::string name;
@@ -58,6 +92,7 @@ struct SinkEntry {
   std::string table_schema;
   std::string table_name;
   std::map<std::string, std::string> options;  ///< WITH (...), checked by CREATE SINK
+  std::shared_ptr<SinkStatus> status = std::make_shared<SinkStatus>();
 
   std::string qualified_name() const { return schema + "." + name; }
 };

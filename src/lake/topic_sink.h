@@ -49,9 +49,12 @@ SinkOffsets HighWatermarks(log::LogManager& log, const std::string& topic);
 /// fitting reads NULL, as a topic's own columns do).
 class SinkSource {
  public:
-  /// Throws BinderError naming the column when one cannot be filled that way: a pseudo column of another
-  /// type, a column the topic's schema does not declare, or a NOT NULL column the topic does not guarantee.
-  SinkSource(log::LogManager& log, const std::string& topic, const std::vector<log::TopicColumn>& table_columns);
+  /// With `strict` (CREATE SINK), throws BinderError naming the column when one cannot be filled that
+  /// way: a pseudo column of another type, a column the topic's schema does not declare, or a NOT NULL
+  /// column the topic does not guarantee. Otherwise (landing, queries: the table may have changed since)
+  /// such a column is read from the JSON field of its name, NULL when there is none.
+  SinkSource(log::LogManager& log, const std::string& topic, const std::vector<log::TopicColumn>& table_columns,
+             bool strict);
   ~SinkSource();
 
   /// A scan of partition p's offsets [begin[p] (or the log start), end[p]), giving the table's columns in

@@ -66,7 +66,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateSink(const sql::CreateSinkStmt
     throw Exception(sqlstate::kWrongObjectType, "\"" + table->name + "\" is not a lake table", stmt.table_location);
   }
   try {
-    SinkSource check(log, stmt.topic, SinkColumns(*table));
+    SinkSource check(log, stmt.topic, SinkColumns(*table), /*strict=*/true);
   } catch (Exception& e) {
     throw Exception(e.sqlstate(), "cannot sink topic \"" + stmt.topic + "\" into table \"" + table->name +
                                       "\": " + e.message(), stmt.table_location);
@@ -85,9 +85,10 @@ std::unique_ptr<QueryResult> ClientContext::CreateSink(const sql::CreateSinkStmt
 }
 
 std::unique_ptr<QueryResult> ClientContext::ShowSinks() {
-  RowsBuilder rows({"name", "topic", "table", "committed_offsets", "lag", "commit_interval_ms"},
+  RowsBuilder rows({"name", "topic", "table", "committed_offsets", "lag", "commit_interval_ms", "landed_records",
+                    "last_commit", "error"},
                    {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt,
-                    TypeId::kBigInt});
+                    TypeId::kBigInt, TypeId::kBigInt, TypeId::kTimestampTz, TypeId::kVarchar});
   for (const auto& sink : catalog().Sinks()) {
     auto table = catalog().GetTable(sink->table_schema, sink->table_name);
     auto iceberg = table ? std::dynamic_pointer_cast<iceberg::IcebergTable>(table->storage) : nullptr;
@@ -106,9 +107,12 @@ std::unique_ptr<QueryResult> ClientContext::ShowSinks() {
         lag = Value::BigInt(behind);
       }
     }
+    const SinkStatus::Snapshot status = sink->status->Get();
     rows.Add({Value::Varchar(sink->qualified_name()), Value::Varchar(sink->topic),
               Value::Varchar(sink->table_schema + "." + sink->table_name), committed, lag,
-              Value::BigInt(std::stoll(sink->options.at(kSinkCommitIntervalMs)))});
+              Value::BigInt(std::stoll(sink->options.at(kSinkCommitIntervalMs))), Value::BigInt(status.records),
+              status.last_commit_ms ? Value::TimestampTz(status.last_commit_ms * 1000) : Value::Null(TypeId::kTimestampTz),
+              status.error.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(status.error)});
   }
   return rows.Finish();
 }
