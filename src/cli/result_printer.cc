@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "cli/json_result.h"
 #include "cli/utf8.h"
+#include "main/json_result.h"
 
 namespace basin::cli {
 namespace {

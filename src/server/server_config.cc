@@ -88,7 +88,8 @@ const std::vector<Setting>& Settings() {
       TextSetting("data", "data directory (catalog.db, lake/, log/, ...)", &ServerConfig::data_dir, false),
       TextSetting("bind", "address every listener binds (0.0.0.0: all)", &ServerConfig::bind, false),
       PortSetting("kafka.port", "Kafka protocol port (0: a free port)", &ServerConfig::kafka_port),
-      PortSetting("http.port", "HTTP port (REST, UI, event collector; not served yet)", &ServerConfig::http_port),
+      PortSetting("http.port", "HTTP port (SQL, event collector, metrics; 0: a free port)",
+                  &ServerConfig::http_port),
       PortSetting("pg.port", "PostgreSQL protocol port (not served yet)", &ServerConfig::pg_port),
       TextSetting("kafka.advertised.host", "host name Kafka clients are told to connect to",
                   &ServerConfig::kafka_advertised_host, true),
@@ -127,6 +128,12 @@ const std::vector<Setting>& Settings() {
       TopicDefault("message.max.bytes", "max.message.bytes", "largest record batch accepted"),
       TopicDefault("log.index.interval.bytes", "index.interval.bytes", "bytes between offset index entries"),
       TopicDefault("log.message.timestamp.type", "message.timestamp.type", "CreateTime or LogAppendTime"),
+      IntSetting<int64_t>("http.max.body.bytes", "largest HTTP request body (SQL, events); 413 beyond",
+                          &ServerConfig::http_max_body_bytes, 1024, kMaxLong),
+      IntSetting<int64_t>("collector.max.in.flight.bytes", "event bodies being collected at once; 429 beyond",
+                          &ServerConfig::collector_max_in_flight_bytes, 1, kMaxLong),
+      IntSetting<int64_t>("collector.min.free.disk.bytes", "free disk below which events get 503 (0: none)",
+                          &ServerConfig::collector_min_free_disk_bytes, 0, kMaxLong),
   };
   return settings;
 }

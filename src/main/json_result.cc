@@ -1,12 +1,12 @@
-#include "cli/json_result.h"
+#include "main/json_result.h"
 
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 
-#include "cli/utf8.h"
+#include "common/utf8.h"
 
-namespace basin::cli {
+namespace basin {
 namespace {
 
 // True when `text` is a number by JSON's grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
@@ -179,4 +179,4 @@ std::string ResultToJson(const QueryResult& result, bool with_elapsed) {
   return out;
 }
 
-}  // namespace basin::cli
+}  // namespace basin
