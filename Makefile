@@ -25,7 +25,7 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/basin sql --data $(DATA)
+	$(BUILD_DIR)/basin server --data $(DATA) --demo
 
 bench: build
 	$(MAKE) -C bench/tpch run BASIN=$(CURDIR)/$(BUILD_DIR)/basin

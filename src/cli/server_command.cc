@@ -23,7 +23,7 @@ constexpr const char* kHint = "basin server --help";
 std::string ServerHelp() {
   std::string help =
       "Usage: basin server [--data DIR] [--config FILE] [--kafka-port N] [--http-port N] [--pg-port N]\n"
-      "                    [--bind ADDR] [--set KEY=VALUE ...]\n"
+      "                    [--bind ADDR] [--demo] [--set KEY=VALUE ...]\n"
       "\n"
       "Serve the data directory over the network until SIGTERM or SIGINT (Ctrl-C): the Kafka protocol\n"
       "and HTTP (POST /api/v1/sql, POST /api/v1/topics/TOPIC/events, GET /metrics, GET /healthz); the\n"
@@ -39,6 +39,7 @@ std::string ServerHelp() {
       "  --http-port N     HTTP port (default 8080; 0 picks a free port)\n"
       "  --pg-port N       PostgreSQL protocol port (default 5433; not served yet)\n"
       "  --bind ADDR       Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)\n"
+      "  --demo            Generate a clickstream into topic demo_clicks, landed in table demo.clicks\n"
       "  --set KEY=VALUE   Any setting below (repeatable)\n"
       "  -h, --help        Show this help\n"
       "\n"
@@ -63,6 +64,10 @@ int RunServerCommand(const std::vector<std::string>& args) {
         {"--data", "data"}, {"--kafka-port", "kafka.port"}, {"--http-port", "http.port"},
         {"--pg-port", "pg.port"}, {"--bind", "bind"}};
     const std::string arg = args[i];
+    if (arg == "--demo") {
+      flags.emplace_back("demo", "true");
+      return;
+    }
     std::string value;
     bool missing = false;
     if (TakeValue(args, &i, "--config", "", &value, &missing)) {

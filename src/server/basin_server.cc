@@ -12,6 +12,7 @@
 
 #include "common/exception.h"
 #include "common/logging.h"
+#include "ingest/demo_clickstream.h"
 #include "ingest/event_collector.h"
 #include "ingest/sink_runner.h"
 #include "ingest/topic_schemas.h"
@@ -50,6 +51,7 @@ struct BasinServer::State {
   std::unique_ptr<Database> database;
   log::LogManager* log = nullptr;  // the database's: one LogManager per data directory
   std::unique_ptr<ingest::SinkRunner> sinks;
+  std::unique_ptr<ingest::DemoClickstream> demo;
   std::unique_ptr<ingest::EventCollector> collector;
   std::unique_ptr<http::Server> http;
   std::unique_ptr<kafka::Server> kafka;
@@ -87,6 +89,10 @@ void BasinServer::Start() {
   state->log = &state->database->log();
   state->sinks = std::make_unique<ingest::SinkRunner>(*state->database);
   state->sinks->Start();
+  if (config_.demo) {
+    state->demo = std::make_unique<ingest::DemoClickstream>(*state->database, config_.demo_events_per_second);
+    state->demo->Start();
+  }
 
   StartKafka(*state);
   StartHttp(*state);  // should it fail, ~State stops Kafka again
@@ -167,6 +173,7 @@ void BasinServer::Stop() {
   state_->collector.reset();
   state_->broker.reset();
   state_->kafka.reset();
+  if (state_->demo) state_->demo->Stop();
   state_->sinks->Stop();  // after the listeners: what clients wrote last is landed too
   state_->log->Flush();
   state_->log = nullptr;

@@ -41,6 +41,8 @@ struct ServerConfig {
   int64_t http_max_body_bytes = 16 << 20;           ///< http.max.body.bytes: larger bodies get 413
   int64_t collector_max_in_flight_bytes = 256 << 20;  ///< collector.max.in.flight.bytes
   int64_t collector_min_free_disk_bytes = 512 << 20;  ///< collector.min.free.disk.bytes
+  bool demo = false;                                 ///< demo: generate a clickstream (make run)
+  int32_t demo_events_per_second = 50;               ///< demo.events.per.second
   /// Topic config defaults by topic config key (`retention.ms`), set through the broker keys
   /// (`log.retention.ms`).
   std::map<std::string, std::string> topic_defaults;
