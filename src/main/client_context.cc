@@ -32,8 +32,9 @@ TaskScheduler& ClientContext::scheduler() {
   return db_.scheduler();
 }
 
-std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
+std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql, const RowStream* stream) {
   auto start = std::chrono::steady_clock::now();
+  stream_ = stream;
   statement_time_ = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
@@ -41,6 +42,14 @@ std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
   try {
     auto stmt = sql::ParseStatement(sql);
     result = Execute(*stmt, sql);
+    if (stream && result->kind() == QueryResult::Kind::kRows && !result->streamed()) {
+      // Rows made whole by statements that do not stream (SHOW, EXPLAIN, ...) go out the same way.
+      stream->begin(result->names(), result->types());
+      for (const auto& chunk : result->chunks()) {
+        if (!stream->rows(*chunk)) break;
+      }
+      result->MarkStreamed(result->RowCount());
+    }
   } catch (const Exception& e) {
     result = QueryResult::Error({e.sqlstate(), e.message(), e.position()});
   } catch (const std::bad_alloc&) {
@@ -48,6 +57,7 @@ std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
   } catch (const std::exception& e) {
     result = QueryResult::Error({sqlstate::kInternalError, std::string("internal error: ") + e.what(), -1});
   }
+  stream_ = nullptr;
   result->set_elapsed_ms(
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   return result;
@@ -80,37 +90,57 @@ int ClientContext::StatementThreads() {
 std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile,
                                                            std::string* explain) {
   std::string cte_plans;
+  PhysicalOperatorPtr physical = Plan(std::move(plan), profile, explain ? &cte_plans : nullptr);
+  if (explain && !profile) {
+    *explain = cte_plans + physical->ToString();
+    return {};
+  }
+  PhysicalCollect collect(physical->types());
+  Execute(*physical, collect, profile);
+  if (explain) *explain = cte_plans + physical->ToString(0, true);
+  return collect.TakeChunks();
+}
+
+int64_t ClientContext::RunStreaming(LogicalOperatorPtr plan, const std::function<bool(const DataChunk&)>& rows) {
+  PhysicalOperatorPtr physical = Plan(std::move(plan), /*profile=*/false, nullptr);
+  PhysicalStream stream(physical->types(), rows);
+  Execute(*physical, stream, /*profile=*/false);
+  return stream.rows();
+}
+
+PhysicalOperatorPtr ClientContext::Plan(LogicalOperatorPtr plan, bool profile, std::string* cte_plans) {
   RunMaterializations(plan, [&](LogicalOperatorPtr cte) {
-    if (!explain) return Run(std::move(cte));
+    if (!cte_plans) return Run(std::move(cte));
     std::string text;
     auto chunks = Run(std::move(cte), profile, &text);
-    cte_plans += "MATERIALIZED CTE\n" + text;
+    *cte_plans += "MATERIALIZED CTE\n" + text;
     return chunks;
   });
   plan->ResolveTypes();
   Optimizer(*this).Optimize(plan);
   plan->ResolveTypes();
   PhysicalPlanner planner(*this);
-  PhysicalOperatorPtr physical = planner.Plan(*plan);
-  if (explain && !profile) {
-    *explain = cte_plans + physical->ToString();
-    return {};
-  }
+  return planner.Plan(*plan);
+}
+
+void ClientContext::Execute(PhysicalOperator& plan, PhysicalOperator& result_sink, bool profile) {
   MemoryTracker memory(memory_limit_);
   ExecutionContext ctx;
   ctx.client = this;
   ctx.memory = &memory;
   ctx.profile = profile;
   ctx.max_threads = StatementThreads();
-  PhysicalCollect collect(physical->types());
   Executor executor(ctx, scheduler());
-  executor.Execute(*physical, collect);
-  if (explain) *explain = cte_plans + physical->ToString(0, true);
-  return collect.TakeChunks();
+  executor.Execute(plan, result_sink);
 }
 
 std::unique_ptr<QueryResult> ClientContext::RunQuery(BoundQuery query) {
   auto result = QueryResult::Rows(query.names, query.types);
+  if (stream_) {
+    stream_->begin(query.names, query.types);
+    result->MarkStreamed(static_cast<size_t>(RunStreaming(std::move(query.plan), stream_->rows)));
+    return result;
+  }
   for (auto& chunk : Run(std::move(query.plan))) result->Append(std::move(chunk));
   return result;
 }

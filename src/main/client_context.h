@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +15,9 @@ namespace basin {
 
 class Catalog;
 class Database;
+class DataChunk;
+class PhysicalOperator;
+using PhysicalOperatorPtr = std::unique_ptr<PhysicalOperator>;
 struct TableEntry;
 class TaskScheduler;
 struct BoundQuery;
@@ -28,8 +32,9 @@ class ClientContext {
   TaskScheduler& scheduler();
   Database& database() { return db_; }
 
-  /// Run one statement; errors become an error result.
-  std::unique_ptr<QueryResult> Query(std::string_view sql);
+  /// Run one statement; errors become an error result. With `stream`, rows go there as they are made
+  /// (Connection::Query).
+  std::unique_ptr<QueryResult> Query(std::string_view sql, const RowStream* stream = nullptr);
   /// The value of a constant expression written in SQL (subqueries allowed): `SELECT <expression>` run in
   /// this session. Errors are thrown.
   Value EvaluateConstant(const std::string& expression_sql);
@@ -77,8 +82,15 @@ class ClientContext {
   /// Optimize, plan and run a logical plan, collecting its output.
   std::vector<std::unique_ptr<class DataChunk>> Run(LogicalOperatorPtr plan, bool profile = false,
                                                     std::string* explain = nullptr);
+  /// Optimize, plan and run a logical plan, handing its output to `rows` as it is made; returns the rows.
+  int64_t RunStreaming(LogicalOperatorPtr plan, const std::function<bool(const class DataChunk&)>& rows);
+  /// Run materialized CTEs, then optimize and plan. `cte_plans` (optional) receives the CTEs' plans.
+  PhysicalOperatorPtr Plan(LogicalOperatorPtr plan, bool profile, std::string* cte_plans);
+  /// Run a physical plan into `result_sink` on this session's threads and memory limit.
+  void Execute(PhysicalOperator& plan, PhysicalOperator& result_sink, bool profile);
 
   Database& db_;
+  const RowStream* stream_ = nullptr;  // the current statement's, if it streams
   int threads_;
   int64_t memory_limit_;
   int64_t statement_time_ = 0;

@@ -103,6 +103,10 @@ std::unique_ptr<QueryResult> Connection::Query(std::string_view sql) {
   return context_->Query(sql);
 }
 
+std::unique_ptr<QueryResult> Connection::Query(std::string_view sql, const RowStream& stream) {
+  return context_->Query(sql, &stream);
+}
+
 std::vector<std::unique_ptr<QueryResult>> Connection::QueryScript(std::string_view sql) {
   std::vector<std::unique_ptr<QueryResult>> results;
   for (auto& piece : sql::SplitStatements(sql)) results.push_back(context_->Query(piece.text));

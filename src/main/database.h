@@ -71,6 +71,10 @@ class Connection {
 
   /// Run one statement. Errors come back as an error result, never as an exception.
   std::unique_ptr<QueryResult> Query(std::string_view sql);
+  /// Run one statement, its rows (if it has any) going to `stream` as they are produced, so that a large
+  /// result is never held whole; the result then has the columns and the row count (streamed()). An
+  /// error may come after some rows were streamed.
+  std::unique_ptr<QueryResult> Query(std::string_view sql, const RowStream& stream);
 
   /// Run every statement of a script in order; an error ends only its own statement.
   std::vector<std::unique_ptr<QueryResult>> QueryScript(std::string_view sql);
