@@ -25,7 +25,7 @@ struct SavedObject {
   std::string name;
   /// A JSON object, serialized. A query has "sql"; a chart "sql" and "type" (line, bar, area, pie, scatter,
   /// number, table) with optional "x", "y" (an array of column names) and "series"; a dashboard "charts",
-  /// an array of {"chart_id", "x", "y", "w", "h"}.
+  /// an array of {"chart_id", "w", "h"} in layout order. Other members are kept as they are.
   std::string document;
   int64_t created_ms = 0;  ///< milliseconds since the epoch
   int64_t updated_ms = 0;
