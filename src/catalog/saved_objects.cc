@@ -16,10 +16,12 @@ constexpr const char* kChartTypes[] = {"line", "bar", "area", "pie", "scatter", 
 
 /// The catalog.db table of each kind, in SavedObjectKind's order.
 constexpr const char* kTables[] = {"basin_saved_queries", "basin_charts", "basin_dashboards"};
-constexpr SavedObjectKind kKinds[] = {SavedObjectKind::kQuery, SavedObjectKind::kChart, SavedObjectKind::kDashboard};
+constexpr SavedObjectKind kKinds[] = {SavedObjectKind::kQuery, SavedObjectKind::kChart,
+                                      SavedObjectKind::kDashboard};
 
 [[noreturn]] void Invalid(SavedObjectKind kind, const std::string& why) {
-  throw DataError(sqlstate::kInvalidParameterValue, "invalid " + std::string(SavedObjectKindName(kind)) + ": " + why);
+  throw DataError(sqlstate::kInvalidParameterValue,
+                  "invalid " + std::string(SavedObjectKindName(kind)) + ": " + why);
 }
 
 void CheckName(SavedObjectKind kind, const std::string& name) {
@@ -51,9 +53,11 @@ std::string CheckDocument(SavedObjectKind kind, const std::string& text) {
       RequireString(kind, document, "type");
       const std::string type = document["type"].get<std::string>();
       if (std::find(std::begin(kChartTypes), std::end(kChartTypes), type) == std::end(kChartTypes)) {
-        Invalid(kind, "\"type\" must be one of line, bar, area, pie, scatter, number, table, not \"" + type + "\"");
+        Invalid(kind,
+                "\"type\" must be one of line, bar, area, pie, scatter, number, table, not \"" + type + "\"");
       }
-      if (document.contains("y") && !document["y"].is_array()) Invalid(kind, "\"y\" must be an array of column names");
+      if (document.contains("y") && !document["y"].is_array())
+        Invalid(kind, "\"y\" must be an array of column names");
       break;
     }
     case SavedObjectKind::kDashboard: {
@@ -71,7 +75,8 @@ std::string CheckDocument(SavedObjectKind kind, const std::string& text) {
 }
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -95,7 +100,8 @@ SavedObjects::SavedObjects(CatalogStore* store) : store_(store) {
     Objects& objects = Of(kind);
     for (CatalogStore::SavedObjectRow& row : store_->SavedObjectRows(kTables[static_cast<size_t>(kind)])) {
       objects.next_id = std::max(objects.next_id, row.id + 1);
-      objects.by_id[row.id] = {row.id, std::move(row.name), std::move(row.document), row.created_ms, row.updated_ms};
+      objects.by_id[row.id] = {row.id, std::move(row.name), std::move(row.document), row.created_ms,
+                               row.updated_ms};
     }
   }
 }
@@ -159,8 +165,8 @@ const SavedObject& SavedObjects::Find(SavedObjectKind kind, int64_t id) const {
 void SavedObjects::CheckNameFree(SavedObjectKind kind, const std::string& name, int64_t id) const {
   for (const auto& [other_id, object] : Of(kind).by_id) {
     if (other_id != id && object.name == name) {
-      throw CatalogError(sqlstate::kDuplicateObject, "a " + std::string(SavedObjectKindName(kind)) + " named \"" +
-                                                         name + "\" exists already (id " +
+      throw CatalogError(sqlstate::kDuplicateObject, "a " + std::string(SavedObjectKindName(kind)) +
+                                                         " named \"" + name + "\" exists already (id " +
                                                          std::to_string(other_id) + ")");
     }
   }

@@ -59,7 +59,8 @@ TEST_F(SavedObjectsTest, ErrorsCarryTheirSqlstate) {
   saved.Create(Kind::kQuery, "b", R"({"sql": "SELECT 1"})");
   EXPECT_EQ(SqlstateOf([&] { saved.Create(Kind::kQuery, "a", R"({"sql": "SELECT 2"})"); }), "42710");
   EXPECT_EQ(SqlstateOf([&] { saved.Update(Kind::kQuery, 2, "a", R"({"sql": "SELECT 2"})"); }), "42710");
-  EXPECT_EQ(SqlstateOf([&] { saved.Update(Kind::kQuery, 2, "b", R"({"sql": "SELECT 2"})"); }), "");  // own name
+  EXPECT_EQ(SqlstateOf([&] { saved.Update(Kind::kQuery, 2, "b", R"({"sql": "SELECT 2"})"); }),
+            "");  // own name
   EXPECT_EQ(SqlstateOf([&] { saved.Get(Kind::kQuery, 9); }), "42704");
   EXPECT_EQ(SqlstateOf([&] { saved.Update(Kind::kQuery, 9, "z", R"({"sql": "SELECT 2"})"); }), "42704");
   EXPECT_EQ(SqlstateOf([&] { saved.Delete(Kind::kChart, 1); }), "42704");
@@ -90,7 +91,8 @@ TEST_F(SavedObjectsTest, PersistInTheCatalogDatabase) {
     Catalog catalog(dir_.string());
     SavedObjects& saved = catalog.saved_objects();
     saved.Create(Kind::kQuery, "first", R"({"sql": "SELECT 1"})");
-    created_ms = saved.Create(Kind::kChart, "users by day", R"({"sql": "SELECT 1 AS n", "type": "line"})").created_ms;
+    created_ms =
+        saved.Create(Kind::kChart, "users by day", R"({"sql": "SELECT 1 AS n", "type": "line"})").created_ms;
     saved.Create(Kind::kDashboard, "home", R"({"charts": [{"chart_id": 1}]})");
     saved.Create(Kind::kQuery, "second", R"({"sql": "SELECT 2"})");
     saved.Delete(Kind::kQuery, 1);
@@ -108,7 +110,8 @@ TEST_F(SavedObjectsTest, PersistInTheCatalogDatabase) {
   EXPECT_EQ(saved.Get(Kind::kDashboard, 1).document, R"({"charts":[]})");
   // Ids go on after the highest one stored; names stay taken.
   EXPECT_EQ(saved.Create(Kind::kQuery, "third", R"({"sql": "SELECT 3"})").id, 3);
-  EXPECT_EQ(SqlstateOf([&] { saved.Create(Kind::kChart, "users by day", R"({"sql": "SELECT 1", "type": "pie"})"); }),
+  EXPECT_EQ(SqlstateOf(
+                [&] { saved.Create(Kind::kChart, "users by day", R"({"sql": "SELECT 1", "type": "pie"})"); }),
             "42710");
   // The rows are where the README says, for other tools to read.
   CatalogStore store(Path("catalog.db"));

@@ -33,7 +33,8 @@ std::unique_ptr<QueryResult> Query(Database& database, const std::string& sql) {
   return Connection(database).Query(sql);
 }
 
-TopicSummary SummarizeTopic(log::LogManager& log, const std::string& name, const log::TopicDescription& topic) {
+TopicSummary SummarizeTopic(log::LogManager& log, const std::string& name,
+                            const log::TopicDescription& topic) {
   TopicSummary summary{name, topic.info.partitions, 0, 0, {}};
   for (const log::PartitionStats& p : topic.partitions) {
     summary.messages += p.high_watermark - p.log_start_offset;
@@ -60,7 +61,8 @@ std::string LastRecordsSql(const std::string& topic, const log::TopicDescription
                 " AND _offset >= " + std::to_string(from);
   }
   if (branches.empty()) branches = "SELECT * FROM " + QuoteIdentifier(topic) + " WHERE false";
-  return "SELECT * FROM (" + branches + ") AS records ORDER BY _timestamp DESC NULLS LAST, _partition, _offset DESC LIMIT " +
+  return "SELECT * FROM (" + branches +
+         ") AS records ORDER BY _timestamp DESC NULLS LAST, _partition, _offset DESC LIMIT " +
          std::to_string(count);
 }
 
@@ -81,7 +83,8 @@ CatalogOverview DescribeCatalog(Database& database) {
   for (const std::string& schema : catalog.SchemaNames()) {
     SchemaInfo info{schema, {}, {}};
     for (const auto& table : catalog.Tables(schema)) info.tables.push_back(TableInfo(*table));
-    for (const auto& view : catalog.Views(schema)) info.views.push_back({view->schema, view->name, true, "", {}});
+    for (const auto& view : catalog.Views(schema))
+      info.views.push_back({view->schema, view->name, true, "", {}});
     overview.schemas.push_back(std::move(info));
   }
   overview.topics = ListTopics(database);
@@ -120,9 +123,9 @@ TableDetails DescribeTable(Database& database, const std::string& schema, const 
     details.row_count = table->storage->RowCount();
     details.size_bytes = table->storage->SizeInBytes();
     if (catalog.persistent()) {
-      details.snapshots = Query(database, "SELECT * FROM " + QuoteIdentifier(schema) + "." +
-                                              QuoteIdentifier(name + "$snapshots") +
-                                              " ORDER BY committed_at DESC LIMIT " + std::to_string(kMaxSnapshots));
+      details.snapshots = Query(
+          database, "SELECT * FROM " + QuoteIdentifier(schema) + "." + QuoteIdentifier(name + "$snapshots") +
+                        " ORDER BY committed_at DESC LIMIT " + std::to_string(kMaxSnapshots));
     }
   } else {
     details.relation = {schema, name, /*view=*/true, "", {}};

@@ -80,7 +80,7 @@ struct TopicDetails {
   TopicSummary summary;
   std::vector<PartitionInfo> partitions;
   std::map<std::string, std::string> configs;  ///< the configs set on the topic (Kafka's names)
-  std::string schema_sql;                       ///< the schema's columns as SQL, "" without a schema
+  std::string schema_sql;                      ///< the schema's columns as SQL, "" without a schema
   std::string key_column;
   std::string timestamp_column;
   /// The last records of every partition, newest first (or the error reading them).

@@ -20,7 +20,8 @@ void AddApiRoutes(http::Router& router, Database& database, ingest::EventCollect
   AddCatalogRoutes(router, database);
   AddSavedObjectRoutes(router, database.catalog().saved_objects());
   router.Add(http::Method::kGet, "/api/openapi.json", [](const http::Request&) {
-    return http::Response::Json(200, std::string(OpenApiFiles().front().bytes)).Header("Cache-Control", "no-cache");
+    return http::Response::Json(200, std::string(OpenApiFiles().front().bytes))
+        .Header("Cache-Control", "no-cache");
   });
   AddWebUiRoutes(router, WebAssetFiles());
 }

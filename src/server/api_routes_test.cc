@@ -83,7 +83,8 @@ TEST_F(ApiRoutesTest, OpenApiDocumentDescribesEveryRoute) {
   for (const auto& [path, item] : paths.items()) {
     for (const auto& [method, operation] : item.items()) {
       if (method == "parameters") continue;
-      EXPECT_TRUE(registered.count({path, method})) << method << " " << path << " is described but not served";
+      EXPECT_TRUE(registered.count({path, method}))
+          << method << " " << path << " is described but not served";
       EXPECT_TRUE(operation.contains("responses")) << method << " " << path;
     }
   }
@@ -108,10 +109,12 @@ TEST_F(ApiRoutesTest, SavedObjectsRoundTrip) {
     std::string path, list, document, changed;
   };
   for (const Case& c : std::vector<Case>{
-           {"/api/v1/queries", "queries", R"({"sql": "SELECT 1", "description": "one"})", R"({"sql": "SELECT 2"})"},
+           {"/api/v1/queries", "queries", R"({"sql": "SELECT 1", "description": "one"})",
+            R"({"sql": "SELECT 2"})"},
            {"/api/v1/charts", "charts", R"({"sql": "SELECT 1 AS n", "type": "bar", "x": "n", "y": ["n"]})",
             R"({"sql": "SELECT 1 AS n", "type": "number"})"},
-           {"/api/v1/dashboards", "dashboards", R"({"charts": [{"chart_id": 1, "x": 0, "y": 0, "w": 6, "h": 4}]})",
+           {"/api/v1/dashboards", "dashboards",
+            R"({"charts": [{"chart_id": 1, "x": 0, "y": 0, "w": 6, "h": 4}]})",
             R"({"charts": [], "refresh_seconds": 5})"},
        }) {
     SCOPED_TRACE(c.path);
@@ -180,7 +183,8 @@ TEST_F(ApiRoutesTest, CatalogListsSchemasTablesViewsTopicsAndSinks) {
   ASSERT_TRUE(schemas.count("sales") && schemas.count("public")) << catalog.dump();
   const Json& orders = schemas["sales"]["tables"][0];
   EXPECT_EQ(orders["name"], "orders");
-  EXPECT_EQ(orders["columns"][0], (Json{{"name", "id"}, {"type", "BIGINT"}, {"nullable", false}, {"comment", ""}}));
+  EXPECT_EQ(orders["columns"][0],
+            (Json{{"name", "id"}, {"type", "BIGINT"}, {"nullable", false}, {"comment", ""}}));
   EXPECT_EQ(orders["columns"][1]["type"], "DECIMAL(10,2)");
   EXPECT_EQ(orders["columns"][2]["comment"], "free text");
   EXPECT_EQ(schemas["sales"]["views"], (Json::array({{{"name", "big"}}})));
@@ -192,7 +196,8 @@ TEST_F(ApiRoutesTest, CatalogListsSchemasTablesViewsTopicsAndSinks) {
   EXPECT_EQ(clicks["partition_count"], 2);
   std::vector<std::string> columns;
   for (const Json& c : clicks["columns"]) columns.push_back(c["name"]);
-  EXPECT_EQ(columns, (std::vector<std::string>{"_partition", "_offset", "_timestamp", "_key", "_headers", "user_id", "url"}));
+  EXPECT_EQ(columns, (std::vector<std::string>{"_partition", "_offset", "_timestamp", "_key", "_headers",
+                                               "user_id", "url"}));
   ASSERT_EQ(catalog["sinks"].size(), 1u);
   EXPECT_EQ(catalog["sinks"][0]["name"], "public.clicks_sink");
   EXPECT_EQ(catalog["sinks"][0]["topic"], "clicks");
@@ -232,7 +237,8 @@ TEST_F(ApiRoutesTest, TableDetailsHaveStatisticsSnapshotsAndSamples) {
 }
 
 TEST_F(ApiRoutesTest, TopicDetailsShowOffsetsSchemaAndTheLastRecords) {
-  Sql("CREATE TOPIC clicks (user_id BIGINT, url VARCHAR) WITH (partitions = 2, key = 'user_id', retention.ms = 3600000)");
+  Sql("CREATE TOPIC clicks (user_id BIGINT, url VARCHAR) WITH (partitions = 2, key = 'user_id', retention.ms "
+      "= 3600000)");
   Sql("INSERT INTO clicks SELECT x, '/page/' || x FROM generate_series(1, 50) g(x)");
 
   const Json topic = Get("/api/v1/topics/clicks");
@@ -242,7 +248,8 @@ TEST_F(ApiRoutesTest, TopicDetailsShowOffsetsSchemaAndTheLastRecords) {
   EXPECT_EQ(topic["configs"]["retention.ms"], "3600000");
   ASSERT_EQ(topic["partitions"].size(), 2u);
   int64_t records = 0;
-  for (const Json& p : topic["partitions"]) records += p["high_watermark"].get<int64_t>() - p["log_start_offset"].get<int64_t>();
+  for (const Json& p : topic["partitions"])
+    records += p["high_watermark"].get<int64_t>() - p["log_start_offset"].get<int64_t>();
   EXPECT_EQ(records, 50);
   EXPECT_EQ(topic["sample"]["rows"].size(), 20u);
   EXPECT_EQ(topic["sample"]["columns"][5]["name"], "user_id");

@@ -34,7 +34,9 @@ std::string Compose(const Json& object, const std::vector<std::pair<std::string,
 }
 
 /// A result as `{"columns", "rows"}` (or its error object); null when there is none.
-std::string ResultJson(const QueryResult* result) { return result ? ResultToJson(*result, false) : "null"; }
+std::string ResultJson(const QueryResult* result) {
+  return result ? ResultToJson(*result, false) : "null";
+}
 
 /// A result's rows as an array of objects (SHOW SINKS), or its error object.
 std::string RowObjects(const QueryResult& result) {
@@ -88,14 +90,13 @@ http::Response Catalog(Database& database) {
   }
   Json topics = Json::array();
   for (const TopicSummary& topic : overview.topics) topics.push_back(TopicJson(topic));
-  return http::Response::Json(
-      200, Compose({{"schemas", std::move(schemas)}, {"topics", std::move(topics)}}, {{"sinks", RowObjects(*overview.sinks)}}));
+  return http::Response::Json(200, Compose({{"schemas", std::move(schemas)}, {"topics", std::move(topics)}},
+                                           {{"sinks", RowObjects(*overview.sinks)}}));
 }
 
 http::Response Table(Database& database, const http::Request& request) {
-  const TableDetails details =
-      DescribeTable(database, std::string(request.Param("schema")), std::string(request.Param("table")),
-                    SampleSize(request));
+  const TableDetails details = DescribeTable(database, std::string(request.Param("schema")),
+                                             std::string(request.Param("table")), SampleSize(request));
   const RelationInfo& relation = details.relation;
   const Json object = {{"schema", relation.schema},
                        {"name", relation.name},
@@ -115,7 +116,8 @@ http::Response Topics(Database& database) {
 }
 
 http::Response Topic(Database& database, const http::Request& request) {
-  const TopicDetails details = DescribeTopic(database, std::string(request.Param("topic")), SampleSize(request));
+  const TopicDetails details =
+      DescribeTopic(database, std::string(request.Param("topic")), SampleSize(request));
   Json object = TopicJson(details.summary);
   Json partitions = Json::array();
   for (const PartitionInfo& p : details.partitions) {
@@ -135,10 +137,12 @@ http::Response Topic(Database& database, const http::Request& request) {
 }  // namespace
 
 void AddCatalogRoutes(http::Router& router, Database& database) {
-  router.Add(http::Method::kGet, "/api/v1/catalog", [&database](const http::Request&) { return Catalog(database); });
+  router.Add(http::Method::kGet, "/api/v1/catalog",
+             [&database](const http::Request&) { return Catalog(database); });
   router.Add(http::Method::kGet, "/api/v1/tables/{schema}/{table}",
              [&database](const http::Request& request) { return Table(database, request); });
-  router.Add(http::Method::kGet, "/api/v1/topics", [&database](const http::Request&) { return Topics(database); });
+  router.Add(http::Method::kGet, "/api/v1/topics",
+             [&database](const http::Request&) { return Topics(database); });
   router.Add(http::Method::kGet, "/api/v1/topics/{topic}",
              [&database](const http::Request& request) { return Topic(database, request); });
 }

@@ -53,7 +53,8 @@ http::Response JsonResponse(int status, const nlohmann::json& json) {
 std::pair<std::string, std::string> NameAndDocument(const std::string& body) {
   nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) {
-    throw http::Error(400, sqlstate::kInvalidParameterValue, "the body must be a JSON object with a \"name\"");
+    throw http::Error(400, sqlstate::kInvalidParameterValue,
+                      "the body must be a JSON object with a \"name\"");
   }
   const auto name = json.find("name");
   if (name == json.end() || !name->is_string()) {
@@ -73,8 +74,8 @@ int64_t IdOf(const http::Request& request) {
     id = id * 10 + (c - '0');
   }
   if (text.empty() || id <= 0) {
-    throw http::Error(400, sqlstate::kInvalidParameterValue, "the id must be a positive integer, not \"" +
-                                                                 std::string(text) + "\"");
+    throw http::Error(400, sqlstate::kInvalidParameterValue,
+                      "the id must be a positive integer, not \"" + std::string(text) + "\"");
   }
   return id;
 }

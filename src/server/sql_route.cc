@@ -75,11 +75,13 @@ SqlRequest FromJson(const std::string& body) {
   SqlRequest request;
   request.sql = sql->get<std::string>();
   if (const auto format = json.find("format"); format != json.end() && !format->is_null()) {
-    if (!format->is_string()) throw http::Error(400, sqlstate::kInvalidParameterValue, "\"format\" must be a string");
+    if (!format->is_string())
+      throw http::Error(400, sqlstate::kInvalidParameterValue, "\"format\" must be a string");
     request.format = ParseFormat(format->get<std::string>());
   }
   if (const auto limit = json.find("limit"); limit != json.end() && !limit->is_null()) {
-    request.limit = ParseLimit(limit->is_number_integer() ? std::optional<int64_t>(limit->get<int64_t>()) : std::nullopt);
+    request.limit =
+        ParseLimit(limit->is_number_integer() ? std::optional<int64_t>(limit->get<int64_t>()) : std::nullopt);
   }
   return request;
 }

@@ -20,12 +20,14 @@ using http::testing::RawResponse;
 class SqlRouteTest : public ::testing::Test {
  protected:
   SqlRouteTest() {
-    server_ = http::testing::StartServer([this](http::Router& router) { AddSqlRoute(router, database_, 4096); });
+    server_ =
+        http::testing::StartServer([this](http::Router& router) { AddSqlRoute(router, database_, 4096); });
   }
   ~SqlRouteTest() override { server_->Stop(); }
 
   RawResponse Post(const std::string& body) {
-    return http::testing::Send(server_->port(), "POST", "/api/v1/sql", body, {"Content-Type: application/json"});
+    return http::testing::Send(server_->port(), "POST", "/api/v1/sql", body,
+                               {"Content-Type: application/json"});
   }
   RawResponse Sql(const std::string& sql) { return Post(nlohmann::json{{"sql", sql}}.dump()); }
 
@@ -74,8 +76,9 @@ TEST_F(SqlRouteTest, FailuresAnswer400WithTheErrorObject) {
 }
 
 TEST_F(SqlRouteTest, CsvAndNdjsonAreStreamed) {
-  const std::string select = "SELECT x AS n, 'v,' || x AS s, CASE WHEN x = 2 THEN NULL ELSE '' END AS e "
-                             "FROM generate_series(1, 3) g(x)";
+  const std::string select =
+      "SELECT x AS n, 'v,' || x AS s, CASE WHEN x = 2 THEN NULL ELSE '' END AS e "
+      "FROM generate_series(1, 3) g(x)";
   RawResponse r = Post(nlohmann::json{{"sql", select}, {"format", "csv"}}.dump());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.chunked);
@@ -87,11 +90,13 @@ TEST_F(SqlRouteTest, CsvAndNdjsonAreStreamed) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.chunked);
   EXPECT_EQ(r.Header("Content-Type"), "application/x-ndjson");
-  EXPECT_EQ(r.body, "{\"n\":1,\"s\":\"v,1\",\"e\":\"\"}\n{\"n\":2,\"s\":\"v,2\",\"e\":null}\n"
-                    "{\"n\":3,\"s\":\"v,3\",\"e\":\"\"}\n");
+  EXPECT_EQ(r.body,
+            "{\"n\":1,\"s\":\"v,1\",\"e\":\"\"}\n{\"n\":2,\"s\":\"v,2\",\"e\":null}\n"
+            "{\"n\":3,\"s\":\"v,3\",\"e\":\"\"}\n");
 
   // Large results leave in many pieces; every row arrives.
-  r = Post(nlohmann::json{{"sql", "SELECT x FROM generate_series(1, 100000) g(x)"}, {"format", "csv"}}.dump());
+  r = Post(
+      nlohmann::json{{"sql", "SELECT x FROM generate_series(1, 100000) g(x)"}, {"format", "csv"}}.dump());
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(std::count(r.body.begin(), r.body.end(), '\n'), 100001);
   EXPECT_TRUE(r.body.ends_with("\n99999\n100000\n"));
@@ -126,13 +131,15 @@ TEST_F(SqlRouteTest, LimitCutsRowsInEveryFormat) {
 
 TEST_F(SqlRouteTest, FormBodiesForBrowserDownloads) {
   RawClient client(server_->port());
-  client.SendRequest("POST", "/api/v1/sql", "sql=SELECT+x+AS+%22a%26b%22+FROM+generate_series(1%2C+3)+g(x)&format=csv&limit=2",
+  client.SendRequest("POST", "/api/v1/sql",
+                     "sql=SELECT+x+AS+%22a%26b%22+FROM+generate_series(1%2C+3)+g(x)&format=csv&limit=2",
                      {"Content-Type: application/x-www-form-urlencoded"});
   RawResponse r = client.ReadResponse();
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, "a&b\n1\n2\n");
   EXPECT_EQ(r.Header("Content-Disposition"), "attachment; filename=\"result.csv\"");
-  client.SendRequest("POST", "/api/v1/sql", "format=csv", {"Content-Type: application/x-www-form-urlencoded"});
+  client.SendRequest("POST", "/api/v1/sql", "format=csv",
+                     {"Content-Type: application/x-www-form-urlencoded"});
   EXPECT_EQ(client.ReadResponse().status, 400);
   // JSON sent as a form (what `curl -d` does) is still JSON.
   client.SendRequest("POST", "/api/v1/sql", R"( {"sql": "SELECT 1 AS one"})",

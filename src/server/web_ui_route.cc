@@ -27,13 +27,18 @@ constexpr const char* kNotBuiltPage = R"(<!doctype html>
 )";
 
 std::string ContentType(std::string_view path) {
-  static const std::map<std::string_view, const char*> kTypes = {
-      {"html", "text/html; charset=utf-8"},   {"js", "text/javascript; charset=utf-8"},
-      {"mjs", "text/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
-      {"json", "application/json"},           {"map", "application/json"},
-      {"svg", "image/svg+xml"},               {"png", "image/png"},
-      {"ico", "image/x-icon"},                {"woff2", "font/woff2"},
-      {"txt", "text/plain; charset=utf-8"},   {"wasm", "application/wasm"}};
+  static const std::map<std::string_view, const char*> kTypes = {{"html", "text/html; charset=utf-8"},
+                                                                 {"js", "text/javascript; charset=utf-8"},
+                                                                 {"mjs", "text/javascript; charset=utf-8"},
+                                                                 {"css", "text/css; charset=utf-8"},
+                                                                 {"json", "application/json"},
+                                                                 {"map", "application/json"},
+                                                                 {"svg", "image/svg+xml"},
+                                                                 {"png", "image/png"},
+                                                                 {"ico", "image/x-icon"},
+                                                                 {"woff2", "font/woff2"},
+                                                                 {"txt", "text/plain; charset=utf-8"},
+                                                                 {"wasm", "application/wasm"}};
   const size_t dot = path.rfind('.');
   if (dot == std::string_view::npos) return "application/octet-stream";
   const auto it = kTypes.find(path.substr(dot + 1));

@@ -2,13 +2,14 @@
 
 import { queries } from "../api";
 import { h } from "../dom";
+import { draft } from "../history";
 import { navigate, type Page } from "../router";
 import { listPage } from "./list";
 
 export const queriesPage: Page = (root) =>
   listPage(root, {
     title: "Saved queries",
-    create: { label: "New query", action: () => navigate("/sql") },
+    create: { label: "New query", action: () => (draft.set(""), navigate("/sql")) },
     load: queries.list,
     empty: "No saved queries yet: write one in the SQL editor and press Save.",
     headers: ["SQL"],
