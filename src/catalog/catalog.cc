@@ -19,7 +19,7 @@ int TableEntry::ColumnIndex(const std::string& column) const {
   return -1;
 }
 
-Catalog::Catalog() {
+Catalog::Catalog() : saved_objects_(std::make_unique<SavedObjects>(nullptr)) {
   schemas_[kDefaultSchema];
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/saved_objects.h"
 #include "lake/table_storage.h"
 #include "types/logical_type.h"
 
@@ -154,6 +155,9 @@ class Catalog {
   std::vector<std::shared_ptr<TableEntry>> Tables(const std::string& schema = "") const;
   std::vector<std::shared_ptr<ViewEntry>> Views(const std::string& schema = "") const;
 
+  /// Saved queries, charts and dashboards, persisted with the catalog (in memory for an in-memory one).
+  SavedObjects& saved_objects() { return *saved_objects_; }
+
  private:
   struct Schema {
     std::map<std::string, std::shared_ptr<TableEntry>> tables;
@@ -178,6 +182,7 @@ class Catalog {
   std::map<std::string, Schema> schemas_;
   std::string lake_dir_;
   std::unique_ptr<CatalogStore> store_;
+  std::unique_ptr<SavedObjects> saved_objects_;  // after store_, which it writes to
   /// Metadata pointers of persistent tables (registered under a name or about to be), by storage.
   std::map<const TableStorage*, std::shared_ptr<StorePointer>> pointers_;
   /// Registered tables that failed to open, by "schema.name", with the reason.

@@ -95,6 +95,7 @@ Catalog::Catalog(const std::string& data_dir) {
   if (ec) throw IOError("could not create \"" + lake_dir_ + "\": " + ec.message());
   store_ = std::make_unique<CatalogStore>((fs::path(data_dir) / "catalog.db").string());
   store_->CreateSchema(kDefaultSchema);
+  saved_objects_ = std::make_unique<SavedObjects>(store_.get());
   Load();
 }
 

@@ -3,6 +3,8 @@
 // A statement's result as one line of JSON: `basin sql --format json` prints it, `POST /api/v1/sql` answers
 // with it (ARCHITECTURE.md's contract), so both say exactly the same.
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,8 +21,18 @@ void AppendJsonString(std::string_view text, std::string* out);
 /// the infinities (strings: JSON has no such numbers), BOOLEAN as true/false, NULL as null, the rest as text.
 void AppendJsonValue(const Value& value, std::string* out);
 
+/// Append a result's columns as a JSON array of `{"name": .., "type": ..}` objects.
+void AppendJsonColumns(const QueryResult& result, std::string* out);
+
+/// Append row `row` of a result as a JSON array of its values.
+void AppendJsonRow(const QueryResult& result, size_t row, std::string* out);
+
+/// Append row `row` of a result as a JSON object, each value under its column's name (NDJSON lines).
+void AppendJsonObject(const QueryResult& result, size_t row, std::string* out);
+
 /// Render a statement's result as the one-line JSON object of the `--format json` contract (shared with
-/// `POST /api/v1/sql`), without a trailing newline. With `with_elapsed`, add "elapsed_ms".
-std::string ResultToJson(const QueryResult& result, bool with_elapsed);
+/// `POST /api/v1/sql`), without a trailing newline. With `with_elapsed`, add "elapsed_ms". Rows past
+/// `max_rows` are left out, and `"truncated":true` then says so.
+std::string ResultToJson(const QueryResult& result, bool with_elapsed, size_t max_rows = SIZE_MAX);
 
 }  // namespace basin

@@ -19,11 +19,10 @@
 #include "log/log_manager.h"
 #include "log/schema_validation.h"
 #include "main/database.h"
-#include "server/http/event_route.h"
+#include "server/api_routes.h"
 #include "server/http/server.h"
 #include "server/kafka/broker.h"
 #include "server/kafka/server.h"
-#include "server/sql_route.h"
 
 namespace basin::server {
 
@@ -159,9 +158,8 @@ void BasinServer::StartHttp(State& state) const {
   options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
   options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "http: " + std::string(line)); };
   state.http = std::make_unique<http::Server>(std::move(options));
-  http::AddEventRoute(state.http->router(), *state.collector,
-                      {.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes)});
-  AddSqlRoute(state.http->router(), *state.database, static_cast<size_t>(config_.http_max_body_bytes));
+  AddApiRoutes(state.http->router(), *state.database, *state.collector,
+               static_cast<size_t>(config_.http_max_body_bytes));
   state.http->Start();
 }
 
