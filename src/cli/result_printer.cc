@@ -4,6 +4,7 @@
 
 #include "cli/utf8.h"
 #include "main/csv_result.h"
+#include "vector/vector.h"
 #include "main/json_result.h"
 
 namespace basin::cli {
@@ -72,14 +73,14 @@ std::string FormatError(const ErrorInfo& error, std::string_view statement) {
 }
 
 void PrintCsv(const QueryResult& result, std::ostream& out) {
-  std::string line;
-  AppendCsvHeader(result, &line);
-  out << line;
-  for (size_t r = 0; r < result.RowCount(); r++) {
-    line.clear();
-    AppendCsvRow(result, r, &line);
-    out << line;
+  std::string text;
+  AppendCsvHeader(result.names(), &text);
+  for (const auto& chunk : result.chunks()) {
+    for (size_t r = 0; r < chunk->size(); r++) AppendCsvRow(*chunk, r, &text);
+    out << text;
+    text.clear();
   }
+  out << text;
 }
 
 void PrintResult(const QueryResult& result, std::string_view statement, const PrintOptions& options,

@@ -1,5 +1,7 @@
 #include "main/csv_result.h"
 
+#include "vector/vector.h"
+
 namespace basin {
 
 void AppendCsvField(std::string_view field, std::string* out) {
@@ -15,18 +17,18 @@ void AppendCsvField(std::string_view field, std::string* out) {
   out->push_back('"');
 }
 
-void AppendCsvHeader(const QueryResult& result, std::string* out) {
-  for (size_t c = 0; c < result.ColumnCount(); c++) {
+void AppendCsvHeader(const std::vector<std::string>& names, std::string* out) {
+  for (size_t c = 0; c < names.size(); c++) {
     if (c > 0) out->push_back(',');
-    AppendCsvField(result.names()[c], out);
+    AppendCsvField(names[c], out);
   }
   out->push_back('\n');
 }
 
-void AppendCsvRow(const QueryResult& result, size_t row, std::string* out) {
-  for (size_t c = 0; c < result.ColumnCount(); c++) {
+void AppendCsvRow(const DataChunk& chunk, size_t row, std::string* out) {
+  for (size_t c = 0; c < chunk.ColumnCount(); c++) {
     if (c > 0) out->push_back(',');
-    const Value value = result.GetValue(c, row);
+    const Value value = chunk.GetValue(c, row);
     if (!value.IsNull()) AppendCsvField(value.ToString(), out);
   }
   out->push_back('\n');

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "main/query_result.h"
 
@@ -16,9 +17,10 @@ namespace basin {
 void AppendCsvField(std::string_view field, std::string* out);
 
 /// Append the header line: the column names, then a newline.
-void AppendCsvHeader(const QueryResult& result, std::string* out);
+void AppendCsvHeader(const std::vector<std::string>& names, std::string* out);
 
-/// Append row `row` as one CSV line ending in a newline; NULL is an empty field, the empty string `""`.
-void AppendCsvRow(const QueryResult& result, size_t row, std::string* out);
+/// Append row `row` of `chunk` as one CSV line ending in a newline; NULL is an empty field, the empty
+/// string `""`.
+void AppendCsvRow(const DataChunk& chunk, size_t row, std::string* out);
 
 }  // namespace basin

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "common/utf8.h"
+#include "vector/vector.h"
 
 namespace basin {
 namespace {
@@ -156,15 +157,25 @@ void AppendJsonRow(const QueryResult& result, size_t row, std::string* out) {
   out->push_back(']');
 }
 
-void AppendJsonObject(const QueryResult& result, size_t row, std::string* out) {
+void AppendJsonObject(const std::vector<std::string>& names, const DataChunk& chunk, size_t row, std::string* out) {
   out->push_back('{');
-  for (size_t c = 0; c < result.ColumnCount(); c++) {
+  for (size_t c = 0; c < names.size(); c++) {
     if (c > 0) out->push_back(',');
-    AppendJsonString(result.names()[c], out);
+    AppendJsonString(names[c], out);
     out->push_back(':');
-    AppendJsonValue(result.GetValue(c, row), out);
+    AppendJsonValue(chunk.GetValue(c, row), out);
   }
   out->push_back('}');
+}
+
+void AppendJsonObjects(const QueryResult& result, std::string* out) {
+  bool first = true;
+  for (const auto& chunk : result.chunks()) {
+    for (size_t r = 0; r < chunk->size(); r++, first = false) {
+      if (!first) out->push_back(',');
+      AppendJsonObject(result.names(), *chunk, r, out);
+    }
+  }
 }
 
 std::string ResultToJson(const QueryResult& result, bool with_elapsed, size_t max_rows) {

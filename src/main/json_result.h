@@ -27,8 +27,10 @@ void AppendJsonColumns(const QueryResult& result, std::string* out);
 /// Append row `row` of a result as a JSON array of its values.
 void AppendJsonRow(const QueryResult& result, size_t row, std::string* out);
 
-/// Append row `row` of a result as a JSON object, each value under its column's name (NDJSON lines).
-void AppendJsonObject(const QueryResult& result, size_t row, std::string* out);
+/// Append row `row` of `chunk` as a JSON object, each value under its column's name (NDJSON lines).
+void AppendJsonObject(const std::vector<std::string>& names, const DataChunk& chunk, size_t row, std::string* out);
+/// Every row of `result` as JSON objects, comma-separated.
+void AppendJsonObjects(const QueryResult& result, std::string* out);
 
 /// Render a statement's result as the one-line JSON object of the `--format json` contract (shared with
 /// `POST /api/v1/sql`), without a trailing newline. With `with_elapsed`, add "elapsed_ms". Rows past

@@ -42,10 +42,7 @@ std::string ResultJson(const QueryResult* result) {
 std::string RowObjects(const QueryResult& result) {
   if (result.HasError()) return ResultToJson(result, false);
   std::string out = "[";
-  for (size_t r = 0; r < result.RowCount(); r++) {
-    if (r > 0) out += ',';
-    AppendJsonObject(result, r, &out);
-  }
+  AppendJsonObjects(result, &out);
   return out + ']';
 }
 

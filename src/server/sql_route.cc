@@ -11,6 +11,7 @@
 #include "main/json_result.h"
 #include "server/http/router.h"
 #include "sql/parser/parser.h"
+#include "vector/vector.h"
 
 namespace basin::server {
 
@@ -101,31 +102,65 @@ SqlRequest ParseSqlRequest(const http::Request& http_request) {
   return request;
 }
 
-/// Write the rows of `result` (at most `limit`) as CSV or NDJSON to a streamed response, a piece at a time.
-void StreamRows(const QueryResult& result, Format format, size_t limit, const http::Responder& respond) {
-  http::Response head = format == Format::kCsv
-                            ? http::Response::Text(200, "", "text/csv; charset=utf-8")
-                                  .Header("Content-Disposition", "attachment; filename=\"result.csv\"")
-                            : http::Response::Text(200, "", "application/x-ndjson");
-  http::BodyStream stream = respond.Stream(std::move(head));
-  std::string piece;
-  if (format == Format::kCsv) AppendCsvHeader(result, &piece);
-  const size_t rows = std::min(result.RowCount(), limit);
-  for (size_t r = 0; r < rows; r++) {
-    if (format == Format::kCsv) {
-      AppendCsvRow(result, r, &piece);
-    } else {
-      AppendJsonObject(result, r, &piece);
-      piece.push_back('\n');
-    }
-    if (piece.size() >= kStreamPieceBytes) {
-      if (!stream.Write(std::move(piece))) return;  // the client left
-      piece.clear();
-    }
+/// Streams a statement's rows (at most `limit`) as CSV or NDJSON, a piece at a time, as the engine makes
+/// them: the response starts with the first rows, and a large result is never held whole.
+class RowsResponse {
+ public:
+  RowsResponse(Format format, size_t limit, const http::Responder& respond)
+      : format_(format), limit_(limit), respond_(respond) {}
+
+  RowStream Stream() {
+    return {[this](const std::vector<std::string>& names, const std::vector<LogicalType>&) { Begin(names); },
+            [this](const DataChunk& chunk) { return Rows(chunk); }};
   }
-  if (!piece.empty() && !stream.Write(std::move(piece))) return;
-  stream.Finish();
-}
+  bool started() const { return started_; }
+  /// After the statement: the last piece, or an abort when it failed midway.
+  void End(const QueryResult& result) {
+    if (result.HasError()) {
+      stream_.Abort(result.error().message);
+      return;
+    }
+    if (!piece_.empty() && !stream_.Write(std::move(piece_))) return;
+    stream_.Finish();
+  }
+
+ private:
+  void Begin(const std::vector<std::string>& names) {
+    names_ = names;
+    http::Response head = format_ == Format::kCsv
+                              ? http::Response::Text(200, "", "text/csv; charset=utf-8")
+                                    .Header("Content-Disposition", "attachment; filename=\"result.csv\"")
+                              : http::Response::Text(200, "", "application/x-ndjson");
+    stream_ = respond_.Stream(std::move(head));
+    started_ = true;
+    if (format_ == Format::kCsv) AppendCsvHeader(names_, &piece_);
+  }
+
+  bool Rows(const DataChunk& chunk) {
+    for (size_t r = 0; r < chunk.size() && sent_ < limit_; r++, sent_++) {
+      if (format_ == Format::kCsv) {
+        AppendCsvRow(chunk, r, &piece_);
+      } else {
+        AppendJsonObject(names_, chunk, r, &piece_);
+        piece_.push_back('\n');
+      }
+      if (piece_.size() >= kStreamPieceBytes) {
+        if (!stream_.Write(std::move(piece_))) return false;  // the client left
+        piece_.clear();
+      }
+    }
+    return sent_ < limit_;
+  }
+
+  const Format format_;
+  const size_t limit_;
+  const http::Responder& respond_;
+  http::BodyStream stream_;
+  std::vector<std::string> names_;
+  std::string piece_;
+  size_t sent_ = 0;
+  bool started_ = false;
+};
 
 }  // namespace
 
@@ -137,11 +172,17 @@ void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes
       [&database](http::Request&& http_request, http::Responder respond) {
         const SqlRequest request = ParseSqlRequest(http_request);
         Connection connection(database);
-        const std::unique_ptr<QueryResult> result = connection.Query(request.sql);
-        if (request.format != Format::kJson && result->kind() == QueryResult::Kind::kRows) {
-          StreamRows(*result, request.format, request.limit, respond);
+        if (request.format != Format::kJson) {
+          RowsResponse rows(request.format, request.limit, respond);
+          const std::unique_ptr<QueryResult> result = connection.Query(request.sql, rows.Stream());
+          if (rows.started()) {
+            rows.End(*result);
+            return;
+          }
+          respond(http::Response::Json(result->HasError() ? 400 : 200, ResultToJson(*result, false)));
           return;
         }
+        const std::unique_ptr<QueryResult> result = connection.Query(request.sql);
         // The contract's one status for every failed statement; the SQLSTATE says which failure it was.
         respond(http::Response::Json(result->HasError() ? 400 : 200,
                                      ResultToJson(*result, /*with_elapsed=*/false, request.limit)));
