@@ -12,7 +12,7 @@ namespace basin {
 /// The persistent catalog: a SQLite database (`DATA/catalog.db`) that maps names to Iceberg metadata files.
 /// Its tables follow Iceberg's JDBC catalog (`iceberg_tables`, `iceberg_namespace_properties`), so Iceberg
 /// tools that speak that catalog (PyIceberg's SqlCatalog, Iceberg's JdbcCatalog) can open it; views and sinks
-/// are Basin's own (`basin_views`, `basin_sinks`). Every change is a SQLite transaction; thread-safe.
+/// are Basin's own (`basin_views`, `basin_sinks`, `basin_materialized_views`). Every change is a SQLite transaction; thread-safe.
 class CatalogStore {
  public:
   static constexpr const char* kCatalogName = "basin";
@@ -35,6 +35,11 @@ class CatalogStore {
     std::string options;  ///< the WITH options, a JSON object of strings
   };
 
+  struct MaterializedViewRow {
+    std::string schema, name, sql, topic, late_table;
+    std::string options;  ///< the WITH options, a JSON object of strings
+  };
+
   std::vector<std::string> Schemas();
   void CreateSchema(const std::string& schema);
   void DropSchema(const std::string& schema);
@@ -54,6 +59,10 @@ class CatalogStore {
   std::vector<SinkRow> Sinks();
   void SaveSink(const SinkRow& sink);
   void DropSink(const std::string& schema, const std::string& name);
+
+  std::vector<MaterializedViewRow> MaterializedViews();
+  void SaveMaterializedView(const MaterializedViewRow& view);
+  void DropMaterializedView(const std::string& schema, const std::string& name);
 
  private:
   /// Run one statement with text parameters; returns the rows changed. `rows` (optional) receives results.
