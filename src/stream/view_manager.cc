@@ -19,6 +19,9 @@ struct ViewManager::Slot {
   std::unique_ptr<ViewJob> job;
   std::string error;  // of the last attempt; empty after a success
   std::chrono::steady_clock::time_point due;
+  std::mutex report_mutex;  // `report`
+  /// As of the last epoch, for SHOW while the next one runs.
+  std::optional<ViewReport> report;
 };
 
 namespace {
@@ -75,8 +78,14 @@ std::shared_ptr<ViewManager::Slot> ViewManager::GetSlot(const std::string& name)
   return slot;
 }
 
-ViewJob& ViewManager::Open(Slot& slot, const MaterializedViewEntry& view) {
-  if (!slot.job) slot.job = std::make_unique<ViewJob>(view, catalog_, log_, engines_(), StateDir(view));
+ViewJob& ViewManager::Open(Slot& slot, const MaterializedViewEntry& view, bool created) {
+  if (slot.job) return *slot.job;
+  // A view dropped since the caller looked it up must not get its state folder back.
+  if (!created && !catalog_.GetMaterializedView(view.schema, view.name)) {
+    throw CatalogError(sqlstate::kUndefinedTable,
+                       "materialized view " + view.qualified_name() + " was dropped");
+  }
+  slot.job = std::make_unique<ViewJob>(view, catalog_, log_, engines_(), StateDir(view));
   return *slot.job;
 }
 
@@ -96,7 +105,7 @@ void ViewManager::Create(const MaterializedViewEntry& view) {
   slot->job.reset();
   slot->error.clear();
   try {
-    ViewJob& job = Open(*slot, view);
+    ViewJob& job = Open(*slot, view, /*created=*/true);
     auto start = view.options.find(kViewStart);
     if (start != view.options.end() && start->second == "latest")
       job.StartAt(HighWatermarks(log_, view.topic));
@@ -132,7 +141,8 @@ bool ViewManager::RunDue() {
     std::unique_lock<std::mutex> lock(slot->mutex, std::try_to_lock);
     if (!lock) continue;  // a REFRESH runs it
     const auto now = std::chrono::steady_clock::now();
-    if (now < slot->due) continue;
+    if (now < slot->due || !catalog_.GetMaterializedView(view->schema, view->name))
+      continue;  // due; not dropped
     const auto interval = std::chrono::milliseconds(Option(*view, kViewCheckpointIntervalMs, 200));
     const int64_t max_records = Option(*view, kViewMaxRecordsPerEpoch, 1'000'000);
     try {
@@ -142,7 +152,7 @@ bool ViewManager::RunDue() {
         Count(name, result.records, result.rows, result.late);
         ran = true;
       }
-      lag_.Labels({name}).Set(static_cast<double>(job.Lag()));
+      lag_.Labels({name}).Set(static_cast<double>(Describe(*slot, *view).lag));
       // A backlog is read epoch after epoch; otherwise the view waits its interval.
       slot->due = result.records >= max_records ? now : now + interval;
       if (!slot->error.empty()) LogLine(LogLevel::kInfo, "materialized view " + name + ": running again");
@@ -152,6 +162,8 @@ bool ViewManager::RunDue() {
       if (slot->error != e.what()) LogLine(LogLevel::kWarning, "materialized view " + name + ": " + e.what());
       slot->error = e.what();
       slot->job.reset();  // opened again next time: the topic or the tables may have changed
+      std::lock_guard<std::mutex> cache(slot->report_mutex);
+      slot->report.reset();
       slot->due = now + std::max<std::chrono::milliseconds>(interval, std::chrono::seconds(1));
     }
   }
@@ -193,18 +205,11 @@ int64_t ViewManager::Refresh(const MaterializedViewEntry& view) {
   return rows;
 }
 
-ViewReport ViewManager::Report(const MaterializedViewEntry& view) {
-  std::shared_ptr<Slot> slot = GetSlot(view.qualified_name());
-  bool running;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    running = running_;
-  }
-  std::lock_guard<std::mutex> lock(slot->mutex);
+ViewReport ViewManager::Describe(Slot& slot, const MaterializedViewEntry& view) {
   ViewReport report;
-  report.error = slot->error;
+  report.error = slot.error;
   try {
-    ViewJob& job = Open(*slot, view);
+    ViewJob& job = Open(slot, view);
     const Checkpoint checkpoint = job.LoadCheckpoint();
     report.kind = ViewKindName(job.kind());
     report.epoch = checkpoint.epoch;
@@ -218,7 +223,29 @@ ViewReport ViewManager::Report(const MaterializedViewEntry& view) {
     report.state_bytes = job.StateBytes();
   } catch (const std::exception& e) {
     if (report.error.empty()) report.error = e.what();
-    slot->job.reset();
+    slot.job.reset();
+  }
+  std::lock_guard<std::mutex> cache(slot.report_mutex);
+  slot.report = report;
+  return report;
+}
+
+ViewReport ViewManager::Report(const MaterializedViewEntry& view) {
+  std::shared_ptr<Slot> slot = GetSlot(view.qualified_name());
+  bool running;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running = running_;
+  }
+  ViewReport report;
+  std::unique_lock<std::mutex> lock(slot->mutex, std::try_to_lock);
+  std::unique_lock<std::mutex> cache(slot->report_mutex);
+  if (!lock && slot->report) {
+    report = *slot->report;  // an epoch runs: what the last one left
+  } else {
+    cache.unlock();
+    if (!lock) lock.lock();
+    report = Describe(*slot, view);
   }
   report.status = !report.error.empty() ? "failed" : running ? "running" : "stopped";
   return report;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "stream/query_engine.h"
@@ -78,9 +79,12 @@ class ViewManager {
  private:
   struct Slot;
   std::shared_ptr<Slot> GetSlot(const std::string& name);
-  /// The slot's job, opened when it is not (slot locked).
-  ViewJob& Open(Slot& slot, const MaterializedViewEntry& view);
+  /// The slot's job, opened when it is not (slot locked); unless `created` (CREATE MATERIALIZED VIEW, before
+  /// the catalog has it), the catalog must still have the view.
+  ViewJob& Open(Slot& slot, const MaterializedViewEntry& view, bool created = false);
   std::string StateDir(const MaterializedViewEntry& view) const;
+  /// The view's report, from its job (slot locked), kept for Report to give while an epoch runs.
+  ViewReport Describe(Slot& slot, const MaterializedViewEntry& view);
   /// Count an epoch's work in the metrics.
   void Count(const std::string& view, int64_t records, int64_t rows, int64_t late);
 
