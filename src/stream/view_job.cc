@@ -329,12 +329,15 @@ class ViewJob::Aggregation {
   const std::vector<Vector>& keys() const { return groups_.keys(); }
   int64_t late_rows() const { return late_rows_; }
 
+  /// Windowed: the end of group g's window.
+  int64_t WindowEnd(uint32_t g) const { return groups_.keys()[plan_.window_end_group].data<int64_t>()[g]; }
+
   /// Group g's state key.
   std::string Key(uint32_t g) const {
     std::string key;
     if (plan_.kind == ViewKind::kWindowed) {
       key = kWindowPrefix;
-      AppendOrderedInt64(key, groups_.keys()[plan_.window_end_group].data<int64_t>()[g]);
+      AppendOrderedInt64(key, WindowEnd(g));
     } else {
       key = kGroupPrefix;
     }
@@ -572,9 +575,58 @@ void ViewJob::RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
   plan_.output_rows->clear();
 }
 
-void ViewJob::EmitClosedWindows(const EpochPlan& plan, int64_t watermark, StateBatch& batch, Output& view) {
+// ---- Windows: finished ones through the output plan to the view's table, kWindowSize rows at a time.
+
+class ViewJob::WindowEmitter {
+ public:
+  WindowEmitter(ViewJob& job, const EpochPlan& plan, Output& view) : job_(job), plan_(plan), view_(view) {}
+
+  /// A finished window: its group values (a state key past the prefix and window end) and its states.
+  void Add(std::string_view groups, uint8_t* payload) {
+    if (!rows_) rows_ = std::make_unique<DataChunk>(job_.plan_.output_row_types);
+    const size_t r = rows_->size(), n = job_.plan_.group_types.size();
+    DecodeRow(groups, *rows_, 0, n, r);
+    job_.states_->Finalize(payload, *rows_, n, r);
+    rows_->column(n + job_.states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
+    rows_->SetCardinality(r + 1);
+    if (rows_->size() == kVectorSize) Flush();
+  }
+  void Flush() {
+    if (!rows_ || rows_->size() == 0) return;
+    const size_t width = job_.plan_.names.size();
+    job_.RunOutput(plan_, std::move(rows_), [&](const DataChunk& out) { view_.Append(Columns(out, width)); });
+  }
+
+ private:
+  ViewJob& job_;
+  const EpochPlan& plan_;
+  Output& view_;
+  std::unique_ptr<DataChunk> rows_;
+};
+
+void ViewJob::MergeWindows(Aggregation& aggregation, int64_t watermark, StateBatch& batch,
+                           WindowEmitter& emit) {
+  StateBuffer merged(states_->payload_size());
+  constexpr size_t kGroupsAt = kWindowPrefix.size() + 8;  // a key's group values, past the window end
+  for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
+    const std::string key = aggregation.Key(g);
+    uint8_t* payload = aggregation.Payload(g);
+    std::optional<std::string> stored = batch.Get(key);
+    if (!stored && aggregation.WindowEnd(g) <= watermark) {
+      emit.Add(std::string_view(key).substr(kGroupsAt), payload);  // opened and closed in this epoch
+      continue;
+    }
+    if (stored) {
+      states_->Load(*stored, merged.data());
+      states_->Combine(payload, merged.data());
+      payload = merged.data();
+    }
+    batch.Put(key, states_->Bytes(payload));
+  }
+}
+
+void ViewJob::EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit) {
   if (watermark == INT64_MIN) return;
-  const size_t groups = plan_.group_types.size(), width = plan_.names.size();
   std::string end(kWindowPrefix);
   if (watermark == INT64_MAX) {
     end = std::string(1, static_cast<char>(kWindowPrefix[0] + 1));
@@ -583,40 +635,13 @@ void ViewJob::EmitClosedWindows(const EpochPlan& plan, int64_t watermark, StateB
   }
   std::vector<std::string> closed;
   StateBuffer state(states_->payload_size());
-  auto rows = std::make_unique<DataChunk>(plan_.output_row_types);
-  auto flush = [&] {
-    if (rows->size() == 0) return;
-    RunOutput(plan, std::move(rows), [&](const DataChunk& out) { view.Append(Columns(out, width)); });
-    rows = std::make_unique<DataChunk>(plan_.output_row_types);
-  };
   batch.Scan(kWindowPrefix, end, [&](std::string_view key, std::string_view value) {
-    const size_t r = rows->size();
-    std::string_view group = key.substr(kWindowPrefix.size() + 8);
-    DecodeRow(group, *rows, 0, groups, r);
     states_->Load(value, state.data());
-    states_->Finalize(state.data(), *rows, groups, r);
-    rows->column(groups + states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
-    rows->SetCardinality(r + 1);
+    emit.Add(key.substr(kWindowPrefix.size() + 8), state.data());
     closed.emplace_back(key);
-    if (rows->size() == kVectorSize) flush();
     return true;
   });
-  flush();
   for (const std::string& key : closed) batch.Delete(key);
-}
-
-void ViewJob::MergeWindows(Aggregation& aggregation, StateBatch& batch) {
-  StateBuffer merged(states_->payload_size());
-  for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
-    const std::string key = aggregation.Key(g);
-    uint8_t* payload = aggregation.Payload(g);
-    if (std::optional<std::string> stored = batch.Get(key)) {
-      states_->Load(*stored, merged.data());
-      states_->Combine(payload, merged.data());
-      payload = merged.data();
-    }
-    batch.Put(key, states_->Bytes(payload));
-  }
 }
 
 void ViewJob::EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch,
@@ -702,9 +727,11 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
       const int64_t watermark = AdvanceWatermark(plan, checkpoint);
       Aggregation aggregation(plan_, *states_, closed, late ? &*late : nullptr);
       run_input([&](const DataChunk& chunk) { aggregation.Add(chunk); });
-      MergeWindows(aggregation, batch);
+      WindowEmitter emit(*this, plan, view);
+      MergeWindows(aggregation, watermark, batch, emit);
       checkpoint.watermark = watermark;
-      EmitClosedWindows(plan, watermark, batch, view);
+      EmitClosedWindows(watermark, batch, emit);
+      emit.Flush();
       result.late = aggregation.late_rows();
       break;
     }

@@ -105,6 +105,7 @@ class ViewJob {
  private:
   struct Output;
   class Aggregation;
+  class WindowEmitter;
 
   /// The next epoch's plan; false when there is nothing to read.
   bool PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const;
@@ -116,10 +117,11 @@ class ViewJob {
   /// view's rows, each followed by the ordinal of its group.
   void RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
                  const std::function<void(const DataChunk&)>& out);
-  /// Windowed: fold the epoch's groups into the stored windows.
-  void MergeWindows(Aggregation& aggregation, StateBatch& batch);
+  /// Windowed: fold the epoch's groups into the stored windows; a window this epoch opened and the new
+  /// `watermark` closes goes to `emit` without being stored.
+  void MergeWindows(Aggregation& aggregation, int64_t watermark, StateBatch& batch, WindowEmitter& emit);
   /// Windowed: emit every stored window ending at or before `watermark`, and forget it.
-  void EmitClosedWindows(const EpochPlan& plan, int64_t watermark, StateBatch& batch, Output& view);
+  void EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit);
   /// Changelog: fold the epoch's groups into the stored ones; retract each changed group's last row from the
   /// view and insert its new one.
   void EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch, Output& view);
