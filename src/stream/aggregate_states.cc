@@ -43,6 +43,8 @@ AggregateStates::AggregateStates(std::vector<const Expr*> aggregates) {
 }
 
 void AggregateStates::Initialize(uint8_t* payload) const {
+  // Padding too: the bytes are stored, and should say the same thing each time.
+  std::memset(payload, 0, payload_size_);
   for (const Entry& a : aggregates_)
     a.expr->aggregate->initialize(payload + a.offset, a.expr->bind_data.get());
 }
