@@ -98,6 +98,25 @@ struct SinkEntry {
   std::string qualified_name() const { return schema + "." + name; }
 };
 
+/// A materialized view (CREATE MATERIALIZED VIEW): a continuous query over one topic whose results the
+/// stream processor (src/stream/) keeps in the table of the view's name, and its late events in `late_table`
+/// (same schema) when it has windows. This is the definition; how far the view got lives in its tables'
+/// snapshots and in `DATA/state/`.
+struct MaterializedViewEntry {
+  std::string schema;
+  std::string name;
+  std::string query_sql;
+  std::string topic;
+  std::string late_table;                      ///< empty when the view has none
+  std::map<std::string, std::string> options;  ///< WITH (...), checked by CREATE MATERIALIZED VIEW
+
+  std::string qualified_name() const { return schema + "." + name; }
+  /// Whether the view keeps its rows or late events in table `schema_name.table`.
+  bool Keeps(const std::string& schema_name, const std::string& table) const {
+    return schema_name == schema && (table == name || (!late_table.empty() && table == late_table));
+  }
+};
+
 /// Every named object, by schema. Thread-safe; entries are shared so that a running query keeps what it
 /// bound even if the object is dropped meanwhile.
 class Catalog {
@@ -124,6 +143,9 @@ class Catalog {
 
   /// Add a table; throws CatalogError when the name is taken (unless if_not_exists, then returns false).
   bool CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists, bool or_replace = false);
+  /// Give `table` new storage (NewTableStorage) and add it (CreateTable, the name must be free); when that
+  /// throws, the storage is discarded.
+  void CreateTableWithStorage(const std::shared_ptr<TableEntry>& table, const TableLayout& layout = {});
   void DropTable(const std::string& schema, const std::string& name, bool if_exists);
   /// Put `table` in place of the entry of its name (after ALTER TABLE changed its columns).
   void ReplaceTable(std::shared_ptr<TableEntry> table);
@@ -151,6 +173,15 @@ class Catalog {
   /// The sinks writing into `schema.table`.
   std::vector<std::shared_ptr<SinkEntry>> SinksInto(const std::string& schema, const std::string& table) const;
 
+  /// Add a materialized view (its tables exist already); throws CatalogError when the name is taken
+  /// (unless if_not_exists, then returns false).
+  bool CreateMaterializedView(std::shared_ptr<MaterializedViewEntry> view, bool if_not_exists);
+  /// Remove the definition; the caller drops its tables and state.
+  void DropMaterializedView(const std::string& schema, const std::string& name, bool if_exists);
+  std::shared_ptr<MaterializedViewEntry> GetMaterializedView(const std::string& schema, const std::string& name) const;
+  /// Every materialized view, sorted by schema then name.
+  std::vector<std::shared_ptr<MaterializedViewEntry>> MaterializedViews() const;
+
   /// Tables and views of a schema (all schemas when empty), sorted by schema then name.
   std::vector<std::shared_ptr<TableEntry>> Tables(const std::string& schema = "") const;
   std::vector<std::shared_ptr<ViewEntry>> Views(const std::string& schema = "") const;
@@ -163,6 +194,7 @@ class Catalog {
     std::map<std::string, std::shared_ptr<TableEntry>> tables;
     std::map<std::string, std::shared_ptr<ViewEntry>> views;
     std::map<std::string, std::shared_ptr<SinkEntry>> sinks;
+    std::map<std::string, std::shared_ptr<MaterializedViewEntry>> materialized_views;
   };
   Schema& GetSchema(const std::string& name);
   const Schema* FindSchema(const std::string& name) const;
@@ -177,6 +209,9 @@ class Catalog {
   /// Make the sinks into `schema.table` write into `new_name` (mutex_ held).
   void RetargetSinks(const std::string& schema, const std::string& table, const std::string& new_name);
   void SaveSink(const SinkEntry& sink);
+  /// Throw when a materialized view keeps its rows in `schema.table` (mutex_ held): `what` is the refused
+  /// change ("drop", "rename").
+  void CheckNoMaterializedViewKeeps(const std::string& schema, const std::string& table, const char* what) const;
 
   mutable std::mutex mutex_;
   std::map<std::string, Schema> schemas_;

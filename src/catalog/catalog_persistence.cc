@@ -149,6 +149,21 @@ void Catalog::Load() {
     }
     schemas_[row.schema].sinks[row.name] = std::move(sink);
   }
+  for (const auto& row : store_->MaterializedViews()) {
+    auto view = std::make_shared<MaterializedViewEntry>();
+    view->schema = row.schema;
+    view->name = row.name;
+    view->query_sql = row.sql;
+    view->topic = row.topic;
+    view->late_table = row.late_table;
+    try {
+      view->options = nlohmann::json::parse(row.options).get<std::map<std::string, std::string>>();
+    } catch (const std::exception& e) {
+      std::cerr << "warning: materialized view " << row.schema << "." << row.name
+                << " has unreadable options: " << e.what() << "\n";
+    }
+    schemas_[row.schema].materialized_views[row.name] = std::move(view);
+  }
 }
 
 std::shared_ptr<TableStorage> Catalog::NewTableStorage(const TableEntry& table, const TableLayout& layout) {

@@ -170,6 +170,16 @@ SinkOffsets HighWatermarks(log::LogManager& log, const std::string& topic) {
   return offsets;
 }
 
+int64_t RecordsAfter(log::LogManager& log, const std::string& topic, const SinkOffsets& from) {
+  int64_t behind = 0;
+  for (auto [p, end] : HighWatermarks(log, topic)) {
+    auto it = from.find(p);
+    const int64_t begin = it != from.end() ? it->second : log.GetPartition(topic, p)->log_start_offset();
+    behind += std::max<int64_t>(0, end - begin);
+  }
+  return behind;
+}
+
 SinkSource::SinkSource(log::LogManager& log, const std::string& topic,
                        const std::vector<log::TopicColumn>& table_columns, bool strict) {
   std::optional<log::TopicInfo> info = log.FindTopic(topic);

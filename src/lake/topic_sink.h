@@ -41,6 +41,9 @@ SinkOffsets DecodeSinkOffsets(std::string_view text);
 std::string SinkOffsetsKey(const std::string& qualified_name);
 /// Each partition's high watermark now. Throws CatalogError when the topic does not exist.
 SinkOffsets HighWatermarks(log::LogManager& log, const std::string& topic);
+/// Records of `topic` from `from` (a partition missing there: from its log start) to the high watermarks now:
+/// how far a reader of it is behind. Throws CatalogError when the topic does not exist.
+int64_t RecordsAfter(log::LogManager& log, const std::string& topic, const SinkOffsets& from);
 
 /// A topic read as rows of a table. Each table column takes, by name: a pseudo column (`_partition`
 /// INTEGER, `_offset` BIGINT, `_timestamp` TIMESTAMP[TZ], `_key` and `_headers` VARCHAR); for a topic

@@ -134,6 +134,19 @@ void ClientContext::Execute(PhysicalOperator& plan, PhysicalOperator& result_sin
   executor.Execute(plan, result_sink);
 }
 
+BoundQuery ClientContext::BindSelect(std::string_view sql) {
+  auto stmt = sql::ParseStatement(sql);
+  if (stmt->kind != sql::StatementKind::kSelect) throw InternalError("not a query: " + std::string(sql));
+  Binder binder(*this);
+  return binder.BindQuery(*static_cast<const sql::SelectStmt&>(*stmt).select);
+}
+
+int64_t ClientContext::RunPlan(LogicalOperatorPtr plan, int64_t statement_time,
+                               const std::function<bool(const DataChunk&)>& rows) {
+  statement_time_ = statement_time;
+  return RunStreaming(std::move(plan), rows);
+}
+
 std::unique_ptr<QueryResult> ClientContext::RunQuery(BoundQuery query) {
   auto result = QueryResult::Rows(query.names, query.types);
   if (stream_) {
@@ -213,6 +226,10 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       return AlterTopic(static_cast<const sql::AlterTopicStmt&>(stmt));
     case sql::StatementKind::kCreateSink:
       return CreateSink(static_cast<const sql::CreateSinkStmt&>(stmt));
+    case sql::StatementKind::kCreateMaterializedView:
+      return CreateMaterializedView(static_cast<const sql::CreateMaterializedViewStmt&>(stmt));
+    case sql::StatementKind::kRefreshMaterializedView:
+      return RefreshMaterializedView(static_cast<const sql::RefreshMaterializedViewStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }

@@ -39,6 +39,12 @@ class ClientContext {
   /// this session. Errors are thrown.
   Value EvaluateConstant(const std::string& expression_sql);
 
+  /// Bind a SELECT (the stream processor's queries). Errors are thrown.
+  BoundQuery BindSelect(std::string_view sql);
+  /// Run a bound plan as a statement that started at `statement_time` (microseconds since the epoch), its
+  /// rows handed to `rows` as they are made (the stream processor's epochs). Errors are thrown.
+  int64_t RunPlan(LogicalOperatorPtr plan, int64_t statement_time, const std::function<bool(const DataChunk&)>& rows);
+
   /// Session settings (SET name = value), with defaults from the database's config.
   int threads() const { return threads_; }
   /// Threads a statement may use: SET threads, at most the database's workers (all of them when unset).
@@ -73,6 +79,11 @@ class ClientContext {
   // client_context_sinks.cc
   std::unique_ptr<QueryResult> CreateSink(const sql::CreateSinkStmt& stmt);
   std::unique_ptr<QueryResult> ShowSinks();
+  // client_context_views.cc
+  std::unique_ptr<QueryResult> CreateMaterializedView(const sql::CreateMaterializedViewStmt& stmt);
+  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists);
+  std::unique_ptr<QueryResult> ShowMaterializedViews();
+  std::unique_ptr<QueryResult> RefreshMaterializedView(const sql::RefreshMaterializedViewStmt& stmt);
   /// COPY topic FROM 'events.json': each JSON value of the file one record, through the topic's schema.
   std::unique_ptr<QueryResult> CopyIntoTopic(const sql::CopyStmt& stmt,
                                              const std::shared_ptr<TableEntry>& topic);

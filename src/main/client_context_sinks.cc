@@ -53,13 +53,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateSink(const sql::CreateSinkStmt
     table->name = sink->table_name;
     for (const log::TopicColumn& c : schema.columns) table->columns.push_back({c.name, c.type, c.not_null, "", ""});
     if (!schema.has_columns()) table->columns.push_back({"value", TypeId::kVarchar, false, "", ""});
-    table->storage = catalog().NewTableStorage(*table);
-    try {
-      catalog().CreateTable(table, /*if_not_exists=*/false);
-    } catch (...) {
-      catalog().DiscardStorage(table->storage);
-      throw;
-    }
+    catalog().CreateTableWithStorage(table);
   }
   auto iceberg = std::dynamic_pointer_cast<iceberg::IcebergTable>(table->storage);
   if (!iceberg) {
@@ -97,14 +91,7 @@ std::unique_ptr<QueryResult> ClientContext::ShowSinks() {
       const std::string text = iceberg::CommittedProperty(iceberg->State()->metadata, SinkOffsetsKey(sink->qualified_name()));
       committed = Value::Varchar(text);
       if (log::LogManager* log = db_.log_if_open(); log && log->FindTopic(sink->topic)) {
-        const SinkOffsets from = DecodeSinkOffsets(text);
-        int64_t behind = 0;
-        for (auto [p, end] : HighWatermarks(*log, sink->topic)) {
-          auto it = from.find(p);
-          const int64_t begin = it != from.end() ? it->second : log->GetPartition(sink->topic, p)->log_start_offset();
-          behind += std::max<int64_t>(0, end - begin);
-        }
-        lag = Value::BigInt(behind);
+        lag = Value::BigInt(RecordsAfter(*log, sink->topic, DecodeSinkOffsets(text)));
       }
     }
     const SinkStatus::Snapshot status = sink->status->Get();

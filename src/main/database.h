@@ -19,6 +19,9 @@ namespace log {
 class LogManager;
 struct LogManagerOptions;
 }  // namespace log
+namespace stream {
+class ViewManager;
+}
 
 /// How a database is opened.
 struct DatabaseConfig {
@@ -50,6 +53,10 @@ class Database {
   /// The topic log if it is open: null for an in-memory database that has not used topics yet.
   log::LogManager* log_if_open();
 
+  /// The jobs of the materialized views (state in `DATA/state/`), made at first use; a data directory's
+  /// only. `basin server` runs them on a stream::ViewRunner, REFRESH MATERIALIZED VIEW on the caller.
+  stream::ViewManager& views();
+
  private:
   void LockDataDir();
   void OpenLog(const std::filesystem::path& dir);
@@ -61,6 +68,8 @@ class Database {
   std::mutex log_mutex_;  // opening log_
   std::unique_ptr<log::LogManager> log_;
   std::filesystem::path temporary_log_dir_;  // in memory: removed at close
+  std::mutex views_mutex_;                   // making views_
+  std::unique_ptr<stream::ViewManager> views_;
 };
 
 /// A session on a database: its settings (SET) and its statements, run one at a time.

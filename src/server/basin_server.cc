@@ -15,6 +15,7 @@
 #include "ingest/demo_clickstream.h"
 #include "ingest/event_collector.h"
 #include "ingest/sink_runner.h"
+#include "stream/view_runner.h"
 #include "ingest/topic_schemas.h"
 #include "log/log_manager.h"
 #include "log/schema_validation.h"
@@ -50,6 +51,7 @@ struct BasinServer::State {
   std::unique_ptr<Database> database;
   log::LogManager* log = nullptr;  // the database's: one LogManager per data directory
   std::unique_ptr<ingest::SinkRunner> sinks;
+  std::unique_ptr<stream::ViewRunner> views;  // materialized views
   std::unique_ptr<ingest::DemoClickstream> demo;
   std::unique_ptr<ingest::EventCollector> collector;
   std::unique_ptr<http::Server> http;
@@ -88,6 +90,8 @@ void BasinServer::Start() {
   state->log = &state->database->log();
   state->sinks = std::make_unique<ingest::SinkRunner>(*state->database);
   state->sinks->Start();
+  state->views = std::make_unique<stream::ViewRunner>(state->database->views());
+  state->views->Start();
   if (config_.demo) {
     state->demo = std::make_unique<ingest::DemoClickstream>(*state->database, config_.demo_events_per_second);
     state->demo->Start();
@@ -172,6 +176,7 @@ void BasinServer::Stop() {
   state_->broker.reset();
   state_->kafka.reset();
   if (state_->demo) state_->demo->Stop();
+  state_->views->Stop();
   state_->sinks->Stop();  // after the listeners: what clients wrote last is landed too
   state_->log->Flush();
   state_->log = nullptr;

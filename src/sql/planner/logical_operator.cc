@@ -150,6 +150,7 @@ LogicalOperatorPtr LogicalOperator::Copy() const {
   op->merge_actions = merge_actions;
   op->analyze = analyze;
   op->materialized = materialized;
+  op->window_function = window_function;
   return op;
 }
 
