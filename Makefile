@@ -6,7 +6,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 export CCACHE_COMPILERCHECK := content
 
-.PHONY: all setup configure build test run bench fuzz format clean
+.PHONY: all setup configure build web test run bench fuzz format clean
 
 all: build
 
@@ -18,14 +18,24 @@ $(BUILD_DIR)/build.ninja: | setup
 
 configure: $(BUILD_DIR)/build.ninja
 
-build: setup configure
+build: setup configure web
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The web UI: TypeScript built by Vite into web/dist (offline: `make setup` ran npm ci), which CMake then
+# compiles into the binary. Rebuilt only when its sources or packages change.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+               $(addprefix web/,index.html package.json tsconfig.json vite.config.ts)
+web: web/dist/index.html
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/basin sql --data $(DATA)
+	$(BUILD_DIR)/basin server --data $(DATA) --demo
 
 bench: build
 	$(MAKE) -C bench/tpch run BASIN=$(CURDIR)/$(BUILD_DIR)/basin

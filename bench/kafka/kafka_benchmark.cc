@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
       std::filesystem::temp_directory_path() / ("basin-kafka-benchmark-" + std::to_string(getpid()));
   if (!o.basin.empty()) {
     server = std::make_unique<basin::testing::ServerProcess>(
-        o.basin, std::vector<std::string>{"--data", data.string(), "--kafka-port", "0", "--pg-port", "0"});
+        o.basin, std::vector<std::string>{"--data", data.string(), "--kafka-port", "0"});
     o.bootstrap = "127.0.0.1:" + std::to_string(server->port);
   }
   std::printf("basin server at %s; %u hardware threads shared by the server and this client\n\n",

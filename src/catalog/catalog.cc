@@ -19,7 +19,7 @@ int TableEntry::ColumnIndex(const std::string& column) const {
   return -1;
 }
 
-Catalog::Catalog() {
+Catalog::Catalog() : saved_objects_(std::make_unique<SavedObjects>(nullptr)) {
   schemas_[kDefaultSchema];
 }
 
@@ -52,6 +52,11 @@ void Catalog::DropSchema(const std::string& name, bool if_exists, bool cascade) 
   if (it == schemas_.end()) {
     if (if_exists) return;
     throw CatalogError(sqlstate::kUndefinedSchema, "schema \"" + name + "\" does not exist");
+  }
+  if (!it->second.materialized_views.empty()) {
+    throw CatalogError(sqlstate::kDependentObjects, "cannot drop schema " + name + ": materialized view " +
+                                                        it->second.materialized_views.begin()->second->qualified_name() +
+                                                        " is in it (DROP MATERIALIZED VIEW it first)");
   }
   if (!cascade && (!it->second.tables.empty() || !it->second.views.empty() || !it->second.sinks.empty())) {
     throw CatalogError(
@@ -121,6 +126,16 @@ bool Catalog::CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists,
   return true;
 }
 
+void Catalog::CreateTableWithStorage(const std::shared_ptr<TableEntry>& table, const TableLayout& layout) {
+  table->storage = NewTableStorage(*table, layout);
+  try {
+    CreateTable(table, /*if_not_exists=*/false);
+  } catch (...) {
+    DiscardStorage(table->storage);
+    throw;
+  }
+}
+
 void Catalog::DropTable(const std::string& schema_name, const std::string& name, bool if_exists) {
   std::lock_guard<std::mutex> lock(mutex_);
   Schema* schema = const_cast<Schema*>(FindSchema(schema_name));
@@ -137,6 +152,7 @@ void Catalog::DropTable(const std::string& schema_name, const std::string& name,
     throw CatalogError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
   }
   CheckNoSinkInto(schema_name, name);
+  CheckNoMaterializedViewKeeps(schema_name, name, "drop");
   if (store_) {
     store_->DropTable(schema_name, name);
     PurgeStorage(*it->second);
@@ -157,6 +173,7 @@ void Catalog::RenameTable(const std::string& schema_name, const std::string& nam
   if (schema.tables.count(new_name) || schema.views.count(new_name)) {
     throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + new_name + "\" already exists");
   }
+  CheckNoMaterializedViewKeeps(schema_name, name, "rename");
   auto entry = std::make_shared<TableEntry>(*it->second);
   entry->name = new_name;
   if (store_) RenameStorage(*entry, new_name);

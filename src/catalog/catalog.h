@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/saved_objects.h"
 #include "lake/table_storage.h"
 #include "types/logical_type.h"
 
@@ -51,6 +52,40 @@ struct ViewEntry {
 /// A sink: a topic landed continuously into a table (CREATE SINK name FROM topic INTO table). This is the
 /// definition; how far the sink got is stored with the table's snapshots (lake/topic_sink.h), and the
 /// server's sink runner (ingest/) does the landing.
+/// What this process's sink runner last did with a sink (SHOW SINKS); thread-safe.
+class SinkStatus {
+ public:
+  struct Snapshot {
+    int64_t records = 0;         ///< landed since the process started
+    int64_t commits = 0;
+    int64_t last_commit_ms = 0;  ///< 0: none yet
+    std::string error;           ///< why the last landing failed; empty after a success
+  };
+  void Landed(int64_t records, int64_t now_ms) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.records += records;
+    state_.commits++;
+    state_.last_commit_ms = now_ms;
+    state_.error.clear();
+  }
+  void Failed(std::string error) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.error = std::move(error);
+  }
+  void Idle() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_.error.clear();
+  }
+  Snapshot Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return state_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  Snapshot state_;
+};
+
 struct SinkEntry {
   std::string schema;
   std::string name;
@@ -58,8 +93,28 @@ struct SinkEntry {
   std::string table_schema;
   std::string table_name;
   std::map<std::string, std::string> options;  ///< WITH (...), checked by CREATE SINK
+  std::shared_ptr<SinkStatus> status = std::make_shared<SinkStatus>();
 
   std::string qualified_name() const { return schema + "." + name; }
+};
+
+/// A materialized view (CREATE MATERIALIZED VIEW): a continuous query over one topic whose results the
+/// stream processor (src/stream/) keeps in the table of the view's name, and its late events in `late_table`
+/// (same schema) when it has windows. This is the definition; how far the view got lives in its tables'
+/// snapshots and in `DATA/state/`.
+struct MaterializedViewEntry {
+  std::string schema;
+  std::string name;
+  std::string query_sql;
+  std::string topic;
+  std::string late_table;                      ///< empty when the view has none
+  std::map<std::string, std::string> options;  ///< WITH (...), checked by CREATE MATERIALIZED VIEW
+
+  std::string qualified_name() const { return schema + "." + name; }
+  /// Whether the view keeps its rows or late events in table `schema_name.table`.
+  bool Keeps(const std::string& schema_name, const std::string& table) const {
+    return schema_name == schema && (table == name || (!late_table.empty() && table == late_table));
+  }
 };
 
 /// Every named object, by schema. Thread-safe; entries are shared so that a running query keeps what it
@@ -88,6 +143,9 @@ class Catalog {
 
   /// Add a table; throws CatalogError when the name is taken (unless if_not_exists, then returns false).
   bool CreateTable(std::shared_ptr<TableEntry> table, bool if_not_exists, bool or_replace = false);
+  /// Give `table` new storage (NewTableStorage) and add it (CreateTable, the name must be free); when that
+  /// throws, the storage is discarded.
+  void CreateTableWithStorage(const std::shared_ptr<TableEntry>& table, const TableLayout& layout = {});
   void DropTable(const std::string& schema, const std::string& name, bool if_exists);
   /// Put `table` in place of the entry of its name (after ALTER TABLE changed its columns).
   void ReplaceTable(std::shared_ptr<TableEntry> table);
@@ -115,15 +173,28 @@ class Catalog {
   /// The sinks writing into `schema.table`.
   std::vector<std::shared_ptr<SinkEntry>> SinksInto(const std::string& schema, const std::string& table) const;
 
+  /// Add a materialized view (its tables exist already); throws CatalogError when the name is taken
+  /// (unless if_not_exists, then returns false).
+  bool CreateMaterializedView(std::shared_ptr<MaterializedViewEntry> view, bool if_not_exists);
+  /// Remove the definition; the caller drops its tables and state.
+  void DropMaterializedView(const std::string& schema, const std::string& name, bool if_exists);
+  std::shared_ptr<MaterializedViewEntry> GetMaterializedView(const std::string& schema, const std::string& name) const;
+  /// Every materialized view, sorted by schema then name.
+  std::vector<std::shared_ptr<MaterializedViewEntry>> MaterializedViews() const;
+
   /// Tables and views of a schema (all schemas when empty), sorted by schema then name.
   std::vector<std::shared_ptr<TableEntry>> Tables(const std::string& schema = "") const;
   std::vector<std::shared_ptr<ViewEntry>> Views(const std::string& schema = "") const;
+
+  /// Saved queries, charts and dashboards, persisted with the catalog (in memory for an in-memory one).
+  SavedObjects& saved_objects() { return *saved_objects_; }
 
  private:
   struct Schema {
     std::map<std::string, std::shared_ptr<TableEntry>> tables;
     std::map<std::string, std::shared_ptr<ViewEntry>> views;
     std::map<std::string, std::shared_ptr<SinkEntry>> sinks;
+    std::map<std::string, std::shared_ptr<MaterializedViewEntry>> materialized_views;
   };
   Schema& GetSchema(const std::string& name);
   const Schema* FindSchema(const std::string& name) const;
@@ -138,11 +209,15 @@ class Catalog {
   /// Make the sinks into `schema.table` write into `new_name` (mutex_ held).
   void RetargetSinks(const std::string& schema, const std::string& table, const std::string& new_name);
   void SaveSink(const SinkEntry& sink);
+  /// Throw when a materialized view keeps its rows in `schema.table` (mutex_ held): `what` is the refused
+  /// change ("drop", "rename").
+  void CheckNoMaterializedViewKeeps(const std::string& schema, const std::string& table, const char* what) const;
 
   mutable std::mutex mutex_;
   std::map<std::string, Schema> schemas_;
   std::string lake_dir_;
   std::unique_ptr<CatalogStore> store_;
+  std::unique_ptr<SavedObjects> saved_objects_;  // after store_, which it writes to
   /// Metadata pointers of persistent tables (registered under a name or about to be), by storage.
   std::map<const TableStorage*, std::shared_ptr<StorePointer>> pointers_;
   /// Registered tables that failed to open, by "schema.name", with the reason.

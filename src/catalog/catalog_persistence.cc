@@ -95,6 +95,7 @@ Catalog::Catalog(const std::string& data_dir) {
   if (ec) throw IOError("could not create \"" + lake_dir_ + "\": " + ec.message());
   store_ = std::make_unique<CatalogStore>((fs::path(data_dir) / "catalog.db").string());
   store_->CreateSchema(kDefaultSchema);
+  saved_objects_ = std::make_unique<SavedObjects>(store_.get());
   Load();
 }
 
@@ -147,6 +148,21 @@ void Catalog::Load() {
       std::cerr << "warning: sink " << row.schema << "." << row.name << " has unreadable options: " << e.what() << "\n";
     }
     schemas_[row.schema].sinks[row.name] = std::move(sink);
+  }
+  for (const auto& row : store_->MaterializedViews()) {
+    auto view = std::make_shared<MaterializedViewEntry>();
+    view->schema = row.schema;
+    view->name = row.name;
+    view->query_sql = row.sql;
+    view->topic = row.topic;
+    view->late_table = row.late_table;
+    try {
+      view->options = nlohmann::json::parse(row.options).get<std::map<std::string, std::string>>();
+    } catch (const std::exception& e) {
+      std::cerr << "warning: materialized view " << row.schema << "." << row.name
+                << " has unreadable options: " << e.what() << "\n";
+    }
+    schemas_[row.schema].materialized_views[row.name] = std::move(view);
   }
 }
 

@@ -37,6 +37,23 @@ CREATE TABLE IF NOT EXISTS basin_sinks (
   table_name TEXT NOT NULL,
   options TEXT NOT NULL,
   PRIMARY KEY (schema_name, sink_name));
+CREATE TABLE IF NOT EXISTS basin_saved_queries (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, document TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS basin_charts (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, document TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS basin_dashboards (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, document TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS basin_materialized_views (
+  schema_name TEXT NOT NULL,
+  view_name TEXT NOT NULL,
+  query_sql TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  late_table TEXT NOT NULL,
+  options TEXT NOT NULL,
+  PRIMARY KEY (schema_name, view_name));
 )";
 
 /// Column aliases joined by a byte that never appears in an identifier.
@@ -200,6 +217,45 @@ void CatalogStore::SaveSink(const SinkRow& sink) {
 
 void CatalogStore::DropSink(const std::string& schema, const std::string& name) {
   Exec("DELETE FROM basin_sinks WHERE schema_name = ? AND sink_name = ?", {schema, name});
+}
+
+// The table name comes from SavedObjects' fixed list, never from a request.
+std::vector<CatalogStore::SavedObjectRow> CatalogStore::SavedObjectRows(const std::string& table) {
+  std::vector<std::vector<std::string>> rows;
+  Exec("SELECT id, name, document, created_at_ms, updated_at_ms FROM " + table + " ORDER BY id", {}, &rows);
+  std::vector<SavedObjectRow> objects;
+  for (auto& r : rows) {
+    objects.push_back({std::stoll(r[0]), std::move(r[1]), std::move(r[2]), std::stoll(r[3]), std::stoll(r[4])});
+  }
+  return objects;
+}
+
+void CatalogStore::SaveSavedObject(const std::string& table, const SavedObjectRow& row) {
+  Exec("INSERT OR REPLACE INTO " + table + " VALUES (?, ?, ?, ?, ?)",
+       {std::to_string(row.id), row.name, row.document, std::to_string(row.created_ms),
+        std::to_string(row.updated_ms)});
+}
+
+void CatalogStore::DropSavedObject(const std::string& table, int64_t id) {
+  Exec("DELETE FROM " + table + " WHERE id = ?", {std::to_string(id)});
+}
+
+std::vector<CatalogStore::MaterializedViewRow> CatalogStore::MaterializedViews() {
+  std::vector<std::vector<std::string>> rows;
+  Exec("SELECT schema_name, view_name, query_sql, topic, late_table, options FROM basin_materialized_views", {},
+       &rows);
+  std::vector<MaterializedViewRow> views;
+  for (auto& r : rows) views.push_back({r[0], r[1], r[2], r[3], r[4], r[5]});
+  return views;
+}
+
+void CatalogStore::SaveMaterializedView(const MaterializedViewRow& view) {
+  Exec("INSERT OR REPLACE INTO basin_materialized_views VALUES (?, ?, ?, ?, ?, ?)",
+       {view.schema, view.name, view.sql, view.topic, view.late_table, view.options});
+}
+
+void CatalogStore::DropMaterializedView(const std::string& schema, const std::string& name) {
+  Exec("DELETE FROM basin_materialized_views WHERE schema_name = ? AND view_name = ?", {schema, name});
 }
 
 }  // namespace basin

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,8 +12,10 @@ namespace basin {
 
 /// The persistent catalog: a SQLite database (`DATA/catalog.db`) that maps names to Iceberg metadata files.
 /// Its tables follow Iceberg's JDBC catalog (`iceberg_tables`, `iceberg_namespace_properties`), so Iceberg
-/// tools that speak that catalog (PyIceberg's SqlCatalog, Iceberg's JdbcCatalog) can open it; views and sinks
-/// are Basin's own (`basin_views`, `basin_sinks`). Every change is a SQLite transaction; thread-safe.
+/// tools that speak that catalog (PyIceberg's SqlCatalog, Iceberg's JdbcCatalog) can open it; views, sinks,
+/// materialized views and saved objects are Basin's own (`basin_views`, `basin_sinks`,
+/// `basin_materialized_views`, `basin_saved_queries`, `basin_charts`, `basin_dashboards`). Every change is a
+/// SQLite transaction; thread-safe.
 class CatalogStore {
  public:
   static constexpr const char* kCatalogName = "basin";
@@ -32,6 +35,16 @@ class CatalogStore {
   };
   struct SinkRow {
     std::string schema, name, topic, table_schema, table_name;
+    std::string options;  ///< the WITH options, a JSON object of strings
+  };
+  struct SavedObjectRow {
+    int64_t id = 0;
+    std::string name, document;
+    int64_t created_ms = 0, updated_ms = 0;
+  };
+
+  struct MaterializedViewRow {
+    std::string schema, name, sql, topic, late_table;
     std::string options;  ///< the WITH options, a JSON object of strings
   };
 
@@ -54,6 +67,16 @@ class CatalogStore {
   std::vector<SinkRow> Sinks();
   void SaveSink(const SinkRow& sink);
   void DropSink(const std::string& schema, const std::string& name);
+
+  /// Saved queries, charts and dashboards (catalog/saved_objects.h), each kind in its `table`
+  /// (basin_saved_queries, basin_charts, basin_dashboards).
+  std::vector<SavedObjectRow> SavedObjectRows(const std::string& table);
+  void SaveSavedObject(const std::string& table, const SavedObjectRow& row);
+  void DropSavedObject(const std::string& table, int64_t id);
+
+  std::vector<MaterializedViewRow> MaterializedViews();
+  void SaveMaterializedView(const MaterializedViewRow& view);
+  void DropMaterializedView(const std::string& schema, const std::string& name);
 
  private:
   /// Run one statement with text parameters; returns the rows changed. `rows` (optional) receives results.

@@ -2,8 +2,10 @@
 
 #include <cstdio>
 
-#include "cli/json_result.h"
 #include "cli/utf8.h"
+#include "main/csv_result.h"
+#include "vector/vector.h"
+#include "main/json_result.h"
 
 namespace basin::cli {
 namespace {
@@ -15,23 +17,6 @@ std::string FormatTime(double ms) {
   char buffer[64];
   std::snprintf(buffer, sizeof(buffer), "Time: %.3f ms", ms);
   return buffer;
-}
-
-bool NeedsCsvQuotes(std::string_view field) {
-  return field.empty() || field.find_first_of(",\"\r\n") != std::string_view::npos;
-}
-
-void WriteCsvField(std::string_view field, std::ostream& out) {
-  if (!NeedsCsvQuotes(field)) {
-    out << field;
-    return;
-  }
-  out << '"';
-  for (char c : field) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
 }
 
 // Move a byte offset forward to the start of a UTF-8 character.
@@ -88,19 +73,14 @@ std::string FormatError(const ErrorInfo& error, std::string_view statement) {
 }
 
 void PrintCsv(const QueryResult& result, std::ostream& out) {
-  for (size_t c = 0; c < result.ColumnCount(); c++) {
-    if (c > 0) out << ',';
-    WriteCsvField(result.names()[c], out);
+  std::string text;
+  AppendCsvHeader(result.names(), &text);
+  for (const auto& chunk : result.chunks()) {
+    for (size_t r = 0; r < chunk->size(); r++) AppendCsvRow(*chunk, r, &text);
+    out << text;
+    text.clear();
   }
-  out << '\n';
-  for (size_t r = 0; r < result.RowCount(); r++) {
-    for (size_t c = 0; c < result.ColumnCount(); c++) {
-      if (c > 0) out << ',';
-      const Value value = result.GetValue(c, r);
-      if (!value.IsNull()) WriteCsvField(value.ToString(), out);
-    }
-    out << '\n';
-  }
+  out << text;
 }
 
 void PrintResult(const QueryResult& result, std::string_view statement, const PrintOptions& options,

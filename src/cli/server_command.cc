@@ -23,20 +23,24 @@ constexpr const char* kHint = "basin server --help";
 std::string ServerHelp() {
   std::string help =
       "Usage: basin server [--data DIR] [--config FILE] [--kafka-port N] [--http-port N] [--pg-port N]\n"
-      "                    [--bind ADDR] [--set KEY=VALUE ...]\n"
+      "                    [--bind ADDR] [--demo] [--set KEY=VALUE ...]\n"
       "\n"
-      "Serve the data directory over the network until SIGTERM or SIGINT (Ctrl-C): the Kafka protocol and\n"
-      "the PostgreSQL protocol now, HTTP later. Each bound address is printed on a line of its own\n"
-      "(\"kafka listening on 127.0.0.1:9092\"); log lines go to stderr. On SIGTERM or SIGINT the server stops\n"
-      "accepting, answers the requests in flight, flushes the log to disk and exits with status 0.\n"
+      "Serve the data directory over the network until SIGTERM or SIGINT (Ctrl-C): the Kafka protocol,\n"
+      "the PostgreSQL protocol (psql -h 127.0.0.1 -p 5433 -U basin basin) and HTTP (POST /api/v1/sql,\n"
+      "POST /api/v1/topics/TOPIC/events, GET /metrics, GET /healthz). Each bound address is printed on a\n"
+      "line of its own (\"kafka listening on 127.0.0.1:9092\", \"pg listening on 127.0.0.1:5433\", \"http\n"
+      "listening on 127.0.0.1:8080\"); log lines go to stderr. On SIGTERM or\n"
+      "SIGINT the server stops accepting, answers the requests in flight, flushes the log to disk and\n"
+      "exits with status 0.\n"
       "\n"
       "Options:\n"
       "  --data DIR        Data directory (default: $BASIN_DATA, else ./basin-data); one process at a time\n"
       "  --config FILE     Settings file (default: $BASIN_CONFIG): 'key = value' lines, '#' comments\n"
       "  --kafka-port N    Kafka protocol port (default 9092; 0 picks a free port)\n"
-      "  --http-port N     HTTP port (default 8080; not served yet)\n"
+      "  --http-port N     HTTP port (default 8080; 0 picks a free port)\n"
       "  --pg-port N       PostgreSQL protocol port (default 5433; 0 picks a free port)\n"
       "  --bind ADDR       Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)\n"
+      "  --demo            Generate a clickstream into topic demo_clicks, landed in table demo.clicks\n"
       "  --set KEY=VALUE   Any setting below (repeatable)\n"
       "  -h, --help        Show this help\n"
       "\n"
@@ -61,6 +65,10 @@ int RunServerCommand(const std::vector<std::string>& args) {
         {"--data", "data"}, {"--kafka-port", "kafka.port"}, {"--http-port", "http.port"},
         {"--pg-port", "pg.port"}, {"--bind", "bind"}};
     const std::string arg = args[i];
+    if (arg == "--demo") {
+      flags.emplace_back("demo", "true");
+      return;
+    }
     std::string value;
     bool missing = false;
     if (TakeValue(args, &i, "--config", "", &value, &missing)) {

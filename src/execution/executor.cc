@@ -202,6 +202,7 @@ void Executor::RunPipeline(Pipeline& p) {
     PipelineThread t;
     init_thread(t, index);
     DataChunk source_chunk(p.source->types());
+    int64_t batch = t.ctx.batch_index;
     while (!finished.load(std::memory_order_relaxed)) {
       t.ctx.CheckInterrupted();
       source_chunk.Reset();
@@ -212,6 +213,10 @@ void Executor::RunPipeline(Pipeline& p) {
         p.source->profile.rows += static_cast<int64_t>(source_chunk.size());
       }
       if (source_chunk.size() == 0) break;
+      if (t.ctx.batch_index != batch) {
+        batch = t.ctx.batch_index;
+        p.sink->BatchStarted(t.ctx, *p.sink->sink_state, *t.sink_state);
+      }
       if (!push(t, 0, source_chunk)) {
         finished = true;
         break;

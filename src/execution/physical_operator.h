@@ -121,6 +121,9 @@ class PhysicalOperator {
   }
   virtual SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
                           LocalSinkState& lstate);
+  /// A thread's source moved on to batch `ctx.batch_index` (a new morsel), before its rows reach the sink,
+  /// which may then hand out what earlier batches produced (PhysicalStream).
+  virtual void BatchStarted(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) {}
   /// Merge a thread's local state into the global one (called once per thread, after its last Sink).
   virtual void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) {}
   /// Called once when all input has been sunk.

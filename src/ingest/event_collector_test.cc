@@ -8,8 +8,10 @@
 
 #include "common/metrics.h"
 #include "helpers/log_testing.h"
+#include "ingest/topic_schemas.h"
 #include "log/partitioner.h"
 #include "log/record_batch.h"
+#include "log/topic_schema.h"
 
 namespace basin::ingest {
 namespace {
@@ -22,6 +24,7 @@ struct StoredRecord {
   int64_t timestamp;
   std::optional<std::string> key;
   std::string value;
+  std::string error;  ///< the basin.error header (dead letters)
 };
 
 class EventCollectorTest : public ::testing::Test {
@@ -56,9 +59,13 @@ class EventCollectorTest : public ::testing::Test {
       if (batches) ++*batches;
       reader.Reset(batch);
       while (reader.Next(record)) {
+        std::string error;
+        for (const log::RecordHeader& h : record.headers) {
+          if (h.key == "basin.error") error = std::string(h.value.value_or(""));
+        }
         out.push_back({record.offset, record.timestamp,
                        record.key ? std::optional<std::string>(*record.key) : std::nullopt,
-                       std::string(*record.value)});
+                       std::string(*record.value), std::move(error)});
       }
     }
     return out;
@@ -301,6 +308,48 @@ TEST_F(EventCollectorTest, DeadLettersMayBeCollectedIntoAnotherTopic) {
   auto dead = Records("typed_dead_letters", 0);
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].value, "{\"ok\":false,\"n\":2}");
+}
+
+TEST_F(EventCollectorTest, TopicSchemasSendMisfitsToTheDeadLetterTopic) {
+  log::TopicSchema schema;
+  schema.columns = {{"user_id", LogicalType(TypeId::kBigInt), true},
+                    {"url", LogicalType(TypeId::kVarchar), false}};
+  logs_.CreateTopic("typed", 2, schema.ToConfig());
+  CollectorOptions options;
+  options.clock = clock_.clock();
+  UseTopicSchemas(logs_, options);
+  Make(options);
+  CollectRequest keyed;
+  keyed.fields.key = "k";
+  CollectResult r = Collect(
+      "{\"user_id\":1,\"url\":\"/a\",\"k\":\"x\"}\n"
+      "{\"user_id\":\"one\",\"k\":\"y\"}\n"
+      "{\"url\":\"/b\"}\n",
+      keyed, "typed");
+  EXPECT_EQ(r.accepted, 1u);
+  ASSERT_EQ(r.rejected.size(), 2u);
+  EXPECT_EQ(r.rejected[0].line, 2);
+  EXPECT_NE(r.rejected[0].reason.find("user_id"), std::string::npos) << r.rejected[0].reason;
+  EXPECT_EQ(r.rejected[1].reason, "field \"user_id\" is missing but declared NOT NULL");
+
+  // The keyed misfit goes where its key would have, the keyless one to partition 0; both with the reason.
+  std::optional<log::TopicInfo> dlq = logs_.FindTopic("typed.dlq");
+  ASSERT_TRUE(dlq.has_value());
+  EXPECT_EQ(dlq->partitions, 2);
+  std::vector<StoredRecord> keyed_dead = Records("typed.dlq", log::PartitionForKey("y", 2));
+  ASSERT_FALSE(keyed_dead.empty());
+  EXPECT_EQ(keyed_dead.front().key, "y");
+  EXPECT_EQ(keyed_dead.front().value, "{\"user_id\":\"one\",\"k\":\"y\"}");
+  EXPECT_EQ(keyed_dead.front().error, r.rejected[0].reason);
+  EXPECT_EQ(keyed_dead.front().timestamp, clock_.now());
+  std::vector<StoredRecord> keyless_dead = Records("typed.dlq", 0);
+  ASSERT_FALSE(keyless_dead.empty());
+  EXPECT_EQ(keyless_dead.back().value, "{\"url\":\"/b\"}");
+  EXPECT_EQ(TotalRecords("typed.dlq"), 2);
+
+  // Topics without a schema take anything, and make no dead-letter topic.
+  EXPECT_EQ(Collect("{\"user_id\":\"one\"}").accepted, 1u);
+  EXPECT_FALSE(logs_.FindTopic("clicks.dlq").has_value());
 }
 
 TEST_F(EventCollectorTest, ConcurrentRequestsAllLand) {

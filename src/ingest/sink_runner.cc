@@ -55,12 +55,20 @@ void SinkRunner::Pass(bool all) {
     const auto interval = std::chrono::milliseconds(std::stoll(sink->options.at(kSinkCommitIntervalMs)));
     try {
       Landing landing = LandNow(*sink);
+      if (landing.records > 0) {
+        sink->status->Landed(landing.records, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
+      } else {
+        sink->status->Idle();
+      }
       // A backlog is landed commit after commit; otherwise the sink waits its interval.
       state.due = landing.records >= options_.max_records_per_commit ? now : now + interval;
       if (!state.last_error.empty()) LogLine(LogLevel::kInfo, "sink " + sink->qualified_name() + ": landing again");
       state.last_error.clear();
     } catch (const std::exception& e) {
       errors_.Labels({sink->qualified_name()}).Inc();
+      sink->status->Failed(e.what());
       state.due = now + interval;
       if (state.last_error != e.what()) {
         LogLine(LogLevel::kWarning, "sink " + sink->qualified_name() + ": " + e.what());

@@ -472,9 +472,18 @@ int64_t IcebergTable::Optimize() {
   if (base->files.size() <= partitions.size() && base->delete_files.empty()) return 0;
   std::vector<uint32_t> all(base->files.size());
   for (uint32_t i = 0; i < all.size(); i++) all[i] = i;
+  // Rows appended meanwhile (a sink's commits) stay as they are; a delete made meanwhile would be lost on
+  // the rewritten rows, so it is a conflict.
+  std::set<std::string> paths, deletes;
+  for (const auto& f : base->files) paths.insert(f.file.path);
+  for (const auto& [f, seq] : base->delete_files) deletes.insert(f.path);
   return RewriteFiles(base, all, /*retire_deletes=*/true, [&](const TableState& current) {
-    if (current.metadata_location != base->metadata_location) {
-      throw Exception(sqlstate::kSerializationFailure, "the table changed while OPTIMIZE ran; run it again");
+    size_t live = 0;
+    for (const auto& f : current.files) live += paths.count(f.file.path);
+    bool same_deletes = current.delete_files.size() == deletes.size();
+    for (const auto& [f, seq] : current.delete_files) same_deletes = same_deletes && deletes.count(f.path);
+    if (live != paths.size() || !same_deletes) {
+      throw Exception(sqlstate::kSerializationFailure, "the table's rows were changed while OPTIMIZE ran; run it again");
     }
   });
 }

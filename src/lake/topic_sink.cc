@@ -170,20 +170,35 @@ SinkOffsets HighWatermarks(log::LogManager& log, const std::string& topic) {
   return offsets;
 }
 
+int64_t RecordsAfter(log::LogManager& log, const std::string& topic, const SinkOffsets& from) {
+  int64_t behind = 0;
+  for (auto [p, end] : HighWatermarks(log, topic)) {
+    auto it = from.find(p);
+    const int64_t begin = it != from.end() ? it->second : log.GetPartition(topic, p)->log_start_offset();
+    behind += std::max<int64_t>(0, end - begin);
+  }
+  return behind;
+}
+
 SinkSource::SinkSource(log::LogManager& log, const std::string& topic,
-                       const std::vector<log::TopicColumn>& table_columns) {
+                       const std::vector<log::TopicColumn>& table_columns, bool strict) {
   std::optional<log::TopicInfo> info = log.FindTopic(topic);
   if (!info) throw CatalogError(sqlstate::kUndefinedTable, "topic \"" + topic + "\" does not exist");
   const log::TopicSchema declared = log::TopicSchema::FromConfig(info->config);
+  auto refuse = [&](const std::string& column, const std::string& why) {
+    if (strict) BadColumn(column, topic, why);
+  };
   std::vector<const log::TopicColumn*> data;
   for (const log::TopicColumn& c : table_columns) {
-    if (const Pseudo* p = FindPseudo(c.name)) {
-      if (c.type.id() != p->type && c.type.id() != p->also) {
-        BadColumn(c.name, topic, "it is " + c.type.ToString() + ", the topic's " + p->name + " is " +
-                                     LogicalType(p->type).ToString());
-      }
+    const Pseudo* p = FindPseudo(c.name);
+    if (p && c.type.id() != p->type && c.type.id() != p->also) {
+      refuse(c.name, "it is " + c.type.ToString() + ", the topic's " + p->name + " is " +
+                         LogicalType(p->type).ToString());
+      p = nullptr;  // a vector of the pseudo column's type would not fit
+    }
+    if (p) {
       if (c.not_null && p->column != kTopicPartitionColumn && p->column != kTopicOffsetColumn) {
-        BadColumn(c.name, topic, "it is NOT NULL and records may have no " + std::string(p->name + 1));
+        refuse(c.name, "it is NOT NULL and records may have no " + std::string(p->name + 1));
       }
       column_ids_.push_back(p->column);
     } else {
@@ -198,12 +213,12 @@ SinkSource::SinkSource(log::LogManager& log, const std::string& topic,
   for (const log::TopicColumn* c : data) {
     const int declared_index = declared.ColumnIndex(c->name);
     if (declared.has_columns() && declared_index < 0) {
-      BadColumn(c->name, topic, "the topic declares no such column (" + declared.ColumnsSql() + ")");
+      refuse(c->name, "the topic declares no such column (" + declared.ColumnsSql() + ")");
     }
     if (c->not_null && !raw_value &&
         (declared_index < 0 || !declared.columns[declared_index].not_null ||
          declared.columns[declared_index].type != c->type)) {
-      BadColumn(c->name, topic, "it is NOT NULL and the topic does not declare it NOT NULL " + c->type.ToString());
+      refuse(c->name, "it is NOT NULL and the topic does not declare it NOT NULL " + c->type.ToString());
     }
     if (!raw_value) schema.columns.push_back({c->name, c->type, false});
   }
@@ -225,7 +240,7 @@ std::shared_ptr<TableStorage> WithSinkTails(const std::shared_ptr<iceberg::Icebe
   for (const SinkTail& sink : sinks) {
     if (!log.FindTopic(sink.topic)) continue;
     LiveTable::Tail tail;
-    tail.source = std::make_unique<SinkSource>(log, sink.topic, columns);
+    tail.source = std::make_unique<SinkSource>(log, sink.topic, columns, /*strict=*/false);
     tail.begin = DecodeSinkOffsets(iceberg::CommittedProperty(state->metadata, SinkOffsetsKey(sink.name)));
     tail.end = HighWatermarks(log, sink.topic);
     tails.push_back(std::move(tail));
@@ -267,7 +282,7 @@ int64_t LandSink(iceberg::IcebergTable& table, log::LogManager& log, const std::
     columns.push_back({f.name, f.type, f.required});
     types.push_back(f.type);
   }
-  SinkSource source(log, topic, columns);
+  SinkSource source(log, topic, columns, /*strict=*/false);
   std::unique_ptr<TopicScanState> scan = source.Scan(from, to);
   std::unique_ptr<TableStorage::Writer> writer = table.BeginWrite();
   DataChunk chunk(types);

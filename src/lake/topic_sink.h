@@ -41,6 +41,9 @@ SinkOffsets DecodeSinkOffsets(std::string_view text);
 std::string SinkOffsetsKey(const std::string& qualified_name);
 /// Each partition's high watermark now. Throws CatalogError when the topic does not exist.
 SinkOffsets HighWatermarks(log::LogManager& log, const std::string& topic);
+/// Records of `topic` from `from` (a partition missing there: from its log start) to the high watermarks now:
+/// how far a reader of it is behind. Throws CatalogError when the topic does not exist.
+int64_t RecordsAfter(log::LogManager& log, const std::string& topic, const SinkOffsets& from);
 
 /// A topic read as rows of a table. Each table column takes, by name: a pseudo column (`_partition`
 /// INTEGER, `_offset` BIGINT, `_timestamp` TIMESTAMP[TZ], `_key` and `_headers` VARCHAR); for a topic
@@ -49,9 +52,12 @@ SinkOffsets HighWatermarks(log::LogManager& log, const std::string& topic);
 /// fitting reads NULL, as a topic's own columns do).
 class SinkSource {
  public:
-  /// Throws BinderError naming the column when one cannot be filled that way: a pseudo column of another
-  /// type, a column the topic's schema does not declare, or a NOT NULL column the topic does not guarantee.
-  SinkSource(log::LogManager& log, const std::string& topic, const std::vector<log::TopicColumn>& table_columns);
+  /// With `strict` (CREATE SINK), throws BinderError naming the column when one cannot be filled that
+  /// way: a pseudo column of another type, a column the topic's schema does not declare, or a NOT NULL
+  /// column the topic does not guarantee. Otherwise (landing, queries: the table may have changed since)
+  /// such a column is read from the JSON field of its name, NULL when there is none.
+  SinkSource(log::LogManager& log, const std::string& topic, const std::vector<log::TopicColumn>& table_columns,
+             bool strict);
   ~SinkSource();
 
   /// A scan of partition p's offsets [begin[p] (or the log start), end[p]), giving the table's columns in

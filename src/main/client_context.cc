@@ -31,12 +31,24 @@ TaskScheduler& ClientContext::scheduler() {
   return db_.scheduler();
 }
 
-std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql) {
-  return RunStatement([&](std::string& tag) {
+std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql, const RowStream* stream) {
+  stream_ = stream;
+  auto result = RunStatement([&](std::string& tag) {
     auto stmt = sql::ParseStatement(sql);
     tag = StatementTag(*stmt);
-    return Execute(*stmt, sql);
+    auto result = Execute(*stmt, sql);
+    if (stream && result->kind() == QueryResult::Kind::kRows && !result->streamed()) {
+      // Rows made whole by statements that do not stream (SHOW, EXPLAIN, ...) go out the same way.
+      stream->begin(result->names(), result->types());
+      for (const auto& chunk : result->chunks()) {
+        if (!stream->rows(*chunk)) break;
+      }
+      result->MarkStreamed(result->RowCount());
+    }
+    return result;
   });
+  stream_ = nullptr;
+  return result;
 }
 
 std::unique_ptr<QueryResult> ClientContext::RunStatement(
@@ -96,22 +108,40 @@ int ClientContext::StatementThreads() {
 std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr plan, bool profile,
                                                            std::string* explain) {
   std::string cte_plans;
+  PhysicalOperatorPtr physical = Plan(std::move(plan), profile, explain ? &cte_plans : nullptr);
+  if (explain && !profile) {
+    *explain = cte_plans + physical->ToString();
+    return {};
+  }
+  PhysicalCollect collect(physical->types());
+  Execute(*physical, collect, profile);
+  if (explain) *explain = cte_plans + physical->ToString(0, true);
+  return collect.TakeChunks();
+}
+
+int64_t ClientContext::RunStreaming(LogicalOperatorPtr plan, const std::function<bool(const DataChunk&)>& rows) {
+  PhysicalOperatorPtr physical = Plan(std::move(plan), /*profile=*/false, nullptr);
+  PhysicalStream stream(physical->types(), rows);
+  Execute(*physical, stream, /*profile=*/false);
+  return stream.rows();
+}
+
+PhysicalOperatorPtr ClientContext::Plan(LogicalOperatorPtr plan, bool profile, std::string* cte_plans) {
   RunMaterializations(plan, [&](LogicalOperatorPtr cte) {
-    if (!explain) return Run(std::move(cte));
+    if (!cte_plans) return Run(std::move(cte));
     std::string text;
     auto chunks = Run(std::move(cte), profile, &text);
-    cte_plans += "MATERIALIZED CTE\n" + text;
+    *cte_plans += "MATERIALIZED CTE\n" + text;
     return chunks;
   });
   plan->ResolveTypes();
   Optimizer(*this).Optimize(plan);
   plan->ResolveTypes();
   PhysicalPlanner planner(*this);
-  PhysicalOperatorPtr physical = planner.Plan(*plan);
-  if (explain && !profile) {
-    *explain = cte_plans + physical->ToString();
-    return {};
-  }
+  return planner.Plan(*plan);
+}
+
+void ClientContext::Execute(PhysicalOperator& plan, PhysicalOperator& result_sink, bool profile) {
   MemoryTracker memory(memory_limit_);
   ExecutionContext ctx;
   ctx.client = this;
@@ -119,15 +149,30 @@ std::vector<std::unique_ptr<DataChunk>> ClientContext::Run(LogicalOperatorPtr pl
   ctx.profile = profile;
   ctx.max_threads = StatementThreads();
   ctx.interrupted = &interrupted_;
-  PhysicalCollect collect(physical->types());
   Executor executor(ctx, scheduler());
-  executor.Execute(*physical, collect);
-  if (explain) *explain = cte_plans + physical->ToString(0, true);
-  return collect.TakeChunks();
+  executor.Execute(plan, result_sink);
+}
+
+BoundQuery ClientContext::BindSelect(std::string_view sql) {
+  auto stmt = sql::ParseStatement(sql);
+  if (stmt->kind != sql::StatementKind::kSelect) throw InternalError("not a query: " + std::string(sql));
+  Binder binder(*this);
+  return binder.BindQuery(*static_cast<const sql::SelectStmt&>(*stmt).select);
+}
+
+int64_t ClientContext::RunPlan(LogicalOperatorPtr plan, int64_t statement_time,
+                               const std::function<bool(const DataChunk&)>& rows) {
+  statement_time_ = statement_time;
+  return RunStreaming(std::move(plan), rows);
 }
 
 std::unique_ptr<QueryResult> ClientContext::RunQuery(BoundQuery query) {
   auto result = QueryResult::Rows(query.names, query.types);
+  if (stream_) {
+    stream_->begin(query.names, query.types);
+    result->MarkStreamed(static_cast<size_t>(RunStreaming(std::move(query.plan), stream_->rows)));
+    return result;
+  }
   for (auto& chunk : Run(std::move(query.plan))) result->Append(std::move(chunk));
   return result;
 }
@@ -200,6 +245,10 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       return AlterTopic(static_cast<const sql::AlterTopicStmt&>(stmt));
     case sql::StatementKind::kCreateSink:
       return CreateSink(static_cast<const sql::CreateSinkStmt&>(stmt));
+    case sql::StatementKind::kCreateMaterializedView:
+      return CreateMaterializedView(static_cast<const sql::CreateMaterializedViewStmt&>(stmt));
+    case sql::StatementKind::kRefreshMaterializedView:
+      return RefreshMaterializedView(static_cast<const sql::RefreshMaterializedViewStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }

@@ -19,6 +19,9 @@ namespace basin {
 
 class Catalog;
 class Database;
+class DataChunk;
+class PhysicalOperator;
+using PhysicalOperatorPtr = std::unique_ptr<PhysicalOperator>;
 struct TableEntry;
 class TaskScheduler;
 struct BoundQuery;
@@ -33,8 +36,9 @@ class ClientContext {
   TaskScheduler& scheduler();
   Database& database() { return db_; }
 
-  /// Run one statement; errors become an error result.
-  std::unique_ptr<QueryResult> Query(std::string_view sql);
+  /// Run one statement; errors become an error result. With `stream`, rows go there as they are made
+  /// (Connection::Query).
+  std::unique_ptr<QueryResult> Query(std::string_view sql, const RowStream* stream = nullptr);
   /// Parse and describe one statement to run later with parameter values (client_context_prepared.cc);
   /// errors are kept in the PreparedStatement.
   std::unique_ptr<PreparedStatement> Prepare(std::string_view sql, const std::vector<LogicalType>& declared);
@@ -50,6 +54,12 @@ class ClientContext {
   /// The value of a constant expression written in SQL (subqueries allowed): `SELECT <expression>` run in
   /// this session. Errors are thrown.
   Value EvaluateConstant(const std::string& expression_sql);
+
+  /// Bind a SELECT (the stream processor's queries). Errors are thrown.
+  BoundQuery BindSelect(std::string_view sql);
+  /// Run a bound plan as a statement that started at `statement_time` (microseconds since the epoch), its
+  /// rows handed to `rows` as they are made (the stream processor's epochs). Errors are thrown.
+  int64_t RunPlan(LogicalOperatorPtr plan, int64_t statement_time, const std::function<bool(const DataChunk&)>& rows);
 
   /// Session settings (SET name = value), with defaults from the database's config.
   int threads() const { return threads_; }
@@ -106,6 +116,11 @@ class ClientContext {
   // client_context_sinks.cc
   std::unique_ptr<QueryResult> CreateSink(const sql::CreateSinkStmt& stmt);
   std::unique_ptr<QueryResult> ShowSinks();
+  // client_context_views.cc
+  std::unique_ptr<QueryResult> CreateMaterializedView(const sql::CreateMaterializedViewStmt& stmt);
+  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists);
+  std::unique_ptr<QueryResult> ShowMaterializedViews();
+  std::unique_ptr<QueryResult> RefreshMaterializedView(const sql::RefreshMaterializedViewStmt& stmt);
   /// COPY topic FROM 'events.json': each JSON value of the file one record, through the topic's schema.
   std::unique_ptr<QueryResult> CopyIntoTopic(const sql::CopyStmt& stmt,
                                              const std::shared_ptr<TableEntry>& topic);
@@ -115,8 +130,15 @@ class ClientContext {
   /// Optimize, plan and run a logical plan, collecting its output.
   std::vector<std::unique_ptr<class DataChunk>> Run(LogicalOperatorPtr plan, bool profile = false,
                                                     std::string* explain = nullptr);
+  /// Optimize, plan and run a logical plan, handing its output to `rows` as it is made; returns the rows.
+  int64_t RunStreaming(LogicalOperatorPtr plan, const std::function<bool(const class DataChunk&)>& rows);
+  /// Run materialized CTEs, then optimize and plan. `cte_plans` (optional) receives the CTEs' plans.
+  PhysicalOperatorPtr Plan(LogicalOperatorPtr plan, bool profile, std::string* cte_plans);
+  /// Run a physical plan into `result_sink` on this session's threads and memory limit.
+  void Execute(PhysicalOperator& plan, PhysicalOperator& result_sink, bool profile);
 
   Database& db_;
+  const RowStream* stream_ = nullptr;  // the current statement's, if it streams
   int threads_;
   int64_t memory_limit_;
   int64_t statement_time_ = 0;

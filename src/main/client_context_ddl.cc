@@ -210,6 +210,9 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
         catalog().DropSink(schema, name, stmt.if_exists);
         break;
       }
+      case sql::DropStmt::ObjectKind::kMaterializedView:
+        DropMaterializedView(names, stmt.if_exists);
+        break;
       case sql::DropStmt::ObjectKind::kSchema:
         if (names.back() == Catalog::kDefaultSchema) {
           throw CatalogError(sqlstate::kDependentObjects, "cannot drop the default schema \"public\"");
@@ -224,6 +227,7 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
 std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
   if (stmt.what == "topics") return ShowTopics();
   if (stmt.what == "sinks") return ShowSinks();
+  if (stmt.what == "materialized views") return ShowMaterializedViews();
   if (stmt.what == "tables") {
     RowsBuilder rows({"schema", "name", "type", "comment"},
                      {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});

@@ -53,20 +53,14 @@ std::unique_ptr<QueryResult> ClientContext::CreateSink(const sql::CreateSinkStmt
     table->name = sink->table_name;
     for (const log::TopicColumn& c : schema.columns) table->columns.push_back({c.name, c.type, c.not_null, "", ""});
     if (!schema.has_columns()) table->columns.push_back({"value", TypeId::kVarchar, false, "", ""});
-    table->storage = catalog().NewTableStorage(*table);
-    try {
-      catalog().CreateTable(table, /*if_not_exists=*/false);
-    } catch (...) {
-      catalog().DiscardStorage(table->storage);
-      throw;
-    }
+    catalog().CreateTableWithStorage(table);
   }
   auto iceberg = std::dynamic_pointer_cast<iceberg::IcebergTable>(table->storage);
   if (!iceberg) {
     throw Exception(sqlstate::kWrongObjectType, "\"" + table->name + "\" is not a lake table", stmt.table_location);
   }
   try {
-    SinkSource check(log, stmt.topic, SinkColumns(*table));
+    SinkSource check(log, stmt.topic, SinkColumns(*table), /*strict=*/true);
   } catch (Exception& e) {
     throw Exception(e.sqlstate(), "cannot sink topic \"" + stmt.topic + "\" into table \"" + table->name +
                                       "\": " + e.message(), stmt.table_location);
@@ -85,9 +79,10 @@ std::unique_ptr<QueryResult> ClientContext::CreateSink(const sql::CreateSinkStmt
 }
 
 std::unique_ptr<QueryResult> ClientContext::ShowSinks() {
-  RowsBuilder rows({"name", "topic", "table", "committed_offsets", "lag", "commit_interval_ms"},
+  RowsBuilder rows({"name", "topic", "table", "committed_offsets", "lag", "commit_interval_ms", "landed_records",
+                    "last_commit", "error"},
                    {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt,
-                    TypeId::kBigInt});
+                    TypeId::kBigInt, TypeId::kBigInt, TypeId::kTimestampTz, TypeId::kVarchar});
   for (const auto& sink : catalog().Sinks()) {
     auto table = catalog().GetTable(sink->table_schema, sink->table_name);
     auto iceberg = table ? std::dynamic_pointer_cast<iceberg::IcebergTable>(table->storage) : nullptr;
@@ -96,19 +91,15 @@ std::unique_ptr<QueryResult> ClientContext::ShowSinks() {
       const std::string text = iceberg::CommittedProperty(iceberg->State()->metadata, SinkOffsetsKey(sink->qualified_name()));
       committed = Value::Varchar(text);
       if (log::LogManager* log = db_.log_if_open(); log && log->FindTopic(sink->topic)) {
-        const SinkOffsets from = DecodeSinkOffsets(text);
-        int64_t behind = 0;
-        for (auto [p, end] : HighWatermarks(*log, sink->topic)) {
-          auto it = from.find(p);
-          const int64_t begin = it != from.end() ? it->second : log->GetPartition(sink->topic, p)->log_start_offset();
-          behind += std::max<int64_t>(0, end - begin);
-        }
-        lag = Value::BigInt(behind);
+        lag = Value::BigInt(RecordsAfter(*log, sink->topic, DecodeSinkOffsets(text)));
       }
     }
+    const SinkStatus::Snapshot status = sink->status->Get();
     rows.Add({Value::Varchar(sink->qualified_name()), Value::Varchar(sink->topic),
               Value::Varchar(sink->table_schema + "." + sink->table_name), committed, lag,
-              Value::BigInt(std::stoll(sink->options.at(kSinkCommitIntervalMs)))});
+              Value::BigInt(std::stoll(sink->options.at(kSinkCommitIntervalMs))), Value::BigInt(status.records),
+              status.last_commit_ms ? Value::TimestampTz(status.last_commit_ms * 1000) : Value::Null(TypeId::kTimestampTz),
+              status.error.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(status.error)});
   }
   return rows.Finish();
 }

@@ -325,6 +325,13 @@ void ClientContext::DropTopic(const std::string& name, bool if_exists) {
                                                           sink->qualified_name() + " reads it (DROP SINK it first)");
     }
   }
+  for (const auto& view : catalog().MaterializedViews()) {
+    if (view->topic == name) {
+      throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because materialized view " +
+                                                          view->qualified_name() +
+                                                          " reads it (DROP MATERIALIZED VIEW it first)");
+    }
+  }
   try {
     topics->DeleteTopic(name);
   } catch (const log::LogError& e) {

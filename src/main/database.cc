@@ -15,7 +15,9 @@
 #include "common/task_scheduler.h"
 #include "log/log_manager.h"
 #include "main/client_context.h"
+#include "main/stream_engine.h"
 #include "sql/parser/parser.h"
+#include "stream/view_manager.h"
 
 namespace basin {
 
@@ -43,6 +45,7 @@ Database::Database(DatabaseConfig config) : config_(std::move(config)) {
 }
 
 Database::~Database() {
+  views_.reset();  // closes the views' state stores; their engines use the catalog and the log
   log_.reset();  // stops maintenance, closes every partition
   if (!temporary_log_dir_.empty()) {
     std::error_code ignored;
@@ -81,6 +84,20 @@ log::LogManager* Database::log_if_open() {
   return log_.get();
 }
 
+stream::ViewManager& Database::views() {
+  std::lock_guard lock(views_mutex_);
+  if (!views_) {
+    if (config_.data_dir.empty()) {
+      throw NotImplementedError("materialized views need a data directory (basin sql --data DIR): they keep "
+                                "their rows in Iceberg tables and their state in DATA/state");
+    }
+    views_ = std::make_unique<stream::ViewManager>(*catalog_, log(),
+                                                   (std::filesystem::path(config_.data_dir) / "state").string(),
+                                                   [this] { return NewStreamEngine(*this); });
+  }
+  return *views_;
+}
+
 void Database::LockDataDir() {
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
@@ -101,6 +118,10 @@ Connection::~Connection() = default;
 
 std::unique_ptr<QueryResult> Connection::Query(std::string_view sql) {
   return context_->Query(sql);
+}
+
+std::unique_ptr<QueryResult> Connection::Query(std::string_view sql, const RowStream& stream) {
+  return context_->Query(sql, &stream);
 }
 
 std::unique_ptr<PreparedStatement> Connection::Prepare(std::string_view sql,

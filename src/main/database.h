@@ -20,6 +20,9 @@ namespace log {
 class LogManager;
 struct LogManagerOptions;
 }  // namespace log
+namespace stream {
+class ViewManager;
+}
 
 /// How a database is opened.
 struct DatabaseConfig {
@@ -51,6 +54,10 @@ class Database {
   /// The topic log if it is open: null for an in-memory database that has not used topics yet.
   log::LogManager* log_if_open();
 
+  /// The jobs of the materialized views (state in `DATA/state/`), made at first use; a data directory's
+  /// only. `basin server` runs them on a stream::ViewRunner, REFRESH MATERIALIZED VIEW on the caller.
+  stream::ViewManager& views();
+
  private:
   void LockDataDir();
   void OpenLog(const std::filesystem::path& dir);
@@ -62,6 +69,8 @@ class Database {
   std::mutex log_mutex_;  // opening log_
   std::unique_ptr<log::LogManager> log_;
   std::filesystem::path temporary_log_dir_;  // in memory: removed at close
+  std::mutex views_mutex_;                   // making views_
+  std::unique_ptr<stream::ViewManager> views_;
 };
 
 /// A session on a database: its settings (SET) and its statements, run one at a time.
@@ -72,6 +81,10 @@ class Connection {
 
   /// Run one statement. Errors come back as an error result, never as an exception.
   std::unique_ptr<QueryResult> Query(std::string_view sql);
+  /// Run one statement, its rows (if it has any) going to `stream` as they are produced, so that a large
+  /// result is never held whole; the result then has the columns and the row count (streamed()). An
+  /// error may come after some rows were streamed.
+  std::unique_ptr<QueryResult> Query(std::string_view sql, const RowStream& stream);
 
   /// Run every statement of a script in order; an error ends only its own statement.
   std::vector<std::unique_ptr<QueryResult>> QueryScript(std::string_view sql);

@@ -38,6 +38,13 @@ void QueryResult::Append(std::unique_ptr<DataChunk> chunk) {
   chunks_.push_back(std::move(chunk));
 }
 
+void QueryResult::MarkStreamed(size_t rows) {
+  streamed_ = true;
+  row_count_ = rows;
+  chunks_.clear();
+  chunk_starts_.clear();
+}
+
 Value QueryResult::GetValue(size_t column, size_t row) const {
   auto it = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), row);
   size_t chunk = static_cast<size_t>(it - chunk_starts_.begin()) - 1;

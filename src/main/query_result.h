@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,14 @@
 namespace basin {
 
 class DataChunk;
+
+/// Where a statement's rows go when they are streamed rather than collected (Connection::Query with a
+/// stream): `begin` gets the columns first, then `rows` each chunk in order, one at a time (on the
+/// executor's threads, never two at once); `rows` returning false stops the statement without error.
+struct RowStream {
+  std::function<void(const std::vector<std::string>& names, const std::vector<LogicalType>& types)> begin;
+  std::function<bool(const DataChunk& chunk)> rows;
+};
 
 /// What a statement ended with, as a client sees it.
 struct ErrorInfo {
@@ -49,6 +58,10 @@ class QueryResult {
   void set_tag(std::string tag) { tag_ = std::move(tag); }
 
   /// Wall time the statement took, in milliseconds.
+  /// Rows handed to a RowStream instead of kept (RowCount() counts them, GetValue has none).
+  bool streamed() const { return streamed_; }
+  void MarkStreamed(size_t rows);
+
   double elapsed_ms() const { return elapsed_ms_; }
   void set_elapsed_ms(double ms) { elapsed_ms_ = ms; }
 
@@ -61,6 +74,7 @@ class QueryResult {
   std::vector<std::unique_ptr<DataChunk>> chunks_;
   std::vector<size_t> chunk_starts_;
   size_t row_count_ = 0;
+  bool streamed_ = false;
   double elapsed_ms_ = 0;
   std::string tag_;
 };

@@ -12,10 +12,16 @@
 
 #include "common/exception.h"
 #include "common/logging.h"
+#include "ingest/demo_clickstream.h"
+#include "ingest/event_collector.h"
 #include "ingest/sink_runner.h"
+#include "stream/view_runner.h"
+#include "ingest/topic_schemas.h"
 #include "log/log_manager.h"
 #include "log/schema_validation.h"
 #include "main/database.h"
+#include "server/api_routes.h"
+#include "server/http/server.h"
 #include "server/kafka/broker.h"
 #include "server/kafka/server.h"
 #include "server/pgwire/server.h"
@@ -43,13 +49,29 @@ std::string AdvertisedHost(const ServerConfig& config) {
 struct BasinServer::State {
   // Destroyed in reverse, the data directory's lock last. The broker goes before the (stopped) network
   // server: its log listener, which other writers of the log call, schedules wake-ups on the server's
-  // timers.
+  // timers. The HTTP server goes before the collector its routes use.
   std::unique_ptr<Database> database;
   log::LogManager* log = nullptr;  // the database's: one LogManager per data directory
   std::unique_ptr<ingest::SinkRunner> sinks;
+  std::unique_ptr<stream::ViewRunner> views;  // materialized views
+  std::unique_ptr<ingest::DemoClickstream> demo;
+  std::unique_ptr<ingest::EventCollector> collector;
+  std::unique_ptr<http::Server> http;
   std::unique_ptr<kafka::Server> kafka;
   std::unique_ptr<kafka::Broker> broker;
   std::unique_ptr<pgwire::Server> pg;
+
+  /// Stop the listeners that were started, PostgreSQL first (idle sessions end, running statements
+  /// finish), HTTP next (no new request; those in flight finish, events appended and statements run), then
+  /// Kafka (parked fetches answered at once, in-flight requests answered and sent). Also on the way out of
+  /// a Start that failed halfway.
+  void StopListeners() {
+    if (pg) pg->Stop();
+    if (http) http->Stop();
+    if (broker) broker->BeginShutdown();
+    if (kafka) kafka->Stop();
+  }
+  ~State() { StopListeners(); }
 };
 
 BasinServer::BasinServer(ServerConfig config) : config_(std::move(config)) {}
@@ -73,38 +95,19 @@ void BasinServer::Start() {
   state->log = &state->database->log();
   state->sinks = std::make_unique<ingest::SinkRunner>(*state->database);
   state->sinks->Start();
+  state->views = std::make_unique<stream::ViewRunner>(state->database->views());
+  state->views->Start();
+  if (config_.demo) {
+    state->demo = std::make_unique<ingest::DemoClickstream>(*state->database, config_.demo_events_per_second);
+    state->demo->Start();
+  }
 
-  kafka::BrokerOptions broker_options;
-  broker_options.advertised_host = AdvertisedHost(config_);
-  broker_options.advertised_port = config_.kafka_advertised_port;
-  broker_options.auto_create_topics = config_.auto_create_topics;
-  broker_options.default_partitions = config_.num_partitions;
-  broker_options.groups.initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms;
-  broker_options.groups.min_session_timeout_ms = config_.group_min_session_timeout_ms;
-  broker_options.groups.max_session_timeout_ms = config_.group_max_session_timeout_ms;
-  broker_options.max_offset_metadata_bytes = static_cast<size_t>(config_.offset_metadata_max_bytes);
-  broker_options.broker_configs = config_.Entries();
-  // Topics with a schema keep the records that fit and send the others to "<topic>.dlq", as SQL and the
-  // HTTP collector do.
-  log::LogManager& topics = *state->log;
-  broker_options.schema_append = [&topics](const std::string& topic, int32_t partition, std::string_view records,
-                                           const log::AppendOptions& options) {
-    return log::AppendValidated(topics, topic, partition, records, options).append;
-  };
-  state->broker = std::make_unique<kafka::Broker>(*state->log, std::move(broker_options));
-
-  kafka::ServerOptions kafka_options;
-  kafka_options.host = config_.bind;
-  kafka_options.port = static_cast<uint16_t>(config_.kafka_port);
-  kafka_options.threads = config_.network_threads;
-  kafka_options.max_frame_bytes = static_cast<size_t>(config_.max_request_bytes);
-  kafka_options.connections_max_idle = std::chrono::milliseconds(config_.connections_max_idle_ms);
-  kafka_options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "kafka: " + std::string(line)); };
-  state->kafka = std::make_unique<kafka::Server>(*state->broker, std::move(kafka_options));
-  state->broker->Attach(*state->kafka);
-  state->kafka->Start();
-  listeners_.push_back({"kafka", config_.bind, state->kafka->port()});
-  StartPostgres(*state);
+  StartKafka(*state);
+  StartPostgres(*state);  // should it or HTTP fail, ~State stops those started
+  StartHttp(*state);
+  listeners_ = {{"kafka", config_.bind, state->kafka->port()},
+                {"pg", config_.bind, state->pg->port()},
+                {"http", config_.bind, state->http->port()}};
   state_ = std::move(state);
 
   nlohmann::json owner = {{"pid", static_cast<int64_t>(getpid())}, {"listeners", nlohmann::json::object()}};
@@ -118,25 +121,39 @@ void BasinServer::Start() {
                                addresses.str());
 }
 
-void BasinServer::Stop() {
-  if (!state_) return;
-  LogLine(LogLevel::kInfo, "server: stopping");
-  StopPostgres();
-  state_->broker->BeginShutdown();  // parked fetches answer now rather than at their max wait
-  state_->kafka->Stop();             // in-flight requests are answered and sent first
-  state_->broker.reset();
-  state_->kafka.reset();
-  state_->sinks->Stop();  // after the listeners: what clients wrote last is landed too
-  state_->log->Flush();
-  state_->log = nullptr;
-  std::error_code ignored;
-  std::filesystem::remove(std::filesystem::path(config_.data_dir) / kOwnerFile, ignored);
-  state_.reset();
-  listeners_.clear();
-  LogLine(LogLevel::kInfo, "server: stopped data=" + config_.data_dir);
+void BasinServer::StartKafka(State& state) const {
+  kafka::BrokerOptions broker_options;
+  broker_options.advertised_host = AdvertisedHost(config_);
+  broker_options.advertised_port = config_.kafka_advertised_port;
+  broker_options.auto_create_topics = config_.auto_create_topics;
+  broker_options.default_partitions = config_.num_partitions;
+  broker_options.groups.initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms;
+  broker_options.groups.min_session_timeout_ms = config_.group_min_session_timeout_ms;
+  broker_options.groups.max_session_timeout_ms = config_.group_max_session_timeout_ms;
+  broker_options.max_offset_metadata_bytes = static_cast<size_t>(config_.offset_metadata_max_bytes);
+  broker_options.broker_configs = config_.Entries();
+  // Topics with a schema keep the records that fit and send the others to "<topic>.dlq", as SQL and the
+  // HTTP collector do.
+  log::LogManager& topics = *state.log;
+  broker_options.schema_append = [&topics](const std::string& topic, int32_t partition, std::string_view records,
+                                           const log::AppendOptions& options) {
+    return log::AppendValidated(topics, topic, partition, records, options).append;
+  };
+  state.broker = std::make_unique<kafka::Broker>(*state.log, std::move(broker_options));
+
+  kafka::ServerOptions kafka_options;
+  kafka_options.host = config_.bind;
+  kafka_options.port = static_cast<uint16_t>(config_.kafka_port);
+  kafka_options.threads = config_.network_threads;
+  kafka_options.max_frame_bytes = static_cast<size_t>(config_.max_request_bytes);
+  kafka_options.connections_max_idle = std::chrono::milliseconds(config_.connections_max_idle_ms);
+  kafka_options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "kafka: " + std::string(line)); };
+  state.kafka = std::make_unique<kafka::Server>(*state.broker, std::move(kafka_options));
+  state.broker->Attach(*state.kafka);
+  state.kafka->Start();
 }
 
-void BasinServer::StartPostgres(State& state) try {
+void BasinServer::StartPostgres(State& state) const {
   pgwire::ServerOptions options;
   options.host = config_.bind;
   options.port = static_cast<uint16_t>(config_.pg_port);
@@ -149,15 +166,49 @@ void BasinServer::StartPostgres(State& state) try {
   options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "pg: " + std::string(line)); };
   state.pg = std::make_unique<pgwire::Server>(*state.database, std::move(options));
   state.pg->Start();
-  listeners_.push_back({"pg", config_.bind, state.pg->port()});
-} catch (...) {
-  listeners_.clear();  // Start fails: the listeners started before this one close with `state`
-  throw;
 }
 
-void BasinServer::StopPostgres() {
-  if (state_->pg) state_->pg->Stop();  // sessions end; their running statements finish first
+void BasinServer::StartHttp(State& state) const {
+  ingest::CollectorOptions collector_options;
+  collector_options.log_dir = std::filesystem::path(config_.data_dir) / "log";
+  collector_options.auto_create_topics = config_.auto_create_topics;
+  collector_options.auto_create_partitions = config_.num_partitions;
+  collector_options.max_in_flight_bytes = static_cast<size_t>(config_.collector_max_in_flight_bytes);
+  collector_options.min_free_disk_bytes = static_cast<uint64_t>(config_.collector_min_free_disk_bytes);
+  // Events that do not fit a schema'd topic go to "<topic>.dlq", as Kafka produce and SQL send them.
+  ingest::UseTopicSchemas(*state.log, collector_options);
+  state.collector = std::make_unique<ingest::EventCollector>(*state.log, std::move(collector_options));
+
+  http::ServerOptions options;
+  options.host = config_.bind;
+  options.port = static_cast<uint16_t>(config_.http_port);
+  options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
+  options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "http: " + std::string(line)); };
+  state.http = std::make_unique<http::Server>(std::move(options));
+  AddApiRoutes(state.http->router(), *state.database, *state.collector,
+               static_cast<size_t>(config_.http_max_body_bytes));
+  state.http->Start();
+}
+
+void BasinServer::Stop() {
+  if (!state_) return;
+  LogLine(LogLevel::kInfo, "server: stopping");
+  state_->StopListeners();
   state_->pg.reset();
+  state_->http.reset();
+  state_->collector.reset();
+  state_->broker.reset();
+  state_->kafka.reset();
+  if (state_->demo) state_->demo->Stop();
+  state_->views->Stop();
+  state_->sinks->Stop();  // after the listeners: what clients wrote last is landed too
+  state_->log->Flush();
+  state_->log = nullptr;
+  std::error_code ignored;
+  std::filesystem::remove(std::filesystem::path(config_.data_dir) / kOwnerFile, ignored);
+  state_.reset();
+  listeners_.clear();
+  LogLine(LogLevel::kInfo, "server: stopped data=" + config_.data_dir);
 }
 
 std::string BasinServer::DescribeOwner(const std::string& data_dir) {

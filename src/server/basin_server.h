@@ -1,8 +1,8 @@
 #pragma once
 
 // `basin server`: the process that owns a data directory and serves it over the network. It opens the
-// database (taking the directory's lock), the topic log, and one listener per protocol: Kafka now; HTTP and
-// PostgreSQL listeners plug in beside it (a ServerConfig port, a Listener entry, a Start/Stop pair here).
+// database (taking the directory's lock), the topic log, and one listener per protocol: Kafka, PostgreSQL
+// and HTTP (another plugs in beside them: a ServerConfig port, a Listener entry, a Start function here).
 
 #include <cstdint>
 #include <memory>
@@ -15,7 +15,7 @@ namespace basin::server {
 
 /// A bound network listener.
 struct Listener {
-  std::string protocol;  ///< "kafka", "pg", later "http"
+  std::string protocol;  ///< "kafka", "pg", "http"
   std::string host;
   uint16_t port = 0;
   std::string address() const { return host + ":" + std::to_string(port); }
@@ -36,8 +36,8 @@ class BasinServer {
   void Start();
   /// The bound listeners, in start order.
   const std::vector<Listener>& listeners() const { return listeners_; }
-  /// Stop accepting, let in-flight requests finish and their responses go out, flush the log to disk and
-  /// release the data directory. Idempotent.
+  /// Stop accepting, let in-flight requests finish and their responses go out (HTTP first, then Kafka),
+  /// flush the log to disk and release the data directory. Idempotent.
   void Stop();
 
   /// Who holds `data_dir`, if a live `basin server` does: "basin server (pid 123; kafka 127.0.0.1:9092)",
@@ -45,10 +45,13 @@ class BasinServer {
   static std::string DescribeOwner(const std::string& data_dir);
 
  private:
-  struct State;  // the database, log, broker and network servers
-  /// The PostgreSQL protocol's listener (pg.port) over the database, and its stop.
-  void StartPostgres(State& state);
-  void StopPostgres();
+  struct State;  // the database, log, broker, collector and network servers
+  /// Start the Kafka broker and its server over `state`'s log.
+  void StartKafka(State& state) const;
+  /// Start the event collector and the HTTP server with its routes.
+  void StartHttp(State& state) const;
+  /// Start the PostgreSQL protocol's server (pg.port, its users and TLS files) over the database.
+  void StartPostgres(State& state) const;
   const ServerConfig config_;
   std::unique_ptr<State> state_;
   std::vector<Listener> listeners_;

@@ -22,7 +22,7 @@ struct ServerConfig {
   std::string data_dir = "./basin-data";  ///< data
   std::string bind = "127.0.0.1";         ///< bind: the address every listener binds
   int kafka_port = 9092;                  ///< kafka.port; 0: a free port
-  int http_port = 8080;                   ///< http.port (not served yet)
+  int http_port = 8080;                   ///< http.port; 0: a free port
   int pg_port = 5433;                     ///< pg.port
   /// pg.users: "name:password,..." (or SCRAM-SHA-256 verifiers for passwords); with none here or in
   /// pg.users.file, a server on loopback trusts the user basin.
@@ -45,6 +45,11 @@ struct ServerConfig {
   int32_t group_max_session_timeout_ms = 1800000;   ///< group.max.session.timeout.ms
   int32_t offset_metadata_max_bytes = 4096;         ///< offset.metadata.max.bytes
   int64_t producer_id_expiration_ms = 86400000;     ///< producer.id.expiration.ms
+  int64_t http_max_body_bytes = 16 << 20;           ///< http.max.body.bytes: larger bodies get 413
+  int64_t collector_max_in_flight_bytes = 256 << 20;  ///< collector.max.in.flight.bytes
+  int64_t collector_min_free_disk_bytes = 512 << 20;  ///< collector.min.free.disk.bytes
+  bool demo = false;                                 ///< demo: generate a clickstream (make run)
+  int32_t demo_events_per_second = 50;               ///< demo.events.per.second
   /// Topic config defaults by topic config key (`retention.ms`), set through the broker keys
   /// (`log.retention.ms`).
   std::map<std::string, std::string> topic_defaults;

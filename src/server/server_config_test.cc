@@ -108,16 +108,19 @@ TEST(BasinServerTest, HoldsTheDataDirectoryAndSaysSo) {
   config.data_dir = (dir.path() / "data").string();
   config.kafka_port = 0;
   config.pg_port = 0;
+  config.http_port = 0;
   BasinServer server(config);
   server.Start();
-  ASSERT_EQ(server.listeners().size(), 2u);
+  ASSERT_EQ(server.listeners().size(), 3u);
   EXPECT_EQ(server.listeners()[0].protocol, "kafka");
-  EXPECT_GT(server.listeners()[0].port, 0);
   EXPECT_EQ(server.listeners()[1].protocol, "pg");
-  EXPECT_GT(server.listeners()[1].port, 0);
+  EXPECT_EQ(server.listeners()[2].protocol, "http");
+  for (const Listener& l : server.listeners()) EXPECT_GT(l.port, 0);
   const std::string owner = BasinServer::DescribeOwner(config.data_dir);
   EXPECT_NE(owner.find("basin server, pid " + std::to_string(getpid())), std::string::npos) << owner;
   EXPECT_NE(owner.find("kafka on " + server.listeners()[0].address()), std::string::npos) << owner;
+  EXPECT_NE(owner.find("pg on " + server.listeners()[1].address()), std::string::npos) << owner;
+  EXPECT_NE(owner.find("http on " + server.listeners()[2].address()), std::string::npos) << owner;
 
   BasinServer second(config);
   try {

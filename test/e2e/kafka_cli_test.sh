@@ -109,7 +109,9 @@ expect 2 "server with an unknown flag"
 # The data directory belongs to one process: a second server and `basin sql` are told who holds it.
 run server --data "$work/data" --kafka-port 0
 expect 1 "a second server on the data directory"
-err_has "is in use by another Basin process (basin server, pid $server_pid, kafka on $bootstrap" "second server"
+err_has "is in use by another Basin process (basin server, pid $server_pid, http on ${http#http://}, kafka on" \
+  "second server"
+err_has "kafka on $bootstrap, pg on 127.0.0.1:$pg_port)" "second server"
 run sql --data "$work/data" -c "SELECT 1"
 expect 1 "basin sql on the server's data directory"
 err_has "basin server, pid $server_pid" "basin sql on the server's data directory"

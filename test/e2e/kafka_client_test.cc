@@ -390,7 +390,7 @@ class CuttingProxy {
 
 int RunIdempotent(const std::string& basin, const std::string& data_dir) {
   CuttingProxy proxy;
-  ServerProcess server(basin, {"--data", data_dir, "--kafka-port", "0", "--pg-port", "0", "--set",
+  ServerProcess server(basin, {"--data", data_dir, "--kafka-port", "0", "--set",
                                "kafka.advertised.port=" + std::to_string(proxy.port())});
   proxy.Start(server.port);
   const std::string bootstrap = "127.0.0.1:" + std::to_string(proxy.port());

@@ -15,11 +15,15 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "server/http/server.h"
 
 namespace basin::http::testing {
 
@@ -191,5 +195,24 @@ class RawClient {
   std::string buffered_;
   size_t begin_ = 0;
 };
+
+/// A server on a free port of 127.0.0.1, started with the routes `add_routes` adds; its log lines dropped.
+inline std::unique_ptr<Server> StartServer(const std::function<void(Router&)>& add_routes) {
+  ServerOptions options;
+  options.port = 0;
+  options.log = [](std::string_view) {};
+  auto server = std::make_unique<Server>(std::move(options));
+  add_routes(server->router());
+  server->Start();
+  return server;
+}
+
+/// Send one request on a connection of its own to the server on `port` and read the response.
+inline RawResponse Send(uint16_t port, std::string_view method, std::string_view target, std::string_view body = {},
+                        const std::vector<std::string>& headers = {}) {
+  RawClient client(port);
+  client.SendRequest(method, target, body, headers);
+  return client.ReadResponse(method == "HEAD");
+}
 
 }  // namespace basin::http::testing

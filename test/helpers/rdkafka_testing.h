@@ -78,7 +78,8 @@ inline void CreateTopic(rd_kafka_t* rk, const std::string& name, int partitions)
   rd_kafka_NewTopic_destroy(topic);
 }
 
-/// `basin server ARGS...` as a child process, its Kafka port read from its first line of output.
+/// `basin server ARGS...` as a child process (HTTP and PostgreSQL on free ports unless ARGS say otherwise), its Kafka port
+/// read from its first line of output.
 struct ServerProcess {
   pid_t pid = -1;
   uint16_t port = 0;
@@ -89,7 +90,7 @@ struct ServerProcess {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-    args.insert(args.begin(), {basin, "server"});
+    args.insert(args.begin(), {basin, "server", "--http-port", "0", "--pg-port", "0"});
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

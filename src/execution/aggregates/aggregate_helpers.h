@@ -11,6 +11,8 @@
 //     static void Combine(const State& source, State& target);
 //     static void Finalize(State& s, Vector& result, size_t row);  // or (..., const FunctionData* bind)
 //     static void Destroy(State& s);         // optional: only for states that own memory
+//     static void UpdateMany(State& s, const Input* values, size_t count);  // optional: a run of non-NULL
+//                                            // values into one state, faster than Update value by value
 //   };
 //
 // The update loop handles constant and flat vectors and skips NULL rows once, here, for every aggregate.
@@ -174,6 +176,26 @@ State& StateAt(uint8_t* state, size_t) {
   return StateOf<State>(state);
 }
 
+/// Fold `count` (> 0) values to one with `pick`, which must be associative and commutative (min, max):
+/// in 16 lanes side by side, which the compiler vectorises at -O2, then across the lanes.
+template <class T, class Pick>
+T FoldValues(const T* values, size_t count, Pick pick) {
+  constexpr size_t kLanes = 16;
+  T best = values[0];
+  size_t i = 1;
+  if (count >= 2 * kLanes) {
+    T lanes[kLanes];
+    std::copy(values, values + kLanes, lanes);
+    for (i = kLanes; i + kLanes <= count; i += kLanes) {
+      for (size_t k = 0; k < kLanes; k++) lanes[k] = pick(lanes[k], values[i + k]);
+    }
+    best = lanes[0];
+    for (size_t k = 1; k < kLanes; k++) best = pick(best, lanes[k]);
+  }
+  for (; i < count; i++) best = pick(best, values[i]);
+  return best;
+}
+
 /// Fold a column (read as physical type Input) into the states, skipping NULL rows.
 template <class Op, class Input = typename Op::Input, class States>
 void UnaryUpdateColumn(const Vector& v, States states, size_t count) {
@@ -183,6 +205,12 @@ void UnaryUpdateColumn(const Vector& v, States states, size_t count) {
     if (v.IsNull(0)) return;
     for (size_t i = 0; i < count; i++) Op::Update(StateAt<State>(states, i), data[0]);
   } else if (v.validity().AllValid()) {
+    if constexpr (requires(State & s) { Op::UpdateMany(s, data, count); }) {
+      if constexpr (std::is_same_v<States, uint8_t*>) {
+        if (count > 0) Op::UpdateMany(StateOf<State>(states), data, count);
+        return;
+      }
+    }
     for (size_t i = 0; i < count; i++) Op::Update(StateAt<State>(states, i), data[i]);
   } else {
     for (size_t i = 0; i < count; i++) {

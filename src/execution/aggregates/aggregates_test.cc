@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "execution/aggregates/aggregate_helpers.h"
 #include "execution/aggregates/list_functions.h"
@@ -270,6 +271,26 @@ TEST(AggregatesTest, SimpleUpdateAgreesWithGroupedUpdate) {
       simple.UpdateSimple(chunk);
     }
     EXPECT_EQ(simple.Finalize(), grouped.Finalize()) << c.name;
+  }
+}
+
+TEST(AggregatesTest, MinMaxOfIntegerRunsAnyLength) {
+  // Runs without NULLs fold in 16 lanes: lengths around the lane count, winners at either end and inside.
+  std::mt19937 rng(7);
+  for (size_t n : {1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 100, 2048}) {
+    for (size_t at : {size_t{0}, n / 2, n - 1}) {
+      std::vector<Value> values;
+      for (size_t i = 0; i < n; i++) values.push_back(Value::BigInt(static_cast<int64_t>(rng() % 1000)));
+      values[at] = Value::BigInt(5000);
+      values[(at + 1) % n] = Value::BigInt(n == 1 ? 5000 : -5000);
+      for (const char* name : {"max", "min"}) {
+        Harness h(Find(name, {TypeId::kBigInt}), {TypeId::kBigInt});
+        DataChunk chunk = Column(TypeId::kBigInt, values);
+        h.UpdateSimple(chunk);
+        EXPECT_EQ(h.Finalize(), Value::BigInt(std::string(name) == "max" || n == 1 ? 5000 : -5000))
+            << name << " of " << n << ", winner at " << at;
+      }
+    }
   }
 }
 

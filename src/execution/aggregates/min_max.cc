@@ -14,6 +14,12 @@ struct KeepValueOp {
   static void Update(State& s, const T& v) {
     if (!s.has || Policy::Replaces(v, s.Get())) s.Set(v);
   }
+  /// Integers of a run are folded to the run's winner first, without a branch per value (floats are
+  /// left out: NaN sorts above every number).
+  static void UpdateMany(State& s, const T* values,
+                         size_t count) requires std::is_integral_v<T> && Policy::kCommutative {
+    Update(s, FoldValues(values, count, [](T a, T b) { return Policy::Replaces(b, a) ? b : a; }));
+  }
   static void Combine(const State& source, State& target) {
     if (source.has) Update(target, source.Get());
   }
@@ -27,13 +33,16 @@ struct KeepValueOp {
   static void Destroy(State& s) requires std::is_same_v<T, string_t> { s.Free(); }
 };
 
+// kCommutative: which value wins does not depend on the order values come in.
 struct MinPolicy {
+  static constexpr bool kCommutative = true;
   template <class T>
   static bool Replaces(const T& v, const T& current) {
     return LessThan(v, current);
   }
 };
 struct MaxPolicy {
+  static constexpr bool kCommutative = true;
   template <class T>
   static bool Replaces(const T& v, const T& current) {
     return LessThan(current, v);
@@ -41,12 +50,14 @@ struct MaxPolicy {
 };
 /// The first non-NULL value seen (after combine: the target's, which saw its rows first).
 struct FirstPolicy {
+  static constexpr bool kCommutative = false;
   template <class T>
   static bool Replaces(const T&, const T&) {
     return false;
   }
 };
 struct LastPolicy {
+  static constexpr bool kCommutative = false;
   template <class T>
   static bool Replaces(const T&, const T&) {
     return true;

@@ -481,6 +481,31 @@ void ToTimestampEpochKernel(DataChunk& args, FunctionContext&, Vector& result) {
   });
 }
 
+/// date_bin(stride, source, origin): `source` floored to a whole number of strides counted from `origin`, as
+/// PostgreSQL 14 computes it (a day is 24 hours; strides with months vary in length and are refused).
+int64_t DateBin(const interval_t& stride, int64_t source, int64_t origin) {
+  if (stride.months != 0) {
+    throw NotImplementedError("timestamps cannot be binned into intervals containing months or years");
+  }
+  const __int128 width = static_cast<__int128>(stride.days) * kMicrosPerDay + stride.micros;
+  if (width <= 0) throw DataError(sqlstate::kInvalidParameterValue, "stride must be greater than zero");
+  if (source == timestamp::kInfinity || source == timestamp::kNegativeInfinity) return source;
+  const __int128 diff = static_cast<__int128>(source) - origin;
+  __int128 delta = diff - diff % width;
+  if (diff < 0 && diff % width != 0) delta -= width;
+  const __int128 result = origin + delta;
+  if (result <= timestamp::kNegativeInfinity || result >= timestamp::kInfinity) {
+    throw DataError(sqlstate::kDatetimeFieldOverflow, "timestamp out of range");
+  }
+  return static_cast<int64_t>(result);
+}
+
+void DateBinKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  Arg<interval_t> stride(args.column(0));
+  Arg<int64_t> source(args.column(1)), origin(args.column(2));
+  ExecuteRows<int64_t>(args, result, [&](size_t i) { return DateBin(stride[i], source[i], origin[i]); });
+}
+
 }  // namespace
 
 void RegisterDateTimeFunctions(FunctionRegistry& r) {
@@ -496,6 +521,8 @@ void RegisterDateTimeFunctions(FunctionRegistry& r) {
   r.AddScalar(MakeScalar("date_trunc", {V, TS}, TS, DateTruncKernel<int64_t, int64_t, TruncTimestamp>));
   r.AddScalar(MakeScalar("date_trunc", {V, TZ}, TZ, DateTruncKernel<int64_t, int64_t, TruncTimestamp>));
   r.AddScalar(MakeScalar("date_trunc", {V, IV}, IV, DateTruncKernel<interval_t, interval_t, TruncInterval>));
+  r.AddScalar(MakeScalar("date_bin", {IV, TS, TS}, TS, DateBinKernel));
+  r.AddScalar(MakeScalar("date_bin", {IV, TZ, TZ}, TZ, DateBinKernel));
   r.AddScalar(MakeScalar("age", {TS, TS}, IV, AgeKernel));
   r.AddScalar(MakeScalar("age", {TS}, IV, AgeKernel));
   r.AddScalar(MakeScalar("age", {TZ, TZ}, IV, AgeKernel));

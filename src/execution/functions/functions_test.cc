@@ -408,6 +408,23 @@ TEST(DateTimeTest, DateTrunc) {
   EXPECT_EQ(Str("date_trunc", {V("hour"), Ts("1969-12-31 23:30")}), "1969-12-31 23:00:00");
 }
 
+// TUMBLE and HOP are made of date_bin: windows are whole strides counted from the origin, negative times
+// floored, never truncated toward the origin.
+TEST(DateTimeTest, DateBin) {
+  const Value epoch = Ts("1970-01-01");
+  EXPECT_EQ(Str("date_bin", {Iv("10 seconds"), Ts("2024-01-01 00:00:09.999999"), epoch}), "2024-01-01 00:00:00");
+  EXPECT_EQ(Str("date_bin", {Iv("10 seconds"), Ts("2024-01-01 00:00:10"), epoch}), "2024-01-01 00:00:10");
+  EXPECT_EQ(Str("date_bin", {Iv("10 seconds"), Ts("1969-12-31 23:59:55"), epoch}), "1969-12-31 23:59:50");
+  EXPECT_EQ(Str("date_bin", {Iv("10 seconds"), Ts("1969-12-31 23:59:50"), epoch}), "1969-12-31 23:59:50");
+  EXPECT_EQ(Str("date_bin", {Iv("1 day 1 hour"), Ts("1970-01-02 00:59:59"), epoch}), "1970-01-01 00:00:00");
+  EXPECT_EQ(Str("date_bin", {Iv("15 minutes"), Ts("2020-02-11 15:44:17"), Ts("2001-01-01 00:02:30")}),
+            "2020-02-11 15:32:30");
+  EXPECT_EQ(ErrorOf([&] { Call("date_bin", {Iv("0 seconds"), Ts("2024-01-01"), epoch}); }),
+            "22023 stride must be greater than zero");
+  EXPECT_EQ(ErrorOf([&] { Call("date_bin", {Iv("1 month"), Ts("2024-01-01"), epoch}); }),
+            "0A000 timestamps cannot be binned into intervals containing months or years");
+}
+
 TEST(DateTimeTest, AgeAndConstructors) {
   EXPECT_EQ(Str("age", {Ts("2024-03-01"), Ts("2023-01-31")}), "1 year 1 mon 1 day");
   EXPECT_EQ(Str("age", {Ts("2023-01-31"), Ts("2024-03-01")}), "-1 years -1 mons -1 days");

@@ -204,14 +204,13 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
     keys.SetCardinality(n);
     created.clear();
     uint8_t* single_payload = nullptr;  // the one group's, without GROUP BY
+    uint32_t single_id = 0;
     if (grouping_sets_[s].empty()) {
       // No keys: every row belongs to the one group, found (or made) once instead of hashed per row.
       DataChunk none;
       none.SetCardinality(1);
-      uint32_t id;
-      table.groups->FindOrCreate(none, &id, &created);
-      std::fill(group_ids.begin(), group_ids.end(), id);
-      single_payload = table.groups->Payload(id);
+      table.groups->FindOrCreate(none, &single_id, &created);
+      single_payload = table.groups->Payload(single_id);
     } else if (!FindDictionaryGroups(*table.groups, keys, group_ids.data(), created)) {
       table.groups->FindOrCreate(keys, group_ids.data(), &created);
     }
@@ -220,10 +219,17 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
       for (auto& a : aggregates_)
         a.expr->aggregate->initialize(payload + a.state_offset, a.expr->bind_data.get());
     }
-    // Each row's group payload, computed once for all aggregates.
-    if (single_payload) {
+    // Each row's group id and payload, computed once for all aggregates. The one group's are spread over
+    // the rows only when an aggregate needs them per row (DISTINCT, or no simple_update): the fills cost
+    // as much as a sum over the chunk.
+    bool rows_known = !single_payload;
+    auto know_rows = [&] {
+      if (rows_known) return;
+      std::fill(group_ids.begin(), group_ids.end(), single_id);
       std::fill(payloads.begin(), payloads.end(), single_payload);
-    } else {
+      rows_known = true;
+    };
+    if (!single_payload) {
       for (size_t i = 0; i < n; i++) payloads[i] = table.groups->Payload(group_ids[i]);
     }
     for (size_t ai = 0; ai < aggregates_.size(); ai++) {
@@ -236,6 +242,7 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
         for (size_t i = 0; i < n; i++) sel[i] = static_cast<sel_t>(i);
       }
       if (a.expr->distinct && count > 0) {
+        know_rows();
         DataChunk dkeys;
         std::vector<LogicalType> dtypes{TypeId::kBigInt};
         for (auto& c : a.expr->children) dtypes.push_back(c->type);
@@ -278,6 +285,7 @@ SinkResult PhysicalHashAggregate::Sink(ExecutionContext& ctx, DataChunk& input, 
         fn.simple_update(agg_args, single_payload + a.state_offset, count, a.expr->bind_data.get());
         continue;
       }
+      know_rows();
       if (all_rows) {
         for (size_t i = 0; i < count; i++) states[i] = payloads[i] + a.state_offset;
       } else {

@@ -1,6 +1,8 @@
 #include "execution/operator/physical_streaming.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "common/exception.h"
@@ -233,6 +235,85 @@ std::vector<std::unique_ptr<DataChunk>> PhysicalCollect::TakeChunks() {
   for (auto& c : global.chunks) result.push_back(std::move(c.second));
   global.chunks.clear();
   return result;
+}
+
+namespace {
+struct StreamLocal : LocalSinkState {
+  size_t slot = 0;
+};
+struct StreamGlobal : GlobalSinkState {
+  std::mutex mutex;
+  /// Per thread that has a local sink state: the batch it is on (INT64_MIN before its first, INT64_MAX
+  /// once it is done). A value is never above the batch its thread is really on, only late.
+  std::vector<int64_t> batches;
+  std::multimap<int64_t, std::unique_ptr<DataChunk>> waiting;  // by batch; equal batches in arrival order
+  bool stopped = false;
+  int64_t rows = 0;
+
+  /// Hand out every waiting chunk of a batch below `below`, or every one with `all` (mutex held).
+  void Release(const PhysicalStream::Consumer& consumer, int64_t below, bool all = false) {
+    while (!waiting.empty() && (all || waiting.begin()->first < below)) {
+      auto chunk = std::move(waiting.begin()->second);
+      waiting.erase(waiting.begin());
+      if (stopped) continue;
+      rows += static_cast<int64_t>(chunk->size());
+      stopped = !consumer(*chunk);
+    }
+  }
+  int64_t Lowest() const { return *std::min_element(batches.begin(), batches.end()); }
+};
+}  // namespace
+
+std::unique_ptr<GlobalSinkState> PhysicalStream::InitGlobalSink(ExecutionContext&) {
+  return std::make_unique<StreamGlobal>();
+}
+
+std::unique_ptr<LocalSinkState> PhysicalStream::InitLocalSink(ExecutionContext&) {
+  auto& global = static_cast<StreamGlobal&>(*sink_state);
+  auto local = std::make_unique<StreamLocal>();
+  std::lock_guard<std::mutex> lock(global.mutex);
+  local->slot = global.batches.size();
+  global.batches.push_back(INT64_MIN);
+  return local;
+}
+
+void PhysicalStream::BatchStarted(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) {
+  auto& global = static_cast<StreamGlobal&>(gstate);
+  std::lock_guard<std::mutex> lock(global.mutex);
+  global.batches[static_cast<StreamLocal&>(lstate).slot] = ctx.batch_index;
+  global.Release(consumer_, global.Lowest());
+}
+
+SinkResult PhysicalStream::Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                                LocalSinkState& lstate) {
+  auto& global = static_cast<StreamGlobal&>(gstate);
+  auto chunk = std::make_unique<DataChunk>();
+  chunk->Reference(input);
+  std::lock_guard<std::mutex> lock(global.mutex);
+  if (global.stopped) return SinkResult::kFinished;
+  global.batches[static_cast<StreamLocal&>(lstate).slot] = ctx.batch_index;
+  global.waiting.emplace(ctx.batch_index, std::move(chunk));
+  global.Release(consumer_, global.Lowest());
+  return global.stopped ? SinkResult::kFinished : SinkResult::kNeedMoreInput;
+}
+
+void PhysicalStream::Combine(ExecutionContext&, GlobalSinkState& gstate, LocalSinkState& lstate) {
+  auto& global = static_cast<StreamGlobal&>(gstate);
+  std::lock_guard<std::mutex> lock(global.mutex);
+  global.batches[static_cast<StreamLocal&>(lstate).slot] = INT64_MAX;
+  global.Release(consumer_, global.Lowest());
+}
+
+void PhysicalStream::Finalize(ExecutionContext&, GlobalSinkState& gstate) {
+  auto& global = static_cast<StreamGlobal&>(gstate);
+  std::lock_guard<std::mutex> lock(global.mutex);
+  global.Release(consumer_, INT64_MAX, /*all=*/true);  // operators' final output is batch INT64_MAX
+}
+
+int64_t PhysicalStream::rows() const {
+  auto& global = static_cast<StreamGlobal&>(*sink_state);
+  std::lock_guard<std::mutex> lock(global.mutex);
+  return global.rows;
 }
 
 }  // namespace basin

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -101,6 +102,32 @@ class PhysicalCollect : public PhysicalOperator {
 
   /// The collected chunks, in order, after Finalize.
   std::vector<std::unique_ptr<DataChunk>> TakeChunks();
+};
+
+/// Hands a query's rows to a consumer as they are produced, in the order PhysicalCollect would give them
+/// (by batch), one chunk at a time and never two at once: a chunk goes out once no thread can still
+/// produce rows of an earlier batch. Batches claim morsels in increasing order, so that is every batch
+/// below the lowest one a running thread is on. Producers wait while the consumer works (backpressure);
+/// a consumer returning false ends the query early, without error.
+class PhysicalStream : public PhysicalOperator {
+ public:
+  using Consumer = std::function<bool(const DataChunk&)>;
+  PhysicalStream(std::vector<LogicalType> types, Consumer consumer)
+      : PhysicalOperator("STREAM", std::move(types)), consumer_(std::move(consumer)) {}
+  bool IsSink() const override { return true; }
+  std::unique_ptr<GlobalSinkState> InitGlobalSink(ExecutionContext& ctx) override;
+  std::unique_ptr<LocalSinkState> InitLocalSink(ExecutionContext& ctx) override;
+  void BatchStarted(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  SinkResult Sink(ExecutionContext& ctx, DataChunk& input, GlobalSinkState& gstate,
+                  LocalSinkState& lstate) override;
+  void Combine(ExecutionContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) override;
+  void Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) override;
+
+  /// Rows handed to the consumer.
+  int64_t rows() const;
+
+ private:
+  Consumer consumer_;
 };
 
 }  // namespace basin

@@ -117,11 +117,13 @@ void ColumnReader::SkipRows(int64_t count) {
     }
     const size_t n =
         static_cast<size_t>(std::min<int64_t>(count, static_cast<int64_t>(page_rows_ - page_row_)));
-    if (page_values_ == page_rows_) {
-      value_index_ += n;
-    } else {
-      for (size_t i = page_row_; i < page_row_ + n; ++i) value_index_ += defs_[i] == present;
+    size_t values = n;
+    if (page_values_ < page_rows_) {
+      values = 0;
+      for (size_t i = page_row_; i < page_row_ + n; ++i) values += defs_[i] == present;
     }
+    if (dictionary_page_ && values > 0) NextIndices(values);
+    value_index_ += values;
     page_row_ += n;
     row_ += static_cast<int64_t>(n);
     count -= static_cast<int64_t>(n);
@@ -141,11 +143,10 @@ void ColumnReader::CheckIndexedPage(size_t header_position, int64_t num_values) 
 }
 
 template <class Rows>
-void ColumnReader::CopyFromDictionary(Vector& out, Rows rows, size_t count) {
+void ColumnReader::CopyFromDictionary(Vector& out, Rows rows, const uint32_t* indices, size_t count) {
   const size_t width = PhysicalSize(out.type().physical());
   const uint8_t* src = dictionary_->raw_data();
   uint8_t* dst = out.raw_data();
-  const uint32_t* indices = indices_.data() + value_index_;
   // A copy of a fixed width per type, so that the compiler moves values instead of calling memcpy.
   auto copy = [&](auto value) {
     using T = decltype(value);
@@ -193,19 +194,22 @@ void ColumnReader::Read(Vector& out, size_t count) {
       }
     }
     coded = coded && values == n && dictionary_page_ && (!coded_by || coded_by == dictionary_.get());
+    const uint32_t* indices = nullptr;
     if (coded) {
       if (!codes) codes = std::shared_ptr<uint32_t[]>(new uint32_t[count]);
       coded_by = dictionary_.get();
-      std::memcpy(codes.get() + done, indices_.data() + value_index_, n * sizeof(uint32_t));
+      indices = NextIndices(n, codes.get() + done);
+    } else if (dictionary_page_) {
+      indices = NextIndices(values);
     }
     if (values == n) {
       if (dictionary_page_) {
-        CopyFromDictionary(out, DenseRows{done}, n);
+        CopyFromDictionary(out, DenseRows{done}, indices, n);
       } else {
         ConvertValues(conversion_, scale_, path_, element_.name, raw_, value_index_, out, done, n);
       }
     } else if (dictionary_page_) {
-      CopyFromDictionary(out, ScatteredRows{rows_.data()}, values);
+      CopyFromDictionary(out, ScatteredRows{rows_.data()}, indices, values);
     } else {
       Convert(raw_, value_index_, out, rows_.data(), values);
     }
@@ -253,7 +257,7 @@ void ColumnReader::ReadList(Vector& out, size_t count) {
       ++element;
     }
     if (dictionary_page_) {
-      CopyFromDictionary(child, ScatteredRows{rows_.data()}, rows_.size());
+      CopyFromDictionary(child, ScatteredRows{rows_.data()}, NextIndices(rows_.size()), rows_.size());
     } else {
       Convert(raw_, value_index_, child, rows_.data(), rows_.size());
     }
@@ -347,7 +351,7 @@ void ColumnReader::StartPage(int64_t num_values) {
   value_index_ = 0;
   rows_left_ -= num_values;
   raw_.Clear();
-  indices_.clear();
+  index_decoder_.reset();
   defs_.clear();
 }
 

@@ -150,7 +150,14 @@ void Decompress(CompressionCodec codec, const char* src, size_t src_size, char* 
       return;
     }
     case CompressionCodec::kZstd: {
-      const size_t n = ZSTD_decompress(dst, dst_size, src, src_size);
+      // A context per thread, kept: ZSTD_decompress would set up (and allocate) a fresh one per page.
+      struct Context {
+        ZSTD_DCtx* zstd = ZSTD_createDCtx();
+        ~Context() { ZSTD_freeDCtx(zstd); }
+      };
+      thread_local Context context;
+      if (!context.zstd) throw InternalError("zstd context creation failed");
+      const size_t n = ZSTD_decompressDCtx(context.zstd, dst, dst_size, src, src_size);
       if (ZSTD_isError(n) || n != dst_size) Corrupt(file, codec, "data is corrupt");
       return;
     }

@@ -147,7 +147,7 @@ int64_t ByteReader::ReadZigZag(const char* what) {
 }
 
 RleHybridDecoder::RleHybridDecoder(ByteReader reader, int bit_width)
-    : reader_(reader), bit_width_(bit_width) {
+    : reader_(reader), end_(reader.current() + reader.remaining()), bit_width_(bit_width) {
   if (bit_width < 0 || bit_width > 32)
     reader_.Fail("bit width " + std::to_string(bit_width) + " out of range");
 }
@@ -176,32 +176,43 @@ void RleHybridDecoder::NextRun() {
 
 namespace {
 
-/// Unpack one group of 8 values of W bits, stored least significant bit first in W bytes. W is a constant,
-/// so every shift and load offset is too.
-template <int W>
-void Unpack8(const uint8_t* in, uint32_t* out) {
-  if constexpr (W == 0) {
-    std::fill(out, out + 8, 0u);
-  } else {
-    uint8_t bytes[W + 8] = {};  // slack, so each value is one 8-byte load that stays inside
-    std::memcpy(bytes, in, W);
-    constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
-    for (int k = 0; k < 8; ++k) {
-      uint64_t word;
-      std::memcpy(&word, bytes + k * W / 8, 8);
-      out[k] = static_cast<uint32_t>((word >> (k * W % 8)) & kMask);
+/// Unpack `groups` groups of 8 values of W bits, each group stored least significant bit first in W bytes.
+/// W is a constant, so every shift and load offset is too, and each value is one 8-byte load. Loads reach up
+/// to 8 bytes past a group: with `kInPlace` the caller guarantees those bytes are readable and the loads
+/// read the input itself; otherwise each group is first copied into a buffer with that slack (loads from a
+/// copy just written wait on store forwarding, so only the last groups of the data go that way).
+template <int W, bool kInPlace>
+void UnpackGroups(const uint8_t* in, size_t groups, uint32_t* out) {
+  for (size_t g = 0; g < groups; ++g, in += W, out += 8) {
+    if constexpr (W == 0) {
+      std::fill(out, out + 8, 0u);
+    } else {
+      const uint8_t* bytes = in;
+      uint8_t copy[W + 8] = {};
+      if constexpr (!kInPlace) {
+        std::memcpy(copy, in, W);
+        bytes = copy;
+      }
+      constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
+#pragma GCC unroll 8  // -O2 leaves the loop rolled, with shifts by a variable
+      for (int k = 0; k < 8; ++k) {
+        uint64_t word;
+        std::memcpy(&word, bytes + k * W / 8, 8);
+        out[k] = static_cast<uint32_t>((word >> (k * W % 8)) & kMask);
+      }
     }
   }
 }
 
-using UnpackFn = void (*)(const uint8_t*, uint32_t*);
+using UnpackFn = void (*)(const uint8_t*, size_t, uint32_t*);
 
-template <size_t... W>
+template <bool kInPlace, size_t... W>
 constexpr std::array<UnpackFn, sizeof...(W)> UnpackTable(std::index_sequence<W...>) {
-  return {&Unpack8<static_cast<int>(W)>...};
+  return {&UnpackGroups<static_cast<int>(W), kInPlace>...};
 }
 
-constexpr std::array<UnpackFn, 33> kUnpack = UnpackTable(std::make_index_sequence<33>());
+constexpr auto kUnpackInPlace = UnpackTable<true>(std::make_index_sequence<33>());
+constexpr auto kUnpackCopied = UnpackTable<false>(std::make_index_sequence<33>());
 
 }  // namespace
 
@@ -214,7 +225,7 @@ bool RleHybridDecoder::StartsWithRun(uint32_t value, size_t count) {
 }
 
 void RleHybridDecoder::Decode(uint32_t* out, size_t count) {
-  const UnpackFn unpack = kUnpack[bit_width_];
+  const size_t width = static_cast<size_t>(bit_width_);
   size_t done = 0;
   while (done < count) {
     if (rle_left_ == 0 && packed_left_ == 0) NextRun();
@@ -225,16 +236,22 @@ void RleHybridDecoder::Decode(uint32_t* out, size_t count) {
       done += n;
       continue;
     }
-    // Runs hold whole groups of 8: unpack them straight into `out`, and through `group` at the edges.
-    while (packed_left_ >= 8 && count - done >= 8 && packed_index_ % 8 == 0) {
-      unpack(packed_ + packed_index_ / 8 * bit_width_, out + done);
-      packed_index_ += 8;
-      packed_left_ -= 8;
-      done += 8;
+    // Runs hold whole groups of 8: unpack them straight into `out`, in place while 8 bytes of the data
+    // follow the group, and through `group` at the edges.
+    if (packed_index_ % 8 == 0) {
+      const size_t groups = static_cast<size_t>(std::min<uint64_t>(packed_left_, count - done)) / 8;
+      const uint8_t* in = packed_ + packed_index_ / 8 * width;
+      const size_t after = static_cast<size_t>(end_ - in);
+      const size_t in_place = width == 0 ? groups : std::min(groups, after < 8 ? 0 : (after - 8) / width);
+      kUnpackInPlace[width](in, in_place, out + done);
+      kUnpackCopied[width](in + in_place * width, groups - in_place, out + done + in_place * 8);
+      packed_index_ += groups * 8;
+      packed_left_ -= groups * 8;
+      done += groups * 8;
     }
     if (packed_left_ && done < count) {
       uint32_t group[8];
-      unpack(packed_ + packed_index_ / 8 * bit_width_, group);
+      kUnpackCopied[width](packed_ + packed_index_ / 8 * width, 1, group);
       const size_t at = packed_index_ % 8;
       const size_t n = std::min(8 - at, count - done);
       std::copy(group + at, group + at + n, out + done);

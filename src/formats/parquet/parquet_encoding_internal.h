@@ -70,6 +70,7 @@ class RleHybridDecoder {
   void NextRun();
 
   ByteReader reader_;
+  const uint8_t* end_;  // of the reader's bytes: unpacking may read up to here
   int bit_width_;
   uint32_t rle_value_ = 0;
   uint64_t rle_left_ = 0;

@@ -59,10 +59,12 @@ class RawArray {
     return owned_;
   }
   size_t size() const { return view_ ? size_ : owned_.size(); }
+  /// The values as bytes: the view's (page data need not be aligned) or the owned values'. Loops over
+  /// many values take this once rather than choosing per value.
+  const uint8_t* bytes() const { return view_ ? view_ : reinterpret_cast<const uint8_t*>(owned_.data()); }
   T operator[](size_t i) const {
-    if (!view_) return owned_[i];
     T v;
-    std::memcpy(&v, view_ + i * sizeof(T), sizeof(T));  // page data need not be aligned
+    std::memcpy(&v, bytes() + i * sizeof(T), sizeof(T));
     return v;
   }
   void push_back(T v) { Owned().push_back(v); }
@@ -219,9 +221,13 @@ class ColumnReader {
   void StartPage(int64_t num_values);
   void LoadDataPageV1(const PageHeader& h, const uint8_t* body);
   void LoadDataPageV2(const PageHeader& h, const uint8_t* body);
-  /// Copy the next `count` values from the dictionary to `rows` of `out` (rows_, or base.. when dense).
+  /// Decode the dictionary page's next `count` indices into `out` (by default indices_), checked against
+  /// the dictionary; return where they are. Indices are decoded a chunk at a time, as rows are read, so
+  /// they go straight to the chunk's codes and gather without a page-sized buffer between.
+  const uint32_t* NextIndices(size_t count, uint32_t* out = nullptr);
+  /// Copy the dictionary entries at `indices` to `rows` of `out` (rows_, or base.. when dense).
   template <class Rows>
-  void CopyFromDictionary(Vector& out, Rows rows, size_t count);
+  void CopyFromDictionary(Vector& out, Rows rows, const uint32_t* indices, size_t count);
   /// Read() of a LIST column: rows end where the next repetition level 0 starts.
   void ReadList(Vector& out, size_t count);
   /// Decode the page's levels (repetition, then definition) from `levels`; return the present values.
@@ -270,7 +276,8 @@ class ColumnReader {
   bool dictionary_page_ = false;
   U32Buffer defs_;
   U32Buffer reps_;
-  U32Buffer indices_;
+  U32Buffer indices_;                              // dictionary indices not kept as codes
+  std::optional<RleHybridDecoder> index_decoder_;  // of a dictionary page: the indices not read yet
   RawValues raw_;
   std::vector<uint32_t> rows_;
 };

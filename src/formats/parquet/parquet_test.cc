@@ -470,5 +470,41 @@ TEST_F(ParquetTest, CorruptAndTruncatedFilesGiveErrorsNamingTheFile) {
   }
 }
 
+TEST_F(ParquetTest, DictionaryIndexPastTheDictionaryIsCorrupt) {
+  // 0, 1, 2 repeated: a dictionary of 3 values, indices bit-packed 2 bits wide (so 3 is representable).
+  ParquetWriterOptions options;
+  options.codec = CompressionCodec::kUncompressed;
+  options.required = {true};
+  const std::vector<LogicalType> types = {TypeId::kInteger};
+  {
+    ParquetWriter writer(Path("dict.parquet"), {"v"}, types, {}, options);
+    DataChunk chunk(types);
+    for (size_t r = 0; r < 64; ++r) chunk.SetValue(0, r, Value::Integer(static_cast<int32_t>(r % 3)));
+    chunk.SetCardinality(64);
+    writer.WriteChunk(chunk);
+    writer.Close();
+  }
+  std::ifstream in(Path("dict.parquet"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const int64_t page =
+      ParquetReader(Path("dict.parquet")).metadata().row_groups[0].columns[0].meta_data->data_page_offset;
+  CompactReader header_reader(reinterpret_cast<const uint8_t*>(bytes.data()) + page, bytes.size() - page,
+                              "h");
+  PageHeader header;
+  Read(header_reader, header);
+  // The page body: the bit width (2), the bit-packed run's header, then its bytes: the first four indices
+  // become 3.
+  const size_t body = static_cast<size_t>(page) + header_reader.position();
+  ASSERT_EQ(bytes[body], 2);
+  bytes[body + 2] = static_cast<char>(0xff);
+  std::ofstream(Path("dict.parquet"), std::ios::binary | std::ios::trunc).write(bytes.data(), bytes.size());
+  try {
+    ReadAllOrThrow(Path("dict.parquet"));
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("dictionary index out of range"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace basin::parquet

@@ -81,8 +81,10 @@ std::string_view Request::Param(std::string_view name) const {
   return {};
 }
 
-std::optional<std::string> Request::Query(std::string_view name) const {
-  std::string_view rest = query;
+std::optional<std::string> Request::Query(std::string_view name) const { return FormValue(query, name); }
+
+std::optional<std::string> FormValue(std::string_view form, std::string_view name) {
+  std::string_view rest = form;
   while (!rest.empty()) {
     const size_t amp = rest.find('&');
     std::string_view pair = rest.substr(0, amp);

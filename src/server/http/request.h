@@ -60,6 +60,10 @@ ParsedRequests ParseRequests(std::string_view bytes, size_t max_header_bytes, si
 /// nullopt when a '%' is not followed by two hex digits.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
+/// The first parameter `name` of `form`, a query string or an application/x-www-form-urlencoded body
+/// ("a=1&b=x+y"), percent-decoded with '+' as a space; "" for a parameter without '='; nullopt when absent.
+std::optional<std::string> FormValue(std::string_view form, std::string_view name);
+
 /// Whether `a` and `b` are equal ignoring ASCII case (header names, media types).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

@@ -52,7 +52,10 @@ int StatusForSqlstate(std::string_view sqlstate) {
       sqlstate == sqlstate::kUndefinedSchema || sqlstate == sqlstate::kUndefinedFunction) {
     return 404;
   }
-  if (sqlstate == sqlstate::kDuplicateTable || sqlstate == sqlstate::kDuplicateSchema) return 409;
+  if (sqlstate == sqlstate::kDuplicateTable || sqlstate == sqlstate::kDuplicateSchema ||
+      sqlstate == sqlstate::kDuplicateObject) {
+    return 409;
+  }
   if (sqlstate == sqlstate::kFeatureNotSupported) return 501;
   if (sqlstate == sqlstate::kQueryCanceled) return 408;
   const std::string_view klass = sqlstate.substr(0, 2);

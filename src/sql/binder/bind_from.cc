@@ -489,6 +489,7 @@ LogicalOperatorPtr Binder::BindTableFunctionOverOuterRows(const sql::TableRef& r
 LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
   const sql::ParsedExpr& fn = *ref.function;
   const std::string& name = fn.function_name;
+  if (IsWindowTableFunction(name)) return BindWindowTableFunction(ref);
   std::vector<Value> args;
   NamedArguments named;
   for (size_t i = 0; i < fn.children.size(); i++) {

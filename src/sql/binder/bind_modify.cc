@@ -35,6 +35,14 @@ std::shared_ptr<TableEntry> FindTargetTable(ClientContext& context, const std::v
     }
     throw BinderError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist", location);
   }
+  for (const auto& view : context.catalog().MaterializedViews()) {
+    if (view->Keeps(schema, name)) {
+      throw BinderError(sqlstate::kWrongObjectType,
+                        std::string("cannot ") + statement + " \"" + name + "\": materialized view " +
+                            view->qualified_name() + " keeps its rows there, from its query",
+                        location);
+    }
+  }
   return table;
 }
 

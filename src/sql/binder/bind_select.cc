@@ -151,8 +151,14 @@ size_t CountInRef(const sql::TableRef* r, const std::string& name) {
     case sql::TableRef::Kind::kJoin:
       return CountInRef(r->left.get(), name) + CountInRef(r->right.get(), name) +
              CountInExpr(r->condition.get(), name);
-    case sql::TableRef::Kind::kTableFunction:
-      return CountInExpr(r->function.get(), name);
+    case sql::TableRef::Kind::kTableFunction: {
+      // TUMBLE(cte, ...) names a relation by its first argument.
+      const sql::ParsedExpr& fn = *r->function;
+      const bool names_it = IsWindowTableFunction(fn.function_name) && !fn.children.empty() &&
+                            fn.children[0]->kind == sql::ExprKind::kColumnRef &&
+                            fn.children[0]->names.size() == 1 && fn.children[0]->names[0] == name;
+      return (names_it ? 1 : 0) + CountInExpr(r->function.get(), name);
+    }
   }
   return 0;
 }

@@ -150,6 +150,9 @@ class Binder {
   /// The binding of a one-column table function's output.
   void AddFunctionBinding(uint64_t table_index, const std::string& name, const LogicalType& type,
                           const sql::TableRef& ref);
+  /// TUMBLE(source, time, size) and HOP(source, time, slide, size) (bind_window_function.cc): the source's
+  /// columns, then window_start and window_end; a projection carrying its WindowTableFunction.
+  LogicalOperatorPtr BindWindowTableFunction(const sql::TableRef& ref);
   /// Named arguments of a table function (`name => value` or `name = value`), names lower-cased.
   using NamedArguments = std::vector<std::pair<std::string, Value>>;
   /// read_parquet(globs, options) and FROM 'file.parquet' (bind_parquet.cc): a scan of the files' storage.
@@ -274,6 +277,10 @@ class Binder {
 
 /// Rename a CTE's columns by its column list (42P10 when the list is longer than the query's columns).
 void ApplyCteColumnAliases(const sql::CommonTableExpr& cte, std::vector<std::string>& names);
+
+/// Whether a FROM-clause function is a window table function (TUMBLE, HOP), whose first argument names a
+/// relation rather than a value.
+bool IsWindowTableFunction(const std::string& name);
 
 /// Whether a FROM-clause name is a Parquet file path ("data/x.parquet", "data/*.parquet").
 bool IsParquetPath(const std::string& path);

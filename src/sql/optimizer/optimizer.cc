@@ -105,7 +105,8 @@ void ChooseBuildSides(LogicalOperator& op) {
   }
 }
 
-void CollectReferences(const LogicalOperator& op, std::set<std::pair<uint64_t, uint64_t>>& used) {
+/// The bindings `op`'s own expressions read (not its children's).
+void CollectOwnReferences(const LogicalOperator& op, std::set<std::pair<uint64_t, uint64_t>>& used) {
   auto visit = [&](const Expr& e) {
     VisitExpr(e, [&](const Expr& x) {
       if (x.cls == ExprClass::kColumnRef) used.insert({x.binding.table_index, x.binding.column_index});
@@ -121,7 +122,48 @@ void CollectReferences(const LogicalOperator& op, std::set<std::pair<uint64_t, u
   for (auto& row : op.values) {
     for (auto& e : row) visit(*e);
   }
+}
+
+void CollectReferences(const LogicalOperator& op, std::set<std::pair<uint64_t, uint64_t>>& used) {
+  CollectOwnReferences(op, used);
   for (auto& c : op.children) CollectReferences(*c, used);
+}
+
+/// Projection outputs that nothing above reads become NULL constants of their type (positions kept), so that
+/// the scans below them read only what is used: a view, a subquery or TUMBLE hands every column of its
+/// source on. `whole`: the operator above consumes op's columns by position (the client, set operations,
+/// DISTINCT, CTEs, DML), so op's outputs are all used. Parents come first: every reader of a binding is
+/// above its producer.
+void PruneProjections(LogicalOperator& op, std::set<std::pair<uint64_t, uint64_t>>& used, bool whole) {
+  if (op.type == LogicalOpType::kProjection && !whole) {
+    for (size_t i = 0; i < op.expressions.size(); i++) {
+      ExprPtr& e = op.expressions[i];
+      if (e->cls != ExprClass::kConstant && !used.count({op.table_index, i})) {
+        e = Expr::Constant(Value::Null(e->type));
+      }
+    }
+  }
+  CollectOwnReferences(op, used);
+  bool children_whole = true;
+  switch (op.type) {
+    case LogicalOpType::kProjection:
+    case LogicalOpType::kAggregate:
+      children_whole = false;  // they read their input by binding
+      break;
+    case LogicalOpType::kFilter:
+    case LogicalOpType::kOrder:
+    case LogicalOpType::kLimit:
+    case LogicalOpType::kJoin:
+    case LogicalOpType::kWindow:
+      children_whole = whole;  // they hand their input's columns on
+      break;
+    case LogicalOpType::kDistinct:
+      children_whole = whole || op.expressions.empty();  // plain DISTINCT compares every column
+      break;
+    default:
+      break;
+  }
+  for (auto& c : op.children) PruneProjections(*c, used, children_whole);
 }
 
 /// Scans read only the columns something above uses (subquery rewrites can drop the projection that
@@ -177,6 +219,8 @@ void Optimizer::Optimize(LogicalOperatorPtr& plan) {
   // The root's own outputs are used by the client.
   if (plan->type != LogicalOpType::kGet) {
     std::set<std::pair<uint64_t, uint64_t>> used;
+    PruneProjections(*plan, used, /*whole=*/true);
+    used.clear();
     CollectReferences(*plan, used);
     PruneScanColumns(*plan, used);
   }

@@ -250,6 +250,8 @@ enum class StatementKind {
   kCreateTopic,
   kAlterTopic,
   kCreateSink,
+  kCreateMaterializedView,
+  kRefreshMaterializedView,
 };
 
 struct Statement {
@@ -381,7 +383,7 @@ struct CreateSchemaStmt : Statement {
 };
 
 struct DropStmt : Statement {
-  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink };
+  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink, kMaterializedView };
   DropStmt() : Statement(StatementKind::kDrop) {}
   ObjectKind object_kind = ObjectKind::kTable;
   std::vector<std::vector<std::string>> names;  // DROP TABLE a, s.b
@@ -407,7 +409,7 @@ struct CopyStmt : Statement {
 /// SHOW TABLES [FROM schema] | SHOW TOPICS | SHOW ALL | SHOW name.
 struct ShowStmt : Statement {
   ShowStmt() : Statement(StatementKind::kShow) {}
-  std::string what;  // "tables", "topics", "sinks", "all", or the setting name, lower-cased
+  std::string what;  // "tables", "topics", "sinks", "materialized views", "all", or the setting name, lower-cased
   std::string schema;
 };
 
@@ -536,6 +538,24 @@ struct CreateSinkStmt : Statement {
   int64_t topic_location = -1;
   int64_t table_location = -1;
   OptionList options;
+};
+
+/// CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [WITH (options)] AS query: a continuous query over a topic
+/// whose results the stream processor keeps in a table of the view's name.
+struct CreateMaterializedViewStmt : Statement {
+  CreateMaterializedViewStmt() : Statement(StatementKind::kCreateMaterializedView) {}
+  std::vector<std::string> name;
+  bool if_not_exists = false;
+  OptionList options;
+  std::unique_ptr<SelectStatement> query;
+  std::string query_text;  // as written, kept in the catalog
+  int64_t query_location = -1;
+};
+
+/// REFRESH MATERIALIZED VIEW name: bring the view up to the records its topic holds now.
+struct RefreshMaterializedViewStmt : Statement {
+  RefreshMaterializedViewStmt() : Statement(StatementKind::kRefreshMaterializedView) {}
+  std::vector<std::string> name;
 };
 
 }  // namespace basin::sql

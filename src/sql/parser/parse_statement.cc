@@ -173,6 +173,7 @@ std::unique_ptr<Statement> Parser::ParseCreate() {
   bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
   if (IsKeyword("topic") && !or_replace && !temporary) return ParseCreateTopic();
   if (IsKeyword("sink") && !or_replace && !temporary) return ParseCreateSink();
+  if (IsKeyword("materialized") && !or_replace && !temporary) return ParseCreateMaterializedView();
   if (IsKeyword("table")) return ParseCreateTable(or_replace, temporary);
   if (IsKeyword("view")) return ParseCreateView(or_replace, temporary);
   if (IsKeyword("schema") && !or_replace && !temporary) {
@@ -186,7 +187,8 @@ std::unique_ptr<Statement> Parser::ParseCreate() {
     stmt->name = ExpectColId("a schema name");
     return stmt;
   }
-  Fail(Peek(), or_replace || temporary ? "expected TABLE or VIEW" : "expected TABLE, VIEW, SCHEMA, TOPIC or SINK");
+  Fail(Peek(), or_replace || temporary ? "expected TABLE or VIEW"
+                                       : "expected TABLE, VIEW, MATERIALIZED VIEW, SCHEMA, TOPIC or SINK");
 }
 
 std::unique_ptr<Statement> Parser::ParseCreateTable(bool or_replace, bool temporary) {
@@ -348,12 +350,17 @@ std::unique_ptr<Statement> Parser::ParseCreateView(bool or_replace, bool tempora
   stmt->name = ParseQualifiedName("a view name");
   if (IsOp("(")) stmt->column_aliases = ParseNameList("a column name");
   ExpectKeyword("as");
+  stmt->query = ParseQueryKeepingText(stmt->query_text);
+  return stmt;
+}
+
+std::unique_ptr<SelectStatement> Parser::ParseQueryKeepingText(std::string& text) {
   size_t first = pos_;
-  stmt->query = ParseQuery();
+  auto query = ParseQuery();
   int64_t begin = tokens_[first].location;
   int64_t end = tokens_[pos_ - 1].end;
-  stmt->query_text = std::string(sql_.substr(begin, end - begin));
-  return stmt;
+  text = std::string(sql_.substr(begin, end - begin));
+  return query;
 }
 
 std::unique_ptr<Statement> Parser::ParseDrop() {
@@ -369,8 +376,11 @@ std::unique_ptr<Statement> Parser::ParseDrop() {
     stmt->object_kind = DropStmt::ObjectKind::kTopic;
   } else if (AcceptKeyword("sink")) {
     stmt->object_kind = DropStmt::ObjectKind::kSink;
+  } else if (AcceptKeyword("materialized")) {
+    ExpectKeyword("view");
+    stmt->object_kind = DropStmt::ObjectKind::kMaterializedView;
   } else {
-    Fail(Peek(), "expected TABLE, VIEW, SCHEMA, TOPIC or SINK");
+    Fail(Peek(), "expected TABLE, VIEW, MATERIALIZED VIEW, SCHEMA, TOPIC or SINK");
   }
   if (AcceptKeyword("if")) {
     ExpectKeyword("exists");

@@ -1,4 +1,5 @@
-// Topics: CREATE TOPIC, ALTER TOPIC and CREATE SINK (DROP and SHOW share DROP's and SHOW's parsers).
+// Topics: CREATE TOPIC, ALTER TOPIC, CREATE SINK, and the continuous queries over topics: CREATE and REFRESH
+// MATERIALIZED VIEW (DROP and SHOW share DROP's and SHOW's parsers).
 
 #include "sql/parser/parser_internal.h"
 
@@ -102,6 +103,32 @@ std::unique_ptr<Statement> Parser::ParseCreateSink() {
   stmt->table_location = Peek().location;
   stmt->table = ParseQualifiedName("a table name");
   if (AcceptKeyword("with")) stmt->options = ParseOptionList();
+  return stmt;
+}
+
+std::unique_ptr<Statement> Parser::ParseCreateMaterializedView() {
+  auto stmt = std::make_unique<CreateMaterializedViewStmt>();
+  ExpectKeyword("materialized");
+  ExpectKeyword("view");
+  if (AcceptKeyword("if")) {
+    ExpectKeyword("not");
+    ExpectKeyword("exists");
+    stmt->if_not_exists = true;
+  }
+  stmt->name = ParseQualifiedName("a materialized view name");
+  if (AcceptKeyword("with")) stmt->options = ParseOptionList();
+  ExpectKeyword("as");
+  stmt->query_location = Peek().location;
+  stmt->query = ParseQueryKeepingText(stmt->query_text);
+  return stmt;
+}
+
+std::unique_ptr<Statement> Parser::ParseRefresh() {
+  auto stmt = std::make_unique<RefreshMaterializedViewStmt>();
+  ExpectKeyword("refresh");
+  ExpectKeyword("materialized");
+  ExpectKeyword("view");
+  stmt->name = ParseQualifiedName("a materialized view name");
   return stmt;
 }
 

@@ -126,6 +126,10 @@ std::unique_ptr<Statement> Parser::ParseShow() {
     stmt->what = "topics";
   } else if (AcceptKeyword("sinks")) {
     stmt->what = "sinks";
+  } else if (IsKeyword("materialized") && IsKeyword("views", 1)) {
+    Advance();
+    Advance();
+    stmt->what = "materialized views";
   } else if (AcceptKeyword("all")) {
     stmt->what = "all";
   } else if (IsKeyword("time") && IsKeyword("zone", 1)) {
@@ -138,7 +142,7 @@ std::unique_ptr<Statement> Parser::ParseShow() {
     ExpectKeyword("level");
     stmt->what = "transaction_isolation";
   } else {
-    stmt->what = ExpectColLabel("TABLES, TOPICS, SINKS, ALL or a setting name");
+    stmt->what = ExpectColLabel("TABLES, TOPICS, SINKS, MATERIALIZED VIEWS, ALL or a setting name");
     while (AcceptOp(".")) stmt->what += "." + ExpectColLabel("a setting name");
   }
   return stmt;

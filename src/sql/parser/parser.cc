@@ -212,6 +212,7 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
     if (w == "optimize" || w == "vacuum") return ParseMaintenance();
     if (w == "copy") return ParseCopy();
     if (w == "show") return ParseShow();
+    if (w == "refresh") return ParseRefresh();
     if (w == "describe" || w == "desc") return ParseDescribe();
     if (w == "explain") return ParseExplain();
     if (w == "set") return ParseSet();

@@ -140,6 +140,8 @@ class Parser {
 
   // ---- queries (parse_select.cc)
   std::unique_ptr<SelectStatement> ParseQuery();
+  /// ParseQuery, keeping the query's text as written in `text` (views store it).
+  std::unique_ptr<SelectStatement> ParseQueryKeepingText(std::string& text);
   CommonTableExpr ParseCommonTableExpr();
   std::unique_ptr<SelectStatement> ParseSetExpression();
   std::unique_ptr<SelectStatement> ParseSetTerm();
@@ -181,6 +183,8 @@ class Parser {
   // parse_topic.cc
   std::unique_ptr<Statement> ParseCreateTopic();
   std::unique_ptr<Statement> ParseCreateSink();
+  std::unique_ptr<Statement> ParseCreateMaterializedView();
+  std::unique_ptr<Statement> ParseRefresh();
   std::unique_ptr<Statement> ParseAlterTopic();
   std::string ParseTopicName();
   /// FOR VERSION AS OF / FOR TIMESTAMP AS OF after a table name.

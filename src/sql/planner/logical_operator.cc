@@ -160,6 +160,7 @@ LogicalOperatorPtr LogicalOperator::Copy() const {
   op->analyze = analyze;
   op->function = function;
   op->materialized = materialized;
+  op->window_function = window_function;
   return op;
 }
 

@@ -59,6 +59,17 @@ struct MergeAction {
   size_t first_value = 0;       // the values of `columns` are expressions[first_value, + columns.size())
 };
 
+/// What a window table function (TUMBLE, HOP) adds to its source: the projection it binds to ends with
+/// window_start and window_end, the windows of `time` (TUMBLE's slide is its size). Batch plans run it as any
+/// projection; the stream processor (src/stream/) reads it to know a query's windows.
+struct WindowTableFunction {
+  std::string name;   ///< "tumble" or "hop"
+  int64_t size = 0;   ///< microseconds
+  int64_t slide = 0;  ///< microseconds; a divisor of size
+  ColumnBinding time;
+  std::string time_column;
+};
+
 /// A node of a logical plan. One struct for all kinds, as Expr: fields are listed beside LogicalOpType.
 struct LogicalOperator {
   explicit LogicalOperator(LogicalOpType t) : type(t) {}
@@ -114,6 +125,9 @@ struct LogicalOperator {
 
   // kTableFunction
   std::string function;
+
+  // kProjection bound from TUMBLE or HOP
+  std::shared_ptr<const WindowTableFunction> window_function;
 
   // kMaterialize: where each CTE plan's rows go (children[i + 1] fills materialized[i])
   std::vector<std::shared_ptr<std::vector<std::unique_ptr<class DataChunk>>>> materialized;

@@ -1,12 +1,14 @@
-#include "cli/json_result.h"
+#include "main/json_result.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 
-#include "cli/utf8.h"
+#include "common/utf8.h"
+#include "vector/vector.h"
 
-namespace basin::cli {
+namespace basin {
 namespace {
 
 // True when `text` is a number by JSON's grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
@@ -133,7 +135,50 @@ void AppendJsonValue(const Value& value, std::string* out) {
   }
 }
 
-std::string ResultToJson(const QueryResult& result, bool with_elapsed) {
+void AppendJsonColumns(const QueryResult& result, std::string* out) {
+  out->push_back('[');
+  for (size_t c = 0; c < result.ColumnCount(); c++) {
+    if (c > 0) out->push_back(',');
+    out->append("{\"name\":");
+    AppendJsonString(result.names()[c], out);
+    out->append(",\"type\":");
+    AppendJsonString(result.types()[c].ToString(), out);
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+void AppendJsonRow(const QueryResult& result, size_t row, std::string* out) {
+  out->push_back('[');
+  for (size_t c = 0; c < result.ColumnCount(); c++) {
+    if (c > 0) out->push_back(',');
+    AppendJsonValue(result.GetValue(c, row), out);
+  }
+  out->push_back(']');
+}
+
+void AppendJsonObject(const std::vector<std::string>& names, const DataChunk& chunk, size_t row, std::string* out) {
+  out->push_back('{');
+  for (size_t c = 0; c < names.size(); c++) {
+    if (c > 0) out->push_back(',');
+    AppendJsonString(names[c], out);
+    out->push_back(':');
+    AppendJsonValue(chunk.GetValue(c, row), out);
+  }
+  out->push_back('}');
+}
+
+void AppendJsonObjects(const QueryResult& result, std::string* out) {
+  bool first = true;
+  for (const auto& chunk : result.chunks()) {
+    for (size_t r = 0; r < chunk->size(); r++, first = false) {
+      if (!first) out->push_back(',');
+      AppendJsonObject(result.names(), *chunk, r, out);
+    }
+  }
+}
+
+std::string ResultToJson(const QueryResult& result, bool with_elapsed, size_t max_rows) {
   std::string out;
   switch (result.kind()) {
     case QueryResult::Kind::kError:
@@ -148,25 +193,16 @@ std::string ResultToJson(const QueryResult& result, bool with_elapsed) {
       out.append(std::to_string(result.rows_affected()));
       break;
     case QueryResult::Kind::kRows: {
-      out.append("{\"columns\":[");
-      for (size_t c = 0; c < result.ColumnCount(); c++) {
-        if (c > 0) out.push_back(',');
-        out.append("{\"name\":");
-        AppendJsonString(result.names()[c], &out);
-        out.append(",\"type\":");
-        AppendJsonString(result.types()[c].ToString(), &out);
-        out.push_back('}');
-      }
-      out.append("],\"rows\":[");
-      for (size_t r = 0; r < result.RowCount(); r++) {
-        out.append(r > 0 ? ",[" : "[");
-        for (size_t c = 0; c < result.ColumnCount(); c++) {
-          if (c > 0) out.push_back(',');
-          AppendJsonValue(result.GetValue(c, r), &out);
-        }
-        out.push_back(']');
+      out.append("{\"columns\":");
+      AppendJsonColumns(result, &out);
+      out.append(",\"rows\":[");
+      const size_t rows = std::min(result.RowCount(), max_rows);
+      for (size_t r = 0; r < rows; r++) {
+        if (r > 0) out.push_back(',');
+        AppendJsonRow(result, r, &out);
       }
       out.push_back(']');
+      if (rows < result.RowCount()) out.append(",\"truncated\":true");
       break;
     }
   }
@@ -179,4 +215,4 @@ std::string ResultToJson(const QueryResult& result, bool with_elapsed) {
   return out;
 }
 
-}  // namespace basin::cli
+}  // namespace basin

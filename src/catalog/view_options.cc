@@ -1,0 +1,30 @@
+#include "catalog/view_options.h"
+
+#include "catalog/sink_options.h"
+#include "common/exception.h"
+
+namespace basin {
+
+std::map<std::string, std::string> ParseViewOptions(
+    const std::vector<std::pair<std::string, std::string>>& options) {
+  constexpr const char* kWhat = "materialized view";
+  std::map<std::string, std::string> out = {
+      {kViewCheckpointIntervalMs, "200"}, {kViewStart, "earliest"}, {kViewMaxRecordsPerEpoch, "1000000"}};
+  for (const auto& [name, value] : options) {
+    if (name == "checkpoint_interval") {
+      out[kViewCheckpointIntervalMs] =
+          std::to_string(ParseIntervalOption(kWhat, name, value, 10, 24LL * 3600 * 1000));
+    } else if (name == "start") {
+      out[kViewStart] = ParseStartOption(kWhat, name, value);
+    } else if (name == kViewMaxRecordsPerEpoch) {
+      out[kViewMaxRecordsPerEpoch] = std::to_string(ParseCountOption(kWhat, name, value, 1'000'000'000));
+    } else {
+      throw Exception(sqlstate::kInvalidParameterValue,
+                      "unknown materialized view option \"" + name +
+                          "\" (checkpoint_interval, start, max_records_per_epoch)");
+    }
+  }
+  return out;
+}
+
+}  // namespace basin

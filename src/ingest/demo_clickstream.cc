@@ -1,0 +1,113 @@
+#include "ingest/demo_clickstream.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <chrono>
+#include <random>
+#include <string>
+
+#include "common/exception.h"
+#include "log/partition.h"
+#include "log/topic_producer.h"
+#include "main/database.h"
+#include "main/query_result.h"
+
+namespace basin::ingest {
+
+namespace {
+
+/// Made when missing, in order; a statement's IF NOT EXISTS keeps a restart from touching what is there.
+constexpr const char* kSetup[] = {
+    "CREATE SCHEMA IF NOT EXISTS demo",
+    "CREATE TOPIC IF NOT EXISTS demo_clicks (user_id BIGINT NOT NULL, session_id VARCHAR, page VARCHAR, "
+    "referrer VARCHAR, country VARCHAR, device VARCHAR, duration_ms INTEGER, revenue DECIMAL(10,2), "
+    "ts TIMESTAMPTZ NOT NULL) WITH (partitions = 3, key = 'user_id', timestamp = 'ts', retention = '1 day')",
+    "CREATE SINK IF NOT EXISTS demo.clicks_to_lake FROM demo_clicks INTO demo.clicks "
+    "WITH (commit_interval = '5 seconds')",
+};
+
+constexpr std::array<const char*, 8> kPages = {"/",          "/products", "/products/42", "/cart",
+                                               "/checkout",  "/search",   "/blog",        "/account"};
+constexpr std::array<const char*, 5> kReferrers = {"google", "direct", "newsletter", "twitter", "partner"};
+constexpr std::array<const char*, 7> kCountries = {"US", "KR", "DE", "BR", "IN", "JP", "FR"};
+constexpr std::array<const char*, 3> kDevices = {"mobile", "desktop", "tablet"};
+
+/// A skewed pick: earlier entries are more likely, as in real traffic.
+template <size_t N>
+const char* Pick(std::mt19937_64& rng, const std::array<const char*, N>& values) {
+  std::geometric_distribution<size_t> d(0.35);
+  return values[d(rng) % N];
+}
+
+/// One click of `user` as the topic's JSON value.
+std::string Click(std::mt19937_64& rng, int64_t user, int64_t now_ms) {
+  const char* page = Pick(rng, kPages);
+  const bool buys = std::string_view(page) == "/checkout" && std::bernoulli_distribution(0.4)(rng);
+  const int64_t cents = buys ? std::uniform_int_distribution<int64_t>(500, 25000)(rng) : 0;
+  const double duration = std::min(1e6, std::lognormal_distribution<double>(8.0, 1.0)(rng));
+  char revenue[32];
+  std::snprintf(revenue, sizeof(revenue), "%lld.%02lld", static_cast<long long>(cents / 100),
+                static_cast<long long>(cents % 100));
+  return "{\"user_id\":" + std::to_string(user) + ",\"session_id\":\"s" +
+         std::to_string(user * 31 + now_ms / 1800000) + "\",\"page\":\"" + page + "\",\"referrer\":\"" +
+         Pick(rng, kReferrers) + "\",\"country\":\"" + Pick(rng, kCountries) + "\",\"device\":\"" +
+         Pick(rng, kDevices) + "\",\"duration_ms\":" + std::to_string(static_cast<int64_t>(duration)) +
+         ",\"revenue\":" + revenue + ",\"ts\":" + std::to_string(now_ms) + "}";
+}
+
+}  // namespace
+
+DemoClickstream::DemoClickstream(Database& db, int events_per_second)
+    : db_(db), events_per_second_(std::max(1, events_per_second)) {}
+
+DemoClickstream::~DemoClickstream() { Stop(); }
+
+void DemoClickstream::Start() {
+  if (thread_.joinable()) return;
+  Connection connection(db_);
+  for (const char* sql : kSetup) {
+    auto result = connection.Query(sql);
+    if (result->HasError()) throw Exception(result->error().sqlstate.c_str(), "demo: " + result->error().message);
+  }
+  stopping_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void DemoClickstream::Stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+int64_t DemoClickstream::generated() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return generated_;
+}
+
+void DemoClickstream::Run() {
+  constexpr auto kTick = std::chrono::milliseconds(100);
+  std::mt19937_64 rng(std::random_device{}());
+  log::TopicProducer producer(db_.log(), kTopic, /*validate=*/false);
+  double owed = 0;  // events due but not yet made: rates below ten a second still come out right
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!wake_.wait_for(lock, kTick, [this] { return stopping_; })) {
+    lock.unlock();
+    owed += events_per_second_ / 10.0;
+    const int64_t now = log::SystemClockMs();
+    int64_t made = 0;
+    for (; owed >= 1; owed--, made++) {
+      const int64_t user = std::uniform_int_distribution<int64_t>(1, 5000)(rng);
+      producer.Add(std::nullopt, now, std::to_string(user), Click(rng, user, now));
+    }
+    producer.Flush();
+    lock.lock();
+    generated_ += made;
+  }
+}
+
+}  // namespace basin::ingest

@@ -1,0 +1,50 @@
+#pragma once
+
+// The demo `make run` starts (`basin server --demo`): a generated clickstream flowing into the topic
+// `demo_clicks`, landed by the sink `demo.clicks_to_lake` in the lake table `demo.clicks`, so that a
+// newcomer sees live data at once. Made once per data directory; the generator runs while the server does.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+namespace basin {
+class Database;
+}
+
+namespace basin::ingest {
+
+class DemoClickstream {
+ public:
+  static constexpr const char* kTopic = "demo_clicks";
+  static constexpr const char* kTable = "demo.clicks";
+
+  /// `events_per_second` spread evenly over each second.
+  DemoClickstream(Database& db, int events_per_second);
+  /// Stop()s the generator.
+  ~DemoClickstream();
+  DemoClickstream(const DemoClickstream&) = delete;
+  DemoClickstream& operator=(const DemoClickstream&) = delete;
+
+  /// Create what is missing (schema, topic, table, sink; nothing is replaced), then start generating.
+  /// Throws what SQL reports when the objects cannot be made.
+  void Start();
+  void Stop();
+
+  /// Events generated so far.
+  int64_t generated() const;
+
+ private:
+  void Run();
+
+  Database& db_;
+  const int events_per_second_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  int64_t generated_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace basin::ingest

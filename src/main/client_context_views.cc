@@ -1,0 +1,158 @@
+// Materialized views: CREATE, DROP, SHOW and REFRESH MATERIALIZED VIEW. Their jobs belong to the stream
+// processor (src/stream/): `basin server` runs them on its ViewRunner, and REFRESH runs one here.
+
+#include "catalog/catalog.h"
+#include "catalog/view_options.h"
+#include "common/exception.h"
+#include "log/log_manager.h"
+#include "main/client_context.h"
+#include "main/client_context_internal.h"
+#include "main/database.h"
+#include "sql/binder/binder.h"
+#include "sql/parser/ast.h"
+#include "stream/view_manager.h"
+#include "stream/view_plan.h"
+
+namespace basin {
+
+namespace {
+
+/// The columns of a materialized view's late-events table.
+std::vector<std::pair<std::string, LogicalType>> LateColumns(const LogicalType& time) {
+  return {{"_partition", TypeId::kInteger}, {"_offset", TypeId::kBigInt}, {"event_time", time},
+          {"window_start", time},           {"window_end", time},         {"watermark", time}};
+}
+
+}  // namespace
+
+std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
+    const sql::CreateMaterializedViewStmt& stmt) {
+  if (!catalog().persistent()) {
+    throw NotImplementedError(
+        "CREATE MATERIALIZED VIEW needs a data directory (basin sql --data DIR): a view keeps "
+        "its rows in an Iceberg table and its state in DATA/state");
+  }
+  auto view = std::make_shared<MaterializedViewEntry>();
+  std::tie(view->schema, view->name) = QualifiedName(stmt.name);
+  if (catalog().GetMaterializedView(view->schema, view->name)) {
+    if (stmt.if_not_exists) return QueryResult::Count(0);
+    throw CatalogError(sqlstate::kDuplicateTable, "materialized view \"" + view->name + "\" already exists");
+  }
+  auto taken = [&](const std::string& name) {
+    if (catalog().GetTable(view->schema, name) || catalog().GetView(view->schema, name)) {
+      throw CatalogError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+    }
+  };
+  taken(view->name);
+  view->options = ParseViewOptions(stmt.options);
+  view->query_sql = stmt.query_text;
+
+  // The query binds as a batch query does; the stream processor then says whether it can maintain it.
+  Binder binder(*this);
+  stream::ViewPlan plan = stream::ViewPlan::Analyze(binder.BindQuery(*stmt.query));
+  view->topic = plan.topic;
+  if (view->schema == Catalog::kDefaultSchema && db_.log().FindTopic(view->name)) {
+    throw CatalogError(sqlstate::kDuplicateTable, "a topic is named \"" + view->name +
+                                                      "\": a materialized view of that name would hide it");
+  }
+  for (size_t i = 0; i < plan.names.size(); i++) {
+    for (size_t j = 0; j < i; j++) {
+      if (plan.names[i] == plan.names[j]) {
+        throw Exception(sqlstate::kDuplicateColumn,
+                        "column \"" + plan.names[i] +
+                            "\" specified more than once (name the view's columns "
+                            "with AS)",
+                        stmt.query_location);
+      }
+    }
+  }
+  std::vector<std::pair<std::string, LogicalType>> columns;
+  for (size_t i = 0; i < plan.names.size(); i++) columns.emplace_back(plan.names[i], plan.types[i]);
+  std::vector<std::pair<std::string, LogicalType>> late_columns;
+  if (plan.kind == stream::ViewKind::kWindowed) {
+    view->late_table = view->name + "_late";
+    taken(view->late_table);
+    late_columns = LateColumns(plan.time_type);
+  }
+
+  // Tables first (the job checks them), then the job's state, then the name: the runner never sees a view
+  // without its state.
+  std::vector<std::string> made;
+  auto make_table = [&](const std::string& name,
+                        const std::vector<std::pair<std::string, LogicalType>>& cols) {
+    auto table = std::make_shared<TableEntry>();
+    table->schema = view->schema;
+    table->name = name;
+    for (const auto& [column, type] : cols) table->columns.push_back({column, type, false, "", ""});
+    catalog().CreateTableWithStorage(table);
+    made.push_back(name);
+  };
+  try {
+    make_table(view->name, columns);
+    if (!view->late_table.empty()) make_table(view->late_table, late_columns);
+    db_.views().Create(*view);
+    try {
+      catalog().CreateMaterializedView(view, /*if_not_exists=*/false);
+    } catch (...) {
+      db_.views().Drop(*view);
+      throw;
+    }
+  } catch (...) {
+    for (const std::string& name : made) catalog().DropTable(view->schema, name, /*if_exists=*/true);
+    throw;
+  }
+  return QueryResult::Count(0);
+}
+
+void ClientContext::DropMaterializedView(const std::vector<std::string>& names, bool if_exists) {
+  auto [schema, name] = QualifiedName(names);
+  std::shared_ptr<MaterializedViewEntry> view = catalog().GetMaterializedView(schema, name);
+  if (!view) {
+    if (if_exists) return;
+    if (catalog().GetTable(schema, name) || catalog().GetView(schema, name)) {
+      throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a materialized view");
+    }
+    throw CatalogError(sqlstate::kUndefinedTable, "materialized view \"" + name + "\" does not exist");
+  }
+  // The name first, so that the runner stops picking the view; then its job and state; then its tables.
+  catalog().DropMaterializedView(schema, name, /*if_exists=*/false);
+  db_.views().Drop(*view);
+  catalog().DropTable(schema, name, /*if_exists=*/true);
+  if (!view->late_table.empty()) catalog().DropTable(schema, view->late_table, /*if_exists=*/true);
+}
+
+std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
+  RowsBuilder rows({"name", "topic", "kind", "status", "epoch", "committed_offsets", "lag", "watermark",
+                    "last_checkpoint", "records_in", "rows_out", "late_rows", "state_bytes", "error"},
+                   {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt,
+                    TypeId::kVarchar, TypeId::kBigInt, TypeId::kTimestampTz, TypeId::kTimestampTz,
+                    TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt, TypeId::kVarchar});
+  if (!catalog().persistent()) return rows.Finish();
+  for (const auto& view : catalog().MaterializedViews()) {
+    const stream::ViewReport r = db_.views().Report(*view);
+    auto optional_time = [](bool has, int64_t micros) {
+      return has ? Value::TimestampTz(micros) : Value::Null(TypeId::kTimestampTz);
+    };
+    rows.Add({Value::Varchar(view->qualified_name()), Value::Varchar(view->topic),
+              r.kind.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(r.kind),
+              Value::Varchar(r.status), Value::BigInt(r.epoch), Value::Varchar(r.offsets),
+              r.lag < 0 ? Value::Null(TypeId::kBigInt) : Value::BigInt(r.lag),
+              optional_time(r.watermark != INT64_MIN, r.watermark),
+              optional_time(r.last_checkpoint_ms != 0, r.last_checkpoint_ms * 1000),
+              Value::BigInt(r.records_in), Value::BigInt(r.rows_out), Value::BigInt(r.late_rows),
+              Value::BigInt(r.state_bytes),
+              r.error.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(r.error)});
+  }
+  return rows.Finish();
+}
+
+std::unique_ptr<QueryResult> ClientContext::RefreshMaterializedView(
+    const sql::RefreshMaterializedViewStmt& stmt) {
+  auto [schema, name] = QualifiedName(stmt.name);
+  std::shared_ptr<MaterializedViewEntry> view = catalog().GetMaterializedView(schema, name);
+  if (!view)
+    throw CatalogError(sqlstate::kUndefinedTable, "materialized view \"" + name + "\" does not exist");
+  return QueryResult::Count(db_.views().Refresh(*view));
+}
+
+}  // namespace basin

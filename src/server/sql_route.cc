@@ -1,0 +1,193 @@
+#include "server/sql_route.h"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/exception.h"
+#include "main/csv_result.h"
+#include "main/database.h"
+#include "main/json_result.h"
+#include "server/http/router.h"
+#include "sql/parser/parser.h"
+#include "vector/vector.h"
+
+namespace basin::server {
+
+namespace {
+
+/// A streamed body leaves in pieces of about this size.
+constexpr size_t kStreamPieceBytes = 64 * 1024;
+
+enum class Format { kJson, kCsv, kNdjson };
+
+/// What a request asks for.
+struct SqlRequest {
+  std::string sql;
+  Format format = Format::kJson;
+  size_t limit = SIZE_MAX;
+};
+
+Format ParseFormat(const std::string& name) {
+  if (name == "json") return Format::kJson;
+  if (name == "csv") return Format::kCsv;
+  if (name == "ndjson") return Format::kNdjson;
+  throw http::Error(400, sqlstate::kInvalidParameterValue,
+                    "\"format\" must be \"json\", \"csv\" or \"ndjson\", not \"" + name + "\"");
+}
+
+size_t ParseLimit(std::optional<int64_t> limit) {
+  if (!limit || *limit < 0) {
+    throw http::Error(400, sqlstate::kInvalidParameterValue, "\"limit\" must be a number of rows, 0 or more");
+  }
+  return static_cast<size_t>(*limit);
+}
+
+/// The fields of an application/x-www-form-urlencoded body.
+SqlRequest FromForm(const std::string& body) {
+  SqlRequest request;
+  const auto sql = http::FormValue(body, "sql");
+  if (!sql) throw http::Error(400, sqlstate::kInvalidParameterValue, "the form has no \"sql\" field");
+  request.sql = *sql;
+  if (const auto format = http::FormValue(body, "format"); format && !format->empty()) {
+    request.format = ParseFormat(*format);
+  }
+  if (const auto limit = http::FormValue(body, "limit"); limit && !limit->empty()) {
+    char* end = nullptr;
+    const long long n = std::strtoll(limit->c_str(), &end, 10);
+    request.limit = ParseLimit(*end == '\0' ? std::optional<int64_t>(n) : std::nullopt);
+  }
+  return request;
+}
+
+/// The fields of a `{"sql": "...", ...}` body. Throws http::Error (400) for any other body.
+SqlRequest FromJson(const std::string& body) {
+  const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) {
+    throw http::Error(400, sqlstate::kInvalidTextRepresentation,
+                      "the body is not JSON; send {\"sql\": \"...\"}");
+  }
+  const auto sql = json.is_object() ? json.find("sql") : json.end();
+  if (sql == json.end() || !sql->is_string()) {
+    throw http::Error(400, sqlstate::kInvalidParameterValue,
+                      "the body must be a JSON object {\"sql\": \"...\"}");
+  }
+  SqlRequest request;
+  request.sql = sql->get<std::string>();
+  if (const auto format = json.find("format"); format != json.end() && !format->is_null()) {
+    if (!format->is_string())
+      throw http::Error(400, sqlstate::kInvalidParameterValue, "\"format\" must be a string");
+    request.format = ParseFormat(format->get<std::string>());
+  }
+  if (const auto limit = json.find("limit"); limit != json.end() && !limit->is_null()) {
+    request.limit =
+        ParseLimit(limit->is_number_integer() ? std::optional<int64_t>(limit->get<int64_t>()) : std::nullopt);
+  }
+  return request;
+}
+
+/// The request in `body`: a form when it says so, and does not start as a JSON object (`curl -d '{...}'`
+/// calls JSON a form). Refuses a script of several statements (whose second would otherwise be a puzzling
+/// syntax error).
+SqlRequest ParseSqlRequest(const http::Request& http_request) {
+  const std::string& body = http_request.body;
+  const size_t start = body.find_first_not_of(" \t\r\n");
+  const bool form = http_request.MediaType() == "application/x-www-form-urlencoded" &&
+                    (start == std::string::npos || body[start] != '{');
+  SqlRequest request = form ? FromForm(body) : FromJson(body);
+  if (sql::SplitStatements(request.sql).size() > 1) {
+    throw http::Error(400, sqlstate::kSyntaxError, "send one statement per request; this holds several");
+  }
+  return request;
+}
+
+/// Streams a statement's rows (at most `limit`) as CSV or NDJSON, a piece at a time, as the engine makes
+/// them: the response starts with the first rows, and a large result is never held whole.
+class RowsResponse {
+ public:
+  RowsResponse(Format format, size_t limit, const http::Responder& respond)
+      : format_(format), limit_(limit), respond_(respond) {}
+
+  RowStream Stream() {
+    return {[this](const std::vector<std::string>& names, const std::vector<LogicalType>&) { Begin(names); },
+            [this](const DataChunk& chunk) { return Rows(chunk); }};
+  }
+  bool started() const { return started_; }
+  /// After the statement: the last piece, or an abort when it failed midway.
+  void End(const QueryResult& result) {
+    if (result.HasError()) {
+      stream_.Abort(result.error().message);
+      return;
+    }
+    if (!piece_.empty() && !stream_.Write(std::move(piece_))) return;
+    stream_.Finish();
+  }
+
+ private:
+  void Begin(const std::vector<std::string>& names) {
+    names_ = names;
+    http::Response head = format_ == Format::kCsv
+                              ? http::Response::Text(200, "", "text/csv; charset=utf-8")
+                                    .Header("Content-Disposition", "attachment; filename=\"result.csv\"")
+                              : http::Response::Text(200, "", "application/x-ndjson");
+    stream_ = respond_.Stream(std::move(head));
+    started_ = true;
+    if (format_ == Format::kCsv) AppendCsvHeader(names_, &piece_);
+  }
+
+  bool Rows(const DataChunk& chunk) {
+    for (size_t r = 0; r < chunk.size() && sent_ < limit_; r++, sent_++) {
+      if (format_ == Format::kCsv) {
+        AppendCsvRow(chunk, r, &piece_);
+      } else {
+        AppendJsonObject(names_, chunk, r, &piece_);
+        piece_.push_back('\n');
+      }
+      if (piece_.size() >= kStreamPieceBytes) {
+        if (!stream_.Write(std::move(piece_))) return false;  // the client left
+        piece_.clear();
+      }
+    }
+    return sent_ < limit_;
+  }
+
+  const Format format_;
+  const size_t limit_;
+  const http::Responder& respond_;
+  http::BodyStream stream_;
+  std::vector<std::string> names_;
+  std::string piece_;
+  size_t sent_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace
+
+void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes) {
+  http::RouteOptions options;
+  options.max_body_bytes = max_body_bytes;
+  router.AddAsync(
+      http::Method::kPost, "/api/v1/sql",
+      [&database](http::Request&& http_request, http::Responder respond) {
+        const SqlRequest request = ParseSqlRequest(http_request);
+        Connection connection(database);
+        if (request.format != Format::kJson) {
+          RowsResponse rows(request.format, request.limit, respond);
+          const std::unique_ptr<QueryResult> result = connection.Query(request.sql, rows.Stream());
+          if (rows.started()) {
+            rows.End(*result);
+            return;
+          }
+          respond(http::Response::Json(result->HasError() ? 400 : 200, ResultToJson(*result, false)));
+          return;
+        }
+        const std::unique_ptr<QueryResult> result = connection.Query(request.sql);
+        // The contract's one status for every failed statement; the SQLSTATE says which failure it was.
+        respond(http::Response::Json(result->HasError() ? 400 : 200,
+                                     ResultToJson(*result, /*with_elapsed=*/false, request.limit)));
+      },
+      std::move(options));
+}
+
+}  // namespace basin::server

@@ -1,0 +1,796 @@
+#include "stream/view_job.h"
+
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "catalog/catalog.h"
+#include "common/exception.h"
+#include "common/logging.h"
+#include "execution/group_hash_table.h"
+#include "lake/iceberg_table.h"
+#include "lake/topic_table.h"
+#include "log/log_manager.h"
+#include "log/partition.h"
+#include "stream/aggregate_states.h"
+#include "stream/row_codec.h"
+#include "stream/state_store.h"
+#include "stream/topic_range.h"
+
+namespace basin::stream {
+
+namespace {
+
+// State keys: "m/..." the job's own, "w" + window end + group a window's states, "k" + group a group's.
+constexpr std::string_view kCheckpointKey = "m/checkpoint";
+constexpr std::string_view kPlanKey = "m/plan";
+constexpr std::string_view kWindowPrefix = "w";
+constexpr std::string_view kGroupPrefix = "k";
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+int64_t RecordsIn(const EpochPlan& plan) {
+  int64_t n = 0;
+  for (auto [p, end] : plan.to) n += end - plan.from.at(p);
+  return n;
+}
+
+/// The first `n` columns of `chunk`, flat (constant vectors copied out), for a table writer.
+DataChunk Columns(const DataChunk& chunk, size_t n) {
+  std::vector<LogicalType> types;
+  for (size_t c = 0; c < n; c++) types.push_back(chunk.column(c).type());
+  DataChunk part;
+  part.Initialize(types, 1);
+  for (size_t c = 0; c < n; c++) part.column(c).Reference(chunk.column(c));
+  part.SetCardinality(chunk.size());
+  part.Flatten();
+  return part;
+}
+
+std::string EncodeCheckpoint(const Checkpoint& c) {
+  nlohmann::json watermarks = nlohmann::json::object();
+  for (auto [p, w] : c.watermarks) watermarks[std::to_string(p)] = w;
+  nlohmann::json j = {{"epoch", c.epoch},           {"offsets", EncodeSinkOffsets(c.offsets)},
+                      {"watermarks", watermarks},   {"time_ms", c.time_ms},
+                      {"records_in", c.records_in}, {"rows_out", c.rows_out},
+                      {"late_rows", c.late_rows}};
+  j["watermark"] = c.watermark == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(c.watermark);
+  return j.dump();
+}
+
+Checkpoint DecodeCheckpoint(const std::string& text) {
+  Checkpoint c;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    c.epoch = j.at("epoch").get<int64_t>();
+    c.offsets = DecodeSinkOffsets(j.at("offsets").get<std::string>());
+    for (auto& [p, w] : j.at("watermarks").items()) c.watermarks[std::stoi(p)] = w.get<int64_t>();
+    c.watermark = j.at("watermark").is_null() ? INT64_MIN : j.at("watermark").get<int64_t>();
+    c.time_ms = j.at("time_ms").get<int64_t>();
+    c.records_in = j.at("records_in").get<int64_t>();
+    c.rows_out = j.at("rows_out").get<int64_t>();
+    c.late_rows = j.at("late_rows").get<int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(sqlstate::kDataCorrupted,
+                    std::string("stream state: unreadable checkpoint: ") + e.what());
+  }
+  return c;
+}
+
+std::string EncodePlan(const EpochPlan& p) {
+  return nlohmann::json{{"epoch", p.epoch},
+                        {"from", EncodeSinkOffsets(p.from)},
+                        {"to", EncodeSinkOffsets(p.to)},
+                        {"time_us", p.time_us}}
+      .dump();
+}
+
+EpochPlan DecodePlan(const std::string& text) {
+  EpochPlan p;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    p.epoch = j.at("epoch").get<int64_t>();
+    p.from = DecodeSinkOffsets(j.at("from").get<std::string>());
+    p.to = DecodeSinkOffsets(j.at("to").get<std::string>());
+    p.time_us = j.at("time_us").get<int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(sqlstate::kDataCorrupted,
+                    std::string("stream state: unreadable epoch plan: ") + e.what());
+  }
+  return p;
+}
+
+/// A changelog group's stored value: [u32 state size][state][u8 has a row][the view row it last gave].
+std::string EncodeGroupValue(std::string_view state, const std::optional<std::string>& row) {
+  std::string value;
+  const uint32_t size = static_cast<uint32_t>(state.size());
+  value.append(reinterpret_cast<const char*>(&size), sizeof(size));
+  value.append(state);
+  value.push_back(row ? '\1' : '\0');
+  if (row) value += *row;
+  return value;
+}
+
+void DecodeGroupValue(std::string_view value, std::string_view& state, std::optional<std::string>& row) {
+  uint32_t size = 0;
+  if (value.size() < sizeof(size))
+    throw DataError(sqlstate::kDataCorrupted, "stream state: a group value ends early");
+  std::memcpy(&size, value.data(), sizeof(size));
+  value.remove_prefix(sizeof(size));
+  if (value.size() < size + 1)
+    throw DataError(sqlstate::kDataCorrupted, "stream state: a group value ends early");
+  state = value.substr(0, size);
+  if (value[size] == '\1') row = std::string(value.substr(size + 1));
+}
+
+}  // namespace
+
+// ---- Output: one table's rows of an epoch, committed with the epoch's number.
+
+struct ViewJob::Output {
+  Output(std::shared_ptr<iceberg::IcebergTable> t, const std::string& key, int64_t epoch, bool buffered)
+      : table(std::move(t)), key(key), epoch(epoch), buffered(buffered) {
+    committed = iceberg::CommittedProperty(table->State()->metadata, key);
+    const int64_t done = committed.empty() ? 0 : std::stoll(committed);
+    if (done > epoch) {
+      throw DataError(sqlstate::kDataCorrupted,
+                      "table \"" + table->State()->metadata.location + "\" holds epoch " + committed +
+                          " of its view, whose state is at epoch " + std::to_string(epoch - 1) +
+                          ": the state was lost; drop the view and create it again");
+    }
+    write = done < epoch;  // else it committed before a crash: this run only rebuilds the state
+  }
+
+  void Append(const DataChunk& chunk) {
+    if (!write || chunk.size() == 0) return;
+    rows += static_cast<int64_t>(chunk.size());
+    if (buffered) {
+      auto copy = std::make_unique<DataChunk>();
+      copy->Append(chunk);
+      pending.push_back(std::move(copy));
+      return;
+    }
+    if (!writer) writer = table->BeginWrite();
+    writer->Append(chunk);
+  }
+  /// A view row (EncodeRow's bytes) to add.
+  void Insert(const std::string& row, const std::vector<LogicalType>& types) {
+    if (!write) return;
+    if (pending.empty() || pending.back()->size() == kVectorSize)
+      pending.push_back(std::make_unique<DataChunk>(types));
+    DataChunk& chunk = *pending.back();
+    std::string_view in = row;
+    DecodeRow(in, chunk, 0, types.size(), chunk.size());
+    chunk.SetCardinality(chunk.size() + 1);
+    rows++;
+  }
+  /// A view row to delete (one occurrence).
+  void Retract(const std::string& row) {
+    if (write) retract[row]++;
+  }
+
+  /// Publish the epoch's rows and deletes, if any, as one commit that sets the epoch compared and set.
+  void Commit(const std::string& job, size_t width) {
+    if (!write) return;
+    std::vector<int64_t> deleted;
+    if (!retract.empty()) deleted = FindRetracted(job, width);
+    if (!writer && !pending.empty()) writer = table->BeginWrite();
+    if (!writer) return;
+    if (!deleted.empty()) writer->Delete(deleted);
+    for (const auto& chunk : pending) writer->Append(*chunk);
+    writer->SetCommitProperty(key, committed, std::to_string(epoch));
+    writer->Commit();
+  }
+
+  /// The row ids of the retracted rows, read from the version of the table a writer begins on (opened here).
+  std::vector<int64_t> FindRetracted(const std::string& job, size_t width) {
+    for (int attempt = 0;; attempt++) {
+      std::shared_ptr<const iceberg::TableState> base = table->State();
+      std::unordered_map<std::string, int64_t> wanted = retract;
+      std::vector<size_t> columns;
+      std::vector<LogicalType> types;
+      for (size_t c = 0; c < width; c++) {
+        columns.push_back(c);
+        types.push_back(base->metadata.CurrentSchema().fields[c].type);
+      }
+      columns.push_back(kRowIdColumn);
+      types.push_back(TypeId::kBigInt);
+      std::vector<int64_t> ids;
+      auto scan = table->InitScanAt(base, columns);
+      DataChunk chunk(types);
+      std::string bytes;
+      for (size_t m = 0; m < table->MorselCount(*scan); m++) {
+        auto reader = table->OpenMorsel(*scan, m);
+        while (reader->Next(chunk)) {
+          for (size_t r = 0; r < chunk.size(); r++) {
+            bytes.clear();
+            EncodeRow(chunk, 0, width, r, bytes);
+            auto it = wanted.find(bytes);
+            if (it == wanted.end() || it->second == 0) continue;
+            it->second--;
+            ids.push_back(chunk.GetValue(width, r).GetInt64());
+          }
+          chunk.Reset();
+        }
+      }
+      writer = table->BeginWrite();
+      // Row ids are positions in `base`'s files: the writer must start from the same version.
+      if (table->State()->metadata_location == base->metadata_location) {
+        int64_t missing = 0;
+        for (auto& [_, n] : wanted) missing += n;
+        if (missing > 0) {
+          LogLine(LogLevel::kWarning, "materialized view " + job + ": " + std::to_string(missing) +
+                                          " rows to retract are not in its table (was it changed by hand?)");
+        }
+        return ids;
+      }
+      writer.reset();
+      if (attempt == 3) throw Exception(sqlstate::kSerializationFailure, "the view's table kept changing");
+    }
+  }
+
+  std::shared_ptr<iceberg::IcebergTable> table;
+  std::string key;
+  int64_t epoch;
+  bool buffered;  // rows kept until Commit (a changelog: its deletes decide the writer's version)
+  std::string committed;
+  bool write = false;
+  int64_t rows = 0;
+  std::unique_ptr<TableStorage::Writer> writer;
+  std::vector<std::unique_ptr<DataChunk>> pending;
+  std::unordered_map<std::string, int64_t> retract;
+};
+
+// ---- Aggregation: an epoch's rows folded into states per group, in memory.
+
+class ViewJob::Aggregation {
+ public:
+  /// Windows ending at or before `closed` are closed: their rows go to `late` (may be null: none are).
+  Aggregation(const ViewPlan& plan, const AggregateStates& states, int64_t closed, Output* late)
+      : plan_(plan),
+        states_(states),
+        groups_(plan.group_types, states.payload_size()),
+        closed_(closed),
+        late_(late) {}
+
+  void Add(const DataChunk& input) {
+    const size_t n = input.size();
+    if (n == 0) return;
+    DataChunk rows;
+    if (plan_.kind == ViewKind::kWindowed && SplitLate(input)) {
+      if (keep_.empty()) return;
+      rows.Slice(input, keep_.data(), keep_.size());
+    } else {
+      rows.Reference(input);
+      rows.Flatten();
+    }
+    const size_t m = rows.size();
+    ids_.resize(m);
+    created_.clear();
+    if (plan_.group_types.empty()) {
+      DataChunk none;
+      none.SetCardinality(1);
+      uint32_t id;
+      groups_.FindOrCreate(none, &id, &created_);
+      std::fill(ids_.begin(), ids_.end(), id);
+    } else {
+      DataChunk keys;
+      keys.Initialize(plan_.group_types, 1);
+      for (size_t g = 0; g < plan_.group_types.size(); g++) keys.column(g).Reference(rows.column(g));
+      keys.SetCardinality(m);
+      groups_.FindOrCreate(keys, ids_.data(), &created_);
+    }
+    for (uint32_t g : created_) states_.Initialize(groups_.Payload(g));
+    payloads_.resize(m);
+    for (size_t i = 0; i < m; i++) payloads_[i] = groups_.Payload(ids_[i]);
+    for (size_t a = 0; a < plan_.aggregate_inputs.size(); a++) {
+      const ViewPlan::AggregateInput& in = plan_.aggregate_inputs[a];
+      std::vector<LogicalType> types;
+      for (size_t c = 0; c < in.arg_count; c++) types.push_back(rows.column(in.first_arg + c).type());
+      DataChunk args;
+      args.Initialize(types, 1);
+      if (in.filter < 0) {
+        for (size_t c = 0; c < in.arg_count; c++) args.column(c).Reference(rows.column(in.first_arg + c));
+        args.SetCardinality(m);
+        states_.Update(a, args, payloads_.data(), m);
+        continue;
+      }
+      // FILTER (WHERE ...): the rows where it is true.
+      const Vector& filter = rows.column(static_cast<size_t>(in.filter));
+      sel_.clear();
+      selected_.clear();
+      for (size_t i = 0; i < m; i++) {
+        if (!filter.IsNull(i) && filter.data<uint8_t>()[i]) {
+          sel_.push_back(static_cast<sel_t>(i));
+          selected_.push_back(payloads_[i]);
+        }
+      }
+      if (sel_.empty()) continue;
+      for (size_t c = 0; c < in.arg_count; c++)
+        args.column(c).Slice(rows.column(in.first_arg + c), sel_.data(), sel_.size());
+      args.SetCardinality(sel_.size());
+      states_.Update(a, args, selected_.data(), sel_.size());
+    }
+  }
+
+  uint32_t GroupCount() const { return static_cast<uint32_t>(groups_.GroupCount()); }
+  uint8_t* Payload(uint32_t g) { return groups_.Payload(g); }
+  const std::vector<Vector>& keys() const { return groups_.keys(); }
+  int64_t late_rows() const { return late_rows_; }
+
+  /// Windowed: the end of group g's window.
+  int64_t WindowEnd(uint32_t g) const { return groups_.keys()[plan_.window_end_group].data<int64_t>()[g]; }
+
+  /// Group g's state key.
+  std::string Key(uint32_t g) const {
+    std::string key;
+    if (plan_.kind == ViewKind::kWindowed) {
+      key = kWindowPrefix;
+      AppendOrderedInt64(key, WindowEnd(g));
+    } else {
+      key = kGroupPrefix;
+    }
+    for (const Vector& k : groups_.keys()) EncodeValue(k, g, key);
+    return key;
+  }
+
+ private:
+  /// Note in keep_ the rows whose window is open and send the others to the late table; true when any is
+  /// late.
+  bool SplitLate(const DataChunk& input) {
+    const Vector& end = input.column(plan_.window_end_group);
+    keep_.clear();
+    late_sel_.clear();
+    for (size_t i = 0; i < input.size(); i++) {
+      const size_t r = end.IsConstant() ? 0 : i;
+      const bool late = end.IsNull(r) || end.data<int64_t>()[r] <= closed_;
+      (late ? late_sel_ : keep_).push_back(static_cast<sel_t>(i));
+    }
+    if (late_sel_.empty()) return false;
+    late_rows_ += static_cast<int64_t>(late_sel_.size());
+    if (!late_) return true;
+    // _partition, _offset, event_time, window_start, window_end, watermark
+    const size_t count = late_sel_.size();
+    std::vector<LogicalType> types{TypeId::kInteger, TypeId::kBigInt, plan_.time_type,
+                                   plan_.time_type,  plan_.time_type, plan_.time_type};
+    DataChunk late(types, std::max(count, kVectorSize));
+    const size_t sources[] = {plan_.partition_column, plan_.offset_column, plan_.time_column,
+                              plan_.window_start_group, plan_.window_end_group};
+    for (size_t c = 0; c < 5; c++) late.column(c).Slice(input.column(sources[c]), late_sel_.data(), count);
+    Vector& watermark = late.column(5);
+    for (size_t i = 0; i < count; i++) {
+      if (closed_ == INT64_MIN) {
+        watermark.SetNull(i);
+      } else {
+        watermark.data<int64_t>()[i] = closed_;
+      }
+    }
+    late.SetCardinality(count);
+    late_->Append(late);
+    return true;
+  }
+
+  const ViewPlan& plan_;
+  const AggregateStates& states_;
+  GroupHashTable groups_;
+  const int64_t closed_;
+  Output* late_;
+  int64_t late_rows_ = 0;
+  std::vector<sel_t> keep_, late_sel_, sel_;
+  std::vector<uint32_t> ids_, created_;
+  std::vector<uint8_t*> payloads_, selected_;
+};
+
+// ---- ViewJob
+
+ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogManager& log,
+                 std::unique_ptr<QueryEngine> engine, const std::string& state_dir)
+    : name_(view.qualified_name()),
+      epoch_key_(std::string(iceberg::kCarriedSummaryPrefix) + "job." + view.qualified_name() + ".epoch"),
+      log_(log),
+      engine_(std::move(engine)) {
+  plan_ = ViewPlan::Analyze(engine_->Bind(view.query_sql));
+  if (plan_.topic != view.topic) {
+    throw CatalogError(sqlstate::kUndefinedTable, "materialized view " + name_ + " read topic \"" +
+                                                      view.topic + "\"; its query now reads \"" +
+                                                      plan_.topic + "\"");
+  }
+  // The topic's scan, to be replaced by each epoch's offset ranges.
+  std::vector<const LogicalOperator*> pending{plan_.input.get()};
+  while (!pending.empty() && !source_) {
+    const LogicalOperator* op = pending.back();
+    pending.pop_back();
+    if (op->type == LogicalOpType::kGet) source_ = op->table;
+    for (auto& c : op->children) pending.push_back(c.get());
+  }
+  topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);
+  if (!topic_) throw InternalError("a materialized view's source is not a topic");
+
+  auto open_table = [&](const std::string& name, const std::vector<std::string>& names,
+                        const std::vector<LogicalType>& types) {
+    auto entry = catalog.GetTable(view.schema, name);
+    auto table = entry ? std::dynamic_pointer_cast<iceberg::IcebergTable>(entry->storage) : nullptr;
+    if (!table) {
+      throw CatalogError(sqlstate::kUndefinedTable, "table \"" + view.schema + "." + name +
+                                                        "\" of materialized view " + name_ + " is missing");
+    }
+    bool same = entry->columns.size() == names.size();
+    for (size_t c = 0; same && c < names.size(); c++) same = entry->columns[c].type == types[c];
+    if (!same) {
+      std::string wanted;
+      for (size_t c = 0; c < names.size(); c++)
+        wanted += (c ? ", " : "") + names[c] + " " + types[c].ToString();
+      throw CatalogError(sqlstate::kDatatypeMismatch,
+                         "materialized view " + name_ + ": its query now gives (" + wanted +
+                             "), which its table \"" + name + "\" does not hold");
+    }
+    return table;
+  };
+  table_ = open_table(view.name, plan_.names, plan_.types);
+  if (plan_.kind == ViewKind::kWindowed) {
+    if (!view.late_table.empty()) {
+      const LogicalType t = plan_.time_type;
+      late_table_ = open_table(
+          view.late_table, {"_partition", "_offset", "event_time", "window_start", "window_end", "watermark"},
+          {TypeId::kInteger, TypeId::kBigInt, t, t, t, t});
+    }
+    // The watermark: the topic's declared one (WATERMARK FOR ts AS ...), else the window's time itself.
+    const log::TopicSchema& schema = topic_->schema();
+    std::string watermark = Quoted(plan_.window->time_column);
+    if (!schema.watermark_column.empty()) {
+      if (schema.watermark_column != plan_.window->time_column) {
+        throw NotImplementedError("the windows of materialized view " + name_ + " are over \"" +
+                                  plan_.window->time_column + "\", but topic \"" + plan_.topic +
+                                  "\" declares its watermark for \"" + schema.watermark_column +
+                                  "\": window over the watermark's column");
+      }
+      watermark = schema.watermark_expression;
+    }
+    watermark_plan_ =
+        engine_
+            ->Bind("SELECT _partition, max(CAST((" + watermark + ") AS " + plan_.time_type.ToString() +
+                   ")) FROM " + Quoted(plan_.topic) + " GROUP BY _partition")
+            .plan;
+  }
+  if (plan_.kind != ViewKind::kAppend) {
+    std::vector<const Expr*> aggregates;
+    for (auto& a : plan_.aggregates) aggregates.push_back(a.get());
+    states_ = std::make_unique<AggregateStates>(std::move(aggregates));
+  }
+  store_ = std::make_unique<StateStore>(state_dir);
+}
+
+ViewJob::~ViewJob() = default;
+
+Checkpoint ViewJob::LoadCheckpoint() const {
+  std::optional<std::string> text = store_->Get(kCheckpointKey);
+  return text ? DecodeCheckpoint(*text) : Checkpoint{};
+}
+
+void ViewJob::StartAt(const SinkOffsets& offsets) {
+  Checkpoint checkpoint = LoadCheckpoint();
+  if (checkpoint.epoch != 0) throw InternalError("a view starts before its first epoch");
+  checkpoint.offsets = offsets;
+  store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
+}
+
+int64_t ViewJob::Lag() const {
+  return RecordsAfter(log_, plan_.topic, LoadCheckpoint().offsets);
+}
+
+int64_t ViewJob::StateBytes() const {
+  return store_->SizeInBytes();
+}
+
+bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const {
+  // Every partition gets an equal share of the budget first, then what the others left, so that one
+  // partition's backlog does not hold the others' records (and the watermark) back.
+  struct Range {
+    int32_t partition;
+    int64_t begin, end;
+  };
+  std::vector<Range> ranges;
+  for (auto [p, end] : HighWatermarks(log_, plan_.topic)) {
+    const int64_t start = log_.GetPartition(plan_.topic, p)->log_start_offset();
+    auto it = checkpoint.offsets.find(p);
+    int64_t begin = it == checkpoint.offsets.end() ? start : it->second;
+    if (begin < start) {
+      LogLine(LogLevel::kWarning, "materialized view " + name_ + ": records " + std::to_string(begin) +
+                                      " to " + std::to_string(start - 1) + " of partition " +
+                                      std::to_string(p) + " of " + plan_.topic +
+                                      " were deleted by retention before they were read");
+      begin = start;
+    }
+    ranges.push_back({p, begin, std::max(begin, end)});
+  }
+  if (ranges.empty()) return false;
+  const int64_t share = std::max<int64_t>(1, max_records / static_cast<int64_t>(ranges.size()));
+  int64_t budget = max_records, total = 0;
+  std::vector<int64_t> take(ranges.size());
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < ranges.size(); i++) {
+      const int64_t want = ranges[i].end - ranges[i].begin - take[i];
+      const int64_t more = std::min({want, budget, pass == 0 ? share : budget});
+      take[i] += more;
+      budget -= more;
+      total += more;
+    }
+  }
+  if (total == 0) return false;
+  plan.epoch = checkpoint.epoch + 1;
+  plan.time_us = NowMicros();
+  for (size_t i = 0; i < ranges.size(); i++) {
+    plan.from[ranges[i].partition] = ranges[i].begin;
+    plan.to[ranges[i].partition] = ranges[i].begin + take[i];
+  }
+  return true;
+}
+
+std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan) const {
+  auto entry = std::make_shared<TableEntry>(*source_);
+  entry->storage = std::make_shared<TopicRangeTable>(topic_, plan.from, plan.to);
+  return entry;
+}
+
+int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint) {
+  engine_->Run(ReadingFrom(*watermark_plan_, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
+    for (size_t r = 0; r < chunk.size(); r++) {
+      const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
+      if (p.IsNull() || w.IsNull()) continue;
+      auto [it, fresh] = checkpoint.watermarks.emplace(static_cast<int32_t>(p.GetInt64()), w.GetInt64());
+      if (!fresh) it->second = std::max(it->second, w.GetInt64());
+    }
+    return true;
+  });
+  if (checkpoint.watermarks.empty()) return checkpoint.watermark;
+  int64_t least = INT64_MAX;
+  for (auto [p, w] : checkpoint.watermarks) least = std::min(least, w);
+  return std::max(checkpoint.watermark, least);
+}
+
+void ViewJob::RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
+                        const std::function<void(const DataChunk&)>& out) {
+  plan_.output_rows->clear();
+  plan_.output_rows->push_back(std::move(rows));
+  try {
+    engine_->Run(plan_.output->Copy(), plan.time_us, [&](const DataChunk& chunk) {
+      out(chunk);
+      return true;
+    });
+  } catch (...) {
+    plan_.output_rows->clear();
+    throw;
+  }
+  plan_.output_rows->clear();
+}
+
+// ---- Windows: finished ones through the output plan to the view's table, kWindowSize rows at a time.
+
+class ViewJob::WindowEmitter {
+ public:
+  WindowEmitter(ViewJob& job, const EpochPlan& plan, Output& view) : job_(job), plan_(plan), view_(view) {}
+
+  /// A finished window: its group values (a state key past the prefix and window end) and its states.
+  void Add(std::string_view groups, uint8_t* payload) {
+    if (!rows_) rows_ = std::make_unique<DataChunk>(job_.plan_.output_row_types);
+    const size_t r = rows_->size(), n = job_.plan_.group_types.size();
+    DecodeRow(groups, *rows_, 0, n, r);
+    job_.states_->Finalize(payload, *rows_, n, r);
+    rows_->column(n + job_.states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
+    rows_->SetCardinality(r + 1);
+    if (rows_->size() == kVectorSize) Flush();
+  }
+  void Flush() {
+    if (!rows_ || rows_->size() == 0) return;
+    const size_t width = job_.plan_.names.size();
+    job_.RunOutput(plan_, std::move(rows_), [&](const DataChunk& out) { view_.Append(Columns(out, width)); });
+  }
+
+ private:
+  ViewJob& job_;
+  const EpochPlan& plan_;
+  Output& view_;
+  std::unique_ptr<DataChunk> rows_;
+};
+
+void ViewJob::MergeWindows(Aggregation& aggregation, int64_t watermark, StateBatch& batch,
+                           WindowEmitter& emit) {
+  StateBuffer merged(states_->payload_size());
+  constexpr size_t kGroupsAt = kWindowPrefix.size() + 8;  // a key's group values, past the window end
+  for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
+    const std::string key = aggregation.Key(g);
+    uint8_t* payload = aggregation.Payload(g);
+    std::optional<std::string> stored = batch.Get(key);
+    if (!stored && aggregation.WindowEnd(g) <= watermark) {
+      emit.Add(std::string_view(key).substr(kGroupsAt), payload);  // opened and closed in this epoch
+      continue;
+    }
+    if (stored) {
+      states_->Load(*stored, merged.data());
+      states_->Combine(payload, merged.data());
+      payload = merged.data();
+    }
+    batch.Put(key, states_->Bytes(payload));
+  }
+}
+
+void ViewJob::EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit) {
+  if (watermark == INT64_MIN) return;
+  std::string end(kWindowPrefix);
+  if (watermark == INT64_MAX) {
+    end = std::string(1, static_cast<char>(kWindowPrefix[0] + 1));
+  } else {
+    AppendOrderedInt64(end, watermark + 1);
+  }
+  std::vector<std::string> closed;
+  StateBuffer state(states_->payload_size());
+  batch.Scan(kWindowPrefix, end, [&](std::string_view key, std::string_view value) {
+    states_->Load(value, state.data());
+    emit.Add(key.substr(kWindowPrefix.size() + 8), state.data());
+    closed.emplace_back(key);
+    return true;
+  });
+  for (const std::string& key : closed) batch.Delete(key);
+}
+
+void ViewJob::EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch,
+                                Output& view) {
+  const size_t groups = plan_.group_types.size(), width = plan_.names.size(), size = states_->payload_size();
+  std::vector<sel_t> sel;
+  for (uint32_t start = 0; start < aggregation.GroupCount(); start += kVectorSize) {
+    const uint32_t count = std::min<uint32_t>(kVectorSize, aggregation.GroupCount() - start);
+    auto rows = std::make_unique<DataChunk>(plan_.output_row_types);
+    sel.resize(count);
+    for (uint32_t r = 0; r < count; r++) sel[r] = start + r;
+    for (size_t c = 0; c < groups; c++) rows->column(c).Slice(aggregation.keys()[c], sel.data(), count);
+    // Each group's total: what is stored, combined with this epoch's.
+    StateBuffer merged(size * count);
+    std::vector<std::string> keys(count);
+    std::vector<std::optional<std::string>> before(count), after(count);
+    for (uint32_t r = 0; r < count; r++) {
+      keys[r] = aggregation.Key(start + r);
+      uint8_t* total = merged.data() + r * size;
+      if (std::optional<std::string> stored = batch.Get(keys[r])) {
+        std::string_view state;
+        DecodeGroupValue(*stored, state, before[r]);
+        states_->Load(state, total);
+        states_->Combine(aggregation.Payload(start + r), total);
+      } else {
+        std::memcpy(total, aggregation.Payload(start + r), size);
+      }
+      states_->Finalize(total, *rows, groups, r);
+      rows->column(groups + states_->count()).data<int64_t>()[r] = r;
+    }
+    rows->SetCardinality(count);
+    RunOutput(plan, std::move(rows), [&](const DataChunk& out) {
+      const Vector& ordinal = out.column(width);
+      for (size_t i = 0; i < out.size(); i++) {
+        std::string row;
+        EncodeRow(out, 0, width, i, row);
+        after[ordinal.data<int64_t>()[ordinal.IsConstant() ? 0 : i]] = std::move(row);
+      }
+    });
+    // The changelog: each changed group's old row out, its new row in.
+    for (uint32_t r = 0; r < count; r++) {
+      if (before[r] != after[r]) {
+        if (before[r]) view.Retract(*before[r]);
+        if (after[r]) view.Insert(*after[r], plan_.types);
+      }
+      batch.Put(keys[r], EncodeGroupValue(states_->Bytes(merged.data() + r * size), after[r]));
+    }
+  }
+}
+
+EpochResult ViewJob::RunEpoch(int64_t max_records) {
+  Checkpoint checkpoint = LoadCheckpoint();
+  EpochPlan plan;
+  std::optional<std::string> recorded = store_->Get(kPlanKey);
+  if (recorded && DecodePlan(*recorded).epoch == checkpoint.epoch + 1) {
+    plan = DecodePlan(*recorded);  // planned before a crash: the same records again
+  } else {
+    if (!PlanEpoch(checkpoint, max_records, plan)) return {};
+    store_->Put(kPlanKey, EncodePlan(plan));
+  }
+  CrashHere(CrashPoint::kAfterPlan);
+
+  Output view(table_, epoch_key_, plan.epoch, /*buffered=*/plan_.kind == ViewKind::kChangelog);
+  std::optional<Output> late;
+  if (late_table_) late.emplace(late_table_, epoch_key_, plan.epoch, /*buffered=*/false);
+  StateBatch batch(*store_);
+  EpochResult result;
+  result.epoch = plan.epoch;
+  result.records = RecordsIn(plan);
+  auto run_input = [&](const std::function<void(const DataChunk&)>& rows) {
+    engine_->Run(ReadingFrom(*plan_.input, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
+      rows(chunk);
+      return true;
+    });
+  };
+  switch (plan_.kind) {
+    case ViewKind::kAppend:
+      if (view.write) run_input([&](const DataChunk& chunk) { view.Append(chunk); });
+      break;
+    case ViewKind::kWindowed: {
+      // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on.
+      const int64_t closed = checkpoint.watermark;
+      const int64_t watermark = AdvanceWatermark(plan, checkpoint);
+      Aggregation aggregation(plan_, *states_, closed, late ? &*late : nullptr);
+      run_input([&](const DataChunk& chunk) { aggregation.Add(chunk); });
+      WindowEmitter emit(*this, plan, view);
+      MergeWindows(aggregation, watermark, batch, emit);
+      checkpoint.watermark = watermark;
+      EmitClosedWindows(watermark, batch, emit);
+      emit.Flush();
+      result.late = aggregation.late_rows();
+      break;
+    }
+    case ViewKind::kChangelog: {
+      Aggregation aggregation(plan_, *states_, INT64_MIN, nullptr);
+      run_input([&](const DataChunk& chunk) { aggregation.Add(chunk); });
+      EmitChangedGroups(plan, aggregation, batch, view);
+      break;
+    }
+  }
+  view.Commit(name_, plan_.names.size());
+  if (late) late->Commit(name_, 6);
+  CrashHere(CrashPoint::kAfterOutput);
+  result.rows = view.rows;
+  checkpoint.epoch = plan.epoch;
+  checkpoint.offsets = plan.to;
+  checkpoint.time_ms = NowMicros() / 1000;
+  checkpoint.records_in += result.records;
+  checkpoint.rows_out += result.rows;
+  checkpoint.late_rows += result.late;
+  batch.Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
+  batch.Delete(kPlanKey);
+  store_->Commit(batch);
+  Maintain(plan.epoch);
+  return result;
+}
+
+void ViewJob::CrashHere(CrashPoint point) {
+  if (crash_ != point) return;
+  crash_ = CrashPoint::kNone;
+  throw InternalError("materialized view " + name_ + ": stopped for a test at crash point " +
+                      std::to_string(static_cast<int>(point)));
+}
+
+void ViewJob::Maintain(int64_t epoch) {
+  // As sinks do (ingest/sink_runner.h): 8 files under 32 MB in a partition become one; a changelog's
+  // position deletes are folded in once 16 delete files have gathered. Every 1000 epochs snapshots older
+  // than an hour are expired, or the metadata, which lists them all, would grow with every commit. A
+  // conflict leaves the work to next time.
+  constexpr int64_t kSmallFileBytes = 32 << 20;
+  constexpr size_t kCompactMinFiles = 8;
+  constexpr size_t kOptimizeDeleteFiles = 16;
+  constexpr int64_t kExpireEvery = 1000;
+  for (iceberg::IcebergTable* table : {table_.get(), late_table_.get()}) {
+    if (!table) continue;
+    try {
+      if (table->State()->delete_files.size() >= kOptimizeDeleteFiles) {
+        table->Execute("optimize", {});
+      } else {
+        table->CompactSmallFiles(kSmallFileBytes, kCompactMinFiles);
+      }
+      if (epoch % kExpireEvery == 0) table->Execute("expire_snapshots", {Value::Varchar("1h")});
+    } catch (const Exception& e) {
+      if (e.sqlstate() != sqlstate::kSerializationFailure) {
+        LogLine(LogLevel::kWarning,
+                "materialized view " + name_ + ": maintaining its tables: " + e.message());
+      }
+    }
+  }
+}
+
+}  // namespace basin::stream

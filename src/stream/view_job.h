@@ -1,0 +1,149 @@
+#pragma once
+
+// One materialized view's continuous run, epoch by epoch (micro-batches), exactly once.
+//
+// Epoch N: (1) its plan, the offset range of every partition and the processing time, is written to RocksDB
+// before anything else; (2) the records in those ranges run through the view's plan (ViewPlan): appended as
+// they are, or folded into the aggregate states of their groups, windows closed by the watermark emitted;
+// (3) each output table gets its rows in one Iceberg commit whose snapshot summary sets
+// `basin.job.<schema>.<view>.epoch = N`, compared and set; (4) the new states, offsets, watermarks and N are
+// committed to RocksDB in one write batch, the checkpoint. After a crash the next run finds the plan of
+// epoch N still there: it runs it again from the same records and state, which gives the same results, and
+// commits to each table only if its summary does not say N yet. So every table holds every epoch once.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "lake/topic_sink.h"
+#include "stream/query_engine.h"
+#include "stream/view_plan.h"
+
+namespace basin {
+class Catalog;
+struct MaterializedViewEntry;
+struct TableEntry;
+class TopicTable;
+namespace log {
+class LogManager;
+}
+namespace iceberg {
+class IcebergTable;
+}
+}  // namespace basin
+
+namespace basin::stream {
+
+class AggregateStates;
+class StateStore;
+class StateBatch;
+
+/// Where a job is: what its last checkpoint committed with its state.
+struct Checkpoint {
+  int64_t epoch = 0;                      ///< the last epoch committed (0: none)
+  SinkOffsets offsets;                    ///< the next offset to read, by partition (missing: the log start)
+  std::map<int32_t, int64_t> watermarks;  ///< by partition: the highest watermark its records gave (µs)
+  int64_t watermark = INT64_MIN;          ///< the job's: the least of the partitions', never going back
+  int64_t time_ms = 0;                    ///< when the checkpoint was committed (0: never)
+  int64_t records_in = 0;                 ///< totals over the job's life
+  int64_t rows_out = 0;
+  int64_t late_rows = 0;
+};
+
+/// What an epoch reads, recorded before it runs.
+struct EpochPlan {
+  int64_t epoch = 0;
+  SinkOffsets from, to;  ///< partition p's offsets [from[p], to[p])
+  int64_t time_us = 0;   ///< processing time: the epoch's statements run as if started then
+};
+
+/// What RunEpoch did.
+struct EpochResult {
+  int64_t epoch = 0;    ///< 0: nothing to do
+  int64_t records = 0;  ///< records read
+  int64_t rows = 0;     ///< rows written to the view's table (inserted, for a changelog)
+  int64_t late = 0;     ///< late events written to the late table
+};
+
+/// The job of one materialized view. Owns its state store and a query engine of its own; used by one thread
+/// at a time (ViewManager serialises).
+class ViewJob {
+ public:
+  /// Open the job: state in `state_dir` (made empty when missing), tables from `catalog`, the query bound by
+  /// `engine`. Throws when the view cannot run: its topic or tables are gone, its query no longer binds or
+  /// gives other columns than its table has, its state cannot be opened.
+  ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogManager& log,
+          std::unique_ptr<QueryEngine> engine, const std::string& state_dir);
+  ~ViewJob();
+  ViewJob(const ViewJob&) = delete;
+  ViewJob& operator=(const ViewJob&) = delete;
+
+  /// Begin at `offsets` instead of each partition's log start (start = 'latest'); before the first epoch.
+  void StartAt(const SinkOffsets& offsets);
+
+  /// Run the epoch planned before a crash, else the next one over the records after the checkpoint (at most
+  /// `max_records`, shared fairly among partitions). Throws what stops it (a conflicting commit: 40001);
+  /// nothing is checkpointed then, and the next call runs the same epoch again.
+  EpochResult RunEpoch(int64_t max_records);
+
+  Checkpoint LoadCheckpoint() const;
+  /// Records in the topic after the checkpoint.
+  int64_t Lag() const;
+  int64_t StateBytes() const;
+  ViewKind kind() const { return plan_.kind; }
+
+  /// Tests: where the next epoch stops, as a crash there would (kill -9 cannot be aimed).
+  enum class CrashPoint {
+    kNone,
+    kAfterPlan,    ///< its plan recorded, nothing committed
+    kAfterOutput,  ///< its tables committed, its checkpoint not
+  };
+  void CrashForTesting(CrashPoint point) { crash_ = point; }
+
+ private:
+  struct Output;
+  class Aggregation;
+  class WindowEmitter;
+
+  /// The next epoch's plan; false when there is nothing to read.
+  bool PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const;
+  /// The topic's records of `plan` as a table.
+  std::shared_ptr<TableEntry> Input(const EpochPlan& plan) const;
+  /// Fold each partition's watermark over `plan`'s records into `checkpoint` and return the job's new one.
+  int64_t AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint);
+  /// Run the output plan over finished groups ([groups..., aggregate values..., ordinal]); `out` gets the
+  /// view's rows, each followed by the ordinal of its group.
+  void RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
+                 const std::function<void(const DataChunk&)>& out);
+  /// Windowed: fold the epoch's groups into the stored windows; a window this epoch opened and the new
+  /// `watermark` closes goes to `emit` without being stored.
+  void MergeWindows(Aggregation& aggregation, int64_t watermark, StateBatch& batch, WindowEmitter& emit);
+  /// Windowed: emit every stored window ending at or before `watermark`, and forget it.
+  void EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit);
+  /// Changelog: fold the epoch's groups into the stored ones; retract each changed group's last row from the
+  /// view and insert its new one.
+  void EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch, Output& view);
+  /// Throw when a test set this crash point.
+  void CrashHere(CrashPoint point);
+  /// Keep the tables' files from piling up after epoch `epoch`: small files merged, a changelog's deletes
+  /// folded in, old snapshots expired.
+  void Maintain(int64_t epoch);
+
+  const std::string name_;  // qualified
+  const std::string epoch_key_;
+  log::LogManager& log_;
+  std::unique_ptr<QueryEngine> engine_;
+  std::unique_ptr<StateStore> store_;
+  ViewPlan plan_;
+  std::unique_ptr<AggregateStates> states_;  // aggregating views
+  LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
+  std::shared_ptr<TableEntry> source_;
+  std::shared_ptr<TopicTable> topic_;
+  std::shared_ptr<iceberg::IcebergTable> table_;
+  std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
+  CrashPoint crash_ = CrashPoint::kNone;
+};
+
+}  // namespace basin::stream

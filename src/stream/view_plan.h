@@ -1,0 +1,76 @@
+#pragma once
+
+// A materialized view's query taken apart for incremental runs. The view's SELECT is bound once by the
+// batch binder; its logical plan is split where state is needed:
+//
+//   append     (no aggregate)       the whole plan runs over each epoch's records; its rows are appended.
+//   windowed   GROUP BY window_start, window_end, ... over TUMBLE/HOP
+//   changelog  GROUP BY without windows (or none at all)
+//
+// For the aggregating kinds, `input` is the plan below the aggregate with a projection of what the
+// aggregate consumes (group values, aggregate arguments, FILTERs); the stream processor folds those rows into
+// states kept per group, and `output` is the plan above the aggregate (select list, HAVING) rebased onto a
+// scan of finished groups, so every expression the batch engine allows over groups works unchanged.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/binder/binder.h"
+#include "sql/planner/logical_operator.h"
+
+namespace basin {
+struct TableEntry;
+}
+
+namespace basin::stream {
+
+enum class ViewKind { kAppend, kWindowed, kChangelog };
+const char* ViewKindName(ViewKind kind);
+
+struct ViewPlan {
+  using ChunkList = std::shared_ptr<std::vector<std::unique_ptr<DataChunk>>>;
+  /// Where an aggregate's inputs are among `input`'s columns.
+  struct AggregateInput {
+    size_t first_arg = 0;
+    size_t arg_count = 0;
+    int filter = -1;  ///< its FILTER (BOOLEAN), or -1
+  };
+
+  ViewKind kind = ViewKind::kAppend;
+  std::string topic;
+  /// The view's columns.
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+
+  /// kAppend: the view's query. Otherwise the rows aggregated, as columns [groups..., each aggregate's
+  /// arguments and FILTER..., then for kWindowed: _partition, _offset, the time column].
+  LogicalOperatorPtr input;
+
+  std::vector<ExprPtr> aggregates;  ///< the bound aggregate calls (function and bind data)
+  std::vector<AggregateInput> aggregate_inputs;
+  std::vector<LogicalType> group_types;
+  /// The view's columns, then a BIGINT ordinal, computed from the rows in `output_rows`: [groups...,
+  /// aggregate values..., ordinal] (types `output_row_types`). The ordinal names the group a row came from.
+  LogicalOperatorPtr output;
+  ChunkList output_rows;
+  std::vector<LogicalType> output_row_types;
+
+  // kWindowed
+  std::shared_ptr<const WindowTableFunction> window;
+  size_t window_start_group = 0;
+  size_t window_end_group = 0;
+  size_t partition_column = 0;  ///< input columns
+  size_t offset_column = 0;
+  size_t time_column = 0;
+  LogicalType time_type;
+
+  /// Take `query` (a bound SELECT) apart. Throws NotImplementedError (0A000) naming what the stream processor
+  /// cannot maintain yet (joins, ORDER BY, DISTINCT aggregates, ...).
+  static ViewPlan Analyze(BoundQuery query);
+};
+
+/// A copy of `plan` whose table scan (it has one) reads `source` instead.
+LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source);
+
+}  // namespace basin::stream

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `basin server --demo` (what `make run` starts): a generated clickstream lands in demo.clicks and is
+# queryable over HTTP at once; a restart on the same directory reuses the demo's objects and goes on.
+#
+#   server_demo_test.sh PATH/TO/basin
+source "$(dirname "$0")/http_lib.sh" "$1"
+
+# clicks_at_least N: demo.clicks holds N rows or more.
+clicks_at_least() {
+  [ "$(sql "SELECT count(*) FROM demo.clicks")" = 200 ] && [ "$(json 'j["rows"][0][0]')" -ge "$1" ]
+}
+
+start_server first --demo --set demo.events.per.second=2000
+wait_for 30 clicks_at_least 200 || fail "no demo clicks in demo.clicks"
+[ "$(sql "SELECT count(*) FROM demo.clicks WHERE user_id BETWEEN 1 AND 5000 AND ts IS NOT NULL AND page LIKE '/%'")" = 200 ] ||
+  fail "SELECT over the demo clicks failed"
+[ "$(json 'j["rows"][0][0] > 0')" = True ] || fail "the demo clicks have unexpected values"
+[ "$(sql "SHOW SINKS")" = 200 ] && [ "$(json 'j["rows"][0][0]')" = demo.clicks_to_lake ] ||
+  fail "the demo's sink is missing"
+stop_server
+
+start_server second --demo --set demo.events.per.second=2000
+before=$(sql "SELECT count(*) FROM demo.clicks" >/dev/null; json 'j["rows"][0][0]')
+wait_for 30 clicks_at_least $((before + 200)) || fail "the demo did not go on after a restart"
+grep -q "WARNING" "$work/second.log" && fail "the restarted demo logged a warning"
+stop_server
+echo "server demo: ok"
