@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cstdio>
 #include <chrono>
 #include <random>
 #include <string>
 
+#include "catalog/catalog.h"
+#include "catalog/saved_objects.h"
 #include "common/exception.h"
 #include "log/partition.h"
 #include "log/topic_producer.h"
@@ -26,6 +29,49 @@ constexpr const char* kSetup[] = {
     "CREATE SINK IF NOT EXISTS demo.clicks_to_lake FROM demo_clicks INTO demo.clicks "
     "WITH (commit_interval = '5 seconds')",
 };
+
+/// What the web UI opens with: saved queries, charts and a dashboard over the demo's table.
+struct DemoChart {
+  const char* name;
+  const char* document;
+};
+constexpr const char* kDemoDashboard = "Clickstream (demo)";
+constexpr DemoChart kDemoCharts[] = {
+    {"Clicks per 10 seconds (demo)",
+     R"({"sql": "SELECT window_start, count(*) AS clicks FROM TUMBLE(demo.clicks, ts, INTERVAL '10' SECOND) WHERE ts > now() - INTERVAL '15 minutes' GROUP BY 1 ORDER BY 1", "type": "line", "x": "window_start", "y": ["clicks"]})"},
+    {"Clicks by country (demo)",
+     R"({"sql": "SELECT country, count(*) AS clicks FROM demo.clicks GROUP BY 1 ORDER BY 2 DESC", "type": "bar", "x": "country", "y": ["clicks"]})"},
+    {"Revenue (demo)", R"({"sql": "SELECT sum(revenue) AS revenue FROM demo.clicks", "type": "number", "y": ["revenue"]})"},
+    {"Devices (demo)",
+     R"({"sql": "SELECT device, count(*) AS clicks FROM demo.clicks GROUP BY 1", "type": "pie", "x": "device", "y": ["clicks"]})"},
+};
+constexpr DemoChart kDemoQueries[] = {
+    {"Top pages (demo)", R"({"sql": "SELECT page, count(*) AS clicks, sum(revenue) AS revenue FROM demo.clicks GROUP BY 1 ORDER BY 2 DESC"})"},
+    {"Busiest users, last hour (demo)",
+     R"({"sql": "SELECT user_id, count(*) AS clicks FROM demo.clicks WHERE ts > now() - INTERVAL '1 hour' GROUP BY 1 ORDER BY 2 DESC LIMIT 20"})"},
+};
+
+/// Save the demo's queries, charts and dashboard, those not saved yet (by name): a user's edits stay.
+void SaveDemoObjects(SavedObjects& saved) {
+  auto find = [&](SavedObjectKind kind, const std::string& name) -> std::optional<int64_t> {
+    for (const SavedObject& o : saved.List(kind)) {
+      if (o.name == name) return o.id;
+    }
+    return std::nullopt;
+  };
+  for (const DemoChart& q : kDemoQueries) {
+    if (!find(SavedObjectKind::kQuery, q.name)) saved.Create(SavedObjectKind::kQuery, q.name, q.document);
+  }
+  std::string charts;
+  for (const DemoChart& c : kDemoCharts) {
+    std::optional<int64_t> id = find(SavedObjectKind::kChart, c.name);
+    if (!id) id = saved.Create(SavedObjectKind::kChart, c.name, c.document).id;
+    charts += std::string(charts.empty() ? "" : ", ") + R"({"chart_id": )" + std::to_string(*id) + R"(, "w": 6, "h": 4})";
+  }
+  if (!find(SavedObjectKind::kDashboard, kDemoDashboard)) {
+    saved.Create(SavedObjectKind::kDashboard, kDemoDashboard, R"({"charts": [)" + charts + R"(], "refresh_seconds": 5})");
+  }
+}
 
 constexpr std::array<const char*, 8> kPages = {"/",          "/products", "/products/42", "/cart",
                                                "/checkout",  "/search",   "/blog",        "/account"};
@@ -70,6 +116,7 @@ void DemoClickstream::Start() {
     auto result = connection.Query(sql);
     if (result->HasError()) throw Exception(result->error().sqlstate.c_str(), "demo: " + result->error().message);
   }
+  SaveDemoObjects(db_.catalog().saved_objects());
   stopping_ = false;
   thread_ = std::thread([this] { Run(); });
 }
