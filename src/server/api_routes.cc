@@ -16,7 +16,6 @@ void AddApiRoutes(http::Router& router, Database& database, ingest::EventCollect
                   size_t max_body_bytes) {
   http::AddEventRoute(router, collector, {.max_body_bytes = max_body_bytes});
   AddSqlRoute(router, database, max_body_bytes);
-  // Here, once statement execution can be cancelled: DELETE /api/v1/queries/running/{id}.
   AddCatalogRoutes(router, database);
   AddSavedObjectRoutes(router, database.catalog().saved_objects());
   router.Add(http::Method::kGet, "/api/openapi.json", [](const http::Request&) {

@@ -1,6 +1,9 @@
 #include "server/sql_route.h"
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -27,6 +30,37 @@ struct SqlRequest {
   std::string sql;
   Format format = Format::kJson;
   size_t limit = SIZE_MAX;
+  std::string query_id;  ///< the client's name for the statement while it runs; empty: none
+};
+
+/// The statements running under a client-given id, so that DELETE /api/v1/queries/running/{id} can
+/// cancel them. Shared by the two routes; thread-safe.
+class RunningQueries {
+ public:
+  /// Register `connection` under `id` for as long as the returned guard lives; 409 when the id is taken.
+  std::shared_ptr<void> Register(const std::string& id, Connection& connection) {
+    if (id.empty()) return nullptr;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!running_.emplace(id, &connection).second) {
+      throw http::Error(409, sqlstate::kDuplicateObject, "a statement with query_id \"" + id + "\" is running");
+    }
+    return std::shared_ptr<void>(nullptr, [this, id](void*) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      running_.erase(id);
+    });
+  }
+  /// Ask the statement running under `id` to stop; false when none is.
+  bool Cancel(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = running_.find(id);
+    if (it == running_.end()) return false;
+    it->second->Interrupt();
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Connection*> running_;
 };
 
 Format ParseFormat(const std::string& name) {
@@ -83,6 +117,11 @@ SqlRequest FromJson(const std::string& body) {
   if (const auto limit = json.find("limit"); limit != json.end() && !limit->is_null()) {
     request.limit =
         ParseLimit(limit->is_number_integer() ? std::optional<int64_t>(limit->get<int64_t>()) : std::nullopt);
+  }
+  if (const auto id = json.find("query_id"); id != json.end() && !id->is_null()) {
+    if (!id->is_string() || id->get<std::string>().empty())
+      throw http::Error(400, sqlstate::kInvalidParameterValue, "\"query_id\" must be a non-empty string");
+    request.query_id = id->get<std::string>();
   }
   return request;
 }
@@ -167,11 +206,13 @@ class RowsResponse {
 void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes) {
   http::RouteOptions options;
   options.max_body_bytes = max_body_bytes;
+  auto running = std::make_shared<RunningQueries>();
   router.AddAsync(
       http::Method::kPost, "/api/v1/sql",
-      [&database](http::Request&& http_request, http::Responder respond) {
+      [&database, running](http::Request&& http_request, http::Responder respond) {
         const SqlRequest request = ParseSqlRequest(http_request);
         Connection connection(database);
+        const std::shared_ptr<void> registration = running->Register(request.query_id, connection);
         if (request.format != Format::kJson) {
           RowsResponse rows(request.format, request.limit, respond);
           const std::unique_ptr<QueryResult> result = connection.Query(request.sql, rows.Stream());
@@ -188,6 +229,13 @@ void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes
                                      ResultToJson(*result, /*with_elapsed=*/false, request.limit)));
       },
       std::move(options));
+  router.Add(http::Method::kDelete, "/api/v1/queries/running/{id}", [running](const http::Request& request) {
+    const std::string id(request.Param("id"));
+    if (!running->Cancel(id)) {
+      throw http::Error(404, sqlstate::kUndefinedObject, "no statement with query_id \"" + id + "\" is running");
+    }
+    return http::Response::Json(202, R"({"ok":true})");
+  });
 }
 
 }  // namespace basin::server

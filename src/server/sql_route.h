@@ -30,8 +30,10 @@ namespace basin::server {
 /// A failed statement, or a body that is not such a request, answers 400 with `{"error": {"code":
 /// SQLSTATE, "message": ...}}`; bodies above `max_body_bytes` get 413 unread.
 ///
-/// Cancelling a running statement (`DELETE /api/v1/queries/running/{id}`) is not served yet: it comes
-/// with cancellation in statement execution, as a route beside this one.
+/// With `"query_id": "..."` (a name the client chooses, unique among running statements: 409 otherwise)
+/// the statement can be cancelled while it runs: `DELETE /api/v1/queries/running/{id}` answers 202 and the
+/// statement ends at its next chunk of data with 400 and SQLSTATE 57014 (404 when no statement runs
+/// under that id). Both routes are added here.
 void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes);
 
 }  // namespace basin::server

@@ -76,6 +76,17 @@ c "$http/metrics" >"$work/metrics.out" || fail "metrics"
 grep -qx 'basin_collector_events_total{topic="clicks"} 5' "$work/metrics.out" || fail "collector events counter"
 grep -qx 'basin_collector_rejected_events_total{topic="clicks"} 1' "$work/metrics.out" || fail "collector rejected counter"
 
+# Cancelling a running statement by the query_id its request gave.
+c -X POST "$http/api/v1/sql" -d '{"sql": "SELECT pg_sleep(60)", "query_id": "slow"}' -o "$work/slow.out" \
+  -w '%{http_code}' >"$work/slow.status" &
+slow=$!
+cancel_slow() { [ "$(status "$http/api/v1/queries/running/slow" -X DELETE)" = 202 ]; }
+wait_for 30 cancel_slow || fail "DELETE /api/v1/queries/running/slow did not find the statement"
+wait "$slow" || fail "the cancelled request failed at the HTTP level"
+[ "$(cat "$work/slow.status")" = 400 ] && grep -q '"code":"57014"' "$work/slow.out" ||
+  fail "the cancelled statement answered $(cat "$work/slow.status"): $(cat "$work/slow.out")"
+[ "$(status "$http/api/v1/queries/running/slow" -X DELETE)" = 404 ] || fail "a finished query_id is still running"
+
 # SIGTERM: a clean exit; after a restart everything is there.
 stop_server
 grep -q "server: stopped" "$work/server.log" || fail "no log line for the stop"
