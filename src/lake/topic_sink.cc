@@ -1,5 +1,6 @@
 #include "lake/topic_sink.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/exception.h"
@@ -35,6 +36,13 @@ const Pseudo* FindPseudo(const std::string& name) {
   return nullptr;
 }
 
+/// A table's current columns, as SinkSource takes them.
+std::vector<log::TopicColumn> TableColumns(const iceberg::TableState& state) {
+  std::vector<log::TopicColumn> columns;
+  for (const iceberg::Field& f : state.metadata.CurrentSchema().fields) columns.push_back({f.name, f.type, f.required});
+  return columns;
+}
+
 [[noreturn]] void BadColumn(const std::string& column, const std::string& topic, const std::string& why) {
   throw BinderError(sqlstate::kDatatypeMismatch, "column \"" + column + "\" cannot be filled from topic \"" +
                                                      topic + "\": " + why);
@@ -64,13 +72,12 @@ class LiveTable : public TableStorage {
     auto state = std::make_unique<LiveScanState>();
     state->committed = table_->InitScanAt(state_, column_ids, filters);
     state->committed_morsels = table_->MorselCount(*state->committed);
+    const bool row_ids = std::find(column_ids.begin(), column_ids.end(), kRowIdColumn) != column_ids.end();
+    if (row_ids && !tails_.empty()) {
+      throw NotImplementedError("rows a sink has not committed yet have no row ids: run it again after the "
+                                "sink's next commit, or read the table FOR VERSION AS OF its snapshot");
+    }
     for (const Tail& tail : tails_) {
-      for (size_t id : column_ids) {
-        if (id == kRowIdColumn) {
-          throw NotImplementedError("rows a sink has not committed yet have no row ids: run it again after the "
-                                    "sink's next commit, or read the table FOR VERSION AS OF its snapshot");
-        }
-      }
       auto scan = tail.source->Scan(tail.begin, tail.end);
       // The scan gives every table column; this one wants some of them, in its order.
       std::vector<size_t> wanted;
@@ -234,8 +241,7 @@ std::unique_ptr<TopicScanState> SinkSource::Scan(const SinkOffsets& begin, const
 std::shared_ptr<TableStorage> WithSinkTails(const std::shared_ptr<iceberg::IcebergTable>& table,
                                             log::LogManager& log, const std::vector<SinkTail>& sinks) {
   std::shared_ptr<const iceberg::TableState> state = table->State();
-  std::vector<log::TopicColumn> columns;
-  for (const iceberg::Field& f : state->metadata.CurrentSchema().fields) columns.push_back({f.name, f.type, false});
+  const std::vector<log::TopicColumn> columns = TableColumns(*state);
   std::vector<LiveTable::Tail> tails;
   for (const SinkTail& sink : sinks) {
     if (!log.FindTopic(sink.topic)) continue;
@@ -276,15 +282,12 @@ int64_t LandSink(iceberg::IcebergTable& table, log::LogManager& log, const std::
   }
   if (to.empty()) return 0;
 
-  std::vector<log::TopicColumn> columns;
-  std::vector<LogicalType> types;
-  for (const iceberg::Field& f : state->metadata.CurrentSchema().fields) {
-    columns.push_back({f.name, f.type, f.required});
-    types.push_back(f.type);
-  }
+  const std::vector<log::TopicColumn> columns = TableColumns(*state);
   SinkSource source(log, topic, columns, /*strict=*/false);
   std::unique_ptr<TopicScanState> scan = source.Scan(from, to);
   std::unique_ptr<TableStorage::Writer> writer = table.BeginWrite();
+  std::vector<LogicalType> types;
+  for (const log::TopicColumn& c : columns) types.push_back(c.type);
   DataChunk chunk(types);
   int64_t records = 0;
   for (size_t m = 0; m < source.topic().MorselCount(*scan); m++) {

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "common/exception.h"
+#include "common/utf8.h"
 
 namespace basin::sql {
 namespace {
@@ -33,25 +34,11 @@ constexpr std::array<std::string_view, 24> kMultiCharOps = {
 };
 constexpr std::string_view kSingleCharOps = "+-*/%^<>=~!@#&|()[],;.:?";
 
-void AppendUtf8(std::string* out, uint32_t cp, int64_t pos) {
+void AppendUnicodeEscape(std::string* out, uint32_t cp, int64_t pos) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
     throw ParserError("invalid Unicode escape value", pos);
   }
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  basin::AppendUtf8(static_cast<int32_t>(cp), out);
 }
 
 class Lexer {
@@ -255,7 +242,7 @@ class Lexer {
         cp = cp * 16 + static_cast<uint32_t>(h);
         ++pos_;
       }
-      AppendUtf8(out, cp, at);
+      AppendUnicodeEscape(out, cp, at);
       return;
     }
     out->push_back(static_cast<char>(c));
