@@ -32,18 +32,14 @@ class DemoClickstream {
   void Start();
   void Stop();
 
-  /// Events generated so far.
-  int64_t generated() const;
-
  private:
   void Run();
 
   Database& db_;
   const int events_per_second_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  int64_t generated_ = 0;
   std::thread thread_;
 };
 
