@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_client.h"
 #include "ingest/event_collector.h"
 #include "log/log_manager.h"
 #include "server/http/event_route.h"
@@ -81,64 +82,6 @@ std::vector<std::string> MakeBodies(const Options& o, int count) {
   return bodies;
 }
 
-int Connect(const std::string& host, const std::string& port) {
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* result = nullptr;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &result) != 0 || result == nullptr) return -1;
-  const int fd = ::socket(result->ai_family, result->ai_socktype, result->ai_protocol);
-  const bool ok = fd >= 0 && ::connect(fd, result->ai_addr, result->ai_addrlen) == 0;
-  freeaddrinfo(result);
-  if (!ok) {
-    if (fd >= 0) ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  return fd;
-}
-
-/// Reads responses off a blocking socket: the status and the body's length are all the benchmark needs.
-class ResponseReader {
- public:
-  explicit ResponseReader(int fd) : fd_(fd) {}
-  /// The next response's status, 0 when the connection failed.
-  int Next() {
-    size_t head_end;
-    while ((head_end = buffer_.find("\r\n\r\n", begin_)) == std::string::npos) {
-      if (!Fill()) return 0;
-    }
-    const int status = std::atoi(buffer_.c_str() + begin_ + 9);  // "HTTP/1.1 200"
-    size_t length = 0;
-    const size_t at = buffer_.find("Content-Length: ", begin_);
-    if (at != std::string::npos && at < head_end)
-      length = std::strtoull(buffer_.c_str() + at + 16, nullptr, 10);
-    const size_t end = head_end + 4 + length;
-    while (buffer_.size() < end) {
-      if (!Fill()) return 0;
-    }
-    begin_ = end;
-    if (begin_ == buffer_.size()) {
-      buffer_.clear();
-      begin_ = 0;
-    }
-    return status;
-  }
-
- private:
-  bool Fill() {
-    char chunk[16384];
-    const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, n);
-    return true;
-  }
-  int fd_;
-  std::string buffer_;
-  size_t begin_ = 0;
-};
-
 struct Totals {
   std::atomic<int64_t> requests{0};
   std::atomic<int64_t> events{0};
@@ -150,13 +93,13 @@ struct Totals {
 void RunConnection(const Options& o, const std::string& host, const std::string& port,
                    const std::vector<std::string>& requests, const std::vector<size_t>& body_sizes, int id,
                    Clock::time_point deadline, Totals& totals, std::vector<double>& latencies_ms) {
-  const int fd = Connect(host, port);
+  const int fd = bench::Connect(host, port);
   if (fd < 0) {
     std::fprintf(stderr, "connection %d: cannot connect to %s:%s\n", id, host.c_str(), port.c_str());
     totals.failures++;
     return;
   }
-  ResponseReader reader(fd);
+  bench::ResponseReader reader(fd);
   std::vector<Clock::time_point> sent;  // send times of outstanding requests, oldest first
   size_t next = static_cast<size_t>(id) * 7;
   auto send = [&]() -> bool {

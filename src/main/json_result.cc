@@ -135,26 +135,40 @@ void AppendJsonValue(const Value& value, std::string* out) {
   }
 }
 
-void AppendJsonColumns(const QueryResult& result, std::string* out) {
+void AppendJsonColumns(const std::vector<std::string>& names, const std::vector<LogicalType>& types,
+                       std::string* out) {
   out->push_back('[');
-  for (size_t c = 0; c < result.ColumnCount(); c++) {
+  for (size_t c = 0; c < names.size(); c++) {
     if (c > 0) out->push_back(',');
     out->append("{\"name\":");
-    AppendJsonString(result.names()[c], out);
+    AppendJsonString(names[c], out);
     out->append(",\"type\":");
-    AppendJsonString(result.types()[c].ToString(), out);
+    AppendJsonString(types[c].ToString(), out);
     out->push_back('}');
   }
   out->push_back(']');
 }
 
-void AppendJsonRow(const QueryResult& result, size_t row, std::string* out) {
+void AppendJsonRow(const DataChunk& chunk, size_t row, std::string* out) {
   out->push_back('[');
-  for (size_t c = 0; c < result.ColumnCount(); c++) {
+  for (size_t c = 0; c < chunk.ColumnCount(); c++) {
     if (c > 0) out->push_back(',');
-    AppendJsonValue(result.GetValue(c, row), out);
+    AppendJsonValue(chunk.GetValue(c, row), out);
   }
   out->push_back(']');
+}
+
+void AppendJsonRowsHead(const std::vector<std::string>& names, const std::vector<LogicalType>& types,
+                        std::string* out) {
+  out->append("{\"columns\":");
+  AppendJsonColumns(names, types, out);
+  out->append(",\"rows\":[");
+}
+
+void AppendJsonRowsTail(bool truncated, std::string* out) {
+  out->push_back(']');
+  if (truncated) out->append(",\"truncated\":true");
+  out->push_back('}');
 }
 
 void AppendJsonObject(const std::vector<std::string>& names, const DataChunk& chunk, size_t row, std::string* out) {
@@ -193,16 +207,16 @@ std::string ResultToJson(const QueryResult& result, bool with_elapsed, size_t ma
       out.append(std::to_string(result.rows_affected()));
       break;
     case QueryResult::Kind::kRows: {
-      out.append("{\"columns\":");
-      AppendJsonColumns(result, &out);
-      out.append(",\"rows\":[");
-      const size_t rows = std::min(result.RowCount(), max_rows);
-      for (size_t r = 0; r < rows; r++) {
-        if (r > 0) out.push_back(',');
-        AppendJsonRow(result, r, &out);
+      AppendJsonRowsHead(result.names(), result.types(), &out);
+      size_t written = 0;
+      for (const auto& chunk : result.chunks()) {
+        for (size_t r = 0; r < chunk->size() && written < max_rows; r++, written++) {
+          if (written > 0) out.push_back(',');
+          AppendJsonRow(*chunk, r, &out);
+        }
       }
-      out.push_back(']');
-      if (rows < result.RowCount()) out.append(",\"truncated\":true");
+      AppendJsonRowsTail(written < result.RowCount(), &out);
+      out.pop_back();  // the object is closed below, after elapsed_ms
       break;
     }
   }

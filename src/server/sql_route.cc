@@ -141,22 +141,36 @@ SqlRequest ParseSqlRequest(const http::Request& http_request) {
   return request;
 }
 
-/// Streams a statement's rows (at most `limit`) as CSV or NDJSON, a piece at a time, as the engine makes
-/// them: the response starts with the first rows, and a large result is never held whole.
+/// Answers a statement that returns rows in the requested format, a piece at a time as the engine makes
+/// them, so a large result is never held whole. The response starts only once the first piece is full: a
+/// small result (most of them) is answered whole, with 400 and the JSON error should its statement fail;
+/// a statement that fails after its response started ends it abnormally (a truncated body, never a
+/// complete wrong one).
 class RowsResponse {
  public:
   RowsResponse(Format format, size_t limit, const http::Responder& respond)
       : format_(format), limit_(limit), respond_(respond) {}
 
   RowStream Stream() {
-    return {[this](const std::vector<std::string>& names, const std::vector<LogicalType>&) { Begin(names); },
+    return {[this](const std::vector<std::string>& names, const std::vector<LogicalType>& types) {
+              Begin(names, types);
+            },
             [this](const DataChunk& chunk) { return Rows(chunk); }};
   }
-  bool started() const { return started_; }
-  /// After the statement: the last piece, or an abort when it failed midway.
+
+  /// After the statement: send what is left, or the answer of a statement that returned no rows.
   void End(const QueryResult& result) {
-    if (result.HasError()) {
-      stream_.Abort(result.error().message);
+    if (result.HasError() || !begun_) {
+      if (started_) {
+        stream_.Abort(result.HasError() ? result.error().message : "the statement returned no rows");
+      } else {
+        respond_(http::Response::Json(result.HasError() ? 400 : 200, ResultToJson(result, false)));
+      }
+      return;
+    }
+    if (format_ == Format::kJson) AppendJsonRowsTail(truncated_, &piece_);
+    if (!started_) {
+      respond_(Head(std::move(piece_)));
       return;
     }
     if (!piece_.empty() && !stream_.Write(std::move(piece_))) return;
@@ -164,31 +178,64 @@ class RowsResponse {
   }
 
  private:
-  void Begin(const std::vector<std::string>& names) {
+  void Begin(const std::vector<std::string>& names, const std::vector<LogicalType>& types) {
     names_ = names;
-    http::Response head = format_ == Format::kCsv
-                              ? http::Response::Text(200, "", "text/csv; charset=utf-8")
-                                    .Header("Content-Disposition", "attachment; filename=\"result.csv\"")
-                              : http::Response::Text(200, "", "application/x-ndjson");
-    stream_ = respond_.Stream(std::move(head));
-    started_ = true;
+    begun_ = true;
     if (format_ == Format::kCsv) AppendCsvHeader(names_, &piece_);
+    if (format_ == Format::kJson) AppendJsonRowsHead(names, types, &piece_);
   }
 
   bool Rows(const DataChunk& chunk) {
-    for (size_t r = 0; r < chunk.size() && sent_ < limit_; r++, sent_++) {
-      if (format_ == Format::kCsv) {
-        AppendCsvRow(chunk, r, &piece_);
-      } else {
-        AppendJsonObject(names_, chunk, r, &piece_);
-        piece_.push_back('\n');
-      }
-      if (piece_.size() >= kStreamPieceBytes) {
-        if (!stream_.Write(std::move(piece_))) return false;  // the client left
-        piece_.clear();
-      }
+    if (sent_ == limit_) {
+      truncated_ = truncated_ || chunk.size() > 0;
+      return false;
     }
-    return sent_ < limit_;
+    for (size_t r = 0; r < chunk.size(); r++, sent_++) {
+      if (sent_ == limit_) {
+        truncated_ = true;
+        return false;
+      }
+      switch (format_) {
+        case Format::kCsv:
+          AppendCsvRow(chunk, r, &piece_);
+          break;
+        case Format::kNdjson:
+          AppendJsonObject(names_, chunk, r, &piece_);
+          piece_.push_back('\n');
+          break;
+        case Format::kJson:
+          if (sent_ > 0) piece_.push_back(',');
+          AppendJsonRow(chunk, r, &piece_);
+          break;
+      }
+      if (piece_.size() >= kStreamPieceBytes && !Flush()) return false;  // the client left
+    }
+    // At the limit, one more chunk tells whether rows were left out (JSON says so).
+    return sent_ < limit_ || format_ == Format::kJson;
+  }
+
+  /// Send the full piece, starting the response with it the first time.
+  bool Flush() {
+    if (!started_) {
+      stream_ = respond_.Stream(Head(""));
+      started_ = true;
+    }
+    const bool open = stream_.Write(std::move(piece_));
+    piece_.clear();
+    return open;
+  }
+
+  http::Response Head(std::string body) const {
+    switch (format_) {
+      case Format::kCsv:
+        return http::Response::Text(200, std::move(body), "text/csv; charset=utf-8")
+            .Header("Content-Disposition", "attachment; filename=\"result.csv\"");
+      case Format::kNdjson:
+        return http::Response::Text(200, std::move(body), "application/x-ndjson");
+      case Format::kJson:
+        break;
+    }
+    return http::Response::Json(200, std::move(body));
   }
 
   const Format format_;
@@ -198,7 +245,9 @@ class RowsResponse {
   std::vector<std::string> names_;
   std::string piece_;
   size_t sent_ = 0;
+  bool begun_ = false;
   bool started_ = false;
+  bool truncated_ = false;
 };
 
 }  // namespace
@@ -213,20 +262,9 @@ void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes
         const SqlRequest request = ParseSqlRequest(http_request);
         Connection connection(database);
         const std::shared_ptr<void> registration = running->Register(request.query_id, connection);
-        if (request.format != Format::kJson) {
-          RowsResponse rows(request.format, request.limit, respond);
-          const std::unique_ptr<QueryResult> result = connection.Query(request.sql, rows.Stream());
-          if (rows.started()) {
-            rows.End(*result);
-            return;
-          }
-          respond(http::Response::Json(result->HasError() ? 400 : 200, ResultToJson(*result, false)));
-          return;
-        }
-        const std::unique_ptr<QueryResult> result = connection.Query(request.sql);
-        // The contract's one status for every failed statement; the SQLSTATE says which failure it was.
-        respond(http::Response::Json(result->HasError() ? 400 : 200,
-                                     ResultToJson(*result, /*with_elapsed=*/false, request.limit)));
+        // The contract's one status for every failed statement (400); the SQLSTATE says which it was.
+        RowsResponse rows(request.format, request.limit, respond);
+        rows.End(*connection.Query(request.sql, rows.Stream()));
       },
       std::move(options));
   router.Add(http::Method::kDelete, "/api/v1/queries/running/{id}", [running](const http::Request& request) {

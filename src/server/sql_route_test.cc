@@ -75,20 +75,20 @@ TEST_F(SqlRouteTest, FailuresAnswer400WithTheErrorObject) {
   EXPECT_EQ(Post(nlohmann::json{{"sql", "SELECT '" + std::string(5000, 'x') + "'"}}.dump()).status, 413);
 }
 
-TEST_F(SqlRouteTest, CsvAndNdjsonAreStreamed) {
+TEST_F(SqlRouteTest, EveryFormatIsStreamedOnceAPieceIsFull) {
   const std::string select =
       "SELECT x AS n, 'v,' || x AS s, CASE WHEN x = 2 THEN NULL ELSE '' END AS e "
       "FROM generate_series(1, 3) g(x)";
+  // A small result is answered whole (so a failure can still answer 400).
   RawResponse r = Post(nlohmann::json{{"sql", select}, {"format", "csv"}}.dump());
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_TRUE(r.chunked);
+  EXPECT_FALSE(r.chunked);
   EXPECT_EQ(r.Header("Content-Type"), "text/csv; charset=utf-8");
   // As `basin sql --format csv` prints it: the empty string quoted, NULL empty.
   EXPECT_EQ(r.body, "n,s,e\n1,\"v,1\",\"\"\n2,\"v,2\",\n3,\"v,3\",\"\"\n");
 
   r = Post(nlohmann::json{{"sql", select}, {"format", "ndjson"}}.dump());
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_TRUE(r.chunked);
   EXPECT_EQ(r.Header("Content-Type"), "application/x-ndjson");
   EXPECT_EQ(r.body,
             "{\"n\":1,\"s\":\"v,1\",\"e\":\"\"}\n{\"n\":2,\"s\":\"v,2\",\"e\":null}\n"
@@ -98,8 +98,28 @@ TEST_F(SqlRouteTest, CsvAndNdjsonAreStreamed) {
   r = Post(
       nlohmann::json{{"sql", "SELECT x FROM generate_series(1, 100000) g(x)"}, {"format", "csv"}}.dump());
   ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(r.chunked);
   EXPECT_EQ(std::count(r.body.begin(), r.body.end(), '\n'), 100001);
   EXPECT_TRUE(r.body.ends_with("\n99999\n100000\n"));
+  r = Post(nlohmann::json{{"sql", "SELECT x, 'row ' || x AS s FROM generate_series(1, 100000) g(x)"}}.dump());
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(r.chunked);
+  const auto json = nlohmann::json::parse(r.body);
+  ASSERT_EQ(json["rows"].size(), 100000u);
+  EXPECT_EQ(json["rows"][99999], nlohmann::json::parse(R"([100000,"row 100000"])"));
+  EXPECT_EQ(json["columns"][1]["name"], "s");
+  r = Post(nlohmann::json{{"sql", "SELECT x FROM generate_series(1, 100000) g(x)"}, {"limit", 99999}}.dump());
+  EXPECT_EQ(nlohmann::json::parse(r.body)["truncated"], true);
+
+  // A statement that fails once its response started ends it short: never a complete, wrong answer.
+  r = Post(nlohmann::json{{"sql", "SELECT 10 / (x - 150000) FROM generate_series(1, 200000) g(x)"}}.dump());
+  if (r.status != 400) {  // started: 200, or no complete response at all
+    EXPECT_TRUE(nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false).is_discarded());
+  }
+  // One that fails before its first piece is full answers 400, in any format.
+  r = Post(nlohmann::json{{"sql", "SELECT 1 / (x - 3) FROM generate_series(1, 5) g(x)"}, {"format", "csv"}}.dump());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "22012");
 
   // Statements without rows, and failures, answer the JSON object whatever the format.
   r = Post(nlohmann::json{{"sql", "CREATE TABLE t (a INTEGER)"}, {"format", "csv"}}.dump());
