@@ -1,7 +1,8 @@
 #pragma once
 
 // The demo `make run` starts (`basin server --demo`): a generated clickstream flowing into the topic
-// `demo_clicks`, landed by the sink `demo.clicks_to_lake` in the lake table `demo.clicks`, so that a
+// `demo_clicks`, landed by the sink `demo.clicks_to_lake` in the lake table `demo.clicks` and counted per
+// minute and country by the materialized view `demo.clicks_per_minute`, so that a
 // newcomer sees live data at once. Made once per data directory; the generator runs while the server does.
 
 #include <condition_variable>

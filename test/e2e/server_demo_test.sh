@@ -17,11 +17,13 @@ wait_for 30 clicks_at_least 200 || fail "no demo clicks in demo.clicks"
 [ "$(json 'j["rows"][0][0] > 0')" = True ] || fail "the demo clicks have unexpected values"
 [ "$(sql "SHOW SINKS")" = 200 ] && [ "$(json 'j["rows"][0][0]')" = demo.clicks_to_lake ] ||
   fail "the demo's sink is missing"
+[ "$(sql "SHOW MATERIALIZED VIEWS")" = 200 ] && grep -q 'clicks_per_minute' "$work/body.out" ||
+  fail "the demo's live view is missing: $(cat "$work/body.out")"
 [ "$(status "$http/api/v1/dashboards")" = 200 ] && [ "$(json '[d["name"] for d in j["dashboards"]]')" = "['Clickstream (demo)']" ] ||
   fail "the demo's dashboard is missing: $(cat "$work/body.out")"
-[ "$(status "$http/api/v1/charts")" = 200 ] && [ "$(json 'len(j["charts"])')" = 4 ] || fail "the demo's charts are missing"
+[ "$(status "$http/api/v1/charts")" = 200 ] && [ "$(json 'len(j["charts"])')" = 5 ] || fail "the demo's charts are missing"
 # Every saved chart's SQL runs.
-for i in 0 1 2 3; do
+for i in 0 1 2 3 4; do
   status "$http/api/v1/charts" >/dev/null
   chart_sql=$(json "j['charts'][$i]['sql']")
   [ "$(sql "$chart_sql")" = 200 ] || fail "the demo chart's SQL failed: $chart_sql: $(cat "$work/body.out")"
@@ -32,6 +34,6 @@ start_server second --demo --set demo.events.per.second=2000
 before=$(sql "SELECT count(*) FROM demo.clicks" >/dev/null; json 'j["rows"][0][0]')
 wait_for 30 clicks_at_least $((before + 200)) || fail "the demo did not go on after a restart"
 grep -q "WARNING" "$work/second.log" && fail "the restarted demo logged a warning"
-[ "$(status "$http/api/v1/charts")" = 200 ] && [ "$(json 'len(j["charts"])')" = 4 ] || fail "the restart saved the charts again"
+[ "$(status "$http/api/v1/charts")" = 200 ] && [ "$(json 'len(j["charts"])')" = 5 ] || fail "the restart saved the charts again"
 stop_server
 echo "server demo: ok"
