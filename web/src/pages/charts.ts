@@ -31,7 +31,7 @@ function takeChartDraft(): ChartSpec {
 
 /// Run a chart's query; its rows, or a thrown ApiError.
 export async function chartRows(sql: string): Promise<RowsResult> {
-  const result = await runSql(sql, CHART_ROW_LIMIT);
+  const result = await runSql(sql, { limit: CHART_ROW_LIMIT });
   if (!isRows(result)) throw new Error("The query returned no rows to draw (it is not a SELECT).");
   return result;
 }
