@@ -25,7 +25,8 @@ export const topicPage: Page = (root, params) => {
   const seen = new Set<string>();
   let first = true;
   let previous: { messages: number; at: number } | null = null;
-  let arrived = 0;
+  /// The topic's message count when the page opened: what arrived since is the difference.
+  let openedWith: number | null = null;
 
   const live = h("input", { type: "checkbox", name: "live", checked: true });
   const rate = h("span", { class: "status", dataset: { role: "rate" } });
@@ -60,9 +61,10 @@ export const topicPage: Page = (root, params) => {
       rate.textContent = `${perSecond.toFixed(perSecond < 10 ? 1 : 0)} events/s`;
     }
     previous = { messages: topic.messages, at: now };
+    openedWith ??= topic.messages;
     replace(stats,
       stat("Messages", topic.messages.toLocaleString("en-US")),
-      stat("Arrived since opened", arrived.toLocaleString("en-US")),
+      stat("Arrived since opened", (topic.messages - openedWith).toLocaleString("en-US")),
       stat("Partitions", String(topic.partition_count)),
       stat("Size", bytes(topic.size_bytes)));
     if ("error" in topic.sample) {
@@ -80,18 +82,17 @@ export const topicPage: Page = (root, params) => {
       seen.add(key);
       fresh.push({ key, values, at: now });
     }
-    if (!first) arrived += fresh.length;
     feed = [...fresh, ...feed].slice(0, FEED_SIZE);
     // Forget the oldest keys (a Set iterates in insertion order) once well past what the feed shows.
     for (const key of seen) {
       if (seen.size <= FEED_SIZE * 4) break;
       seen.delete(key);
     }
-    draw(first ? 0 : fresh.length);
+    draw(first ? 0 : fresh.length, topic.messages - openedWith);
     first = false;
   }
 
-  function draw(fresh: number) {
+  function draw(fresh: number, arrived: number) {
     if (feed.length === 0) {
       replace(body, h("div", { class: "placeholder" }, "No events yet: they appear here as they arrive."));
       return;
