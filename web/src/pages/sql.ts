@@ -1,4 +1,4 @@
-// The SQL editor: write, run (Ctrl+Enter), see the rows, keep the query (history, saved queries), take
+// The SQL editor: write, run (Ctrl+Enter) and cancel, see the rows, keep the query (history, saved queries), take
 // the result to the chart builder or download it as CSV.
 
 import { ApiError, QUERY_CANCELED, cancelQuery, downloadCsv, isRows, newQueryId, queries, runSql, type RowsResult, type SavedQuery } from "../api";
