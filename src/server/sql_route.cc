@@ -1,5 +1,6 @@
 #include "server/sql_route.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -201,6 +202,39 @@ class RowsResponse {
   bool started_ = false;
 };
 
+/// Keeps the first `limit` + 1 rows of a streamed statement (the one past the limit says "truncated") and
+/// then stops it: a JSON answer with a limit (the web UI's grid asks for 100,000 rows) never makes or holds
+/// more of a large result than it sends. Errors still come back whole, before anything is sent.
+class LimitedRows {
+ public:
+  explicit LimitedRows(size_t limit) : keep_(limit + 1) {}
+
+  RowStream Stream() {
+    return {[this](const std::vector<std::string>& names, const std::vector<LogicalType>& types) {
+              rows_ = QueryResult::Rows(names, types);
+            },
+            [this](const DataChunk& chunk) {
+              auto copy = std::make_unique<DataChunk>(chunk.Types());
+              copy->Append(chunk);  // the executor may reuse the chunk's buffers
+              copy->SetCardinality(std::min(chunk.size(), keep_ - kept_));
+              kept_ += copy->size();
+              rows_->Append(std::move(copy));
+              return kept_ < keep_;
+            }};
+  }
+
+  /// The statement's result: its error or count as it ended, or its columns with the rows kept.
+  std::unique_ptr<QueryResult> Result(std::unique_ptr<QueryResult> ended) {
+    if (ended->HasError() || !rows_) return ended;
+    return std::move(rows_);
+  }
+
+ private:
+  const size_t keep_;
+  size_t kept_ = 0;
+  std::unique_ptr<QueryResult> rows_;
+};
+
 }  // namespace
 
 void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes) {
@@ -223,7 +257,13 @@ void AddSqlRoute(http::Router& router, Database& database, size_t max_body_bytes
           respond(http::Response::Json(result->HasError() ? 400 : 200, ResultToJson(*result, false)));
           return;
         }
-        const std::unique_ptr<QueryResult> result = connection.Query(request.sql);
+        std::unique_ptr<QueryResult> result;
+        if (request.limit == SIZE_MAX) {
+          result = connection.Query(request.sql);
+        } else {
+          LimitedRows rows(request.limit);
+          result = rows.Result(connection.Query(request.sql, rows.Stream()));
+        }
         // The contract's one status for every failed statement; the SQLSTATE says which failure it was.
         respond(http::Response::Json(result->HasError() ? 400 : 200,
                                      ResultToJson(*result, /*with_elapsed=*/false, request.limit)));
