@@ -215,24 +215,32 @@ try {
     name: "Order by id", type: "table", sql: "SELECT id, amount FROM web_orders WHERE CAST(id AS VARCHAR) = {{order_id}} OR {{order_id}} = ''",
   });
   await api("PUT", `/api/v1/dashboards/${dashboardId}`, {
-    ...dashboard, charts: [...dashboard.charts, { chart_id: orders.id, w: 6, h: 4 }], filters: [{ name: "order_id", value: "" }],
+    ...dashboard, charts: [...dashboard.charts, { chart_id: orders.id, w: 6, h: 4 }], filters: [{ name: "order_id", value: "", values_sql: "SELECT id FROM web_orders ORDER BY id" }],
   });
   await page.reload({ waitUntil: "load" });
   const ordersCard = `.card[data-chart-id="${orders.id}"]`;
   await page.waitForSelector(`${ordersCard} .chart[data-rows="2"]`);
+  // The box offers the values its query lists (Grafana's query variable).
+  await waitFor(() => [...document.querySelectorAll("#filter-values-order_id option")].map((o) => o.value).join() === "1,2");
   await page.fill("input[name=filter-order_id]", "2");
   await page.press("input[name=filter-order_id]", "Enter");
   await page.waitForSelector(`${ordersCard} .chart[data-rows="1"] .grid-cell:text-is("12.25")`);
   await page.waitForSelector(`${card} .chart[data-rows="3"]`);  // no {{order_id}}, no column order_id
   await page.click("[data-action=add-filter]");
   await answerNameDialog("k");
+  await page.click("[data-action=filter-values-k]");
+  await answerNameDialog("SELECT 'k' || x FROM generate_series(1, 3) g(x)");
+  await waitFor(() => [...document.querySelectorAll("#filter-values-k option")].map((o) => o.value).join() === "k1,k2,k3");
   await page.fill("input[name=filter-k]", "k2");
   await page.press("input[name=filter-k]", "Enter");
   await page.waitForSelector(`${card}[data-filtered-by="k"] .chart[data-rows="1"] canvas`);
   await page.waitForSelector(`${ordersCard} .chart[data-rows="1"]`);  // it has no column k
   await saved();
   const filters = (await api("GET", `/api/v1/dashboards/${dashboardId}`)).filters;
-  check(JSON.stringify(filters) === JSON.stringify([{ name: "order_id", value: "2" }, { name: "k", value: "k2" }]),
+  check(JSON.stringify(filters) === JSON.stringify([
+    { name: "order_id", value: "2", values_sql: "SELECT id FROM web_orders ORDER BY id" },
+    { name: "k", value: "k2", values_sql: "SELECT 'k' || x FROM generate_series(1, 3) g(x)" },
+  ]),
     `saved filters ${JSON.stringify(filters)}`);
   // A link may set a filter's value (as Grafana's var-NAME).
   await page.goto(`${base}/#/dashboards/${dashboardId}?var-order_id=1&var-k=`, { waitUntil: "load" });

@@ -204,6 +204,8 @@ export interface DashboardItem {
 export interface DashboardFilter {
   name: string;
   value: string;
+  /// A query whose first column lists the values to offer (Grafana's query variable).
+  values_sql?: string;
 }
 export interface DashboardSpec {
   charts: DashboardItem[];

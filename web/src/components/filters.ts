@@ -55,7 +55,11 @@ export function filteredSql(sql: string, filters: DashboardFilter[], columns: st
 export function savedFilters(dashboard: { filters?: DashboardFilter[]; filter?: string }): DashboardFilter[] {
   if (Array.isArray(dashboard.filters)) {
     return dashboard.filters.filter((f) => typeof f?.name === "string" && FILTER_NAME.test(f.name))
-      .map((f) => ({ name: f.name, value: typeof f.value === "string" ? f.value : "" }));
+      .map((f) => ({
+        name: f.name,
+        value: typeof f.value === "string" ? f.value : "",
+        ...(typeof f.values_sql === "string" && f.values_sql.trim() ? { values_sql: f.values_sql } : {}),
+      }));
   }
   return dashboard.filter !== undefined ? [{ name: "filter", value: dashboard.filter }] : [];
 }
