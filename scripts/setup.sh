@@ -29,7 +29,7 @@ if [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -d bench/node_modules/ice
   echo "setup: installing the test peers (npm ci in bench/)"
   (cd bench && npm ci --no-audit --no-fund)
 fi
-# The web UI's packages (Vite, TypeScript, ECharts, CodeMirror, and puppeteer-core for its browser test, which
+# The web UI's packages (Vite, TypeScript, ECharts, CodeMirror, and playwright-core for its browser test, which
 # drives Debian's chromium) come from npm into web/node_modules, pinned by web/package-lock.json, so that
 # `make build` then builds the UI offline.
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then

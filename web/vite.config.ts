@@ -1,7 +1,8 @@
 import { defineConfig } from "vite";
 
-// `npm run dev` serves the UI with hot reload and sends the API to a `basin server` on 127.0.0.1:8080;
-// `npm run build` writes dist/, which CMake compiles into the basin binary.
+// `npm run dev` serves the UI with hot reload and sends the API to a `basin server` on 127.0.0.1:8080 (or
+// the address in BASIN_API: BASIN_API=http://127.0.0.1:18080 npm run dev); `npm run build` writes dist/,
+// which CMake compiles into the basin binary.
 export default defineConfig({
   base: "/",
   build: {
@@ -12,6 +13,6 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   server: {
-    proxy: { "/api": "http://127.0.0.1:8080" },
+    proxy: { "/api": process.env.BASIN_API ?? "http://127.0.0.1:8080" },
   },
 });

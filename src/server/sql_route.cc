@@ -1,5 +1,6 @@
 #include "server/sql_route.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>

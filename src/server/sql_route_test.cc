@@ -140,6 +140,18 @@ TEST_F(SqlRouteTest, LimitCutsRowsInEveryFormat) {
   EXPECT_EQ(r.body, "x\n1\n2\n");
   r = Post(nlohmann::json{{"sql", select}, {"limit", 0}, {"format", "ndjson"}}.dump());
   EXPECT_EQ(r.body, "");
+  r = Post(nlohmann::json{{"sql", "SELECT x FROM generate_series(1, 0) g(x)"}, {"limit", 3}}.dump());
+  EXPECT_EQ(r.body, R"({"columns":[{"name":"x","type":"INTEGER"}],"rows":[]})");
+  r = Post(nlohmann::json{{"sql", "SELECT * FROM nowhere"}, {"limit", 3}}.dump());
+  EXPECT_EQ(r.status, 400);
+  r = Post(nlohmann::json{{"sql", "CREATE TABLE limited (a INTEGER)"}, {"limit", 3}}.dump());
+  EXPECT_EQ(r.body, R"({"ok":true,"rows_affected":0})");
+  // With a limit the statement stops once it has made the rows sent: the division by zero, 90 million
+  // rows on, is never reached.
+  const std::string fails_late = "SELECT 1 / (x - 90000000) AS y FROM generate_series(1, 100000000) g(x)";
+  r = Post(nlohmann::json{{"sql", fails_late}, {"limit", 2}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"columns":[{"name":"y","type":"INTEGER"}],"rows":[[0],[0]],"truncated":true})");
   for (const nlohmann::json& limit : {nlohmann::json(-1), nlohmann::json("3"), nlohmann::json(1.5)}) {
     r = Post(nlohmann::json{{"sql", select}, {"limit", limit}}.dump());
     EXPECT_EQ(r.status, 400) << limit;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The web UI in headless Chromium (Debian's chromium, driven by puppeteer-core from web/node_modules) against
+# The web UI in headless Chromium (Debian's chromium, driven by playwright-core from web/node_modules) against
 # `basin server`: web_ui_test.mjs says what it checks.
 #
 #   web_ui_test.sh PATH/TO/basin

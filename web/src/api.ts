@@ -62,9 +62,36 @@ export function isRows(result: SqlResult): result is RowsResult {
   return (result as RowsResult).columns !== undefined;
 }
 
-/// Run one statement; at most `limit` rows come back (`truncated` then says so).
-export function runSql(sql: string, limit?: number, signal?: AbortSignal): Promise<SqlResult> {
-  return request<SqlResult>("POST", "/api/v1/sql", { sql, limit }, signal);
+export interface RunOptions {
+  /// At most this many rows come back (`truncated` then says so).
+  limit?: number;
+  /// A name for the statement while it runs, so that cancelQuery(queryId) can stop it.
+  queryId?: string;
+  signal?: AbortSignal;
+}
+
+/// Run one statement.
+export function runSql(sql: string, options: RunOptions = {}): Promise<SqlResult> {
+  return request<SqlResult>("POST", "/api/v1/sql", { sql, limit: options.limit, query_id: options.queryId }, options.signal);
+}
+
+/// Ask the server to stop the statement running under `queryId`; false when none runs (it had ended).
+export async function cancelQuery(queryId: string): Promise<boolean> {
+  try {
+    await request<unknown>("DELETE", `/api/v1/queries/running/${encodeURIComponent(queryId)}`);
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return false;
+    throw e;
+  }
+}
+
+/// The SQLSTATE of a statement that was cancelled.
+export const QUERY_CANCELED = "57014";
+
+/// A fresh query_id.
+export function newQueryId(): string {
+  return `ui-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /// Download `sql`'s result as a CSV file: the server streams it (format csv) straight to the browser's
@@ -145,7 +172,8 @@ const path = (...parts: string[]) => parts.map(encodeURIComponent).join("/");
 export const getCatalog = () => request<Catalog>("GET", "/api/v1/catalog");
 export const getTable = (schema: string, table: string) =>
   request<TableDetails>("GET", `/api/v1/tables/${path(schema, table)}`);
-export const getTopic = (topic: string) => request<TopicDetails>("GET", `/api/v1/topics/${path(topic)}`);
+export const getTopic = (topic: string, sample?: number) =>
+  request<TopicDetails>("GET", `/api/v1/topics/${path(topic)}${sample === undefined ? "" : `?sample=${sample}`}`);
 
 // ---- Saved objects ----
 
@@ -172,9 +200,19 @@ export interface DashboardItem {
   w: number;
   h: number;
 }
+/// One shared filter of a dashboard: a name and its value.
+export interface DashboardFilter {
+  name: string;
+  value: string;
+  /// A query whose first column lists the values to offer (Grafana's query variable).
+  values_sql?: string;
+}
 export interface DashboardSpec {
   charts: DashboardItem[];
   refresh_seconds?: number;
+  /// Shared filters (components/filters.ts says how they apply).
+  filters?: DashboardFilter[];
+  /// The one filter of earlier versions, {{filter}}: read, no longer written.
   filter?: string;
 }
 export interface SavedDashboard extends Saved, DashboardSpec {}

@@ -69,3 +69,8 @@ export function bytes(n: number | null | undefined): string {
 export function notice(text: string, kind: "error" | "info" = "info"): HTMLElement {
   return h("div", { class: `notice ${kind}` }, text);
 }
+
+/// A figure with its label, as the catalog and topic pages show statistics.
+export function stat(label: string, value: string): HTMLElement {
+  return h("div", { class: "stat" }, h("div", { class: "stat-value" }, value), h("div", { class: "stat-label" }, label));
+}

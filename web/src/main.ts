@@ -1,22 +1,40 @@
 import "./styles.css";
 import { h } from "./dom";
-import { Router } from "./router";
+import { Router, type Page } from "./router";
 import { sqlPage } from "./pages/sql";
 import { queriesPage } from "./pages/queries";
 import { chartsPage, chartBuilderPage } from "./pages/charts";
 import { dashboardsPage, dashboardPage } from "./pages/dashboards";
 import { catalogPage } from "./pages/catalog";
+import { topicPage } from "./pages/topic";
 
+/// The left nav: a section is highlighted while the route starts with one of its prefixes.
 const sections = [
-  { path: "/sql", label: "SQL", icon: "▶" },
-  { path: "/queries", label: "Queries", icon: "☰" },
-  { path: "/charts", label: "Charts", icon: "▦" },
-  { path: "/dashboards", label: "Dashboards", icon: "▤" },
-  { path: "/catalog", label: "Catalog", icon: "◫" },
+  { path: "/sql", label: "SQL", icon: "▶", prefixes: ["/sql"] },
+  { path: "/queries", label: "Queries", icon: "☰", prefixes: ["/queries"] },
+  { path: "/charts", label: "Charts", icon: "▦", prefixes: ["/charts"] },
+  { path: "/dashboards", label: "Dashboards", icon: "▤", prefixes: ["/dashboards"] },
+  { path: "/catalog", label: "Catalog", icon: "◫", prefixes: ["/catalog", "/topics"] },
+];
+
+/// Every page by its route ("/charts/:id"): a new page is one line here (and a section above if the nav
+/// should list it).
+const routes: [string, Page][] = [
+  ["/sql", sqlPage],
+  ["/queries", queriesPage],
+  ["/charts", chartsPage],
+  ["/charts/new", chartBuilderPage],
+  ["/charts/:id", chartBuilderPage],
+  ["/dashboards", dashboardsPage],
+  ["/dashboards/:id", dashboardPage],
+  ["/catalog", catalogPage],
+  ["/catalog/:kind/:schema/:name", catalogPage],
+  ["/catalog/:kind/:name", catalogPage],
+  ["/topics/:name", topicPage],
 ];
 
 const links = sections.map((s) =>
-  h("a", { href: "#" + s.path, dataset: { section: s.path } }, h("span", { class: "icon" }, s.icon), s.label),
+  h("a", { href: "#" + s.path }, h("span", { class: "icon" }, s.icon), s.label),
 );
 const content = h("main", { class: "content" });
 const app = document.getElementById("app")!;
@@ -32,17 +50,8 @@ app.append(
   content,
 );
 
-new Router(content, "/sql", (path) => {
-  for (const link of links) link.classList.toggle("active", path.startsWith(link.dataset.section!));
-})
-  .add("/sql", sqlPage)
-  .add("/queries", queriesPage)
-  .add("/charts", chartsPage)
-  .add("/charts/new", chartBuilderPage)
-  .add("/charts/:id", chartBuilderPage)
-  .add("/dashboards", dashboardsPage)
-  .add("/dashboards/:id", dashboardPage)
-  .add("/catalog", catalogPage)
-  .add("/catalog/:kind/:schema/:name", catalogPage)
-  .add("/catalog/:kind/:name", catalogPage)
-  .render();
+const router = new Router(content, "/sql", (path) => {
+  sections.forEach((s, i) => links[i].classList.toggle("active", s.prefixes.some((p) => path.startsWith(p))));
+});
+for (const [pattern, page] of routes) router.add(pattern, page);
+router.render();

@@ -6,12 +6,16 @@ import { EditorView, keymap } from "@codemirror/view";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { PostgreSQL, sql, type SQLNamespace } from "@codemirror/lang-sql";
 import { getCatalog } from "../api";
+import { columnCompletion, type ColumnsByTable } from "./column_completion";
+import { statementAt } from "./sql_text";
 
-let schemaPromise: Promise<SQLNamespace> | null = null;
+let schemaPromise: Promise<ColumnsByTable> | null = null;
+/// The last catalog fetched, for the column completion (which must answer at once).
+let knownColumns: ColumnsByTable = {};
 
 /// Tables, views and topics with their columns, as CodeMirror's SQL completion wants them: unqualified in
 /// `public`, `schema.table` elsewhere.
-export function completionSchema(refresh = false): Promise<SQLNamespace> {
+export function completionSchema(refresh = false): Promise<ColumnsByTable> {
   if (!schemaPromise || refresh) {
     schemaPromise = getCatalog()
       .then((catalog) => {
@@ -22,9 +26,10 @@ export function completionSchema(refresh = false): Promise<SQLNamespace> {
           for (const v of schema.views) namespace[prefix + v.name] = [];
         }
         for (const topic of catalog.topics) namespace[topic.name] = topic.columns.map((c) => c.name);
-        return namespace as SQLNamespace;
+        knownColumns = namespace;
+        return namespace;
       })
-      .catch(() => ({}) as SQLNamespace);
+      .catch(() => knownColumns);
   }
   return schemaPromise;
 }
@@ -48,7 +53,10 @@ export function createEditor(
   onChange: (text: string) => void = () => {},
 ): SqlEditor {
   const language = new Compartment();
-  const sqlLanguage = (schema: SQLNamespace) => sql({ dialect: PostgreSQL, schema, upperCaseKeywords: true });
+  const sqlLanguage = (schema: SQLNamespace) => [
+    sql({ dialect: PostgreSQL, schema, upperCaseKeywords: true }),
+    PostgreSQL.language.data.of({ autocomplete: columnCompletion(() => knownColumns) }),
+  ];
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -87,37 +95,4 @@ export function createEditor(
     focus: () => view.focus(),
     refreshSchema: () => void useSchema(true),
   };
-}
-
-/// The statement of `text` around offset `at`: statements end at `;` outside quotes and comments. At the
-/// very end of a statement (after its `;`) that statement; when the cursor sits in blank space, the
-/// nearest one before it.
-export function statementAt(text: string, at: number): string {
-  const bounds: [number, number][] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "'" || c === '"') {
-      const close = text.indexOf(c, i + 1);
-      i = close < 0 ? text.length : close;
-    } else if (c === "-" && text[i + 1] === "-") {
-      const end = text.indexOf("\n", i);
-      i = end < 0 ? text.length : end;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? text.length : end + 1;
-    } else if (c === ";") {
-      bounds.push([start, i + 1]);
-      start = i + 1;
-    }
-  }
-  bounds.push([start, text.length]);
-  // Each statement from its first non-blank character.
-  const statements = bounds
-    .filter(([s, e]) => text.slice(s, e).replace(/;/g, "").trim() !== "")
-    .map(([s, e]) => [s + (text.slice(s, e).length - text.slice(s, e).trimStart().length), e]);
-  if (statements.length === 0) return "";
-  let chosen = statements[0];
-  for (const b of statements) if (b[0] <= at) chosen = b;
-  return text.slice(chosen[0], chosen[1]).trim();
 }

@@ -2,11 +2,17 @@
 
 import { h } from "../dom";
 
+export interface AskOptions {
+  placeholder?: string;
+  /// An empty answer is allowed (it clears what the dialog sets).
+  optional?: boolean;
+}
+
 /// Ask for a name and call `save` with it; a failure (a name taken) is shown in the dialog, which stays
 /// open. Resolves to what `save` returned, or null when cancelled (Escape, Cancel, a click outside).
-export function askName<T>(title: string, initial: string, save: (name: string) => Promise<T>): Promise<T | null> {
+export function askName<T>(title: string, initial: string, save: (name: string) => Promise<T>, options: AskOptions = {}): Promise<T | null> {
   return new Promise((resolve) => {
-    const input = h("input", { type: "text", value: initial, placeholder: "Name", class: "modal-input" });
+    const input = h("input", { type: "text", value: initial, placeholder: options.placeholder ?? "Name", class: "modal-input" });
     const error = h("div", { class: "modal-error" });
     const submitButton = h("button", { type: "submit", class: "primary" }, "Save");
     const close = (value: T | null) => {
@@ -15,7 +21,7 @@ export function askName<T>(title: string, initial: string, save: (name: string) 
     };
     const submit = async () => {
       const name = input.value.trim();
-      if (!name) {
+      if (!name && !options.optional) {
         error.textContent = "A name is required.";
         input.focus();
         return;

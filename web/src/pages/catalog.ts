@@ -1,19 +1,16 @@
 // The catalog browser: schemas with their tables and views, topics and sinks, a search box over names and
-// columns, and for one object its columns, statistics, snapshots and sample rows (a topic's last records,
-// live if asked).
+// columns, and for one object its columns, statistics, snapshots and sample rows (a topic's last records;
+// its events arriving live are on pages/topic.ts).
 
 import { getCatalog, getTable, getTopic, type Catalog, type ColumnInfo, type ResultOrError } from "../api";
 import { createGrid } from "../components/grid";
-import { bytes, button, count, h, notice, replace } from "../dom";
+import { bytes, button, count, h, notice, replace, stat } from "../dom";
 import { draft } from "../history";
 import { navigate, type Page } from "../router";
 import { listTable } from "./list";
 
-const LIVE_INTERVAL_MS = 2000;
-
 export const catalogPage: Page = (root, params) => {
   let catalog: Catalog | null = null;
-  let timer: number | undefined;
   const search = h("input", { type: "search", name: "search", placeholder: "Search tables, topics, columns…", class: "search" });
   const tree = h("div", { class: "tree" });
   const detail = h("section", { class: "detail" });
@@ -107,50 +104,34 @@ export const catalogPage: Page = (root, params) => {
   }
 
   async function showTopic(name: string) {
-    const live = h("input", { type: "checkbox", name: "live" });
-    const records = h("div");
-    const partitions = h("div");
-    const stats = h("div", { class: "stats" });
-    let head: HTMLElement | null = null;
-    const refresh = async () => {
-      try {
-        const t = await getTopic(name);
-        if (!head) {
-          head = h("div", null,
-            h("div", { class: "detail-head" },
-              h("h2", null, t.name, h("span", { class: "kind" }, "topic")),
-              h("div", { class: "grow" }),
-              h("label", { class: "check", title: `Read the last records every ${LIVE_INTERVAL_MS / 1000} s` }, live, "Live"),
-              button("Query", () => openInEditor(`SELECT * FROM ${quote(t.name)} ORDER BY _timestamp DESC LIMIT 100`), { class: "primary" })),
-            stats,
-            h("h3", null, "Schema"),
-            t.schema ? h("pre", { class: "schema" }, t.schema,
-              t.key ? `\nkey: ${t.key}` : "", t.timestamp ? `\ntimestamp: ${t.timestamp}` : "") : h("p", { class: "muted" }, "No schema: each record's value is read as the column value."),
-            h("h3", null, "Columns"),
-            columnsTable(t.columns),
-            Object.keys(t.configs).length ? h("h3", null, "Configs") : null,
-            Object.keys(t.configs).length ? listTable(["Config", "Value"], Object.entries(t.configs)) : null,
-            h("h3", null, "Partitions"),
-            partitions,
-            h("h3", null, "Last records"),
-            records);
-          replace(detail, head);
-        }
-        replace(stats, stat("Partitions", String(t.partition_count)), stat("Messages", t.messages.toLocaleString("en-US")), stat("Size", bytes(t.size_bytes)));
-        replace(partitions, listTable(["Partition", "Start offset", "End offset", "Size"],
-          t.partitions.map((p) => [String(p.partition), String(p.log_start_offset), String(p.high_watermark), bytes(p.size_bytes)])));
-        replace(records, rowsBox(t.sample));
-      } catch (e) {
-        replace(detail, notice((e as Error).message, "error"));
-        window.clearInterval(timer);
-      }
-    };
-    live.addEventListener("change", () => {
-      window.clearInterval(timer);
-      if (live.checked) timer = window.setInterval(() => void refresh(), LIVE_INTERVAL_MS);
-    });
     replace(detail, h("div", { class: "placeholder" }, "Loading…"));
-    await refresh();
+    try {
+      const t = await getTopic(name);
+      replace(
+        detail,
+        h("div", { class: "detail-head" },
+          h("h2", null, t.name, h("span", { class: "kind" }, "topic")),
+          h("div", { class: "grow" }),
+          h("a", { class: "button", href: `#/topics/${enc(t.name)}`, dataset: { action: "watch-live" } }, "Watch live"),
+          button("Query", () => openInEditor(`SELECT * FROM ${quote(t.name)} ORDER BY _timestamp DESC LIMIT 100`), { class: "primary" })),
+        h("div", { class: "stats" },
+          stat("Partitions", String(t.partition_count)), stat("Messages", t.messages.toLocaleString("en-US")), stat("Size", bytes(t.size_bytes))),
+        h("h3", null, "Schema"),
+        t.schema ? h("pre", { class: "schema" }, t.schema,
+          t.key ? `\nkey: ${t.key}` : "", t.timestamp ? `\ntimestamp: ${t.timestamp}` : "") : h("p", { class: "muted" }, "No schema: each record's value is read as the column value."),
+        h("h3", null, "Columns"),
+        columnsTable(t.columns),
+        Object.keys(t.configs).length ? h("h3", null, "Configs") : null,
+        Object.keys(t.configs).length ? listTable(["Config", "Value"], Object.entries(t.configs)) : null,
+        h("h3", null, "Partitions"),
+        listTable(["Partition", "Start offset", "End offset", "Size"],
+          t.partitions.map((p) => [String(p.partition), String(p.log_start_offset), String(p.high_watermark), bytes(p.size_bytes)])),
+        h("h3", null, "Last records"),
+        rowsBox(t.sample),
+      );
+    } catch (e) {
+      replace(detail, notice((e as Error).message, "error"));
+    }
   }
 
   void load();
@@ -158,15 +139,10 @@ export const catalogPage: Page = (root, params) => {
   else if (params.kind === "topic") void showTopic(params.name);
   else if (params.kind) navigate("/catalog");
   else replace(detail, h("div", { class: "placeholder" }, "Pick a table, a view or a topic to see its columns, statistics and rows."));
-  return () => window.clearInterval(timer);
 };
 
 const enc = encodeURIComponent;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-function stat(label: string, value: string): HTMLElement {
-  return h("div", { class: "stat" }, h("div", { class: "stat-value" }, value), h("div", { class: "stat-label" }, label));
-}
 
 function columnsTable(columns: ColumnInfo[]): HTMLElement {
   return listTable(["Column", "Type", "Nullable", "Comment"],

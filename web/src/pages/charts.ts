@@ -4,6 +4,7 @@
 import { charts, isRows, runSql, type ChartSpec, type RowsResult, type SavedChart } from "../api";
 import { CHART_TYPES, completeSpec, createChart, type ChartView } from "../components/chart";
 import { createEditor } from "../components/editor";
+import { substitute, variablesIn } from "../components/filters";
 import { askName } from "../components/modal";
 import { button, count, h, notice, replace } from "../dom";
 import { navigate, type Page } from "../router";
@@ -31,7 +32,7 @@ function takeChartDraft(): ChartSpec {
 
 /// Run a chart's query; its rows, or a thrown ApiError.
 export async function chartRows(sql: string): Promise<RowsResult> {
-  const result = await runSql(sql, CHART_ROW_LIMIT);
+  const result = await runSql(sql, { limit: CHART_ROW_LIMIT });
   if (!isRows(result)) throw new Error("The query returned no rows to draw (it is not a SELECT).");
   return result;
 }
@@ -135,9 +136,12 @@ export const chartBuilderPage: Page = (root, params) => {
     runButton.disabled = true;
     status.textContent = "Running…";
     try {
-      result = await chartRows(spec.sql);
+      // A chart made for a dashboard's filters ({{name}}) is previewed with each variable empty.
+      const variables = [...variablesIn(spec.sql)];
+      result = await chartRows(substitute(spec.sql, variables.map((name) => ({ name, value: "" }))));
       spec = completeSpec(spec, result);
-      status.textContent = count(result.rows.length, "row");
+      status.textContent = count(result.rows.length, "row") +
+        (variables.length ? ` (with ${variables.map((n) => `{{${n}}}`).join(", ")} = '')` : "");
       drawControls();
       draw();
     } catch (e) {

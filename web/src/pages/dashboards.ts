@@ -1,8 +1,10 @@
-// Dashboards: a grid of saved charts that refresh on their own (down to every second), share a filter,
-// and keep their layout (each change is saved at once).
+// Dashboards: a grid of saved charts that refresh on their own (down to every second), share filters
+// (components/filters.ts), and keep their layout (each change is saved at once).
 
-import { charts, dashboards, type DashboardItem, type SavedChart, type SavedDashboard } from "../api";
+import { charts, dashboards, type DashboardFilter, type DashboardItem, type SavedChart, type SavedDashboard } from "../api";
 import { createChart, type ChartView } from "../components/chart";
+import { createFilterBar } from "../components/filter_bar";
+import { columnFilters, filteredSql, savedFilters, withUrlValues } from "../components/filters";
 import { askName } from "../components/modal";
 import { button, count, h, notice, replace } from "../dom";
 import { navigate, type Page } from "../router";
@@ -44,11 +46,6 @@ export const dashboardsPage: Page = (root) =>
     confirmDelete: (d) => `Delete the dashboard "${d.name}"? Its charts stay.`,
   });
 
-/// `sql` with `{{filter}}` replaced by `filter` as a SQL string literal.
-export function applyFilter(sql: string, filter: string): string {
-  return sql.replace(/\{\{\s*filter\s*\}\}/g, `'${filter.replace(/'/g, "''")}'`);
-}
-
 /// One chart on the dashboard, refreshed in place.
 interface Card {
   item: DashboardItem;
@@ -56,12 +53,17 @@ interface Card {
   body: HTMLElement;
   footer: HTMLElement;
   view: ChartView | null;
+  /// The columns of the chart's last result (for the column filters); null before the first.
+  columns: string[] | null;
   busy: boolean;
+  /// Asked to refresh while busy: refresh once more when done (the filters may have changed).
+  again: boolean;
 }
 
-export const dashboardPage: Page = (root, params) => {
+export const dashboardPage: Page = (root, params, query) => {
   const id = Number(params.id);
   let dashboard: SavedDashboard | null = null;
+  let filters: DashboardFilter[] = [];
   let chartsById = new Map<number, SavedChart>();
   let cards: Card[] = [];
   let timer: number | undefined;
@@ -75,13 +77,7 @@ export const dashboardPage: Page = (root, params) => {
     schedule();
     void save();
   } }, ...REFRESH_CHOICES.map((c) => h("option", { value: String(c.seconds) }, `Refresh: ${c.label}`)));
-  const filterInput = h("input", { type: "search", name: "filter", placeholder: "Filter", title: "Charts whose SQL holds {{filter}} get this text there, as a SQL string literal" });
-  filterInput.addEventListener("change", () => {
-    if (!dashboard) return;
-    dashboard.filter = filterInput.value;
-    void save();
-    refreshAll();
-  });
+  const filterBox = h("div");
   const addSelect = h("select", { name: "add-chart" });
   const addButton = button("Add chart", () => addChart(), { dataset: { action: "add-chart" } });
   const grid = h("div", { class: "dashboard-grid" });
@@ -91,8 +87,9 @@ export const dashboardPage: Page = (root, params) => {
     h(
       "div",
       { class: "page dashboard-page" },
-      h("header", { class: "toolbar" }, title, saveStatus, h("div", { class: "grow" }), filterInput, refreshSelect,
+      h("header", { class: "toolbar" }, title, saveStatus, h("div", { class: "grow" }), refreshSelect,
         button("Refresh now", () => refreshAll(), { title: "Run every chart's query again" }), addSelect, addButton),
+      filterBox,
       message,
       grid,
     ),
@@ -105,7 +102,12 @@ export const dashboardPage: Page = (root, params) => {
       chartsById = new Map(list.map((c) => [c.id, c]));
       title.textContent = d.name;
       refreshSelect.value = String(d.refresh_seconds ?? 0);
-      filterInput.value = d.filter ?? "";
+      filters = withUrlValues(savedFilters(d), query);
+      replace(filterBox, createFilterBar(filters, (next) => {
+        filters = next;
+        void save();
+        refreshAll();
+      }));
       replace(addSelect, ...(list.length
         ? list.map((c) => h("option", { value: String(c.id) }, c.name))
         : [h("option", { value: "" }, "(no saved charts)")]));
@@ -156,23 +158,28 @@ export const dashboardPage: Page = (root, params) => {
       body,
       footer,
     );
-    return { item, element, body, footer, view: null, busy: false };
+    return { item, element, body, footer, view: null, columns: null, busy: false, again: false };
   }
 
   async function refresh(card: Card) {
     const chart = chartsById.get(card.item.chart_id);
-    if (!chart || card.busy || disposed) return;
+    if (!chart || disposed) return;
+    if (card.busy) {
+      card.again = true;
+      return;
+    }
     card.busy = true;
     try {
-      const result = await chartRows(applyFilter(chart.sql, dashboard?.filter ?? ""));
+      const result = await chartResult(chart, card);
       if (disposed) return;
       if (card.view) {
-        card.view.update(result);
+        card.view.update(result.rows);
       } else {
-        card.view = createChart(chart, result);
+        card.view = createChart(chart, result.rows);
         replace(card.body, card.view.element);
       }
-      card.footer.textContent = `${count(result.rows.length, "row")} · ${new Date().toLocaleTimeString()}`;
+      card.element.dataset.filteredBy = result.applied.join(",");
+      card.footer.textContent = `${count(result.rows.rows.length, "row")}${result.applied.length ? ` · filtered by ${result.applied.join(", ")}` : ""} · ${new Date().toLocaleTimeString()}`;
       card.element.classList.remove("failed");
     } catch (e) {
       card.view?.dispose();
@@ -181,7 +188,24 @@ export const dashboardPage: Page = (root, params) => {
       card.element.classList.add("failed");
     } finally {
       card.busy = false;
+      if (card.again && !disposed) {
+        card.again = false;
+        void refresh(card);
+      }
     }
+  }
+
+  /// Run `chart`'s query under the filters. A column filter needs the result's columns: the first time,
+  /// when a column filter is set, the query runs once without it to learn them.
+  async function chartResult(chart: SavedChart, card: Card) {
+    if (card.columns === null && columnFilters(chart.sql, filters).length > 0) {
+      const first = await chartRows(filteredSql(chart.sql, filters, []).sql);
+      card.columns = first.columns.map((c) => c.name);
+    }
+    const { sql, applied } = filteredSql(chart.sql, filters, card.columns ?? []);
+    const rows = await chartRows(sql);
+    card.columns = rows.columns.map((c) => c.name);  // the same with a column filter: it keeps them all
+    return { rows, applied };
   }
 
   function refreshAll() {
@@ -209,8 +233,8 @@ export const dashboardPage: Page = (root, params) => {
       if (!dashboard) return;
       saveStatus.textContent = "Saving…";
       try {
-        const { charts: items, refresh_seconds, filter } = dashboard;
-        await dashboards.update(dashboard.id, dashboard.name, { charts: items, refresh_seconds, filter });
+        const { charts: items, refresh_seconds } = dashboard;
+        await dashboards.update(dashboard.id, dashboard.name, { charts: items, refresh_seconds, filters });
         saveStatus.textContent = "Saved";
       } catch (e) {
         saveStatus.textContent = `Not saved: ${(e as Error).message}`;

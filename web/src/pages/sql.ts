@@ -1,7 +1,7 @@
-// The SQL editor: write, run (Ctrl+Enter), see the rows, keep the query (history, saved queries), take
+// The SQL editor: write, run (Ctrl+Enter) and cancel, see the rows, keep the query (history, saved queries), take
 // the result to the chart builder or download it as CSV.
 
-import { ApiError, downloadCsv, isRows, queries, runSql, type RowsResult, type SavedQuery } from "../api";
+import { ApiError, QUERY_CANCELED, cancelQuery, downloadCsv, isRows, newQueryId, queries, runSql, type RowsResult, type SavedQuery } from "../api";
 import { createEditor } from "../components/editor";
 import { createGrid } from "../components/grid";
 import { askName } from "../components/modal";
@@ -16,11 +16,17 @@ const GRID_LIMIT = 100_000;
 export const sqlPage: Page = (root, _params, query) => {
   let saved: SavedQuery | null = null;
   let lastRows: { sql: string; result: RowsResult } | null = null;
-  let running: AbortController | null = null;
+  /// The statement running now: its query_id, and the way to stop waiting for it.
+  let running: { queryId: string; controller: AbortController } | null = null;
 
   const title = h("h1", null, "SQL");
   const runButton = button("Run", () => void run(), { class: "primary", title: "Run the statement at the cursor (Ctrl+Enter)" });
-  const status = h("span", { class: "status" });
+  const cancelButton = button("Cancel", () => void cancel(), {
+    disabled: true,
+    dataset: { action: "cancel" },
+    title: "Stop the running statement on the server",
+  });
+  const status = h("span", { class: "status", dataset: { role: "sql-status" } });
   const saveButton = button("Save", () => void save(), { title: "Save as a named query" });
   const chartButton = button("Chart", () => {
     if (!lastRows) return;
@@ -46,7 +52,7 @@ export const sqlPage: Page = (root, _params, query) => {
     h(
       "div",
       { class: "page sql-page" },
-      h("header", { class: "toolbar" }, title, runButton, status, h("div", { class: "grow" }), saveButton, chartButton, csvButton, historyToggle),
+      h("header", { class: "toolbar" }, title, runButton, cancelButton, status, h("div", { class: "grow" }), saveButton, chartButton, csvButton, historyToggle),
       h("div", { class: "sql-main" }, editorPane, historyPane),
       results,
     ),
@@ -90,15 +96,15 @@ export const sqlPage: Page = (root, _params, query) => {
 
   async function run() {
     const sql = editor.statementAtCursor();
-    if (!sql) return;
-    running?.abort();
-    const controller = new AbortController();
-    running = controller;
+    if (!sql || running) return;
+    const current = { queryId: newQueryId(), controller: new AbortController() };
+    running = current;
     runButton.disabled = true;
+    cancelButton.disabled = false;
     status.textContent = "Running…";
     const started = performance.now();
     try {
-      const result = await runSql(sql, GRID_LIMIT, controller.signal);
+      const result = await runSql(sql, { limit: GRID_LIMIT, queryId: current.queryId, signal: current.controller.signal });
       const ms = Math.round(performance.now() - started);
       if (isRows(result)) {
         lastRows = { sql, result };
@@ -113,18 +119,41 @@ export const sqlPage: Page = (root, _params, query) => {
         editor.refreshSchema();  // DDL may have made or dropped tables
       }
     } catch (e) {
-      if (e instanceof DOMException && e.name === "AbortError") return;
+      if (e instanceof DOMException && e.name === "AbortError") return;  // the page was left
       lastRows = null;
-      status.textContent = "Failed";
       const error = e as ApiError;
-      replace(results, h("div", { class: "notice error" }, h("strong", null, `Error ${error.code ?? ""}: `), error.message));
+      if (error.code === QUERY_CANCELED) {
+        status.textContent = "Cancelled";
+        replace(results, h("div", { class: "notice info" }, `Cancelled after ${Math.round(performance.now() - started)} ms.`));
+      } else {
+        status.textContent = "Failed";
+        replace(results, h("div", { class: "notice error" }, h("strong", null, `Error ${error.code ?? ""}: `), error.message));
+      }
       drawHistory(addHistory({ sql, at: Date.now(), ok: false }));
     } finally {
-      if (running === controller) {
+      if (running === current) {
         running = null;
         runButton.disabled = false;
+        cancelButton.disabled = true;
         chartButton.disabled = csvButton.disabled = lastRows === null;
       }
+    }
+  }
+
+  /// Stop the running statement on the server; its request then fails with SQLSTATE 57014.
+  async function cancel() {
+    const current = running;
+    if (!current) return;
+    cancelButton.disabled = true;
+    status.textContent = "Cancelling…";
+    try {
+      // A statement sent a moment ago may not run under its id yet: ask again while it is awaited.
+      for (let attempt = 0; running === current && !(await cancelQuery(current.queryId)); attempt++) {
+        if (attempt === 20) throw new Error("the server does not know the statement");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } catch (e) {
+      if (running === current) status.textContent = `Cannot cancel: ${(e as Error).message}`;
     }
   }
 
@@ -148,5 +177,10 @@ export const sqlPage: Page = (root, _params, query) => {
     }
   }
 
-  return () => running?.abort();
+  // Leaving the page stops the statement too: nobody is waiting for its rows.
+  return () => {
+    if (!running) return;
+    void cancelQuery(running.queryId).catch(() => {});
+    running.controller.abort();
+  };
 };
