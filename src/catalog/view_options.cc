@@ -9,7 +9,8 @@ std::map<std::string, std::string> ParseViewOptions(
     const std::vector<std::pair<std::string, std::string>>& options) {
   constexpr const char* kWhat = "materialized view";
   std::map<std::string, std::string> out = {
-      {kViewCheckpointIntervalMs, "200"}, {kViewStart, "earliest"}, {kViewMaxRecordsPerEpoch, "1000000"}};
+      {kViewCheckpointIntervalMs, "200"}, {kViewStart, "earliest"}, {kViewMaxRecordsPerEpoch, "1000000"},
+      {kViewAllowedLatenessMs, "0"},      {kViewEmit, "on_close"}};
   for (const auto& [name, value] : options) {
     if (name == "checkpoint_interval") {
       out[kViewCheckpointIntervalMs] =
@@ -18,10 +19,18 @@ std::map<std::string, std::string> ParseViewOptions(
       out[kViewStart] = ParseStartOption(kWhat, name, value);
     } else if (name == kViewMaxRecordsPerEpoch) {
       out[kViewMaxRecordsPerEpoch] = std::to_string(ParseCountOption(kWhat, name, value, 1'000'000'000));
+    } else if (name == "allowed_lateness") {
+      out[kViewAllowedLatenessMs] = std::to_string(ParseIntervalOption(kWhat, name, value, 0, 366LL * 24 * 3600 * 1000));
+    } else if (name == kViewEmit) {
+      if (value != "on_close" && value != "on_update") {
+        throw Exception(sqlstate::kInvalidParameterValue,
+                        "materialized view option emit is 'on_close' or 'on_update', not '" + value + "'");
+      }
+      out[kViewEmit] = value;
     } else {
       throw Exception(sqlstate::kInvalidParameterValue,
                       "unknown materialized view option \"" + name +
-                          "\" (checkpoint_interval, start, max_records_per_epoch)");
+                          "\" (checkpoint_interval, start, max_records_per_epoch, allowed_lateness, emit)");
     }
   }
   return out;

@@ -18,6 +18,15 @@ inline constexpr const char* kViewStart = "start";
 /// Records one epoch reads at most (a backlog is read epoch after epoch). Default 1,000,000.
 inline constexpr const char* kViewMaxRecordsPerEpoch = "max_records_per_epoch";
 
+/// How long after its end a window still takes late events (milliseconds): `allowed_lateness = '10
+/// seconds'`. Its row in the view is replaced when one comes; events later than that go to <view>_late.
+/// Default 0.
+inline constexpr const char* kViewAllowedLatenessMs = "allowed_lateness_ms";
+/// When a windowed view writes a window's row: "on_close" (default: once the watermark passes its end, and
+/// again for each late event within the allowed lateness) or "on_update" (every epoch that changes it, as a
+/// changelog: the window's previous row is replaced).
+inline constexpr const char* kViewEmit = "emit";
+
 /// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
 /// bad value.
 std::map<std::string, std::string> ParseViewOptions(
