@@ -10,7 +10,8 @@ std::map<std::string, std::string> ParseViewOptions(
   constexpr const char* kWhat = "materialized view";
   std::map<std::string, std::string> out = {
       {kViewCheckpointIntervalMs, "200"}, {kViewStart, "earliest"}, {kViewMaxRecordsPerEpoch, "1000000"},
-      {kViewAllowedLatenessMs, "0"},      {kViewEmit, "on_close"}};
+      {kViewAllowedLatenessMs, "0"},      {kViewEmit, "on_close"},
+      {kViewIdleTimeoutMs, "0"}};
   for (const auto& [name, value] : options) {
     if (name == "checkpoint_interval") {
       out[kViewCheckpointIntervalMs] =
@@ -21,6 +22,8 @@ std::map<std::string, std::string> ParseViewOptions(
       out[kViewMaxRecordsPerEpoch] = std::to_string(ParseCountOption(kWhat, name, value, 1'000'000'000));
     } else if (name == "allowed_lateness") {
       out[kViewAllowedLatenessMs] = std::to_string(ParseIntervalOption(kWhat, name, value, 0, 366LL * 24 * 3600 * 1000));
+    } else if (name == "idle_timeout") {
+      out[kViewIdleTimeoutMs] = std::to_string(ParseIntervalOption(kWhat, name, value, 0, 24LL * 3600 * 1000));
     } else if (name == kViewEmit) {
       if (value != "on_close" && value != "on_update") {
         throw Exception(sqlstate::kInvalidParameterValue,
@@ -30,7 +33,8 @@ std::map<std::string, std::string> ParseViewOptions(
     } else {
       throw Exception(sqlstate::kInvalidParameterValue,
                       "unknown materialized view option \"" + name +
-                          "\" (checkpoint_interval, start, max_records_per_epoch, allowed_lateness, emit)");
+                          "\" (checkpoint_interval, start, max_records_per_epoch, allowed_lateness, emit, "
+                          "idle_timeout)");
     }
   }
   return out;

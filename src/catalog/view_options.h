@@ -27,6 +27,10 @@ inline constexpr const char* kViewAllowedLatenessMs = "allowed_lateness_ms";
 /// changelog: the window's previous row is replaced).
 inline constexpr const char* kViewEmit = "emit";
 
+/// After how long without records a partition stops holding the view's watermark back (milliseconds):
+/// `idle_timeout = '30 seconds'`. Default 0: never (a partition that stops receiving records holds it).
+inline constexpr const char* kViewIdleTimeoutMs = "idle_timeout_ms";
+
 /// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
 /// bad value.
 std::map<std::string, std::string> ParseViewOptions(

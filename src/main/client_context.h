@@ -22,6 +22,7 @@ class Database;
 class DataChunk;
 class PhysicalOperator;
 using PhysicalOperatorPtr = std::unique_ptr<PhysicalOperator>;
+struct MaterializedViewEntry;
 struct TableEntry;
 class TaskScheduler;
 struct BoundQuery;
@@ -82,6 +83,8 @@ class ClientContext {
   }
   /// Microseconds since the epoch at which the current statement started (now(), current_timestamp).
   int64_t statement_time() const { return statement_time_; }
+  /// SHOW MATERIALIZED VIEWS, also the rows of the system table basin_stream_jobs.
+  std::unique_ptr<QueryResult> ShowMaterializedViews();
 
  private:
   std::unique_ptr<QueryResult> Execute(const sql::Statement& stmt, std::string_view sql);
@@ -119,8 +122,10 @@ class ClientContext {
   // client_context_views.cc
   std::unique_ptr<QueryResult> CreateMaterializedView(const sql::CreateMaterializedViewStmt& stmt);
   void DropMaterializedView(const std::vector<std::string>& name, bool if_exists);
-  std::unique_ptr<QueryResult> ShowMaterializedViews();
   std::unique_ptr<QueryResult> RefreshMaterializedView(const sql::RefreshMaterializedViewStmt& stmt);
+  std::unique_ptr<QueryResult> AlterMaterializedView(const sql::AlterMaterializedViewStmt& stmt);
+  /// The materialized view `names` names; throws 42P01 when there is none.
+  std::shared_ptr<MaterializedViewEntry> ExistingMaterializedView(const std::vector<std::string>& names);
   /// COPY topic FROM 'events.json': each JSON value of the file one record, through the topic's schema.
   std::unique_ptr<QueryResult> CopyIntoTopic(const sql::CopyStmt& stmt,
                                              const std::shared_ptr<TableEntry>& topic);

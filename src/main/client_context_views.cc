@@ -1,6 +1,8 @@
 // Materialized views: CREATE, DROP, SHOW and REFRESH MATERIALIZED VIEW. Their jobs belong to the stream
 // processor (src/stream/): `basin server` runs them on its ViewRunner, and REFRESH runs one here.
 
+#include <chrono>
+
 #include "catalog/catalog.h"
 #include "catalog/view_options.h"
 #include "common/exception.h"
@@ -123,10 +125,15 @@ void ClientContext::DropMaterializedView(const std::vector<std::string>& names, 
 
 std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
   RowsBuilder rows({"name", "topic", "kind", "status", "epoch", "committed_offsets", "lag", "watermark",
-                    "last_checkpoint", "records_in", "rows_out", "late_rows", "state_bytes", "error"},
+                    "watermark_delay_seconds", "records_per_second", "last_checkpoint", "records_in", "rows_out",
+                    "late_rows", "state_bytes", "error"},
                    {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt,
-                    TypeId::kVarchar, TypeId::kBigInt, TypeId::kTimestampTz, TypeId::kTimestampTz,
-                    TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt, TypeId::kVarchar});
+                    TypeId::kVarchar, TypeId::kBigInt, TypeId::kTimestampTz, TypeId::kDouble, TypeId::kDouble,
+                    TypeId::kTimestampTz, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt,
+                    TypeId::kVarchar});
+  const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   if (!catalog().persistent()) return rows.Finish();
   for (const auto& view : catalog().MaterializedViews()) {
     const stream::ViewReport r = db_.views().Report(*view);
@@ -138,6 +145,9 @@ std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
               Value::Varchar(r.status), Value::BigInt(r.epoch), Value::Varchar(r.offsets),
               r.lag < 0 ? Value::Null(TypeId::kBigInt) : Value::BigInt(r.lag),
               optional_time(r.watermark != INT64_MIN, r.watermark),
+              r.watermark == INT64_MIN ? Value::Null(TypeId::kDouble)
+                                       : Value::Double(static_cast<double>(now_us - r.watermark) / 1e6),
+              Value::Double(r.records_per_second),
               optional_time(r.last_checkpoint_ms != 0, r.last_checkpoint_ms * 1000),
               Value::BigInt(r.records_in), Value::BigInt(r.rows_out), Value::BigInt(r.late_rows),
               Value::BigInt(r.state_bytes),
@@ -148,11 +158,21 @@ std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
 
 std::unique_ptr<QueryResult> ClientContext::RefreshMaterializedView(
     const sql::RefreshMaterializedViewStmt& stmt) {
-  auto [schema, name] = QualifiedName(stmt.name);
+  return QueryResult::Count(db_.views().Refresh(*ExistingMaterializedView(stmt.name)));
+}
+
+std::unique_ptr<QueryResult> ClientContext::AlterMaterializedView(const sql::AlterMaterializedViewStmt& stmt) {
+  db_.views().SetPaused(*ExistingMaterializedView(stmt.name), stmt.pause);
+  return QueryResult::Count(0);
+}
+
+std::shared_ptr<MaterializedViewEntry> ClientContext::ExistingMaterializedView(
+    const std::vector<std::string>& names) {
+  auto [schema, name] = QualifiedName(names);
   std::shared_ptr<MaterializedViewEntry> view = catalog().GetMaterializedView(schema, name);
   if (!view)
     throw CatalogError(sqlstate::kUndefinedTable, "materialized view \"" + name + "\" does not exist");
-  return QueryResult::Count(db_.views().Refresh(*view));
+  return view;
 }
 
 }  // namespace basin

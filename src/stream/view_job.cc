@@ -30,6 +30,7 @@ namespace {
 // State keys: "m/..." the job's own, "w" + window end + group a window's states, "k" + group a group's.
 constexpr std::string_view kCheckpointKey = "m/checkpoint";
 constexpr std::string_view kPlanKey = "m/plan";
+constexpr std::string_view kPausedKey = "m/paused";
 constexpr std::string_view kWindowPrefix = "w";
 constexpr std::string_view kGroupPrefix = "k";
 constexpr std::string_view kRankPrefix = "r";
@@ -67,11 +68,14 @@ DataChunk Columns(const DataChunk& chunk, size_t n) {
 std::string EncodeCheckpoint(const Checkpoint& c) {
   nlohmann::json watermarks = nlohmann::json::object();
   for (auto [p, w] : c.watermarks) watermarks[std::to_string(p)] = w;
+  nlohmann::json active = nlohmann::json::object();
+  for (auto [p, t] : c.active) active[std::to_string(p)] = t;
   nlohmann::json j = {{"epoch", c.epoch},           {"offsets", EncodeSinkOffsets(c.offsets)},
                       {"watermarks", watermarks},   {"time_ms", c.time_ms},
                       {"records_in", c.records_in}, {"rows_out", c.rows_out},
                       {"late_rows", c.late_rows}};
   j["watermark"] = c.watermark == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(c.watermark);
+  j["active"] = active;
   return j.dump();
 }
 
@@ -83,6 +87,9 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.offsets = DecodeSinkOffsets(j.at("offsets").get<std::string>());
     for (auto& [p, w] : j.at("watermarks").items()) c.watermarks[std::stoi(p)] = w.get<int64_t>();
     c.watermark = j.at("watermark").is_null() ? INT64_MIN : j.at("watermark").get<int64_t>();
+    if (j.contains("active")) {
+      for (auto& [p, t] : j.at("active").items()) c.active[std::stoi(p)] = t.get<int64_t>();
+    }
     c.time_ms = j.at("time_ms").get<int64_t>();
     c.records_in = j.at("records_in").get<int64_t>();
     c.rows_out = j.at("rows_out").get<int64_t>();
@@ -500,6 +507,8 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   if (option != view.options.end()) lateness_ = std::stoll(option->second) * 1000;
   option = view.options.find(kViewEmit);
   on_update_ = option != view.options.end() && option->second == "on_update";
+  option = view.options.find(kViewIdleTimeoutMs);
+  if (option != view.options.end()) idle_ = std::stoll(option->second) * 1000;
   if ((lateness_ > 0 || on_update_) && plan_.kind != ViewKind::kWindowed) {
     throw Exception(sqlstate::kInvalidParameterValue,
                     "materialized view " + name_ + ": allowed_lateness and emit apply to windowed views (GROUP "
@@ -537,6 +546,20 @@ int64_t ViewJob::Lag() const {
 
 int64_t ViewJob::StateBytes() const {
   return store_->SizeInBytes();
+}
+
+bool ViewJob::Paused() const {
+  return store_->Get(kPausedKey).has_value();
+}
+
+void ViewJob::SetPaused(bool paused) {
+  StateBatch batch(*store_);
+  if (paused) {
+    batch.Put(kPausedKey, "");
+  } else {
+    batch.Delete(kPausedKey);
+  }
+  store_->Commit(batch);
 }
 
 bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const {
@@ -599,9 +622,18 @@ int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint)
     }
     return true;
   });
-  if (checkpoint.watermarks.empty()) return checkpoint.watermark;
+  // A partition idle for idle_timeout (by the epochs' recorded processing times) does not hold the
+  // watermark back; its records, when they come again, may then be late.
+  for (auto [p, end] : plan.to) {
+    if (end > plan.from.at(p)) checkpoint.active[p] = plan.time_us;
+  }
   int64_t least = INT64_MAX;
-  for (auto [p, w] : checkpoint.watermarks) least = std::min(least, w);
+  for (auto [p, w] : checkpoint.watermarks) {
+    auto active = checkpoint.active.find(p);
+    const bool idle = idle_ > 0 && active != checkpoint.active.end() && plan.time_us - active->second >= idle_;
+    if (!idle) least = std::min(least, w);
+  }
+  if (least == INT64_MAX) return checkpoint.watermark;  // none, or every partition idle
   return std::max(checkpoint.watermark, least);
 }
 

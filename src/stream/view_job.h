@@ -47,6 +47,7 @@ struct Checkpoint {
   SinkOffsets offsets;                    ///< the next offset to read, by partition (missing: the log start)
   std::map<int32_t, int64_t> watermarks;  ///< by partition: the highest watermark its records gave (µs)
   int64_t watermark = INT64_MIN;          ///< the job's: the least of the partitions', never going back
+  std::map<int32_t, int64_t> active;      ///< by partition: the processing time (µs) of its last records
   int64_t time_ms = 0;                    ///< when the checkpoint was committed (0: never)
   int64_t records_in = 0;                 ///< totals over the job's life
   int64_t rows_out = 0;
@@ -93,6 +94,9 @@ class ViewJob {
   /// Records in the topic after the checkpoint.
   int64_t Lag() const;
   int64_t StateBytes() const;
+  /// ALTER MATERIALIZED VIEW ... PAUSE: kept in the state, so a restart keeps it paused.
+  bool Paused() const;
+  void SetPaused(bool paused);
   ViewKind kind() const { return plan_.kind; }
 
   /// Tests: where the next epoch stops, as a crash there would (kill -9 cannot be aimed).
@@ -165,6 +169,7 @@ class ViewJob {
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
   int64_t lateness_ = 0;   // windowed: allowed lateness (µs)
   bool on_update_ = false;  // windowed: emit = 'on_update'
+  int64_t idle_ = 0;        // windowed: idle_timeout (µs), 0 none
   CrashPoint crash_ = CrashPoint::kNone;
 };
 

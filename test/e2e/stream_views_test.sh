@@ -132,6 +132,11 @@ batch_rows=$(rows "$kept SELECT * FROM (${sessions/FROM SESSION(clicks/FROM SESS
 status "$http/metrics" >/dev/null
 grep -q '^basin_view_epochs_total{view="public.per_window"} ' "$work/body.out" || fail "/metrics has no view epochs"
 grep -q '^basin_view_lag_records{view="public.per_user"} 0$' "$work/body.out" || fail "/metrics has no view lag"
+grep -q '^basin_view_records_per_second{view="public.per_window"} ' "$work/body.out" || fail "/metrics has no throughput"
+grep -q '^basin_view_watermark_delay_seconds{view="public.per_session"} ' "$work/body.out" \
+  || fail "/metrics has no watermark delay"
+[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[6]]" ] \
+  || fail "basin_stream_jobs: $(rows "SELECT name, status, lag, error FROM basin_stream_jobs")"
 grep -h "materialized view" "$work"/*.log | head -n 5 || true  # what the runner reported, for the record
 stop_server
 echo "materialized views exactly once across kill -9 ($events events): ok"

@@ -252,6 +252,7 @@ enum class StatementKind {
   kCreateSink,
   kCreateMaterializedView,
   kRefreshMaterializedView,
+  kAlterMaterializedView,
 };
 
 struct Statement {
@@ -556,6 +557,13 @@ struct CreateMaterializedViewStmt : Statement {
 struct RefreshMaterializedViewStmt : Statement {
   RefreshMaterializedViewStmt() : Statement(StatementKind::kRefreshMaterializedView) {}
   std::vector<std::string> name;
+};
+
+/// ALTER MATERIALIZED VIEW name PAUSE | RESUME: stop running the view's epochs, or start again.
+struct AlterMaterializedViewStmt : Statement {
+  AlterMaterializedViewStmt() : Statement(StatementKind::kAlterMaterializedView) {}
+  std::vector<std::string> name;
+  bool pause = false;
 };
 
 }  // namespace basin::sql

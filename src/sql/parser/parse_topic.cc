@@ -123,6 +123,20 @@ std::unique_ptr<Statement> Parser::ParseCreateMaterializedView() {
   return stmt;
 }
 
+std::unique_ptr<Statement> Parser::ParseAlterMaterializedView() {
+  auto stmt = std::make_unique<AlterMaterializedViewStmt>();
+  ExpectKeyword("alter");
+  ExpectKeyword("materialized");
+  ExpectKeyword("view");
+  stmt->name = ParseQualifiedName("a materialized view name");
+  if (AcceptKeyword("pause")) {
+    stmt->pause = true;
+  } else if (!AcceptKeyword("resume")) {
+    Fail(Peek(), "expected PAUSE or RESUME");
+  }
+  return stmt;
+}
+
 std::unique_ptr<Statement> Parser::ParseRefresh() {
   auto stmt = std::make_unique<RefreshMaterializedViewStmt>();
   ExpectKeyword("refresh");
