@@ -2,6 +2,7 @@
 
 #include "catalog/sink_options.h"
 #include "common/exception.h"
+#include "types/datetime.h"
 
 namespace basin {
 
@@ -17,7 +18,17 @@ std::map<std::string, std::string> ParseViewOptions(
       out[kViewCheckpointIntervalMs] =
           std::to_string(ParseIntervalOption(kWhat, name, value, 10, 24LL * 3600 * 1000));
     } else if (name == "start") {
-      out[kViewStart] = ParseStartOption(kWhat, name, value);
+      int64_t micros = 0;
+      if (value != "earliest" && value != "latest" && timestamp::TryParse(value, micros) &&
+          micros != timestamp::kInfinity && micros != timestamp::kNegativeInfinity) {
+        out[kViewStart] = std::to_string(micros >= 0 ? micros / 1000 : (micros - 999) / 1000);
+      } else if (value != "earliest" && value != "latest") {
+        throw Exception(sqlstate::kInvalidParameterValue,
+                        "materialized view option start is 'earliest', 'latest' or a timestamp, not '" + value +
+                            "'");
+      } else {
+        out[kViewStart] = value;
+      }
     } else if (name == kViewMaxRecordsPerEpoch) {
       out[kViewMaxRecordsPerEpoch] = std::to_string(ParseCountOption(kWhat, name, value, 1'000'000'000));
     } else if (name == "allowed_lateness") {

@@ -13,7 +13,8 @@ namespace basin {
 /// How often the view runs an epoch, when its topic has new records (milliseconds):
 /// `checkpoint_interval = '200 ms'`. Default 200.
 inline constexpr const char* kViewCheckpointIntervalMs = "checkpoint_interval_ms";
-/// Where a new view starts: "earliest" (default: every retained record) or "latest".
+/// Where a new view starts: "earliest" (default: every retained record), "latest", or a timestamp (each
+/// partition's first record whose _timestamp is at or after it), stored as its milliseconds since the epoch.
 inline constexpr const char* kViewStart = "start";
 /// Records one epoch reads at most (a backlog is read epoch after epoch). Default 1,000,000.
 inline constexpr const char* kViewMaxRecordsPerEpoch = "max_records_per_epoch";

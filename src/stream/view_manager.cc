@@ -118,8 +118,19 @@ void ViewManager::Create(const MaterializedViewEntry& view) {
   try {
     ViewJob& job = Open(*slot, view, /*created=*/true);
     auto start = view.options.find(kViewStart);
-    if (start != view.options.end() && start->second == "latest")
+    if (start != view.options.end() && start->second == "latest") {
       job.StartAt(HighWatermarks(log_, view.topic));
+    } else if (start != view.options.end() && start->second != "earliest") {
+      // A timestamp (ms): each partition from its first record at or after it (none: from its end).
+      const int64_t ms = std::stoll(start->second);
+      SinkOffsets offsets = HighWatermarks(log_, view.topic);
+      for (auto& [p, offset] : offsets) {
+        const std::optional<log::OffsetAndTimestamp> found =
+            log_.GetPartition(view.topic, p)->OffsetForTimestamp(std::max<int64_t>(ms, 0));
+        if (found) offset = found->offset;
+      }
+      job.StartAt(offsets);
+    }
   } catch (...) {
     slot->job.reset();
     StateStore::Destroy(dir);
