@@ -7,8 +7,8 @@
 namespace basin {
 
 std::map<std::string, std::string> ParseViewOptions(
-    const std::vector<std::pair<std::string, std::string>>& options) {
-  constexpr const char* kWhat = "materialized view";
+    const std::vector<std::pair<std::string, std::string>>& options, bool stream) {
+  const char* kWhat = stream ? "stream" : "materialized view";
   std::map<std::string, std::string> out = {
       {kViewCheckpointIntervalMs, "200"}, {kViewStart, "earliest"}, {kViewMaxRecordsPerEpoch, "1000000"},
       {kViewAllowedLatenessMs, "0"},      {kViewEmit, "on_close"},
@@ -33,6 +33,10 @@ std::map<std::string, std::string> ParseViewOptions(
       out[kViewMaxRecordsPerEpoch] = std::to_string(ParseCountOption(kWhat, name, value, 1'000'000'000));
     } else if (name == "allowed_lateness") {
       out[kViewAllowedLatenessMs] = std::to_string(ParseIntervalOption(kWhat, name, value, 0, 366LL * 24 * 3600 * 1000));
+    } else if (stream && name == kStreamPartitions) {
+      out[kStreamPartitions] = std::to_string(ParseCountOption(kWhat, name, value, 1000));
+    } else if (stream && name == kStreamKey) {
+      out[kStreamKey] = value;
     } else if (name == "idle_timeout") {
       out[kViewIdleTimeoutMs] = std::to_string(ParseIntervalOption(kWhat, name, value, 0, 24LL * 3600 * 1000));
     } else if (name == kViewEmit) {
@@ -43,11 +47,12 @@ std::map<std::string, std::string> ParseViewOptions(
       out[kViewEmit] = value;
     } else {
       throw Exception(sqlstate::kInvalidParameterValue,
-                      "unknown materialized view option \"" + name +
+                      std::string("unknown ") + kWhat + " option \"" + name +
                           "\" (checkpoint_interval, start, max_records_per_epoch, allowed_lateness, emit, "
-                          "idle_timeout)");
+                          "idle_timeout" + (stream ? ", partitions, key)" : ")"));
     }
   }
+  if (stream) out[kViewOutput] = "topic";
   return out;
 }
 

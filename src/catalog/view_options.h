@@ -32,9 +32,15 @@ inline constexpr const char* kViewEmit = "emit";
 /// `idle_timeout = '30 seconds'`. Default 0: never (a partition that stops receiving records holds it).
 inline constexpr const char* kViewIdleTimeoutMs = "idle_timeout_ms";
 
+/// CREATE STREAM: the job writes to a topic of its name ("topic"), not a table. Set by CREATE STREAM only.
+inline constexpr const char* kViewOutput = "output";
+/// CREATE STREAM: its topic's partitions (default 1) and key column (default none).
+inline constexpr const char* kStreamPartitions = "partitions";
+inline constexpr const char* kStreamKey = "key";
+
 /// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
 /// bad value.
 std::map<std::string, std::string> ParseViewOptions(
-    const std::vector<std::pair<std::string, std::string>>& options);
+    const std::vector<std::pair<std::string, std::string>>& options, bool stream = false);
 
 }  // namespace basin

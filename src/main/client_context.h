@@ -26,6 +26,9 @@ struct MaterializedViewEntry;
 struct TableEntry;
 class TaskScheduler;
 struct BoundQuery;
+namespace stream {
+struct ViewPlan;
+}
 
 /// A session: its settings and the statements it runs, one at a time. Owned by a Connection.
 class ClientContext {
@@ -121,7 +124,12 @@ class ClientContext {
   std::unique_ptr<QueryResult> ShowSinks();
   // client_context_views.cc
   std::unique_ptr<QueryResult> CreateMaterializedView(const sql::CreateMaterializedViewStmt& stmt);
-  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists);
+  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists, bool stream);
+  /// CREATE STREAM: refuse what cannot be appended to a topic, a missing key column, a taken topic name.
+  void CheckStreamable(const MaterializedViewEntry& view, const stream::ViewPlan& plan);
+  /// CREATE STREAM: its topic, of the query's columns.
+  void CreateStreamTopic(const MaterializedViewEntry& view,
+                         const std::vector<std::pair<std::string, LogicalType>>& columns);
   std::unique_ptr<QueryResult> RefreshMaterializedView(const sql::RefreshMaterializedViewStmt& stmt);
   std::unique_ptr<QueryResult> AlterMaterializedView(const sql::AlterMaterializedViewStmt& stmt);
   /// The materialized view `names` names; throws 42P01 when there is none.

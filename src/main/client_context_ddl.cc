@@ -211,7 +211,10 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
         break;
       }
       case sql::DropStmt::ObjectKind::kMaterializedView:
-        DropMaterializedView(names, stmt.if_exists);
+        DropMaterializedView(names, stmt.if_exists, /*stream=*/false);
+        break;
+      case sql::DropStmt::ObjectKind::kStream:
+        DropMaterializedView(names, stmt.if_exists, /*stream=*/true);
         break;
       case sql::DropStmt::ObjectKind::kSchema:
         if (names.back() == Catalog::kDefaultSchema) {

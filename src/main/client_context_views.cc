@@ -1,12 +1,14 @@
 // Materialized views: CREATE, DROP, SHOW and REFRESH MATERIALIZED VIEW. Their jobs belong to the stream
 // processor (src/stream/): `basin server` runs them on its ViewRunner, and REFRESH runs one here.
 
+#include <algorithm>
 #include <chrono>
 
 #include "catalog/catalog.h"
 #include "catalog/view_options.h"
 #include "common/exception.h"
 #include "log/log_manager.h"
+#include "log/topic_schema.h"
 #include "main/client_context.h"
 #include "main/client_context_internal.h"
 #include "main/database.h"
@@ -46,8 +48,12 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
     }
   };
   taken(view->name);
-  view->options = ParseViewOptions(stmt.options);
+  view->options = ParseViewOptions(stmt.options, stmt.stream);
   view->query_sql = stmt.query_text;
+  if (stmt.stream && view->schema != Catalog::kDefaultSchema) {
+    throw NotImplementedError("a stream writes to a topic, and topics are not in schemas: name it without \"" +
+                              view->schema + ".\"");
+  }
 
   // The query binds as a batch query does; the stream processor then says whether it can maintain it.
   Binder binder(*this);
@@ -70,6 +76,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
   }
   std::vector<std::pair<std::string, LogicalType>> columns;
   for (size_t i = 0; i < plan.names.size(); i++) columns.emplace_back(plan.names[i], plan.types[i]);
+  if (stmt.stream) CheckStreamable(*view, plan);
   std::vector<std::pair<std::string, LogicalType>> late_columns;
   if (plan.kind == stream::ViewKind::kWindowed) {
     view->late_table = view->name + "_late";
@@ -89,8 +96,14 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
     catalog().CreateTableWithStorage(table);
     made.push_back(name);
   };
+  bool made_topic = false;
   try {
-    make_table(view->name, columns);
+    if (stmt.stream) {
+      CreateStreamTopic(*view, columns);
+      made_topic = true;
+    } else {
+      make_table(view->name, columns);
+    }
     if (!view->late_table.empty()) make_table(view->late_table, late_columns);
     db_.views().Create(*view);
     try {
@@ -101,16 +114,55 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
     }
   } catch (...) {
     for (const std::string& name : made) catalog().DropTable(view->schema, name, /*if_exists=*/true);
+    if (made_topic) db_.log().DeleteTopic(view->name);
     throw;
   }
   return QueryResult::Count(0);
 }
 
-void ClientContext::DropMaterializedView(const std::vector<std::string>& names, bool if_exists) {
+void ClientContext::CheckStreamable(const MaterializedViewEntry& view, const stream::ViewPlan& plan) {
+  // A topic takes appends only: rows that never change once written.
+  const bool updates = view.options.at(kViewEmit) == "on_update" || view.options.at(kViewAllowedLatenessMs) != "0";
+  if (plan.kind == stream::ViewKind::kChangelog || plan.kind == stream::ViewKind::kTopN ||
+      (plan.kind == stream::ViewKind::kWindowed && updates)) {
+    throw NotImplementedError("a stream appends to a topic: its query must give rows that never change (no "
+                              "aggregate but over windows emitted on close, no top-N); use a materialized view");
+  }
+  auto key = view.options.find(kStreamKey);
+  if (key != view.options.end() && std::find(plan.names.begin(), plan.names.end(), key->second) == plan.names.end()) {
+    throw Exception(sqlstate::kUndefinedColumn, "stream key column \"" + key->second + "\" is not among its columns");
+  }
+  if (db_.log().FindTopic(view.name)) {
+    throw CatalogError(sqlstate::kDuplicateTable, "topic \"" + view.name + "\" already exists");
+  }
+}
+
+void ClientContext::CreateStreamTopic(const MaterializedViewEntry& view,
+                                      const std::vector<std::pair<std::string, LogicalType>>& columns) {
+  log::LogManager::ValidateTopicName(view.name);
+  log::TopicSchema schema;
+  for (const auto& [name, type] : columns) schema.columns.push_back({name, type, false});
+  auto key = view.options.find(kStreamKey);
+  if (key != view.options.end()) schema.key_column = key->second;
+  std::map<std::string, std::string> configs;
+  for (auto& [name, value] : schema.ToConfig()) {
+    if (!value.empty()) configs[name] = value;
+  }
+  auto partitions = view.options.find(kStreamPartitions);
+  db_.log().CreateTopic(view.name, partitions == view.options.end() ? 1 : std::stoi(partitions->second), configs);
+}
+
+void ClientContext::DropMaterializedView(const std::vector<std::string>& names, bool if_exists, bool stream) {
   auto [schema, name] = QualifiedName(names);
   std::shared_ptr<MaterializedViewEntry> view = catalog().GetMaterializedView(schema, name);
+  if (view && view->options.count(kViewOutput) != stream) {
+    throw CatalogError(sqlstate::kWrongObjectType,
+                       "\"" + name + "\" is " + (stream ? "a materialized view (DROP MATERIALIZED VIEW)"
+                                                        : "a stream (DROP STREAM)"));
+  }
   if (!view) {
     if (if_exists) return;
+    if (stream) throw CatalogError(sqlstate::kUndefinedTable, "stream \"" + name + "\" does not exist");
     if (catalog().GetTable(schema, name) || catalog().GetView(schema, name)) {
       throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a materialized view");
     }
@@ -119,7 +171,11 @@ void ClientContext::DropMaterializedView(const std::vector<std::string>& names, 
   // The name first, so that the runner stops picking the view; then its job and state; then its tables.
   catalog().DropMaterializedView(schema, name, /*if_exists=*/false);
   db_.views().Drop(*view);
-  catalog().DropTable(schema, name, /*if_exists=*/true);
+  if (stream) {
+    db_.log().DeleteTopic(name);
+  } else {
+    catalog().DropTable(schema, name, /*if_exists=*/true);
+  }
   if (!view->late_table.empty()) catalog().DropTable(schema, view->late_table, /*if_exists=*/true);
 }
 

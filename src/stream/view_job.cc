@@ -21,6 +21,7 @@
 #include "stream/row_codec.h"
 #include "stream/session_windows.h"
 #include "stream/state_store.h"
+#include "stream/topic_output.h"
 #include "stream/topic_range.h"
 
 namespace basin::stream {
@@ -76,6 +77,7 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
                       {"late_rows", c.late_rows}};
   j["watermark"] = c.watermark == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(c.watermark);
   j["active"] = active;
+  j["outputs"] = EncodeSinkOffsets(c.outputs);
   return j.dump();
 }
 
@@ -87,6 +89,7 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.offsets = DecodeSinkOffsets(j.at("offsets").get<std::string>());
     for (auto& [p, w] : j.at("watermarks").items()) c.watermarks[std::stoi(p)] = w.get<int64_t>();
     c.watermark = j.at("watermark").is_null() ? INT64_MIN : j.at("watermark").get<int64_t>();
+    if (j.contains("outputs")) c.outputs = DecodeSinkOffsets(j.at("outputs").get<std::string>());
     if (j.contains("active")) {
       for (auto& [p, t] : j.at("active").items()) c.active[std::stoi(p)] = t.get<int64_t>();
     }
@@ -174,6 +177,10 @@ void DecodeRankedPartition(std::string_view value, std::vector<std::string>& row
 struct ViewJob::Output {
   Output(std::shared_ptr<iceberg::IcebergTable> t, const std::string& key, int64_t epoch, bool buffered)
       : table(std::move(t)), key(key), epoch(epoch), buffered(buffered) {
+    if (!table) {  // a stream's rows: kept for its TopicOutput
+      write = this->buffered = true;
+      return;
+    }
     committed = iceberg::CommittedProperty(table->State()->metadata, key);
     const int64_t done = committed.empty() ? 0 : std::stoll(committed);
     if (done > epoch) {
@@ -215,7 +222,7 @@ struct ViewJob::Output {
 
   /// Publish the epoch's rows and deletes, if any, as one commit that sets the epoch compared and set.
   void Commit(const std::string& job, size_t width) {
-    if (!write) return;
+    if (!write || !table) return;
     std::vector<int64_t> deleted;
     if (!retract.empty()) deleted = FindRetracted(job, width);
     if (!writer && !pending.empty()) writer = table->BeginWrite();
@@ -476,7 +483,24 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
     }
     return table;
   };
-  table_ = open_table(view.name, plan_.names, plan_.types);
+  if (view.options.count(kViewOutput)) {
+    // CREATE STREAM: its topic, as a table.
+    const LogicalOperatorPtr scan = engine_->Bind("SELECT * FROM " + Quoted(view.name)).plan;
+    std::vector<const LogicalOperator*> ops{scan.get()};
+    std::shared_ptr<TableEntry> topic;
+    while (!ops.empty() && !topic) {
+      const LogicalOperator* op = ops.back();
+      ops.pop_back();
+      if (op->type == LogicalOpType::kGet) topic = op->table;
+      for (auto& c : op->children) ops.push_back(c.get());
+    }
+    if (!topic || !std::dynamic_pointer_cast<TopicTable>(topic->storage))
+      throw CatalogError(sqlstate::kUndefinedTable, "the topic of stream " + name_ + " is missing");
+    auto key = view.options.find(kStreamKey);
+    topic_output_ = std::make_unique<TopicOutput>(log, topic, key == view.options.end() ? "" : key->second);
+  } else {
+    table_ = open_table(view.name, plan_.names, plan_.types);
+  }
   if (plan_.kind == ViewKind::kWindowed) {
     if (!view.late_table.empty()) {
       const LogicalType t = plan_.time_type;
@@ -992,6 +1016,7 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
     }
   }
   view.Commit(name_, plan_.names.size());
+  if (topic_output_) checkpoint.outputs = topic_output_->Commit(view.pending, checkpoint.outputs, plan.time_us / 1000);
   if (late) late->Commit(name_, 6);
   CrashHere(CrashPoint::kAfterOutput);
   result.rows = view.rows;

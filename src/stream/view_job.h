@@ -39,6 +39,7 @@ namespace basin::stream {
 
 class AggregateStates;
 class StateStore;
+class TopicOutput;
 class StateBatch;
 
 /// Where a job is: what its last checkpoint committed with its state.
@@ -48,6 +49,7 @@ struct Checkpoint {
   std::map<int32_t, int64_t> watermarks;  ///< by partition: the highest watermark its records gave (µs)
   int64_t watermark = INT64_MIN;          ///< the job's: the least of the partitions', never going back
   std::map<int32_t, int64_t> active;      ///< by partition: the processing time (µs) of its last records
+  SinkOffsets outputs;                    ///< a stream's: its topic's end offsets after the epoch
   int64_t time_ms = 0;                    ///< when the checkpoint was committed (0: never)
   int64_t records_in = 0;                 ///< totals over the job's life
   int64_t rows_out = 0;
@@ -165,7 +167,8 @@ class ViewJob {
   LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;
-  std::shared_ptr<iceberg::IcebergTable> table_;
+  std::shared_ptr<iceberg::IcebergTable> table_;  // null for a stream
+  std::unique_ptr<TopicOutput> topic_output_;     // a stream's
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
   int64_t lateness_ = 0;   // windowed: allowed lateness (µs)
   bool on_update_ = false;  // windowed: emit = 'on_update'

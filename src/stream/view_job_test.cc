@@ -207,5 +207,27 @@ TEST_F(ViewJobTest, SessionsTopNAndUpdatesSurviveCrashes) {
   EXPECT_EQ(Rows("SELECT * FROM u ORDER BY window_start"), Rows(std::string(kUpdating) + " ORDER BY window_start"));
 }
 
+// A stream appends to a topic: after a crash at each point of an epoch its topic holds every row of its
+// query once, in the partition its key gives.
+TEST_F(ViewJobTest, AStreamAppendsEachRowOnceAcrossCrashes) {
+  constexpr const char* kQuery = "SELECT user_id, amount * 10 AS tenfold, ts FROM orders WHERE amount > 2";
+  Ok(std::string("CREATE STREAM big WITH (max_records_per_epoch = 40, partitions = 3, key = 'user_id') AS ") +
+     kQuery);
+  Produce(0, 60);
+  Ok("REFRESH MATERIALIZED VIEW big");
+  Produce(30, 60);
+  CrashDuringRefresh("big", ViewJob::CrashPoint::kAfterOutput);
+  Open();
+  Produce(50, 60);
+  CrashDuringRefresh("big", ViewJob::CrashPoint::kAfterPlan);
+  Open();
+  Ok("REFRESH MATERIALIZED VIEW big");
+  EXPECT_EQ(Rows("SELECT count(*) FROM big"), Rows(std::string("SELECT count(*) FROM (") + kQuery + ") q"));
+  EXPECT_EQ(Rows("SELECT user_id, tenfold, ts FROM big ORDER BY ALL"), Rows(std::string(kQuery) + " ORDER BY ALL"));
+  EXPECT_EQ(Rows("SELECT count(*) FROM (SELECT user_id FROM big GROUP BY user_id HAVING count(DISTINCT "
+                 "_partition) > 1) t"),
+            "0\n");
+}
+
 }  // namespace
 }  // namespace basin::stream

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Materialized views exactly once across kill -9: events stream into a topic over the HTTP collector while
 # `basin server` maintains views of it (appended rows, windowed aggregates, a changelog per key, sessions per
-# key, a top-N per key, windows emitted as updates with an allowed lateness), and
+# key, a top-N per key, windows emitted as updates with an allowed lateness, a stream into a topic), and
 # the server is killed with SIGKILL twice mid-stream. After the producer stops and the views catch up, each
 # view holds exactly what its query gives in batch over the topic (for the windowed view: over the windows
 # its watermark has closed).
@@ -42,6 +42,8 @@ ok "CREATE MATERIALIZED VIEW per_window $options AS $windowed"
 ok "CREATE MATERIALIZED VIEW per_user $options AS $changelog"
 ok "CREATE MATERIALIZED VIEW big $options AS $append"
 ok "CREATE MATERIALIZED VIEW per_session $options AS $sessions"
+ok "CREATE STREAM big_stream WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500, partitions = 2,
+    key = 'user_id') AS $append"
 ok "CREATE MATERIALIZED VIEW top_amounts $options AS $top"
 ok "CREATE MATERIALIZED VIEW updating WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500,
     emit = 'on_update', allowed_lateness = '1 second') AS $updating"
@@ -91,7 +93,7 @@ w=$(show epoch per_window)
 wait_for 60 advanced per_window $((w + 3)) || fail "per_window made no progress after the restarts"
 touch "$work/stop"
 wait "$producer" || fail "the producer failed"
-for view in per_window per_user big per_session top_amounts updating; do
+for view in per_window per_user big per_session top_amounts updating big_stream; do
   wait_for 120 caught_up "$view" || fail "$view did not catch up: lag $(show lag "$view")"
   [ "$(show status "$view")" = running ] || fail "$view is $(show status "$view"): $(show error "$view")"
 done
@@ -125,6 +127,8 @@ batch_rows=$(rows "$kept SELECT * FROM (${sessions/FROM SESSION(clicks/FROM SESS
 [ "$(rows "SELECT * FROM top_amounts ORDER BY user_id, rn")" = "$(rows "$top ORDER BY user_id, rn")" ] \
   || fail "top_amounts differs from its batch query"
 [ "$(rows "SELECT count(*) FROM updating_late")" = "[[0]]" ] || fail "updating found late events"
+[ "$(rows "SELECT user_id, twice, ts FROM big_stream ORDER BY ts, user_id, twice")" = \
+  "$(rows "$append ORDER BY ts, user_id, twice")" ] || fail "big_stream's topic differs from its batch query"
 [ "$(rows "SELECT * FROM updating ORDER BY window_start")" = "$(rows "$updating ORDER BY window_start")" ] \
   || fail "updating differs from its batch query"
 
@@ -135,7 +139,7 @@ grep -q '^basin_view_lag_records{view="public.per_user"} 0$' "$work/body.out" ||
 grep -q '^basin_view_records_per_second{view="public.per_window"} ' "$work/body.out" || fail "/metrics has no throughput"
 grep -q '^basin_view_watermark_delay_seconds{view="public.per_session"} ' "$work/body.out" \
   || fail "/metrics has no watermark delay"
-[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[6]]" ] \
+[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[7]]" ] \
   || fail "basin_stream_jobs: $(rows "SELECT name, status, lag, error FROM basin_stream_jobs")"
 grep -h "materialized view" "$work"/*.log | head -n 5 || true  # what the runner reported, for the record
 stop_server

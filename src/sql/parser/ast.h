@@ -384,7 +384,7 @@ struct CreateSchemaStmt : Statement {
 };
 
 struct DropStmt : Statement {
-  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink, kMaterializedView };
+  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink, kMaterializedView, kStream };
   DropStmt() : Statement(StatementKind::kDrop) {}
   ObjectKind object_kind = ObjectKind::kTable;
   std::vector<std::vector<std::string>> names;  // DROP TABLE a, s.b
@@ -546,6 +546,7 @@ struct CreateSinkStmt : Statement {
 struct CreateMaterializedViewStmt : Statement {
   CreateMaterializedViewStmt() : Statement(StatementKind::kCreateMaterializedView) {}
   std::vector<std::string> name;
+  bool stream = false;  ///< CREATE STREAM: the results go to a topic of the name instead of a table
   bool if_not_exists = false;
   OptionList options;
   std::unique_ptr<SelectStatement> query;
@@ -559,7 +560,7 @@ struct RefreshMaterializedViewStmt : Statement {
   std::vector<std::string> name;
 };
 
-/// ALTER MATERIALIZED VIEW name PAUSE | RESUME: stop running the view's epochs, or start again.
+/// ALTER MATERIALIZED VIEW | STREAM name PAUSE | RESUME: stop running the job's epochs, or start again.
 struct AlterMaterializedViewStmt : Statement {
   AlterMaterializedViewStmt() : Statement(StatementKind::kAlterMaterializedView) {}
   std::vector<std::string> name;

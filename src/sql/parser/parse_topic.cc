@@ -108,8 +108,11 @@ std::unique_ptr<Statement> Parser::ParseCreateSink() {
 
 std::unique_ptr<Statement> Parser::ParseCreateMaterializedView() {
   auto stmt = std::make_unique<CreateMaterializedViewStmt>();
-  ExpectKeyword("materialized");
-  ExpectKeyword("view");
+  stmt->stream = AcceptKeyword("stream");
+  if (!stmt->stream) {
+    ExpectKeyword("materialized");
+    ExpectKeyword("view");
+  }
   if (AcceptKeyword("if")) {
     ExpectKeyword("not");
     ExpectKeyword("exists");
@@ -126,8 +129,10 @@ std::unique_ptr<Statement> Parser::ParseCreateMaterializedView() {
 std::unique_ptr<Statement> Parser::ParseAlterMaterializedView() {
   auto stmt = std::make_unique<AlterMaterializedViewStmt>();
   ExpectKeyword("alter");
-  ExpectKeyword("materialized");
-  ExpectKeyword("view");
+  if (!AcceptKeyword("stream")) {
+    ExpectKeyword("materialized");
+    ExpectKeyword("view");
+  }
   stmt->name = ParseQualifiedName("a materialized view name");
   if (AcceptKeyword("pause")) {
     stmt->pause = true;
