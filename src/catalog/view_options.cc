@@ -7,8 +7,8 @@
 namespace basin {
 
 std::map<std::string, std::string> ParseViewOptions(
-    const std::vector<std::pair<std::string, std::string>>& options, bool stream) {
-  const char* kWhat = stream ? "stream" : "materialized view";
+    const std::vector<std::pair<std::string, std::string>>& options, bool stream, bool alert) {
+  const char* kWhat = alert ? "alert" : stream ? "stream" : "materialized view";
   std::map<std::string, std::string> out = {
       {kViewCheckpointIntervalMs, "200"}, {kViewStart, "earliest"}, {kViewMaxRecordsPerEpoch, "1000000"},
       {kViewAllowedLatenessMs, "0"},      {kViewEmit, "on_close"},
@@ -35,6 +35,12 @@ std::map<std::string, std::string> ParseViewOptions(
       out[kViewAllowedLatenessMs] = std::to_string(ParseIntervalOption(kWhat, name, value, 0, 366LL * 24 * 3600 * 1000));
     } else if (stream && name == kStreamPartitions) {
       out[kStreamPartitions] = std::to_string(ParseCountOption(kWhat, name, value, 1000));
+    } else if (alert && name == kAlertNotify) {
+      if (value != "topic" && value.substr(0, 8) != "webhook:") {
+        throw Exception(sqlstate::kInvalidParameterValue,
+                        "alert option notify is 'webhook:http://host:port/path' or 'topic', not '" + value + "'");
+      }
+      out[kAlertNotify] = value;
     } else if (stream && name == kStreamKey) {
       out[kStreamKey] = value;
     } else if (name == "idle_timeout") {
@@ -53,6 +59,7 @@ std::map<std::string, std::string> ParseViewOptions(
     }
   }
   if (stream) out[kViewOutput] = "topic";
+  if (alert && !out.count(kAlertNotify)) out[kAlertNotify] = "topic";
   return out;
 }
 

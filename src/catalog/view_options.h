@@ -38,9 +38,13 @@ inline constexpr const char* kViewOutput = "output";
 inline constexpr const char* kStreamPartitions = "partitions";
 inline constexpr const char* kStreamKey = "key";
 
+/// CREATE ALERT: how each row is notified: 'webhook:http://host:port/path' (POSTed, at least once) or
+/// 'topic' (only written to the alert's topic).
+inline constexpr const char* kAlertNotify = "notify";
+
 /// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
 /// bad value.
 std::map<std::string, std::string> ParseViewOptions(
-    const std::vector<std::pair<std::string, std::string>>& options, bool stream = false);
+    const std::vector<std::pair<std::string, std::string>>& options, bool stream = false, bool alert = false);
 
 }  // namespace basin

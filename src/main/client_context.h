@@ -124,7 +124,9 @@ class ClientContext {
   std::unique_ptr<QueryResult> ShowSinks();
   // client_context_views.cc
   std::unique_ptr<QueryResult> CreateMaterializedView(const sql::CreateMaterializedViewStmt& stmt);
-  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists, bool stream);
+  /// DROP MATERIALIZED VIEW, STREAM or ALERT (`what`: which the statement said).
+  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists, const std::string& what);
+  std::unique_ptr<QueryResult> ShowAlerts();
   /// CREATE STREAM: refuse what cannot be appended to a topic, a missing key column, a taken topic name.
   void CheckStreamable(const MaterializedViewEntry& view, const stream::ViewPlan& plan);
   /// CREATE STREAM: its topic, of the query's columns.

@@ -2,6 +2,7 @@
 // processor (src/stream/): `basin server` runs them on its ViewRunner, and REFRESH runs one here.
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "catalog/catalog.h"
@@ -14,7 +15,9 @@
 #include "main/database.h"
 #include "sql/binder/binder.h"
 #include "sql/parser/ast.h"
+#include "stream/alert_notifier.h"
 #include "stream/view_manager.h"
+#include "stream/webhook.h"
 #include "stream/view_plan.h"
 
 namespace basin {
@@ -48,7 +51,11 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
     }
   };
   taken(view->name);
-  view->options = ParseViewOptions(stmt.options, stmt.stream);
+  view->options = ParseViewOptions(stmt.options, stmt.stream, stmt.alert);
+  auto notify = view->options.find(kAlertNotify);
+  if (notify != view->options.end() && notify->second != "topic") {
+    (void)stream::ParseWebhookUrl(notify->second.substr(std::string_view("webhook:").size()));
+  }
   view->query_sql = stmt.query_text;
   if (stmt.stream && view->schema != Catalog::kDefaultSchema) {
     throw NotImplementedError("a stream writes to a topic, and topics are not in schemas: name it without \"" +
@@ -152,31 +159,56 @@ void ClientContext::CreateStreamTopic(const MaterializedViewEntry& view,
   db_.log().CreateTopic(view.name, partitions == view.options.end() ? 1 : std::stoi(partitions->second), configs);
 }
 
-void ClientContext::DropMaterializedView(const std::vector<std::string>& names, bool if_exists, bool stream) {
+void ClientContext::DropMaterializedView(const std::vector<std::string>& names, bool if_exists,
+                                         const std::string& what) {
   auto [schema, name] = QualifiedName(names);
   std::shared_ptr<MaterializedViewEntry> view = catalog().GetMaterializedView(schema, name);
-  if (view && view->options.count(kViewOutput) != stream) {
-    throw CatalogError(sqlstate::kWrongObjectType,
-                       "\"" + name + "\" is " + (stream ? "a materialized view (DROP MATERIALIZED VIEW)"
-                                                        : "a stream (DROP STREAM)"));
+  const std::string is = !view                                 ? what
+                         : view->options.count(kAlertNotify) ? "alert"
+                         : view->options.count(kViewOutput)  ? "stream"
+                                                              : "materialized view";
+  if (is != what) {
+    std::string upper = is;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is " + (is == "alert" ? "an " : "a ") + is +
+                                                       " (DROP " + upper + ")");
   }
   if (!view) {
     if (if_exists) return;
-    if (stream) throw CatalogError(sqlstate::kUndefinedTable, "stream \"" + name + "\" does not exist");
-    if (catalog().GetTable(schema, name) || catalog().GetView(schema, name)) {
+    if (what == "materialized view" && (catalog().GetTable(schema, name) || catalog().GetView(schema, name))) {
       throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a materialized view");
     }
-    throw CatalogError(sqlstate::kUndefinedTable, "materialized view \"" + name + "\" does not exist");
+    throw CatalogError(sqlstate::kUndefinedTable, what + " \"" + name + "\" does not exist");
   }
   // The name first, so that the runner stops picking the view; then its job and state; then its tables.
   catalog().DropMaterializedView(schema, name, /*if_exists=*/false);
   db_.views().Drop(*view);
-  if (stream) {
+  if (view->options.count(kViewOutput)) {
     db_.log().DeleteTopic(name);
   } else {
     catalog().DropTable(schema, name, /*if_exists=*/true);
   }
   if (!view->late_table.empty()) catalog().DropTable(schema, view->late_table, /*if_exists=*/true);
+}
+
+std::unique_ptr<QueryResult> ClientContext::ShowAlerts() {
+  RowsBuilder rows({"name", "notify", "state", "delivered", "pending", "attempts", "last_error", "last_delivery",
+                    "job_status"},
+                   {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt, TypeId::kBigInt,
+                    TypeId::kBigInt, TypeId::kVarchar, TypeId::kTimestampTz, TypeId::kVarchar});
+  if (!catalog().persistent()) return rows.Finish();
+  for (const auto& alert : catalog().MaterializedViews()) {
+    auto notify = alert->options.find(kAlertNotify);
+    if (notify == alert->options.end()) continue;
+    const stream::AlertReport r = db_.views().alerts().Report(*alert);
+    rows.Add({Value::Varchar(alert->qualified_name()), Value::Varchar(notify->second), Value::Varchar(r.state),
+              Value::BigInt(r.delivered), Value::BigInt(r.pending), Value::BigInt(r.attempts),
+              r.last_error.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(r.last_error),
+              r.last_delivery_ms == 0 ? Value::Null(TypeId::kTimestampTz)
+                                      : Value::TimestampTz(r.last_delivery_ms * 1000),
+              Value::Varchar(db_.views().Report(*alert).status)});
+  }
+  return rows.Finish();
 }
 
 std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
@@ -214,11 +246,13 @@ std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
 
 std::unique_ptr<QueryResult> ClientContext::RefreshMaterializedView(
     const sql::RefreshMaterializedViewStmt& stmt) {
-  return QueryResult::Count(db_.views().Refresh(*ExistingMaterializedView(stmt.name)));
+  std::shared_ptr<MaterializedViewEntry> view = ExistingMaterializedView(stmt.name);  // 42P01 first
+  return QueryResult::Count(db_.views().Refresh(*view));
 }
 
 std::unique_ptr<QueryResult> ClientContext::AlterMaterializedView(const sql::AlterMaterializedViewStmt& stmt) {
-  db_.views().SetPaused(*ExistingMaterializedView(stmt.name), stmt.pause);
+  std::shared_ptr<MaterializedViewEntry> view = ExistingMaterializedView(stmt.name);
+  db_.views().SetPaused(*view, stmt.pause);
   return QueryResult::Count(0);
 }
 

@@ -10,6 +10,7 @@
 #include "common/metrics.h"
 #include "log/log_manager.h"
 #include "log/partition.h"
+#include "stream/alert_notifier.h"
 #include "stream/state_store.h"
 #include "stream/view_job.h"
 
@@ -62,7 +63,8 @@ ViewManager::ViewManager(Catalog& catalog, log::LogManager& log, std::string sta
                                             "Records a materialized view read per second over the last minute",
                                             {"view"})),
       state_bytes_(DefaultMetrics().AddGauge("basin_view_state_bytes",
-                                             "Bytes of a materialized view's state (RocksDB)", {"view"})) {}
+                                             "Bytes of a materialized view's state (RocksDB)", {"view"})),
+      alerts_(std::make_unique<AlertNotifier>(catalog, log)) {}
 
 ViewManager::~ViewManager() = default;
 
@@ -153,6 +155,7 @@ void ViewManager::Drop(const MaterializedViewEntry& view) {
     slot->job.reset();
   }
   StateStore::Destroy(StateDir(view));
+  alerts_->Drop(view);
 }
 
 bool ViewManager::RunDue() {

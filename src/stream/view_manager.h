@@ -29,6 +29,7 @@ class LogManager;
 namespace basin::stream {
 
 class ViewJob;
+class AlertNotifier;
 
 /// What SHOW MATERIALIZED VIEWS tells of a view.
 struct ViewReport {
@@ -72,6 +73,8 @@ class ViewManager {
   /// the rows written to the view's table. Throws what stops it.
   int64_t Refresh(const MaterializedViewEntry& view);
   ViewReport Report(const MaterializedViewEntry& view);
+  /// The notifier of alerts (CREATE ALERT), which the runner drives on a thread of its own.
+  AlertNotifier& alerts() { return *alerts_; }
   /// Pause the view (its runner and REFRESH leave it alone; kept across restarts) or resume it.
   void SetPaused(const MaterializedViewEntry& view, bool paused);
   /// Whether a ViewRunner keeps the views up to date (SHOW's status).
@@ -105,6 +108,7 @@ class ViewManager {
   MetricFamily<Counter>& epochs_;
   MetricFamily<Counter>& errors_;
   MetricFamily<Gauge>& lag_;
+  std::unique_ptr<AlertNotifier> alerts_;
   MetricFamily<Gauge>& watermark_delay_;
   MetricFamily<Gauge>& throughput_;
   MetricFamily<Gauge>& state_bytes_;

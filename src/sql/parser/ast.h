@@ -384,7 +384,7 @@ struct CreateSchemaStmt : Statement {
 };
 
 struct DropStmt : Statement {
-  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink, kMaterializedView, kStream };
+  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink, kMaterializedView, kStream, kAlert };
   DropStmt() : Statement(StatementKind::kDrop) {}
   ObjectKind object_kind = ObjectKind::kTable;
   std::vector<std::vector<std::string>> names;  // DROP TABLE a, s.b
@@ -547,6 +547,7 @@ struct CreateMaterializedViewStmt : Statement {
   CreateMaterializedViewStmt() : Statement(StatementKind::kCreateMaterializedView) {}
   std::vector<std::string> name;
   bool stream = false;  ///< CREATE STREAM: the results go to a topic of the name instead of a table
+  bool alert = false;   ///< CREATE ALERT: a stream whose rows are also notified (its `notify` option)
   bool if_not_exists = false;
   OptionList options;
   std::unique_ptr<SelectStatement> query;

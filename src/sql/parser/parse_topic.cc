@@ -108,7 +108,8 @@ std::unique_ptr<Statement> Parser::ParseCreateSink() {
 
 std::unique_ptr<Statement> Parser::ParseCreateMaterializedView() {
   auto stmt = std::make_unique<CreateMaterializedViewStmt>();
-  stmt->stream = AcceptKeyword("stream");
+  stmt->alert = AcceptKeyword("alert");
+  stmt->stream = stmt->alert || AcceptKeyword("stream");
   if (!stmt->stream) {
     ExpectKeyword("materialized");
     ExpectKeyword("view");
