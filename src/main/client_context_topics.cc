@@ -328,9 +328,8 @@ void ClientContext::DropTopic(const std::string& name, bool if_exists) {
   }
   for (const auto& view : catalog().MaterializedViews()) {
     if (view->options.count(kViewOutput) && view->name == name) {
-      throw CatalogError(sqlstate::kDependentObjects,
-                         "cannot drop topic " + name + " because it is stream " + view->qualified_name() +
-                             "'s (DROP STREAM it)");
+      throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because it is stream " +
+                                                          view->qualified_name() + "'s (DROP STREAM it)");
     }
     if (view->topic == name) {
       throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because materialized view " +

@@ -17,8 +17,8 @@
 #include "sql/parser/ast.h"
 #include "stream/alert_notifier.h"
 #include "stream/view_manager.h"
-#include "stream/webhook.h"
 #include "stream/view_plan.h"
+#include "stream/webhook.h"
 
 namespace basin {
 
@@ -58,8 +58,9 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
   }
   view->query_sql = stmt.query_text;
   if (stmt.stream && view->schema != Catalog::kDefaultSchema) {
-    throw NotImplementedError("a stream writes to a topic, and topics are not in schemas: name it without \"" +
-                              view->schema + ".\"");
+    throw NotImplementedError(
+        "a stream writes to a topic, and topics are not in schemas: name it without \"" + view->schema +
+        ".\"");
   }
 
   // The query binds as a batch query does; the stream processor then says whether it can maintain it.
@@ -129,15 +130,19 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
 
 void ClientContext::CheckStreamable(const MaterializedViewEntry& view, const stream::ViewPlan& plan) {
   // A topic takes appends only: rows that never change once written.
-  const bool updates = view.options.at(kViewEmit) == "on_update" || view.options.at(kViewAllowedLatenessMs) != "0";
+  const bool updates =
+      view.options.at(kViewEmit) == "on_update" || view.options.at(kViewAllowedLatenessMs) != "0";
   if (plan.kind == stream::ViewKind::kChangelog || plan.kind == stream::ViewKind::kTopN ||
       (plan.kind == stream::ViewKind::kWindowed && updates)) {
-    throw NotImplementedError("a stream appends to a topic: its query must give rows that never change (no "
-                              "aggregate but over windows emitted on close, no top-N); use a materialized view");
+    throw NotImplementedError(
+        "a stream appends to a topic: its query must give rows that never change (no "
+        "aggregate but over windows emitted on close, no top-N); use a materialized view");
   }
   auto key = view.options.find(kStreamKey);
-  if (key != view.options.end() && std::find(plan.names.begin(), plan.names.end(), key->second) == plan.names.end()) {
-    throw Exception(sqlstate::kUndefinedColumn, "stream key column \"" + key->second + "\" is not among its columns");
+  if (key != view.options.end() &&
+      std::find(plan.names.begin(), plan.names.end(), key->second) == plan.names.end()) {
+    throw Exception(sqlstate::kUndefinedColumn,
+                    "stream key column \"" + key->second + "\" is not among its columns");
   }
   if (db_.log().FindTopic(view.name)) {
     throw CatalogError(sqlstate::kDuplicateTable, "topic \"" + view.name + "\" already exists");
@@ -156,26 +161,28 @@ void ClientContext::CreateStreamTopic(const MaterializedViewEntry& view,
     if (!value.empty()) configs[name] = value;
   }
   auto partitions = view.options.find(kStreamPartitions);
-  db_.log().CreateTopic(view.name, partitions == view.options.end() ? 1 : std::stoi(partitions->second), configs);
+  db_.log().CreateTopic(view.name, partitions == view.options.end() ? 1 : std::stoi(partitions->second),
+                        configs);
 }
 
 void ClientContext::DropMaterializedView(const std::vector<std::string>& names, bool if_exists,
                                          const std::string& what) {
   auto [schema, name] = QualifiedName(names);
   std::shared_ptr<MaterializedViewEntry> view = catalog().GetMaterializedView(schema, name);
-  const std::string is = !view                                 ? what
+  const std::string is = !view                               ? what
                          : view->options.count(kAlertNotify) ? "alert"
                          : view->options.count(kViewOutput)  ? "stream"
-                                                              : "materialized view";
+                                                             : "materialized view";
   if (is != what) {
     std::string upper = is;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is " + (is == "alert" ? "an " : "a ") + is +
-                                                       " (DROP " + upper + ")");
+    throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is " + (is == "alert" ? "an " : "a ") +
+                                                       is + " (DROP " + upper + ")");
   }
   if (!view) {
     if (if_exists) return;
-    if (what == "materialized view" && (catalog().GetTable(schema, name) || catalog().GetView(schema, name))) {
+    if (what == "materialized view" &&
+        (catalog().GetTable(schema, name) || catalog().GetView(schema, name))) {
       throw CatalogError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a materialized view");
     }
     throw CatalogError(sqlstate::kUndefinedTable, what + " \"" + name + "\" does not exist");
@@ -192,8 +199,8 @@ void ClientContext::DropMaterializedView(const std::vector<std::string>& names, 
 }
 
 std::unique_ptr<QueryResult> ClientContext::ShowAlerts() {
-  RowsBuilder rows({"name", "notify", "state", "delivered", "pending", "attempts", "last_error", "last_delivery",
-                    "job_status"},
+  RowsBuilder rows({"name", "notify", "state", "delivered", "pending", "attempts", "last_error",
+                    "last_delivery", "job_status"},
                    {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt, TypeId::kBigInt,
                     TypeId::kBigInt, TypeId::kVarchar, TypeId::kTimestampTz, TypeId::kVarchar});
   if (!catalog().persistent()) return rows.Finish();
@@ -201,8 +208,9 @@ std::unique_ptr<QueryResult> ClientContext::ShowAlerts() {
     auto notify = alert->options.find(kAlertNotify);
     if (notify == alert->options.end()) continue;
     const stream::AlertReport r = db_.views().alerts().Report(*alert);
-    rows.Add({Value::Varchar(alert->qualified_name()), Value::Varchar(notify->second), Value::Varchar(r.state),
-              Value::BigInt(r.delivered), Value::BigInt(r.pending), Value::BigInt(r.attempts),
+    rows.Add({Value::Varchar(alert->qualified_name()), Value::Varchar(notify->second),
+              Value::Varchar(r.state), Value::BigInt(r.delivered), Value::BigInt(r.pending),
+              Value::BigInt(r.attempts),
               r.last_error.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(r.last_error),
               r.last_delivery_ms == 0 ? Value::Null(TypeId::kTimestampTz)
                                       : Value::TimestampTz(r.last_delivery_ms * 1000),
@@ -213,8 +221,8 @@ std::unique_ptr<QueryResult> ClientContext::ShowAlerts() {
 
 std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
   RowsBuilder rows({"name", "topic", "kind", "status", "epoch", "committed_offsets", "lag", "watermark",
-                    "watermark_delay_seconds", "records_per_second", "last_checkpoint", "records_in", "rows_out",
-                    "late_rows", "state_bytes", "error"},
+                    "watermark_delay_seconds", "records_per_second", "last_checkpoint", "records_in",
+                    "rows_out", "late_rows", "state_bytes", "error"},
                    {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt,
                     TypeId::kVarchar, TypeId::kBigInt, TypeId::kTimestampTz, TypeId::kDouble, TypeId::kDouble,
                     TypeId::kTimestampTz, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt,
@@ -250,7 +258,8 @@ std::unique_ptr<QueryResult> ClientContext::RefreshMaterializedView(
   return QueryResult::Count(db_.views().Refresh(*view));
 }
 
-std::unique_ptr<QueryResult> ClientContext::AlterMaterializedView(const sql::AlterMaterializedViewStmt& stmt) {
+std::unique_ptr<QueryResult> ClientContext::AlterMaterializedView(
+    const sql::AlterMaterializedViewStmt& stmt) {
   std::shared_ptr<MaterializedViewEntry> view = ExistingMaterializedView(stmt.name);
   db_.views().SetPaused(*view, stmt.pause);
   return QueryResult::Count(0);

@@ -108,7 +108,8 @@ bool AlertNotifier::Deliver(const MaterializedViewEntry& alert, State& state, in
             state.error = failure;
             return false;
           }
-          log_.group_offsets().Commit(group, {{{alert.name, p}, log::CommittedOffset{.offset = record.offset + 1}}});
+          log_.group_offsets().Commit(group,
+                                      {{{alert.name, p}, log::CommittedOffset{.offset = record.offset + 1}}});
           next = record.offset + 1;
           state.attempts = 0;
           state.last_delivery_ms = NowMs();
@@ -144,9 +145,9 @@ AlertReport AlertNotifier::Report(const MaterializedViewEntry& alert) {
     }
   }
   report.state = WebhookOf(alert).empty() ? "topic only"
-                 : report.attempts > 0   ? "retrying"
-                 : report.pending > 0    ? "delivering"
-                                         : "idle";
+                 : report.attempts > 0    ? "retrying"
+                 : report.pending > 0     ? "delivering"
+                                          : "idle";
   return report;
 }
 

@@ -27,11 +27,11 @@ namespace basin::stream {
 
 /// What SHOW ALERTS tells of an alert.
 struct AlertReport {
-  std::string state;        ///< delivering (records pending), retrying (after a failure), idle, paused
-  int64_t delivered = 0;    ///< records committed as delivered (over the alert's life)
-  int64_t pending = 0;      ///< records in its topic not delivered yet
-  int64_t attempts = 0;     ///< failed attempts at the record now due
-  std::string last_error;   ///< of the last failed attempt
+  std::string state;             ///< delivering (records pending), retrying (after a failure), idle, paused
+  int64_t delivered = 0;         ///< records committed as delivered (over the alert's life)
+  int64_t pending = 0;           ///< records in its topic not delivered yet
+  int64_t attempts = 0;          ///< failed attempts at the record now due
+  std::string last_error;        ///< of the last failed attempt
   int64_t last_delivery_ms = 0;  ///< 0: none since the server started
 };
 

@@ -94,7 +94,8 @@ void SessionWindows::Merge(StateBatch& batch) {
       const Piece* piece;
     };
     std::vector<Item> items;
-    for (size_t i = 0; i < stored.size(); i++) items.push_back({stored[i].start, stored[i].end, int(i), nullptr});
+    for (size_t i = 0; i < stored.size(); i++)
+      items.push_back({stored[i].start, stored[i].end, int(i), nullptr});
     for (const Piece& p : pieces) items.push_back({p.start, p.end, -1, &p});
     std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.start < b.start; });
 
@@ -147,10 +148,11 @@ void SessionWindows::Merge(StateBatch& batch) {
 size_t SessionWindows::EmitClosed(int64_t watermark, StateBatch& batch, const Emit& emit) {
   if (watermark == INT64_MIN) return 0;
   std::vector<std::string> closed;
-  batch.Scan(kClosePrefix, OrderedKeyBound(kClosePrefix, watermark), [&](std::string_view k, std::string_view) {
-    closed.emplace_back(k);
-    return true;
-  });
+  batch.Scan(kClosePrefix, OrderedKeyBound(kClosePrefix, watermark),
+             [&](std::string_view k, std::string_view) {
+               closed.emplace_back(k);
+               return true;
+             });
   const size_t size = states_.payload_size();
   StateBuffer state(size);
   for (const std::string& close : closed) {

@@ -28,8 +28,8 @@ class StateBatch;
 /// Where a windowed view's groups are.
 struct SessionLayout {
   std::vector<LogicalType> group_types;
-  size_t start_group = 0;         ///< window_start
-  size_t end_group = 0;           ///< window_end
+  size_t start_group = 0;          ///< window_start
+  size_t end_group = 0;            ///< window_end
   std::vector<size_t> key_groups;  ///< SESSION's key columns
 };
 
@@ -46,7 +46,8 @@ class SessionWindows {
   void Merge(StateBatch& batch);
 
   /// A closed session's group: fill row `row` of `out`'s group columns.
-  using Emit = std::function<void(const std::function<void(DataChunk& out, size_t row)>& fill, uint8_t* payload)>;
+  using Emit =
+      std::function<void(const std::function<void(DataChunk& out, size_t row)>& fill, uint8_t* payload)>;
   /// Emit every stored session ending at or before `watermark`, and forget it. Returns how many.
   size_t EmitClosed(int64_t watermark, StateBatch& batch, const Emit& emit);
 

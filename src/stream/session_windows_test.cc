@@ -57,7 +57,8 @@ class SessionWindowsTest : public test::TempDirTest {
     StateBatch batch(*store_);
     sessions.Merge(batch);
     std::string out;
-    DataChunk row(std::vector<LogicalType>{TypeId::kTimestamp, TypeId::kTimestamp, TypeId::kBigInt, TypeId::kBigInt});
+    DataChunk row(
+        std::vector<LogicalType>{TypeId::kTimestamp, TypeId::kTimestamp, TypeId::kBigInt, TypeId::kBigInt});
     sessions.EmitClosed(watermark * kSecond, batch, [&](const auto& fill, uint8_t* payload) {
       fill(row, 0);
       states_->Finalize(payload, row, 3, 0);

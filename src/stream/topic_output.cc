@@ -19,8 +19,8 @@ TopicOutput::TopicOutput(log::LogManager& log, std::shared_ptr<TableEntry> topic
   }
 }
 
-SinkOffsets TopicOutput::Commit(const std::vector<std::unique_ptr<DataChunk>>& rows, const SinkOffsets& written,
-                                int64_t time_ms) {
+SinkOffsets TopicOutput::Commit(const std::vector<std::unique_ptr<DataChunk>>& rows,
+                                const SinkOffsets& written, int64_t time_ms) {
   const SinkOffsets ends = HighWatermarks(log_, topic_->name);
   const int32_t partitions = static_cast<int32_t>(ends.size());
   const size_t width = topic_->columns.size() - kTopicPseudoColumns;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <cstring>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
@@ -151,7 +151,8 @@ void DecodeGroupValue(std::string_view value, std::string_view& state, std::opti
 }
 
 /// A top-N partition's stored value: [u32 n] n x ([u32 size][ranked row]), then the view rows it gave, alike.
-std::string EncodeRankedPartition(const std::vector<std::string>& rows, const std::vector<std::string>& shown) {
+std::string EncodeRankedPartition(const std::vector<std::string>& rows,
+                                  const std::vector<std::string>& shown) {
   std::string value;
   for (const auto* list : {&rows, &shown}) {
     AppendFixed<uint32_t>(value, static_cast<uint32_t>(list->size()));
@@ -163,7 +164,8 @@ std::string EncodeRankedPartition(const std::vector<std::string>& rows, const st
   return value;
 }
 
-void DecodeRankedPartition(std::string_view value, std::vector<std::string>& rows, std::vector<std::string>& shown) {
+void DecodeRankedPartition(std::string_view value, std::vector<std::string>& rows,
+                           std::vector<std::string>& shown) {
   for (auto* list : {&rows, &shown}) {
     const uint32_t n = ReadFixed<uint32_t>(value);
     for (uint32_t i = 0; i < n; i++) list->emplace_back(ReadBytes(value, ReadFixed<uint32_t>(value)));
@@ -535,12 +537,14 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   if (option != view.options.end()) idle_ = std::stoll(option->second) * 1000;
   if ((lateness_ > 0 || on_update_) && plan_.kind != ViewKind::kWindowed) {
     throw Exception(sqlstate::kInvalidParameterValue,
-                    "materialized view " + name_ + ": allowed_lateness and emit apply to windowed views (GROUP "
-                    "BY window_start, window_end of TUMBLE or HOP)");
+                    "materialized view " + name_ +
+                        ": allowed_lateness and emit apply to windowed views (GROUP "
+                        "BY window_start, window_end of TUMBLE or HOP)");
   }
   if ((lateness_ > 0 || on_update_) && plan_.session()) {
-    throw NotImplementedError("materialized views over SESSION windows do not support allowed_lateness or emit "
-                              "= 'on_update' yet");
+    throw NotImplementedError(
+        "materialized views over SESSION windows do not support allowed_lateness or emit "
+        "= 'on_update' yet");
   }
   if (plan_.kind != ViewKind::kAppend) {
     std::vector<const Expr*> aggregates;
@@ -654,7 +658,8 @@ int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint)
   int64_t least = INT64_MAX;
   for (auto [p, w] : checkpoint.watermarks) {
     auto active = checkpoint.active.find(p);
-    const bool idle = idle_ > 0 && active != checkpoint.active.end() && plan.time_us - active->second >= idle_;
+    const bool idle =
+        idle_ > 0 && active != checkpoint.active.end() && plan.time_us - active->second >= idle_;
     if (!idle) least = std::min(least, w);
   }
   if (least == INT64_MAX) return checkpoint.watermark;  // none, or every partition idle
@@ -742,21 +747,23 @@ void ViewJob::EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmit
   if (watermark == INT64_MIN) return;
   std::vector<std::string> closed;
   StateBuffer state(states_->payload_size());
-  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark), [&](std::string_view key, std::string_view value) {
-    states_->Load(value, state.data());
-    emit.Add(key.substr(kWindowPrefix.size() + 8), state.data());
-    closed.emplace_back(key);
-    return true;
-  });
+  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark),
+             [&](std::string_view key, std::string_view value) {
+               states_->Load(value, state.data());
+               emit.Add(key.substr(kWindowPrefix.size() + 8), state.data());
+               closed.emplace_back(key);
+               return true;
+             });
   for (const std::string& key : closed) batch.Delete(key);
 }
 
 void ViewJob::MergeSessions(Aggregation& aggregation, int64_t watermark, StateBatch& batch,
                             WindowEmitter& emit) {
-  SessionWindows sessions({plan_.group_types, plan_.window_start_group, plan_.window_end_group,
-                           plan_.session_key_groups},
-                          *states_);
-  for (uint32_t g = 0; g < aggregation.GroupCount(); g++) sessions.Add(aggregation.keys(), g, aggregation.Payload(g));
+  SessionWindows sessions(
+      {plan_.group_types, plan_.window_start_group, plan_.window_end_group, plan_.session_key_groups},
+      *states_);
+  for (uint32_t g = 0; g < aggregation.GroupCount(); g++)
+    sessions.Add(aggregation.keys(), g, aggregation.Payload(g));
   sessions.Merge(batch);
   sessions.EmitClosed(watermark, batch, [&](const auto& fill, uint8_t* payload) { emit.Add(fill, payload); });
 }
@@ -829,8 +836,9 @@ void ViewJob::ReemitGroups(const EpochPlan& plan, const std::vector<std::string>
   }
 }
 
-void ViewJob::RankPartitions(const EpochPlan& plan, std::map<std::string, std::vector<std::string>>& candidates,
-                             StateBatch& batch, Output& view) {
+void ViewJob::RankPartitions(const EpochPlan& plan,
+                             std::map<std::string, std::vector<std::string>>& candidates, StateBatch& batch,
+                             Output& view) {
   // Each partition's candidates: its stored top N, then the epoch's rows; ranked by the output plan a few
   // thousand at a time, whole partitions together.
   constexpr size_t kRowsPerRun = 16 * kVectorSize;
@@ -924,22 +932,24 @@ void ViewJob::UpdateWindows(const EpochPlan& plan, Aggregation& aggregation, int
   }
   if (!on_update_) {
     std::set<std::string> chosen(emit.begin(), emit.end());
-    batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark), [&](std::string_view key, std::string_view value) {
-      std::string_view state;
-      std::optional<std::string> row;
-      DecodeGroupValue(value, state, row);
-      if (!row && !chosen.count(std::string(key))) emit.emplace_back(key);
-      return true;
-    });
+    batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark),
+               [&](std::string_view key, std::string_view value) {
+                 std::string_view state;
+                 std::optional<std::string> row;
+                 DecodeGroupValue(value, state, row);
+                 if (!row && !chosen.count(std::string(key))) emit.emplace_back(key);
+                 return true;
+               });
   }
   ReemitGroups(plan, emit, batch, view);
   // Forgotten: windows the watermark passed by more than the lateness (their events are late from now on).
   std::vector<std::string> done;
   const int64_t limit = watermark < INT64_MIN + lateness_ ? INT64_MIN : watermark - lateness_;
-  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, limit), [&](std::string_view key, std::string_view) {
-    done.emplace_back(key);
-    return true;
-  });
+  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, limit),
+             [&](std::string_view key, std::string_view) {
+               done.emplace_back(key);
+               return true;
+             });
   for (const std::string& key : done) batch.Delete(key);
 }
 
@@ -1016,7 +1026,8 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
     }
   }
   view.Commit(name_, plan_.names.size());
-  if (topic_output_) checkpoint.outputs = topic_output_->Commit(view.pending, checkpoint.outputs, plan.time_us / 1000);
+  if (topic_output_)
+    checkpoint.outputs = topic_output_->Commit(view.pending, checkpoint.outputs, plan.time_us / 1000);
   if (late) late->Commit(name_, 6);
   CrashHere(CrashPoint::kAfterOutput);
   result.rows = view.rows;

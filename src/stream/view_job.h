@@ -167,12 +167,12 @@ class ViewJob {
   LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;
-  std::shared_ptr<iceberg::IcebergTable> table_;  // null for a stream
-  std::unique_ptr<TopicOutput> topic_output_;     // a stream's
+  std::shared_ptr<iceberg::IcebergTable> table_;       // null for a stream
+  std::unique_ptr<TopicOutput> topic_output_;          // a stream's
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
-  int64_t lateness_ = 0;   // windowed: allowed lateness (µs)
-  bool on_update_ = false;  // windowed: emit = 'on_update'
-  int64_t idle_ = 0;        // windowed: idle_timeout (µs), 0 none
+  int64_t lateness_ = 0;                               // windowed: allowed lateness (µs)
+  bool on_update_ = false;                             // windowed: emit = 'on_update'
+  int64_t idle_ = 0;                                   // windowed: idle_timeout (µs), 0 none
   CrashPoint crash_ = CrashPoint::kNone;
 };
 

@@ -166,8 +166,8 @@ TEST_F(ViewJobTest, ARunnerKeepsViewsUpToDate) {
 // Views whose state is more than a window's aggregates: sessions merged across epochs, a top-N per user,
 // windows emitted as updates. After a crash at each point they hold what their queries give in batch.
 std::string Sessions(const std::string& source) {
-  return "SELECT window_start, window_end, user_id, count(*) AS n, sum(amount) AS total FROM SESSION(" + source +
-         ", ts, INTERVAL '2' SECOND, user_id) GROUP BY window_start, window_end, user_id";
+  return "SELECT window_start, window_end, user_id, count(*) AS n, sum(amount) AS total FROM SESSION(" +
+         source + ", ts, INTERVAL '2' SECOND, user_id) GROUP BY window_start, window_end, user_id";
 }
 constexpr const char* kTopTwo =
     "SELECT user_id, amount, ts, rn FROM (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY amount "
@@ -202,9 +202,11 @@ TEST_F(ViewJobTest, SessionsTopNAndUpdatesSurviveCrashes) {
                  Sessions("kept") +
                  ") b WHERE window_end <= (SELECT max(window_end) FROM s) ORDER BY user_id, window_start"));
   EXPECT_EQ(Rows("SELECT count(*) FROM t"), "20\n");
-  EXPECT_EQ(Rows("SELECT * FROM t ORDER BY user_id, rn"), Rows(std::string(kTopTwo) + " ORDER BY user_id, rn"));
+  EXPECT_EQ(Rows("SELECT * FROM t ORDER BY user_id, rn"),
+            Rows(std::string(kTopTwo) + " ORDER BY user_id, rn"));
   EXPECT_EQ(Rows("SELECT count(*) FROM u_late"), "0\n");
-  EXPECT_EQ(Rows("SELECT * FROM u ORDER BY window_start"), Rows(std::string(kUpdating) + " ORDER BY window_start"));
+  EXPECT_EQ(Rows("SELECT * FROM u ORDER BY window_start"),
+            Rows(std::string(kUpdating) + " ORDER BY window_start"));
 }
 
 // A stream appends to a topic: after a crash at each point of an epoch its topic holds every row of its
@@ -223,7 +225,8 @@ TEST_F(ViewJobTest, AStreamAppendsEachRowOnceAcrossCrashes) {
   Open();
   Ok("REFRESH MATERIALIZED VIEW big");
   EXPECT_EQ(Rows("SELECT count(*) FROM big"), Rows(std::string("SELECT count(*) FROM (") + kQuery + ") q"));
-  EXPECT_EQ(Rows("SELECT user_id, tenfold, ts FROM big ORDER BY ALL"), Rows(std::string(kQuery) + " ORDER BY ALL"));
+  EXPECT_EQ(Rows("SELECT user_id, tenfold, ts FROM big ORDER BY ALL"),
+            Rows(std::string(kQuery) + " ORDER BY ALL"));
   EXPECT_EQ(Rows("SELECT count(*) FROM (SELECT user_id FROM big GROUP BY user_id HAVING count(DISTINCT "
                  "_partition) > 1) t"),
             "0\n");

@@ -59,9 +59,9 @@ ViewManager::ViewManager(Catalog& catalog, log::LogManager& log, std::string sta
       watermark_delay_(DefaultMetrics().AddGauge(
           "basin_view_watermark_delay_seconds",
           "How far a windowed view's watermark is behind the clock (event time not yet complete)", {"view"})),
-      throughput_(DefaultMetrics().AddGauge("basin_view_records_per_second",
-                                            "Records a materialized view read per second over the last minute",
-                                            {"view"})),
+      throughput_(DefaultMetrics().AddGauge(
+          "basin_view_records_per_second", "Records a materialized view read per second over the last minute",
+          {"view"})),
       state_bytes_(DefaultMetrics().AddGauge("basin_view_state_bytes",
                                              "Bytes of a materialized view's state (RocksDB)", {"view"})),
       alerts_(std::make_unique<AlertNotifier>(catalog, log)) {}
@@ -273,8 +273,8 @@ ViewReport ViewManager::Describe(Slot& slot, const MaterializedViewEntry& view) 
       samples.emplace_back(checkpoint.time_ms, checkpoint.records_in);
     while (samples.size() > 2 && samples[1].first < checkpoint.time_ms - 60'000) samples.pop_front();
     if (samples.size() >= 2 && samples.back().first > samples.front().first) {
-      report.records_per_second = static_cast<double>(samples.back().second - samples.front().second) * 1000.0 /
-                                  static_cast<double>(samples.back().first - samples.front().first);
+      report.records_per_second = static_cast<double>(samples.back().second - samples.front().second) *
+                                  1000.0 / static_cast<double>(samples.back().first - samples.front().first);
     }
   } catch (const std::exception& e) {
     if (report.error.empty()) report.error = e.what();
@@ -302,7 +302,10 @@ ViewReport ViewManager::Report(const MaterializedViewEntry& view) {
     if (!lock) lock.lock();
     report = Describe(*slot, view);
   }
-  report.status = !report.error.empty() ? "failed" : report.paused ? "paused" : running ? "running" : "stopped";
+  report.status = !report.error.empty() ? "failed"
+                  : report.paused       ? "paused"
+                  : running             ? "running"
+                                        : "stopped";
   return report;
 }
 

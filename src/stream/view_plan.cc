@@ -101,7 +101,8 @@ void Check(LogicalOperator& op, Parts& parts) {
     case LogicalOpType::kWindow:
       if (parts.rank || op.expressions.size() != 1 || op.expressions[0]->name != "row_number" ||
           op.expressions[0]->order_by.empty()) {
-        Unsupported("window functions (OVER) but row_number() OVER (PARTITION BY ... ORDER BY ...) for top-N");
+        Unsupported(
+            "window functions (OVER) but row_number() OVER (PARTITION BY ... ORDER BY ...) for top-N");
       }
       parts.rank = &op;
       break;
@@ -217,7 +218,8 @@ void AnalyzeTopN(ViewPlan& plan, const LogicalOperator& root, const LogicalOpera
       Unsupported("this query over row_number()");
     chain.push_back(op);
   }
-  const char* shape = "row_number() but filtered by one condition rn = 1, rn <= N or rn < N (top-N per group)";
+  const char* shape =
+      "row_number() but filtered by one condition rn = 1, rn <= N or rn < N (top-N per group)";
   for (const LogicalOperator* op : chain) {
     if (op->type != LogicalOpType::kFilter) continue;
     if (plan.top_n != 0 || op->expressions.size() != 1) Unsupported(shape);
@@ -235,7 +237,8 @@ void AnalyzeTopN(ViewPlan& plan, const LogicalOperator& root, const LogicalOpera
   }
   if (plan.top_n == 0) Unsupported(shape);
   constexpr int64_t kMaxTopN = 10000;
-  if (plan.top_n > kMaxTopN) Unsupported("top-N of more than " + std::to_string(kMaxTopN) + " rows per group");
+  if (plan.top_n > kMaxTopN)
+    Unsupported("top-N of more than " + std::to_string(kMaxTopN) + " rows per group");
   plan.kind = ViewKind::kTopN;
 
   // The input: the rows ranked, then their partition's values.
@@ -246,7 +249,8 @@ void AnalyzeTopN(ViewPlan& plan, const LogicalOperator& root, const LogicalOpera
   auto input = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   input->table_index = kInputIndex;
   for (size_t c = 0; c < row.size(); c++) {
-    if (!IsEncodable(rows->types[c])) Unsupported("ranking rows with " + rows->types[c].ToString() + " values");
+    if (!IsEncodable(rows->types[c]))
+      Unsupported("ranking rows with " + rows->types[c].ToString() + " values");
     input->expressions.push_back(Expr::ColumnRef(row[c], rows->types[c]));
     plan.output_row_types.push_back(rows->types[c]);
   }
@@ -368,7 +372,8 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
       int found = -1;
       for (size_t g = 0; g < aggregate.groups.size(); g++) {
         const Expr& e = *aggregate.groups[g];
-        if (e.cls == ExprClass::kColumnRef && Resolve(below, e.binding) == Resolve(below, key)) found = static_cast<int>(g);
+        if (e.cls == ExprClass::kColumnRef && Resolve(below, e.binding) == Resolve(below, key))
+          found = static_cast<int>(g);
       }
       if (found < 0) Unsupported("SESSION windows whose key columns are not in GROUP BY");
       plan.session_key_groups.push_back(static_cast<size_t>(found));

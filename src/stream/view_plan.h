@@ -14,7 +14,8 @@
 // states kept per group, and `output` is the plan above the aggregate (select list, HAVING) rebased onto a
 // scan of finished groups, so every expression the batch engine allows over groups works unchanged.
 // SESSION's batch plan numbers sessions with window operators over the whole input; here they are cut out:
-// each row is a session of its own, [time, time + gap), and the stream processor merges sessions in its state.
+// each row is a session of its own, [time, time + gap), and the stream processor merges sessions in its
+// state.
 
 #include <memory>
 #include <string>

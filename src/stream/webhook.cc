@@ -23,7 +23,8 @@ WebhookTarget ParseWebhookUrl(std::string_view url) {
   target.url = std::string(url);
   constexpr std::string_view kScheme = "http://";
   if (url.substr(0, 8) == "https://") {
-    throw NotImplementedError("webhook URL '" + std::string(url) + "': https is not supported yet (use http)");
+    throw NotImplementedError("webhook URL '" + std::string(url) +
+                              "': https is not supported yet (use http)");
   }
   if (url.substr(0, kScheme.size()) != kScheme) BadUrl(url, "expected http://host[:port][/path]");
   std::string_view rest = url.substr(kScheme.size());

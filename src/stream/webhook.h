@@ -17,7 +17,8 @@ struct WebhookTarget {
   std::string url;  ///< as written
 };
 
-/// Parse "http://host[:port][/path]". Throws Exception (22023) saying what is wrong (https is refused: 0A000).
+/// Parse "http://host[:port][/path]". Throws Exception (22023) saying what is wrong (https is refused:
+/// 0A000).
 WebhookTarget ParseWebhookUrl(std::string_view url);
 
 /// POST `body` as application/json; the response's status code. Throws IOError when the host cannot be

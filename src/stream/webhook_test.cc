@@ -19,8 +19,8 @@ TEST(WebhookTest, ParsesUrls) {
 }
 
 TEST(WebhookTest, RefusesBadUrls) {
-  for (const char* url : {"ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:65536/", "http://h:8x/",
-                          "http://user@h/", "http://h/a b", "example.com"}) {
+  for (const char* url : {"ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:65536/",
+                          "http://h:8x/", "http://user@h/", "http://h/a b", "example.com"}) {
     try {
       ParseWebhookUrl(url);
       ADD_FAILURE() << url << " parsed";

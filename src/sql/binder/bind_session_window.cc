@@ -63,8 +63,8 @@ std::pair<ExprPtr, ExprPtr> Binder::BindSessionWindows(const sql::ParsedExpr& fn
       if (src.names[i] == key.names[0]) found = i;
     }
     if (found == src.names.size()) {
-      throw BinderError(sqlstate::kUndefinedColumn, "column \"" + key.names[0] + "\" does not exist in SESSION's source",
-                        key.location);
+      throw BinderError(sqlstate::kUndefinedColumn,
+                        "column \"" + key.names[0] + "\" does not exist in SESSION's source", key.location);
     }
     const ColumnBinding b{src.table_index, src.binding_columns[found]};
     window.keys.push_back(b);
@@ -101,7 +101,8 @@ std::pair<ExprPtr, ExprPtr> Binder::BindSessionWindows(const sql::ParsedExpr& fn
   std::vector<ExprPtr> diff;
   diff.push_back(time());
   diff.push_back(Expr::ColumnRef({lag_index, 0}, time_type, "lag"));
-  ExprPtr within = BindComparison("<=", BindFunctionCall("-", std::move(diff), fn.location), gap(), fn.location);
+  ExprPtr within =
+      BindComparison("<=", BindFunctionCall("-", std::move(diff), fn.location), gap(), fn.location);
   auto coalesce = std::make_unique<Expr>(ExprClass::kCoalesce);
   coalesce->type = TypeId::kBoolean;
   coalesce->children.push_back(std::move(within));

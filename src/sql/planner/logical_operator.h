@@ -60,8 +60,8 @@ struct MergeAction {
 };
 
 /// What a window table function (TUMBLE, HOP, SESSION) adds to its source: the projection it binds to ends
-/// with window_start and window_end, the windows of `time` (TUMBLE's slide is its size). Batch plans run it as
-/// any projection; the stream processor (src/stream/) reads it to know a query's windows.
+/// with window_start and window_end, the windows of `time` (TUMBLE's slide is its size). Batch plans run it
+/// as any projection; the stream processor (src/stream/) reads it to know a query's windows.
 struct WindowTableFunction {
   std::string name;   ///< "tumble", "hop" or "session"
   int64_t size = 0;   ///< microseconds; SESSION: the gap
