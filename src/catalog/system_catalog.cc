@@ -30,6 +30,7 @@ LogicalType ColumnType(const std::string& pg) {
   if (pg == "int2") return TypeId::kSmallInt;
   if (pg == "int4") return TypeId::kInteger;
   if (pg == "float4") return TypeId::kReal;
+  if (pg == "float8") return TypeId::kDouble;
   if (pg == "timestamptz") return TypeId::kTimestampTz;
   if (pg.size() > 2 && pg.substr(pg.size() - 2) == "[]") return LogicalType::List(ColumnType(pg.substr(0, pg.size() - 2)));
   throw InternalError("unknown system column type " + pg);
@@ -126,6 +127,12 @@ std::vector<SystemTableDef> MakeSystemTables() {
           "schemaname name, tablename name, tableowner name, tablespace name, hasindexes bool, hasrules bool, "
           "hastriggers bool, rowsecurity bool"),
       Def(kPg, "pg_views", 0, "schemaname name, viewname name, viewowner name, definition text"),
+      // Basin's own: the stream processor's jobs, as SHOW MATERIALIZED VIEWS gives them.
+      Def(kPg, "basin_stream_jobs", 0,
+          "name text, topic text, kind text, status text, epoch int8, committed_offsets text, lag int8, "
+          "watermark timestamptz, watermark_delay_seconds float8, records_per_second float8, "
+          "last_checkpoint timestamptz, records_in int8, rows_out int8, late_rows int8, state_bytes int8, "
+          "error text"),
       Def(kPg, "pg_matviews", 0,
           "schemaname name, matviewname name, matviewowner name, tablespace name, hasindexes bool, "
           "ispopulated bool, definition text"),

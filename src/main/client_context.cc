@@ -249,6 +249,8 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const sql::Statement& stmt, 
       return CreateMaterializedView(static_cast<const sql::CreateMaterializedViewStmt&>(stmt));
     case sql::StatementKind::kRefreshMaterializedView:
       return RefreshMaterializedView(static_cast<const sql::RefreshMaterializedViewStmt&>(stmt));
+    case sql::StatementKind::kAlterMaterializedView:
+      return AlterMaterializedView(static_cast<const sql::AlterMaterializedViewStmt&>(stmt));
   }
   throw InternalError("unknown statement");
 }

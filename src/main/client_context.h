@@ -22,9 +22,13 @@ class Database;
 class DataChunk;
 class PhysicalOperator;
 using PhysicalOperatorPtr = std::unique_ptr<PhysicalOperator>;
+struct MaterializedViewEntry;
 struct TableEntry;
 class TaskScheduler;
 struct BoundQuery;
+namespace stream {
+struct ViewPlan;
+}
 
 /// A session: its settings and the statements it runs, one at a time. Owned by a Connection.
 class ClientContext {
@@ -82,6 +86,8 @@ class ClientContext {
   }
   /// Microseconds since the epoch at which the current statement started (now(), current_timestamp).
   int64_t statement_time() const { return statement_time_; }
+  /// SHOW MATERIALIZED VIEWS, also the rows of the system table basin_stream_jobs.
+  std::unique_ptr<QueryResult> ShowMaterializedViews();
 
  private:
   std::unique_ptr<QueryResult> Execute(const sql::Statement& stmt, std::string_view sql);
@@ -118,9 +124,18 @@ class ClientContext {
   std::unique_ptr<QueryResult> ShowSinks();
   // client_context_views.cc
   std::unique_ptr<QueryResult> CreateMaterializedView(const sql::CreateMaterializedViewStmt& stmt);
-  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists);
-  std::unique_ptr<QueryResult> ShowMaterializedViews();
+  /// DROP MATERIALIZED VIEW, STREAM or ALERT (`what`: which the statement said).
+  void DropMaterializedView(const std::vector<std::string>& name, bool if_exists, const std::string& what);
+  std::unique_ptr<QueryResult> ShowAlerts();
+  /// CREATE STREAM: refuse what cannot be appended to a topic, a missing key column, a taken topic name.
+  void CheckStreamable(const MaterializedViewEntry& view, const stream::ViewPlan& plan);
+  /// CREATE STREAM: its topic, of the query's columns.
+  void CreateStreamTopic(const MaterializedViewEntry& view,
+                         const std::vector<std::pair<std::string, LogicalType>>& columns);
   std::unique_ptr<QueryResult> RefreshMaterializedView(const sql::RefreshMaterializedViewStmt& stmt);
+  std::unique_ptr<QueryResult> AlterMaterializedView(const sql::AlterMaterializedViewStmt& stmt);
+  /// The materialized view `names` names; throws 42P01 when there is none.
+  std::shared_ptr<MaterializedViewEntry> ExistingMaterializedView(const std::vector<std::string>& names);
   /// COPY topic FROM 'events.json': each JSON value of the file one record, through the topic's schema.
   std::unique_ptr<QueryResult> CopyIntoTopic(const sql::CopyStmt& stmt,
                                              const std::shared_ptr<TableEntry>& topic);

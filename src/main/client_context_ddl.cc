@@ -211,7 +211,13 @@ std::unique_ptr<QueryResult> ClientContext::Drop(const sql::DropStmt& stmt) {
         break;
       }
       case sql::DropStmt::ObjectKind::kMaterializedView:
-        DropMaterializedView(names, stmt.if_exists);
+        DropMaterializedView(names, stmt.if_exists, "materialized view");
+        break;
+      case sql::DropStmt::ObjectKind::kStream:
+        DropMaterializedView(names, stmt.if_exists, "stream");
+        break;
+      case sql::DropStmt::ObjectKind::kAlert:
+        DropMaterializedView(names, stmt.if_exists, "alert");
         break;
       case sql::DropStmt::ObjectKind::kSchema:
         if (names.back() == Catalog::kDefaultSchema) {
@@ -228,6 +234,7 @@ std::unique_ptr<QueryResult> ClientContext::Show(const sql::ShowStmt& stmt) {
   if (stmt.what == "topics") return ShowTopics();
   if (stmt.what == "sinks") return ShowSinks();
   if (stmt.what == "materialized views") return ShowMaterializedViews();
+  if (stmt.what == "alerts") return ShowAlerts();
   if (stmt.what == "tables") {
     RowsBuilder rows({"schema", "name", "type", "comment"},
                      {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar});

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "catalog/catalog.h"
+#include "catalog/view_options.h"
 #include "common/exception.h"
 #include "common/memory_tracker.h"
 #include "formats/json/json_object.h"
@@ -326,6 +327,10 @@ void ClientContext::DropTopic(const std::string& name, bool if_exists) {
     }
   }
   for (const auto& view : catalog().MaterializedViews()) {
+    if (view->options.count(kViewOutput) && view->name == name) {
+      throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because it is stream " +
+                                                          view->qualified_name() + "'s (DROP STREAM it)");
+    }
     if (view->topic == name) {
       throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because materialized view " +
                                                           view->qualified_name() +

@@ -347,6 +347,15 @@ void Settings(ClientContext& context, Rows& rows) {
   }
 }
 
+/// basin_stream_jobs: SHOW MATERIALIZED VIEWS' rows.
+void StreamJobs(ClientContext& context, Rows& rows) {
+  std::unique_ptr<QueryResult> jobs = context.ShowMaterializedViews();
+  for (size_t r = 0; r < jobs->RowCount(); r++) {
+    rows.Add();
+    for (size_t c = 0; c < jobs->ColumnCount(); c++) rows.Set(jobs->names()[c], jobs->GetValue(c, r));
+  }
+}
+
 // ---- information_schema ----
 
 /// information_schema.columns' facts about a type: data_type, lengths, precisions.
@@ -470,6 +479,7 @@ MetadataRows SystemTableRows(ClientContext& context, const SystemTableDef& def) 
   if (name == "pg_roles") Roles(context, rows, false);
   if (name == "pg_user") Roles(context, rows, true);
   if (name == "pg_settings") Settings(context, rows);
+  if (name == "basin_stream_jobs") StreamJobs(context, rows);
   if (name == "pg_proc") Procedures(rows);
   if (name == "pg_am") {
     rows.Add().Set("oid", Oid(kHeapAm)).Set("amname", Text("heap")).Set("amhandler", Text("heap_tableam_handler")).Set("amtype", Char('t'));

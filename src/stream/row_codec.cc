@@ -12,20 +12,6 @@ namespace {
   throw DataError(sqlstate::kDataCorrupted, "stream state: a stored row ends early");
 }
 
-template <class T>
-void AppendFixed(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-
-template <class T>
-T ReadFixed(std::string_view& in) {
-  if (in.size() < sizeof(T)) Truncated();
-  T v;
-  std::memcpy(&v, in.data(), sizeof(T));
-  in.remove_prefix(sizeof(T));
-  return v;
-}
-
 size_t FixedSize(PhysicalType type) {
   return type == PhysicalType::kString ? 0 : PhysicalSize(type);
 }
@@ -99,6 +85,24 @@ int64_t ReadOrderedInt64(std::string_view& in) {
   for (int i = 0; i < 8; i++) u = (u << 8) | static_cast<uint8_t>(in[i]);
   in.remove_prefix(8);
   return static_cast<int64_t>(u ^ (uint64_t{1} << 63));
+}
+
+std::string_view ReadBytes(std::string_view& in, size_t n) {
+  if (in.size() < n) Truncated();
+  std::string_view part = in.substr(0, n);
+  in.remove_prefix(n);
+  return part;
+}
+
+std::string OrderedKeyBound(std::string_view prefix, int64_t t) {
+  std::string end(prefix);
+  if (t == INT64_MAX) {
+    // Past every key of the prefix: its last byte raised by one (prefixes here are one letter).
+    end.back() = static_cast<char>(end.back() + 1);
+  } else {
+    AppendOrderedInt64(end, t + 1);
+  }
+  return end;
 }
 
 }  // namespace basin::stream

@@ -6,6 +6,7 @@
 // so that RocksDB keeps windows sorted by when they close.
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -27,9 +28,29 @@ void DecodeValue(std::string_view& in, Vector& vector, size_t row);
 /// Read a row into row `row` of the columns [first, first + count) of `chunk`.
 void DecodeRow(std::string_view& in, DataChunk& chunk, size_t first, size_t count, size_t row);
 
+/// Take `n` bytes from the front of `in`. Throws DataError (XX001) when `in` ends early.
+std::string_view ReadBytes(std::string_view& in, size_t n);
+
+/// Append a plain value's bytes (as this machine lays them out).
+template <class T>
+void AppendFixed(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+/// Read what AppendFixed wrote from the front of `in` and drop it.
+template <class T>
+T ReadFixed(std::string_view& in) {
+  T v;
+  std::memcpy(&v, ReadBytes(in, sizeof(T)).data(), sizeof(T));
+  return v;
+}
+
 /// Append `v` so that encodings compare as the integers do (big-endian, sign bit flipped).
 void AppendOrderedInt64(std::string& out, int64_t v);
 /// Read what AppendOrderedInt64 wrote from the front of `in` and drop it.
 int64_t ReadOrderedInt64(std::string_view& in);
+
+/// Where a scan of keys `prefix` + AppendOrderedInt64(x) + ... ends to visit those with x <= `t`.
+std::string OrderedKeyBound(std::string_view prefix, int64_t t);
 
 }  // namespace basin::stream

@@ -1,11 +1,15 @@
 #include "stream/view_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <unordered_map>
 
 #include "catalog/catalog.h"
+#include "catalog/view_options.h"
 #include "common/exception.h"
 #include "common/logging.h"
 #include "execution/group_hash_table.h"
@@ -15,7 +19,9 @@
 #include "log/partition.h"
 #include "stream/aggregate_states.h"
 #include "stream/row_codec.h"
+#include "stream/session_windows.h"
 #include "stream/state_store.h"
+#include "stream/topic_output.h"
 #include "stream/topic_range.h"
 
 namespace basin::stream {
@@ -25,8 +31,10 @@ namespace {
 // State keys: "m/..." the job's own, "w" + window end + group a window's states, "k" + group a group's.
 constexpr std::string_view kCheckpointKey = "m/checkpoint";
 constexpr std::string_view kPlanKey = "m/plan";
+constexpr std::string_view kPausedKey = "m/paused";
 constexpr std::string_view kWindowPrefix = "w";
 constexpr std::string_view kGroupPrefix = "k";
+constexpr std::string_view kRankPrefix = "r";
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -61,11 +69,15 @@ DataChunk Columns(const DataChunk& chunk, size_t n) {
 std::string EncodeCheckpoint(const Checkpoint& c) {
   nlohmann::json watermarks = nlohmann::json::object();
   for (auto [p, w] : c.watermarks) watermarks[std::to_string(p)] = w;
+  nlohmann::json active = nlohmann::json::object();
+  for (auto [p, t] : c.active) active[std::to_string(p)] = t;
   nlohmann::json j = {{"epoch", c.epoch},           {"offsets", EncodeSinkOffsets(c.offsets)},
                       {"watermarks", watermarks},   {"time_ms", c.time_ms},
                       {"records_in", c.records_in}, {"rows_out", c.rows_out},
                       {"late_rows", c.late_rows}};
   j["watermark"] = c.watermark == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(c.watermark);
+  j["active"] = active;
+  j["outputs"] = EncodeSinkOffsets(c.outputs);
   return j.dump();
 }
 
@@ -77,6 +89,10 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.offsets = DecodeSinkOffsets(j.at("offsets").get<std::string>());
     for (auto& [p, w] : j.at("watermarks").items()) c.watermarks[std::stoi(p)] = w.get<int64_t>();
     c.watermark = j.at("watermark").is_null() ? INT64_MIN : j.at("watermark").get<int64_t>();
+    if (j.contains("outputs")) c.outputs = DecodeSinkOffsets(j.at("outputs").get<std::string>());
+    if (j.contains("active")) {
+      for (auto& [p, t] : j.at("active").items()) c.active[std::stoi(p)] = t.get<int64_t>();
+    }
     c.time_ms = j.at("time_ms").get<int64_t>();
     c.records_in = j.at("records_in").get<int64_t>();
     c.rows_out = j.at("rows_out").get<int64_t>();
@@ -134,6 +150,28 @@ void DecodeGroupValue(std::string_view value, std::string_view& state, std::opti
   if (value[size] == '\1') row = std::string(value.substr(size + 1));
 }
 
+/// A top-N partition's stored value: [u32 n] n x ([u32 size][ranked row]), then the view rows it gave, alike.
+std::string EncodeRankedPartition(const std::vector<std::string>& rows,
+                                  const std::vector<std::string>& shown) {
+  std::string value;
+  for (const auto* list : {&rows, &shown}) {
+    AppendFixed<uint32_t>(value, static_cast<uint32_t>(list->size()));
+    for (const std::string& row : *list) {
+      AppendFixed<uint32_t>(value, static_cast<uint32_t>(row.size()));
+      value += row;
+    }
+  }
+  return value;
+}
+
+void DecodeRankedPartition(std::string_view value, std::vector<std::string>& rows,
+                           std::vector<std::string>& shown) {
+  for (auto* list : {&rows, &shown}) {
+    const uint32_t n = ReadFixed<uint32_t>(value);
+    for (uint32_t i = 0; i < n; i++) list->emplace_back(ReadBytes(value, ReadFixed<uint32_t>(value)));
+  }
+}
+
 }  // namespace
 
 // ---- Output: one table's rows of an epoch, committed with the epoch's number.
@@ -141,6 +179,10 @@ void DecodeGroupValue(std::string_view value, std::string_view& state, std::opti
 struct ViewJob::Output {
   Output(std::shared_ptr<iceberg::IcebergTable> t, const std::string& key, int64_t epoch, bool buffered)
       : table(std::move(t)), key(key), epoch(epoch), buffered(buffered) {
+    if (!table) {  // a stream's rows: kept for its TopicOutput
+      write = this->buffered = true;
+      return;
+    }
     committed = iceberg::CommittedProperty(table->State()->metadata, key);
     const int64_t done = committed.empty() ? 0 : std::stoll(committed);
     if (done > epoch) {
@@ -182,7 +224,7 @@ struct ViewJob::Output {
 
   /// Publish the epoch's rows and deletes, if any, as one commit that sets the epoch compared and set.
   void Commit(const std::string& job, size_t width) {
-    if (!write) return;
+    if (!write || !table) return;
     std::vector<int64_t> deleted;
     if (!retract.empty()) deleted = FindRetracted(job, width);
     if (!writer && !pending.empty()) writer = table->BeginWrite();
@@ -256,12 +298,15 @@ struct ViewJob::Output {
 
 class ViewJob::Aggregation {
  public:
-  /// Windows ending at or before `closed` are closed: their rows go to `late` (may be null: none are).
-  Aggregation(const ViewPlan& plan, const AggregateStates& states, int64_t closed, Output* late)
+  /// Windows ending `lateness` or more before `closed` (the watermark) are closed: their rows go to `late`
+  /// (may be null: none are).
+  Aggregation(const ViewPlan& plan, const AggregateStates& states, int64_t closed, Output* late,
+              int64_t lateness = 0)
       : plan_(plan),
         states_(states),
         groups_(plan.group_types, states.payload_size()),
         closed_(closed),
+        limit_(closed == INT64_MIN ? INT64_MIN : closed - lateness),
         late_(late) {}
 
   void Add(const DataChunk& input) {
@@ -349,12 +394,14 @@ class ViewJob::Aggregation {
   /// Note in keep_ the rows whose window is open and send the others to the late table; true when any is
   /// late.
   bool SplitLate(const DataChunk& input) {
-    const Vector& end = input.column(plan_.window_end_group);
+    // A session's event is late when the watermark has passed its time: a session it would join may have
+    // closed (a session [s, e) closes once the watermark reaches e, and joining it needs time <= e).
+    const Vector& end = input.column(plan_.session() ? plan_.window_start_group : plan_.window_end_group);
     keep_.clear();
     late_sel_.clear();
     for (size_t i = 0; i < input.size(); i++) {
       const size_t r = end.IsConstant() ? 0 : i;
-      const bool late = end.IsNull(r) || end.data<int64_t>()[r] <= closed_;
+      const bool late = end.IsNull(r) || end.data<int64_t>()[r] <= limit_;
       (late ? late_sel_ : keep_).push_back(static_cast<sel_t>(i));
     }
     if (late_sel_.empty()) return false;
@@ -385,6 +432,7 @@ class ViewJob::Aggregation {
   const AggregateStates& states_;
   GroupHashTable groups_;
   const int64_t closed_;
+  const int64_t limit_;  // rows whose window ends at or before it are late
   Output* late_;
   int64_t late_rows_ = 0;
   std::vector<sel_t> keep_, late_sel_, sel_;
@@ -437,7 +485,24 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
     }
     return table;
   };
-  table_ = open_table(view.name, plan_.names, plan_.types);
+  if (view.options.count(kViewOutput)) {
+    // CREATE STREAM: its topic, as a table.
+    const LogicalOperatorPtr scan = engine_->Bind("SELECT * FROM " + Quoted(view.name)).plan;
+    std::vector<const LogicalOperator*> ops{scan.get()};
+    std::shared_ptr<TableEntry> topic;
+    while (!ops.empty() && !topic) {
+      const LogicalOperator* op = ops.back();
+      ops.pop_back();
+      if (op->type == LogicalOpType::kGet) topic = op->table;
+      for (auto& c : op->children) ops.push_back(c.get());
+    }
+    if (!topic || !std::dynamic_pointer_cast<TopicTable>(topic->storage))
+      throw CatalogError(sqlstate::kUndefinedTable, "the topic of stream " + name_ + " is missing");
+    auto key = view.options.find(kStreamKey);
+    topic_output_ = std::make_unique<TopicOutput>(log, topic, key == view.options.end() ? "" : key->second);
+  } else {
+    table_ = open_table(view.name, plan_.names, plan_.types);
+  }
   if (plan_.kind == ViewKind::kWindowed) {
     if (!view.late_table.empty()) {
       const LogicalType t = plan_.time_type;
@@ -462,6 +527,24 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
             ->Bind("SELECT _partition, max(CAST((" + watermark + ") AS " + plan_.time_type.ToString() +
                    ")) FROM " + Quoted(plan_.topic) + " GROUP BY _partition")
             .plan;
+  }
+  // allowed_lateness (ms) and emit, for windows.
+  auto option = view.options.find(kViewAllowedLatenessMs);
+  if (option != view.options.end()) lateness_ = std::stoll(option->second) * 1000;
+  option = view.options.find(kViewEmit);
+  on_update_ = option != view.options.end() && option->second == "on_update";
+  option = view.options.find(kViewIdleTimeoutMs);
+  if (option != view.options.end()) idle_ = std::stoll(option->second) * 1000;
+  if ((lateness_ > 0 || on_update_) && plan_.kind != ViewKind::kWindowed) {
+    throw Exception(sqlstate::kInvalidParameterValue,
+                    "materialized view " + name_ +
+                        ": allowed_lateness and emit apply to windowed views (GROUP "
+                        "BY window_start, window_end of TUMBLE or HOP)");
+  }
+  if ((lateness_ > 0 || on_update_) && plan_.session()) {
+    throw NotImplementedError(
+        "materialized views over SESSION windows do not support allowed_lateness or emit "
+        "= 'on_update' yet");
   }
   if (plan_.kind != ViewKind::kAppend) {
     std::vector<const Expr*> aggregates;
@@ -491,6 +574,20 @@ int64_t ViewJob::Lag() const {
 
 int64_t ViewJob::StateBytes() const {
   return store_->SizeInBytes();
+}
+
+bool ViewJob::Paused() const {
+  return store_->Get(kPausedKey).has_value();
+}
+
+void ViewJob::SetPaused(bool paused) {
+  StateBatch batch(*store_);
+  if (paused) {
+    batch.Put(kPausedKey, "");
+  } else {
+    batch.Delete(kPausedKey);
+  }
+  store_->Commit(batch);
 }
 
 bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const {
@@ -553,16 +650,32 @@ int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint)
     }
     return true;
   });
-  if (checkpoint.watermarks.empty()) return checkpoint.watermark;
+  // A partition idle for idle_timeout (by the epochs' recorded processing times) does not hold the
+  // watermark back; its records, when they come again, may then be late.
+  for (auto [p, end] : plan.to) {
+    if (end > plan.from.at(p)) checkpoint.active[p] = plan.time_us;
+  }
   int64_t least = INT64_MAX;
-  for (auto [p, w] : checkpoint.watermarks) least = std::min(least, w);
+  for (auto [p, w] : checkpoint.watermarks) {
+    auto active = checkpoint.active.find(p);
+    const bool idle =
+        idle_ > 0 && active != checkpoint.active.end() && plan.time_us - active->second >= idle_;
+    if (!idle) least = std::min(least, w);
+  }
+  if (least == INT64_MAX) return checkpoint.watermark;  // none, or every partition idle
   return std::max(checkpoint.watermark, least);
 }
 
 void ViewJob::RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
                         const std::function<void(const DataChunk&)>& out) {
-  plan_.output_rows->clear();
-  plan_.output_rows->push_back(std::move(rows));
+  std::vector<std::unique_ptr<DataChunk>> chunks;
+  chunks.push_back(std::move(rows));
+  RunOutput(plan, std::move(chunks), out);
+}
+
+void ViewJob::RunOutput(const EpochPlan& plan, std::vector<std::unique_ptr<DataChunk>> rows,
+                        const std::function<void(const DataChunk&)>& out) {
+  *plan_.output_rows = std::move(rows);
   try {
     engine_->Run(plan_.output->Copy(), plan.time_us, [&](const DataChunk& chunk) {
       out(chunk);
@@ -583,9 +696,14 @@ class ViewJob::WindowEmitter {
 
   /// A finished window: its group values (a state key past the prefix and window end) and its states.
   void Add(std::string_view groups, uint8_t* payload) {
+    const size_t n = job_.plan_.group_types.size();
+    Add([&](DataChunk& rows, size_t r) { DecodeRow(groups, rows, 0, n, r); }, payload);
+  }
+  /// A finished window whose group values `fill` writes into a row.
+  void Add(const std::function<void(DataChunk& rows, size_t row)>& fill, uint8_t* payload) {
     if (!rows_) rows_ = std::make_unique<DataChunk>(job_.plan_.output_row_types);
     const size_t r = rows_->size(), n = job_.plan_.group_types.size();
-    DecodeRow(groups, *rows_, 0, n, r);
+    fill(*rows_, r);
     job_.states_->Finalize(payload, *rows_, n, r);
     rows_->column(n + job_.states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
     rows_->SetCardinality(r + 1);
@@ -627,50 +745,77 @@ void ViewJob::MergeWindows(Aggregation& aggregation, int64_t watermark, StateBat
 
 void ViewJob::EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit) {
   if (watermark == INT64_MIN) return;
-  std::string end(kWindowPrefix);
-  if (watermark == INT64_MAX) {
-    end = std::string(1, static_cast<char>(kWindowPrefix[0] + 1));
-  } else {
-    AppendOrderedInt64(end, watermark + 1);
-  }
   std::vector<std::string> closed;
   StateBuffer state(states_->payload_size());
-  batch.Scan(kWindowPrefix, end, [&](std::string_view key, std::string_view value) {
-    states_->Load(value, state.data());
-    emit.Add(key.substr(kWindowPrefix.size() + 8), state.data());
-    closed.emplace_back(key);
-    return true;
-  });
+  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark),
+             [&](std::string_view key, std::string_view value) {
+               states_->Load(value, state.data());
+               emit.Add(key.substr(kWindowPrefix.size() + 8), state.data());
+               closed.emplace_back(key);
+               return true;
+             });
   for (const std::string& key : closed) batch.Delete(key);
+}
+
+void ViewJob::MergeSessions(Aggregation& aggregation, int64_t watermark, StateBatch& batch,
+                            WindowEmitter& emit) {
+  SessionWindows sessions(
+      {plan_.group_types, plan_.window_start_group, plan_.window_end_group, plan_.session_key_groups},
+      *states_);
+  for (uint32_t g = 0; g < aggregation.GroupCount(); g++)
+    sessions.Add(aggregation.keys(), g, aggregation.Payload(g));
+  sessions.Merge(batch);
+  sessions.EmitClosed(watermark, batch, [&](const auto& fill, uint8_t* payload) { emit.Add(fill, payload); });
 }
 
 void ViewJob::EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch,
                                 Output& view) {
+  ReemitGroups(plan, FoldGroups(aggregation, batch), batch, view);
+}
+
+std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatch& batch) {
+  const size_t size = states_->payload_size();
+  StateBuffer total(size);
+  std::vector<std::string> keys;
+  for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
+    std::string key = aggregation.Key(g);
+    std::optional<std::string> row;
+    if (std::optional<std::string> stored = batch.Get(key)) {
+      std::string_view state;
+      DecodeGroupValue(*stored, state, row);
+      states_->Load(state, total.data());
+      states_->Combine(aggregation.Payload(g), total.data());
+    } else {
+      std::memcpy(total.data(), aggregation.Payload(g), size);
+    }
+    batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+void ViewJob::ReemitGroups(const EpochPlan& plan, const std::vector<std::string>& keys, StateBatch& batch,
+                           Output& view) {
   const size_t groups = plan_.group_types.size(), width = plan_.names.size(), size = states_->payload_size();
-  std::vector<sel_t> sel;
-  for (uint32_t start = 0; start < aggregation.GroupCount(); start += kVectorSize) {
-    const uint32_t count = std::min<uint32_t>(kVectorSize, aggregation.GroupCount() - start);
+  const size_t prefix = plan_.kind == ViewKind::kWindowed ? kWindowPrefix.size() + 8 : kGroupPrefix.size();
+  StateBuffer total(size);
+  for (size_t start = 0; start < keys.size(); start += kVectorSize) {
+    const size_t count = std::min<size_t>(kVectorSize, keys.size() - start);
     auto rows = std::make_unique<DataChunk>(plan_.output_row_types);
-    sel.resize(count);
-    for (uint32_t r = 0; r < count; r++) sel[r] = start + r;
-    for (size_t c = 0; c < groups; c++) rows->column(c).Slice(aggregation.keys()[c], sel.data(), count);
-    // Each group's total: what is stored, combined with this epoch's.
-    StateBuffer merged(size * count);
-    std::vector<std::string> keys(count);
+    std::vector<std::string> states(count);
     std::vector<std::optional<std::string>> before(count), after(count);
-    for (uint32_t r = 0; r < count; r++) {
-      keys[r] = aggregation.Key(start + r);
-      uint8_t* total = merged.data() + r * size;
-      if (std::optional<std::string> stored = batch.Get(keys[r])) {
-        std::string_view state;
-        DecodeGroupValue(*stored, state, before[r]);
-        states_->Load(state, total);
-        states_->Combine(aggregation.Payload(start + r), total);
-      } else {
-        std::memcpy(total, aggregation.Payload(start + r), size);
-      }
-      states_->Finalize(total, *rows, groups, r);
-      rows->column(groups + states_->count()).data<int64_t>()[r] = r;
+    for (size_t r = 0; r < count; r++) {
+      const std::string& key = keys[start + r];
+      std::string_view values = std::string_view(key).substr(prefix);
+      DecodeRow(values, *rows, 0, groups, r);
+      std::optional<std::string> stored = batch.Get(key);
+      if (!stored) throw InternalError("a group to emit has no state");
+      std::string_view state;
+      DecodeGroupValue(*stored, state, before[r]);
+      states[r] = std::string(state);
+      states_->Load(state, total.data());
+      states_->Finalize(total.data(), *rows, groups, r);
+      rows->column(groups + states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
     }
     rows->SetCardinality(count);
     RunOutput(plan, std::move(rows), [&](const DataChunk& out) {
@@ -682,14 +827,130 @@ void ViewJob::EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation,
       }
     });
     // The changelog: each changed group's old row out, its new row in.
-    for (uint32_t r = 0; r < count; r++) {
-      if (before[r] != after[r]) {
-        if (before[r]) view.Retract(*before[r]);
-        if (after[r]) view.Insert(*after[r], plan_.types);
-      }
-      batch.Put(keys[r], EncodeGroupValue(states_->Bytes(merged.data() + r * size), after[r]));
+    for (size_t r = 0; r < count; r++) {
+      if (before[r] == after[r]) continue;
+      if (before[r]) view.Retract(*before[r]);
+      if (after[r]) view.Insert(*after[r], plan_.types);
+      batch.Put(keys[start + r], EncodeGroupValue(states[r], after[r]));
     }
   }
+}
+
+void ViewJob::RankPartitions(const EpochPlan& plan,
+                             std::map<std::string, std::vector<std::string>>& candidates, StateBatch& batch,
+                             Output& view) {
+  // Each partition's candidates: its stored top N, then the epoch's rows; ranked by the output plan a few
+  // thousand at a time, whole partitions together.
+  constexpr size_t kRowsPerRun = 16 * kVectorSize;
+  const size_t width = plan_.names.size();
+  std::vector<std::string> keys;
+  std::vector<std::vector<std::string>> rows, before, after;
+  std::vector<std::vector<bool>> kept;
+  std::vector<std::pair<size_t, size_t>> origin;  // by ordinal: (partition, candidate)
+  auto run = [&] {
+    std::vector<std::unique_ptr<DataChunk>> chunks;
+    for (size_t p = 0; p < keys.size(); p++) {
+      for (size_t c = 0; c < rows[p].size(); c++) {
+        if (chunks.empty() || chunks.back()->size() == kVectorSize)
+          chunks.push_back(std::make_unique<DataChunk>(plan_.output_row_types));
+        DataChunk& chunk = *chunks.back();
+        const size_t r = chunk.size();
+        std::string_view in = rows[p][c];
+        DecodeRow(in, chunk, 0, plan_.row_width, r);
+        chunk.column(plan_.row_width).data<int64_t>()[r] = static_cast<int64_t>(origin.size());
+        chunk.SetCardinality(r + 1);
+        origin.emplace_back(p, c);
+      }
+    }
+    RunOutput(plan, std::move(chunks), [&](const DataChunk& out) {
+      const Vector& ordinal = out.column(width);
+      for (size_t i = 0; i < out.size(); i++) {
+        auto [p, c] = origin.at(static_cast<size_t>(ordinal.data<int64_t>()[ordinal.IsConstant() ? 0 : i]));
+        std::string row;
+        EncodeRow(out, 0, width, i, row);
+        after[p].push_back(std::move(row));
+        kept[p][c] = true;
+      }
+    });
+    for (size_t p = 0; p < keys.size(); p++) {
+      // The changelog: rows that left the top N out, rows that entered it in.
+      std::sort(before[p].begin(), before[p].end());
+      std::sort(after[p].begin(), after[p].end());
+      std::vector<std::string> gone, came;
+      std::set_difference(before[p].begin(), before[p].end(), after[p].begin(), after[p].end(),
+                          std::back_inserter(gone));
+      std::set_difference(after[p].begin(), after[p].end(), before[p].begin(), before[p].end(),
+                          std::back_inserter(came));
+      for (const std::string& row : gone) view.Retract(row);
+      for (const std::string& row : came) view.Insert(row, plan_.types);
+      std::vector<std::string> top;
+      for (size_t c = 0; c < rows[p].size(); c++) {
+        if (kept[p][c]) top.push_back(std::move(rows[p][c]));
+      }
+      if (top.empty()) {
+        batch.Delete(keys[p]);
+      } else {
+        batch.Put(keys[p], EncodeRankedPartition(top, after[p]));
+      }
+    }
+    keys.clear(), rows.clear(), before.clear(), after.clear(), kept.clear(), origin.clear();
+  };
+  size_t pending = 0;
+  for (auto& [key, fresh] : candidates) {
+    std::vector<std::string> all, shown;
+    if (std::optional<std::string> stored = batch.Get(key)) DecodeRankedPartition(*stored, all, shown);
+    for (std::string& row : fresh) all.push_back(std::move(row));
+    pending += all.size();
+    keys.push_back(key);
+    kept.emplace_back(all.size(), false);
+    rows.push_back(std::move(all));
+    before.push_back(std::move(shown));
+    after.emplace_back();
+    if (pending >= kRowsPerRun) {
+      run();
+      pending = 0;
+    }
+  }
+  if (!keys.empty()) run();
+}
+
+void ViewJob::UpdateWindows(const EpochPlan& plan, Aggregation& aggregation, int64_t watermark,
+                            StateBatch& batch, Output& view) {
+  auto window_end = [](std::string_view key) {
+    key.remove_prefix(kWindowPrefix.size());
+    return ReadOrderedInt64(key);
+  };
+  // Emitted: windows the epoch changed (on_close: those the watermark has closed), and on_close the windows
+  // the watermark closed now that were not emitted yet.
+  std::vector<std::string> emit;
+  for (std::string& key : FoldGroups(aggregation, batch)) {
+    if (on_update_ || window_end(key) <= watermark) emit.push_back(std::move(key));
+  }
+  if (watermark == INT64_MIN) {
+    ReemitGroups(plan, emit, batch, view);
+    return;
+  }
+  if (!on_update_) {
+    std::set<std::string> chosen(emit.begin(), emit.end());
+    batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark),
+               [&](std::string_view key, std::string_view value) {
+                 std::string_view state;
+                 std::optional<std::string> row;
+                 DecodeGroupValue(value, state, row);
+                 if (!row && !chosen.count(std::string(key))) emit.emplace_back(key);
+                 return true;
+               });
+  }
+  ReemitGroups(plan, emit, batch, view);
+  // Forgotten: windows the watermark passed by more than the lateness (their events are late from now on).
+  std::vector<std::string> done;
+  const int64_t limit = watermark < INT64_MIN + lateness_ ? INT64_MIN : watermark - lateness_;
+  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, limit),
+             [&](std::string_view key, std::string_view) {
+               done.emplace_back(key);
+               return true;
+             });
+  for (const std::string& key : done) batch.Delete(key);
 }
 
 EpochResult ViewJob::RunEpoch(int64_t max_records) {
@@ -704,7 +965,9 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   }
   CrashHere(CrashPoint::kAfterPlan);
 
-  Output view(table_, epoch_key_, plan.epoch, /*buffered=*/plan_.kind == ViewKind::kChangelog);
+  const bool updates =
+      plan_.kind == ViewKind::kChangelog || plan_.kind == ViewKind::kTopN || lateness_ > 0 || on_update_;
+  Output view(table_, epoch_key_, plan.epoch, /*buffered=*/updates);
   std::optional<Output> late;
   if (late_table_) late.emplace(late_table_, epoch_key_, plan.epoch, /*buffered=*/false);
   StateBatch batch(*store_);
@@ -725,14 +988,34 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
       // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on.
       const int64_t closed = checkpoint.watermark;
       const int64_t watermark = AdvanceWatermark(plan, checkpoint);
-      Aggregation aggregation(plan_, *states_, closed, late ? &*late : nullptr);
+      Aggregation aggregation(plan_, *states_, closed, late ? &*late : nullptr, lateness_);
       run_input([&](const DataChunk& chunk) { aggregation.Add(chunk); });
       WindowEmitter emit(*this, plan, view);
-      MergeWindows(aggregation, watermark, batch, emit);
+      if (plan_.session()) {
+        MergeSessions(aggregation, watermark, batch, emit);
+      } else if (lateness_ > 0 || on_update_) {
+        UpdateWindows(plan, aggregation, watermark, batch, view);
+      } else {
+        MergeWindows(aggregation, watermark, batch, emit);
+        EmitClosedWindows(watermark, batch, emit);
+      }
       checkpoint.watermark = watermark;
-      EmitClosedWindows(watermark, batch, emit);
       emit.Flush();
       result.late = aggregation.late_rows();
+      break;
+    }
+    case ViewKind::kTopN: {
+      std::map<std::string, std::vector<std::string>> candidates;  // by partition
+      const size_t width = plan_.row_width, keys = plan_.key_types.size();
+      run_input([&](const DataChunk& chunk) {
+        for (size_t i = 0; i < chunk.size(); i++) {
+          std::string key(kRankPrefix), row;
+          EncodeRow(chunk, width, keys, i, key);
+          EncodeRow(chunk, 0, width, i, row);
+          candidates[key].push_back(std::move(row));
+        }
+      });
+      RankPartitions(plan, candidates, batch, view);
       break;
     }
     case ViewKind::kChangelog: {
@@ -743,6 +1026,8 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
     }
   }
   view.Commit(name_, plan_.names.size());
+  if (topic_output_)
+    checkpoint.outputs = topic_output_->Commit(view.pending, checkpoint.outputs, plan.time_us / 1000);
   if (late) late->Commit(name_, 6);
   CrashHere(CrashPoint::kAfterOutput);
   result.rows = view.rows;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lake/topic_sink.h"
 #include "stream/query_engine.h"
@@ -38,6 +39,7 @@ namespace basin::stream {
 
 class AggregateStates;
 class StateStore;
+class TopicOutput;
 class StateBatch;
 
 /// Where a job is: what its last checkpoint committed with its state.
@@ -46,6 +48,8 @@ struct Checkpoint {
   SinkOffsets offsets;                    ///< the next offset to read, by partition (missing: the log start)
   std::map<int32_t, int64_t> watermarks;  ///< by partition: the highest watermark its records gave (µs)
   int64_t watermark = INT64_MIN;          ///< the job's: the least of the partitions', never going back
+  std::map<int32_t, int64_t> active;      ///< by partition: the processing time (µs) of its last records
+  SinkOffsets outputs;                    ///< a stream's: its topic's end offsets after the epoch
   int64_t time_ms = 0;                    ///< when the checkpoint was committed (0: never)
   int64_t records_in = 0;                 ///< totals over the job's life
   int64_t rows_out = 0;
@@ -92,6 +96,9 @@ class ViewJob {
   /// Records in the topic after the checkpoint.
   int64_t Lag() const;
   int64_t StateBytes() const;
+  /// ALTER MATERIALIZED VIEW ... PAUSE: kept in the state, so a restart keeps it paused.
+  bool Paused() const;
+  void SetPaused(bool paused);
   ViewKind kind() const { return plan_.kind; }
 
   /// Tests: where the next epoch stops, as a crash there would (kill -9 cannot be aimed).
@@ -117,14 +124,33 @@ class ViewJob {
   /// view's rows, each followed by the ordinal of its group.
   void RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
                  const std::function<void(const DataChunk&)>& out);
+  /// The same over several chunks of rows.
+  void RunOutput(const EpochPlan& plan, std::vector<std::unique_ptr<DataChunk>> rows,
+                 const std::function<void(const DataChunk&)>& out);
+  /// Top-N: rank each partition's stored rows with the epoch's `candidates` (by state key); keep its top N
+  /// and replace the view rows that changed.
+  void RankPartitions(const EpochPlan& plan, std::map<std::string, std::vector<std::string>>& candidates,
+                      StateBatch& batch, Output& view);
   /// Windowed: fold the epoch's groups into the stored windows; a window this epoch opened and the new
   /// `watermark` closes goes to `emit` without being stored.
   void MergeWindows(Aggregation& aggregation, int64_t watermark, StateBatch& batch, WindowEmitter& emit);
+  /// SESSION: merge the epoch's sessions into the stored ones; emit and forget those `watermark` closes.
+  void MergeSessions(Aggregation& aggregation, int64_t watermark, StateBatch& batch, WindowEmitter& emit);
   /// Windowed: emit every stored window ending at or before `watermark`, and forget it.
   void EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit);
   /// Changelog: fold the epoch's groups into the stored ones; retract each changed group's last row from the
   /// view and insert its new one.
   void EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch, Output& view);
+  /// Fold the epoch's groups into their stored states (each keeps the row it last gave); their keys.
+  std::vector<std::string> FoldGroups(Aggregation& aggregation, StateBatch& batch);
+  /// Run the groups of `keys` through the output plan; where a group's row changed, retract its last row
+  /// from the view and insert the new one.
+  void ReemitGroups(const EpochPlan& plan, const std::vector<std::string>& keys, StateBatch& batch,
+                    Output& view);
+  /// Windowed with allowed lateness or emit = 'on_update': windows kept as a changelog until the watermark
+  /// passes their end + the lateness.
+  void UpdateWindows(const EpochPlan& plan, Aggregation& aggregation, int64_t watermark, StateBatch& batch,
+                     Output& view);
   /// Throw when a test set this crash point.
   void CrashHere(CrashPoint point);
   /// Keep the tables' files from piling up after epoch `epoch`: small files merged, a changelog's deletes
@@ -141,8 +167,12 @@ class ViewJob {
   LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;
-  std::shared_ptr<iceberg::IcebergTable> table_;
+  std::shared_ptr<iceberg::IcebergTable> table_;       // null for a stream
+  std::unique_ptr<TopicOutput> topic_output_;          // a stream's
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
+  int64_t lateness_ = 0;                               // windowed: allowed lateness (µs)
+  bool on_update_ = false;                             // windowed: emit = 'on_update'
+  int64_t idle_ = 0;                                   // windowed: idle_timeout (µs), 0 none
   CrashPoint crash_ = CrashPoint::kNone;
 };
 

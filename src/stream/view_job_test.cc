@@ -163,5 +163,74 @@ TEST_F(ViewJobTest, ARunnerKeepsViewsUpToDate) {
   ExpectViewsMatchBatch();
 }
 
+// Views whose state is more than a window's aggregates: sessions merged across epochs, a top-N per user,
+// windows emitted as updates. After a crash at each point they hold what their queries give in batch.
+std::string Sessions(const std::string& source) {
+  return "SELECT window_start, window_end, user_id, count(*) AS n, sum(amount) AS total FROM SESSION(" +
+         source + ", ts, INTERVAL '2' SECOND, user_id) GROUP BY window_start, window_end, user_id";
+}
+constexpr const char* kTopTwo =
+    "SELECT user_id, amount, ts, rn FROM (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY amount "
+    "DESC, ts DESC) AS rn FROM orders) t WHERE rn <= 2";
+constexpr const char* kUpdating =
+    "SELECT window_start, window_end, count(*) AS n, sum(amount) AS total FROM TUMBLE(orders, ts, INTERVAL "
+    "'5' SECOND) GROUP BY window_start, window_end";
+
+TEST_F(ViewJobTest, SessionsTopNAndUpdatesSurviveCrashes) {
+  const std::string options = " WITH (max_records_per_epoch = 40";
+  Ok("CREATE MATERIALIZED VIEW s" + options + ") AS " + Sessions("orders"));
+  Ok("CREATE MATERIALIZED VIEW t" + options + ") AS " + kTopTwo);
+  Ok("CREATE MATERIALIZED VIEW u" + options + ", emit = 'on_update', allowed_lateness = '1 second') AS " +
+     kUpdating);
+  Produce(0, 100);
+  for (const char* view : {"s", "t", "u"}) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  Produce(30, 100);
+  for (const char* view : {"s", "t", "u"}) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
+  Open();
+  Produce(60, 50);
+  for (const char* view : {"s", "t", "u"}) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
+  Open();
+  Produce(80, 50);
+  for (const char* view : {"s", "t", "u"}) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+
+  // Sessions: over the events that were not late (behind the watermark), the sessions it closed.
+  ASSERT_NE(Rows("SELECT count(*) FROM s"), "0\n");
+  EXPECT_NE(Rows("SELECT count(*) FROM s_late"), "0\n");
+  EXPECT_EQ(Rows("SELECT * FROM s ORDER BY user_id, window_start"),
+            Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM s_late l WHERE "
+                 "l._partition = o._partition AND l._offset = o._offset)) SELECT * FROM (" +
+                 Sessions("kept") +
+                 ") b WHERE window_end <= (SELECT max(window_end) FROM s) ORDER BY user_id, window_start"));
+  EXPECT_EQ(Rows("SELECT count(*) FROM t"), "20\n");
+  EXPECT_EQ(Rows("SELECT * FROM t ORDER BY user_id, rn"),
+            Rows(std::string(kTopTwo) + " ORDER BY user_id, rn"));
+  EXPECT_EQ(Rows("SELECT count(*) FROM u_late"), "0\n");
+  EXPECT_EQ(Rows("SELECT * FROM u ORDER BY window_start"),
+            Rows(std::string(kUpdating) + " ORDER BY window_start"));
+}
+
+// A stream appends to a topic: after a crash at each point of an epoch its topic holds every row of its
+// query once, in the partition its key gives.
+TEST_F(ViewJobTest, AStreamAppendsEachRowOnceAcrossCrashes) {
+  constexpr const char* kQuery = "SELECT user_id, amount * 10 AS tenfold, ts FROM orders WHERE amount > 2";
+  Ok(std::string("CREATE STREAM big WITH (max_records_per_epoch = 40, partitions = 3, key = 'user_id') AS ") +
+     kQuery);
+  Produce(0, 60);
+  Ok("REFRESH MATERIALIZED VIEW big");
+  Produce(30, 60);
+  CrashDuringRefresh("big", ViewJob::CrashPoint::kAfterOutput);
+  Open();
+  Produce(50, 60);
+  CrashDuringRefresh("big", ViewJob::CrashPoint::kAfterPlan);
+  Open();
+  Ok("REFRESH MATERIALIZED VIEW big");
+  EXPECT_EQ(Rows("SELECT count(*) FROM big"), Rows(std::string("SELECT count(*) FROM (") + kQuery + ") q"));
+  EXPECT_EQ(Rows("SELECT user_id, tenfold, ts FROM big ORDER BY ALL"),
+            Rows(std::string(kQuery) + " ORDER BY ALL"));
+  EXPECT_EQ(Rows("SELECT count(*) FROM (SELECT user_id FROM big GROUP BY user_id HAVING count(DISTINCT "
+                 "_partition) > 1) t"),
+            "0\n");
+}
+
 }  // namespace
 }  // namespace basin::stream

@@ -1,6 +1,7 @@
 #include "stream/view_manager.h"
 
 #include <cctype>
+#include <deque>
 
 #include "catalog/catalog.h"
 #include "catalog/view_options.h"
@@ -9,6 +10,7 @@
 #include "common/metrics.h"
 #include "log/log_manager.h"
 #include "log/partition.h"
+#include "stream/alert_notifier.h"
 #include "stream/state_store.h"
 #include "stream/view_job.h"
 
@@ -22,6 +24,8 @@ struct ViewManager::Slot {
   std::mutex report_mutex;  // `report`
   /// As of the last epoch, for SHOW while the next one runs.
   std::optional<ViewReport> report;
+  /// (checkpoint time in ms, records read in total) of the checkpoints of the last minute and one before.
+  std::deque<std::pair<int64_t, int64_t>> samples;
 };
 
 namespace {
@@ -51,7 +55,16 @@ ViewManager::ViewManager(Catalog& catalog, log::LogManager& log, std::string sta
       errors_(DefaultMetrics().AddCounter("basin_view_errors_total",
                                           "Epochs of materialized views that failed", {"view"})),
       lag_(DefaultMetrics().AddGauge("basin_view_lag_records",
-                                     "Records of a materialized view's topic not read yet", {"view"})) {}
+                                     "Records of a materialized view's topic not read yet", {"view"})),
+      watermark_delay_(DefaultMetrics().AddGauge(
+          "basin_view_watermark_delay_seconds",
+          "How far a windowed view's watermark is behind the clock (event time not yet complete)", {"view"})),
+      throughput_(DefaultMetrics().AddGauge(
+          "basin_view_records_per_second", "Records a materialized view read per second over the last minute",
+          {"view"})),
+      state_bytes_(DefaultMetrics().AddGauge("basin_view_state_bytes",
+                                             "Bytes of a materialized view's state (RocksDB)", {"view"})),
+      alerts_(std::make_unique<AlertNotifier>(catalog, log)) {}
 
 ViewManager::~ViewManager() = default;
 
@@ -107,8 +120,19 @@ void ViewManager::Create(const MaterializedViewEntry& view) {
   try {
     ViewJob& job = Open(*slot, view, /*created=*/true);
     auto start = view.options.find(kViewStart);
-    if (start != view.options.end() && start->second == "latest")
+    if (start != view.options.end() && start->second == "latest") {
       job.StartAt(HighWatermarks(log_, view.topic));
+    } else if (start != view.options.end() && start->second != "earliest") {
+      // A timestamp (ms): each partition from its first record at or after it (none: from its end).
+      const int64_t ms = std::stoll(start->second);
+      SinkOffsets offsets = HighWatermarks(log_, view.topic);
+      for (auto& [p, offset] : offsets) {
+        const std::optional<log::OffsetAndTimestamp> found =
+            log_.GetPartition(view.topic, p)->OffsetForTimestamp(std::max<int64_t>(ms, 0));
+        if (found) offset = found->offset;
+      }
+      job.StartAt(offsets);
+    }
   } catch (...) {
     slot->job.reset();
     StateStore::Destroy(dir);
@@ -131,6 +155,7 @@ void ViewManager::Drop(const MaterializedViewEntry& view) {
     slot->job.reset();
   }
   StateStore::Destroy(StateDir(view));
+  alerts_->Drop(view);
 }
 
 bool ViewManager::RunDue() {
@@ -147,12 +172,26 @@ bool ViewManager::RunDue() {
     const int64_t max_records = Option(*view, kViewMaxRecordsPerEpoch, 1'000'000);
     try {
       ViewJob& job = Open(*slot, *view);
+      if (job.Paused()) {
+        slot->due = now + interval;
+        continue;
+      }
       const EpochResult result = job.RunEpoch(max_records);
       if (result.epoch) {
         Count(name, result.records, result.rows, result.late);
         ran = true;
       }
-      lag_.Labels({name}).Set(static_cast<double>(Describe(*slot, *view).lag));
+      const ViewReport report = Describe(*slot, *view);
+      lag_.Labels({name}).Set(static_cast<double>(report.lag));
+      throughput_.Labels({name}).Set(report.records_per_second);
+      state_bytes_.Labels({name}).Set(static_cast<double>(report.state_bytes));
+      if (report.watermark != INT64_MIN) {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        watermark_delay_.Labels({name}).Set(
+            static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(now).count() -
+                                report.watermark) /
+            1e6);
+      }
       // A backlog is read epoch after epoch; otherwise the view waits its interval.
       slot->due = result.records >= max_records ? now : now + interval;
       if (!slot->error.empty()) LogLine(LogLevel::kInfo, "materialized view " + name + ": running again");
@@ -176,10 +215,12 @@ int64_t ViewManager::Refresh(const MaterializedViewEntry& view) {
   std::lock_guard<std::mutex> lock(slot->mutex);
   const int64_t max_records = Option(view, kViewMaxRecordsPerEpoch, 1'000'000);
   int64_t rows = 0;
+  bool paused = false;
   try {
     ViewJob& job = Open(*slot, view);
-    const SinkOffsets target = HighWatermarks(log_, view.topic);
-    for (;;) {
+    paused = job.Paused();
+    const SinkOffsets target = paused ? SinkOffsets{} : HighWatermarks(log_, view.topic);
+    for (; !paused;) {
       const Checkpoint checkpoint = job.LoadCheckpoint();
       bool caught_up = true;
       for (auto [p, end] : target) {
@@ -202,6 +243,10 @@ int64_t ViewManager::Refresh(const MaterializedViewEntry& view) {
     slot->job.reset();
     throw;
   }
+  if (paused) {
+    throw Exception("55000",  // object_not_in_prerequisite_state
+                    "materialized view " + name + " is paused (ALTER MATERIALIZED VIEW ... RESUME)");
+  }
   return rows;
 }
 
@@ -221,6 +266,16 @@ ViewReport ViewManager::Describe(Slot& slot, const MaterializedViewEntry& view) 
     report.rows_out = checkpoint.rows_out;
     report.late_rows = checkpoint.late_rows;
     report.state_bytes = job.StateBytes();
+    report.paused = job.Paused();
+    // Throughput: records over the checkpoints of the last minute.
+    auto& samples = slot.samples;
+    if (checkpoint.time_ms != 0 && (samples.empty() || samples.back().first != checkpoint.time_ms))
+      samples.emplace_back(checkpoint.time_ms, checkpoint.records_in);
+    while (samples.size() > 2 && samples[1].first < checkpoint.time_ms - 60'000) samples.pop_front();
+    if (samples.size() >= 2 && samples.back().first > samples.front().first) {
+      report.records_per_second = static_cast<double>(samples.back().second - samples.front().second) *
+                                  1000.0 / static_cast<double>(samples.back().first - samples.front().first);
+    }
   } catch (const std::exception& e) {
     if (report.error.empty()) report.error = e.what();
     slot.job.reset();
@@ -247,8 +302,18 @@ ViewReport ViewManager::Report(const MaterializedViewEntry& view) {
     if (!lock) lock.lock();
     report = Describe(*slot, view);
   }
-  report.status = !report.error.empty() ? "failed" : running ? "running" : "stopped";
+  report.status = !report.error.empty() ? "failed"
+                  : report.paused       ? "paused"
+                  : running             ? "running"
+                                        : "stopped";
   return report;
+}
+
+void ViewManager::SetPaused(const MaterializedViewEntry& view, bool paused) {
+  std::shared_ptr<Slot> slot = GetSlot(view.qualified_name());
+  std::lock_guard<std::mutex> lock(slot->mutex);
+  Open(*slot, view).SetPaused(paused);
+  Describe(*slot, view);
 }
 
 void ViewManager::SetRunning(bool running) {

@@ -29,11 +29,12 @@ class LogManager;
 namespace basin::stream {
 
 class ViewJob;
+class AlertNotifier;
 
 /// What SHOW MATERIALIZED VIEWS tells of a view.
 struct ViewReport {
   std::string kind;    ///< append, windowed or changelog; empty when the job cannot open
-  std::string status;  ///< running (a runner keeps it up to date), stopped (none runs here), failed
+  std::string status;  ///< running (a runner keeps it up to date), stopped (none runs here), paused, failed
   int64_t epoch = 0;   ///< the last epoch checkpointed
   std::string offsets;
   int64_t lag = -1;  ///< records of the topic not read yet; -1 unknown
@@ -43,6 +44,8 @@ struct ViewReport {
   int64_t rows_out = 0;
   int64_t late_rows = 0;
   int64_t state_bytes = 0;
+  double records_per_second = 0;  ///< read over the last minute of checkpoints
+  bool paused = false;
   std::string error;  ///< why the last epoch failed
 };
 
@@ -70,6 +73,10 @@ class ViewManager {
   /// the rows written to the view's table. Throws what stops it.
   int64_t Refresh(const MaterializedViewEntry& view);
   ViewReport Report(const MaterializedViewEntry& view);
+  /// The notifier of alerts (CREATE ALERT), which the runner drives on a thread of its own.
+  AlertNotifier& alerts() { return *alerts_; }
+  /// Pause the view (its runner and REFRESH leave it alone; kept across restarts) or resume it.
+  void SetPaused(const MaterializedViewEntry& view, bool paused);
   /// Whether a ViewRunner keeps the views up to date (SHOW's status).
   void SetRunning(bool running);
 
@@ -101,6 +108,10 @@ class ViewManager {
   MetricFamily<Counter>& epochs_;
   MetricFamily<Counter>& errors_;
   MetricFamily<Gauge>& lag_;
+  std::unique_ptr<AlertNotifier> alerts_;
+  MetricFamily<Gauge>& watermark_delay_;
+  MetricFamily<Gauge>& throughput_;
+  MetricFamily<Gauge>& state_bytes_;
 };
 
 }  // namespace basin::stream

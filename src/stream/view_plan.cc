@@ -2,6 +2,7 @@
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
+#include "execution/expression_executor.h"
 #include "execution/function.h"
 #include "lake/topic_table.h"
 #include "stream/aggregate_states.h"
@@ -24,7 +25,34 @@ struct Parts {
   LogicalOperator* scan = nullptr;
   LogicalOperator* aggregate = nullptr;
   LogicalOperator* window = nullptr;  // the TUMBLE/HOP projection
+  LogicalOperator* rank = nullptr;    // row_number() OVER (...), for top-N
 };
+
+/// SESSION's projection: the plan below the three window operators it binds to (bind_session_window.cc).
+LogicalOperator* SessionSource(const LogicalOperator& session) {
+  LogicalOperator* op = session.children[0].get();
+  for (int i = 0; i < 3; i++) {
+    if (op->type != LogicalOpType::kWindow) throw InternalError("SESSION binds to three window operators");
+    op = op->children[0].get();
+  }
+  return op;
+}
+
+/// In `plan` (a copy), SESSION's projection made a session of each row: window_start = the time, window_end =
+/// the time + gap, over the source itself.
+void CutSessions(LogicalOperator& plan, uint64_t session_index) {
+  if (plan.type == LogicalOpType::kProjection && plan.table_index == session_index) {
+    const WindowTableFunction& w = *plan.window_function;
+    LogicalOperatorPtr source = SessionSource(plan)->Copy();
+    plan.children[0] = std::move(source);
+    const size_t n = plan.expressions.size();
+    const LogicalType& type = plan.expressions[n - 2]->type;
+    plan.expressions[n - 2] = Expr::ColumnRef(w.time, type, "window_start");
+    plan.expressions[n - 1] = w.event_end->Copy();
+    return;
+  }
+  for (auto& c : plan.children) CutSessions(*c, session_index);
+}
 
 /// Refuse what the stream processor cannot maintain; note the scan, the aggregate and the window.
 void Check(LogicalOperator& op, Parts& parts) {
@@ -39,6 +67,10 @@ void Check(LogicalOperator& op, Parts& parts) {
       return;
     case LogicalOpType::kProjection:
       if (op.window_function) parts.window = &op;
+      if (op.window_function && op.window_function->name == "session") {
+        Check(*SessionSource(op), parts);  // past the window operators that number sessions in batch
+        return;
+      }
       break;
     case LogicalOpType::kFilter:
       break;
@@ -67,7 +99,13 @@ void Check(LogicalOperator& op, Parts& parts) {
     case LogicalOpType::kDistinct:
       Unsupported("DISTINCT");
     case LogicalOpType::kWindow:
-      Unsupported("window functions (OVER)");
+      if (parts.rank || op.expressions.size() != 1 || op.expressions[0]->name != "row_number" ||
+          op.expressions[0]->order_by.empty()) {
+        Unsupported(
+            "window functions (OVER) but row_number() OVER (PARTITION BY ... ORDER BY ...) for top-N");
+      }
+      parts.rank = &op;
+      break;
     case LogicalOpType::kUnion:
     case LogicalOpType::kSetOp:
       Unsupported("UNION, INTERSECT and EXCEPT");
@@ -167,6 +205,106 @@ LogicalOperatorPtr RebaseOutput(const LogicalOperator& root, const ViewPlan& pla
 
 }  // namespace
 
+namespace {
+
+/// Fill `plan` (kTopN) from `root`, whose row_number() is `rank`.
+void AnalyzeTopN(ViewPlan& plan, const LogicalOperator& root, const LogicalOperator& rank) {
+  // Only projections and one filter on the rank above it: the filter keeps the top N of each partition,
+  // whose rows are then all the state needs.
+  const ColumnBinding rn{rank.table_index, 0};
+  std::vector<const LogicalOperator*> chain;
+  for (const LogicalOperator* op = &root; op != &rank; op = op->children[0].get()) {
+    if (op->type != LogicalOpType::kProjection && op->type != LogicalOpType::kFilter)
+      Unsupported("this query over row_number()");
+    chain.push_back(op);
+  }
+  const char* shape =
+      "row_number() but filtered by one condition rn = 1, rn <= N or rn < N (top-N per group)";
+  for (const LogicalOperator* op : chain) {
+    if (op->type != LogicalOpType::kFilter) continue;
+    if (plan.top_n != 0 || op->expressions.size() != 1) Unsupported(shape);
+    const Expr& e = *op->expressions[0];
+    if (e.cls != ExprClass::kFunction || e.children.size() != 2 ||
+        e.children[0]->cls != ExprClass::kColumnRef || Resolve(root, e.children[0]->binding) != rn ||
+        !e.children[1]->IsFoldable()) {
+      Unsupported(shape);
+    }
+    const Value v = ExpressionExecutor::EvaluateScalar(*e.children[1], nullptr);
+    if (v.IsNull() || v.type().id() != TypeId::kBigInt) Unsupported(shape);
+    const int64_t n = v.GetInt64();
+    plan.top_n = e.name == "=" && n == 1 ? 1 : e.name == "<=" ? n : e.name == "<" ? n - 1 : 0;
+    if (plan.top_n <= 0) Unsupported(shape);
+  }
+  if (plan.top_n == 0) Unsupported(shape);
+  constexpr int64_t kMaxTopN = 10000;
+  if (plan.top_n > kMaxTopN)
+    Unsupported("top-N of more than " + std::to_string(kMaxTopN) + " rows per group");
+  plan.kind = ViewKind::kTopN;
+
+  // The input: the rows ranked, then their partition's values.
+  const LogicalOperator& below = *rank.children[0];
+  const std::vector<ColumnBinding> row = below.GetColumnBindings();
+  LogicalOperatorPtr rows = below.Copy();
+  rows->ResolveTypes();
+  auto input = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+  input->table_index = kInputIndex;
+  for (size_t c = 0; c < row.size(); c++) {
+    if (!IsEncodable(rows->types[c]))
+      Unsupported("ranking rows with " + rows->types[c].ToString() + " values");
+    input->expressions.push_back(Expr::ColumnRef(row[c], rows->types[c]));
+    plan.output_row_types.push_back(rows->types[c]);
+  }
+  plan.row_width = row.size();
+  for (const ExprPtr& p : rank.expressions[0]->partition_by) {
+    if (!IsEncodable(p->type)) Unsupported("partitioning by " + p->type.ToString() + " values");
+    plan.key_types.push_back(p->type);
+    input->expressions.push_back(p->Copy());
+  }
+  input->children.push_back(std::move(rows));
+  plan.input = std::move(input);
+
+  // The output: the plan from the rank up, over the candidates with their ordinal carried to the top.
+  plan.output_row_types.push_back(TypeId::kBigInt);
+  plan.output_rows = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  LogicalOperatorPtr output = root.Copy();
+  LogicalOperator* op = output.get();
+  std::vector<LogicalOperator*> above;
+  while (op->type != LogicalOpType::kWindow) {
+    above.push_back(op);
+    op = op->children[0].get();
+  }
+  auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+  scan->table_index = kRowsIndex;
+  scan->types = plan.output_row_types;
+  scan->chunks = plan.output_rows;
+  op->children[0] = std::move(scan);
+  above.push_back(op);
+  auto rebind = [&](ExprPtr& e) {
+    RewriteExpr(e, [&](ExprPtr& x) {
+      if (x->cls != ExprClass::kColumnRef || x->depth != 0) return;
+      for (size_t c = 0; c < row.size(); c++) {
+        if (x->binding == row[c]) x->binding = {kRowsIndex, c};
+      }
+    });
+  };
+  for (LogicalOperator* o : above) {
+    for (ExprPtr& e : o->expressions) {
+      rebind(e);
+      for (ExprPtr& p : e->partition_by) rebind(p);
+      for (BoundOrder& order : e->order_by) rebind(order.expr);
+    }
+  }
+  ColumnBinding ordinal{kRowsIndex, row.size()};
+  for (auto it = above.rbegin(); it != above.rend(); ++it) {
+    if ((*it)->type != LogicalOpType::kProjection) continue;
+    (*it)->expressions.push_back(Expr::ColumnRef(ordinal, TypeId::kBigInt, "ordinal"));
+    ordinal = {(*it)->table_index, (*it)->expressions.size() - 1};
+  }
+  plan.output = std::move(output);
+}
+
+}  // namespace
+
 const char* ViewKindName(ViewKind kind) {
   switch (kind) {
     case ViewKind::kAppend:
@@ -175,6 +313,8 @@ const char* ViewKindName(ViewKind kind) {
       return "windowed";
     case ViewKind::kChangelog:
       return "changelog";
+    case ViewKind::kTopN:
+      return "top_n";
   }
   return "?";
 }
@@ -190,7 +330,14 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   Check(*query.plan, parts);
   if (!parts.scan) Unsupported("queries without a topic in FROM");
   plan.topic = parts.scan->table->name;
+  if (parts.rank) {
+    if (parts.aggregate || parts.window) Unsupported("row_number() with aggregates or windows");
+    AnalyzeTopN(plan, *query.plan, *parts.rank);
+    return plan;
+  }
+  const bool session = parts.window && parts.window->window_function->name == "session";
   if (!parts.aggregate) {
+    if (session) Unsupported("SESSION windows but in GROUP BY window_start, window_end");
     plan.kind = ViewKind::kAppend;
     plan.input = std::move(query.plan);
     return plan;
@@ -207,8 +354,8 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
       const Expr& e = *aggregate.groups[g];
       if (e.cls != ExprClass::kColumnRef) continue;
       const ColumnBinding b = Resolve(below, e.binding);
-      if (b == ColumnBinding{window_index, n - 2}) start_group = static_cast<int>(g);
-      if (b == ColumnBinding{window_index, n - 1}) end_group = static_cast<int>(g);
+      if (b == Resolve(below, {window_index, n - 2})) start_group = static_cast<int>(g);
+      if (b == Resolve(below, {window_index, n - 1})) end_group = static_cast<int>(g);
     }
     if ((start_group < 0) != (end_group < 0)) {
       throw NotImplementedError(
@@ -217,6 +364,21 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
     }
   }
   plan.kind = end_group >= 0 ? ViewKind::kWindowed : ViewKind::kChangelog;
+  if (session && plan.kind != ViewKind::kWindowed)
+    Unsupported("SESSION windows but in GROUP BY window_start, window_end");
+  if (session) {
+    // A session's key columns must be grouped by: rows of different keys never share a session.
+    for (const ColumnBinding& key : parts.window->window_function->keys) {
+      int found = -1;
+      for (size_t g = 0; g < aggregate.groups.size(); g++) {
+        const Expr& e = *aggregate.groups[g];
+        if (e.cls == ExprClass::kColumnRef && Resolve(below, e.binding) == Resolve(below, key))
+          found = static_cast<int>(g);
+      }
+      if (found < 0) Unsupported("SESSION windows whose key columns are not in GROUP BY");
+      plan.session_key_groups.push_back(static_cast<size_t>(found));
+    }
+  }
 
   auto input = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   input->table_index = kInputIndex;
@@ -250,6 +412,7 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
     input->expressions.push_back(ColumnResolvingTo(below, plan.window->time, plan.time_type));
   }
   input->children.push_back(below.Copy());
+  if (session) CutSessions(*input, parts.window->table_index);
   plan.input = std::move(input);
 
   plan.output_row_types = plan.group_types;

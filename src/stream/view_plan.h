@@ -4,13 +4,18 @@
 // batch binder; its logical plan is split where state is needed:
 //
 //   append     (no aggregate)       the whole plan runs over each epoch's records; its rows are appended.
-//   windowed   GROUP BY window_start, window_end, ... over TUMBLE/HOP
+//   windowed   GROUP BY window_start, window_end, ... over TUMBLE/HOP/SESSION
 //   changelog  GROUP BY without windows (or none at all)
+//   top_n      WHERE rn <= N over row_number() OVER (PARTITION BY ... ORDER BY ...) AS rn: top-N per group,
+//              and deduplication (rn = 1)
 //
 // For the aggregating kinds, `input` is the plan below the aggregate with a projection of what the
 // aggregate consumes (group values, aggregate arguments, FILTERs); the stream processor folds those rows into
 // states kept per group, and `output` is the plan above the aggregate (select list, HAVING) rebased onto a
 // scan of finished groups, so every expression the batch engine allows over groups works unchanged.
+// SESSION's batch plan numbers sessions with window operators over the whole input; here they are cut out:
+// each row is a session of its own, [time, time + gap), and the stream processor merges sessions in its
+// state.
 
 #include <memory>
 #include <string>
@@ -25,7 +30,7 @@ struct TableEntry;
 
 namespace basin::stream {
 
-enum class ViewKind { kAppend, kWindowed, kChangelog };
+enum class ViewKind { kAppend, kWindowed, kChangelog, kTopN };
 const char* ViewKindName(ViewKind kind);
 
 struct ViewPlan {
@@ -64,6 +69,16 @@ struct ViewPlan {
   size_t offset_column = 0;
   size_t time_column = 0;
   LogicalType time_type;
+  /// SESSION: the groups that are its key columns (sessions are merged per their values).
+  std::vector<size_t> session_key_groups;
+  bool session() const { return window && window->name == "session"; }
+
+  // kTopN: `input` gives the rows ranked, then their PARTITION BY values; `output` is the plan from the
+  // row_number() up over a scan of `output_rows` ([a partition's candidate rows..., ordinal]), and gives the
+  // view's rows, each followed by the ordinal of the candidate it came from.
+  int64_t top_n = 0;
+  size_t row_width = 0;                ///< columns of a ranked row
+  std::vector<LogicalType> key_types;  ///< PARTITION BY values
 
   /// Take `query` (a bound SELECT) apart. Throws NotImplementedError (0A000) naming what the stream processor
   /// cannot maintain yet (joins, ORDER BY, DISTINCT aggregates, ...).

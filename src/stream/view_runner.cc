@@ -1,5 +1,6 @@
 #include "stream/view_runner.h"
 
+#include "stream/alert_notifier.h"
 #include "stream/view_manager.h"
 
 namespace basin::stream {
@@ -14,7 +15,8 @@ void ViewRunner::Start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   views_.SetRunning(true);
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] { Loop([this] { return views_.RunDue(); }); });
+  alerts_ = std::thread([this] { Loop([this] { return views_.alerts().DeliverDue(); }); });
 }
 
 void ViewRunner::Stop() {
@@ -25,14 +27,15 @@ void ViewRunner::Stop() {
   }
   wake_.notify_all();
   thread_.join();
+  alerts_.join();
   views_.SetRunning(false);
 }
 
-void ViewRunner::Loop() {
+void ViewRunner::Loop(const std::function<bool()>& round) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    const bool ran = views_.RunDue();  // errors stay inside: each view keeps its own
+    const bool ran = round();  // errors stay inside: each job keeps its own
     lock.lock();
     if (!ran) wake_.wait_for(lock, poll_, [this] { return stopping_; });
   }

@@ -1,10 +1,12 @@
 #pragma once
 
-// The thread that keeps materialized views up to date in `basin server`: every few milliseconds it runs an
-// epoch of each view that is due (ViewManager::RunDue).
+// The threads that keep materialized views up to date in `basin server`: every few milliseconds one runs an
+// epoch of each view that is due (ViewManager::RunDue), the other delivers alerts' notifications (a slow
+// webhook never holds the views back).
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -25,7 +27,8 @@ class ViewRunner {
   void Stop();
 
  private:
-  void Loop();
+  /// Call `round` until stopped, waiting the poll interval after a round that did nothing.
+  void Loop(const std::function<bool()>& round);
 
   ViewManager& views_;
   const std::chrono::milliseconds poll_;
@@ -33,6 +36,7 @@ class ViewRunner {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;
+  std::thread alerts_;
 };
 
 }  // namespace basin::stream

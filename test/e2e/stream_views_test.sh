@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Materialized views exactly once across kill -9: events stream into a topic over the HTTP collector while
-# `basin server` maintains three views of it (appended rows, windowed aggregates, a changelog per key), and
+# `basin server` maintains views of it (appended rows, windowed aggregates, a changelog per key, sessions per
+# key, a top-N per key, windows emitted as updates with an allowed lateness, a stream into a topic), and
 # the server is killed with SIGKILL twice mid-stream. After the producer stops and the views catch up, each
 # view holds exactly what its query gives in batch over the topic (for the windowed view: over the windows
 # its watermark has closed).
@@ -30,10 +31,22 @@ windowed="SELECT window_start, window_end, user_id, count(*) AS n, sum(amount) A
           FROM TUMBLE(clicks, ts, INTERVAL '1' SECOND) GROUP BY window_start, window_end, user_id"
 changelog="SELECT user_id, count(*) AS n, sum(amount) AS total, max(ts) AS last FROM clicks GROUP BY user_id"
 append="SELECT user_id, amount * 2 AS twice, ts FROM clicks WHERE amount > 50"
+sessions="SELECT window_start, window_end, user_id, count(*) AS n, sum(amount) AS total
+          FROM SESSION(clicks, ts, INTERVAL '200 milliseconds', user_id) GROUP BY window_start, window_end, user_id"
+top="SELECT user_id, amount, ts, rn FROM (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY amount DESC,
+     ts DESC) AS rn FROM clicks) t WHERE rn <= 3"
+updating="SELECT window_start, window_end, count(*) AS n, sum(amount) AS total
+          FROM TUMBLE(clicks, ts, INTERVAL '2' SECOND) GROUP BY window_start, window_end"
 options="WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500)"
 ok "CREATE MATERIALIZED VIEW per_window $options AS $windowed"
 ok "CREATE MATERIALIZED VIEW per_user $options AS $changelog"
 ok "CREATE MATERIALIZED VIEW big $options AS $append"
+ok "CREATE MATERIALIZED VIEW per_session $options AS $sessions"
+ok "CREATE STREAM big_stream WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500, partitions = 2,
+    key = 'user_id') AS $append"
+ok "CREATE MATERIALIZED VIEW top_amounts $options AS $top"
+ok "CREATE MATERIALIZED VIEW updating WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500,
+    emit = 'on_update', allowed_lateness = '1 second') AS $updating"
 
 # The producer: batches of 300 events, each retried until the collector acknowledges it (a batch the
 # server appended before dying may be appended twice: the views must agree with the topic, whatever it
@@ -80,7 +93,7 @@ w=$(show epoch per_window)
 wait_for 60 advanced per_window $((w + 3)) || fail "per_window made no progress after the restarts"
 touch "$work/stop"
 wait "$producer" || fail "the producer failed"
-for view in per_window per_user big; do
+for view in per_window per_user big per_session top_amounts updating big_stream; do
   wait_for 120 caught_up "$view" || fail "$view did not catch up: lag $(show lag "$view")"
   [ "$(show status "$view")" = running ] || fail "$view is $(show status "$view"): $(show error "$view")"
 done
@@ -101,10 +114,33 @@ batch_rows=$(rows "SELECT * FROM ($windowed) b WHERE window_end <= TIMESTAMP '$w
 [ "$(rows "SELECT * FROM big ORDER BY ts, user_id, twice")" = "$(rows "$append ORDER BY ts, user_id, twice")" ] \
   || fail "big differs from its batch query"
 
+# Sessions over the events that were not late (behind the watermark when read), closed by the watermark.
+watermark=$(show watermark per_session)
+watermark=${watermark%+00}
+kept="WITH kept AS (SELECT * FROM clicks c WHERE NOT EXISTS (SELECT 1 FROM per_session_late l
+      WHERE l._partition = c._partition AND l._offset = c._offset))"
+view_rows=$(rows "SELECT * FROM per_session ORDER BY user_id, window_start")
+batch_rows=$(rows "$kept SELECT * FROM (${sessions/FROM SESSION(clicks/FROM SESSION(kept}) b
+                   WHERE window_end <= TIMESTAMP '$watermark' ORDER BY user_id, window_start")
+[ "$view_rows" = "$batch_rows" ] || fail "per_session differs from its batch query: $(diff <(echo "$view_rows" | tr ']' '\n') <(echo "$batch_rows" | tr ']' '\n') | head)"
+[ "$(rows "SELECT count(*) FROM per_session")" != "[[0]]" ] || fail "per_session emitted no session"
+[ "$(rows "SELECT * FROM top_amounts ORDER BY user_id, rn")" = "$(rows "$top ORDER BY user_id, rn")" ] \
+  || fail "top_amounts differs from its batch query"
+[ "$(rows "SELECT count(*) FROM updating_late")" = "[[0]]" ] || fail "updating found late events"
+[ "$(rows "SELECT user_id, twice, ts FROM big_stream ORDER BY ts, user_id, twice")" = \
+  "$(rows "$append ORDER BY ts, user_id, twice")" ] || fail "big_stream's topic differs from its batch query"
+[ "$(rows "SELECT * FROM updating ORDER BY window_start")" = "$(rows "$updating ORDER BY window_start")" ] \
+  || fail "updating differs from its batch query"
+
 # Observability: the runner's counters.
 status "$http/metrics" >/dev/null
 grep -q '^basin_view_epochs_total{view="public.per_window"} ' "$work/body.out" || fail "/metrics has no view epochs"
 grep -q '^basin_view_lag_records{view="public.per_user"} 0$' "$work/body.out" || fail "/metrics has no view lag"
+grep -q '^basin_view_records_per_second{view="public.per_window"} ' "$work/body.out" || fail "/metrics has no throughput"
+grep -q '^basin_view_watermark_delay_seconds{view="public.per_session"} ' "$work/body.out" \
+  || fail "/metrics has no watermark delay"
+[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[7]]" ] \
+  || fail "basin_stream_jobs: $(rows "SELECT name, status, lag, error FROM basin_stream_jobs")"
 grep -h "materialized view" "$work"/*.log | head -n 5 || true  # what the runner reported, for the record
 stop_server
 echo "materialized views exactly once across kill -9 ($events events): ok"

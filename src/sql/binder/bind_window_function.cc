@@ -1,6 +1,7 @@
-// Window table functions: TUMBLE(source, time column, size) and HOP(source, time column, slide, size) in
-// FROM. They return the source's columns plus window_start and window_end, of the time column's type: the
-// same query text runs as a batch query here and as a continuous one in the stream processor.
+// Window table functions: TUMBLE(source, time column, size), HOP(source, time column, slide, size) and
+// SESSION(source, time column, gap [, key column ...]) in FROM. They return the source's columns plus
+// window_start and window_end, of the time column's type: the same query text runs as a batch query here and
+// as a continuous one in the stream processor. SESSION's windows are built in bind_session_window.cc.
 
 #include "common/exception.h"
 #include "execution/cast.h"
@@ -22,18 +23,20 @@ std::string Micros(int64_t micros) {
 }  // namespace
 
 bool IsWindowTableFunction(const std::string& name) {
-  return name == "tumble" || name == "hop";
+  return name == "tumble" || name == "hop" || name == "session";
 }
 
 LogicalOperatorPtr Binder::BindWindowTableFunction(const sql::TableRef& ref) {
   const sql::ParsedExpr& fn = *ref.function;
-  const bool hop = fn.function_name == "hop";
-  const std::string upper = hop ? "HOP" : "TUMBLE";
-  if (fn.children.size() != (hop ? 4u : 3u) || fn.distinct || fn.star) {
-    throw BinderError(
-        sqlstate::kUndefinedFunction,
-        upper + (hop ? " takes (source, time column, slide, size)" : " takes (source, time column, size)"),
-        fn.location);
+  const bool hop = fn.function_name == "hop", session = fn.function_name == "session";
+  const std::string upper = hop ? "HOP" : session ? "SESSION" : "TUMBLE";
+  const bool arity = session ? fn.children.size() >= 3 : fn.children.size() == (hop ? 4u : 3u);
+  if (!arity || fn.distinct || fn.star) {
+    throw BinderError(sqlstate::kUndefinedFunction,
+                      upper + (hop       ? " takes (source, time column, slide, size)"
+                               : session ? " takes (source, time column, gap [, key column ...])"
+                                         : " takes (source, time column, size)"),
+                      fn.location);
   }
   for (const std::string& arg_name : fn.arg_names) {
     if (!arg_name.empty()) {
@@ -84,7 +87,7 @@ LogicalOperatorPtr Binder::BindWindowTableFunction(const sql::TableRef& ref) {
     }
     return static_cast<int64_t>(micros);
   };
-  const int64_t size = duration(*fn.children.back(), "size");
+  const int64_t size = session ? duration(*fn.children[2], "gap") : duration(*fn.children.back(), "size");
   const int64_t slide = hop ? duration(*fn.children[2], "slide") : size;
   if (size % slide != 0) {
     throw BinderError(
@@ -140,11 +143,47 @@ LogicalOperatorPtr Binder::BindWindowTableFunction(const sql::TableRef& ref) {
     proj->expressions.push_back(Expr::ColumnRef(column, src.types[i], src.names[i]));
   }
   const ColumnBinding time_binding{src.table_index, src.binding_columns[time_index]};
+  auto window = std::make_shared<WindowTableFunction>();
+  window->name = fn.function_name;
+  window->size = size;
+  window->slide = session ? 0 : slide;
+  window->time = time_binding;
+  window->time_column = time.names[0];
+  if (session) {
+    auto [start, end] = BindSessionWindows(fn, src, time_index, plan, *window);
+    proj->expressions.push_back(std::move(start));
+    proj->expressions.push_back(std::move(end));
+  } else {
+    auto [start, end] = BindFixedWindows(fn, time_binding, time_type, size, slide, plan);
+    proj->expressions.push_back(std::move(start));
+    proj->expressions.push_back(std::move(end));
+  }
+  proj->children.push_back(std::move(plan));
+  proj->window_function = std::move(window);
+
+  BindingEntry entry;
+  entry.alias = ref.alias.empty() ? source.names.back() : ref.alias;
+  entry.table_index = proj->table_index;
+  entry.names = src.names;
+  entry.types = src.types;
+  entry.names.push_back("window_start");
+  entry.names.push_back("window_end");
+  entry.types.push_back(time_type);
+  entry.types.push_back(time_type);
+  for (size_t i = 0; i < entry.names.size(); i++) entry.binding_columns.push_back(i);
+  AddBinding(std::move(entry), &ref, ref.location);
+  return proj;
+}
+
+std::pair<ExprPtr, ExprPtr> Binder::BindFixedWindows(const sql::ParsedExpr& fn, ColumnBinding time_binding,
+                                                     const LogicalType& time_type, int64_t size,
+                                                     int64_t slide, LogicalOperatorPtr& plan) {
+  const bool hop = fn.function_name == "hop";
+  const sql::ParsedExpr& time = *fn.children[1];
   auto interval_constant = [](int64_t micros) {
     return Expr::Constant(Value::Interval(interval_t{0, 0, micros}));
   };
   const Value epoch = time_type.id() == TypeId::kTimestamp ? Value::Timestamp(0) : Value::TimestampTz(0);
-
   // window_start: the time floored to a slide since the epoch, minus k slides for HOP's k-th window of the
   // row (k < size / slide, from a cross join with the offsets); window_end: start + size.
   std::vector<ExprPtr> bin;
@@ -177,30 +216,7 @@ LogicalOperatorPtr Binder::BindWindowTableFunction(const sql::TableRef& ref) {
   ExprPtr end = BindFunctionCall("+", std::move(plus), fn.location);
   start->alias = "window_start";
   end->alias = "window_end";
-  proj->expressions.push_back(std::move(start));
-  proj->expressions.push_back(std::move(end));
-  proj->children.push_back(std::move(plan));
-
-  auto window = std::make_shared<WindowTableFunction>();
-  window->name = fn.function_name;
-  window->size = size;
-  window->slide = slide;
-  window->time = time_binding;
-  window->time_column = time.names[0];
-  proj->window_function = std::move(window);
-
-  BindingEntry entry;
-  entry.alias = ref.alias.empty() ? source.names.back() : ref.alias;
-  entry.table_index = proj->table_index;
-  entry.names = src.names;
-  entry.types = src.types;
-  entry.names.push_back("window_start");
-  entry.names.push_back("window_end");
-  entry.types.push_back(time_type);
-  entry.types.push_back(time_type);
-  for (size_t i = 0; i < entry.names.size(); i++) entry.binding_columns.push_back(i);
-  AddBinding(std::move(entry), &ref, ref.location);
-  return proj;
+  return {std::move(start), std::move(end)};
 }
 
 }  // namespace basin

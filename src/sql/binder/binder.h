@@ -150,9 +150,19 @@ class Binder {
   /// The binding of a one-column table function's output.
   void AddFunctionBinding(uint64_t table_index, const std::string& name, const LogicalType& type,
                           const sql::TableRef& ref);
-  /// TUMBLE(source, time, size) and HOP(source, time, slide, size) (bind_window_function.cc): the source's
-  /// columns, then window_start and window_end; a projection carrying its WindowTableFunction.
+  /// TUMBLE(source, time, size), HOP(source, time, slide, size) and SESSION(source, time, gap [, key ...])
+  /// (bind_window_function.cc): the source's columns, then window_start and window_end; a projection
+  /// carrying its WindowTableFunction.
   LogicalOperatorPtr BindWindowTableFunction(const sql::TableRef& ref);
+  /// TUMBLE's and HOP's window_start and window_end over `plan` (HOP: crossed with its windows' offsets).
+  std::pair<ExprPtr, ExprPtr> BindFixedWindows(const sql::ParsedExpr& fn, ColumnBinding time,
+                                               const LogicalType& time_type, int64_t size, int64_t slide,
+                                               LogicalOperatorPtr& plan);
+  /// SESSION's (bind_session_window.cc): window operators over `plan` number each key's sessions; fills the
+  /// keys and event_end of `window`.
+  std::pair<ExprPtr, ExprPtr> BindSessionWindows(const sql::ParsedExpr& fn, const BindingEntry& src,
+                                                 size_t time_index, LogicalOperatorPtr& plan,
+                                                 WindowTableFunction& window);
   /// Named arguments of a table function (`name => value` or `name = value`), names lower-cased.
   using NamedArguments = std::vector<std::pair<std::string, Value>>;
   /// read_parquet(globs, options) and FROM 'file.parquet' (bind_parquet.cc): a scan of the files' storage.

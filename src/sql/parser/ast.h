@@ -252,6 +252,7 @@ enum class StatementKind {
   kCreateSink,
   kCreateMaterializedView,
   kRefreshMaterializedView,
+  kAlterMaterializedView,
 };
 
 struct Statement {
@@ -383,7 +384,7 @@ struct CreateSchemaStmt : Statement {
 };
 
 struct DropStmt : Statement {
-  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink, kMaterializedView };
+  enum class ObjectKind { kTable, kView, kSchema, kTopic, kSink, kMaterializedView, kStream, kAlert };
   DropStmt() : Statement(StatementKind::kDrop) {}
   ObjectKind object_kind = ObjectKind::kTable;
   std::vector<std::vector<std::string>> names;  // DROP TABLE a, s.b
@@ -545,6 +546,8 @@ struct CreateSinkStmt : Statement {
 struct CreateMaterializedViewStmt : Statement {
   CreateMaterializedViewStmt() : Statement(StatementKind::kCreateMaterializedView) {}
   std::vector<std::string> name;
+  bool stream = false;  ///< CREATE STREAM: the results go to a topic of the name instead of a table
+  bool alert = false;   ///< CREATE ALERT: a stream whose rows are also notified (its `notify` option)
   bool if_not_exists = false;
   OptionList options;
   std::unique_ptr<SelectStatement> query;
@@ -556,6 +559,13 @@ struct CreateMaterializedViewStmt : Statement {
 struct RefreshMaterializedViewStmt : Statement {
   RefreshMaterializedViewStmt() : Statement(StatementKind::kRefreshMaterializedView) {}
   std::vector<std::string> name;
+};
+
+/// ALTER MATERIALIZED VIEW | STREAM name PAUSE | RESUME: stop running the job's epochs, or start again.
+struct AlterMaterializedViewStmt : Statement {
+  AlterMaterializedViewStmt() : Statement(StatementKind::kAlterMaterializedView) {}
+  std::vector<std::string> name;
+  bool pause = false;
 };
 
 }  // namespace basin::sql

@@ -173,7 +173,8 @@ std::unique_ptr<Statement> Parser::ParseCreate() {
   bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
   if (IsKeyword("topic") && !or_replace && !temporary) return ParseCreateTopic();
   if (IsKeyword("sink") && !or_replace && !temporary) return ParseCreateSink();
-  if (IsKeyword("materialized") && !or_replace && !temporary) return ParseCreateMaterializedView();
+  if ((IsKeyword("materialized") || IsKeyword("stream") || IsKeyword("alert")) && !or_replace && !temporary)
+    return ParseCreateMaterializedView();
   if (IsKeyword("table")) return ParseCreateTable(or_replace, temporary);
   if (IsKeyword("view")) return ParseCreateView(or_replace, temporary);
   if (IsKeyword("schema") && !or_replace && !temporary) {
@@ -379,6 +380,10 @@ std::unique_ptr<Statement> Parser::ParseDrop() {
   } else if (AcceptKeyword("materialized")) {
     ExpectKeyword("view");
     stmt->object_kind = DropStmt::ObjectKind::kMaterializedView;
+  } else if (AcceptKeyword("stream")) {
+    stmt->object_kind = DropStmt::ObjectKind::kStream;
+  } else if (AcceptKeyword("alert")) {
+    stmt->object_kind = DropStmt::ObjectKind::kAlert;
   } else {
     Fail(Peek(), "expected TABLE, VIEW, MATERIALIZED VIEW, SCHEMA, TOPIC or SINK");
   }

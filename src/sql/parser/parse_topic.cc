@@ -108,8 +108,12 @@ std::unique_ptr<Statement> Parser::ParseCreateSink() {
 
 std::unique_ptr<Statement> Parser::ParseCreateMaterializedView() {
   auto stmt = std::make_unique<CreateMaterializedViewStmt>();
-  ExpectKeyword("materialized");
-  ExpectKeyword("view");
+  stmt->alert = AcceptKeyword("alert");
+  stmt->stream = stmt->alert || AcceptKeyword("stream");
+  if (!stmt->stream) {
+    ExpectKeyword("materialized");
+    ExpectKeyword("view");
+  }
   if (AcceptKeyword("if")) {
     ExpectKeyword("not");
     ExpectKeyword("exists");
@@ -120,6 +124,22 @@ std::unique_ptr<Statement> Parser::ParseCreateMaterializedView() {
   ExpectKeyword("as");
   stmt->query_location = Peek().location;
   stmt->query = ParseQueryKeepingText(stmt->query_text);
+  return stmt;
+}
+
+std::unique_ptr<Statement> Parser::ParseAlterMaterializedView() {
+  auto stmt = std::make_unique<AlterMaterializedViewStmt>();
+  ExpectKeyword("alter");
+  if (!AcceptKeyword("stream")) {
+    ExpectKeyword("materialized");
+    ExpectKeyword("view");
+  }
+  stmt->name = ParseQualifiedName("a materialized view name");
+  if (AcceptKeyword("pause")) {
+    stmt->pause = true;
+  } else if (!AcceptKeyword("resume")) {
+    Fail(Peek(), "expected PAUSE or RESUME");
+  }
   return stmt;
 }
 

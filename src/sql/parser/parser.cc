@@ -206,6 +206,8 @@ std::unique_ptr<Statement> Parser::ParseStatementBody() {
     if (w == "merge") return ParseMerge();
     if (w == "create") return ParseCreate();
     if (w == "drop") return ParseDrop();
+    if (w == "alter" && (IsKeyword("materialized", 1) || IsKeyword("stream", 1)))
+      return ParseAlterMaterializedView();
     if (w == "alter") return IsKeyword("topic", 1) ? ParseAlterTopic() : ParseAlterTable();
     if (w == "comment") return ParseComment();
     if (w == "call") return ParseCall();

@@ -184,6 +184,8 @@ class Parser {
   std::unique_ptr<Statement> ParseCreateTopic();
   std::unique_ptr<Statement> ParseCreateSink();
   std::unique_ptr<Statement> ParseCreateMaterializedView();
+  /// ALTER MATERIALIZED VIEW name PAUSE | RESUME.
+  std::unique_ptr<Statement> ParseAlterMaterializedView();
   std::unique_ptr<Statement> ParseRefresh();
   std::unique_ptr<Statement> ParseAlterTopic();
   std::string ParseTopicName();

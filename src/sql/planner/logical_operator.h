@@ -59,15 +59,20 @@ struct MergeAction {
   size_t first_value = 0;       // the values of `columns` are expressions[first_value, + columns.size())
 };
 
-/// What a window table function (TUMBLE, HOP) adds to its source: the projection it binds to ends with
-/// window_start and window_end, the windows of `time` (TUMBLE's slide is its size). Batch plans run it as any
-/// projection; the stream processor (src/stream/) reads it to know a query's windows.
+/// What a window table function (TUMBLE, HOP, SESSION) adds to its source: the projection it binds to ends
+/// with window_start and window_end, the windows of `time` (TUMBLE's slide is its size). Batch plans run it
+/// as any projection; the stream processor (src/stream/) reads it to know a query's windows.
 struct WindowTableFunction {
-  std::string name;   ///< "tumble" or "hop"
-  int64_t size = 0;   ///< microseconds
-  int64_t slide = 0;  ///< microseconds; a divisor of size
+  std::string name;   ///< "tumble", "hop" or "session"
+  int64_t size = 0;   ///< microseconds; SESSION: the gap
+  int64_t slide = 0;  ///< microseconds; a divisor of size (SESSION: 0)
   ColumnBinding time;
   std::string time_column;
+  /// SESSION: the source columns sessions are kept apart by (its arguments after the gap), and `time` +
+  /// gap, the end of a session of one event. The projection's child computes sessions over the whole input
+  /// (window operators); the stream processor replaces it by the source and merges sessions in its state.
+  std::vector<ColumnBinding> keys;
+  std::shared_ptr<const Expr> event_end;
 };
 
 /// A node of a logical plan. One struct for all kinds, as Expr: fields are listed beside LogicalOpType.

@@ -1,0 +1,190 @@
+#include "stream/session_windows.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "common/exception.h"
+#include "stream/aggregate_states.h"
+#include "stream/row_codec.h"
+#include "stream/state_store.h"
+
+namespace basin::stream {
+
+namespace {
+
+constexpr std::string_view kSessionPrefix = "s";
+constexpr std::string_view kClosePrefix = "e";
+
+}  // namespace
+
+/// A session read back from the state: its bounds and groups (values, then states, as stored).
+struct SessionWindows::Stored {
+  std::string key;  // "s" + ...
+  int64_t start = 0, end = 0;
+  std::vector<std::pair<std::string_view, std::string_view>> groups;
+  std::string value;  // what `groups` point into
+
+  void Decode(size_t state_size) {
+    std::string_view in = value;
+    end = ReadFixed<int64_t>(in);
+    const uint32_t n = ReadFixed<uint32_t>(in);
+    for (uint32_t i = 0; i < n; i++) {
+      const uint32_t size = ReadFixed<uint32_t>(in);
+      std::string_view values = ReadBytes(in, size);
+      groups.emplace_back(values, ReadBytes(in, state_size));
+    }
+  }
+};
+
+SessionWindows::SessionWindows(SessionLayout layout, const AggregateStates& states)
+    : layout_(std::move(layout)), states_(states) {}
+
+std::string SessionWindows::SessionKey(std::string_view key, int64_t start) const {
+  std::string out(kSessionPrefix);
+  out += key;
+  AppendOrderedInt64(out, start);
+  return out;
+}
+
+std::string SessionWindows::CloseKey(std::string_view key, int64_t start, int64_t end) const {
+  std::string out(kClosePrefix);
+  AppendOrderedInt64(out, end);
+  AppendOrderedInt64(out, start);
+  out += key;
+  return out;
+}
+
+void SessionWindows::Add(const std::vector<Vector>& groups, size_t row, const uint8_t* payload) {
+  std::string key, values;
+  for (size_t g : layout_.key_groups) EncodeValue(groups[g], row, key);
+  for (size_t g = 0; g < groups.size(); g++) {
+    if (g != layout_.start_group && g != layout_.end_group) EncodeValue(groups[g], row, values);
+  }
+  const Vector& start = groups[layout_.start_group];
+  const Vector& end = groups[layout_.end_group];
+  const size_t r = start.IsConstant() ? 0 : row;
+  if (start.IsNull(r) || end.IsNull(end.IsConstant() ? 0 : row))
+    throw InternalError("a session without a time reached its state");
+  pieces_[key].push_back({start.data<int64_t>()[r], end.data<int64_t>()[end.IsConstant() ? 0 : row],
+                          std::move(values), payload});
+}
+
+void SessionWindows::Merge(StateBatch& batch) {
+  const size_t size = states_.payload_size();
+  StateBuffer scratch(size);
+  for (auto& [key, pieces] : pieces_) {
+    // The key's open sessions, then the new ones, by start; overlapping or touching ones are one session.
+    std::vector<Stored> stored;
+    std::string begin(kSessionPrefix);
+    begin += key;
+    batch.Scan(begin, begin + std::string(9, '\xff'), [&](std::string_view k, std::string_view v) {
+      Stored s;
+      s.key = std::string(k);
+      std::string_view start = k.substr(begin.size());
+      s.start = ReadOrderedInt64(start);
+      s.value = std::string(v);
+      stored.push_back(std::move(s));
+      return true;
+    });
+    for (Stored& s : stored) s.Decode(size);
+    struct Item {
+      int64_t start, end;
+      int stored;  // index into `stored`, or -1
+      const Piece* piece;
+    };
+    std::vector<Item> items;
+    for (size_t i = 0; i < stored.size(); i++)
+      items.push_back({stored[i].start, stored[i].end, int(i), nullptr});
+    for (const Piece& p : pieces) items.push_back({p.start, p.end, -1, &p});
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.start < b.start; });
+
+    for (size_t first = 0; first < items.size();) {
+      size_t last = first + 1;
+      int64_t end = items[first].end;
+      while (last < items.size() && items[last].start <= end) end = std::max(end, items[last++].end);
+      const bool unchanged = last == first + 1 && items[first].stored >= 0;
+      if (!unchanged) {
+        // One session: each group's states combined over its parts.
+        std::map<std::string, std::unique_ptr<StateBuffer>> groups;
+        auto fold = [&](std::string_view values, const uint8_t* state) {
+          auto [it, fresh] = groups.try_emplace(std::string(values));
+          if (fresh) {
+            it->second = std::make_unique<StateBuffer>(size);
+            states_.Initialize(it->second->data());
+          }
+          states_.Combine(state, it->second->data());
+        };
+        for (size_t i = first; i < last; i++) {
+          if (items[i].piece) {
+            fold(items[i].piece->groups, items[i].piece->payload);
+            continue;
+          }
+          const Stored& s = stored[static_cast<size_t>(items[i].stored)];
+          for (auto [values, state] : s.groups) {
+            states_.Load(state, scratch.data());
+            fold(values, scratch.data());
+          }
+          batch.Delete(s.key);
+          batch.Delete(CloseKey(key, s.start, s.end));
+        }
+        std::string value;
+        AppendFixed<int64_t>(value, end);
+        AppendFixed<uint32_t>(value, static_cast<uint32_t>(groups.size()));
+        for (const auto& [values, state] : groups) {
+          AppendFixed<uint32_t>(value, static_cast<uint32_t>(values.size()));
+          value += values;
+          value += states_.Bytes(state->data());
+        }
+        batch.Put(SessionKey(key, items[first].start), value);
+        batch.Put(CloseKey(key, items[first].start, end), "");
+      }
+      first = last;
+    }
+  }
+  pieces_.clear();
+}
+
+size_t SessionWindows::EmitClosed(int64_t watermark, StateBatch& batch, const Emit& emit) {
+  if (watermark == INT64_MIN) return 0;
+  std::vector<std::string> closed;
+  batch.Scan(kClosePrefix, OrderedKeyBound(kClosePrefix, watermark),
+             [&](std::string_view k, std::string_view) {
+               closed.emplace_back(k);
+               return true;
+             });
+  const size_t size = states_.payload_size();
+  StateBuffer state(size);
+  for (const std::string& close : closed) {
+    std::string_view in = std::string_view(close).substr(kClosePrefix.size());
+    Stored s;
+    const int64_t session_end = ReadOrderedInt64(in);
+    s.start = ReadOrderedInt64(in);
+    s.key = SessionKey(in, s.start);
+    std::optional<std::string> value = batch.Get(s.key);
+    if (!value) throw DataError(sqlstate::kDataCorrupted, "stream state: a closing session is missing");
+    s.value = std::move(*value);
+    s.Decode(size);
+    for (auto [values, bytes] : s.groups) {
+      states_.Load(bytes, state.data());
+      emit(
+          [&](DataChunk& out, size_t row) {
+            std::string_view rest = values;
+            for (size_t g = 0; g < layout_.group_types.size(); g++) {
+              Vector& column = out.column(g);
+              if (g == layout_.start_group || g == layout_.end_group) {
+                column.data<int64_t>()[row] = g == layout_.start_group ? s.start : session_end;
+              } else {
+                DecodeValue(rest, column, row);
+              }
+            }
+          },
+          state.data());
+    }
+    batch.Delete(s.key);
+    batch.Delete(close);
+  }
+  return closed.size();
+}
+
+}  // namespace basin::stream

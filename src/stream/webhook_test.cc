@@ -1,0 +1,35 @@
+#include "stream/webhook.h"
+
+#include <gtest/gtest.h>
+
+#include "common/exception.h"
+
+namespace basin::stream {
+namespace {
+
+TEST(WebhookTest, ParsesUrls) {
+  const WebhookTarget t = ParseWebhookUrl("http://127.0.0.1:8080/hooks/alerts?x=1");
+  EXPECT_EQ(t.host, "127.0.0.1");
+  EXPECT_EQ(t.port, 8080);
+  EXPECT_EQ(t.path, "/hooks/alerts?x=1");
+  const WebhookTarget plain = ParseWebhookUrl("http://example.com");
+  EXPECT_EQ(plain.host, "example.com");
+  EXPECT_EQ(plain.port, 80);
+  EXPECT_EQ(plain.path, "/");
+}
+
+TEST(WebhookTest, RefusesBadUrls) {
+  for (const char* url : {"ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:65536/",
+                          "http://h:8x/", "http://user@h/", "http://h/a b", "example.com"}) {
+    try {
+      ParseWebhookUrl(url);
+      ADD_FAILURE() << url << " parsed";
+    } catch (const Exception& e) {
+      EXPECT_EQ(e.sqlstate(), "22023") << url;
+    }
+  }
+  EXPECT_THROW(ParseWebhookUrl("https://example.com/"), NotImplementedError);
+}
+
+}  // namespace
+}  // namespace basin::stream
