@@ -411,7 +411,7 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   while (!pending.empty() && !source_) {
     const LogicalOperator* op = pending.back();
     pending.pop_back();
-    if (op->type == LogicalOpType::kGet) source_ = op->table;
+    if (op->type == LogicalOpType::kGet && op->table->is_topic()) source_ = op->table;  // not a lookup table
     for (auto& c : op->children) pending.push_back(c.get());
   }
   topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);

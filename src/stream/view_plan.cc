@@ -4,6 +4,7 @@
 #include "common/exception.h"
 #include "execution/function.h"
 #include "lake/topic_table.h"
+#include "stream/join_plan.h"
 #include "stream/aggregate_states.h"
 #include "stream/row_codec.h"
 
@@ -53,13 +54,10 @@ void Check(LogicalOperator& op, Parts& parts) {
       parts.aggregate = &op;
       break;
     case LogicalOpType::kJoin:
-      // HOP's cross join with the window offsets (or with any constant rows): stateless.
-      if (op.join_type == LogicalJoinType::kInner && op.conditions.empty() && op.expressions.empty() &&
-          op.children[1]->type == LogicalOpType::kChunkScan) {
-        Check(*op.children[0], parts);
-        return;
-      }
-      Unsupported("joins and subqueries");
+      // The side without the topic is a lookup (join_plan.h): lake tables, subqueries over them, or constant
+      // rows (HOP's window offsets), run whole each epoch.
+      Check(StreamSide(op), parts);
+      return;
     case LogicalOpType::kOrder:
       Unsupported("ORDER BY (order the rows when querying the view)");
     case LogicalOpType::kLimit:
@@ -266,7 +264,7 @@ LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_pt
   while (!pending.empty()) {
     LogicalOperator* op = pending.back();
     pending.pop_back();
-    if (op->type == LogicalOpType::kGet) op->table = source;
+    if (op->type == LogicalOpType::kGet && op->table->is_topic()) op->table = source;
     for (auto& c : op->children) pending.push_back(c.get());
   }
   return copy;

@@ -70,7 +70,7 @@ struct ViewPlan {
   static ViewPlan Analyze(BoundQuery query);
 };
 
-/// A copy of `plan` whose table scan (it has one) reads `source` instead.
+/// A copy of `plan` whose topic scan (it has one) reads `source` instead; lookup tables stay as they are.
 LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source);
 
 }  // namespace basin::stream
