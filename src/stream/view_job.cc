@@ -14,6 +14,7 @@
 #include "log/log_manager.h"
 #include "log/partition.h"
 #include "stream/aggregate_states.h"
+#include "stream/join_state.h"
 #include "stream/row_codec.h"
 #include "stream/state_store.h"
 #include "stream/topic_range.h"
@@ -43,6 +44,7 @@ std::string Quoted(const std::string& name) {
 int64_t RecordsIn(const EpochPlan& plan) {
   int64_t n = 0;
   for (auto [p, end] : plan.to) n += end - plan.from.at(p);
+  for (auto [p, end] : plan.join_to) n += end - plan.join_from.at(p);
   return n;
 }
 
@@ -66,6 +68,7 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
                       {"records_in", c.records_in}, {"rows_out", c.rows_out},
                       {"late_rows", c.late_rows}};
   j["watermark"] = c.watermark == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(c.watermark);
+  if (!c.join_offsets.empty()) j["join_offsets"] = EncodeSinkOffsets(c.join_offsets);
   return j.dump();
 }
 
@@ -81,6 +84,7 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.records_in = j.at("records_in").get<int64_t>();
     c.rows_out = j.at("rows_out").get<int64_t>();
     c.late_rows = j.at("late_rows").get<int64_t>();
+    if (j.contains("join_offsets")) c.join_offsets = DecodeSinkOffsets(j.at("join_offsets").get<std::string>());
   } catch (const nlohmann::json::exception& e) {
     throw DataError(sqlstate::kDataCorrupted,
                     std::string("stream state: unreadable checkpoint: ") + e.what());
@@ -89,11 +93,15 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
 }
 
 std::string EncodePlan(const EpochPlan& p) {
-  return nlohmann::json{{"epoch", p.epoch},
-                        {"from", EncodeSinkOffsets(p.from)},
-                        {"to", EncodeSinkOffsets(p.to)},
-                        {"time_us", p.time_us}}
-      .dump();
+  nlohmann::json j = {{"epoch", p.epoch},
+                      {"from", EncodeSinkOffsets(p.from)},
+                      {"to", EncodeSinkOffsets(p.to)},
+                      {"time_us", p.time_us}};
+  if (!p.join_to.empty()) {
+    j["join_from"] = EncodeSinkOffsets(p.join_from);
+    j["join_to"] = EncodeSinkOffsets(p.join_to);
+  }
+  return j.dump();
 }
 
 EpochPlan DecodePlan(const std::string& text) {
@@ -104,6 +112,10 @@ EpochPlan DecodePlan(const std::string& text) {
     p.from = DecodeSinkOffsets(j.at("from").get<std::string>());
     p.to = DecodeSinkOffsets(j.at("to").get<std::string>());
     p.time_us = j.at("time_us").get<int64_t>();
+    if (j.contains("join_to")) {
+      p.join_from = DecodeSinkOffsets(j.at("join_from").get<std::string>());
+      p.join_to = DecodeSinkOffsets(j.at("join_to").get<std::string>());
+    }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(sqlstate::kDataCorrupted,
                     std::string("stream state: unreadable epoch plan: ") + e.what());
@@ -406,16 +418,26 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
                                                       view.topic + "\"; its query now reads \"" +
                                                       plan_.topic + "\"");
   }
-  // The topic's scan, to be replaced by each epoch's offset ranges.
-  std::vector<const LogicalOperator*> pending{plan_.input.get()};
-  while (!pending.empty() && !source_) {
-    const LogicalOperator* op = pending.back();
-    pending.pop_back();
-    if (op->type == LogicalOpType::kGet && op->table->is_topic()) source_ = op->table;  // not a lookup table
-    for (auto& c : op->children) pending.push_back(c.get());
-  }
+  // The topic's scan, to be replaced by each epoch's offset ranges (each side's, of a join of two topics).
+  auto find_topic = [](const LogicalOperator& plan) {
+    std::shared_ptr<TableEntry> found;
+    std::vector<const LogicalOperator*> pending{&plan};
+    while (!pending.empty() && !found) {
+      const LogicalOperator* op = pending.back();
+      pending.pop_back();
+      if (op->type == LogicalOpType::kGet && op->table->is_topic()) found = op->table;  // not a lookup table
+      for (auto& c : op->children) pending.push_back(c.get());
+    }
+    if (!found || !std::dynamic_pointer_cast<TopicTable>(found->storage))
+      throw InternalError("a materialized view's source is not a topic");
+    return found;
+  };
+  source_ = find_topic(plan_.join ? *plan_.join->sides[0].plan : *plan_.input);
   topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);
-  if (!topic_) throw InternalError("a materialized view's source is not a topic");
+  if (plan_.join) {
+    join_source_ = find_topic(*plan_.join->sides[1].plan);
+    join_topic_ = std::dynamic_pointer_cast<TopicTable>(join_source_->storage);
+  }
 
   auto open_table = [&](const std::string& name, const std::vector<std::string>& names,
                         const std::vector<LogicalType>& types) {
@@ -482,11 +504,36 @@ void ViewJob::StartAt(const SinkOffsets& offsets) {
   Checkpoint checkpoint = LoadCheckpoint();
   if (checkpoint.epoch != 0) throw InternalError("a view starts before its first epoch");
   checkpoint.offsets = offsets;
+  if (plan_.join) checkpoint.join_offsets = HighWatermarks(log_, plan_.join->sides[1].topic);
   store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
 }
 
 int64_t ViewJob::Lag() const {
-  return RecordsAfter(log_, plan_.topic, LoadCheckpoint().offsets);
+  const Checkpoint checkpoint = LoadCheckpoint();
+  int64_t lag = RecordsAfter(log_, plan_.topic, checkpoint.offsets);
+  if (plan_.join) lag += RecordsAfter(log_, plan_.join->sides[1].topic, checkpoint.join_offsets);
+  return lag;
+}
+
+std::array<SinkOffsets, 2> ViewJob::Ends() const {
+  std::array<SinkOffsets, 2> ends;
+  ends[0] = HighWatermarks(log_, plan_.topic);
+  if (plan_.join) ends[1] = HighWatermarks(log_, plan_.join->sides[1].topic);
+  return ends;
+}
+
+bool ViewJob::Reached(const std::array<SinkOffsets, 2>& ends) const {
+  const Checkpoint checkpoint = LoadCheckpoint();
+  for (size_t t = 0; t < 2; t++) {
+    const std::string& topic = t == 0 ? plan_.topic : plan_.join ? plan_.join->sides[1].topic : plan_.topic;
+    const SinkOffsets& at = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
+    for (auto [p, end] : ends[t]) {
+      auto it = at.find(p);
+      const int64_t read = it != at.end() ? it->second : log_.GetPartition(topic, p)->log_start_offset();
+      if (read < end) return false;
+    }
+  }
+  return true;
 }
 
 int64_t ViewJob::StateBytes() const {
@@ -496,23 +543,29 @@ int64_t ViewJob::StateBytes() const {
 bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const {
   // Every partition gets an equal share of the budget first, then what the others left, so that one
   // partition's backlog does not hold the others' records (and the watermark) back.
+  // (A join of two topics reads both: their partitions share the budget.)
   struct Range {
+    int topic;  // 0: the view's, 1: a join's right topic
     int32_t partition;
     int64_t begin, end;
   };
   std::vector<Range> ranges;
-  for (auto [p, end] : HighWatermarks(log_, plan_.topic)) {
-    const int64_t start = log_.GetPartition(plan_.topic, p)->log_start_offset();
-    auto it = checkpoint.offsets.find(p);
-    int64_t begin = it == checkpoint.offsets.end() ? start : it->second;
-    if (begin < start) {
-      LogLine(LogLevel::kWarning, "materialized view " + name_ + ": records " + std::to_string(begin) +
-                                      " to " + std::to_string(start - 1) + " of partition " +
-                                      std::to_string(p) + " of " + plan_.topic +
-                                      " were deleted by retention before they were read");
-      begin = start;
+  for (int t = 0; t < (plan_.join ? 2 : 1); t++) {
+    const std::string& topic = t == 0 ? plan_.topic : plan_.join->sides[1].topic;
+    const SinkOffsets& offsets = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
+    for (auto [p, end] : HighWatermarks(log_, topic)) {
+      const int64_t start = log_.GetPartition(topic, p)->log_start_offset();
+      auto it = offsets.find(p);
+      int64_t begin = it == offsets.end() ? start : it->second;
+      if (begin < start) {
+        LogLine(LogLevel::kWarning, "materialized view " + name_ + ": records " + std::to_string(begin) +
+                                        " to " + std::to_string(start - 1) + " of partition " +
+                                        std::to_string(p) + " of " + topic +
+                                        " were deleted by retention before they were read");
+        begin = start;
+      }
+      ranges.push_back({t, p, begin, std::max(begin, end)});
     }
-    ranges.push_back({p, begin, std::max(begin, end)});
   }
   if (ranges.empty()) return false;
   const int64_t share = std::max<int64_t>(1, max_records / static_cast<int64_t>(ranges.size()));
@@ -531,15 +584,18 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
   plan.epoch = checkpoint.epoch + 1;
   plan.time_us = NowMicros();
   for (size_t i = 0; i < ranges.size(); i++) {
-    plan.from[ranges[i].partition] = ranges[i].begin;
-    plan.to[ranges[i].partition] = ranges[i].begin + take[i];
+    SinkOffsets& from = ranges[i].topic == 0 ? plan.from : plan.join_from;
+    SinkOffsets& to = ranges[i].topic == 0 ? plan.to : plan.join_to;
+    from[ranges[i].partition] = ranges[i].begin;
+    to[ranges[i].partition] = ranges[i].begin + take[i];
   }
   return true;
 }
 
-std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan) const {
-  auto entry = std::make_shared<TableEntry>(*source_);
-  entry->storage = std::make_shared<TopicRangeTable>(topic_, plan.from, plan.to);
+std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) const {
+  auto entry = std::make_shared<TableEntry>(right ? *join_source_ : *source_);
+  entry->storage = right ? std::make_shared<TopicRangeTable>(join_topic_, plan.join_from, plan.join_to)
+                         : std::make_shared<TopicRangeTable>(topic_, plan.from, plan.to);
   return entry;
 }
 
@@ -712,10 +768,17 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   result.epoch = plan.epoch;
   result.records = RecordsIn(plan);
   auto run_input = [&](const std::function<void(const DataChunk&)>& rows) {
-    engine_->Run(ReadingFrom(*plan_.input, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
+    auto emit = [&](const DataChunk& chunk) {
       rows(chunk);
       return true;
-    });
+    };
+    if (!plan_.join) {
+      engine_->Run(ReadingFrom(*plan_.input, Input(plan)), plan.time_us, emit);
+      return;
+    }
+    // A join of two topics: the plan reads the join's new pairs, in two passes (join_state.h).
+    RunStreamJoin(*plan_.join, *engine_, {Input(plan), Input(plan, /*right=*/true)}, plan.time_us, plan.epoch,
+                  batch, [&] { engine_->Run(plan_.input->Copy(), plan.time_us, emit); });
   };
   switch (plan_.kind) {
     case ViewKind::kAppend:
@@ -748,6 +811,7 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   result.rows = view.rows;
   checkpoint.epoch = plan.epoch;
   checkpoint.offsets = plan.to;
+  checkpoint.join_offsets = plan.join_to;
   checkpoint.time_ms = NowMicros() / 1000;
   checkpoint.records_in += result.records;
   checkpoint.rows_out += result.rows;

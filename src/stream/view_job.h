@@ -11,6 +11,7 @@
 // epoch N still there: it runs it again from the same records and state, which gives the same results, and
 // commits to each table only if its summary does not say N yet. So every table holds every epoch once.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -44,6 +45,7 @@ class StateBatch;
 struct Checkpoint {
   int64_t epoch = 0;                      ///< the last epoch committed (0: none)
   SinkOffsets offsets;                    ///< the next offset to read, by partition (missing: the log start)
+  SinkOffsets join_offsets;               ///< the same for the right topic of a join of two topics
   std::map<int32_t, int64_t> watermarks;  ///< by partition: the highest watermark its records gave (µs)
   int64_t watermark = INT64_MIN;          ///< the job's: the least of the partitions', never going back
   int64_t time_ms = 0;                    ///< when the checkpoint was committed (0: never)
@@ -56,6 +58,7 @@ struct Checkpoint {
 struct EpochPlan {
   int64_t epoch = 0;
   SinkOffsets from, to;  ///< partition p's offsets [from[p], to[p])
+  SinkOffsets join_from, join_to;  ///< the same for the right topic of a join of two topics
   int64_t time_us = 0;   ///< processing time: the epoch's statements run as if started then
 };
 
@@ -89,8 +92,12 @@ class ViewJob {
   EpochResult RunEpoch(int64_t max_records);
 
   Checkpoint LoadCheckpoint() const;
-  /// Records in the topic after the checkpoint.
+  /// Records in the topics after the checkpoint.
   int64_t Lag() const;
+  /// Where the view's topics end now: the view's topic, then the right topic of a join (else empty).
+  std::array<SinkOffsets, 2> Ends() const;
+  /// Whether the checkpoint has read the topics up to `ends`.
+  bool Reached(const std::array<SinkOffsets, 2>& ends) const;
   int64_t StateBytes() const;
   ViewKind kind() const { return plan_.kind; }
 
@@ -109,8 +116,8 @@ class ViewJob {
 
   /// The next epoch's plan; false when there is nothing to read.
   bool PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const;
-  /// The topic's records of `plan` as a table.
-  std::shared_ptr<TableEntry> Input(const EpochPlan& plan) const;
+  /// The topic's records of `plan` as a table (the right topic's, of a join, with `right`).
+  std::shared_ptr<TableEntry> Input(const EpochPlan& plan, bool right = false) const;
   /// Fold each partition's watermark over `plan`'s records into `checkpoint` and return the job's new one.
   int64_t AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint);
   /// Run the output plan over finished groups ([groups..., aggregate values..., ordinal]); `out` gets the
@@ -141,6 +148,8 @@ class ViewJob {
   LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;
+  std::shared_ptr<TableEntry> join_source_;  // the right topic of a join of two topics
+  std::shared_ptr<TopicTable> join_topic_;
   std::shared_ptr<iceberg::IcebergTable> table_;
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
   CrashPoint crash_ = CrashPoint::kNone;

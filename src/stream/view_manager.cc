@@ -178,18 +178,9 @@ int64_t ViewManager::Refresh(const MaterializedViewEntry& view) {
   int64_t rows = 0;
   try {
     ViewJob& job = Open(*slot, view);
-    const SinkOffsets target = HighWatermarks(log_, view.topic);
+    const std::array<SinkOffsets, 2> target = job.Ends();
     for (;;) {
-      const Checkpoint checkpoint = job.LoadCheckpoint();
-      bool caught_up = true;
-      for (auto [p, end] : target) {
-        auto it = checkpoint.offsets.find(p);
-        const int64_t at = it != checkpoint.offsets.end()
-                               ? it->second
-                               : log_.GetPartition(view.topic, p)->log_start_offset();
-        caught_up = caught_up && at >= end;
-      }
-      if (caught_up) break;
+      if (job.Reached(target)) break;
       const EpochResult result = job.RunEpoch(max_records);
       if (!result.epoch) break;
       Count(name, result.records, result.rows, result.late);

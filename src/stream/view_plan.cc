@@ -72,8 +72,10 @@ void Check(LogicalOperator& op, Parts& parts) {
     case LogicalOpType::kRecursiveCTE:
     case LogicalOpType::kMaterialize:
       Unsupported("WITH RECURSIVE and WITH queries used more than once");
-    case LogicalOpType::kValues:
     case LogicalOpType::kChunkScan:
+      if (IsStreamJoinSide(op)) return;  // a join of two topics reads it (join_plan.h)
+      Unsupported("queries without a topic in FROM");
+    case LogicalOpType::kValues:
       Unsupported("queries without a topic in FROM");
     default:
       Unsupported("this statement");
@@ -184,10 +186,18 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   for (const LogicalType& t : plan.types) {
     if (!IsEncodable(t)) Unsupported("columns of type " + t.ToString());
   }
+  plan.join = ExtractStreamJoin(query.plan);
+  if (plan.join) {
+    for (const StreamJoin::Side& side : plan.join->sides) {
+      Parts side_parts;
+      Check(*side.plan, side_parts);
+      if (side_parts.aggregate) Unsupported("aggregates below a join of two topics");
+    }
+  }
   Parts parts;
   Check(*query.plan, parts);
-  if (!parts.scan) Unsupported("queries without a topic in FROM");
-  plan.topic = parts.scan->table->name;
+  if (!parts.scan && !plan.join) Unsupported("queries without a topic in FROM");
+  plan.topic = plan.join ? plan.join->sides[0].topic : parts.scan->table->name;
   if (!parts.aggregate) {
     plan.kind = ViewKind::kAppend;
     plan.input = std::move(query.plan);
@@ -215,6 +225,7 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
     }
   }
   plan.kind = end_group >= 0 ? ViewKind::kWindowed : ViewKind::kChangelog;
+  if (plan.join && plan.kind == ViewKind::kWindowed) Unsupported("windowed aggregates over a join of two topics");
 
   auto input = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   input->table_index = kInputIndex;

@@ -18,6 +18,7 @@
 
 #include "sql/binder/binder.h"
 #include "sql/planner/logical_operator.h"
+#include "stream/join_plan.h"
 
 namespace basin {
 struct TableEntry;
@@ -64,6 +65,10 @@ struct ViewPlan {
   size_t offset_column = 0;
   size_t time_column = 0;
   LogicalType time_type;
+
+  /// A join of two topics (`topic` is its left one): its sides run over each topic's records, the plan's
+  /// join reads them from chunk scans. Null for views over one topic.
+  std::shared_ptr<StreamJoin> join;
 
   /// Take `query` (a bound SELECT) apart. Throws NotImplementedError (0A000) naming what the stream processor
   /// cannot maintain yet (joins, ORDER BY, DISTINCT aggregates, ...).

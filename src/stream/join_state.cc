@@ -1,0 +1,142 @@
+#include "stream/join_state.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "stream/row_codec.h"
+#include "stream/state_store.h"
+#include "stream/view_plan.h"
+
+namespace basin::stream {
+
+namespace {
+
+using Chunks = std::vector<std::unique_ptr<DataChunk>>;
+
+/// Side `s`'s state keys start with this.
+std::string SidePrefix(size_t s) {
+  return std::string("j") + static_cast<char>('0' + s);
+}
+
+/// A side's new rows of the epoch: [columns..., keys...], and each row's key bytes (empty: a NULL key).
+struct Delta {
+  Chunks chunks;
+  std::vector<std::vector<std::string>> keys;  // by chunk, by row
+  std::map<std::string, bool> distinct;        // the keys seen (not NULL)
+};
+
+Delta RunSide(const StreamJoin::Side& side, QueryEngine& engine, const std::shared_ptr<TableEntry>& input,
+              int64_t time_us, size_t s) {
+  Delta delta;
+  const size_t width = side.types.size();
+  engine.Run(ReadingFrom(*side.plan, input), time_us, [&](const DataChunk& chunk) {
+    auto copy = std::make_unique<DataChunk>();
+    copy->Append(chunk);
+    copy->Flatten();
+    std::vector<std::string> keys(copy->size());
+    for (size_t r = 0; r < copy->size(); r++) {
+      bool null = false;
+      std::string key = SidePrefix(s);
+      for (size_t k = 0; k < side.keys; k++) {
+        const Vector& v = copy->column(width + k);
+        null = null || v.IsNull(r);
+        EncodeValue(v, r, key);
+      }
+      if (null) continue;
+      delta.distinct[key] = true;
+      keys[r] = std::move(key);
+    }
+    delta.keys.push_back(std::move(keys));
+    delta.chunks.push_back(std::move(copy));
+    return true;
+  });
+  return delta;
+}
+
+/// The columns of `delta`'s chunks (without the keys), referenced into `out`.
+void AddColumns(const Delta& delta, size_t width, Chunks& out) {
+  for (const auto& chunk : delta.chunks) {
+    auto part = std::make_unique<DataChunk>();
+    std::vector<LogicalType> types;
+    for (size_t c = 0; c < width; c++) types.push_back(chunk->column(c).type());
+    part->Initialize(types, 1);
+    for (size_t c = 0; c < width; c++) part->column(c).Reference(chunk->column(c));
+    part->SetCardinality(chunk->size());
+    out.push_back(std::move(part));
+  }
+}
+
+/// The stored rows of side `s` whose keys `wanted` (of the other side's delta, prefix swapped) has.
+void AddStored(const StreamJoin::Side& side, size_t s, const Delta& wanted, const StateBatch& batch,
+               Chunks& out) {
+  std::unique_ptr<DataChunk> chunk;
+  for (const auto& [other_key, _] : wanted.distinct) {
+    const std::string prefix = SidePrefix(s) + other_key.substr(SidePrefix(s).size());
+    batch.Scan(prefix, prefix + '\xff', [&](std::string_view, std::string_view value) {
+      if (!chunk) chunk = std::make_unique<DataChunk>(side.types);
+      DecodeRow(value, *chunk, 0, side.types.size(), chunk->size());
+      chunk->SetCardinality(chunk->size() + 1);
+      if (chunk->size() == kVectorSize) out.push_back(std::move(chunk));
+      return true;
+    });
+  }
+  if (chunk && chunk->size() > 0) out.push_back(std::move(chunk));
+}
+
+}  // namespace
+
+std::array<int64_t, 2> RunStreamJoin(StreamJoin& join, QueryEngine& engine,
+                                     const std::array<std::shared_ptr<TableEntry>, 2>& inputs, int64_t time_us,
+                                     int64_t epoch, StateBatch& batch, const std::function<void()>& pass) {
+  StreamJoin::Side& left = join.sides[0];
+  StreamJoin::Side& right = join.sides[1];
+  const std::array<Delta, 2> delta = {RunSide(left, engine, inputs[0], time_us, 0),
+                                      RunSide(right, engine, inputs[1], time_us, 1)};
+  auto run = [&](auto fill_left, auto fill_right) {
+    left.rows->clear();
+    right.rows->clear();
+    fill_left(*left.rows);
+    fill_right(*right.rows);
+    if (!left.rows->empty() && !right.rows->empty()) pass();
+    left.rows->clear();
+    right.rows->clear();
+  };
+  try {
+    // New left rows with the right rows stored and new; then stored left rows with the new right rows.
+    run([&](Chunks& out) { AddColumns(delta[0], left.types.size(), out); },
+        [&](Chunks& out) {
+          AddStored(right, 1, delta[0], batch, out);
+          AddColumns(delta[1], right.types.size(), out);
+        });
+    run([&](Chunks& out) { AddStored(left, 0, delta[1], batch, out); },
+        [&](Chunks& out) { AddColumns(delta[1], right.types.size(), out); });
+  } catch (...) {
+    left.rows->clear();
+    right.rows->clear();
+    throw;
+  }
+  // Keep the new rows: "j" side, key, epoch, row number.
+  std::array<int64_t, 2> kept = {0, 0};
+  for (size_t s = 0; s < 2; s++) {
+    const size_t width = join.sides[s].types.size();
+    int64_t n = 0;
+    std::string key, value;
+    for (size_t c = 0; c < delta[s].chunks.size(); c++) {
+      const DataChunk& chunk = *delta[s].chunks[c];
+      for (size_t r = 0; r < chunk.size(); r++, n++) {
+        if (delta[s].keys[c][r].empty()) continue;
+        key = delta[s].keys[c][r];
+        AppendOrderedInt64(key, epoch);
+        AppendOrderedInt64(key, n);
+        value.clear();
+        EncodeRow(chunk, 0, width, r, value);
+        batch.Put(key, value);
+        kept[s]++;
+      }
+    }
+  }
+  return kept;
+}
+
+}  // namespace basin::stream
