@@ -184,6 +184,7 @@ struct Result {
   std::string refused;  // CREATE MATERIALIZED VIEW said why not
   std::string error;    // anything else that went wrong
   int64_t events = 0;
+  int64_t rows = 0;  // in the view after the throughput run (checked against batch)
   double wall = 0, cpu = 0;
   double p50_ms = 0, p99_ms = 0;
 };
@@ -209,6 +210,16 @@ void Throughput(const Options& o, const Query& q, Result& r) {
   r.wall = Since(start);
   r.cpu = CpuSeconds() - cpu;
   r.events = db->views().Report(*db->catalog().GetMaterializedView("public", q.name)).records_in;
+  // The answer check: the view holds the rows the query gives in batch over the same records.
+  auto count = [&](const std::string& sql) {
+    auto result = c.Query(sql);
+    return result->HasError() ? -1 : result->GetValue(0, 0).GetInt64();
+  };
+  r.rows = count(std::string("SELECT count(*) FROM ") + q.name);
+  const int64_t batch = count(std::string("SELECT count(*) FROM (") + q.sql + ") b");
+  if (r.rows != batch) {
+    r.error = "the view holds " + std::to_string(r.rows) + " rows, the query in batch gives " + std::to_string(batch);
+  }
 }
 
 void Latency(const Options& o, const Query& q, Result& r) {
@@ -347,8 +358,8 @@ int main(int argc, char** argv) {
               "topic), %.0f events/s for %.0f s for latency\n",
               static_cast<long long>(o.events), o.threads, o.threads == 1 ? "" : "s", o.partitions,
               o.partitions == 1 ? "" : "s", o.rate, o.seconds);
-  std::printf("%-4s %12s %10s %6s %12s %12s %8s %9s %9s\n", "", "events read", "wall s", "cores",
-              "Basin/core", "Flink/core", "ratio", "p50 ms", "p99 ms");
+  std::printf("%-4s %12s %10s %10s %6s %12s %12s %8s %9s %9s\n", "", "events read", "view rows", "wall s",
+              "cores", "Basin/core", "Flink/core", "ratio", "p50 ms", "p99 ms");
   for (const Query& q : kQueries) {
     if (!o.queries.empty() && !o.queries.count(q.name)) continue;
     Result r;
@@ -366,8 +377,8 @@ int main(int argc, char** argv) {
       continue;
     }
     const double per_core = static_cast<double>(r.events) / r.cpu;
-    std::printf("%-4s %12lld %10.2f %6.2f %12s %12s %8.2f %9.1f %9.1f\n", q.name,
-                static_cast<long long>(r.events), r.wall, r.cpu / r.wall, Figure(per_core).c_str(),
+    std::printf("%-4s %12lld %10lld %10.2f %6.2f %12s %12s %8.2f %9.1f %9.1f\n", q.name,
+                static_cast<long long>(r.events), static_cast<long long>(r.rows), r.wall, r.cpu / r.wall, Figure(per_core).c_str(),
                 Figure(q.flink_per_core).c_str(), per_core / q.flink_per_core, r.p50_ms, r.p99_ms);
     std::fflush(stdout);
   }

@@ -5,6 +5,7 @@
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "execution/expression.h"
+#include "sql/optimizer/filter_pushdown.h"
 
 namespace basin::stream {
 
@@ -83,8 +84,11 @@ bool IsStreamJoinSide(const LogicalOperator& op) {
 }
 
 std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan) {
+  if (!FindTopicJoin(plan)) return nullptr;
+  // The optimizer's filter pushdown first: a side's filters then run before its rows are kept, and WHERE
+  // equalities of a comma join become the join's keys (else every stored row would meet every new one).
+  plan = PushDownFilters(std::move(plan), {});
   LogicalOperatorPtr* slot = FindTopicJoin(plan);
-  if (!slot) return nullptr;
   LogicalOperator& join = **slot;
   if (join.join_type != LogicalJoinType::kInner) Unsupported("outer, semi and anti joins of two topics");
   if (TopicScans(*plan) != 2) Unsupported("joins of more than two topics, or a topic read twice");
