@@ -13,7 +13,10 @@
 // per epoch: the new left rows against the stored and new right rows, then the stored left rows against
 // the new right rows. So every pair of rows meets exactly once, in the epoch where the later one arrives,
 // and what lies above the join (projections, filters, a changelog aggregate) sees the join's new rows as
-// it would see a topic's.
+// it would see a topic's. A side may be a GROUP BY without aggregates (distinct rows, such as the persons
+// and sellers of each window of Nexmark q8): a row already kept is dropped from the epoch's new rows, so the
+// join of two distinct sides stays distinct, appended as soon as both rows are there (never retracted: the
+// join of two growing sets only grows).
 
 #include <array>
 #include <memory>
@@ -41,6 +44,9 @@ struct StreamJoin {
     LogicalOperatorPtr plan;
     std::vector<LogicalType> types;  ///< the columns (without the keys)
     size_t keys = 0;
+    /// Its rows are distinct (a GROUP BY without aggregates, as Nexmark q8's sides): a row kept before is
+    /// not joined or kept again.
+    bool distinct = false;
     /// What the join reads for this side in a pass (the view's plan holds a chunk scan of it).
     ChunkList rows;
   };

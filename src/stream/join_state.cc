@@ -19,22 +19,25 @@ std::string SidePrefix(size_t s) {
   return std::string("j") + static_cast<char>('0' + s);
 }
 
-/// A side's new rows of the epoch: [columns..., keys...], and each row's key bytes (empty: a NULL key).
+/// A side's new rows of the epoch that can match (no NULL key; of a distinct side, not kept before):
+/// [columns..., keys...], with each row's state key.
 struct Delta {
   Chunks chunks;
-  std::vector<std::vector<std::string>> keys;  // by chunk, by row
-  std::map<std::string, bool> distinct;        // the keys seen (not NULL)
+  std::vector<std::vector<std::string>> keys;  // by chunk, by row: the prefix and join key (+ the row, distinct)
+  std::map<std::string, bool> distinct;        // the join keys seen (prefix and key)
 };
 
 Delta RunSide(const StreamJoin::Side& side, QueryEngine& engine, const std::shared_ptr<TableEntry>& input,
-              int64_t time_us, size_t s) {
+              int64_t time_us, size_t s, const StateBatch& batch) {
   Delta delta;
   const size_t width = side.types.size();
+  std::map<std::string, bool> rows_seen;  // a distinct side's rows of this epoch
   engine.Run(ReadingFrom(*side.plan, input), time_us, [&](const DataChunk& chunk) {
     auto copy = std::make_unique<DataChunk>();
     copy->Append(chunk);
     copy->Flatten();
-    std::vector<std::string> keys(copy->size());
+    std::vector<std::string> keys;
+    std::vector<sel_t> keep;
     for (size_t r = 0; r < copy->size(); r++) {
       bool null = false;
       std::string key = SidePrefix(s);
@@ -43,9 +46,23 @@ Delta RunSide(const StreamJoin::Side& side, QueryEngine& engine, const std::shar
         null = null || v.IsNull(r);
         EncodeValue(v, r, key);
       }
-      if (null) continue;
+      if (null) continue;  // an inner join: it never matches
+      std::string state_key = key;
+      if (side.distinct) {
+        EncodeRow(*copy, 0, width, r, state_key);
+        if (rows_seen.count(state_key) || batch.Get(state_key)) continue;  // met its matches already
+        rows_seen[state_key] = true;
+      }
       delta.distinct[key] = true;
-      keys[r] = std::move(key);
+      keys.push_back(std::move(state_key));
+      keep.push_back(static_cast<sel_t>(r));
+    }
+    if (keep.empty()) return true;
+    if (keep.size() < copy->size()) {
+      auto kept = std::make_unique<DataChunk>();
+      kept->Slice(*copy, keep.data(), keep.size());
+      kept->Flatten();
+      copy = std::move(kept);
     }
     delta.keys.push_back(std::move(keys));
     delta.chunks.push_back(std::move(copy));
@@ -54,7 +71,7 @@ Delta RunSide(const StreamJoin::Side& side, QueryEngine& engine, const std::shar
   return delta;
 }
 
-/// The columns of `delta`'s chunks (without the keys), referenced into `out`.
+/// The columns of `delta`'s chunks (without the join keys), referenced into `out`.
 void AddColumns(const Delta& delta, size_t width, Chunks& out) {
   for (const auto& chunk : delta.chunks) {
     auto part = std::make_unique<DataChunk>();
@@ -91,8 +108,8 @@ std::array<int64_t, 2> RunStreamJoin(StreamJoin& join, QueryEngine& engine,
                                      int64_t epoch, StateBatch& batch, const std::function<void()>& pass) {
   StreamJoin::Side& left = join.sides[0];
   StreamJoin::Side& right = join.sides[1];
-  const std::array<Delta, 2> delta = {RunSide(left, engine, inputs[0], time_us, 0),
-                                      RunSide(right, engine, inputs[1], time_us, 1)};
+  const std::array<Delta, 2> delta = {RunSide(left, engine, inputs[0], time_us, 0, batch),
+                                      RunSide(right, engine, inputs[1], time_us, 1, batch)};
   auto run = [&](auto fill_left, auto fill_right) {
     left.rows->clear();
     right.rows->clear();
@@ -116,7 +133,7 @@ std::array<int64_t, 2> RunStreamJoin(StreamJoin& join, QueryEngine& engine,
     right.rows->clear();
     throw;
   }
-  // Keep the new rows: "j" side, key, epoch, row number.
+  // Keep the new rows: "j" side, key, then the row (a distinct side's) or the epoch and a row number.
   std::array<int64_t, 2> kept = {0, 0};
   for (size_t s = 0; s < 2; s++) {
     const size_t width = join.sides[s].types.size();
@@ -125,10 +142,11 @@ std::array<int64_t, 2> RunStreamJoin(StreamJoin& join, QueryEngine& engine,
     for (size_t c = 0; c < delta[s].chunks.size(); c++) {
       const DataChunk& chunk = *delta[s].chunks[c];
       for (size_t r = 0; r < chunk.size(); r++, n++) {
-        if (delta[s].keys[c][r].empty()) continue;
         key = delta[s].keys[c][r];
-        AppendOrderedInt64(key, epoch);
-        AppendOrderedInt64(key, n);
+        if (!join.sides[s].distinct) {
+          AppendOrderedInt64(key, epoch);
+          AppendOrderedInt64(key, n);
+        }
         value.clear();
         EncodeRow(chunk, 0, width, r, value);
         batch.Put(key, value);

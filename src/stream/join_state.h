@@ -1,8 +1,9 @@
 #pragma once
 
 // The state and the epoch of a join of two topics (StreamJoin, join_plan.h). Each side's rows are kept in the
-// view's state store under "j" + side + join key + epoch + row number, so that the rows matching a key are
-// one range of keys. Rows with a NULL key never match (an inner join) and are not kept.
+// view's state store under "j" + side + join key + epoch + row number (a distinct side's: + the row itself),
+// so that the rows matching a key are one range of keys. Rows with a NULL key never match (an inner join)
+// and are not kept.
 
 #include <array>
 #include <cstdint>

@@ -107,6 +107,24 @@ ColumnBinding Resolve(const LogicalOperator& plan, ColumnBinding b) {
   }
 }
 
+/// Whether a join side whose plan (`side`) holds `aggregate` gives distinct rows: a GROUP BY without aggregate
+/// functions whose every group value is a column of the side (so that equal rows are the same group).
+/// Throws for other aggregates below a join of two topics.
+bool IsDistinctSide(const LogicalOperator& side, const LogicalOperator& aggregate) {
+  if (!aggregate.expressions.empty()) {
+    Unsupported("aggregates below a join of two topics (a GROUP BY without aggregates is supported)");
+  }
+  std::vector<bool> seen(aggregate.groups.size());
+  for (const ColumnBinding& b : side.GetColumnBindings()) {
+    const ColumnBinding r = Resolve(side, b);
+    if (r.table_index == aggregate.table_index && r.column_index < seen.size()) seen[r.column_index] = true;
+  }
+  for (bool s : seen) {
+    if (!s) Unsupported("a GROUP BY below a join of two topics whose group values are not all among its columns");
+  }
+  return true;
+}
+
 bool Contains(const LogicalOperator& plan, const LogicalOperator* op) {
   if (&plan == op) return true;
   for (auto& c : plan.children) {
@@ -188,10 +206,10 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   }
   plan.join = ExtractStreamJoin(query.plan);
   if (plan.join) {
-    for (const StreamJoin::Side& side : plan.join->sides) {
+    for (StreamJoin::Side& side : plan.join->sides) {
       Parts side_parts;
       Check(*side.plan, side_parts);
-      if (side_parts.aggregate) Unsupported("aggregates below a join of two topics");
+      if (side_parts.aggregate) side.distinct = IsDistinctSide(*side.plan, *side_parts.aggregate);
     }
   }
   Parts parts;
