@@ -205,6 +205,7 @@ ViewReport ViewManager::Describe(Slot& slot, const MaterializedViewEntry& view) 
     report.kind = ViewKindName(job.kind());
     report.epoch = checkpoint.epoch;
     report.offsets = EncodeSinkOffsets(checkpoint.offsets);
+    if (!checkpoint.join_offsets.empty()) report.join_offsets = EncodeSinkOffsets(checkpoint.join_offsets);
     report.lag = job.Lag();
     report.watermark = checkpoint.watermark;
     report.last_checkpoint_ms = checkpoint.time_ms;
