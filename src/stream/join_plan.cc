@@ -79,6 +79,43 @@ LogicalOperator& StreamSide(LogicalOperator& join) {
   return *join.children[1];
 }
 
+namespace {
+
+/// The projection, aggregate or scan of `plan` giving bindings of `table_index`, or null.
+const LogicalOperator* Producer(const LogicalOperator& plan, uint64_t table_index) {
+  const bool produces = ((plan.type == LogicalOpType::kProjection || plan.type == LogicalOpType::kGet) &&
+                         plan.table_index == table_index) ||
+                        (plan.type == LogicalOpType::kAggregate && plan.table_index == table_index);
+  if (produces) return &plan;
+  for (const auto& c : plan.children) {
+    if (const LogicalOperator* found = Producer(*c, table_index)) return found;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool IsWindowEnd(const LogicalOperator& plan, const Expr& key, std::string& time_column) {
+  const Expr* e = &key;
+  while (e->cls == ExprClass::kColumnRef && e->depth == 0) {
+    const LogicalOperator* op = Producer(plan, e->binding.table_index);
+    if (!op || op->type == LogicalOpType::kGet) return false;
+    const size_t c = e->binding.column_index;
+    if (op->type == LogicalOpType::kAggregate) {
+      if (c >= op->groups.size()) return false;
+      e = op->groups[c].get();
+      continue;
+    }
+    if (op->window_function && c + 1 == op->expressions.size()) {
+      time_column = op->window_function->time_column;
+      return true;
+    }
+    if (c >= op->expressions.size()) return false;
+    e = op->expressions[c].get();
+  }
+  return false;
+}
+
 bool IsStreamJoinSide(const LogicalOperator& op) {
   return op.type == LogicalOpType::kChunkScan && (op.table_index == kSideIndex || op.table_index == kSideIndex + 1);
 }
@@ -93,6 +130,15 @@ std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan) {
   if (join.join_type != LogicalJoinType::kInner) Unsupported("outer, semi and anti joins of two topics");
   if (TopicScans(*plan) != 2) Unsupported("joins of more than two topics, or a topic read twice");
   auto out = std::make_shared<StreamJoin>();
+  for (size_t k = 0; k < join.conditions.size() && out->window_end_key < 0; k++) {
+    std::string left_time, right_time;
+    if (IsWindowEnd(*join.children[0], *join.conditions[k].left, left_time) &&
+        IsWindowEnd(*join.children[1], *join.conditions[k].right, right_time)) {
+      out->window_end_key = static_cast<int>(k);
+      out->sides[0].window_time_column = left_time;
+      out->sides[1].window_time_column = right_time;
+    }
+  }
   std::map<std::pair<uint64_t, uint64_t>, ColumnBinding> rebound;
   for (size_t s = 0; s < 2; s++) {
     StreamJoin::Side& side = out->sides[s];

@@ -47,16 +47,27 @@ struct StreamJoin {
     /// Its rows are distinct (a GROUP BY without aggregates, as Nexmark q8's sides): a row kept before is
     /// not joined or kept again.
     bool distinct = false;
+    /// Of a window join: the time column of the side's window.
+    std::string window_time_column;
     /// What the join reads for this side in a pass (the view's plan holds a chunk scan of it).
     ChunkList rows;
   };
   std::array<Side, 2> sides;
+  /// A window join: the join key (index among the keys) that is, on both sides, the window_end of a TUMBLE
+  /// or HOP over the column the side's topic declares its watermark for; -1 when there is none. Rows are
+  /// then kept by window end first, a row whose window the watermark closed in an earlier epoch is late
+  /// (dropped and counted), and a window's rows are forgotten once the watermark passes its end.
+  int window_end_key = -1;
 };
 
 /// If `plan` joins two topics, take the join's sides out (the join then reads two chunk scans) and return
 /// them; else null. Throws NotImplementedError (0A000) for joins of two topics other than one inner join of
 /// one topic with another.
 std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan);
+
+/// Whether `key`, an expression over `plan`'s output, is the window_end of a TUMBLE or HOP in `plan` (through
+/// projections and group keys that pass it on); its time column's name goes to `time_column`.
+bool IsWindowEnd(const LogicalOperator& plan, const Expr& key, std::string& time_column);
 
 /// Whether `op` is one of the chunk scans ExtractStreamJoin put in place of a join's sides.
 bool IsStreamJoinSide(const LogicalOperator& op);

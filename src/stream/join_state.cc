@@ -27,8 +27,9 @@ struct Delta {
   std::map<std::string, bool> distinct;        // the join keys seen (prefix and key)
 };
 
-Delta RunSide(const StreamJoin::Side& side, QueryEngine& engine, const std::shared_ptr<TableEntry>& input,
-              int64_t time_us, size_t s, const StateBatch& batch) {
+Delta RunSide(const StreamJoin& join, size_t s, QueryEngine& engine, const std::shared_ptr<TableEntry>& input,
+              int64_t time_us, int64_t closed, const StateBatch& batch, int64_t& late) {
+  const StreamJoin::Side& side = join.sides[s];
   Delta delta;
   const size_t width = side.types.size();
   std::map<std::string, bool> rows_seen;  // a distinct side's rows of this epoch
@@ -47,6 +48,17 @@ Delta RunSide(const StreamJoin::Side& side, QueryEngine& engine, const std::shar
         EncodeValue(v, r, key);
       }
       if (null) continue;  // an inner join: it never matches
+      if (join.window_end_key >= 0) {
+        // A window join: keys lead with the window end; a row of a window closed before this epoch is late.
+        const int64_t end = copy->column(width + static_cast<size_t>(join.window_end_key)).data<int64_t>()[r];
+        if (end <= closed) {
+          late++;
+          continue;
+        }
+        std::string ordered = SidePrefix(s);
+        AppendOrderedInt64(ordered, end);
+        key.replace(0, SidePrefix(s).size(), ordered);
+      }
       std::string state_key = key;
       if (side.distinct) {
         EncodeRow(*copy, 0, width, r, state_key);
@@ -103,13 +115,15 @@ void AddStored(const StreamJoin::Side& side, size_t s, const Delta& wanted, cons
 
 }  // namespace
 
-std::array<int64_t, 2> RunStreamJoin(StreamJoin& join, QueryEngine& engine,
-                                     const std::array<std::shared_ptr<TableEntry>, 2>& inputs, int64_t time_us,
-                                     int64_t epoch, StateBatch& batch, const std::function<void()>& pass) {
+JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
+                              const std::array<std::shared_ptr<TableEntry>, 2>& inputs, const JoinEpoch& epoch,
+                              StateBatch& batch, const std::function<void()>& pass) {
   StreamJoin::Side& left = join.sides[0];
   StreamJoin::Side& right = join.sides[1];
-  const std::array<Delta, 2> delta = {RunSide(left, engine, inputs[0], time_us, 0, batch),
-                                      RunSide(right, engine, inputs[1], time_us, 1, batch)};
+  JoinEpochResult result;
+  const std::array<Delta, 2> delta = {
+      RunSide(join, 0, engine, inputs[0], epoch.time_us, epoch.closed, batch, result.late),
+      RunSide(join, 1, engine, inputs[1], epoch.time_us, epoch.closed, batch, result.late)};
   auto run = [&](auto fill_left, auto fill_right) {
     left.rows->clear();
     right.rows->clear();
@@ -134,7 +148,6 @@ std::array<int64_t, 2> RunStreamJoin(StreamJoin& join, QueryEngine& engine,
     throw;
   }
   // Keep the new rows: "j" side, key, then the row (a distinct side's) or the epoch and a row number.
-  std::array<int64_t, 2> kept = {0, 0};
   for (size_t s = 0; s < 2; s++) {
     const size_t width = join.sides[s].types.size();
     int64_t n = 0;
@@ -144,17 +157,35 @@ std::array<int64_t, 2> RunStreamJoin(StreamJoin& join, QueryEngine& engine,
       for (size_t r = 0; r < chunk.size(); r++, n++) {
         key = delta[s].keys[c][r];
         if (!join.sides[s].distinct) {
-          AppendOrderedInt64(key, epoch);
+          AppendOrderedInt64(key, epoch.epoch);
           AppendOrderedInt64(key, n);
         }
         value.clear();
         EncodeRow(chunk, 0, width, r, value);
         batch.Put(key, value);
-        kept[s]++;
+        result.kept++;
       }
     }
   }
-  return kept;
+  // A window join forgets the windows the watermark has closed: no row to come can meet their rows.
+  if (join.window_end_key >= 0 && epoch.watermark != INT64_MIN) {
+    for (size_t s = 0; s < 2; s++) {
+      std::string end = SidePrefix(s);
+      if (epoch.watermark == INT64_MAX) {
+        end += '\xff';
+      } else {
+        AppendOrderedInt64(end, epoch.watermark + 1);
+      }
+      std::vector<std::string> expired;
+      batch.Scan(SidePrefix(s), end, [&](std::string_view key, std::string_view) {
+        expired.emplace_back(key);
+        return true;
+      });
+      for (const std::string& key : expired) batch.Delete(key);
+      result.expired += static_cast<int64_t>(expired.size());
+    }
+  }
+  return result;
 }
 
 }  // namespace basin::stream

@@ -69,6 +69,12 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
                       {"late_rows", c.late_rows}};
   j["watermark"] = c.watermark == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(c.watermark);
   if (!c.join_offsets.empty()) j["join_offsets"] = EncodeSinkOffsets(c.join_offsets);
+  if (c.join_rows != 0) j["join_rows"] = c.join_rows;
+  if (!c.join_watermarks.empty()) {
+    nlohmann::json marks = nlohmann::json::object();
+    for (auto [p, w] : c.join_watermarks) marks[std::to_string(p)] = w;
+    j["join_watermarks"] = marks;
+  }
   return j.dump();
 }
 
@@ -84,7 +90,11 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.records_in = j.at("records_in").get<int64_t>();
     c.rows_out = j.at("rows_out").get<int64_t>();
     c.late_rows = j.at("late_rows").get<int64_t>();
+    if (j.contains("join_rows")) c.join_rows = j.at("join_rows").get<int64_t>();
     if (j.contains("join_offsets")) c.join_offsets = DecodeSinkOffsets(j.at("join_offsets").get<std::string>());
+    if (j.contains("join_watermarks")) {
+      for (auto& [p, w] : j.at("join_watermarks").items()) c.join_watermarks[std::stoi(p)] = w.get<int64_t>();
+    }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(sqlstate::kDataCorrupted,
                     std::string("stream state: unreadable checkpoint: ") + e.what());
@@ -485,6 +495,30 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
                    ")) FROM " + Quoted(plan_.topic) + " GROUP BY _partition")
             .plan;
   }
+  if (plan_.join && plan_.join->window_end_key >= 0) {
+    // A window join's watermark: the least of both topics' declared ones (over the windows' time columns);
+    // without them its state is kept for ever.
+    StreamJoin& join = *plan_.join;
+    const StreamJoin::Side& left = join.sides[0];
+    const LogicalType type =
+        left.plan->expressions[left.types.size() + static_cast<size_t>(join.window_end_key)]->type;
+    std::array<LogicalOperatorPtr, 2> plans;
+    for (size_t s = 0; s < 2 && join.window_end_key >= 0; s++) {
+      const log::TopicSchema& schema = (s == 0 ? topic_ : join_topic_)->schema();
+      if (schema.watermark_column.empty() || schema.watermark_column != join.sides[s].window_time_column) {
+        join.window_end_key = -1;
+        break;
+      }
+      plans[s] = engine_
+                     ->Bind("SELECT _partition, max(CAST((" + schema.watermark_expression + ") AS " +
+                            type.ToString() + ")) FROM " + Quoted(join.sides[s].topic) + " GROUP BY _partition")
+                     .plan;
+    }
+    if (join.window_end_key >= 0) {
+      watermark_plan_ = std::move(plans[0]);
+      join_watermark_plan_ = std::move(plans[1]);
+    }
+  }
   if (plan_.kind != ViewKind::kAppend) {
     std::vector<const Expr*> aggregates;
     for (auto& a : plan_.aggregates) aggregates.push_back(a.get());
@@ -600,18 +634,25 @@ std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) co
 }
 
 int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint) {
-  engine_->Run(ReadingFrom(*watermark_plan_, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
-    for (size_t r = 0; r < chunk.size(); r++) {
-      const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
-      if (p.IsNull() || w.IsNull()) continue;
-      auto [it, fresh] = checkpoint.watermarks.emplace(static_cast<int32_t>(p.GetInt64()), w.GetInt64());
-      if (!fresh) it->second = std::max(it->second, w.GetInt64());
-    }
-    return true;
-  });
-  if (checkpoint.watermarks.empty()) return checkpoint.watermark;
+  auto fold = [&](const LogicalOperator& watermark_plan, bool right, std::map<int32_t, int64_t>& watermarks) {
+    engine_->Run(ReadingFrom(watermark_plan, Input(plan, right)), plan.time_us, [&](const DataChunk& chunk) {
+      for (size_t r = 0; r < chunk.size(); r++) {
+        const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
+        if (p.IsNull() || w.IsNull()) continue;
+        auto [it, fresh] = watermarks.emplace(static_cast<int32_t>(p.GetInt64()), w.GetInt64());
+        if (!fresh) it->second = std::max(it->second, w.GetInt64());
+      }
+      return true;
+    });
+  };
+  fold(*watermark_plan_, false, checkpoint.watermarks);
+  // A window join's: the least of both topics', once each has had data.
+  if (join_watermark_plan_) fold(*join_watermark_plan_, true, checkpoint.join_watermarks);
+  if (checkpoint.watermarks.empty() || (join_watermark_plan_ && checkpoint.join_watermarks.empty()))
+    return checkpoint.watermark;
   int64_t least = INT64_MAX;
   for (auto [p, w] : checkpoint.watermarks) least = std::min(least, w);
+  for (auto [p, w] : checkpoint.join_watermarks) least = std::min(least, w);
   return std::max(checkpoint.watermark, least);
 }
 
@@ -776,13 +817,21 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
       engine_->Run(ReadingFrom(*plan_.input, Input(plan)), plan.time_us, emit);
       return;
     }
-    // A join of two topics: the plan reads the join's new pairs, in two passes (join_state.h).
-    RunStreamJoin(*plan_.join, *engine_, {Input(plan), Input(plan, /*right=*/true)}, plan.time_us, plan.epoch,
-                  batch, [&] { engine_->Run(plan_.input->Copy(), plan.time_us, emit); });
+    // A join of two topics: the plan reads the join's new pairs, in two passes (join_state.h); a window
+    // join's watermark closes windows.
+    JoinEpoch epoch{plan.epoch, plan.time_us, checkpoint.watermark, checkpoint.watermark};
+    if (join_watermark_plan_) epoch.watermark = AdvanceWatermark(plan, checkpoint);
+    const JoinEpochResult joined =
+        RunStreamJoin(*plan_.join, *engine_, {Input(plan), Input(plan, /*right=*/true)}, epoch, batch,
+                      [&] { engine_->Run(plan_.input->Copy(), plan.time_us, emit); });
+    checkpoint.watermark = epoch.watermark;
+    checkpoint.join_rows += joined.kept - joined.expired;
+    result.late += joined.late;
   };
   switch (plan_.kind) {
     case ViewKind::kAppend:
-      if (view.write) run_input([&](const DataChunk& chunk) { view.Append(chunk); });
+      // (A join's epoch runs even when its output was committed before a crash: it rebuilds the state.)
+      if (view.write || plan_.join) run_input([&](const DataChunk& chunk) { view.Append(chunk); });
       break;
     case ViewKind::kWindowed: {
       // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on.

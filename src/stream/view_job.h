@@ -47,11 +47,13 @@ struct Checkpoint {
   SinkOffsets offsets;                    ///< the next offset to read, by partition (missing: the log start)
   SinkOffsets join_offsets;               ///< the same for the right topic of a join of two topics
   std::map<int32_t, int64_t> watermarks;  ///< by partition: the highest watermark its records gave (µs)
+  std::map<int32_t, int64_t> join_watermarks;  ///< the same for a window join's right topic
   int64_t watermark = INT64_MIN;          ///< the job's: the least of the partitions', never going back
   int64_t time_ms = 0;                    ///< when the checkpoint was committed (0: never)
   int64_t records_in = 0;                 ///< totals over the job's life
   int64_t rows_out = 0;
   int64_t late_rows = 0;
+  int64_t join_rows = 0;  ///< rows a join of two topics holds in its state
 };
 
 /// What an epoch reads, recorded before it runs.
@@ -118,7 +120,8 @@ class ViewJob {
   bool PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const;
   /// The topic's records of `plan` as a table (the right topic's, of a join, with `right`).
   std::shared_ptr<TableEntry> Input(const EpochPlan& plan, bool right = false) const;
-  /// Fold each partition's watermark over `plan`'s records into `checkpoint` and return the job's new one.
+  /// Fold each partition's watermark over `plan`'s records (of both topics, for a window join) into
+  /// `checkpoint` and return the job's new one.
   int64_t AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint);
   /// Run the output plan over finished groups ([groups..., aggregate values..., ordinal]); `out` gets the
   /// view's rows, each followed by the ordinal of its group.
@@ -146,6 +149,7 @@ class ViewJob {
   ViewPlan plan_;
   std::unique_ptr<AggregateStates> states_;  // aggregating views
   LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
+  LogicalOperatorPtr join_watermark_plan_;   // a window join: the same over its right topic
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;
   std::shared_ptr<TableEntry> join_source_;  // the right topic of a join of two topics
