@@ -18,6 +18,10 @@ inline constexpr const char* kViewStart = "start";
 /// Records one epoch reads at most (a backlog is read epoch after epoch). Default 1,000,000.
 inline constexpr const char* kViewMaxRecordsPerEpoch = "max_records_per_epoch";
 
+/// Not an option: set by CREATE MATERIALIZED VIEW for a join of two topics, the right topic (the view's
+/// `topic` is the left one), so that neither can be dropped under the view.
+inline constexpr const char* kViewJoinTopic = "join_topic";
+
 /// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
 /// bad value.
 std::map<std::string, std::string> ParseViewOptions(

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "catalog/catalog.h"
+#include "catalog/view_options.h"
 #include "common/exception.h"
 #include "common/memory_tracker.h"
 #include "formats/json/json_object.h"
@@ -326,7 +327,8 @@ void ClientContext::DropTopic(const std::string& name, bool if_exists) {
     }
   }
   for (const auto& view : catalog().MaterializedViews()) {
-    if (view->topic == name) {
+    auto join_topic = view->options.find(kViewJoinTopic);
+    if (view->topic == name || (join_topic != view->options.end() && join_topic->second == name)) {
       throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because materialized view " +
                                                           view->qualified_name() +
                                                           " reads it (DROP MATERIALIZED VIEW it first)");
