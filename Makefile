@@ -6,7 +6,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 export CCACHE_COMPILERCHECK := content
 
-.PHONY: all setup configure build web test run bench fuzz format clean
+.PHONY: all setup configure build web test run bench nexmark fuzz format clean
 
 all: build
 
@@ -42,6 +42,10 @@ bench: build
 	$(MAKE) -C bench/lake run BASIN=$(CURDIR)/$(BUILD_DIR)/basin
 	$(MAKE) -C bench/web run BASIN=$(CURDIR)/$(BUILD_DIR)/basin
 	$(BUILD_DIR)/bench/kafka/kafka_benchmark --basin $(BUILD_DIR)/basin
+	$(MAKE) nexmark
+
+nexmark: build
+	$(MAKE) -C bench/nexmark run BUILD_DIR=$(CURDIR)/$(BUILD_DIR)
 
 format:
 	find src test bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

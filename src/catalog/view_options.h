@@ -42,6 +42,10 @@ inline constexpr const char* kStreamKey = "key";
 /// 'topic' (only written to the alert's topic).
 inline constexpr const char* kAlertNotify = "notify";
 
+/// Not an option: set by CREATE MATERIALIZED VIEW for a join of two topics, the right topic (the view's
+/// `topic` is the left one), so that neither can be dropped under the view.
+inline constexpr const char* kViewJoinTopic = "join_topic";
+
 /// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
 /// bad value.
 std::map<std::string, std::string> ParseViewOptions(

@@ -331,7 +331,8 @@ void ClientContext::DropTopic(const std::string& name, bool if_exists) {
       throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because it is stream " +
                                                           view->qualified_name() + "'s (DROP STREAM it)");
     }
-    if (view->topic == name) {
+    auto join_topic = view->options.find(kViewJoinTopic);
+    if (view->topic == name || (join_topic != view->options.end() && join_topic->second == name)) {
       throw CatalogError(sqlstate::kDependentObjects, "cannot drop topic " + name + " because materialized view " +
                                                           view->qualified_name() +
                                                           " reads it (DROP MATERIALIZED VIEW it first)");

@@ -67,6 +67,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
   Binder binder(*this);
   stream::ViewPlan plan = stream::ViewPlan::Analyze(binder.BindQuery(*stmt.query));
   view->topic = plan.topic;
+  if (plan.join) view->options[kViewJoinTopic] = plan.join->sides[1].topic;
   if (view->schema == Catalog::kDefaultSchema && db_.log().FindTopic(view->name)) {
     throw CatalogError(sqlstate::kDuplicateTable, "a topic is named \"" + view->name +
                                                       "\": a materialized view of that name would hide it");

@@ -18,6 +18,7 @@
 #include "log/log_manager.h"
 #include "log/partition.h"
 #include "stream/aggregate_states.h"
+#include "stream/join_state.h"
 #include "stream/row_codec.h"
 #include "stream/session_windows.h"
 #include "stream/state_store.h"
@@ -51,6 +52,7 @@ std::string Quoted(const std::string& name) {
 int64_t RecordsIn(const EpochPlan& plan) {
   int64_t n = 0;
   for (auto [p, end] : plan.to) n += end - plan.from.at(p);
+  for (auto [p, end] : plan.join_to) n += end - plan.join_from.at(p);
   return n;
 }
 
@@ -78,6 +80,13 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
   j["watermark"] = c.watermark == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(c.watermark);
   j["active"] = active;
   j["outputs"] = EncodeSinkOffsets(c.outputs);
+  if (!c.join_offsets.empty()) j["join_offsets"] = EncodeSinkOffsets(c.join_offsets);
+  if (c.join_rows != 0) j["join_rows"] = c.join_rows;
+  if (!c.join_watermarks.empty()) {
+    nlohmann::json marks = nlohmann::json::object();
+    for (auto [p, w] : c.join_watermarks) marks[std::to_string(p)] = w;
+    j["join_watermarks"] = marks;
+  }
   return j.dump();
 }
 
@@ -97,6 +106,11 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.records_in = j.at("records_in").get<int64_t>();
     c.rows_out = j.at("rows_out").get<int64_t>();
     c.late_rows = j.at("late_rows").get<int64_t>();
+    if (j.contains("join_rows")) c.join_rows = j.at("join_rows").get<int64_t>();
+    if (j.contains("join_offsets")) c.join_offsets = DecodeSinkOffsets(j.at("join_offsets").get<std::string>());
+    if (j.contains("join_watermarks")) {
+      for (auto& [p, w] : j.at("join_watermarks").items()) c.join_watermarks[std::stoi(p)] = w.get<int64_t>();
+    }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(sqlstate::kDataCorrupted,
                     std::string("stream state: unreadable checkpoint: ") + e.what());
@@ -105,11 +119,15 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
 }
 
 std::string EncodePlan(const EpochPlan& p) {
-  return nlohmann::json{{"epoch", p.epoch},
-                        {"from", EncodeSinkOffsets(p.from)},
-                        {"to", EncodeSinkOffsets(p.to)},
-                        {"time_us", p.time_us}}
-      .dump();
+  nlohmann::json j = {{"epoch", p.epoch},
+                      {"from", EncodeSinkOffsets(p.from)},
+                      {"to", EncodeSinkOffsets(p.to)},
+                      {"time_us", p.time_us}};
+  if (!p.join_to.empty()) {
+    j["join_from"] = EncodeSinkOffsets(p.join_from);
+    j["join_to"] = EncodeSinkOffsets(p.join_to);
+  }
+  return j.dump();
 }
 
 EpochPlan DecodePlan(const std::string& text) {
@@ -120,6 +138,10 @@ EpochPlan DecodePlan(const std::string& text) {
     p.from = DecodeSinkOffsets(j.at("from").get<std::string>());
     p.to = DecodeSinkOffsets(j.at("to").get<std::string>());
     p.time_us = j.at("time_us").get<int64_t>();
+    if (j.contains("join_to")) {
+      p.join_from = DecodeSinkOffsets(j.at("join_from").get<std::string>());
+      p.join_to = DecodeSinkOffsets(j.at("join_to").get<std::string>());
+    }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(sqlstate::kDataCorrupted,
                     std::string("stream state: unreadable epoch plan: ") + e.what());
@@ -454,16 +476,26 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
                                                       view.topic + "\"; its query now reads \"" +
                                                       plan_.topic + "\"");
   }
-  // The topic's scan, to be replaced by each epoch's offset ranges.
-  std::vector<const LogicalOperator*> pending{plan_.input.get()};
-  while (!pending.empty() && !source_) {
-    const LogicalOperator* op = pending.back();
-    pending.pop_back();
-    if (op->type == LogicalOpType::kGet) source_ = op->table;
-    for (auto& c : op->children) pending.push_back(c.get());
-  }
+  // The topic's scan, to be replaced by each epoch's offset ranges (each side's, of a join of two topics).
+  auto find_topic = [](const LogicalOperator& plan) {
+    std::shared_ptr<TableEntry> found;
+    std::vector<const LogicalOperator*> pending{&plan};
+    while (!pending.empty() && !found) {
+      const LogicalOperator* op = pending.back();
+      pending.pop_back();
+      if (op->type == LogicalOpType::kGet && op->table->is_topic()) found = op->table;  // not a lookup table
+      for (auto& c : op->children) pending.push_back(c.get());
+    }
+    if (!found || !std::dynamic_pointer_cast<TopicTable>(found->storage))
+      throw InternalError("a materialized view's source is not a topic");
+    return found;
+  };
+  source_ = find_topic(plan_.join ? *plan_.join->sides[0].plan : *plan_.input);
   topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);
-  if (!topic_) throw InternalError("a materialized view's source is not a topic");
+  if (plan_.join) {
+    join_source_ = find_topic(*plan_.join->sides[1].plan);
+    join_topic_ = std::dynamic_pointer_cast<TopicTable>(join_source_->storage);
+  }
 
   auto open_table = [&](const std::string& name, const std::vector<std::string>& names,
                         const std::vector<LogicalType>& types) {
@@ -546,6 +578,30 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
         "materialized views over SESSION windows do not support allowed_lateness or emit "
         "= 'on_update' yet");
   }
+  if (plan_.join && plan_.join->window_end_key >= 0) {
+    // A window join's watermark: the least of both topics' declared ones (over the windows' time columns);
+    // without them its state is kept for ever.
+    StreamJoin& join = *plan_.join;
+    const StreamJoin::Side& left = join.sides[0];
+    const LogicalType type =
+        left.plan->expressions[left.types.size() + static_cast<size_t>(join.window_end_key)]->type;
+    std::array<LogicalOperatorPtr, 2> plans;
+    for (size_t s = 0; s < 2 && join.window_end_key >= 0; s++) {
+      const log::TopicSchema& schema = (s == 0 ? topic_ : join_topic_)->schema();
+      if (schema.watermark_column.empty() || schema.watermark_column != join.sides[s].window_time_column) {
+        join.window_end_key = -1;
+        break;
+      }
+      plans[s] = engine_
+                     ->Bind("SELECT _partition, max(CAST((" + schema.watermark_expression + ") AS " +
+                            type.ToString() + ")) FROM " + Quoted(join.sides[s].topic) + " GROUP BY _partition")
+                     .plan;
+    }
+    if (join.window_end_key >= 0) {
+      watermark_plan_ = std::move(plans[0]);
+      join_watermark_plan_ = std::move(plans[1]);
+    }
+  }
   if (plan_.kind != ViewKind::kAppend) {
     std::vector<const Expr*> aggregates;
     for (auto& a : plan_.aggregates) aggregates.push_back(a.get());
@@ -565,11 +621,36 @@ void ViewJob::StartAt(const SinkOffsets& offsets) {
   Checkpoint checkpoint = LoadCheckpoint();
   if (checkpoint.epoch != 0) throw InternalError("a view starts before its first epoch");
   checkpoint.offsets = offsets;
+  if (plan_.join) checkpoint.join_offsets = HighWatermarks(log_, plan_.join->sides[1].topic);
   store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
 }
 
 int64_t ViewJob::Lag() const {
-  return RecordsAfter(log_, plan_.topic, LoadCheckpoint().offsets);
+  const Checkpoint checkpoint = LoadCheckpoint();
+  int64_t lag = RecordsAfter(log_, plan_.topic, checkpoint.offsets);
+  if (plan_.join) lag += RecordsAfter(log_, plan_.join->sides[1].topic, checkpoint.join_offsets);
+  return lag;
+}
+
+std::array<SinkOffsets, 2> ViewJob::Ends() const {
+  std::array<SinkOffsets, 2> ends;
+  ends[0] = HighWatermarks(log_, plan_.topic);
+  if (plan_.join) ends[1] = HighWatermarks(log_, plan_.join->sides[1].topic);
+  return ends;
+}
+
+bool ViewJob::Reached(const std::array<SinkOffsets, 2>& ends) const {
+  const Checkpoint checkpoint = LoadCheckpoint();
+  for (size_t t = 0; t < 2; t++) {
+    const std::string& topic = t == 0 ? plan_.topic : plan_.join ? plan_.join->sides[1].topic : plan_.topic;
+    const SinkOffsets& at = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
+    for (auto [p, end] : ends[t]) {
+      auto it = at.find(p);
+      const int64_t read = it != at.end() ? it->second : log_.GetPartition(topic, p)->log_start_offset();
+      if (read < end) return false;
+    }
+  }
+  return true;
 }
 
 int64_t ViewJob::StateBytes() const {
@@ -593,23 +674,29 @@ void ViewJob::SetPaused(bool paused) {
 bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const {
   // Every partition gets an equal share of the budget first, then what the others left, so that one
   // partition's backlog does not hold the others' records (and the watermark) back.
+  // (A join of two topics reads both: their partitions share the budget.)
   struct Range {
+    int topic;  // 0: the view's, 1: a join's right topic
     int32_t partition;
     int64_t begin, end;
   };
   std::vector<Range> ranges;
-  for (auto [p, end] : HighWatermarks(log_, plan_.topic)) {
-    const int64_t start = log_.GetPartition(plan_.topic, p)->log_start_offset();
-    auto it = checkpoint.offsets.find(p);
-    int64_t begin = it == checkpoint.offsets.end() ? start : it->second;
-    if (begin < start) {
-      LogLine(LogLevel::kWarning, "materialized view " + name_ + ": records " + std::to_string(begin) +
-                                      " to " + std::to_string(start - 1) + " of partition " +
-                                      std::to_string(p) + " of " + plan_.topic +
-                                      " were deleted by retention before they were read");
-      begin = start;
+  for (int t = 0; t < (plan_.join ? 2 : 1); t++) {
+    const std::string& topic = t == 0 ? plan_.topic : plan_.join->sides[1].topic;
+    const SinkOffsets& offsets = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
+    for (auto [p, end] : HighWatermarks(log_, topic)) {
+      const int64_t start = log_.GetPartition(topic, p)->log_start_offset();
+      auto it = offsets.find(p);
+      int64_t begin = it == offsets.end() ? start : it->second;
+      if (begin < start) {
+        LogLine(LogLevel::kWarning, "materialized view " + name_ + ": records " + std::to_string(begin) +
+                                        " to " + std::to_string(start - 1) + " of partition " +
+                                        std::to_string(p) + " of " + topic +
+                                        " were deleted by retention before they were read");
+        begin = start;
+      }
+      ranges.push_back({t, p, begin, std::max(begin, end)});
     }
-    ranges.push_back({p, begin, std::max(begin, end)});
   }
   if (ranges.empty()) return false;
   const int64_t share = std::max<int64_t>(1, max_records / static_cast<int64_t>(ranges.size()));
@@ -628,30 +715,41 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
   plan.epoch = checkpoint.epoch + 1;
   plan.time_us = NowMicros();
   for (size_t i = 0; i < ranges.size(); i++) {
-    plan.from[ranges[i].partition] = ranges[i].begin;
-    plan.to[ranges[i].partition] = ranges[i].begin + take[i];
+    SinkOffsets& from = ranges[i].topic == 0 ? plan.from : plan.join_from;
+    SinkOffsets& to = ranges[i].topic == 0 ? plan.to : plan.join_to;
+    from[ranges[i].partition] = ranges[i].begin;
+    to[ranges[i].partition] = ranges[i].begin + take[i];
   }
   return true;
 }
 
-std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan) const {
-  auto entry = std::make_shared<TableEntry>(*source_);
-  entry->storage = std::make_shared<TopicRangeTable>(topic_, plan.from, plan.to);
+std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) const {
+  auto entry = std::make_shared<TableEntry>(right ? *join_source_ : *source_);
+  entry->storage = right ? std::make_shared<TopicRangeTable>(join_topic_, plan.join_from, plan.join_to)
+                         : std::make_shared<TopicRangeTable>(topic_, plan.from, plan.to);
   return entry;
 }
 
 int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint) {
-  engine_->Run(ReadingFrom(*watermark_plan_, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
-    for (size_t r = 0; r < chunk.size(); r++) {
-      const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
-      if (p.IsNull() || w.IsNull()) continue;
-      auto [it, fresh] = checkpoint.watermarks.emplace(static_cast<int32_t>(p.GetInt64()), w.GetInt64());
-      if (!fresh) it->second = std::max(it->second, w.GetInt64());
-    }
-    return true;
-  });
-  // A partition idle for idle_timeout (by the epochs' recorded processing times) does not hold the
-  // watermark back; its records, when they come again, may then be late.
+  auto fold = [&](const LogicalOperator& watermark_plan, bool right, std::map<int32_t, int64_t>& watermarks) {
+    engine_->Run(ReadingFrom(watermark_plan, Input(plan, right)), plan.time_us, [&](const DataChunk& chunk) {
+      for (size_t r = 0; r < chunk.size(); r++) {
+        const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
+        if (p.IsNull() || w.IsNull()) continue;
+        auto [it, fresh] = watermarks.emplace(static_cast<int32_t>(p.GetInt64()), w.GetInt64());
+        if (!fresh) it->second = std::max(it->second, w.GetInt64());
+      }
+      return true;
+    });
+  };
+  fold(*watermark_plan_, false, checkpoint.watermarks);
+  // A window join's: the least of both topics', once each has had data.
+  if (join_watermark_plan_) fold(*join_watermark_plan_, true, checkpoint.join_watermarks);
+  if (checkpoint.watermarks.empty() || (join_watermark_plan_ && checkpoint.join_watermarks.empty()))
+    return checkpoint.watermark;
+  // A partition (of the view's topic; a join's second topic has none) idle for idle_timeout, by the epochs'
+  // recorded processing times, does not hold the watermark back; its records, when they come again, may
+  // then be late.
   for (auto [p, end] : plan.to) {
     if (end > plan.from.at(p)) checkpoint.active[p] = plan.time_us;
   }
@@ -662,7 +760,8 @@ int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint)
         idle_ > 0 && active != checkpoint.active.end() && plan.time_us - active->second >= idle_;
     if (!idle) least = std::min(least, w);
   }
-  if (least == INT64_MAX) return checkpoint.watermark;  // none, or every partition idle
+  for (auto [p, w] : checkpoint.join_watermarks) least = std::min(least, w);
+  if (least == INT64_MAX) return checkpoint.watermark;  // every partition idle
   return std::max(checkpoint.watermark, least);
 }
 
@@ -975,14 +1074,29 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   result.epoch = plan.epoch;
   result.records = RecordsIn(plan);
   auto run_input = [&](const std::function<void(const DataChunk&)>& rows) {
-    engine_->Run(ReadingFrom(*plan_.input, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
+    auto emit = [&](const DataChunk& chunk) {
       rows(chunk);
       return true;
-    });
+    };
+    if (!plan_.join) {
+      engine_->Run(ReadingFrom(*plan_.input, Input(plan)), plan.time_us, emit);
+      return;
+    }
+    // A join of two topics: the plan reads the join's new pairs, in two passes (join_state.h); a window
+    // join's watermark closes windows.
+    JoinEpoch epoch{plan.epoch, plan.time_us, checkpoint.watermark, checkpoint.watermark};
+    if (join_watermark_plan_) epoch.watermark = AdvanceWatermark(plan, checkpoint);
+    const JoinEpochResult joined =
+        RunStreamJoin(*plan_.join, *engine_, {Input(plan), Input(plan, /*right=*/true)}, epoch, batch,
+                      [&] { engine_->Run(plan_.input->Copy(), plan.time_us, emit); });
+    checkpoint.watermark = epoch.watermark;
+    checkpoint.join_rows += joined.kept - joined.expired;
+    result.late += joined.late;
   };
   switch (plan_.kind) {
     case ViewKind::kAppend:
-      if (view.write) run_input([&](const DataChunk& chunk) { view.Append(chunk); });
+      // (A join's epoch runs even when its output was committed before a crash: it rebuilds the state.)
+      if (view.write || plan_.join) run_input([&](const DataChunk& chunk) { view.Append(chunk); });
       break;
     case ViewKind::kWindowed: {
       // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on.
@@ -1033,6 +1147,7 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   result.rows = view.rows;
   checkpoint.epoch = plan.epoch;
   checkpoint.offsets = plan.to;
+  checkpoint.join_offsets = plan.join_to;
   checkpoint.time_ms = NowMicros() / 1000;
   checkpoint.records_in += result.records;
   checkpoint.rows_out += result.rows;

@@ -11,6 +11,7 @@
 // epoch N still there: it runs it again from the same records and state, which gives the same results, and
 // commits to each table only if its summary does not say N yet. So every table holds every epoch once.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -46,7 +47,9 @@ class StateBatch;
 struct Checkpoint {
   int64_t epoch = 0;                      ///< the last epoch committed (0: none)
   SinkOffsets offsets;                    ///< the next offset to read, by partition (missing: the log start)
+  SinkOffsets join_offsets;               ///< the same for the right topic of a join of two topics
   std::map<int32_t, int64_t> watermarks;  ///< by partition: the highest watermark its records gave (µs)
+  std::map<int32_t, int64_t> join_watermarks;  ///< the same for a window join's right topic
   int64_t watermark = INT64_MIN;          ///< the job's: the least of the partitions', never going back
   std::map<int32_t, int64_t> active;      ///< by partition: the processing time (µs) of its last records
   SinkOffsets outputs;                    ///< a stream's: its topic's end offsets after the epoch
@@ -54,12 +57,14 @@ struct Checkpoint {
   int64_t records_in = 0;                 ///< totals over the job's life
   int64_t rows_out = 0;
   int64_t late_rows = 0;
+  int64_t join_rows = 0;  ///< rows a join of two topics holds in its state
 };
 
 /// What an epoch reads, recorded before it runs.
 struct EpochPlan {
   int64_t epoch = 0;
   SinkOffsets from, to;  ///< partition p's offsets [from[p], to[p])
+  SinkOffsets join_from, join_to;  ///< the same for the right topic of a join of two topics
   int64_t time_us = 0;   ///< processing time: the epoch's statements run as if started then
 };
 
@@ -93,8 +98,12 @@ class ViewJob {
   EpochResult RunEpoch(int64_t max_records);
 
   Checkpoint LoadCheckpoint() const;
-  /// Records in the topic after the checkpoint.
+  /// Records in the topics after the checkpoint.
   int64_t Lag() const;
+  /// Where the view's topics end now: the view's topic, then the right topic of a join (else empty).
+  std::array<SinkOffsets, 2> Ends() const;
+  /// Whether the checkpoint has read the topics up to `ends`.
+  bool Reached(const std::array<SinkOffsets, 2>& ends) const;
   int64_t StateBytes() const;
   /// ALTER MATERIALIZED VIEW ... PAUSE: kept in the state, so a restart keeps it paused.
   bool Paused() const;
@@ -116,9 +125,10 @@ class ViewJob {
 
   /// The next epoch's plan; false when there is nothing to read.
   bool PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const;
-  /// The topic's records of `plan` as a table.
-  std::shared_ptr<TableEntry> Input(const EpochPlan& plan) const;
-  /// Fold each partition's watermark over `plan`'s records into `checkpoint` and return the job's new one.
+  /// The topic's records of `plan` as a table (the right topic's, of a join, with `right`).
+  std::shared_ptr<TableEntry> Input(const EpochPlan& plan, bool right = false) const;
+  /// Fold each partition's watermark over `plan`'s records (of both topics, for a window join) into
+  /// `checkpoint` and return the job's new one.
   int64_t AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint);
   /// Run the output plan over finished groups ([groups..., aggregate values..., ordinal]); `out` gets the
   /// view's rows, each followed by the ordinal of its group.
@@ -165,8 +175,11 @@ class ViewJob {
   ViewPlan plan_;
   std::unique_ptr<AggregateStates> states_;  // aggregating views
   LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
+  LogicalOperatorPtr join_watermark_plan_;   // a window join: the same over its right topic
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;
+  std::shared_ptr<TableEntry> join_source_;  // the right topic of a join of two topics
+  std::shared_ptr<TopicTable> join_topic_;
   std::shared_ptr<iceberg::IcebergTable> table_;       // null for a stream
   std::unique_ptr<TopicOutput> topic_output_;          // a stream's
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "catalog/catalog.h"
-#include "helpers/temp_dir.h"
+#include "helpers/view_testing.h"
 #include "lake/iceberg_table.h"
 #include "main/database.h"
 #include "stream/view_manager.h"
@@ -22,43 +22,14 @@ constexpr const char* kWindowed =
 constexpr const char* kChangelog =
     "SELECT user_id, count(*) AS n, sum(amount) AS total, min(ts) AS first FROM orders GROUP BY user_id";
 
-class ViewJobTest : public test::TempDirTest {
+class ViewJobTest : public test::ViewTest {
  protected:
   void SetUp() override {
-    TempDirTest::SetUp();
-    Open();
-    Ok("CREATE TOPIC orders (user_id BIGINT, amount BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL "
-       "'2' "
+    ViewTest::SetUp();
+    Ok("CREATE TOPIC orders (user_id BIGINT, amount BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2' "
        "SECOND) WITH (partitions = 3, key = 'user_id')");
     Ok(std::string("CREATE MATERIALIZED VIEW w WITH (max_records_per_epoch = 50) AS ") + kWindowed);
     Ok(std::string("CREATE MATERIALIZED VIEW c WITH (max_records_per_epoch = 50) AS ") + kChangelog);
-  }
-  void TearDown() override {
-    connection_.reset();
-    db_.reset();
-    TempDirTest::TearDown();
-  }
-  /// (Re)open the database: a restart.
-  void Open() {
-    connection_.reset();
-    db_.reset();
-    db_ = std::make_unique<Database>(DatabaseConfig{.data_dir = Path("data"), .threads = 2});
-    connection_ = std::make_unique<Connection>(*db_);
-  }
-  void Ok(const std::string& sql) {
-    auto r = connection_->Query(sql);
-    ASSERT_FALSE(r->HasError()) << sql << ": " << r->error().message;
-  }
-  /// Every row of a query, one line each.
-  std::string Rows(const std::string& sql) {
-    auto r = connection_->Query(sql);
-    if (r->HasError()) return "error: " + r->error().message;
-    std::string out;
-    for (size_t row = 0; row < r->RowCount(); row++) {
-      for (size_t c = 0; c < r->ColumnCount(); c++) out += (c ? "|" : "") + r->GetValue(c, row).ToString();
-      out += "\n";
-    }
-    return out;
   }
   /// Orders for users 0..9, `count` of them from second `from`, a few seconds out of order.
   void Produce(int from, int count) {
@@ -70,21 +41,11 @@ class ViewJobTest : public test::TempDirTest {
     }
     Ok(sql);
   }
-  std::shared_ptr<MaterializedViewEntry> View(const std::string& name) {
-    return db_->catalog().GetMaterializedView("public", name);
-  }
   /// The epoch a view's table says it holds.
   std::string TableEpoch(const std::string& name) {
     auto table =
         std::dynamic_pointer_cast<iceberg::IcebergTable>(db_->catalog().GetTable("public", name)->storage);
     return iceberg::CommittedProperty(table->State()->metadata, "basin.job.public." + name + ".epoch");
-  }
-  /// Refresh `view` with its next epoch stopping at `point`; the statement fails as the crash would end it.
-  void CrashDuringRefresh(const std::string& view, ViewJob::CrashPoint point) {
-    db_->views().WithJobForTesting(*View(view), [&](ViewJob& job) { job.CrashForTesting(point); });
-    auto r = connection_->Query("REFRESH MATERIALIZED VIEW " + view);
-    ASSERT_TRUE(r->HasError());
-    EXPECT_NE(r->error().message.find("stopped for a test"), std::string::npos) << r->error().message;
   }
   /// The windowed view against the batch query over its closed windows, and the changelog against its query.
   void ExpectViewsMatchBatch() {
@@ -97,9 +58,6 @@ class ViewJobTest : public test::TempDirTest {
     EXPECT_EQ(Rows("SELECT count(*) FROM w_late"), "0\n");
     EXPECT_EQ(Rows("SELECT * FROM c ORDER BY user_id"), Rows(std::string(kChangelog) + " ORDER BY user_id"));
   }
-
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Connection> connection_;
 };
 
 TEST_F(ViewJobTest, EpochsAreCheckpointedWithTheirTables) {

@@ -219,18 +219,9 @@ int64_t ViewManager::Refresh(const MaterializedViewEntry& view) {
   try {
     ViewJob& job = Open(*slot, view);
     paused = job.Paused();
-    const SinkOffsets target = paused ? SinkOffsets{} : HighWatermarks(log_, view.topic);
+    const std::array<SinkOffsets, 2> target = paused ? std::array<SinkOffsets, 2>{} : job.Ends();
     for (; !paused;) {
-      const Checkpoint checkpoint = job.LoadCheckpoint();
-      bool caught_up = true;
-      for (auto [p, end] : target) {
-        auto it = checkpoint.offsets.find(p);
-        const int64_t at = it != checkpoint.offsets.end()
-                               ? it->second
-                               : log_.GetPartition(view.topic, p)->log_start_offset();
-        caught_up = caught_up && at >= end;
-      }
-      if (caught_up) break;
+      if (job.Reached(target)) break;
       const EpochResult result = job.RunEpoch(max_records);
       if (!result.epoch) break;
       Count(name, result.records, result.rows, result.late);
@@ -259,6 +250,7 @@ ViewReport ViewManager::Describe(Slot& slot, const MaterializedViewEntry& view) 
     report.kind = ViewKindName(job.kind());
     report.epoch = checkpoint.epoch;
     report.offsets = EncodeSinkOffsets(checkpoint.offsets);
+    if (!checkpoint.join_offsets.empty()) report.join_offsets = EncodeSinkOffsets(checkpoint.join_offsets);
     report.lag = job.Lag();
     report.watermark = checkpoint.watermark;
     report.last_checkpoint_ms = checkpoint.time_ms;

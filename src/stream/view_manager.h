@@ -37,6 +37,7 @@ struct ViewReport {
   std::string status;  ///< running (a runner keeps it up to date), stopped (none runs here), paused, failed
   int64_t epoch = 0;   ///< the last epoch checkpointed
   std::string offsets;
+  std::string join_offsets;  ///< a join's right topic's (empty: a view over one topic)
   int64_t lag = -1;  ///< records of the topic not read yet; -1 unknown
   int64_t watermark = INT64_MIN;
   int64_t last_checkpoint_ms = 0;  ///< 0: none yet

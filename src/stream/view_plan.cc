@@ -5,6 +5,7 @@
 #include "execution/expression_executor.h"
 #include "execution/function.h"
 #include "lake/topic_table.h"
+#include "stream/join_plan.h"
 #include "stream/aggregate_states.h"
 #include "stream/row_codec.h"
 
@@ -85,13 +86,10 @@ void Check(LogicalOperator& op, Parts& parts) {
       parts.aggregate = &op;
       break;
     case LogicalOpType::kJoin:
-      // HOP's cross join with the window offsets (or with any constant rows): stateless.
-      if (op.join_type == LogicalJoinType::kInner && op.conditions.empty() && op.expressions.empty() &&
-          op.children[1]->type == LogicalOpType::kChunkScan) {
-        Check(*op.children[0], parts);
-        return;
-      }
-      Unsupported("joins and subqueries");
+      // The side without the topic is a lookup (join_plan.h): lake tables, subqueries over them, or constant
+      // rows (HOP's window offsets), run whole each epoch.
+      Check(StreamSide(op), parts);
+      return;
     case LogicalOpType::kOrder:
       Unsupported("ORDER BY (order the rows when querying the view)");
     case LogicalOpType::kLimit:
@@ -112,8 +110,10 @@ void Check(LogicalOperator& op, Parts& parts) {
     case LogicalOpType::kRecursiveCTE:
     case LogicalOpType::kMaterialize:
       Unsupported("WITH RECURSIVE and WITH queries used more than once");
-    case LogicalOpType::kValues:
     case LogicalOpType::kChunkScan:
+      if (IsStreamJoinSide(op)) return;  // a join of two topics reads it (join_plan.h)
+      Unsupported("queries without a topic in FROM");
+    case LogicalOpType::kValues:
       Unsupported("queries without a topic in FROM");
     default:
       Unsupported("this statement");
@@ -143,6 +143,24 @@ ColumnBinding Resolve(const LogicalOperator& plan, ColumnBinding b) {
     if (e.cls != ExprClass::kColumnRef) return b;
     b = e.binding;
   }
+}
+
+/// Whether a join side whose plan (`side`) holds `aggregate` gives distinct rows: a GROUP BY without aggregate
+/// functions whose every group value is a column of the side (so that equal rows are the same group).
+/// Throws for other aggregates below a join of two topics.
+bool IsDistinctSide(const LogicalOperator& side, const LogicalOperator& aggregate) {
+  if (!aggregate.expressions.empty()) {
+    Unsupported("aggregates below a join of two topics (a GROUP BY without aggregates is supported)");
+  }
+  std::vector<bool> seen(aggregate.groups.size());
+  for (const ColumnBinding& b : side.GetColumnBindings()) {
+    const ColumnBinding r = Resolve(side, b);
+    if (r.table_index == aggregate.table_index && r.column_index < seen.size()) seen[r.column_index] = true;
+  }
+  for (bool s : seen) {
+    if (!s) Unsupported("a GROUP BY below a join of two topics whose group values are not all among its columns");
+  }
+  return true;
 }
 
 bool Contains(const LogicalOperator& plan, const LogicalOperator* op) {
@@ -326,16 +344,26 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   for (const LogicalType& t : plan.types) {
     if (!IsEncodable(t)) Unsupported("columns of type " + t.ToString());
   }
+  plan.join = ExtractStreamJoin(query.plan);
+  if (plan.join) {
+    for (StreamJoin::Side& side : plan.join->sides) {
+      Parts side_parts;
+      Check(*side.plan, side_parts);
+      if (side_parts.aggregate) side.distinct = IsDistinctSide(*side.plan, *side_parts.aggregate);
+    }
+  }
   Parts parts;
   Check(*query.plan, parts);
-  if (!parts.scan) Unsupported("queries without a topic in FROM");
-  plan.topic = parts.scan->table->name;
+  if (!parts.scan && !plan.join) Unsupported("queries without a topic in FROM");
+  plan.topic = plan.join ? plan.join->sides[0].topic : parts.scan->table->name;
   if (parts.rank) {
+    if (plan.join) Unsupported("row_number() over a join of two topics");
     if (parts.aggregate || parts.window) Unsupported("row_number() with aggregates or windows");
     AnalyzeTopN(plan, *query.plan, *parts.rank);
     return plan;
   }
   const bool session = parts.window && parts.window->window_function->name == "session";
+  if (session && plan.join) Unsupported("SESSION windows over a join of two topics");
   if (!parts.aggregate) {
     if (session) Unsupported("SESSION windows but in GROUP BY window_start, window_end");
     plan.kind = ViewKind::kAppend;
@@ -364,6 +392,7 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
     }
   }
   plan.kind = end_group >= 0 ? ViewKind::kWindowed : ViewKind::kChangelog;
+  if (plan.join && plan.kind == ViewKind::kWindowed) Unsupported("windowed aggregates over a join of two topics");
   if (session && plan.kind != ViewKind::kWindowed)
     Unsupported("SESSION windows but in GROUP BY window_start, window_end");
   if (session) {
@@ -429,7 +458,7 @@ LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_pt
   while (!pending.empty()) {
     LogicalOperator* op = pending.back();
     pending.pop_back();
-    if (op->type == LogicalOpType::kGet) op->table = source;
+    if (op->type == LogicalOpType::kGet && op->table->is_topic()) op->table = source;
     for (auto& c : op->children) pending.push_back(c.get());
   }
   return copy;

@@ -23,6 +23,7 @@
 
 #include "sql/binder/binder.h"
 #include "sql/planner/logical_operator.h"
+#include "stream/join_plan.h"
 
 namespace basin {
 struct TableEntry;
@@ -80,12 +81,16 @@ struct ViewPlan {
   size_t row_width = 0;                ///< columns of a ranked row
   std::vector<LogicalType> key_types;  ///< PARTITION BY values
 
+  /// A join of two topics (`topic` is its left one): its sides run over each topic's records, the plan's
+  /// join reads them from chunk scans. Null for views over one topic.
+  std::shared_ptr<StreamJoin> join;
+
   /// Take `query` (a bound SELECT) apart. Throws NotImplementedError (0A000) naming what the stream processor
   /// cannot maintain yet (joins, ORDER BY, DISTINCT aggregates, ...).
   static ViewPlan Analyze(BoundQuery query);
 };
 
-/// A copy of `plan` whose table scan (it has one) reads `source` instead.
+/// A copy of `plan` whose topic scan (it has one) reads `source` instead; lookup tables stay as they are.
 LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source);
 
 }  // namespace basin::stream

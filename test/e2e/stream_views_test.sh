@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Materialized views exactly once across kill -9: events stream into a topic over the HTTP collector while
 # `basin server` maintains views of it (appended rows, windowed aggregates, a changelog per key, sessions per
-# key, a top-N per key, windows emitted as updates with an allowed lateness, a stream into a topic), and
-# the server is killed with SIGKILL twice mid-stream. After the producer stops and the views catch up, each
+# key, a top-N per key, windows emitted as updates with an allowed lateness, a stream into a topic, and a
+# join with a second topic fed at the same time: a stream-to-stream join, its rows kept in the view's
+# state), and the server is killed with SIGKILL twice mid-stream. After the producer stops and the views
+# catch up, each
 # view holds exactly what its query gives in batch over the topic (for the windowed view: over the windows
 # its watermark has closed).
 #
@@ -37,6 +39,8 @@ top="SELECT user_id, amount, ts, rn FROM (SELECT *, row_number() OVER (PARTITION
      ts DESC) AS rn FROM clicks) t WHERE rn <= 3"
 updating="SELECT window_start, window_end, count(*) AS n, sum(amount) AS total
           FROM TUMBLE(clicks, ts, INTERVAL '2' SECOND) GROUP BY window_start, window_end"
+ok "CREATE TOPIC marks (seq BIGINT, note VARCHAR)"
+joined="SELECT c.user_id, c.amount, c.ts, m.note FROM clicks c JOIN marks m ON c.amount = m.seq WHERE c.user_id = 3"
 options="WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500)"
 ok "CREATE MATERIALIZED VIEW per_window $options AS $windowed"
 ok "CREATE MATERIALIZED VIEW per_user $options AS $changelog"
@@ -47,13 +51,25 @@ ok "CREATE STREAM big_stream WITH (checkpoint_interval = '20 ms', max_records_pe
 ok "CREATE MATERIALIZED VIEW top_amounts $options AS $top"
 ok "CREATE MATERIALIZED VIEW updating WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500,
     emit = 'on_update', allowed_lateness = '1 second') AS $updating"
+ok "CREATE MATERIALIZED VIEW joined $options AS $joined"
 
 # The producer: batches of 300 events, each retried until the collector acknowledges it (a batch the
 # server appended before dying may be appended twice: the views must agree with the topic, whatever it
 # holds). Event times grow by 20 ms per event with up to 0.4 s of disorder, within the watermark's 5 s.
+# After each batch, one mark (seq = the batch's number) to the second topic: the clicks of each amount meet
+# their mark whether they came before it or after.
 cat >"$work/producer.py" <<'PY'
 import json, os, sys, time, urllib.request
 url, stop, count_file = sys.argv[1], sys.argv[2], sys.argv[3]
+marks_url = url.replace("/clicks/", "/marks/")
+def post(url, body):
+    while not os.path.exists(stop):
+        try:
+            req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/x-ndjson"})
+            urllib.request.urlopen(req, timeout=10).read()
+            return
+        except Exception:
+            time.sleep(0.05)
 batch = 0
 while not os.path.exists(stop):
     events = []
@@ -62,14 +78,8 @@ while not os.path.exists(stop):
         ms = i * 20 - (i % 5) * 100
         ts = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(1704067200 + ms // 1000)) + ".%03d" % (ms % 1000)
         events.append(json.dumps({"user_id": i % 7, "amount": i % 100, "ts": ts}))
-    body = "\n".join(events).encode()
-    while not os.path.exists(stop):
-        try:
-            req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/x-ndjson"})
-            urllib.request.urlopen(req, timeout=10).read()
-            break
-        except Exception:
-            time.sleep(0.05)
+    post(url, "\n".join(events).encode())
+    post(marks_url, json.dumps({"seq": batch, "note": "mark %d" % batch}).encode())
     batch += 1
     with open(count_file, "w") as f:
         f.write(str(batch))
@@ -81,10 +91,11 @@ pids+=("$producer")
 
 for round in 1 2; do
   # Kill while the views are busy: each has checkpointed several epochs since the round began.
-  w=$(show epoch per_window) u=$(show epoch per_user) b=$(show epoch big)
+  w=$(show epoch per_window) u=$(show epoch per_user) b=$(show epoch big) j=$(show epoch joined)
   wait_for 60 advanced per_window $((w + 3)) || fail "per_window made no progress (round $round)"
   wait_for 60 advanced per_user $((u + 3)) || fail "per_user made no progress (round $round)"
   wait_for 60 advanced big $((b + 3)) || fail "big made no progress (round $round)"
+  wait_for 60 advanced joined $((j + 3)) || fail "joined made no progress (round $round)"
   kill -9 "$server_pid"
   wait "$server_pid" 2>/dev/null || true
   start_server "restart$round" --http-port "$port"
@@ -93,7 +104,7 @@ w=$(show epoch per_window)
 wait_for 60 advanced per_window $((w + 3)) || fail "per_window made no progress after the restarts"
 touch "$work/stop"
 wait "$producer" || fail "the producer failed"
-for view in per_window per_user big per_session top_amounts updating big_stream; do
+for view in per_window per_user big per_session top_amounts updating big_stream joined; do
   wait_for 120 caught_up "$view" || fail "$view did not catch up: lag $(show lag "$view")"
   [ "$(show status "$view")" = running ] || fail "$view is $(show status "$view"): $(show error "$view")"
 done
@@ -113,6 +124,10 @@ batch_rows=$(rows "SELECT * FROM ($windowed) b WHERE window_end <= TIMESTAMP '$w
   || fail "per_user differs from its batch query"
 [ "$(rows "SELECT * FROM big ORDER BY ts, user_id, twice")" = "$(rows "$append ORDER BY ts, user_id, twice")" ] \
   || fail "big differs from its batch query"
+joined_rows=$(rows "SELECT count(*) FROM joined")
+[ "$joined_rows" != "[[0]]" ] || fail "joined holds no rows"
+[ "$(rows "SELECT * FROM joined ORDER BY ts, user_id, amount, note")" = \
+  "$(rows "$joined ORDER BY ts, user_id, amount, note")" ] || fail "joined differs from its batch query"
 
 # Sessions over the events that were not late (behind the watermark when read), closed by the watermark.
 watermark=$(show watermark per_session)
@@ -139,8 +154,8 @@ grep -q '^basin_view_lag_records{view="public.per_user"} 0$' "$work/body.out" ||
 grep -q '^basin_view_records_per_second{view="public.per_window"} ' "$work/body.out" || fail "/metrics has no throughput"
 grep -q '^basin_view_watermark_delay_seconds{view="public.per_session"} ' "$work/body.out" \
   || fail "/metrics has no watermark delay"
-[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[7]]" ] \
+[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[8]]" ] \
   || fail "basin_stream_jobs: $(rows "SELECT name, status, lag, error FROM basin_stream_jobs")"
 grep -h "materialized view" "$work"/*.log | head -n 5 || true  # what the runner reported, for the record
 stop_server
-echo "materialized views exactly once across kill -9 ($events events): ok"
+echo "materialized views exactly once across kill -9 ($events events, $joined_rows joined rows): ok"
