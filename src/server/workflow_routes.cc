@@ -4,6 +4,7 @@
 
 #include "common/exception.h"
 #include "server/http/router.h"
+#include "server/workflow_json.h"
 #include "workflow/engine.h"
 
 namespace basin::server {
@@ -13,54 +14,12 @@ namespace {
 using Json = nlohmann::json;
 using workflow::TimePoint;
 
-std::string IsoTime(int64_t ms) {
-  if (ms == 0) return "";
-  return workflow::FormatTime(TimePoint(std::chrono::milliseconds(ms)), cctz::utc_time_zone());
-}
-
 http::Response JsonResponse(int status, const Json& json) {
   return http::Response::Json(status, json.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 [[noreturn]] void BadRequest(const std::string& message) {
   throw http::Error(400, sqlstate::kInvalidParameterValue, message);
-}
-
-Json DagJson(const workflow::DagInfo& info, bool with_source) {
-  const workflow::Dag& dag = *info.dag;
-  Json tasks = Json::array();
-  for (const workflow::TaskSpec& t : dag.tasks) {
-    const char* rule = t.trigger == workflow::TriggerRule::kAllSuccess ? "all_success"
-                       : t.trigger == workflow::TriggerRule::kAllDone  ? "all_done"
-                                                                       : "one_failed";
-    tasks.push_back({{"id", t.id}, {"kind", t.kind}, {"depends_on", t.depends_on}, {"trigger", rule},
-                     {"retries", t.retries}, {"pool", t.pool}});
-  }
-  Json json = {{"name", dag.name},
-               {"file", dag.file},
-               {"schedule", dag.schedule ? Json(dag.schedule->text()) : Json(nullptr)},
-               {"on_table", dag.on_table.empty() ? Json(nullptr) : Json(dag.on_table)},
-               {"timezone", dag.timezone},
-               {"paused", info.paused},
-               {"params", dag.params},
-               {"next_run", info.next_run ? Json(workflow::FormatTime(*info.next_run, dag.zone)) : Json(nullptr)},
-               {"tasks", std::move(tasks)}};
-  if (with_source) json["source"] = dag.source;
-  return json;
-}
-
-Json RunJson(const workflow::RunRow& run) {
-  return {{"run_id", run.run_id},
-          {"dag", run.dag},
-          {"run_type", run.run_type},
-          {"state", run.state},
-          {"params", Json::parse(run.params, nullptr, false)},
-          {"logical_date", IsoTime(run.logical_ms)},
-          {"data_interval_start", IsoTime(run.interval_start_ms)},
-          {"data_interval_end", IsoTime(run.interval_end_ms)},
-          {"start", IsoTime(run.start_ms)},
-          {"end", IsoTime(run.end_ms)},
-          {"sla_missed", run.sla_missed}};
 }
 
 workflow::DagInfo DagOf(workflow::WorkflowEngine& engine, const http::Request& request) {
@@ -108,12 +67,7 @@ TimePoint TimeMember(const Json& body, const char* key, const cctz::time_zone& z
 
 void AddWorkflowRoutes(http::Router& router, workflow::WorkflowEngine& engine) {
   router.Add(http::Method::kGet, "/api/v1/dags", [&engine](const http::Request&) {
-    Json dags = Json::array(), errors = Json::array();
-    for (const workflow::DagInfo& info : engine.Dags()) dags.push_back(DagJson(info, false));
-    for (const workflow::DagFileError& e : engine.Errors()) {
-      errors.push_back({{"file", e.file}, {"line", e.line}, {"message", e.message}});
-    }
-    return JsonResponse(200, {{"dags", std::move(dags)}, {"errors", std::move(errors)}});
+    return JsonResponse(200, DagListJson(engine));
   });
   router.Add(http::Method::kPost, "/api/v1/dags", [&engine](const http::Request& request) {
     try {
@@ -164,37 +118,16 @@ void AddWorkflowRoutes(http::Router& router, workflow::WorkflowEngine& engine) {
     const workflow::DagInfo dag = DagOf(engine, request);
     int limit = 100;
     if (const auto text = request.Query("limit")) limit = std::clamp(std::atoi(text->c_str()), 1, 10000);
-    Json runs = Json::array();
-    for (const workflow::RunRow& run : engine.store().Runs(dag.dag->name, limit)) {
-      Json json = RunJson(run);
-      Json tasks = Json::object();
-      for (const workflow::TaskRow& t : engine.store().Tasks(run.run_id)) tasks[t.task] = t.state;
-      json["task_states"] = std::move(tasks);
-      runs.push_back(std::move(json));
-    }
-    return JsonResponse(200, {{"runs", std::move(runs)}});
+    return JsonResponse(200, RunListJson(engine, dag.dag->name, limit));
   });
   router.Add(http::Method::kGet, "/api/v1/dags/{name}/runs/{run_id}", [&engine](const http::Request& request) {
     const workflow::RunDetail run = RunOf(engine, request);
-    Json json = RunJson(run.run);
-    Json tasks = Json::array();
-    for (const workflow::TaskRow& t : run.tasks) {
-      tasks.push_back({{"task", t.task}, {"state", t.state}, {"try_number", t.try_number}, {"start", IsoTime(t.start_ms)},
-                       {"end", IsoTime(t.end_ms)}, {"output", t.output}});
-    }
-    json["tasks"] = std::move(tasks);
-    return JsonResponse(200, json);
+    return JsonResponse(200, RunDetailJson(run));
   });
   router.Add(http::Method::kGet, "/api/v1/dags/{name}/runs/{run_id}/tasks/{task}/logs",
              [&engine](const http::Request& request) {
                const workflow::RunDetail run = RunOf(engine, request);
-               const std::string task(request.Param("task"));
-               Json attempts = Json::array();
-               for (const workflow::AttemptRow& a : engine.store().Attempts(run.run.run_id, task)) {
-                 attempts.push_back({{"try_number", a.try_number}, {"state", a.state}, {"start", IsoTime(a.start_ms)},
-                                     {"end", IsoTime(a.end_ms)}, {"log", a.log}, {"output", a.output}});
-               }
-               return JsonResponse(200, {{"task", task}, {"attempts", std::move(attempts)}});
+               return JsonResponse(200, TaskLogsJson(engine, run.run.run_id, std::string(request.Param("task"))));
              });
   router.Add(http::Method::kPost, "/api/v1/dags/{name}/runs/{run_id}/tasks/{task}/clear",
              [&engine](const http::Request& request) {

@@ -52,19 +52,21 @@ WorkflowEngine::WorkflowEngine(Database* database, EngineOptions options)
       options_(std::move(options)),
       store_(std::make_unique<RunStore>(options_.store_path.empty() ? ":memory:" : options_.store_path)) {}
 
-WorkflowEngine::~WorkflowEngine() { Stop(); }
+WorkflowEngine::~WorkflowEngine() {
+  Stop();
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);  // loaded, never started
+}
 
 TimePoint WorkflowEngine::Now() const {
   if (options_.now) return options_.now();
   return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
 }
 
-void WorkflowEngine::Start() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (started_) return;
-    started_ = true;
-    if (!options_.dags_dir.empty()) {
+void WorkflowEngine::Load() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (loaded_) return;
+  loaded_ = true;
+  if (!options_.dags_dir.empty()) {
       fs::create_directories(options_.dags_dir);
       if (options_.watch) {
         inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -82,7 +84,15 @@ void WorkflowEngine::Start() {
       }
       std::sort(files.begin(), files.end());
       for (const std::string& file : files) LoadFile(file);
-    }
+  }
+}
+
+void WorkflowEngine::Start() {
+  Load();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (started_) return;
+    started_ = true;
     Recover();
   }
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { WorkerLoop(); });

@@ -79,7 +79,10 @@ class WorkflowEngine {
   WorkflowEngine(const WorkflowEngine&) = delete;
   WorkflowEngine& operator=(const WorkflowEngine&) = delete;
 
-  /// Load the folder, recover unfinished runs and start the threads.
+  /// Load the folder (once): the DAGs and the files' errors are then listed, runs can be read, DAGs
+  /// paused, without running anything.
+  void Load();
+  /// Load, recover unfinished runs and start the threads.
   void Start();
   /// Stop taking work; running attempts are cancelled (a killed shell group, an interrupted statement)
   /// and recorded as interrupted, to be retried at the next start. Idempotent.
@@ -158,6 +161,7 @@ class WorkflowEngine {
   std::deque<std::function<void()>> events_;
   bool stopping_ = false;
   bool started_ = false;
+  bool loaded_ = false;
   std::map<std::string, DagEntry> dags_;                 // by name
   std::map<std::string, std::string> file_dags_;         // file -> DAG name
   std::map<std::string, DagFileError> errors_;           // by file
