@@ -305,6 +305,15 @@ TEST_F(ApiRoutesTest, WorkflowsCreateTriggerAndReadRuns) {
   EXPECT_NE(logs["attempts"][0]["log"].get<std::string>().find("INSERT INTO facts VALUES ('2024-05-01', 'EU')"),
             std::string::npos);
   EXPECT_EQ(Get("/api/v1/dags/load_facts/runs")["runs"][0]["task_states"]["count"], "success");
+  // The history in SQL.
+  const auto sql = [&](const std::string& text) {
+    return Json::parse(Request("POST", "/api/v1/sql", Json{{"sql", text}}.dump()).body);
+  };
+  EXPECT_EQ(sql("SELECT dag, state, run_type FROM workflow.dag_runs")["rows"],
+            Json::parse(R"([["load_facts", "success", "manual"]])"));
+  EXPECT_EQ(sql("SELECT task, try_number, state, output FROM workflow.task_attempts ORDER BY task")["rows"],
+            Json::parse(R"([["count", 1, "success", "1"], ["insert", 1, "success", "1"]])"));
+  EXPECT_EQ(sql("SELECT name, tasks, paused FROM workflow.dags")["rows"], Json::parse(R"([["load_facts", 2, false]])"));
   EXPECT_EQ(Json::parse(Request("POST", "/api/v1/dags/load_facts/pause").body)["paused"], true);
   EXPECT_EQ(Get("/api/v1/dags")["dags"][0]["paused"], true);
 

@@ -13,6 +13,9 @@
 #include <sstream>
 
 #include "common/logging.h"
+#include "catalog/catalog.h"
+#include "main/database.h"
+#include "workflow/system_tables.h"
 #include "workflow/task_kinds.h"
 
 namespace basin::workflow {
@@ -50,9 +53,12 @@ constexpr int kMaxRunsPerPass = 1000;
 WorkflowEngine::WorkflowEngine(Database* database, EngineOptions options)
     : database_(database),
       options_(std::move(options)),
-      store_(std::make_unique<RunStore>(options_.store_path.empty() ? ":memory:" : options_.store_path)) {}
+      store_(std::make_unique<RunStore>(options_.store_path.empty() ? ":memory:" : options_.store_path)) {
+  if (database_) RegisterSystemTables(*this, database_->catalog().provided_tables());
+}
 
 WorkflowEngine::~WorkflowEngine() {
+  if (database_) UnregisterSystemTables(database_->catalog().provided_tables());
   Stop();
   if (inotify_fd_ >= 0) ::close(inotify_fd_);  // loaded, never started
 }
