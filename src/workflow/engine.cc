@@ -312,6 +312,10 @@ void WorkflowEngine::Recover() {
       TaskRow& t = run->tasks[i];
       if (t.state != "running") continue;
       const TaskSpec& spec = run->dag->tasks[i];
+      // What the killed server's shell left running goes with it.
+      if (KillOrphanedShell(store_->AttemptPid(t.run_id, t.task, t.try_number))) {
+        LogLine(LogLevel::kInfo, "workflow: killed the process group a stopped server left for " + row.dag + "." + t.task);
+      }
       AttemptRow attempt{t.run_id, t.task, t.try_number, "failed", t.start_ms, now, "", ""};
       for (const AttemptRow& a : store_->Attempts(t.run_id, t.task)) {
         if (a.try_number == t.try_number) attempt.log = a.log;
@@ -723,6 +727,9 @@ void WorkflowEngine::WorkerLoop() {
       input.deadline = started + work.timeout;
       input.cancel = &cancel_;
       input.database = database_;
+      input.on_spawn = [this, &work, &spec](int64_t pgid) {
+        store_->SetAttemptPid(work.run_id, spec.id, work.try_number, pgid);
+      };
       outcome = RunTaskKind(input);
     } catch (const std::exception& e) {
       outcome = TaskOutcome{false, "", e.what()};

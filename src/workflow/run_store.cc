@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS basin_task_instances (
   start_ms INTEGER, end_ms INTEGER, next_try_ms INTEGER, output TEXT, PRIMARY KEY (run_id, task));
 CREATE TABLE IF NOT EXISTS basin_task_attempts (
   run_id INTEGER NOT NULL, task TEXT NOT NULL, try_number INTEGER NOT NULL, state TEXT NOT NULL,
-  start_ms INTEGER, end_ms INTEGER, log TEXT, output TEXT, PRIMARY KEY (run_id, task, try_number));
+  start_ms INTEGER, end_ms INTEGER, log TEXT, output TEXT, pid INTEGER, PRIMARY KEY (run_id, task, try_number));
 CREATE TABLE IF NOT EXISTS basin_dag_state (
   dag TEXT PRIMARY KEY, paused INTEGER NOT NULL, last_interval_end_ms INTEGER, last_snapshot TEXT);
 )";
@@ -115,6 +115,18 @@ void RunStore::UpdateTask(const TaskRow& t) {
 void RunStore::SaveAttempt(const AttemptRow& a) {
   Exec("INSERT OR REPLACE INTO basin_task_attempts (" + std::string(kAttemptColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
        {S(a.run_id), a.task, S(a.try_number), a.state, S(a.start_ms), S(a.end_ms), a.log, a.output});
+}
+
+void RunStore::SetAttemptPid(int64_t run_id, const std::string& task, int try_number, int64_t pid) {
+  Exec("UPDATE basin_task_attempts SET pid = ? WHERE run_id = ? AND task = ? AND try_number = ?",
+       {S(pid), S(run_id), task, S(try_number)});
+}
+
+int64_t RunStore::AttemptPid(int64_t run_id, const std::string& task, int try_number) {
+  Rows rows;
+  Exec("SELECT pid FROM basin_task_attempts WHERE run_id = ? AND task = ? AND try_number = ?",
+       {S(run_id), task, S(try_number)}, &rows);
+  return rows.empty() ? 0 : Int(rows[0][0]);
 }
 
 void RunStore::UndoAttempt(const TaskRow& t, int try_number) {

@@ -66,6 +66,10 @@ class RunStore {
   void UpdateRun(const RunRow& run);
   void UpdateTask(const TaskRow& task);
   void SaveAttempt(const AttemptRow& attempt);
+  /// The process group a shell attempt runs in (0: none), so that a restarted server can end what a killed
+  /// one left running.
+  void SetAttemptPid(int64_t run_id, const std::string& task, int try_number, int64_t pid);
+  int64_t AttemptPid(int64_t run_id, const std::string& task, int try_number);
   /// A task's row, and the removal of an attempt that never started.
   void UndoAttempt(const TaskRow& task, int try_number);
   /// A task's row and its attempt's, in one transaction.

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -96,6 +97,7 @@ TaskOutcome RunShell(const TaskInput& in) {
     ::close(pipe_fds[0]);
     return Failed("cannot start /bin/sh: " + std::string(strerror(rc)));
   }
+  if (in.on_spawn) in.on_spawn(pid);
   TaskOutcome out;
   std::string why_killed;
   bool open = true;
@@ -309,6 +311,14 @@ std::string LatestSnapshot(Database& database, const std::string& table) {
   if (result->HasError()) throw std::runtime_error(result->error().message);
   if (result->RowCount() == 0 || result->GetValue(0, 0).IsNull()) return "";
   return result->GetValue(0, 0).ToString();
+}
+
+bool KillOrphanedShell(int64_t pgid) {
+  if (pgid <= 1) return false;
+  std::ifstream cmdline("/proc/" + std::to_string(pgid) + "/cmdline");
+  std::string argv0;
+  if (!std::getline(cmdline, argv0, '\0') || argv0 != "/bin/sh") return false;
+  return ::kill(static_cast<pid_t>(-pgid), SIGKILL) == 0;
 }
 
 TaskOutcome RunTaskKind(const TaskInput& in) {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -24,6 +25,8 @@ struct TaskInput {
   /// Set when the attempt must end early (the server stops): kinds check it while they wait.
   const std::atomic<bool>* cancel = nullptr;
   Database* database = nullptr;  ///< null: sql, copy and table/topic waits fail saying so
+  /// shell: called with the process group's id once the command started.
+  std::function<void(int64_t pgid)> on_spawn;
 };
 
 struct TaskOutcome {
@@ -38,5 +41,9 @@ TaskOutcome RunTaskKind(const TaskInput& input);
 /// The newest snapshot id of `table` ("schema.table" or "table"), "" when it has none. Throws what the
 /// query throws (an unknown table). For data triggers and waits.
 std::string LatestSnapshot(Database& database, const std::string& table);
+
+/// Kill process group `pgid` if its leader is still a `/bin/sh -c` (a shell task a killed server left).
+/// Returns whether it did.
+bool KillOrphanedShell(int64_t pgid);
 
 }  // namespace basin::workflow
