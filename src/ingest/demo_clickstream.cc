@@ -4,6 +4,8 @@
 #include <array>
 #include <optional>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <random>
 #include <string>
@@ -28,7 +30,28 @@ constexpr const char* kSetup[] = {
     "ts TIMESTAMPTZ NOT NULL) WITH (partitions = 3, key = 'user_id', timestamp = 'ts', retention = '1 day')",
     "CREATE SINK IF NOT EXISTS demo.clicks_to_lake FROM demo_clicks INTO demo.clicks "
     "WITH (commit_interval = '5 seconds')",
+    "CREATE TABLE IF NOT EXISTS demo.page_views (window_end TIMESTAMPTZ, page VARCHAR, clicks BIGINT, "
+    "revenue DECIMAL(38,2))",
 };
+
+/// The demo's workflow (docs/workflows.md): every 5 minutes, the clicks of the interval per page.
+constexpr const char* kDemoDagFile = "demo_page_views.yaml";
+constexpr const char* kDemoDag = R"(name: demo_page_views
+schedule: "*/5 * * * *"
+catchup: false
+defaults: {retries: 2, retry_delay: 10s, timeout: 5m}
+tasks:
+  summarize:
+    kind: sql
+    sql: >-
+      INSERT INTO demo.page_views
+      SELECT TIMESTAMPTZ '{{ data_interval_end }}', page, count(*), sum(revenue) FROM demo.clicks
+      WHERE ts >= '{{ data_interval_start }}' AND ts < '{{ data_interval_end }}' GROUP BY page
+  pages:
+    kind: sql
+    depends_on: [summarize]
+    sql: "SELECT count(*) FROM demo.page_views WHERE window_end = '{{ data_interval_end }}'"
+)";
 
 /// What the web UI opens with: saved queries, charts and a dashboard over the demo's table.
 struct DemoChart {
@@ -104,8 +127,8 @@ std::string Click(std::mt19937_64& rng, int64_t user, int64_t now_ms) {
 
 }  // namespace
 
-DemoClickstream::DemoClickstream(Database& db, int events_per_second)
-    : db_(db), events_per_second_(std::max(1, events_per_second)) {}
+DemoClickstream::DemoClickstream(Database& db, int events_per_second, std::string dags_dir)
+    : db_(db), events_per_second_(std::max(1, events_per_second)), dags_dir_(std::move(dags_dir)) {}
 
 DemoClickstream::~DemoClickstream() { Stop(); }
 
@@ -117,6 +140,10 @@ void DemoClickstream::Start() {
     if (result->HasError()) throw Exception(result->error().sqlstate.c_str(), "demo: " + result->error().message);
   }
   SaveDemoObjects(db_.catalog().saved_objects());
+  if (!dags_dir_.empty() && !std::filesystem::exists(std::filesystem::path(dags_dir_) / kDemoDagFile)) {
+    std::filesystem::create_directories(dags_dir_);
+    std::ofstream(std::filesystem::path(dags_dir_) / kDemoDagFile) << kDemoDag;
+  }
   stopping_ = false;
   thread_ = std::thread([this] { Run(); });
 }

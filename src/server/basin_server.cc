@@ -102,11 +102,13 @@ void BasinServer::Start() {
   workflow::EngineOptions workflow_options;
   workflow_options.dags_dir =
       config_.dags_dir.empty() ? (std::filesystem::path(config_.data_dir) / "dags").string() : config_.dags_dir;
+  const std::string dags_dir = workflow_options.dags_dir;
   workflow_options.store_path = (std::filesystem::path(config_.data_dir) / "catalog.db").string();
   workflow_options.workers = config_.workflow_workers;
   state->workflows = std::make_unique<workflow::WorkflowEngine>(state->database.get(), std::move(workflow_options));
   if (config_.demo) {
-    state->demo = std::make_unique<ingest::DemoClickstream>(*state->database, config_.demo_events_per_second);
+    state->demo = std::make_unique<ingest::DemoClickstream>(*state->database, config_.demo_events_per_second,
+                                                            dags_dir);
     state->demo->Start();
   }
   state->workflows->Start();  // after the demo, which may add its DAG file
