@@ -15,6 +15,7 @@ Value Text(const std::string& text) { return Value::Varchar(text); }
 Value Time(int64_t ms) { return ms == 0 ? Value::Null(TypeId::kTimestampTz) : Value::TimestampTz(ms * 1000); }
 
 MetadataRows Dags(WorkflowEngine& engine) {
+  engine.Load();  // the folder is read at the first look when nothing started the engine
   MetadataRows out;
   out.names = {"name", "file", "schedule", "on_table", "timezone", "paused", "tasks", "next_run"};
   out.types = {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar,
