@@ -40,6 +40,9 @@ const std::set<std::string> kDagKeys = {"name",    "description", "schedule",  "
                                         "catchup", "on_table",    "params",    "defaults",        "pools",
                                         "tasks",   "sla",         "max_active_runs", "max_active_tasks"};
 
+/// Tasks one DAG may have (the cycle check recurses once per task in a chain).
+constexpr size_t kMaxTasks = 10'000;
+
 class Parser {
  public:
   Parser(std::string file) : file_(std::move(file)) {}
@@ -203,6 +206,7 @@ class Parser {
     }
     const YAML::Node tasks = root["tasks"];
     if (!tasks || !tasks.IsMap() || tasks.size() == 0) Fail(tasks ? tasks : root, "a DAG needs tasks: a mapping of task names to tasks");
+    if (tasks.size() > kMaxTasks) Fail(tasks, "a DAG has at most " + std::to_string(kMaxTasks) + " tasks");
     std::vector<TaskSpec> specs;
     std::map<std::string, YAML::Node> nodes;
     for (const auto& entry : tasks) {

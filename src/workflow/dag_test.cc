@@ -79,6 +79,9 @@ TEST(DagTest, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(ErrorOf("tasks:\n  a: {kind: noop, trigger: sometimes}\n"),
             "dags/x.yaml:2: trigger must be all_success, all_done or one_failed, not \"sometimes\"");
   EXPECT_EQ(ErrorOf("- just\n- a list\n"), "dags/x.yaml:1: a DAG file is a mapping with name and tasks");
+  std::string huge = "tasks:\n";
+  for (int i = 0; i <= 10'000; ++i) huge += "  t" + std::to_string(i) + ": {kind: noop}\n";
+  EXPECT_EQ(ErrorOf(huge), "dags/x.yaml:2: a DAG has at most 10000 tasks");
 }
 
 TEST(TemplateTest, RendersVariablesAndRejectsUnknownOnes) {
