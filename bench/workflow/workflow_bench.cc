@@ -6,6 +6,7 @@
 //
 // Usage: workflow_bench [--runs N]
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,7 +16,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "workflow/engine.h"
@@ -26,7 +26,9 @@ namespace fs = std::filesystem;
 using namespace basin::workflow;
 using SteadyClock = std::chrono::steady_clock;
 
-double Ms(SteadyClock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(SteadyClock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -61,7 +63,8 @@ void WriteFile(const fs::path& path, const std::string& text) {
 std::string Chain(const std::string& name, int n, const std::string& task) {
   std::string yaml = "name: " + name + "\ntasks:\n";
   for (int i = 0; i < n; ++i) {
-    yaml += "  t" + std::to_string(i) + ": {" + task + (i ? ", depends_on: [t" + std::to_string(i - 1) + "]" : "") + "}\n";
+    yaml += "  t" + std::to_string(i) + ": {" + task +
+            (i ? ", depends_on: [t" + std::to_string(i - 1) + "]" : "") + "}\n";
   }
   return yaml;
 }
@@ -129,7 +132,8 @@ LoadResult RunLoad() {
                        "defaults: {retries: 2, retry_delay: 10s, timeout: 1h}\ntasks:\n"
                        "  load: {kind: shell, command: \"echo {{ ds }}\"}\n"
                        "  transform: {kind: sql, depends_on: [load], sql: \"SELECT '{{ outputs.load }}'\"}\n"
-                       "  notify: {kind: http, depends_on: [transform], url: \"http://127.0.0.1:9/hook\", trigger: all_done}\n";
+                       "  notify: {kind: http, depends_on: [transform], url: \"http://127.0.0.1:9/hook\", "
+                       "trigger: all_done}\n";
     WriteFile(scratch.dir / "dags" / ("dag" + std::to_string(i) + ".yaml"), yaml);
   }
   EngineOptions options;
@@ -149,7 +153,8 @@ LoadResult RunLoad() {
   engine.Start();
   const auto start = SteadyClock::now();
   WriteFile(scratch.dir / "dags" / "dag7.yaml", "name: dag7\ntasks:\n  only: {kind: noop}\n");
-  while (engine.GetDag("dag7")->dag->tasks.size() != 1) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  while (engine.GetDag("dag7")->dag->tasks.size() != 1)
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   result.edit_ms = Ms(SteadyClock::now() - start);
   return result;
 }
@@ -169,8 +174,10 @@ int main(int argc, char** argv) {
   std::printf("workflow engine, %d runs of each chain (history in SQLite on disk)\n\n", runs);
   std::printf("%-48s %12s %14s %10s\n", "measure", "Basin", "Airflow*", "ratio");
   auto row = [](const char* what, double basin, double airflow) {
-    if (airflow > 0) std::printf("%-48s %9.3f ms %11.0f ms %9.0fx\n", what, basin, airflow, airflow / basin);
-    else std::printf("%-48s %9.3f ms %14s %10s\n", what, basin, "-", "-");
+    if (airflow > 0)
+      std::printf("%-48s %9.3f ms %11.0f ms %9.0fx\n", what, basin, airflow, airflow / basin);
+    else
+      std::printf("%-48s %9.3f ms %14s %10s\n", what, basin, "-", "-");
   };
   row("hand-off p50, chain of 100 no-op tasks", Percentile(noop.handoffs, 0.5), 2200);
   row("hand-off p99, chain of 100 no-op tasks", Percentile(noop.handoffs, 0.99), 0);
@@ -178,11 +185,13 @@ int main(int argc, char** argv) {
   row("hand-off p99, chain of 100 shell `true` tasks", Percentile(shell.handoffs, 0.99), 0);
   row("trigger to first task p50 (no-op)", Percentile(noop.first_task, 0.5), 4350);
   row("1,000 parallel no-op tasks, pool of 2 (total)", wide, 0);
-  std::printf("%-48s %9.3f ms %14s %10s   (%zu DAGs)\n", "load 1,000 DAG files", load.load_ms, "-", "-", load.dags);
+  std::printf("%-48s %9.3f ms %14s %10s   (%zu DAGs)\n", "load 1,000 DAG files", load.load_ms, "-", "-",
+              load.dags);
   row("an edited DAG file applies (inotify)", load.edit_ms, 0);
-  std::printf("\n* Airflow's published figures on a 2-vCPU machine (quoted in issue 7, not measured here): about\n"
-              "  2.2 s median between tasks, 4.35 s to the first task.\n"
-              "Targets: p99 hand-off under 20 ms (%s), 1,000 DAG files in under 1 s (%s).\n",
-              Percentile(noop.handoffs, 0.99) < 20 ? "met" : "missed", load.load_ms < 1000 ? "met" : "missed");
+  std::printf(
+      "\n* Airflow's published figures on a 2-vCPU machine (quoted in issue 7, not measured here): about\n"
+      "  2.2 s median between tasks, 4.35 s to the first task.\n"
+      "Targets: p99 hand-off under 20 ms (%s), 1,000 DAG files in under 1 s (%s).\n",
+      Percentile(noop.handoffs, 0.99) < 20 ? "met" : "missed", load.load_ms < 1000 ? "met" : "missed");
   return 0;
 }

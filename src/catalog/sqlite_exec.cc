@@ -6,8 +6,8 @@
 
 namespace basin {
 
-int SqliteExec(sqlite3* db, const std::string& what, const std::string& sql, const std::vector<std::string>& params,
-               SqliteRows* rows) {
+int SqliteExec(sqlite3* db, const std::string& what, const std::string& sql,
+               const std::vector<std::string>& params, SqliteRows* rows) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
     throw IOError(what + ": " + sqlite3_errmsg(db));
@@ -22,8 +22,10 @@ int SqliteExec(sqlite3* db, const std::string& what, const std::string& sql, con
     auto& row = rows->emplace_back();
     for (int c = 0; c < sqlite3_column_count(stmt); c++) {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-      if (text) row.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-      else row.emplace_back(std::nullopt);
+      if (text)
+        row.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+      else
+        row.emplace_back(std::nullopt);
     }
   }
   sqlite3_finalize(stmt);

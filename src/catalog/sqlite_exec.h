@@ -15,7 +15,7 @@ using SqliteRows = std::vector<std::vector<std::optional<std::string>>>;
 
 /// Run `sql` on `db` with `params` bound as text; its rows (NULL as nullopt) go to `rows` when given.
 /// Returns the rows changed. Throws IOError "`what`: SQLite's message". Not synchronised: the caller is.
-int SqliteExec(sqlite3* db, const std::string& what, const std::string& sql, const std::vector<std::string>& params,
-               SqliteRows* rows = nullptr);
+int SqliteExec(sqlite3* db, const std::string& what, const std::string& sql,
+               const std::vector<std::string>& params, SqliteRows* rows = nullptr);
 
 }  // namespace basin

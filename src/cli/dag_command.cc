@@ -38,7 +38,8 @@ std::string DagHelp() {
          "       basin dag pause NAME | unpause NAME\n"
          "       basin dag clear NAME RUN_ID TASK\n"
          "\n"
-         "The workflows (DAG files in DATA/dags) of a data directory: through the `basin server` that holds it,\n"
+         "The workflows (DAG files in DATA/dags) of a data directory: through the `basin server` that holds "
+         "it,\n"
          "or on the directory itself when none does (then trigger and backfill run to the end here).\n"
          "\n"
          "Options:\n"
@@ -67,29 +68,35 @@ std::string ServerOf(const std::string& data_dir) {
 }
 
 /// One request to the server; its JSON, or a CommandError with the server's message.
-Json Call(const std::string& server, const std::string& method, const std::string& path, const Json& body = nullptr) {
+Json Call(const std::string& server, const std::string& method, const std::string& path,
+          const Json& body = nullptr) {
   workflow::HttpResponse response;
   try {
-    response = workflow::HttpRequest(method, server + path, body.is_null() ? "" : body.dump(), "application/json",
-                                     std::chrono::seconds(30));
+    response = workflow::HttpRequest(method, server + path, body.is_null() ? "" : body.dump(),
+                                     "application/json", std::chrono::seconds(30));
   } catch (const std::exception& e) {
     throw CommandError("cannot reach the server at " + server + ": " + e.what());
   }
   Json json = Json::parse(response.body, nullptr, false);
   if (response.status >= 400) {
-    throw CommandError(json.is_object() && json.contains("error") ? json["error"].value("message", response.body)
-                                                                    : response.body);
+    throw CommandError(json.is_object() && json.contains("error")
+                           ? json["error"].value("message", response.body)
+                           : response.body);
   }
   return json;
 }
 
-std::string Text(const Json& value) { return value.is_string() ? value.get<std::string>() : value.is_null() ? "-" : value.dump(); }
+std::string Text(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : value.is_null() ? "-" : value.dump();
+}
 
 void PrintDags(const Json& list) {
   std::cout << std::left << std::setw(24) << "NAME" << std::setw(18) << "SCHEDULE" << std::setw(8) << "PAUSED"
-            << std::setw(27) << "NEXT RUN" << "TASKS\n";
+            << std::setw(27) << "NEXT RUN"
+            << "TASKS\n";
   for (const Json& dag : list["dags"]) {
-    const std::string schedule = dag["on_table"].is_string() ? "on " + dag["on_table"].get<std::string>() : Text(dag["schedule"]);
+    const std::string schedule =
+        dag["on_table"].is_string() ? "on " + dag["on_table"].get<std::string>() : Text(dag["schedule"]);
     std::cout << std::setw(24) << Text(dag["name"]) << std::setw(18) << schedule << std::setw(8)
               << (dag["paused"].get<bool>() ? "yes" : "no") << std::setw(27) << Text(dag["next_run"])
               << dag["tasks"].size() << "\n";
@@ -98,21 +105,23 @@ void PrintDags(const Json& list) {
 }
 
 void PrintRuns(const Json& list) {
-  std::cout << std::left << std::setw(8) << "RUN" << std::setw(10) << "STATE" << std::setw(11) << "TYPE" << std::setw(27)
-            << "LOGICAL DATE" << std::setw(27) << "END" << "TASKS\n";
+  std::cout << std::left << std::setw(8) << "RUN" << std::setw(10) << "STATE" << std::setw(11) << "TYPE"
+            << std::setw(27) << "LOGICAL DATE" << std::setw(27) << "END"
+            << "TASKS\n";
   for (const Json& run : list["runs"]) {
     std::string tasks;
-    for (const auto& [task, state] : run["task_states"].items()) tasks += (tasks.empty() ? "" : " ") + task + "=" + Text(state);
-    std::cout << std::setw(8) << run["run_id"].get<int64_t>() << std::setw(10) << Text(run["state"]) << std::setw(11)
-              << Text(run["run_type"]) << std::setw(27) << Text(run["logical_date"]) << std::setw(27)
-              << (Text(run["end"]).empty() ? "-" : Text(run["end"])) << tasks << "\n";
+    for (const auto& [task, state] : run["task_states"].items())
+      tasks += (tasks.empty() ? "" : " ") + task + "=" + Text(state);
+    std::cout << std::setw(8) << run["run_id"].get<int64_t>() << std::setw(10) << Text(run["state"])
+              << std::setw(11) << Text(run["run_type"]) << std::setw(27) << Text(run["logical_date"])
+              << std::setw(27) << (Text(run["end"]).empty() ? "-" : Text(run["end"])) << tasks << "\n";
   }
 }
 
 void PrintLogs(const Json& logs) {
   for (const Json& a : logs["attempts"]) {
-    std::cout << "=== " << Text(a["task"]) << " try " << a["try_number"].get<int>() << ": " << Text(a["state"]) << " ("
-              << Text(a["start"]) << " .. " << Text(a["end"]) << ")\n"
+    std::cout << "=== " << Text(a["task"]) << " try " << a["try_number"].get<int>() << ": "
+              << Text(a["state"]) << " (" << Text(a["start"]) << " .. " << Text(a["end"]) << ")\n"
               << Text(a["log"]);
     if (!Text(a["log"]).empty() && Text(a["log"]).back() != '\n') std::cout << "\n";
   }
@@ -155,7 +164,8 @@ int RunOverHttp(const Options& o, const std::string& server) {
     std::cout << "run " << id << " of " << dag << " started\n";
     if (o.wait) return WaitOverHttp(server, dag, {id}) ? 0 : 1;
   } else if (action == "backfill") {
-    const std::vector<int64_t> ids = Call(server, "POST", base + "/backfill", {{"start", o.start}, {"end", o.end}})["run_ids"];
+    const std::vector<int64_t> ids =
+        Call(server, "POST", base + "/backfill", {{"start", o.start}, {"end", o.end}})["run_ids"];
     std::cout << ids.size() << " runs of " << dag << " queued\n";
     if (o.wait) return WaitOverHttp(server, dag, ids) ? 0 : 1;
   } else if (action == "runs") {
@@ -241,8 +251,10 @@ int RunOnDirectory(const Options& o) {
       PrintRuns(server::RunListJson(engine, dag, o.limit));
     } else if (action == "logs") {
       const std::optional<workflow::RunDetail> run = engine.GetRun(RunIdOf(o.positional[2]));
-      if (!run || run->run.dag != dag) throw CommandError("DAG \"" + dag + "\" has no run " + o.positional[2]);
-      PrintLogs(server::TaskLogsJson(engine, run->run.run_id, o.positional.size() > 3 ? o.positional[3] : ""));
+      if (!run || run->run.dag != dag)
+        throw CommandError("DAG \"" + dag + "\" has no run " + o.positional[2]);
+      PrintLogs(
+          server::TaskLogsJson(engine, run->run.run_id, o.positional.size() > 3 ? o.positional[3] : ""));
     } else if (action == "pause" || action == "unpause") {
       check_dag();
       engine.Pause(dag, action == "pause");
@@ -279,7 +291,8 @@ int RunDagCommand(const std::vector<std::string>& args) {
       o.server = value.starts_with("http://") ? value : "http://" + value;
     } else if (TakeValue(args, &i, "--param", "", &value, &missing)) {
       const size_t equals = value.find('=');
-      if (missing || equals == std::string::npos || equals == 0) throw CommandError("option --param needs KEY=VALUE");
+      if (missing || equals == std::string::npos || equals == 0)
+        throw CommandError("option --param needs KEY=VALUE");
       o.params[value.substr(0, equals)] = value.substr(equals + 1);
     } else if (TakeValue(args, &i, "--logical-date", "", &value, &missing)) {
       need("--logical-date");
@@ -303,17 +316,20 @@ int RunDagCommand(const std::vector<std::string>& args) {
   };
   const auto validate = [&] {
     static const std::map<std::string, std::pair<size_t, size_t>> kArity = {
-        {"list", {1, 1}}, {"trigger", {2, 2}}, {"backfill", {2, 2}}, {"runs", {2, 2}}, {"logs", {3, 4}},
-        {"pause", {2, 2}}, {"unpause", {2, 2}}, {"clear", {4, 4}}};
-    if (o.positional.empty()) throw CommandError("give a subcommand: list, trigger, backfill, runs, logs, pause, unpause or clear");
+        {"list", {1, 1}}, {"trigger", {2, 2}}, {"backfill", {2, 2}}, {"runs", {2, 2}},
+        {"logs", {3, 4}}, {"pause", {2, 2}},   {"unpause", {2, 2}},  {"clear", {4, 4}}};
+    if (o.positional.empty())
+      throw CommandError("give a subcommand: list, trigger, backfill, runs, logs, pause, unpause or clear");
     const auto found = kArity.find(o.positional[0]);
     if (found == kArity.end()) throw CommandError("unknown subcommand '" + o.positional[0] + "'");
     if (o.positional.size() < found->second.first || o.positional.size() > found->second.second) {
       throw CommandError("wrong arguments for dag " + o.positional[0] + " (see basin dag --help)");
     }
-    if (o.positional[0] == "backfill" && (o.start.empty() || o.end.empty())) throw CommandError("dag backfill needs --start and --end");
+    if (o.positional[0] == "backfill" && (o.start.empty() || o.end.empty()))
+      throw CommandError("dag backfill needs --start and --end");
   };
-  if (const std::optional<int> status = ParseCommandArgs(args, DagHelp(), kHint, take, validate)) return *status;
+  if (const std::optional<int> status = ParseCommandArgs(args, DagHelp(), kHint, take, validate))
+    return *status;
   return RunCommand("dag " + o.positional[0], [&] {
     const std::string server = o.server.empty() ? ServerOf(o.data_dir) : o.server;
     return server.empty() ? RunOnDirectory(o) : RunOverHttp(o, server);

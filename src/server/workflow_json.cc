@@ -35,18 +35,23 @@ Json DagJson(const workflow::DagInfo& info, bool with_source) {
     const char* rule = t.trigger == workflow::TriggerRule::kAllSuccess ? "all_success"
                        : t.trigger == workflow::TriggerRule::kAllDone  ? "all_done"
                                                                        : "one_failed";
-    tasks.push_back({{"id", t.id}, {"kind", t.kind}, {"depends_on", t.depends_on}, {"trigger", rule},
-                     {"retries", t.retries}, {"pool", t.pool}});
+    tasks.push_back({{"id", t.id},
+                     {"kind", t.kind},
+                     {"depends_on", t.depends_on},
+                     {"trigger", rule},
+                     {"retries", t.retries},
+                     {"pool", t.pool}});
   }
-  Json json = {{"name", dag.name},
-               {"file", dag.file},
-               {"schedule", dag.schedule ? Json(dag.schedule->text()) : Json(nullptr)},
-               {"on_table", dag.on_table.empty() ? Json(nullptr) : Json(dag.on_table)},
-               {"timezone", dag.timezone},
-               {"paused", info.paused},
-               {"params", dag.params},
-               {"next_run", info.next_run ? Json(workflow::FormatTime(*info.next_run, dag.zone)) : Json(nullptr)},
-               {"tasks", std::move(tasks)}};
+  Json json = {
+      {"name", dag.name},
+      {"file", dag.file},
+      {"schedule", dag.schedule ? Json(dag.schedule->text()) : Json(nullptr)},
+      {"on_table", dag.on_table.empty() ? Json(nullptr) : Json(dag.on_table)},
+      {"timezone", dag.timezone},
+      {"paused", info.paused},
+      {"params", dag.params},
+      {"next_run", info.next_run ? Json(workflow::FormatTime(*info.next_run, dag.zone)) : Json(nullptr)},
+      {"tasks", std::move(tasks)}};
   if (with_source) json["source"] = dag.source;
   return json;
 }
@@ -76,8 +81,12 @@ Json RunDetailJson(const workflow::RunDetail& run) {
   Json json = RunJson(run.run);
   Json tasks = Json::array();
   for (const workflow::TaskRow& t : run.tasks) {
-    tasks.push_back({{"task", t.task}, {"state", t.state}, {"try_number", t.try_number}, {"start", IsoTime(t.start_ms)},
-                     {"end", IsoTime(t.end_ms)}, {"output", t.output}});
+    tasks.push_back({{"task", t.task},
+                     {"state", t.state},
+                     {"try_number", t.try_number},
+                     {"start", IsoTime(t.start_ms)},
+                     {"end", IsoTime(t.end_ms)},
+                     {"output", t.output}});
   }
   json["tasks"] = std::move(tasks);
   return json;
@@ -86,8 +95,13 @@ Json RunDetailJson(const workflow::RunDetail& run) {
 Json TaskLogsJson(workflow::WorkflowEngine& engine, int64_t run_id, const std::string& task) {
   Json attempts = Json::array();
   for (const workflow::AttemptRow& a : engine.store().Attempts(run_id, task)) {
-    attempts.push_back({{"task", a.task}, {"try_number", a.try_number}, {"state", a.state}, {"start", IsoTime(a.start_ms)},
-                        {"end", IsoTime(a.end_ms)}, {"log", a.log}, {"output", a.output}});
+    attempts.push_back({{"task", a.task},
+                        {"try_number", a.try_number},
+                        {"state", a.state},
+                        {"start", IsoTime(a.start_ms)},
+                        {"end", IsoTime(a.end_ms)},
+                        {"log", a.log},
+                        {"output", a.output}});
   }
   return {{"task", task}, {"attempts", std::move(attempts)}};
 }

@@ -55,7 +55,8 @@ Json BodyObject(const http::Request& request) {
 }
 
 TimePoint TimeMember(const Json& body, const char* key, const cctz::time_zone& zone) {
-  if (!body.contains(key) || !body[key].is_string()) BadRequest(std::string("\"") + key + "\" must be a date or time");
+  if (!body.contains(key) || !body[key].is_string())
+    BadRequest(std::string("\"") + key + "\" must be a date or time");
   try {
     return workflow::ParseTime(body[key].get<std::string>(), zone);
   } catch (const std::invalid_argument& e) {
@@ -66,9 +67,8 @@ TimePoint TimeMember(const Json& body, const char* key, const cctz::time_zone& z
 }  // namespace
 
 void AddWorkflowRoutes(http::Router& router, workflow::WorkflowEngine& engine) {
-  router.Add(http::Method::kGet, "/api/v1/dags", [&engine](const http::Request&) {
-    return JsonResponse(200, DagListJson(engine));
-  });
+  router.Add(http::Method::kGet, "/api/v1/dags",
+             [&engine](const http::Request&) { return JsonResponse(200, DagListJson(engine)); });
   router.Add(http::Method::kPost, "/api/v1/dags", [&engine](const http::Request& request) {
     try {
       const auto dag = engine.PutDag(request.body);
@@ -95,7 +95,8 @@ void AddWorkflowRoutes(http::Router& router, workflow::WorkflowEngine& engine) {
     std::map<std::string, std::string> params;
     if (body.contains("params")) {
       if (!body["params"].is_object()) BadRequest("\"params\" must be a JSON object");
-      for (const auto& [k, v] : body["params"].items()) params[k] = v.is_string() ? v.get<std::string>() : v.dump();
+      for (const auto& [k, v] : body["params"].items())
+        params[k] = v.is_string() ? v.get<std::string>() : v.dump();
     }
     std::optional<TimePoint> logical;
     if (body.contains("logical_date")) logical = TimeMember(body, "logical_date", dag.dag->zone);
@@ -108,7 +109,8 @@ void AddWorkflowRoutes(http::Router& router, workflow::WorkflowEngine& engine) {
     const Json body = BodyObject(request);
     std::vector<int64_t> ids;
     try {
-      ids = engine.Backfill(dag.dag->name, TimeMember(body, "start", dag.dag->zone), TimeMember(body, "end", dag.dag->zone));
+      ids = engine.Backfill(dag.dag->name, TimeMember(body, "start", dag.dag->zone),
+                            TimeMember(body, "end", dag.dag->zone));
     } catch (const std::invalid_argument& e) {
       BadRequest(e.what());
     }
@@ -120,14 +122,16 @@ void AddWorkflowRoutes(http::Router& router, workflow::WorkflowEngine& engine) {
     if (const auto text = request.Query("limit")) limit = std::clamp(std::atoi(text->c_str()), 1, 10000);
     return JsonResponse(200, RunListJson(engine, dag.dag->name, limit));
   });
-  router.Add(http::Method::kGet, "/api/v1/dags/{name}/runs/{run_id}", [&engine](const http::Request& request) {
-    const workflow::RunDetail run = RunOf(engine, request);
-    return JsonResponse(200, RunDetailJson(run));
-  });
+  router.Add(http::Method::kGet, "/api/v1/dags/{name}/runs/{run_id}",
+             [&engine](const http::Request& request) {
+               const workflow::RunDetail run = RunOf(engine, request);
+               return JsonResponse(200, RunDetailJson(run));
+             });
   router.Add(http::Method::kGet, "/api/v1/dags/{name}/runs/{run_id}/tasks/{task}/logs",
              [&engine](const http::Request& request) {
                const workflow::RunDetail run = RunOf(engine, request);
-               return JsonResponse(200, TaskLogsJson(engine, run.run.run_id, std::string(request.Param("task"))));
+               return JsonResponse(200,
+                                   TaskLogsJson(engine, run.run.run_id, std::string(request.Param("task"))));
              });
   router.Add(http::Method::kPost, "/api/v1/dags/{name}/runs/{run_id}/tasks/{task}/clear",
              [&engine](const http::Request& request) {
@@ -137,7 +141,8 @@ void AddWorkflowRoutes(http::Router& router, workflow::WorkflowEngine& engine) {
                } catch (const std::invalid_argument& e) {
                  throw http::Error(409, sqlstate::kInvalidParameterValue, e.what());
                }
-               return JsonResponse(200, {{"run_id", run.run.run_id}, {"cleared", std::string(request.Param("task"))}});
+               return JsonResponse(
+                   200, {{"run_id", run.run.run_id}, {"cleared", std::string(request.Param("task"))}});
              });
 }
 

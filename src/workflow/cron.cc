@@ -30,7 +30,8 @@ std::string Upper(std::string_view s) {
 }
 
 [[noreturn]] void Fail(const Field& field, std::string_view part, const std::string& why) {
-  throw std::invalid_argument("cron " + std::string(field.name) + " field \"" + std::string(part) + "\": " + why);
+  throw std::invalid_argument("cron " + std::string(field.name) + " field \"" + std::string(part) +
+                              "\": " + why);
 }
 
 int ParseValue(const Field& field, std::string_view text, std::string_view part) {
@@ -46,7 +47,8 @@ int ParseValue(const Field& field, std::string_view text, std::string_view part)
   }
   if (value < field.low || value > field.high) {
     Fail(field, part,
-         std::to_string(value) + " is outside " + std::to_string(field.low) + "-" + std::to_string(field.high));
+         std::to_string(value) + " is outside " + std::to_string(field.low) + "-" +
+             std::to_string(field.high));
   }
   return value;
 }
@@ -58,7 +60,8 @@ std::vector<bool> ParseField(const Field& field, std::string_view text, bool& st
   size_t start = 0;
   while (start <= text.size()) {
     const size_t comma = text.find(',', start);
-    const std::string_view part = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+    const std::string_view part =
+        text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
     std::string_view range = part;
     int step = 1;
     if (const size_t slash = part.find('/'); slash != part.npos) {
@@ -69,7 +72,8 @@ std::vector<bool> ParseField(const Field& field, std::string_view text, bool& st
     if (range != "*") {
       const size_t dash = range.find('-');
       low = ParseValue(field, range.substr(0, dash), part);
-      high = dash == range.npos ? (step > 1 ? field.high : low) : ParseValue(field, range.substr(dash + 1), part);
+      high = dash == range.npos ? (step > 1 ? field.high : low)
+                                : ParseValue(field, range.substr(dash + 1), part);
       if (high < low) Fail(field, part, "the range runs backwards");
     }
     for (int v = low; v <= high; v += step) allowed[v] = true;
@@ -101,13 +105,10 @@ constexpr int kMaxSteps = 200'000;
 }  // namespace
 
 Cron Cron::Parse(std::string_view text) {
-  static const std::pair<const char*, const char*> kMacros[] = {{"@hourly", "0 * * * *"},
-                                                                {"@daily", "0 0 * * *"},
-                                                                {"@midnight", "0 0 * * *"},
-                                                                {"@weekly", "0 0 * * 0"},
-                                                                {"@monthly", "0 0 1 * *"},
-                                                                {"@yearly", "0 0 1 1 *"},
-                                                                {"@annually", "0 0 1 1 *"}};
+  static const std::pair<const char*, const char*> kMacros[] = {
+      {"@hourly", "0 * * * *"},  {"@daily", "0 0 * * *"},   {"@midnight", "0 0 * * *"},
+      {"@weekly", "0 0 * * 0"},  {"@monthly", "0 0 1 * *"}, {"@yearly", "0 0 1 1 *"},
+      {"@annually", "0 0 1 1 *"}};
   Cron cron;
   cron.text_ = std::string(text);
   std::string expanded(text);
@@ -131,8 +132,9 @@ Cron Cron::Parse(std::string_view text) {
     i = j;
   }
   if (parts.size() != 5) {
-    throw std::invalid_argument("a cron expression has 5 fields (minute hour day-of-month month day-of-week), \"" +
-                                std::string(text) + "\" has " + std::to_string(parts.size()));
+    throw std::invalid_argument(
+        "a cron expression has 5 fields (minute hour day-of-month month day-of-week), \"" +
+        std::string(text) + "\" has " + std::to_string(parts.size()));
   }
   bool star = false;
   Fill(cron.minutes_, ParseField(kFields[0], parts[0], star));

@@ -31,14 +31,13 @@ class Cron {
   const std::string& text() const { return text_; }
 
  private:
-
   std::string text_;
   std::bitset<60> minutes_;
   std::bitset<24> hours_;
-  std::bitset<32> days_;    // 1..31
-  std::bitset<13> months_;  // 1..12
-  std::bitset<7> weekdays_; // 0 = Sunday
-  bool any_day_ = false;    // day-of-month was `*`
+  std::bitset<32> days_;     // 1..31
+  std::bitset<13> months_;   // 1..12
+  std::bitset<7> weekdays_;  // 0 = Sunday
+  bool any_day_ = false;     // day-of-month was `*`
   bool any_weekday_ = false;
 };
 

@@ -33,12 +33,13 @@ const std::vector<KindArgs>& Kinds() {
   return kinds;
 }
 /// Keys every task takes, whatever its kind.
-const std::set<std::string> kTaskKeys = {"kind",        "depends_on", "retries", "retry_delay", "max_retry_delay",
-                                         "timeout",     "trigger",    "pool",    "env",         "description"};
-const std::set<std::string> kDefaultKeys = {"retries", "retry_delay", "max_retry_delay", "timeout", "trigger", "pool"};
-const std::set<std::string> kDagKeys = {"name",    "description", "schedule",  "timezone",        "start_date",
-                                        "catchup", "on_table",    "params",    "defaults",        "pools",
-                                        "tasks",   "sla",         "max_active_runs", "max_active_tasks"};
+const std::set<std::string> kTaskKeys = {"kind",    "depends_on", "retries", "retry_delay", "max_retry_delay",
+                                         "timeout", "trigger",    "pool",    "env",         "description"};
+const std::set<std::string> kDefaultKeys = {"retries", "retry_delay", "max_retry_delay",
+                                            "timeout", "trigger",     "pool"};
+const std::set<std::string> kDagKeys = {
+    "name",   "description", "schedule", "timezone", "start_date", "catchup",         "on_table",
+    "params", "defaults",    "pools",    "tasks",    "sla",        "max_active_runs", "max_active_tasks"};
 
 /// Tasks one DAG may have (the cycle check recurses once per task in a chain).
 constexpr size_t kMaxTasks = 10'000;
@@ -75,7 +76,8 @@ class Parser {
   std::map<std::string, std::string> StringMap(const YAML::Node& node, const std::string& what) const {
     if (!node.IsMap()) Fail(node, what + " must be a mapping");
     std::map<std::string, std::string> out;
-    for (const auto& entry : node) out[entry.first.as<std::string>()] = Scalar(entry.second, what + "." + entry.first.as<std::string>());
+    for (const auto& entry : node)
+      out[entry.first.as<std::string>()] = Scalar(entry.second, what + "." + entry.first.as<std::string>());
     return out;
   }
   void CheckKeys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& what,
@@ -97,10 +99,14 @@ class Parser {
     if (map["pool"]) task.pool = Scalar(map["pool"], "pool");
     if (const YAML::Node rule = map["trigger"]) {
       const std::string text = Scalar(rule, "trigger");
-      if (text == "all_success") task.trigger = TriggerRule::kAllSuccess;
-      else if (text == "all_done") task.trigger = TriggerRule::kAllDone;
-      else if (text == "one_failed") task.trigger = TriggerRule::kOneFailed;
-      else Fail(rule, "trigger must be all_success, all_done or one_failed, not \"" + text + "\"");
+      if (text == "all_success")
+        task.trigger = TriggerRule::kAllSuccess;
+      else if (text == "all_done")
+        task.trigger = TriggerRule::kAllDone;
+      else if (text == "one_failed")
+        task.trigger = TriggerRule::kOneFailed;
+      else
+        Fail(rule, "trigger must be all_success, all_done or one_failed, not \"" + text + "\"");
     }
   }
 
@@ -110,9 +116,11 @@ class Parser {
     task.id = id;
     task.line = node.Mark().line + 1;
     const YAML::Node kind = node["kind"];
-    if (!kind) Fail(node, "task \"" + id + "\" has no kind (one of sql, shell, http, copy, ingest, wait, noop)");
+    if (!kind)
+      Fail(node, "task \"" + id + "\" has no kind (one of sql, shell, http, copy, ingest, wait, noop)");
     task.kind = Scalar(kind, "kind");
-    const auto found = std::find_if(Kinds().begin(), Kinds().end(), [&](const KindArgs& k) { return task.kind == k.kind; });
+    const auto found =
+        std::find_if(Kinds().begin(), Kinds().end(), [&](const KindArgs& k) { return task.kind == k.kind; });
     if (found == Kinds().end()) {
       Fail(kind, "unknown task kind \"" + task.kind + "\" (sql, shell, http, copy, ingest, wait, noop)");
     }
@@ -123,12 +131,15 @@ class Parser {
       if (const YAML::Node value = node[name]) task.args[name] = Scalar(value, name);
     }
     for (const char* name : found->required) {
-      if (!task.args.count(name)) Fail(node, "task \"" + id + "\" (" + task.kind + ") needs \"" + name + "\"");
+      if (!task.args.count(name))
+        Fail(node, "task \"" + id + "\" (" + task.kind + ") needs \"" + name + "\"");
     }
-    if (task.kind == "wait" && !task.args.count("file") && !task.args.count("table") && !task.args.count("topic")) {
+    if (task.kind == "wait" && !task.args.count("file") && !task.args.count("table") &&
+        !task.args.count("topic")) {
       Fail(node, "task \"" + id + "\" (wait) needs one of file, table or topic");
     }
-    if (task.args.count("topic") && !task.args.count("offset")) Fail(node, "task \"" + id + "\" waits for a topic: give its offset");
+    if (task.args.count("topic") && !task.args.count("offset"))
+      Fail(node, "task \"" + id + "\" waits for a topic: give its offset");
     if (const YAML::Node deps = node["depends_on"]) {
       if (deps.IsScalar()) {
         task.depends_on.push_back(deps.Scalar());
@@ -156,7 +167,9 @@ class Parser {
     dag->source = text;
     CheckKeys(root, kDagKeys, "the DAG");
     dag->name = root["name"] ? Scalar(root["name"], "name") : std::filesystem::path(file_).stem().string();
-    if (dag->name.empty() || dag->name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != std::string::npos) {
+    if (dag->name.empty() ||
+        dag->name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+            std::string::npos) {
       Fail(root["name"], "a DAG name is letters, digits, '_', '-' and '.', not \"" + dag->name + "\"");
     }
     if (root["timezone"]) dag->timezone = Scalar(root["timezone"], "timezone");
@@ -177,7 +190,8 @@ class Parser {
       }
     }
     if (root["on_table"]) dag->on_table = Scalar(root["on_table"], "on_table");
-    if (dag->schedule && !dag->on_table.empty()) Fail(root["on_table"], "a DAG has a schedule or on_table, not both");
+    if (dag->schedule && !dag->on_table.empty())
+      Fail(root["on_table"], "a DAG has a schedule or on_table, not both");
     if (const YAML::Node start = root["start_date"]) {
       try {
         dag->start_date = ParseTime(Scalar(start, "start_date"), dag->zone);
@@ -191,7 +205,8 @@ class Parser {
       dag->catchup = v == "true";
     }
     if (root["max_active_runs"]) dag->max_active_runs = Int(root["max_active_runs"], "max_active_runs", 1);
-    if (root["max_active_tasks"]) dag->max_active_tasks = Int(root["max_active_tasks"], "max_active_tasks", 1);
+    if (root["max_active_tasks"])
+      dag->max_active_tasks = Int(root["max_active_tasks"], "max_active_tasks", 1);
     if (root["sla"]) dag->sla = Duration(root["sla"], "sla");
     if (root["params"]) dag->params = StringMap(root["params"], "params");
     if (const YAML::Node pools = root["pools"]) {
@@ -205,7 +220,8 @@ class Parser {
       Settings(d, defaults);
     }
     const YAML::Node tasks = root["tasks"];
-    if (!tasks || !tasks.IsMap() || tasks.size() == 0) Fail(tasks ? tasks : root, "a DAG needs tasks: a mapping of task names to tasks");
+    if (!tasks || !tasks.IsMap() || tasks.size() == 0)
+      Fail(tasks ? tasks : root, "a DAG needs tasks: a mapping of task names to tasks");
     if (tasks.size() > kMaxTasks) Fail(tasks, "a DAG has at most " + std::to_string(kMaxTasks) + " tasks");
     std::vector<TaskSpec> specs;
     std::map<std::string, YAML::Node> nodes;
@@ -227,7 +243,9 @@ class Parser {
     for (size_t i = 0; i < specs.size(); ++i) index[specs[i].id] = static_cast<int>(i);
     for (const TaskSpec& t : specs) {
       for (const std::string& d : t.depends_on) {
-        if (!index.count(d)) Fail(nodes[t.id]["depends_on"], "task \"" + t.id + "\" depends on \"" + d + "\", which is not a task of this DAG");
+        if (!index.count(d))
+          Fail(nodes[t.id]["depends_on"],
+               "task \"" + t.id + "\" depends on \"" + d + "\", which is not a task of this DAG");
         if (d == t.id) Fail(nodes[t.id]["depends_on"], "task \"" + t.id + "\" depends on itself");
       }
     }
@@ -275,7 +293,8 @@ class Parser {
       while (!stack.empty()) {
         const int j = stack.back();
         stack.pop_back();
-        if (ancestors.insert(j).second) stack.insert(stack.end(), dag.upstream[j].begin(), dag.upstream[j].end());
+        if (ancestors.insert(j).second)
+          stack.insert(stack.end(), dag.upstream[j].begin(), dag.upstream[j].end());
       }
       auto check = [&](const std::string& key, const std::string& text) {
         const YAML::Node at = nodes[task.id][key] ? nodes[task.id][key] : nodes[task.id];
@@ -290,12 +309,16 @@ class Parser {
           if (name.starts_with("outputs.")) {
             const int j = dag.TaskIndex(name.substr(8));
             if (j < 0 || !ancestors.count(j)) {
-              Fail(at, "\"{{ " + name + " }}\": \"" + name.substr(8) + "\" is not upstream of task \"" + task.id + "\"");
+              Fail(at, "\"{{ " + name + " }}\": \"" + name.substr(8) + "\" is not upstream of task \"" +
+                           task.id + "\"");
             }
             continue;
           }
-          if (std::none_of(std::begin(kRunVariables), std::end(kRunVariables), [&](const char* v) { return name == v; })) {
-            Fail(at, "unknown template variable \"" + name + "\" (ds, ds_nodash, ts, data_interval_start, data_interval_end, run_id, params.NAME, outputs.TASK)");
+          if (std::none_of(std::begin(kRunVariables), std::end(kRunVariables),
+                           [&](const char* v) { return name == v; })) {
+            Fail(at, "unknown template variable \"" + name +
+                         "\" (ds, ds_nodash, ts, data_interval_start, data_interval_end, run_id, "
+                         "params.NAME, outputs.TASK)");
           }
         }
       };
@@ -326,24 +349,33 @@ std::shared_ptr<const Dag> ParseDag(const std::string& text, const std::string& 
 
 std::chrono::milliseconds ParseDuration(const std::string& text) {
   size_t digits = 0;
-  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) ++digits;
-  if (digits == 0 || digits > 15) throw std::invalid_argument("\"" + text + "\" is not a duration (10s, 500ms, 2m, 1h, 1d)");
+  while (digits < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+    ++digits;
+  if (digits == 0 || digits > 15)
+    throw std::invalid_argument("\"" + text + "\" is not a duration (10s, 500ms, 2m, 1h, 1d)");
   const double value = std::stod(text.substr(0, digits));
   const std::string unit = text.substr(digits);
   double ms = 0;
-  if (unit.empty() || unit == "s") ms = value * 1000;
-  else if (unit == "ms") ms = value;
-  else if (unit == "m") ms = value * 60'000;
-  else if (unit == "h") ms = value * 3'600'000;
-  else if (unit == "d") ms = value * 86'400'000;
-  else throw std::invalid_argument("\"" + text + "\" has an unknown unit (ms, s, m, h, d)");
+  if (unit.empty() || unit == "s")
+    ms = value * 1000;
+  else if (unit == "ms")
+    ms = value;
+  else if (unit == "m")
+    ms = value * 60'000;
+  else if (unit == "h")
+    ms = value * 3'600'000;
+  else if (unit == "d")
+    ms = value * 86'400'000;
+  else
+    throw std::invalid_argument("\"" + text + "\" has an unknown unit (ms, s, m, h, d)");
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
 TimePoint ParseTime(const std::string& text, const cctz::time_zone& zone) {
-  static const char* kFormats[] = {"%Y-%m-%dT%H:%M:%E*S%Ez", "%Y-%m-%d %H:%M:%E*S%Ez", "%Y-%m-%dT%H:%M:%E*SZ",
-                                   "%Y-%m-%dT%H:%M:%E*S",    "%Y-%m-%d %H:%M:%E*S",    "%Y-%m-%dT%H:%M",
-                                   "%Y-%m-%d %H:%M",         "%Y-%m-%d"};
+  static const char* kFormats[] = {
+      "%Y-%m-%dT%H:%M:%E*S%Ez", "%Y-%m-%d %H:%M:%E*S%Ez", "%Y-%m-%dT%H:%M:%E*SZ", "%Y-%m-%dT%H:%M:%E*S",
+      "%Y-%m-%d %H:%M:%E*S",    "%Y-%m-%dT%H:%M",         "%Y-%m-%d %H:%M",       "%Y-%m-%d"};
   for (const char* format : kFormats) {
     std::chrono::time_point<Clock, std::chrono::microseconds> t;
     const bool utc = std::string_view(format).ends_with("Z");

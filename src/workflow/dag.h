@@ -20,8 +20,8 @@ namespace basin::workflow {
 class DagError : public std::runtime_error {
  public:
   DagError(std::string file, int line, const std::string& message)
-      : std::runtime_error((file.empty() ? std::string("dag") : file) + (line > 0 ? ":" + std::to_string(line) : "") +
-                           ": " + message),
+      : std::runtime_error((file.empty() ? std::string("dag") : file) +
+                           (line > 0 ? ":" + std::to_string(line) : "") + ": " + message),
         file_(std::move(file)),
         line_(line) {}
   const std::string& file() const { return file_; }
@@ -56,20 +56,21 @@ struct TaskSpec {
 
 struct Dag {
   std::string name;
-  std::string file;  ///< the YAML file it came from ("" when created otherwise)
+  std::string file;    ///< the YAML file it came from ("" when created otherwise)
   std::string source;  ///< the YAML text
   std::optional<Cron> schedule;
   std::string timezone = "UTC";
   cctz::time_zone zone;
   std::string on_table;  ///< data trigger: "schema.table" (or "table"), runs at each new snapshot
   std::optional<TimePoint> start_date;  ///< scheduled intervals start here (default: when first loaded)
-  bool catchup = true;  ///< run every missed interval, or only the latest
+  bool catchup = true;                  ///< run every missed interval, or only the latest
   int max_active_runs = 16;
   int max_active_tasks = 16;  ///< tasks of this DAG running at once
-  std::chrono::milliseconds sla{0};  ///< a run still going this long after it started raises an alert; 0: none
+  std::chrono::milliseconds sla{
+      0};  ///< a run still going this long after it started raises an alert; 0: none
   std::map<std::string, std::string> params;
   std::map<std::string, int> pools;  ///< pool sizes this file declares (pools are global by name)
-  std::vector<TaskSpec> tasks;  ///< in a topological order (upstream first)
+  std::vector<TaskSpec> tasks;       ///< in a topological order (upstream first)
 
   /// The index of task `id` in tasks, or -1.
   int TaskIndex(const std::string& id) const;

@@ -26,7 +26,8 @@ tasks:
   notify:    {kind: http, depends_on: [transform], url: "http://127.0.0.1:9000/hook", trigger: all_done}
   transform: {kind: sql, depends_on: [load], sql: "INSERT INTO mart.daily SELECT 1 WHERE '{{ ds }}' = '{{ params.region }}'"}
   load:      {kind: copy, from: "/data/sales/{{ ds }}/*.csv", into: staging.sales}
-)", "dags/daily_sales.yaml");
+)",
+                            "dags/daily_sales.yaml");
   EXPECT_EQ(dag->name, "daily_sales");
   EXPECT_EQ(dag->schedule->text(), "@daily");
   EXPECT_EQ(dag->timezone, "Asia/Seoul");
@@ -46,7 +47,8 @@ tasks:
 }
 
 TEST(DagTest, DataTriggerAndDefaults) {
-  const auto dag = ParseDag("schedule: {on_table: sales.orders}\ntasks:\n  a: {kind: noop}\n", "dags/on_orders.yaml");
+  const auto dag =
+      ParseDag("schedule: {on_table: sales.orders}\ntasks:\n  a: {kind: noop}\n", "dags/on_orders.yaml");
   EXPECT_EQ(dag->name, "on_orders");
   EXPECT_EQ(dag->on_table, "sales.orders");
   EXPECT_FALSE(dag->schedule);
@@ -54,9 +56,10 @@ TEST(DagTest, DataTriggerAndDefaults) {
 }
 
 TEST(DagTest, ErrorsNameTheFileAndLine) {
-  EXPECT_EQ(ErrorOf("name: x\ntasks:\n  a: {kind: noop, depends_on: [c]}\n  b: {kind: noop, depends_on: [a]}\n"
-                    "  c: {kind: noop, depends_on: [b]}\n"),
-            "dags/x.yaml:3: the dependencies form a cycle: a -> c -> b -> a");
+  EXPECT_EQ(
+      ErrorOf("name: x\ntasks:\n  a: {kind: noop, depends_on: [c]}\n  b: {kind: noop, depends_on: [a]}\n"
+              "  c: {kind: noop, depends_on: [b]}\n"),
+      "dags/x.yaml:3: the dependencies form a cycle: a -> c -> b -> a");
   EXPECT_EQ(ErrorOf("tasks:\n  a: {kind: noop, depends_on: [zz]}\n"),
             "dags/x.yaml:2: task \"a\" depends on \"zz\", which is not a task of this DAG");
   EXPECT_EQ(ErrorOf("tasks:\n  a: {kind: shell}\n"), "dags/x.yaml:2: task \"a\" (shell) needs \"command\"");
@@ -66,9 +69,11 @@ TEST(DagTest, ErrorsNameTheFileAndLine) {
             "dags/x.yaml:1: cron hour field \"25\": 25 is outside 0-23");
   EXPECT_EQ(ErrorOf("timezone: Nowhere/Land\ntasks:\n  a: {kind: noop}\n"),
             "dags/x.yaml:1: unknown time zone \"Nowhere/Land\"");
-  EXPECT_EQ(ErrorOf("tasks:\n  a: {kind: noop}\n  b: {kind: shell, command: \"echo {{ outputs.a }} {{ outputs.c }}\"}\n"
-                    "  c: {kind: noop}\n"),
-            "dags/x.yaml:3: \"{{ outputs.a }}\": \"a\" is not upstream of task \"b\"");
+  EXPECT_EQ(
+      ErrorOf(
+          "tasks:\n  a: {kind: noop}\n  b: {kind: shell, command: \"echo {{ outputs.a }} {{ outputs.c }}\"}\n"
+          "  c: {kind: noop}\n"),
+      "dags/x.yaml:3: \"{{ outputs.a }}\": \"a\" is not upstream of task \"b\"");
   EXPECT_EQ(ErrorOf("tasks:\n  a: {kind: shell, command: \"echo {{ dss }}\"}\n").substr(0, 56),
             "dags/x.yaml:2: unknown template variable \"dss\" (ds, ds_n");
   EXPECT_EQ(ErrorOf("tasks:\n  a: {kind: noop, retries: -1}\n"),
@@ -86,7 +91,8 @@ TEST(DagTest, ErrorsNameTheFileAndLine) {
 
 TEST(TemplateTest, RendersVariablesAndRejectsUnknownOnes) {
   const TemplateVars vars = {{"ds", "2024-01-31"}, {"params.region", "KR"}, {"outputs.load", "42"}};
-  EXPECT_EQ(RenderTemplate("day={{ds}} r={{ params.region }} n={{  outputs.load }}", vars), "day=2024-01-31 r=KR n=42");
+  EXPECT_EQ(RenderTemplate("day={{ds}} r={{ params.region }} n={{  outputs.load }}", vars),
+            "day=2024-01-31 r=KR n=42");
   EXPECT_EQ(RenderTemplate("no templates {", vars), "no templates {");
   EXPECT_THROW(RenderTemplate("{{ nope }}", vars), std::invalid_argument);
   EXPECT_THROW(RenderTemplate("{{ ds ", vars), std::invalid_argument);

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "common/logging.h"
 #include "catalog/catalog.h"
+#include "common/logging.h"
 #include "main/database.h"
 #include "workflow/system_tables.h"
 #include "workflow/task_kinds.h"
@@ -25,8 +25,12 @@ namespace {
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
-int64_t Ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint FromMs(int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
+int64_t Ms(TimePoint t) {
+  return t.time_since_epoch().count();
+}
+TimePoint FromMs(int64_t ms) {
+  return TimePoint(std::chrono::milliseconds(ms));
+}
 
 bool Terminal(const std::string& state) {
   return state == "success" || state == "failed" || state == "upstream_failed" || state == "skipped";
@@ -73,23 +77,24 @@ void WorkflowEngine::Load() {
   if (loaded_) return;
   loaded_ = true;
   if (!options_.dags_dir.empty()) {
-      fs::create_directories(options_.dags_dir);
-      if (options_.watch) {
-        inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        if (inotify_fd_ >= 0 &&
-            ::inotify_add_watch(inotify_fd_, options_.dags_dir.c_str(),
-                                IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE) < 0) {
-          ::close(inotify_fd_);
-          inotify_fd_ = -1;
-        }
-        if (inotify_fd_ < 0) LogLine(LogLevel::kWarning, "workflow: cannot watch " + options_.dags_dir + " (inotify)");
+    fs::create_directories(options_.dags_dir);
+    if (options_.watch) {
+      inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+      if (inotify_fd_ >= 0 &&
+          ::inotify_add_watch(inotify_fd_, options_.dags_dir.c_str(),
+                              IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE) < 0) {
+        ::close(inotify_fd_);
+        inotify_fd_ = -1;
       }
-      std::vector<std::string> files;
-      for (const auto& entry : fs::directory_iterator(options_.dags_dir)) {
-        if (entry.is_regular_file() && IsDagFile(entry.path())) files.push_back(entry.path().string());
-      }
-      std::sort(files.begin(), files.end());
-      for (const std::string& file : files) LoadFile(file);
+      if (inotify_fd_ < 0)
+        LogLine(LogLevel::kWarning, "workflow: cannot watch " + options_.dags_dir + " (inotify)");
+    }
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(options_.dags_dir)) {
+      if (entry.is_regular_file() && IsDagFile(entry.path())) files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    for (const std::string& file : files) LoadFile(file);
   }
 }
 
@@ -114,9 +119,7 @@ void WorkflowEngine::Stop() {
   }
   cancel_ = true;
   wake_.notify_all();
-  {
-    std::lock_guard<std::mutex> lock(work_mutex_);
-  }
+  { std::lock_guard<std::mutex> lock(work_mutex_); }
   work_ready_.notify_all();
   if (loop_thread_.joinable()) loop_thread_.join();
   if (watch_thread_.joinable()) watch_thread_.join();
@@ -185,8 +188,9 @@ void WorkflowEngine::AddDag(std::shared_ptr<const Dag> dag) {
   if (d.schedule && entry.state.last_interval_end_ms == 0) {
     // The first interval starts at the schedule's first time at or after start_date, else at its last
     // time before now (that interval's run comes when it ends).
-    const TimePoint first = d.start_date ? d.schedule->Next(*d.start_date - std::chrono::milliseconds(1), d.zone)
-                                         : d.schedule->Previous(Now(), d.zone);
+    const TimePoint first = d.start_date
+                                ? d.schedule->Next(*d.start_date - std::chrono::milliseconds(1), d.zone)
+                                : d.schedule->Previous(Now(), d.zone);
     entry.state.last_interval_end_ms = Ms(first);
     store_->SaveDagState(entry.state);
   }
@@ -230,7 +234,8 @@ std::vector<DagInfo> WorkflowEngine::Dags() {
   std::vector<DagInfo> out;
   for (const auto& [name, entry] : dags_) {
     DagInfo info{entry.dag, entry.state.paused, std::nullopt};
-    if (entry.dag->schedule) info.next_run = entry.dag->schedule->Next(FromMs(entry.state.last_interval_end_ms), entry.dag->zone);
+    if (entry.dag->schedule)
+      info.next_run = entry.dag->schedule->Next(FromMs(entry.state.last_interval_end_ms), entry.dag->zone);
     out.push_back(std::move(info));
   }
   return out;
@@ -314,7 +319,8 @@ void WorkflowEngine::Recover() {
       const TaskSpec& spec = run->dag->tasks[i];
       // What the killed server's shell left running goes with it.
       if (KillOrphanedShell(store_->AttemptPid(t.run_id, t.task, t.try_number))) {
-        LogLine(LogLevel::kInfo, "workflow: killed the process group a stopped server left for " + row.dag + "." + t.task);
+        LogLine(LogLevel::kInfo,
+                "workflow: killed the process group a stopped server left for " + row.dag + "." + t.task);
       }
       AttemptRow attempt{t.run_id, t.task, t.try_number, "failed", t.start_ms, now, "", ""};
       for (const AttemptRow& a : store_->Attempts(t.run_id, t.task)) {
@@ -329,8 +335,8 @@ void WorkflowEngine::Recover() {
         t.state = "failed";
       }
       store_->UpdateTaskAndAttempt(t, attempt);
-      LogLine(LogLevel::kInfo, "workflow: " + row.dag + " run " + std::to_string(row.run_id) + " task " + t.task +
-                                   " was running when the server stopped: " + t.state);
+      LogLine(LogLevel::kInfo, "workflow: " + row.dag + " run " + std::to_string(row.run_id) + " task " +
+                                   t.task + " was running when the server stopped: " + t.state);
     }
   }
 }
@@ -417,16 +423,21 @@ std::optional<TimePoint> WorkflowEngine::Schedule() {
       std::string verdict;  // "run", or the state it ends in without running
       switch (dag.tasks[i].trigger) {
         case TriggerRule::kAllSuccess:
-          if (failed > 0) verdict = "upstream_failed";
-          else if (done == n && skipped > 0) verdict = "skipped";
-          else if (succeeded == n) verdict = "run";
+          if (failed > 0)
+            verdict = "upstream_failed";
+          else if (done == n && skipped > 0)
+            verdict = "skipped";
+          else if (succeeded == n)
+            verdict = "run";
           break;
         case TriggerRule::kAllDone:
           if (done == n) verdict = "run";
           break;
         case TriggerRule::kOneFailed:
-          if (failed > 0) verdict = "run";
-          else if (done == n) verdict = "skipped";
+          if (failed > 0)
+            verdict = "run";
+          else if (done == n)
+            verdict = "skipped";
           break;
       }
       if (verdict.empty()) continue;
@@ -477,7 +488,8 @@ TemplateVars WorkflowEngine::Vars(const RunState& run, int task) const {
   vars["task"] = dag.tasks[task].id;
   const nlohmann::json params = nlohmann::json::parse(run.row.params, nullptr, false);
   if (params.is_object()) {
-    for (const auto& [k, v] : params.items()) vars["params." + k] = v.is_string() ? v.get<std::string>() : v.dump();
+    for (const auto& [k, v] : params.items())
+      vars["params." + k] = v.is_string() ? v.get<std::string>() : v.dump();
   }
   for (const TaskRow& t : run.tasks) {
     if (t.state == "success") vars["outputs." + t.task] = t.output;
@@ -516,7 +528,8 @@ void WorkflowEngine::Undispatch(const Work& work) {
   store_->UndoAttempt(t, work.try_number);
 }
 
-void WorkflowEngine::Finished(const Work& work, bool ok, std::string output, std::string log, int64_t start_ms) {
+void WorkflowEngine::Finished(const Work& work, bool ok, std::string output, std::string log,
+                              int64_t start_ms) {
   const auto found = runs_.find(work.run_id);
   if (found == runs_.end()) return;
   RunState& run = found->second;
@@ -526,7 +539,8 @@ void WorkflowEngine::Finished(const Work& work, bool ok, std::string output, std
   --run.running;
   if (DagEntry* entry = FindEntry(run.row.dag)) --entry->running_tasks;
   if (!spec.pool.empty()) --pools_used_[spec.pool];
-  AttemptRow attempt{t.run_id, t.task, work.try_number, ok ? "success" : "failed", start_ms, now, std::move(log), output};
+  AttemptRow attempt{t.run_id, t.task, work.try_number, ok ? "success" : "failed",
+                     start_ms, now,    std::move(log),  output};
   if (stopping_ && !ok) {
     // Cut short by Stop: the task stays running in the store and the next start retries it.
     attempt.state = "running";
@@ -587,7 +601,8 @@ std::vector<int64_t> WorkflowEngine::Backfill(const std::string& name, TimePoint
     if (dag.schedule) {
       end = dag.schedule->Next(start, dag.zone);
     } else {
-      const cctz::civil_day day = cctz::civil_day(cctz::convert(std::chrono::time_point_cast<std::chrono::seconds>(start), dag.zone));
+      const cctz::civil_day day =
+          cctz::civil_day(cctz::convert(std::chrono::time_point_cast<std::chrono::seconds>(start), dag.zone));
       start = cctz::convert(cctz::civil_second(day), dag.zone);
       end = cctz::convert(cctz::civil_second(day + 1), dag.zone);
     }
@@ -612,7 +627,8 @@ void WorkflowEngine::Clear(int64_t run_id, const std::string& task) {
   RunState* run = LoadRun(run_id);
   if (!run) throw std::invalid_argument("no run " + std::to_string(run_id) + " of a DAG that is loaded");
   const int first = run->dag->TaskIndex(task);
-  if (first < 0) throw std::invalid_argument("run " + std::to_string(run_id) + " has no task \"" + task + "\"");
+  if (first < 0)
+    throw std::invalid_argument("run " + std::to_string(run_id) + " has no task \"" + task + "\"");
   std::set<int> cleared;
   std::vector<int> stack{first};
   while (!stack.empty()) {
@@ -623,7 +639,8 @@ void WorkflowEngine::Clear(int64_t run_id, const std::string& task) {
   }
   for (int i : cleared) {
     if (run->tasks[i].state == "running") {
-      throw std::invalid_argument("task \"" + run->tasks[i].task + "\" is running; clear it when it has finished");
+      throw std::invalid_argument("task \"" + run->tasks[i].task +
+                                  "\" is running; clear it when it has finished");
     }
   }
   for (int i : cleared) {
@@ -697,7 +714,8 @@ void WorkflowEngine::Loop() {
     if (timer) {
       const auto wait = std::max<std::chrono::milliseconds>(*timer - Now(), std::chrono::milliseconds(0));
       // A long wait is cut so that a changed wall clock is noticed.
-      wake_.wait_for(lock, std::min<std::chrono::milliseconds>(wait + std::chrono::milliseconds(1), std::chrono::seconds(5)));
+      wake_.wait_for(lock, std::min<std::chrono::milliseconds>(wait + std::chrono::milliseconds(1),
+                                                               std::chrono::seconds(5)));
     } else {
       wake_.wait_for(lock, std::chrono::seconds(5));
     }

@@ -38,16 +38,17 @@ class Database;
 namespace basin::workflow {
 
 struct EngineOptions {
-  std::string dags_dir;    ///< "" : no folder (DAGs only through PutDag)
-  std::string store_path;  ///< the catalog database, or ":memory:"
-  int workers = 32;        ///< task attempts running at once, all DAGs together
-  bool watch = true;       ///< follow the folder with inotify
+  std::string dags_dir;                      ///< "" : no folder (DAGs only through PutDag)
+  std::string store_path;                    ///< the catalog database, or ":memory:"
+  int workers = 32;                          ///< task attempts running at once, all DAGs together
+  bool watch = true;                         ///< follow the folder with inotify
   std::chrono::milliseconds data_poll{200};  ///< how often data triggers look at their tables
   /// For the scheduler's clock in tests; default the system clock.
   std::function<TimePoint()> now;
   /// Called on a worker thread as an attempt starts (`started`) and ends, with the steady clock's time:
   /// for measuring hand-offs (bench/workflow). Must be quick.
-  std::function<void(int64_t run_id, const std::string& task, bool started, std::chrono::steady_clock::time_point)>
+  std::function<void(int64_t run_id, const std::string& task, bool started,
+                     std::chrono::steady_clock::time_point)>
       on_attempt;
 };
 
@@ -98,7 +99,8 @@ class WorkflowEngine {
   /// Start a run now. `params` override the DAG's; `logical_date` defaults to now. Throws
   /// std::invalid_argument for an unknown DAG.
   int64_t Trigger(const std::string& dag, const std::map<std::string, std::string>& params,
-                  std::optional<TimePoint> logical_date = std::nullopt, const std::string& run_type = "manual");
+                  std::optional<TimePoint> logical_date = std::nullopt,
+                  const std::string& run_type = "manual");
   /// One run per schedule interval starting in [from, to] (daily intervals for a DAG without a schedule).
   std::vector<int64_t> Backfill(const std::string& dag, TimePoint from, TimePoint to);
   void Pause(const std::string& dag, bool paused);
@@ -138,7 +140,8 @@ class WorkflowEngine {
   DagEntry* FindEntry(const std::string& name);
   TemplateVars Vars(const RunState& run, int task) const;
   int64_t CreateRun(const std::shared_ptr<const Dag>& dag, const std::string& run_type, TimePoint logical,
-                    TimePoint interval_start, TimePoint interval_end, const std::map<std::string, std::string>& params);
+                    TimePoint interval_start, TimePoint interval_end,
+                    const std::map<std::string, std::string>& params);
   RunState* LoadRun(int64_t run_id);
   void CreateScheduledRuns();
   /// Start every task that may start; finish runs that are done. Returns when the next timer is due.
@@ -156,16 +159,16 @@ class WorkflowEngine {
   std::unique_ptr<RunStore> store_;
 
   std::mutex mutex_;
-  std::condition_variable wake_;       // the scheduling thread
-  std::condition_variable run_done_;   // WaitRun
+  std::condition_variable wake_;      // the scheduling thread
+  std::condition_variable run_done_;  // WaitRun
   std::deque<std::function<void()>> events_;
   bool stopping_ = false;
   bool started_ = false;
   bool loaded_ = false;
-  std::map<std::string, DagEntry> dags_;                 // by name
-  std::map<std::string, std::string> file_dags_;         // file -> DAG name
-  std::map<std::string, DagFileError> errors_;           // by file
-  std::map<int64_t, RunState> runs_;                     // unfinished runs
+  std::map<std::string, DagEntry> dags_;          // by name
+  std::map<std::string, std::string> file_dags_;  // file -> DAG name
+  std::map<std::string, DagFileError> errors_;    // by file
+  std::map<int64_t, RunState> runs_;              // unfinished runs
   std::map<std::string, int> pools_used_;
 
   struct Work {

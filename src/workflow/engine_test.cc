@@ -37,7 +37,9 @@ class EngineTest : public test::TempDirTest {
     engine_->Start();
     return *engine_;
   }
-  std::string Wait(int64_t run) { return engine_->WaitRun(run, SteadyClock::now() + std::chrono::seconds(20)); }
+  std::string Wait(int64_t run) {
+    return engine_->WaitRun(run, SteadyClock::now() + std::chrono::seconds(20));
+  }
   std::map<std::string, TaskRow> Tasks(int64_t run) {
     std::map<std::string, TaskRow> out;
     const std::optional<RunDetail> detail = engine_->GetRun(run);
@@ -67,7 +69,8 @@ tasks:
   c: {kind: noop, depends_on: [b]}
 )");
   WorkflowEngine& engine = Start();
-  const int64_t run = engine.Trigger("chain", {{"region", "EU"}}, ParseTime("2024-01-31 10:00", LoadZone("UTC")));
+  const int64_t run =
+      engine.Trigger("chain", {{"region", "EU"}}, ParseTime("2024-01-31 10:00", LoadZone("UTC")));
   EXPECT_EQ(Wait(run), "success");
   auto tasks = Tasks(run);
   EXPECT_EQ(tasks["a"].output, "EU-20240131");
@@ -81,8 +84,9 @@ tasks:
 
 TEST_F(EngineTest, RetriesWithBackoffThenSucceeds) {
   const std::string counter = Path("tries");
-  Write("flaky.yaml", "tasks:\n  f:\n    kind: shell\n    retries: 3\n    retry_delay: 20ms\n    command: \"echo x >> " +
-                          counter + "; test $(wc -l < " + counter + ") -ge 3\"\n");
+  Write("flaky.yaml",
+        "tasks:\n  f:\n    kind: shell\n    retries: 3\n    retry_delay: 20ms\n    command: \"echo x >> " +
+            counter + "; test $(wc -l < " + counter + ") -ge 3\"\n");
   WorkflowEngine& engine = Start();
   const int64_t run = engine.Trigger("flaky", {});
   EXPECT_EQ(Wait(run), "success");
@@ -116,15 +120,16 @@ TEST_F(EngineTest, TriggerRules) {
   EXPECT_EQ(tasks["always"].state, "success");
   EXPECT_EQ(tasks["on_failure_of_ok"].state, "skipped");
 
-  Write("fails.yaml", "tasks:\n  a: {kind: shell, command: \"exit 1\"}\n  b: {kind: noop, depends_on: [a]}\n");
+  Write("fails.yaml",
+        "tasks:\n  a: {kind: shell, command: \"exit 1\"}\n  b: {kind: noop, depends_on: [a]}\n");
   ASSERT_TRUE(Eventually([&] { return engine.GetDag("fails").has_value(); }));
   EXPECT_EQ(Wait(engine.Trigger("fails", {})), "failed");
 }
 
 TEST_F(EngineTest, TimeoutKillsTheShellsProcessGroup) {
   const std::string pid_file = Path("child.pid");
-  Write("hang.yaml", "tasks:\n  h: {kind: shell, timeout: 300ms, command: \"sleep 60 & echo $! > " + pid_file +
-                         "; wait\"}\n");
+  Write("hang.yaml", "tasks:\n  h: {kind: shell, timeout: 300ms, command: \"sleep 60 & echo $! > " +
+                         pid_file + "; wait\"}\n");
   WorkflowEngine& engine = Start();
   const int64_t run = engine.Trigger("hang", {});
   EXPECT_EQ(Wait(run), "failed");
@@ -155,19 +160,23 @@ TEST_F(EngineTest, FolderEditsApplyAndBrokenFilesAreReported) {
   EXPECT_EQ(Wait(engine.Trigger("one", {})), "success");
   EXPECT_EQ(engine.GetDag("two")->dag->tasks.size(), 2u);
   Write("two.yaml", "tasks:\n  x: {kind: noop}\n");
-  ASSERT_TRUE(Eventually([&] { return engine.Errors().empty() && engine.GetDag("two")->dag->tasks[0].id == "x"; }));
+  ASSERT_TRUE(
+      Eventually([&] { return engine.Errors().empty() && engine.GetDag("two")->dag->tasks[0].id == "x"; }));
   std::filesystem::remove(dir_ / "dags" / "one.yaml");
   ASSERT_TRUE(Eventually([&] { return !engine.GetDag("one"); }));
   EXPECT_THROW(engine.Trigger("one", {}), std::invalid_argument);
 }
 
 TEST_F(EngineTest, ClearRerunsATaskAndWhatFollows) {
-  Write("c.yaml", "tasks:\n  a: {kind: noop}\n  b: {kind: noop, depends_on: [a]}\n  c: {kind: noop, depends_on: [b]}\n");
+  Write(
+      "c.yaml",
+      "tasks:\n  a: {kind: noop}\n  b: {kind: noop, depends_on: [a]}\n  c: {kind: noop, depends_on: [b]}\n");
   WorkflowEngine& engine = Start();
   const int64_t run = engine.Trigger("c", {});
   ASSERT_EQ(Wait(run), "success");
   engine.Clear(run, "b");
-  ASSERT_TRUE(Eventually([&] { return engine.GetRun(run)->run.state == "success" && Tasks(run)["c"].try_number == 2; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return engine.GetRun(run)->run.state == "success" && Tasks(run)["c"].try_number == 2; }));
   auto tasks = Tasks(run);
   EXPECT_EQ(tasks["a"].try_number, 1);
   EXPECT_EQ(tasks["b"].try_number, 2);
@@ -176,8 +185,11 @@ TEST_F(EngineTest, ClearRerunsATaskAndWhatFollows) {
 
 TEST_F(EngineTest, SchedulesCatchUpMissedIntervals) {
   const auto utc = LoadZone("UTC");
-  Write("daily.yaml", "schedule: \"@daily\"\nstart_date: 2024-01-01\ntasks:\n  a: {kind: shell, command: \"echo {{ ds }} {{ data_interval_end }}\"}\n");
-  Write("latest.yaml", "schedule: \"@daily\"\nstart_date: 2024-01-01\ncatchup: false\ntasks:\n  a: {kind: noop}\n");
+  Write("daily.yaml",
+        "schedule: \"@daily\"\nstart_date: 2024-01-01\ntasks:\n  a: {kind: shell, command: \"echo {{ ds }} "
+        "{{ data_interval_end }}\"}\n");
+  Write("latest.yaml",
+        "schedule: \"@daily\"\nstart_date: 2024-01-01\ncatchup: false\ntasks:\n  a: {kind: noop}\n");
   EngineOptions options;
   options.now = [&] { return ParseTime("2024-01-04 00:30", utc); };
   WorkflowEngine& engine = Start(options);
@@ -193,7 +205,8 @@ TEST_F(EngineTest, SchedulesCatchUpMissedIntervals) {
                                                "2024-01-01 2024-01-02T00:00:00+00:00"}));
   const auto latest = engine.store().Runs("latest", 10);
   ASSERT_EQ(latest.size(), 1u);
-  EXPECT_EQ(FormatTime(TimePoint(std::chrono::milliseconds(latest[0].logical_ms)), utc), "2024-01-03T00:00:00+00:00");
+  EXPECT_EQ(FormatTime(TimePoint(std::chrono::milliseconds(latest[0].logical_ms)), utc),
+            "2024-01-03T00:00:00+00:00");
 
   // A backfill: one run per interval; paused DAGs start nothing.
   const auto ids = engine.Backfill("latest", ParseTime("2023-12-01", utc), ParseTime("2023-12-03", utc));
@@ -220,8 +233,9 @@ TEST_F(EngineTest, PoolsLimitConcurrency) {
 }
 
 TEST_F(EngineTest, RestartRetriesWhatWasRunningAndKeepsWhatFinished) {
-  Write("r.yaml", "tasks:\n  done: {kind: noop}\n  flaky: {kind: noop, depends_on: [done], retries: 1}\n"
-                  "  once: {kind: noop, depends_on: [done]}\n");
+  Write("r.yaml",
+        "tasks:\n  done: {kind: noop}\n  flaky: {kind: noop, depends_on: [done], retries: 1}\n"
+        "  once: {kind: noop, depends_on: [done]}\n");
   int64_t run = 0;
   {
     // The history as a killed server leaves it: "done" finished, "flaky" and "once" were running.
@@ -233,8 +247,10 @@ TEST_F(EngineTest, RestartRetriesWhatWasRunningAndKeepsWhatFinished) {
     row.params = "{}";
     run = store.CreateRun(row, {"done", "flaky", "once"});
     store.UpdateTask(TaskRow{run, "done", "success", 1, 1, 2, 0, "kept"});
-    store.UpdateTaskAndAttempt(TaskRow{run, "flaky", "running", 1, 3, 0, 0, ""}, AttemptRow{run, "flaky", 1, "running", 3, 0, "", ""});
-    store.UpdateTaskAndAttempt(TaskRow{run, "once", "running", 1, 3, 0, 0, ""}, AttemptRow{run, "once", 1, "running", 3, 0, "", ""});
+    store.UpdateTaskAndAttempt(TaskRow{run, "flaky", "running", 1, 3, 0, 0, ""},
+                               AttemptRow{run, "flaky", 1, "running", 3, 0, "", ""});
+    store.UpdateTaskAndAttempt(TaskRow{run, "once", "running", 1, 3, 0, 0, ""},
+                               AttemptRow{run, "once", 1, "running", 3, 0, "", ""});
   }
   WorkflowEngine& engine = Start();
   EXPECT_EQ(Wait(run), "failed");  // "once" had no retry left

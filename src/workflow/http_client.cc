@@ -15,7 +15,8 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 int Remaining(SteadyClock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
   if (left <= 0) throw std::runtime_error("timed out");
   return static_cast<int>(std::min<int64_t>(left, 1 << 30));
 }
@@ -42,10 +43,12 @@ struct Socket {
 HttpResponse HttpRequest(const std::string& method, const std::string& url, const std::string& body,
                          const std::string& content_type, std::chrono::milliseconds timeout) {
   const auto deadline = SteadyClock::now() + timeout;
-  if (!url.starts_with("http://")) throw std::runtime_error("only http:// URLs are supported, not \"" + url + "\"");
+  if (!url.starts_with("http://"))
+    throw std::runtime_error("only http:// URLs are supported, not \"" + url + "\"");
   const size_t host_start = 7;
   const size_t slash = url.find('/', host_start);
-  const std::string authority = url.substr(host_start, slash == std::string::npos ? std::string::npos : slash - host_start);
+  const std::string authority =
+      url.substr(host_start, slash == std::string::npos ? std::string::npos : slash - host_start);
   const std::string target = slash == std::string::npos ? "/" : url.substr(slash);
   std::string host = authority, port = "80";
   if (const size_t colon = authority.rfind(':'); colon != std::string::npos) {
@@ -65,12 +68,14 @@ HttpResponse HttpRequest(const std::string& method, const std::string& url, cons
   s.fd = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
   const int rc = s.fd < 0 ? -1 : ::connect(s.fd, found->ai_addr, found->ai_addrlen);
   ::freeaddrinfo(found);
-  if (s.fd < 0 || (rc != 0 && errno != EINPROGRESS)) throw std::runtime_error("cannot connect to " + authority);
+  if (s.fd < 0 || (rc != 0 && errno != EINPROGRESS))
+    throw std::runtime_error("cannot connect to " + authority);
   Await(s.fd, POLLOUT, deadline);
   int error = 0;
   socklen_t len = sizeof(error);
   ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &error, &len);
-  if (error != 0) throw std::runtime_error("cannot connect to " + authority + ": " + std::string(strerror(error)));
+  if (error != 0)
+    throw std::runtime_error("cannot connect to " + authority + ": " + std::string(strerror(error)));
 
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + authority +
                         "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
@@ -79,7 +84,8 @@ HttpResponse HttpRequest(const std::string& method, const std::string& url, cons
   for (size_t sent = 0; sent < request.size();) {
     Await(s.fd, POLLOUT, deadline);
     const ssize_t n = ::send(s.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN && errno != EINTR) throw std::runtime_error("the connection to " + authority + " broke");
+    if (n < 0 && errno != EAGAIN && errno != EINTR)
+      throw std::runtime_error("the connection to " + authority + " broke");
     if (n > 0) sent += static_cast<size_t>(n);
   }
   std::string response;

@@ -26,24 +26,33 @@ CREATE TABLE IF NOT EXISTS basin_dag_state (
 )";
 
 constexpr const char* kRunColumns =
-    "run_id, dag, run_type, state, params, logical_ms, interval_start_ms, interval_end_ms, created_ms, start_ms, "
+    "run_id, dag, run_type, state, params, logical_ms, interval_start_ms, interval_end_ms, created_ms, "
+    "start_ms, "
     "end_ms, sla_missed";
 constexpr const char* kTaskColumns = "run_id, task, state, try_number, start_ms, end_ms, next_try_ms, output";
 constexpr const char* kAttemptColumns = "run_id, task, try_number, state, start_ms, end_ms, log, output";
 
-int64_t Int(const std::optional<std::string>& v) { return v ? std::stoll(*v) : 0; }
-std::string Text(const std::optional<std::string>& v) { return v ? *v : ""; }
-std::string S(int64_t v) { return std::to_string(v); }
+int64_t Int(const std::optional<std::string>& v) {
+  return v ? std::stoll(*v) : 0;
+}
+std::string Text(const std::optional<std::string>& v) {
+  return v ? *v : "";
+}
+std::string S(int64_t v) {
+  return std::to_string(v);
+}
 
 RunRow ToRun(const std::vector<std::optional<std::string>>& r) {
-  return RunRow{Int(r[0]),  Text(r[1]), Text(r[2]), Text(r[3]),  Text(r[4]),  Int(r[5]),
-                Int(r[6]),  Int(r[7]),  Int(r[8]),  Int(r[9]),   Int(r[10]), Int(r[11]) != 0};
+  return RunRow{Int(r[0]), Text(r[1]), Text(r[2]), Text(r[3]), Text(r[4]), Int(r[5]),
+                Int(r[6]), Int(r[7]),  Int(r[8]),  Int(r[9]),  Int(r[10]), Int(r[11]) != 0};
 }
 TaskRow ToTask(const std::vector<std::optional<std::string>>& r) {
-  return TaskRow{Int(r[0]), Text(r[1]), Text(r[2]), static_cast<int>(Int(r[3])), Int(r[4]), Int(r[5]), Int(r[6]), Text(r[7])};
+  return TaskRow{Int(r[0]), Text(r[1]), Text(r[2]), static_cast<int>(Int(r[3])),
+                 Int(r[4]), Int(r[5]),  Int(r[6]),  Text(r[7])};
 }
 AttemptRow ToAttempt(const std::vector<std::optional<std::string>>& r) {
-  return AttemptRow{Int(r[0]), Text(r[1]), static_cast<int>(Int(r[2])), Text(r[3]), Int(r[4]), Int(r[5]), Text(r[6]), Text(r[7])};
+  return AttemptRow{Int(r[0]),  Text(r[1]), static_cast<int>(Int(r[2])), Text(r[3]), Int(r[4]), Int(r[5]),
+                    Text(r[6]), Text(r[7])};
 }
 
 }  // namespace
@@ -69,7 +78,9 @@ RunStore::RunStore(const std::string& path) : path_(path) {
   }
 }
 
-RunStore::~RunStore() { sqlite3_close(db_); }
+RunStore::~RunStore() {
+  sqlite3_close(db_);
+}
 
 void RunStore::Exec(const std::string& sql, const std::vector<std::string>& params, Rows* rows) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -91,7 +102,8 @@ int64_t RunStore::CreateRun(RunRow& run, const std::vector<std::string>& tasks) 
                nullptr);
     run.run_id = sqlite3_last_insert_rowid(db_);
     for (const std::string& task : tasks) {
-      ExecLocked("INSERT INTO basin_task_instances (" + std::string(kTaskColumns) + ") VALUES (?, ?, 'none', 0, 0, 0, 0, '')",
+      ExecLocked("INSERT INTO basin_task_instances (" + std::string(kTaskColumns) +
+                     ") VALUES (?, ?, 'none', 0, 0, 0, 0, '')",
                  {S(run.run_id), task}, nullptr);
     }
     ExecLocked("COMMIT", {}, nullptr);
@@ -108,12 +120,15 @@ void RunStore::UpdateRun(const RunRow& run) {
 }
 
 void RunStore::UpdateTask(const TaskRow& t) {
-  Exec("INSERT OR REPLACE INTO basin_task_instances (" + std::string(kTaskColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-       {S(t.run_id), t.task, t.state, S(t.try_number), S(t.start_ms), S(t.end_ms), S(t.next_try_ms), t.output});
+  Exec("INSERT OR REPLACE INTO basin_task_instances (" + std::string(kTaskColumns) +
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+       {S(t.run_id), t.task, t.state, S(t.try_number), S(t.start_ms), S(t.end_ms), S(t.next_try_ms),
+        t.output});
 }
 
 void RunStore::SaveAttempt(const AttemptRow& a) {
-  Exec("INSERT OR REPLACE INTO basin_task_attempts (" + std::string(kAttemptColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  Exec("INSERT OR REPLACE INTO basin_task_attempts (" + std::string(kAttemptColumns) +
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
        {S(a.run_id), a.task, S(a.try_number), a.state, S(a.start_ms), S(a.end_ms), a.log, a.output});
 }
 
@@ -139,11 +154,15 @@ void RunStore::UpdateTaskAndAttempt(const TaskRow& t, const AttemptRow& a) {
   std::lock_guard<std::mutex> lock(mutex_);
   ExecLocked("BEGIN IMMEDIATE", {}, nullptr);
   try {
-    ExecLocked("INSERT OR REPLACE INTO basin_task_instances (" + std::string(kTaskColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               {S(t.run_id), t.task, t.state, S(t.try_number), S(t.start_ms), S(t.end_ms), S(t.next_try_ms), t.output},
+    ExecLocked("INSERT OR REPLACE INTO basin_task_instances (" + std::string(kTaskColumns) +
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {S(t.run_id), t.task, t.state, S(t.try_number), S(t.start_ms), S(t.end_ms), S(t.next_try_ms),
+                t.output},
                nullptr);
-    ExecLocked("INSERT OR REPLACE INTO basin_task_attempts (" + std::string(kAttemptColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               {S(a.run_id), a.task, S(a.try_number), a.state, S(a.start_ms), S(a.end_ms), a.log, a.output}, nullptr);
+    ExecLocked("INSERT OR REPLACE INTO basin_task_attempts (" + std::string(kAttemptColumns) +
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {S(a.run_id), a.task, S(a.try_number), a.state, S(a.start_ms), S(a.end_ms), a.log, a.output},
+               nullptr);
     ExecLocked("COMMIT", {}, nullptr);
   } catch (...) {
     ExecLocked("ROLLBACK", {}, nullptr);
@@ -160,7 +179,8 @@ std::optional<RunRow> RunStore::Run(int64_t run_id) {
 
 std::vector<RunRow> RunStore::Runs(const std::string& dag, int limit) {
   Rows rows;
-  Exec(std::string("SELECT ") + kRunColumns + " FROM basin_dag_runs WHERE ? = '' OR dag = ? ORDER BY run_id DESC LIMIT ?",
+  Exec(std::string("SELECT ") + kRunColumns +
+           " FROM basin_dag_runs WHERE ? = '' OR dag = ? ORDER BY run_id DESC LIMIT ?",
        {dag, dag, S(limit)}, &rows);
   std::vector<RunRow> out;
   for (const auto& r : rows) out.push_back(ToRun(r));
@@ -169,7 +189,9 @@ std::vector<RunRow> RunStore::Runs(const std::string& dag, int limit) {
 
 std::vector<RunRow> RunStore::UnfinishedRuns() {
   Rows rows;
-  Exec(std::string("SELECT ") + kRunColumns + " FROM basin_dag_runs WHERE state IN ('queued', 'running') ORDER BY run_id", {}, &rows);
+  Exec(std::string("SELECT ") + kRunColumns +
+           " FROM basin_dag_runs WHERE state IN ('queued', 'running') ORDER BY run_id",
+       {}, &rows);
   std::vector<RunRow> out;
   for (const auto& r : rows) out.push_back(ToRun(r));
   return out;
@@ -177,7 +199,8 @@ std::vector<RunRow> RunStore::UnfinishedRuns() {
 
 std::vector<TaskRow> RunStore::Tasks(int64_t run_id) {
   Rows rows;
-  Exec(std::string("SELECT ") + kTaskColumns + " FROM basin_task_instances WHERE run_id = ?", {S(run_id)}, &rows);
+  Exec(std::string("SELECT ") + kTaskColumns + " FROM basin_task_instances WHERE run_id = ?", {S(run_id)},
+       &rows);
   std::vector<TaskRow> out;
   for (const auto& r : rows) out.push_back(ToTask(r));
   return out;
@@ -185,9 +208,10 @@ std::vector<TaskRow> RunStore::Tasks(int64_t run_id) {
 
 std::vector<AttemptRow> RunStore::Attempts(int64_t run_id, const std::string& task) {
   Rows rows;
-  Exec(std::string("SELECT ") + kAttemptColumns +
-           " FROM basin_task_attempts WHERE run_id = ? AND (? = '' OR task = ?) ORDER BY start_ms, try_number",
-       {S(run_id), task, task}, &rows);
+  Exec(
+      std::string("SELECT ") + kAttemptColumns +
+          " FROM basin_task_attempts WHERE run_id = ? AND (? = '' OR task = ?) ORDER BY start_ms, try_number",
+      {S(run_id), task, task}, &rows);
   std::vector<AttemptRow> out;
   for (const auto& r : rows) out.push_back(ToAttempt(r));
   return out;
@@ -195,7 +219,8 @@ std::vector<AttemptRow> RunStore::Attempts(int64_t run_id, const std::string& ta
 
 std::vector<AttemptRow> RunStore::RecentAttempts(int limit) {
   Rows rows;
-  Exec(std::string("SELECT ") + kAttemptColumns + " FROM basin_task_attempts ORDER BY run_id DESC, start_ms DESC LIMIT ?",
+  Exec(std::string("SELECT ") + kAttemptColumns +
+           " FROM basin_task_attempts ORDER BY run_id DESC, start_ms DESC LIMIT ?",
        {S(limit)}, &rows);
   std::vector<AttemptRow> out;
   for (const auto& r : rows) out.push_back(ToAttempt(r));
@@ -204,7 +229,8 @@ std::vector<AttemptRow> RunStore::RecentAttempts(int limit) {
 
 DagStateRow RunStore::DagState(const std::string& dag) {
   Rows rows;
-  Exec("SELECT dag, paused, last_interval_end_ms, last_snapshot FROM basin_dag_state WHERE dag = ?", {dag}, &rows);
+  Exec("SELECT dag, paused, last_interval_end_ms, last_snapshot FROM basin_dag_state WHERE dag = ?", {dag},
+       &rows);
   if (rows.empty()) {
     DagStateRow fresh;
     fresh.dag = dag;
@@ -214,8 +240,10 @@ DagStateRow RunStore::DagState(const std::string& dag) {
 }
 
 void RunStore::SaveDagState(const DagStateRow& s) {
-  Exec("INSERT OR REPLACE INTO basin_dag_state (dag, paused, last_interval_end_ms, last_snapshot) VALUES (?, ?, ?, ?)",
-       {s.dag, S(s.paused), S(s.last_interval_end_ms), s.last_snapshot});
+  Exec(
+      "INSERT OR REPLACE INTO basin_dag_state (dag, paused, last_interval_end_ms, last_snapshot) VALUES (?, "
+      "?, ?, ?)",
+      {s.dag, S(s.paused), S(s.last_interval_end_ms), s.last_snapshot});
 }
 
 }  // namespace basin::workflow

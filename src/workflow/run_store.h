@@ -31,7 +31,7 @@ struct RunRow {
 struct TaskRow {
   int64_t run_id = 0;
   std::string task;
-  std::string state;  ///< none, running, up_for_retry, success, failed, upstream_failed, skipped
+  std::string state;   ///< none, running, up_for_retry, success, failed, upstream_failed, skipped
   int try_number = 0;  ///< attempts made (the running one included)
   int64_t start_ms = 0, end_ms = 0, next_try_ms = 0;
   std::string output;

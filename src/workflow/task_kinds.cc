@@ -45,9 +45,13 @@ std::string LastLine(const std::string& text) {
   return text.substr(start, end + 1 - start);
 }
 
-bool Cancelled(const TaskInput& in) { return in.cancel && in.cancel->load(); }
+bool Cancelled(const TaskInput& in) {
+  return in.cancel && in.cancel->load();
+}
 
-TaskOutcome Failed(std::string why) { return TaskOutcome{false, "", std::move(why)}; }
+TaskOutcome Failed(std::string why) {
+  return TaskOutcome{false, "", std::move(why)};
+}
 
 TaskOutcome RunShell(const TaskInput& in) {
   int pipe_fds[2];
@@ -103,7 +107,8 @@ TaskOutcome RunShell(const TaskInput& in) {
   bool open = true;
   char buffer[8192];
   while (open) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(in.deadline - SteadyClock::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(in.deadline - SteadyClock::now()).count();
     if (left <= 0 || Cancelled(in)) {
       why_killed = left <= 0 ? "timed out" : "cancelled";
       break;
@@ -112,8 +117,10 @@ TaskOutcome RunShell(const TaskInput& in) {
     const int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
     if (n <= 0) continue;
     const ssize_t got = ::read(pipe_fds[0], buffer, sizeof(buffer));
-    if (got > 0) Append(out.log, std::string_view(buffer, static_cast<size_t>(got)));
-    else if (got == 0 || errno != EINTR) open = false;
+    if (got > 0)
+      Append(out.log, std::string_view(buffer, static_cast<size_t>(got)));
+    else if (got == 0 || errno != EINTR)
+      open = false;
   }
   if (!why_killed.empty()) ::kill(-pid, SIGKILL);  // the whole group: the shell and what it started
   ::close(pipe_fds[0]);
@@ -230,7 +237,8 @@ TaskOutcome RunCopy(const TaskInput& in) {
   if (files.empty()) return Failed("no file matches " + in.args.at("from"));
   std::string script;
   for (const std::string& file : files) {
-    std::string format = in.args.count("format") ? in.args.at("format") : std::filesystem::path(file).extension().string();
+    std::string format =
+        in.args.count("format") ? in.args.at("format") : std::filesystem::path(file).extension().string();
     if (!format.empty() && format[0] == '.') format.erase(0, 1);
     if (format == "ndjson" || format == "jsonl") format = "json";
     script += "COPY " + QuoteTable(in.args.at("into")) + " FROM " + Quote(file, '\'') +
@@ -267,13 +275,15 @@ TaskOutcome RunWait(const TaskInput& in) {
     } else {
       const int64_t want = std::stoll(in.args.at("offset"));
       const int64_t end = TopicEnd(*in.database, in.args.at("topic"));
-      if (end >= want) return TaskOutcome{true, std::to_string(end), "topic end offset " + std::to_string(end) + "\n"};
+      if (end >= want)
+        return TaskOutcome{true, std::to_string(end), "topic end offset " + std::to_string(end) + "\n"};
     }
     if (Cancelled(in)) return Failed("cancelled");
     if (SteadyClock::now() + poke > in.deadline) {
-      return Failed("timed out waiting for " + (in.args.count("file") ? "file " + in.args.at("file")
-                                              : table                 ? "a new snapshot of " + in.args.at("table")
-                                                                      : "topic " + in.args.at("topic") + " to reach offset " + in.args.at("offset")));
+      return Failed("timed out waiting for " +
+                    (in.args.count("file") ? "file " + in.args.at("file")
+                     : table               ? "a new snapshot of " + in.args.at("table")
+                             : "topic " + in.args.at("topic") + " to reach offset " + in.args.at("offset")));
     }
     std::this_thread::sleep_for(poke);
   }
@@ -306,8 +316,9 @@ std::string LatestSnapshot(Database& database, const std::string& table) {
   const std::string schema = dot == std::string::npos ? "public" : table.substr(0, dot);
   const std::string name = dot == std::string::npos ? table : table.substr(dot + 1);
   Connection connection(database);
-  const auto result = connection.Query("SELECT snapshot_id FROM " + Quote(schema, '"') + "." + Quote(name + "$snapshots", '"') +
-                                       " ORDER BY committed_at DESC LIMIT 1");
+  const auto result =
+      connection.Query("SELECT snapshot_id FROM " + Quote(schema, '"') + "." +
+                       Quote(name + "$snapshots", '"') + " ORDER BY committed_at DESC LIMIT 1");
   if (result->HasError()) throw std::runtime_error(result->error().message);
   if (result->RowCount() == 0 || result->GetValue(0, 0).IsNull()) return "";
   return result->GetValue(0, 0).ToString();

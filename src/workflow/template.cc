@@ -39,7 +39,8 @@ std::string RenderTemplate(const std::string& text, const TemplateVars& vars) {
       text, [&](const std::string& piece) { out += piece; },
       [&](const std::string& name) {
         const auto found = vars.find(name);
-        if (found == vars.end()) throw std::invalid_argument("template variable \"" + name + "\" has no value");
+        if (found == vars.end())
+          throw std::invalid_argument("template variable \"" + name + "\" has no value");
         out += found->second;
       });
   return out;
@@ -47,7 +48,8 @@ std::string RenderTemplate(const std::string& text, const TemplateVars& vars) {
 
 std::vector<std::string> TemplateNames(const std::string& text) {
   std::vector<std::string> names;
-  Scan(text, [](const std::string&) {}, [&](const std::string& name) { names.push_back(name); });
+  Scan(
+      text, [](const std::string&) {}, [&](const std::string& name) { names.push_back(name); });
   return names;
 }
 

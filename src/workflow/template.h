@@ -20,7 +20,8 @@ std::string RenderTemplate(const std::string& text, const TemplateVars& vars);
 std::vector<std::string> TemplateNames(const std::string& text);
 
 /// The names every run defines (params.* and outputs.* aside).
-inline constexpr const char* kRunVariables[] = {"ds",  "ds_nodash", "ts", "logical_date", "data_interval_start",
-                                                "data_interval_end", "run_id", "dag", "task"};
+inline constexpr const char* kRunVariables[] = {
+    "ds",     "ds_nodash", "ts",  "logical_date", "data_interval_start", "data_interval_end",
+    "run_id", "dag",       "task"};
 
 }  // namespace basin::workflow

@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (dag->schedule) {
       try {
-        dag->schedule->Next(basin::workflow::TimePoint(std::chrono::milliseconds(1'700'000'000'000)), dag->zone);
+        dag->schedule->Next(basin::workflow::TimePoint(std::chrono::milliseconds(1'700'000'000'000)),
+                            dag->zone);
       } catch (const std::invalid_argument&) {
       }
     }
