@@ -1,7 +1,8 @@
 // The web UI in headless Chromium against a real `basin server`, as a person uses it: run a query and see
 // its answer in the grid; scroll 100,000 rows; build a bar chart from a small result and save it; put it
 // on a new dashboard, set the dashboard to refresh every second, reload the page and see the chart drawn
-// with its rows again (and refreshing); find a table in the catalog browser with its search box. Every wait
+// with its rows again (and refreshing); find a table in the catalog browser with its search box; see a
+// DAG's graph and its run's grid turn green, and a task's log. Every wait
 // is for a condition with a deadline; no sleeps.
 //
 //   node web_ui_test.mjs http://127.0.0.1:PORT   (CHROMIUM: the browser, default /usr/bin/chromium)
@@ -186,6 +187,28 @@ try {
   await page.waitForFunction(
     () => [...document.querySelectorAll(".detail .grid-cell")].some((c) => c.textContent === "12.25"),
     { timeout: TIMEOUT });
+
+  step = "the workflows page";
+  const created = await fetch(base + "/api/v1/dags", {
+    method: "POST",
+    body: "name: web_flow\ntasks:\n  first: {kind: noop}\n  second: {kind: shell, depends_on: [first], command: \"echo hi\"}\n",
+  });
+  check(created.status === 201, `POST /api/v1/dags answered ${created.status}`);
+  await api("POST", "/api/v1/dags/web_flow/runs", {});
+  await page.goto(`${base}/#/dags`, { waitUntil: "load" });
+  // The page redraws every 2 s: find and click in one step in the page, so the element cannot go stale.
+  const clickIn = (selector, text) => page.waitForFunction((s, t) => {
+    const e = [...document.querySelectorAll(s)].find((x) => x.textContent.includes(t));
+    if (e) e.click();
+    return Boolean(e);
+  }, { timeout: TIMEOUT }, selector, text);
+  await clickIn("a", "web_flow");
+  await waitForHash(/^#\/dags\/web_flow$/);
+  // The graph has both tasks, and the run's cells turn green (success) in the grid.
+  await page.waitForSelector("svg.dag-graph g[data-task=second]");
+  await page.waitForFunction(() => document.querySelectorAll(".dag-grid td[data-state=success]").length === 2, { timeout: TIMEOUT });
+  await clickIn(".dag-grid td[data-state=success]:last-child", "");
+  await page.waitForFunction(() => document.querySelector(".dag-logs")?.textContent.includes("try 1: success"), { timeout: TIMEOUT });
 
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join("; ")}`);
   console.log("web_ui_test: all checks passed");

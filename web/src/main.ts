@@ -6,6 +6,7 @@ import { queriesPage } from "./pages/queries";
 import { chartsPage, chartBuilderPage } from "./pages/charts";
 import { dashboardsPage, dashboardPage } from "./pages/dashboards";
 import { catalogPage } from "./pages/catalog";
+import { dagsPage, dagPage } from "./pages/dags";
 
 const sections = [
   { path: "/sql", label: "SQL", icon: "▶" },
@@ -13,6 +14,7 @@ const sections = [
   { path: "/charts", label: "Charts", icon: "▦" },
   { path: "/dashboards", label: "Dashboards", icon: "▤" },
   { path: "/catalog", label: "Catalog", icon: "◫" },
+  { path: "/dags", label: "Workflows", icon: "⇶" },
 ];
 
 const links = sections.map((s) =>
@@ -45,4 +47,6 @@ new Router(content, "/sql", (path) => {
   .add("/catalog", catalogPage)
   .add("/catalog/:kind/:schema/:name", catalogPage)
   .add("/catalog/:kind/:name", catalogPage)
+  .add("/dags", dagsPage)
+  .add("/dags/:name", dagPage)
   .render();
