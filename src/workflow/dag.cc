@@ -25,8 +25,8 @@ const std::vector<KindArgs>& Kinds() {
       {"sql", {"sql"}, {}},
       {"shell", {"command"}, {"cwd"}},
       {"http", {"url"}, {"method", "body", "content_type", "expect_status"}},
-      {"copy", {"from", "into"}, {"format"}},
-      {"ingest", {"from", "into"}, {"format"}},
+      {"copy", {"from", "into"}, {"format", "header"}},
+      {"ingest", {"from", "into"}, {"format", "header"}},
       {"wait", {}, {"file", "table", "topic", "offset", "poke_interval"}},
       {"noop", {}, {}},
   };

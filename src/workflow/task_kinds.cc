@@ -241,8 +241,10 @@ TaskOutcome RunCopy(const TaskInput& in) {
         in.args.count("format") ? in.args.at("format") : std::filesystem::path(file).extension().string();
     if (!format.empty() && format[0] == '.') format.erase(0, 1);
     if (format == "ndjson" || format == "jsonl") format = "json";
+    // CSV files have a header line unless `header: false` says otherwise.
+    const bool header = format == "csv" && (!in.args.count("header") || in.args.at("header") != "false");
     script += "COPY " + QuoteTable(in.args.at("into")) + " FROM " + Quote(file, '\'') +
-              (format.empty() ? "" : " (FORMAT " + format + ")") + ";\n";
+              (format.empty() ? "" : " (FORMAT " + format + (header ? ", HEADER" : "") + ")") + ";\n";
   }
   TaskOutcome out = RunSqlScript(in, script);
   return out;

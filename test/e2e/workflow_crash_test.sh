@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Workflows across a kill -9 of `basin server`, driven over REST with curl: tasks that were running are
 # retried (or failed when out of retries) on restart, with the process groups the killed server left
-# killed; finished tasks are not run again; a schedule's runs are not made twice; and a hanging shell task
-# is killed at its timeout with its process group. Usage: workflow_crash_test.sh PATH_TO_BASIN
+# killed; finished tasks are not run again; a schedule's runs are not made twice; http tasks against
+# Python's http.server; a hanging shell task is killed at its timeout with its process group.
+# Usage: workflow_crash_test.sh PATH_TO_BASIN
 basin=${1:?usage: workflow_crash_test.sh PATH_TO_BASIN}
 source "$(dirname "$0")/e2e_lib.sh"
 cleanup_signal=KILL
@@ -71,6 +72,28 @@ wait_for 10 gone "$doomed_pid" || fail "the process group the killed server left
 dupes=$(curl -sf "$http/api/v1/dags/ticker/runs" | json 'len(d["runs"]) - len({r["logical_date"] for r in d["runs"]})')
 [ "$dupes" -eq 0 ] || fail "$dupes ticker intervals ran twice"
 echo "ok kill -9: running tasks retried or failed, finished ones kept, $ticks ticker runs not repeated"
+
+# http tasks against Python's http.server: success by status, the body as the output, trigger rules.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/www" && echo hello > "$work/www/ok.txt"
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/www" > "$work/www.log" 2>&1 &
+pids+=($!)
+wait_for 10 curl -sf "http://127.0.0.1:$port/ok.txt" -o /dev/null || fail "python's http.server did not start"
+curl -sf -X POST "$http/api/v1/dags" --data-binary @- > /dev/null <<YAML || fail "create web"
+name: web
+tasks:
+  get: {kind: http, method: GET, url: "http://127.0.0.1:$port/ok.txt"}
+  missing: {kind: http, method: GET, depends_on: [get], url: "http://127.0.0.1:$port/missing"}
+  report: {kind: shell, depends_on: [missing], trigger: one_failed, command: "echo got {{ outputs.get }}"}
+YAML
+run=$(curl -sf -X POST "$http/api/v1/dags/web/runs" | json 'd["run_id"]')
+wait_for 20 finished web "$run" || fail "the web run did not finish"
+states=$(curl -sf "$http/api/v1/dags/web/runs/$run" | json '" ".join(t["task"]+"="+t["state"]+":"+t["output"].strip() for t in d["tasks"])')
+[ "$(run_state web "$run")" = success ] || fail "web: $(run_state web "$run"): $states"
+echo "$states" | grep -q "get=success:hello" || fail "web: $states"
+echo "$states" | grep -q "missing=failed" || fail "web: a 404 should fail: $states"
+echo "$states" | grep -q "report=success:got hello" || fail "web: $states"
+echo "ok http tasks against python's http.server: $states"
 
 # A hanging task is killed at its timeout with its process group.
 curl -sf -X POST "$http/api/v1/dags" -H 'Content-Type: application/yaml' --data-binary @- > /dev/null <<YAML || fail "create hang"
