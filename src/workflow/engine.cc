@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "main/database.h"
 #include "workflow/system_tables.h"
 #include "workflow/task_kinds.h"
@@ -57,7 +58,13 @@ constexpr int kMaxRunsPerPass = 1000;
 WorkflowEngine::WorkflowEngine(Database* database, EngineOptions options)
     : database_(database),
       options_(std::move(options)),
-      store_(std::make_unique<RunStore>(options_.store_path.empty() ? ":memory:" : options_.store_path)) {
+      store_(std::make_unique<RunStore>(options_.store_path.empty() ? ":memory:" : options_.store_path)),
+      attempts_metric_(DefaultMetrics().AddCounter("basin_workflow_task_attempts_total",
+                                                   "Workflow task attempts finished, by state", {"dag", "state"})),
+      runs_metric_(DefaultMetrics().AddCounter("basin_workflow_runs_total", "Workflow runs finished, by state",
+                                               {"dag", "state"})),
+      sla_misses_metric_(DefaultMetrics().AddCounter("basin_workflow_sla_misses_total",
+                                                     "Workflow runs that went past their DAG's sla", {"dag"})) {
   if (database_) RegisterSystemTables(*this, database_->catalog().provided_tables());
 }
 
@@ -462,6 +469,7 @@ std::optional<TimePoint> WorkflowEngine::Schedule() {
       if (due <= now) {
         run.row.sla_missed = true;
         store_->UpdateRun(run.row);
+        sla_misses_metric_.Labels({dag.name}).Inc();
         LogLine(LogLevel::kWarning, "workflow: SLA missed: " + dag.name + " run " + std::to_string(id) +
                                         " has been running longer than its sla");
       } else {
@@ -547,6 +555,7 @@ void WorkflowEngine::Finished(const Work& work, bool ok, std::string output, std
     store_->SaveAttempt(attempt);
     return;
   }
+  attempts_metric_.Labels({run.row.dag, attempt.state}).Inc();
   t.end_ms = now;
   if (ok) {
     t.state = "success";
@@ -572,6 +581,7 @@ void WorkflowEngine::FinishRun(RunState& run) {
   run.row.state = failed ? "failed" : "success";
   run.row.end_ms = Ms(Now());
   store_->UpdateRun(run.row);
+  runs_metric_.Labels({run.row.dag, run.row.state}).Inc();
 }
 
 // ---- API ----

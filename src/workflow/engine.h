@@ -33,6 +33,9 @@
 
 namespace basin {
 class Database;
+class Counter;
+template <class M>
+class MetricFamily;
 }
 
 namespace basin::workflow {
@@ -183,6 +186,10 @@ class WorkflowEngine {
   std::condition_variable work_ready_;
   std::deque<Work> work_;
   std::atomic<bool> cancel_{false};
+
+  MetricFamily<Counter>& attempts_metric_;    // basin_workflow_task_attempts_total{dag, state}
+  MetricFamily<Counter>& runs_metric_;        // basin_workflow_runs_total{dag, state}
+  MetricFamily<Counter>& sla_misses_metric_;  // basin_workflow_sla_misses_total{dag}
 
   std::vector<std::thread> workers_;
   std::thread loop_thread_;

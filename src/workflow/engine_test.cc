@@ -147,6 +147,17 @@ TEST_F(EngineTest, TimeoutKillsTheShellsProcessGroup) {
   }));
 }
 
+TEST_F(EngineTest, AnSlaMissIsRecorded) {
+  Write("late.yaml", "sla: 50ms\ntasks:\n  slow: {kind: shell, command: \"sleep 0.3\"}\n");
+  Write("prompt.yaml", "sla: 1h\ntasks:\n  quick: {kind: noop}\n");
+  WorkflowEngine& engine = Start();
+  const int64_t late = engine.Trigger("late", {}), prompt = engine.Trigger("prompt", {});
+  EXPECT_EQ(Wait(late), "success");
+  EXPECT_EQ(Wait(prompt), "success");
+  EXPECT_TRUE(engine.store().Run(late)->sla_missed);
+  EXPECT_FALSE(engine.store().Run(prompt)->sla_missed);
+}
+
 TEST_F(EngineTest, FolderEditsApplyAndBrokenFilesAreReported) {
   Write("one.yaml", "tasks:\n  a: {kind: noop}\n");
   Write("two.yaml", "tasks:\n  a: {kind: noop}\n  b: {kind: noop, depends_on: [a]}\n");

@@ -56,6 +56,17 @@ TEST_F(TaskKindsTest, SqlStopsAtTheFirstErrorAndOutputsTheLastValue) {
   EXPECT_EQ(Sql("SELECT count(*) FROM t"), "3");  // the statement after the error did not run
 }
 
+TEST_F(TaskKindsTest, SqlIsInterruptedAtItsTimeout) {
+  const TaskOutcome out = Run("sql",
+                              {{"sql",
+                                "SELECT count(*) FROM generate_series(1, 3000000) a(x), generate_series(1, "
+                                "2000) b(y) WHERE x + y = 3"}},
+                              std::chrono::milliseconds(200));
+  EXPECT_FALSE(out.ok);
+  EXPECT_NE(out.log.find("ERROR 57014"), std::string::npos) << out.log;
+  EXPECT_NE(out.log.find("[basin] timed out"), std::string::npos) << out.log;
+}
+
 TEST_F(TaskKindsTest, CopyLoadsEveryFileOfAGlob) {
   Sql("CREATE TABLE sales (day VARCHAR, amount INT)");
   std::filesystem::create_directories(dir_ / "in");
