@@ -184,6 +184,7 @@ class Parser {
       } else if (!schedule.IsNull()) {
         try {
           dag->schedule = Cron::Parse(Scalar(schedule, "schedule"));
+          dag->schedule->Next(TimePoint{}, dag->zone);  // throws for one that never fires (30 February)
         } catch (const std::invalid_argument& e) {
           Fail(schedule, e.what());
         }

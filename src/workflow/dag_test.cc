@@ -67,6 +67,8 @@ TEST(DagTest, ErrorsNameTheFileAndLine) {
             "dags/x.yaml:3: unknown task kind \"sparkle\" (sql, shell, http, copy, ingest, wait, noop)");
   EXPECT_EQ(ErrorOf("schedule: \"0 25 * * *\"\ntasks:\n  a: {kind: noop}\n"),
             "dags/x.yaml:1: cron hour field \"25\": 25 is outside 0-23");
+  EXPECT_EQ(ErrorOf("schedule: \"0 0 30 2 *\"\ntasks:\n  a: {kind: noop}\n"),
+            "dags/x.yaml:1: cron expression \"0 0 30 2 *\" never fires");
   EXPECT_EQ(ErrorOf("timezone: Nowhere/Land\ntasks:\n  a: {kind: noop}\n"),
             "dags/x.yaml:1: unknown time zone \"Nowhere/Land\"");
   EXPECT_EQ(

@@ -60,11 +60,12 @@ WorkflowEngine::WorkflowEngine(Database* database, EngineOptions options)
       options_(std::move(options)),
       store_(std::make_unique<RunStore>(options_.store_path.empty() ? ":memory:" : options_.store_path)),
       attempts_metric_(DefaultMetrics().AddCounter("basin_workflow_task_attempts_total",
-                                                   "Workflow task attempts finished, by state", {"dag", "state"})),
-      runs_metric_(DefaultMetrics().AddCounter("basin_workflow_runs_total", "Workflow runs finished, by state",
-                                               {"dag", "state"})),
-      sla_misses_metric_(DefaultMetrics().AddCounter("basin_workflow_sla_misses_total",
-                                                     "Workflow runs that went past their DAG's sla", {"dag"})) {
+                                                   "Workflow task attempts finished, by state",
+                                                   {"dag", "state"})),
+      runs_metric_(DefaultMetrics().AddCounter("basin_workflow_runs_total",
+                                               "Workflow runs finished, by state", {"dag", "state"})),
+      sla_misses_metric_(DefaultMetrics().AddCounter(
+          "basin_workflow_sla_misses_total", "Workflow runs that went past their DAG's sla", {"dag"})) {
   if (database_) RegisterSystemTables(*this, database_->catalog().provided_tables());
 }
 
@@ -201,6 +202,8 @@ void WorkflowEngine::AddDag(std::shared_ptr<const Dag> dag) {
     entry.state.last_interval_end_ms = Ms(first);
     store_->SaveDagState(entry.state);
   }
+  entry.next_fire.reset();
+  if (d.schedule) entry.next_fire = d.schedule->Next(FromMs(entry.state.last_interval_end_ms), d.zone);
   wake_.notify_all();
 }
 
@@ -352,10 +355,9 @@ void WorkflowEngine::CreateScheduledRuns() {
   const TimePoint now = Now();
   for (auto& [name, entry] : dags_) {
     const Dag& dag = *entry.dag;
-    if (!dag.schedule || entry.state.paused) continue;
+    if (!entry.next_fire || *entry.next_fire > now || entry.state.paused) continue;
     TimePoint end = FromMs(entry.state.last_interval_end_ms);
-    TimePoint next = dag.schedule->Next(end, dag.zone);
-    if (next > now) continue;
+    TimePoint next = *entry.next_fire;
     if (!dag.catchup) {
       // Only the latest complete interval.
       next = dag.schedule->Previous(now, dag.zone);
@@ -367,6 +369,7 @@ void WorkflowEngine::CreateScheduledRuns() {
       next = dag.schedule->Next(end, dag.zone);
     }
     entry.state.last_interval_end_ms = Ms(end);
+    entry.next_fire = next;
     store_->SaveDagState(entry.state);
   }
 }
@@ -388,9 +391,7 @@ std::optional<TimePoint> WorkflowEngine::Schedule() {
     if (!timer || t < *timer) timer = t;
   };
   for (const auto& [name, entry] : dags_) {
-    if (entry.dag->schedule && !entry.state.paused) {
-      at(entry.dag->schedule->Next(FromMs(entry.state.last_interval_end_ms), entry.dag->zone));
-    }
+    if (entry.next_fire && !entry.state.paused) at(*entry.next_fire);
   }
   std::map<std::string, int> running_runs;
   for (const auto& [id, run] : runs_) {

@@ -36,7 +36,7 @@ class Database;
 class Counter;
 template <class M>
 class MetricFamily;
-}
+}  // namespace basin
 
 namespace basin::workflow {
 
@@ -127,6 +127,9 @@ class WorkflowEngine {
     std::shared_ptr<const Dag> dag;
     DagStateRow state;
     int running_tasks = 0;
+    /// When its schedule fires next (from state.last_interval_end_ms), kept so that scheduling, which runs
+    /// at every task's end, does not evaluate every DAG's cron.
+    std::optional<TimePoint> next_fire;
   };
 
   TimePoint Now() const;
