@@ -6,7 +6,8 @@ packages=(g++ cmake ninja-build ccache make pkg-config clang-format
           libgtest-dev libgmock-dev libbenchmark-dev libedit-dev libre2-dev python3
           libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libsqlite3-dev nlohmann-json3-dev libsimdjson-dev
           libboost-dev libssl-dev librdkafka-dev librocksdb-dev kcat curl python3-prometheus-client chromium
-          postgresql-client libpq-dev default-jdk-headless libpostgresql-jdbc-java)
+          postgresql-client libpq-dev default-jdk-headless libpostgresql-jdbc-java
+          libyaml-cpp-dev libcctz-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

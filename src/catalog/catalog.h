@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/provided_tables.h"
 #include "catalog/saved_objects.h"
 #include "lake/table_storage.h"
 #include "types/logical_type.h"
@@ -188,6 +189,8 @@ class Catalog {
 
   /// Saved queries, charts and dashboards, persisted with the catalog (in memory for an in-memory one).
   SavedObjects& saved_objects() { return *saved_objects_; }
+  /// Relations other modules provide (catalog/provided_tables.h).
+  ProvidedTables& provided_tables() { return provided_tables_; }
 
  private:
   struct Schema {
@@ -217,6 +220,7 @@ class Catalog {
   std::map<std::string, Schema> schemas_;
   std::string lake_dir_;
   std::unique_ptr<CatalogStore> store_;
+  ProvidedTables provided_tables_;
   std::unique_ptr<SavedObjects> saved_objects_;  // after store_, which it writes to
   /// Metadata pointers of persistent tables (registered under a name or about to be), by storage.
   std::map<const TableStorage*, std::shared_ptr<StorePointer>> pointers_;

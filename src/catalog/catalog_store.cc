@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "catalog/sqlite_exec.h"
 #include "common/exception.h"
 
 namespace basin {
@@ -89,26 +90,15 @@ CatalogStore::~CatalogStore() {
 int CatalogStore::Exec(const std::string& sql, const std::vector<std::string>& params,
                        std::vector<std::vector<std::string>>* rows) {
   std::lock_guard<std::mutex> lock(mutex_);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    throw IOError("catalog \"" + path_ + "\": " + sqlite3_errmsg(db_));
-  }
-  for (size_t i = 0; i < params.size(); i++) {
-    sqlite3_bind_text(stmt, static_cast<int>(i + 1), params[i].data(), static_cast<int>(params[i].size()),
-                      SQLITE_TRANSIENT);
-  }
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    if (!rows) continue;
-    auto& row = rows->emplace_back();
-    for (int c = 0; c < sqlite3_column_count(stmt); c++) {
-      const unsigned char* text = sqlite3_column_text(stmt, c);
-      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+  SqliteRows found;
+  const int changed = SqliteExec(db_, "catalog \"" + path_ + "\"", sql, params, rows ? &found : nullptr);
+  if (rows) {
+    for (auto& row : found) {
+      auto& out = rows->emplace_back();
+      for (auto& value : row) out.push_back(value.value_or(""));
     }
   }
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_DONE) throw IOError("catalog \"" + path_ + "\": " + sqlite3_errmsg(db_));
-  return sqlite3_changes(db_);
+  return changed;
 }
 
 std::vector<std::string> CatalogStore::Schemas() {

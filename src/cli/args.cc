@@ -114,6 +114,7 @@ std::string MainHelp() {
          "  topic      Create, list, describe and delete topics on a running server\n"
          "  produce    Send lines from stdin to a topic of a running server\n"
          "  consume    Print a topic's records from a running server\n"
+         "  dag        List, trigger, backfill, pause workflows; their runs and logs\n"
          "\n"
          "Options:\n"
          "  -h, --help     Show this help\n"
@@ -148,7 +149,8 @@ CliArgs ParseArgs(const std::vector<std::string>& args, const char* basin_data_e
     return {CliArgs::Action::kPrint, std::string("basin ") + kVersion + "\n", {}, {}};
   }
   if (first == "sql") return ParseSqlArgs(args, basin_data_env);
-  if (first == "server" || first == "topic" || first == "produce" || first == "consume") {
+  if (first == "server" || first == "topic" || first == "produce" || first == "consume" ||
+      first == "dag") {
     return {CliArgs::Action::kCommand, "", {}, first};
   }
   return UsageError((first.rfind('-', 0) == 0 ? "unknown option '" : "unknown command '") + first + "'",

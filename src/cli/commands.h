@@ -17,4 +17,8 @@ int RunTopicCommand(const std::vector<std::string>& args);
 int RunProduceCommand(const std::vector<std::string>& args);
 int RunConsumeCommand(const std::vector<std::string>& args);
 
+/// Run `basin dag` (list, trigger, backfill, runs, logs, pause, unpause, clear) against the server that holds
+/// the data directory (over HTTP) or, with none, the directory itself.
+int RunDagCommand(const std::vector<std::string>& args);
+
 }  // namespace basin::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       const std::vector<std::string> rest(args.begin() + 1, args.end());
       if (parsed.command == "server") return basin::cli::RunServerCommand(rest);
       if (parsed.command == "topic") return basin::cli::RunTopicCommand(rest);
+      if (parsed.command == "dag") return basin::cli::RunDagCommand(rest);
       if (parsed.command == "produce") return basin::cli::RunProduceCommand(rest);
       return basin::cli::RunConsumeCommand(rest);
     }

@@ -14,6 +14,7 @@
 #include "cli/shell.h"
 #include "common/exception.h"
 #include "server/basin_server.h"
+#include "workflow/engine.h"
 #include "sql/parser/parser.h"
 
 namespace basin::cli {
@@ -101,6 +102,16 @@ int RunSqlCommand(const SqlOptions& options) {
     std::cerr << "Error: cannot open the database in " << options.data_dir << ": " << e.what()
               << (owner.empty() ? "" : " (" + owner + ")") << "\n";
     return 1;
+  }
+  // The workflow history (workflow.dag_runs, ...) reads as it does through the server; DAG files are
+  // parsed only when workflow.dags is read.
+  std::unique_ptr<workflow::WorkflowEngine> workflows;
+  if (!in_memory) {
+    workflow::EngineOptions workflow_options;
+    workflow_options.dags_dir = (std::filesystem::path(options.data_dir) / "dags").string();
+    workflow_options.store_path = (std::filesystem::path(options.data_dir) / "catalog.db").string();
+    workflow_options.watch = false;
+    workflows = std::make_unique<workflow::WorkflowEngine>(database.get(), std::move(workflow_options));
   }
   Connection connection(*database);
   const bool stdout_tty = isatty(STDOUT_FILENO) != 0;

@@ -4,6 +4,8 @@
 #include <array>
 #include <optional>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <random>
 #include <string>
@@ -30,6 +32,8 @@ constexpr const char* kSetup[] = {
     "WITH (partitions = 3, key = 'user_id', timestamp = 'ts', retention = '1 day')",
     "CREATE SINK IF NOT EXISTS demo.clicks_to_lake FROM demo_clicks INTO demo.clicks "
     "WITH (commit_interval = '5 seconds')",
+    "CREATE TABLE IF NOT EXISTS demo.page_views (window_end TIMESTAMPTZ, page VARCHAR, clicks BIGINT, "
+    "revenue DECIMAL(38,2))",
 };
 
 /// The demo's continuous query: a materialized view kept up to date from the topic, a row per minute and
@@ -39,6 +43,25 @@ constexpr const char* kLiveView =
     "CREATE MATERIALIZED VIEW IF NOT EXISTS demo.clicks_per_minute AS "
     "SELECT window_start, window_end, country, count(*) AS clicks, sum(revenue) AS revenue "
     "FROM TUMBLE(demo_clicks, ts, INTERVAL '1' MINUTE) GROUP BY window_start, window_end, country";
+
+/// The demo's workflow (docs/workflows.md): every 5 minutes, the clicks of the interval per page.
+constexpr const char* kDemoDagFile = "demo_page_views.yaml";
+constexpr const char* kDemoDag = R"(name: demo_page_views
+schedule: "*/5 * * * *"
+catchup: false
+defaults: {retries: 2, retry_delay: 10s, timeout: 5m}
+tasks:
+  summarize:
+    kind: sql
+    sql: >-
+      INSERT INTO demo.page_views
+      SELECT TIMESTAMPTZ '{{ data_interval_end }}', page, count(*), sum(revenue) FROM demo.clicks
+      WHERE ts >= '{{ data_interval_start }}' AND ts < '{{ data_interval_end }}' GROUP BY page
+  pages:
+    kind: sql
+    depends_on: [summarize]
+    sql: "SELECT count(*) FROM demo.page_views WHERE window_end = '{{ data_interval_end }}'"
+)";
 
 /// What the web UI opens with: saved queries, charts and a dashboard over the demo's table.
 struct DemoChart {
@@ -116,8 +139,8 @@ std::string Click(std::mt19937_64& rng, int64_t user, int64_t now_ms) {
 
 }  // namespace
 
-DemoClickstream::DemoClickstream(Database& db, int events_per_second)
-    : db_(db), events_per_second_(std::max(1, events_per_second)) {}
+DemoClickstream::DemoClickstream(Database& db, int events_per_second, std::string dags_dir)
+    : db_(db), events_per_second_(std::max(1, events_per_second)), dags_dir_(std::move(dags_dir)) {}
 
 DemoClickstream::~DemoClickstream() { Stop(); }
 
@@ -132,6 +155,10 @@ void DemoClickstream::Start() {
     LogLine(LogLevel::kWarning, "demo: no live view demo.clicks_per_minute: " + result->error().message);
   }
   SaveDemoObjects(db_.catalog().saved_objects());
+  if (!dags_dir_.empty() && !std::filesystem::exists(std::filesystem::path(dags_dir_) / kDemoDagFile)) {
+    std::filesystem::create_directories(dags_dir_);
+    std::ofstream(std::filesystem::path(dags_dir_) / kDemoDagFile) << kDemoDag;
+  }
   stopping_ = false;
   thread_ = std::thread([this] { Run(); });
 }

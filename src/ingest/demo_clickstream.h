@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace basin {
@@ -22,7 +23,8 @@ class DemoClickstream {
   static constexpr const char* kTable = "demo.clicks";
 
   /// `events_per_second` spread evenly over each second.
-  DemoClickstream(Database& db, int events_per_second);
+  /// `dags_dir` (optional): where the demo's DAG file goes, when missing.
+  DemoClickstream(Database& db, int events_per_second, std::string dags_dir = "");
   /// Stop()s the generator.
   ~DemoClickstream();
   DemoClickstream(const DemoClickstream&) = delete;
@@ -38,6 +40,7 @@ class DemoClickstream {
 
   Database& db_;
   const int events_per_second_;
+  const std::string dags_dir_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -9,15 +9,17 @@
 #include "server/saved_object_routes.h"
 #include "server/sql_route.h"
 #include "server/web_ui_route.h"
+#include "server/workflow_routes.h"
 
 namespace basin::server {
 
 void AddApiRoutes(http::Router& router, Database& database, ingest::EventCollector& collector,
-                  size_t max_body_bytes) {
+                  workflow::WorkflowEngine& workflows, size_t max_body_bytes) {
   http::AddEventRoute(router, collector, {.max_body_bytes = max_body_bytes});
   AddSqlRoute(router, database, max_body_bytes);
   AddCatalogRoutes(router, database);
   AddSavedObjectRoutes(router, database.catalog().saved_objects());
+  AddWorkflowRoutes(router, workflows);
   router.Add(http::Method::kGet, "/api/openapi.json", [](const http::Request&) {
     return http::Response::Json(200, std::string(OpenApiFiles().front().bytes))
         .Header("Cache-Control", "no-cache");

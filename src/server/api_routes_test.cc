@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <filesystem>
 #include <set>
 
 #include "helpers/http_testing.h"
@@ -11,6 +12,7 @@
 #include "main/database.h"
 #include "server/embedded_files.h"
 #include "server/http/server.h"
+#include "workflow/engine.h"
 
 namespace basin::server {
 namespace {
@@ -28,12 +30,18 @@ class ApiRoutesTest : public test::TempDirTest {
     collector_options.log_dir = dir_ / "log";
     collector_options.min_free_disk_bytes = 0;
     collector_ = std::make_unique<ingest::EventCollector>(database_->log(), std::move(collector_options));
+    workflow::EngineOptions workflow_options;
+    workflow_options.dags_dir = (dir_ / "dags").string();
+    workflow_options.store_path = ":memory:";
+    workflows_ = std::make_unique<workflow::WorkflowEngine>(database_.get(), std::move(workflow_options));
+    workflows_->Start();
     server_ = http::testing::StartServer(
-        [this](http::Router& router) { AddApiRoutes(router, *database_, *collector_, 1 << 20); });
+        [this](http::Router& router) { AddApiRoutes(router, *database_, *collector_, *workflows_, 1 << 20); });
   }
   void TearDown() override {
     server_->Stop();
     server_.reset();
+    workflows_.reset();
     collector_.reset();
     database_.reset();
     TempDirTest::TearDown();
@@ -59,6 +67,7 @@ class ApiRoutesTest : public test::TempDirTest {
 
   std::unique_ptr<Database> database_;
   std::unique_ptr<ingest::EventCollector> collector_;
+  std::unique_ptr<workflow::WorkflowEngine> workflows_;
   std::unique_ptr<http::Server> server_;
 };
 
@@ -263,6 +272,60 @@ TEST_F(ApiRoutesTest, TopicDetailsShowOffsetsSchemaAndTheLastRecords) {
   }
   EXPECT_EQ(Request("GET", "/api/v1/topics/nowhere").status, 404);
   EXPECT_EQ(Request("GET", "/api/v1/topics/__consumer_offsets").status, 404);
+}
+
+TEST_F(ApiRoutesTest, WorkflowsCreateTriggerAndReadRuns) {
+  Sql("CREATE TABLE facts (day VARCHAR, region VARCHAR)");
+  RawResponse r = Request("POST", "/api/v1/dags", "name: load_facts\nparams: {region: KR}\ntasks:\n"
+                          "  insert: {kind: sql, sql: \"INSERT INTO facts VALUES ('{{ ds }}', '{{ params.region }}')\"}\n"
+                          "  count: {kind: sql, depends_on: [insert], sql: \"SELECT count(*) FROM facts\"}\n");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["tasks"].size(), 2u);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "dags" / "load_facts.yaml"));
+
+  r = Request("POST", "/api/v1/dags/load_facts/runs", R"({"params": {"region": "EU"}, "logical_date": "2024-05-01"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const int64_t run = Json::parse(r.body)["run_id"];
+  const std::string path = "/api/v1/dags/load_facts/runs/" + std::to_string(run);
+  Json detail;
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       std::chrono::steady_clock::now() < deadline;) {
+    detail = Get(path);
+    if (detail["state"] != "queued" && detail["state"] != "running") break;
+  }
+  EXPECT_EQ(detail["state"], "success") << detail.dump();
+  EXPECT_EQ(detail["tasks"][0]["task"], "insert");
+  EXPECT_EQ(detail["tasks"][1]["state"], "success");
+  EXPECT_EQ(detail["tasks"][1]["output"], "1");
+  EXPECT_EQ(detail["logical_date"], "2024-05-01T00:00:00+00:00");
+  const Json rows = Json::parse(Request("POST", "/api/v1/sql", R"({"sql": "SELECT day, region FROM facts"})").body);
+  EXPECT_EQ(rows["rows"], Json::parse(R"([["2024-05-01", "EU"]])"));
+  const Json logs = Get(path + "/tasks/insert/logs");
+  ASSERT_EQ(logs["attempts"].size(), 1u);
+  EXPECT_NE(logs["attempts"][0]["log"].get<std::string>().find("INSERT INTO facts VALUES ('2024-05-01', 'EU')"),
+            std::string::npos);
+  EXPECT_EQ(Get("/api/v1/dags/load_facts/runs")["runs"][0]["task_states"]["count"], "success");
+  // The history in SQL.
+  const auto sql = [&](const std::string& text) {
+    return Json::parse(Request("POST", "/api/v1/sql", Json{{"sql", text}}.dump()).body);
+  };
+  EXPECT_EQ(sql("SELECT dag, state, run_type FROM workflow.dag_runs")["rows"],
+            Json::parse(R"([["load_facts", "success", "manual"]])"));
+  EXPECT_EQ(sql("SELECT task, try_number, state, output FROM workflow.task_attempts ORDER BY task")["rows"],
+            Json::parse(R"([["count", 1, "success", "1"], ["insert", 1, "success", "1"]])"));
+  EXPECT_EQ(sql("SELECT name, tasks, paused FROM workflow.dags")["rows"], Json::parse(R"([["load_facts", 2, false]])"));
+  EXPECT_EQ(Json::parse(Request("POST", "/api/v1/dags/load_facts/pause").body)["paused"], true);
+  EXPECT_EQ(Get("/api/v1/dags")["dags"][0]["paused"], true);
+
+  // Errors: a DAG with a cycle (400 with its line), unknown DAGs and runs (404).
+  r = Request("POST", "/api/v1/dags", "name: bad\ntasks:\n  a: {kind: noop, depends_on: [b]}\n  b: {kind: noop, depends_on: [a]}\n");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(CodeOf(r), "42601");
+  EXPECT_EQ(Json::parse(r.body)["error"]["line"], 3);
+  EXPECT_NE(r.body.find("a -> b -> a"), std::string::npos) << r.body;
+  EXPECT_EQ(Request("POST", "/api/v1/dags/nope/runs").status, 404);
+  EXPECT_EQ(Request("GET", "/api/v1/dags/load_facts/runs/999").status, 404);
+  EXPECT_EQ(Request("POST", "/api/v1/dags/load_facts/runs", "[1]").status, 400);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "server/kafka/server.h"
 #include "server/pgwire/server.h"
 #include "server/pgwire/users.h"
+#include "workflow/engine.h"
 
 namespace basin::server {
 
@@ -55,6 +56,7 @@ struct BasinServer::State {
   std::unique_ptr<ingest::SinkRunner> sinks;
   std::unique_ptr<stream::ViewRunner> views;  // materialized views
   std::unique_ptr<ingest::DemoClickstream> demo;
+  std::unique_ptr<workflow::WorkflowEngine> workflows;  // DAGs, their runs and history
   std::unique_ptr<ingest::EventCollector> collector;
   std::unique_ptr<http::Server> http;
   std::unique_ptr<kafka::Server> kafka;
@@ -97,10 +99,19 @@ void BasinServer::Start() {
   state->sinks->Start();
   state->views = std::make_unique<stream::ViewRunner>(state->database->views());
   state->views->Start();
+  workflow::EngineOptions workflow_options;
+  workflow_options.dags_dir =
+      config_.dags_dir.empty() ? (std::filesystem::path(config_.data_dir) / "dags").string() : config_.dags_dir;
+  const std::string dags_dir = workflow_options.dags_dir;
+  workflow_options.store_path = (std::filesystem::path(config_.data_dir) / "catalog.db").string();
+  workflow_options.workers = config_.workflow_workers;
+  state->workflows = std::make_unique<workflow::WorkflowEngine>(state->database.get(), std::move(workflow_options));
   if (config_.demo) {
-    state->demo = std::make_unique<ingest::DemoClickstream>(*state->database, config_.demo_events_per_second);
+    state->demo = std::make_unique<ingest::DemoClickstream>(*state->database, config_.demo_events_per_second,
+                                                            dags_dir);
     state->demo->Start();
   }
+  state->workflows->Start();  // after the demo, which may add its DAG file
 
   StartKafka(*state);
   StartPostgres(*state);  // should it or HTTP fail, ~State stops those started
@@ -185,7 +196,7 @@ void BasinServer::StartHttp(State& state) const {
   options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
   options.log = [](std::string_view line) { LogLine(LogLevel::kWarning, "http: " + std::string(line)); };
   state.http = std::make_unique<http::Server>(std::move(options));
-  AddApiRoutes(state.http->router(), *state.database, *state.collector,
+  AddApiRoutes(state.http->router(), *state.database, *state.collector, *state.workflows,
                static_cast<size_t>(config_.http_max_body_bytes));
   state.http->Start();
 }
@@ -200,6 +211,7 @@ void BasinServer::Stop() {
   state_->broker.reset();
   state_->kafka.reset();
   if (state_->demo) state_->demo->Stop();
+  state_->workflows->Stop();  // running attempts are cut short and retried at the next start
   state_->views->Stop();
   state_->sinks->Stop();  // after the listeners: what clients wrote last is landed too
   state_->log->Flush();

@@ -50,6 +50,8 @@ struct ServerConfig {
   int64_t collector_min_free_disk_bytes = 512 << 20;  ///< collector.min.free.disk.bytes
   bool demo = false;                                 ///< demo: generate a clickstream (make run)
   int32_t demo_events_per_second = 50;               ///< demo.events.per.second
+  std::string dags_dir;                              ///< workflow.dags.dir; empty: DATA/dags
+  int32_t workflow_workers = 32;                     ///< workflow.workers: task attempts at once
   /// Topic config defaults by topic config key (`retention.ms`), set through the broker keys
   /// (`log.retention.ms`).
   std::map<std::string, std::string> topic_defaults;

@@ -22,6 +22,16 @@ wait_for 30 clicks_at_least 200 || fail "no demo clicks in demo.clicks"
 [ "$(status "$http/api/v1/dashboards")" = 200 ] && [ "$(json '[d["name"] for d in j["dashboards"]]')" = "['Clickstream (demo)']" ] ||
   fail "the demo's dashboard is missing: $(cat "$work/body.out")"
 [ "$(status "$http/api/v1/charts")" = 200 ] && [ "$(json 'len(j["charts"])')" = 5 ] || fail "the demo's charts are missing"
+# The demo's DAG runs: the interval's clicks per page into demo.page_views.
+[ "$(status "$http/api/v1/dags/demo_page_views/runs" -X POST -d '{"logical_date": "2020-01-01"}')" = 201 ] ||
+  fail "the demo's DAG did not start: $(cat "$work/body.out")"
+demo_run=$(json 'j["run_id"]')
+demo_run_done() {
+  [ "$(status "$http/api/v1/dags/demo_page_views/runs/$demo_run")" = 200 ] && [ "$(json 'j["state"]')" != running ] &&
+    [ "$(json 'j["state"]')" != queued ]
+}
+wait_for 30 demo_run_done || fail "the demo's DAG run did not finish"
+[ "$(json 'j["state"]')" = success ] || fail "the demo's DAG run failed: $(cat "$work/body.out")"
 # Every saved chart's SQL runs.
 for i in 0 1 2 3 4; do
   status "$http/api/v1/charts" >/dev/null

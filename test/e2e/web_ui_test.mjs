@@ -7,7 +7,8 @@
 //    the page and see the chart drawn with its rows again (and refreshing);
 //  - shared filters: a {{variable}} in one chart's SQL and a column filter on another's result;
 //  - find a table in the catalog browser with its search box and see its statistics and rows;
-//  - a topic's page showing an event posted meanwhile arrive.
+//  - a topic's page showing an event posted meanwhile arrive;
+//  - a DAG's graph and its run's grid turning green, and a task's log.
 // Every wait is for a condition with a deadline; no sleeps.
 //
 //   node web_ui_test.mjs http://127.0.0.1:PORT   (CHROMIUM: the browser, default /usr/bin/chromium)
@@ -269,6 +270,28 @@ try {
   await api("POST", "/api/v1/topics/web_events/events", [{ user_id: 7, url: "/arrived-live" }]);
   await page.waitForSelector(".live-feed tr.new td:text-is('/arrived-live')");
   await waitFor(() => Number(document.querySelector(".live-feed table")?.dataset.arrived) >= 1);
+
+  step = "the workflows page";
+  const created = await fetch(base + "/api/v1/dags", {
+    method: "POST",
+    body: "name: web_flow\ntasks:\n  first: {kind: noop}\n  second: {kind: shell, depends_on: [first], command: \"echo hi\"}\n",
+  });
+  check(created.status === 201, `POST /api/v1/dags answered ${created.status}`);
+  await api("POST", "/api/v1/dags/web_flow/runs", {});
+  await page.goto(`${base}/#/dags`, { waitUntil: "load" });
+  // The page redraws every 2 s: find and click in one step in the page, so the element cannot go stale.
+  const clickIn = (selector, text) => waitFor(([s, t]) => {
+    const e = [...document.querySelectorAll(s)].find((x) => x.textContent.includes(t));
+    if (e) e.click();
+    return Boolean(e);
+  }, [selector, text]);
+  await clickIn("a", "web_flow");
+  await waitForHash(/^#\/dags\/web_flow$/);
+  // The graph has both tasks, and the run's cells turn green (success) in the grid.
+  await page.waitForSelector("svg.dag-graph g[data-task=second]");
+  await waitFor(() => document.querySelectorAll(".dag-grid td[data-state=success]").length === 2);
+  await clickIn(".dag-grid td[data-state=success]:last-child", "");
+  await waitFor(() => document.querySelector(".dag-logs")?.textContent.includes("try 1: success"));
 
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join("; ")}`);
   console.log("web_ui_test: all checks passed");

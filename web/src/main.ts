@@ -7,6 +7,7 @@ import { chartsPage, chartBuilderPage } from "./pages/charts";
 import { dashboardsPage, dashboardPage } from "./pages/dashboards";
 import { catalogPage } from "./pages/catalog";
 import { topicPage } from "./pages/topic";
+import { dagsPage, dagPage } from "./pages/dags";
 
 /// The left nav: a section is highlighted while the route starts with one of its prefixes.
 const sections = [
@@ -15,6 +16,7 @@ const sections = [
   { path: "/charts", label: "Charts", icon: "▦", prefixes: ["/charts"] },
   { path: "/dashboards", label: "Dashboards", icon: "▤", prefixes: ["/dashboards"] },
   { path: "/catalog", label: "Catalog", icon: "◫", prefixes: ["/catalog", "/topics"] },
+  { path: "/dags", label: "Workflows", icon: "⇶", prefixes: ["/dags"] },
 ];
 
 /// Every page by its route ("/charts/:id"): a new page is one line here (and a section above if the nav
@@ -31,6 +33,8 @@ const routes: [string, Page][] = [
   ["/catalog/:kind/:schema/:name", catalogPage],
   ["/catalog/:kind/:name", catalogPage],
   ["/topics/:name", topicPage],
+  ["/dags", dagsPage],
+  ["/dags/:name", dagPage],
 ];
 
 const links = sections.map((s) =>

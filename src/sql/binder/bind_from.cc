@@ -182,6 +182,15 @@ LogicalOperatorPtr Binder::BindBaseTable(const sql::TableRef& ref) {
   }
   auto [schema, name] = QualifiedName(ref.names);
   Catalog& catalog = context_.catalog();
+  if (ref.names.size() >= 2) {
+    if (std::optional<MetadataRows> rows = catalog.provided_tables().Rows(schema, name)) {
+      if (ref.version_as_of || ref.timestamp_as_of) {
+        throw BinderError(sqlstate::kWrongObjectType, "\"" + schema + "." + name + "\" has no history to read AS OF",
+                          ref.location);
+      }
+      return BindRows(std::move(*rows), ref.alias.empty() ? name : ref.alias, ref);
+    }
+  }
   if (auto view = catalog.GetView(schema, name)) {
     auto stmt = sql::ParseStatement(view->query_sql);
     auto* select = static_cast<sql::SelectStmt*>(stmt.get());
