@@ -81,11 +81,23 @@ void HashVector(const Vector& v, size_t count, uint64_t* hashes, bool combine) {
   }
   DispatchOnPhysical(v.type().physical(), [&]<class T>() {
     const T* data = v.template data<T>();
-    bool constant = v.IsConstant();
     const ValidityMask& valid = v.validity();
+    if (v.IsConstant()) {
+      const uint64_t h = valid.RowIsValid(0) ? HashValue(data[0]) : kNullHash;
+      for (size_t i = 0; i < count; i++) hashes[i] = combine ? Mix(hashes[i] * 31 + h) : h;
+      return;
+    }
+    // The common case, a flat column without NULLs, in loops without per-row branches.
+    if (valid.AllValid()) {
+      if (combine) {
+        for (size_t i = 0; i < count; i++) hashes[i] = Mix(hashes[i] * 31 + HashValue(data[i]));
+      } else {
+        for (size_t i = 0; i < count; i++) hashes[i] = HashValue(data[i]);
+      }
+      return;
+    }
     for (size_t i = 0; i < count; i++) {
-      size_t k = constant ? 0 : i;
-      uint64_t h = valid.RowIsValid(k) ? HashValue(data[k]) : kNullHash;
+      uint64_t h = valid.RowIsValid(i) ? HashValue(data[i]) : kNullHash;
       hashes[i] = combine ? Mix(hashes[i] * 31 + h) : h;
     }
   });

@@ -48,12 +48,18 @@ struct BuildGlobal : GlobalSinkState {
   DataChunk rows;  // keys..., payload...
   size_t count = 0;
   std::vector<uint64_t> hashes;
-  std::vector<uint32_t> heads;  // bucket -> first row + 1
-  std::vector<uint32_t> next;   // row -> next row in bucket + 1
+  /// Bucket -> lower 32 bits: first row + 1 (0: empty); upper 32 bits: a one-hash Bloom filter of the
+  /// bucket's chain (bit BloomBit(hash) of each row in it). Most probes that find no partner are rejected
+  /// by this one load, without walking the chain.
+  std::vector<uint64_t> heads;
+  std::vector<uint32_t> next;  // row -> next row in bucket + 1
   uint64_t mask = 0;
   bool has_null_key = false;
   std::unique_ptr<std::atomic<uint8_t>[]> matched;  // RIGHT/FULL: build rows that found a partner
 };
+
+/// The filter bit of a hash: its top 5 bits, independent of the low bits that pick the bucket.
+inline uint64_t BloomBit(uint64_t hash) { return uint64_t{1} << (32 + (hash >> 59)); }
 
 struct FinalState : GlobalOperatorState {
   size_t next_row = 0;
@@ -67,6 +73,14 @@ struct PhysicalJoin::ProbeState : OperatorState {
   std::vector<int64_t> out_build;  // -1: no build row (NULLs)
   std::vector<int8_t> out_mark;    // mark join: 1, 0, -1 (NULL)
   size_t emitted = 0;
+  // Scratch reused for every input chunk, so probing allocates little once warmed up.
+  std::vector<uint64_t> hashes;
+  std::vector<sel_t> candidates;       // probe rows whose bucket's filter admits their hash
+  std::vector<uint32_t> chain_starts;  // their bucket's first row + 1
+  std::vector<sel_t> probe_rows;       // candidate pairs, then matching pairs
+  std::vector<uint32_t> build_rows;
+  std::vector<uint32_t> match_count;
+  std::vector<uint32_t> emit_rows;
 };
 
 PhysicalJoin::PhysicalJoin(std::vector<LogicalType> types, PhysicalJoinType join_type,
@@ -151,9 +165,10 @@ void PhysicalJoin::Finalize(ExecutionContext& ctx, GlobalSinkState& gstate) {
       }
     }
     if (skip) continue;  // a NULL key never equals anything
-    uint64_t b = g.hashes[row] & g.mask;
-    g.next[row] = g.heads[b];
-    g.heads[b] = static_cast<uint32_t>(row + 1);
+    uint64_t hash = g.hashes[row];
+    uint64_t& head = g.heads[hash & g.mask];
+    g.next[row] = static_cast<uint32_t>(head);
+    head = (head & ~uint64_t{0xFFFFFFFF}) | BloomBit(hash) | (row + 1);
   }
 }
 
@@ -170,31 +185,45 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
   size_t n = input.size();
   ExpressionExecutor executor(ctx.client);
   // Candidate pairs: equal hashes (hash join) or every pair (nested loop).
-  std::vector<sel_t> probe_rows;
-  std::vector<uint32_t> build_rows;
+  std::vector<sel_t>& probe_rows = state.probe_rows;
+  std::vector<uint32_t>& build_rows = state.build_rows;
+  probe_rows.clear();
+  build_rows.clear();
   DataChunk keys;
   if (!conditions_.empty()) {
     std::vector<LogicalType> key_types;
     for (auto& c : conditions_) key_types.push_back(c.left->type);
-    keys.Initialize(key_types, std::max(n, kVectorSize));
+    keys.Initialize(key_types, 1);  // key expressions size their own results (a column is referenced)
     for (size_t k = 0; k < conditions_.size(); k++)
       executor.Execute(*conditions_[k].left, input, keys.column(k));
     keys.SetCardinality(n);
-    std::vector<uint64_t> hashes(n, 0);
-    for (size_t k = 0; k < conditions_.size(); k++) HashVector(keys.column(k), n, hashes.data(), k > 0);
-    // Start every bucket load first (large build sides live in memory, not cache), then walk the chains.
-    std::vector<uint32_t> first(n);
-    for (size_t i = 0; i < n; i++) __builtin_prefetch(&g.heads[hashes[i] & g.mask]);
+    state.hashes.resize(n);
+    uint64_t* hashes = state.hashes.data();
+    for (size_t k = 0; k < conditions_.size(); k++) HashVector(keys.column(k), n, hashes, k > 0);
+    // Keep the rows whose bucket's filter admits their hash; branch-free, so the loads of all rows are in
+    // flight at once (large build sides live in memory, not cache).
+    const uint64_t* heads = g.heads.data();
+    const uint64_t mask = g.mask;
+    state.candidates.resize(n);
+    state.chain_starts.resize(n);
+    sel_t* candidates = state.candidates.data();
+    uint32_t* chain_starts = state.chain_starts.data();
+    size_t found = 0;
     for (size_t i = 0; i < n; i++) {
-      first[i] = g.heads[hashes[i] & g.mask];
-      if (first[i]) __builtin_prefetch(&g.hashes[first[i] - 1]);
+      uint64_t head = heads[hashes[i] & mask];
+      candidates[found] = static_cast<sel_t>(i);
+      chain_starts[found] = static_cast<uint32_t>(head);
+      found += (head & BloomBit(hashes[i])) != 0;
     }
-    probe_rows.reserve(n);
-    build_rows.reserve(n);
-    for (size_t i = 0; i < n; i++) {
-      for (uint32_t e = first[i]; e; e = g.next[e - 1]) {
-        if (g.hashes[e - 1] == hashes[i]) {
-          probe_rows.push_back(static_cast<sel_t>(i));
+    const uint64_t* build_hashes = g.hashes.data();
+    const uint32_t* next = g.next.data();
+    for (size_t k = 0; k < found; k++) __builtin_prefetch(&build_hashes[chain_starts[k] - 1]);
+    for (size_t k = 0; k < found; k++) {
+      const sel_t i = candidates[k];
+      const uint64_t hash = hashes[i];
+      for (uint32_t e = chain_starts[k]; e; e = next[e - 1]) {
+        if (build_hashes[e - 1] == hash) {
+          probe_rows.push_back(i);
           build_rows.push_back(e - 1);
         }
       }
@@ -247,7 +276,8 @@ void PhysicalJoin::FindMatches(ExecutionContext& ctx, DataChunk& input, ProbeSta
   state.out_build.clear();
   state.out_mark.clear();
   state.emitted = 0;
-  std::vector<uint32_t> match_count(n, 0);
+  std::vector<uint32_t>& match_count = state.match_count;
+  match_count.assign(n, 0);
   for (sel_t p : probe_rows) match_count[p]++;
   if (g.matched) {
     for (uint32_t b : build_rows) g.matched[b].store(1, std::memory_order_relaxed);
@@ -326,7 +356,8 @@ void PhysicalJoin::Emit(DataChunk& input, DataChunk& output, ProbeState& state) 
       if (v < 0) mark.SetNull(i);
     }
   } else if (join_type_ != PhysicalJoinType::kSemi && join_type_ != PhysicalJoinType::kAnti) {
-    std::vector<uint32_t> rows(m);
+    std::vector<uint32_t>& rows = state.emit_rows;
+    rows.resize(m);
     bool any_null = false;
     for (size_t i = 0; i < m; i++) {
       int64_t b = state.out_build[state.emitted + i];

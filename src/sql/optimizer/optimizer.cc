@@ -43,8 +43,22 @@ double EstimateCardinality(const LogicalOperator& op) {
       for (auto& c : *op.chunks) rows += static_cast<double>(c->size());
       return std::max<double>(1, rows);
     }
-    case LogicalOpType::kFilter:
-      return std::max<double>(1, child(0) * std::pow(0.3, static_cast<double>(op.expressions.size())));
+    case LogicalOpType::kFilter: {
+      // `column = constant` keeps 1 / (the column's distinct values) of the rows; anything else 0.3.
+      double rows = child(0);
+      for (auto& e : op.expressions) {
+        double selectivity = 0.3;
+        if (e->cls == ExprClass::kFunction && e->name == "=" && e->children.size() == 2) {
+          for (int side = 0; side < 2; side++) {
+            if (e->children[1 - side]->cls != ExprClass::kConstant) continue;
+            double ndv = DistinctValues(*e->children[side], *op.children[0]);
+            if (ndv > 0) selectivity = std::min(selectivity, 1 / ndv);
+          }
+        }
+        rows *= selectivity;
+      }
+      return std::max<double>(1, rows);
+    }
     case LogicalOpType::kAggregate:
       return op.groups.empty() ? 1 : std::max<double>(1, child(0) / 4);
     case LogicalOpType::kDistinct:
