@@ -2,12 +2,10 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <system_error>
 #include <thread>
 
-#include "common/task_scheduler.h"
 #include "server/pgwire/server_internal.h"
 #include "server/pgwire/session.h"
 
@@ -94,7 +92,6 @@ void Connection::Drain() {
     // The session ends after the messages read so far: an idle one at once.
     std::lock_guard lock(self->mutex_);
     self->queue_.push_back({0, ""});
-    self->has_messages_.store(true, std::memory_order_release);
     self->queued_.notify_one();
   });
 }
@@ -134,7 +131,6 @@ void Connection::OnRead(const boost::system::error_code& error, size_t n) {
     // The client went away: what it asked for can no longer reach it.
     std::lock_guard lock(mutex_);
     queue_.push_back({'X', ""});
-    has_messages_.store(true, std::memory_order_release);
     if (session_) session_->Interrupt();
     queued_.notify_one();
     return;
@@ -194,7 +190,6 @@ bool Connection::HandleInput() {
     std::lock_guard lock(mutex_);
     queued_bytes_ += body.size();
     queue_.push_back({type, std::move(body)});
-    has_messages_.store(true, std::memory_order_release);
     queued = true;
     if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = true;
   }
@@ -501,25 +496,14 @@ void Connection::RunSession() {
       }
     } detach{this};
     session.Begin();
-    server_.active_sessions.fetch_add(1, std::memory_order_relaxed);
-    struct Inactive {
-      std::atomic<int>& n;
-      ~Inactive() { n.fetch_sub(1, std::memory_order_relaxed); }
-    } inactive{server_.active_sessions};
     for (;;) {
       Message message;
-      AwaitMessageBriefly();
       {
         std::unique_lock lock(mutex_);
-        if (!stopped_ && queue_.empty()) {
-          server_.active_sessions.fetch_sub(1, std::memory_order_relaxed);
-          queued_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
-          server_.active_sessions.fetch_add(1, std::memory_order_relaxed);
-        }
+        queued_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
         if (stopped_) break;
         message = std::move(queue_.front());
         queue_.pop_front();
-        if (queue_.empty()) has_messages_.store(false, std::memory_order_relaxed);
         const bool was_paused = queued_bytes_ > kMaxQueuedBytes;
         queued_bytes_ -= message.body.size();
         if (was_paused && queued_bytes_ <= kMaxQueuedBytes / 2) {
@@ -556,18 +540,6 @@ void Connection::RunSession() {
       self->WriteNext();
     }
   });
-}
-
-void Connection::AwaitMessageBriefly() {
-  // A client in a request-reply loop sends its next message within microseconds of the reply: watching
-  // for it a little while saves the session thread a sleep and a wake-up per round trip. Only while a core
-  // is left for others: with more sessions busy than that, watching would take the time they need.
-  if (server_.active_sessions.load(std::memory_order_relaxed) >= HardwareThreads()) return;
-  constexpr auto kPoll = std::chrono::microseconds(50);
-  const auto until = std::chrono::steady_clock::now() + kPoll;
-  while (!has_messages_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < until) {
-    std::this_thread::yield();
-  }
 }
 
 void Connection::SendFromSession(std::string& bytes) {

@@ -6,7 +6,6 @@
 
 #include <boost/asio/ssl.hpp>
 
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -48,9 +47,6 @@ struct Server::Impl {
     std::weak_ptr<Connection> connection;
   };
   std::unordered_map<int32_t, Registered> sessions;
-  /// Sessions handling a message or watching for one (not asleep): AwaitMessageBriefly watches only while
-  /// fewer than the cores.
-  std::atomic<int> active_sessions{0};
 };
 
 /// One client connection. The socket, the startup and the authentication belong to the connection's
@@ -96,8 +92,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // The session thread.
   void RunSession();
-  /// Before sleeping for the next message, watch for it briefly (a round trip's worth).
-  void AwaitMessageBriefly();
   /// The Session's `send`: queue `bytes` for the strand to write, then wait while too many are unsent.
   void SendFromSession(std::string& bytes);
   /// Write all of `bytes` to the socket from the session thread (plain TCP, nothing else writing); false
@@ -147,7 +141,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string body;
   };
   std::deque<Message> queue_;  ///< read, not yet handled; type 0 asks the session to end (Drain)
-  std::atomic<bool> has_messages_{false};  ///< !queue_.empty(), read without the mutex by AwaitMessageBriefly
   size_t queued_bytes_ = 0;
   size_t unsent_bytes_ = 0;  ///< handed over by the session, not yet written
   bool strand_writing_ = false;   ///< the strand has a write in flight: the session hands its bytes over
