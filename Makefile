@@ -41,6 +41,7 @@ bench: build
 	$(MAKE) -C bench/tpch run BASIN=$(CURDIR)/$(BUILD_DIR)/basin
 	$(MAKE) -C bench/lake run BASIN=$(CURDIR)/$(BUILD_DIR)/basin
 	$(MAKE) -C bench/web run BASIN=$(CURDIR)/$(BUILD_DIR)/basin
+	$(MAKE) -C bench/pgwire run BASIN=$(CURDIR)/$(BUILD_DIR)/basin
 	$(BUILD_DIR)/bench/kafka/kafka_benchmark --basin $(BUILD_DIR)/basin
 	$(BUILD_DIR)/bench/workflow/workflow_bench
 	$(MAKE) nexmark

@@ -133,6 +133,13 @@ std::vector<SystemTableDef> MakeSystemTables() {
           "watermark timestamptz, watermark_delay_seconds float8, records_per_second float8, "
           "last_checkpoint timestamptz, records_in int8, rows_out int8, late_rows int8, state_bytes int8, "
           "error text"),
+      Def(kPg, "pg_stat_user_tables", 0,
+          "relid oid, schemaname name, relname name, seq_scan int8, last_seq_scan timestamptz, "
+          "seq_tup_read int8, idx_scan int8, last_idx_scan timestamptz, idx_tup_fetch int8, n_tup_ins int8, "
+          "n_tup_upd int8, n_tup_del int8, n_tup_hot_upd int8, n_tup_newpage_upd int8, n_live_tup int8, "
+          "n_dead_tup int8, n_mod_since_analyze int8, n_ins_since_vacuum int8, last_vacuum timestamptz, "
+          "last_autovacuum timestamptz, last_analyze timestamptz, last_autoanalyze timestamptz, "
+          "vacuum_count int8, autovacuum_count int8, analyze_count int8, autoanalyze_count int8"),
       Def(kPg, "pg_matviews", 0,
           "schemaname name, matviewname name, matviewowner name, tablespace name, hasindexes bool, "
           "ispopulated bool, definition text"),

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <memory>
+#include <vector>
 
 namespace basin {
 
@@ -25,7 +26,7 @@ TaskScheduler::~TaskScheduler() {
 
 void TaskScheduler::WorkerLoop() {
   for (;;) {
-    std::function<void()> task;
+    Task task;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
@@ -33,7 +34,7 @@ void TaskScheduler::WorkerLoop() {
       task = std::move(queue_.back());
       queue_.pop_back();
     }
-    task();
+    task.run();
   }
 }
 
@@ -56,12 +57,25 @@ void TaskScheduler::RunParallel(int n, const std::function<void(int)>& fn) {
     std::lock_guard<std::mutex> lock(shared->mutex);
     if (--shared->remaining == 0) shared->done_cv.notify_all();
   };
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (int i = 1; i < n; i++) queue_.push_back([run, i] { run(i); });
+  if (n > 1) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (int i = 1; i < n; i++) queue_.push_back({shared.get(), i, [run, i] { run(i); }});
+    }
+    cv_.notify_all();
   }
-  cv_.notify_all();
   run(0);
+  // Parts no worker has started yet run here: a small job ends without waiting for a worker to wake up.
+  std::vector<int> unstarted;
+  if (n > 1) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::erase_if(queue_, [&](const Task& t) {
+      if (t.owner != shared.get()) return false;
+      unstarted.push_back(t.index);
+      return true;
+    });
+  }
+  for (int i : unstarted) run(i);
   std::unique_lock<std::mutex> lock(shared->mutex);
   shared->done_cv.wait(lock, [&] { return shared->remaining == 0; });
   if (shared->error) std::rethrow_exception(shared->error);

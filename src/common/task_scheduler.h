@@ -26,7 +26,12 @@ class TaskScheduler {
 
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::vector<std::function<void()>> queue_;
+  struct Task {
+    const void* owner;  ///< the RunParallel call it belongs to
+    int index;
+    std::function<void()> run;
+  };
+  std::vector<Task> queue_;
   std::vector<std::thread> workers_;
   bool stop_ = false;
 };

@@ -171,8 +171,8 @@ std::string Expr::ToString() const {
   return "?";
 }
 
-bool Expr::IsFoldable() const {
-  bool foldable = true;
+bool Expr::ReadsRows() const {
+  bool reads = false;
   VisitExpr(*this, [&](const Expr& e) {
     switch (e.cls) {
       case ExprClass::kColumnRef:
@@ -181,14 +181,20 @@ bool Expr::IsFoldable() const {
       case ExprClass::kWindow:
       case ExprClass::kSubquery:
       case ExprClass::kParameter:
-        foldable = false;
-        break;
-      case ExprClass::kFunction:
-        if (e.function && e.function->volatile_) foldable = false;
+        reads = true;
         break;
       default:
         break;
     }
+  });
+  return reads;
+}
+
+bool Expr::IsFoldable() const {
+  if (ReadsRows()) return false;
+  bool foldable = true;
+  VisitExpr(*this, [&](const Expr& e) {
+    if (e.cls == ExprClass::kFunction && e.function && e.function->volatile_) foldable = false;
   });
   return foldable;
 }

@@ -115,6 +115,9 @@ struct Expr {
   bool Equals(const Expr& other) const;
   std::string ToString() const;
   bool IsFoldable() const;  // no column, aggregate, window, subquery or parameter inside; deterministic
+  /// Whether the expression reads rows: a column, aggregate, window, subquery or parameter inside. One that
+  /// does not may be computed once per statement, volatile functions included.
+  bool ReadsRows() const;
   bool HasAggregate() const;
   bool HasWindow() const;
   bool HasSubquery() const;

@@ -36,18 +36,21 @@ std::unique_ptr<QueryResult> ClientContext::Query(std::string_view sql, const Ro
   auto result = RunStatement([&](std::string& tag) {
     auto stmt = sql::ParseStatement(sql);
     tag = StatementTag(*stmt);
-    auto result = Execute(*stmt, sql);
-    if (stream && result->kind() == QueryResult::Kind::kRows && !result->streamed()) {
-      // Rows made whole by statements that do not stream (SHOW, EXPLAIN, ...) go out the same way.
-      stream->begin(result->names(), result->types());
-      for (const auto& chunk : result->chunks()) {
-        if (!stream->rows(*chunk)) break;
-      }
-      result->MarkStreamed(result->RowCount());
-    }
-    return result;
+    return StreamRest(Execute(*stmt, sql));
   });
   stream_ = nullptr;
+  return result;
+}
+
+std::unique_ptr<QueryResult> ClientContext::StreamRest(std::unique_ptr<QueryResult> result) {
+  if (stream_ && result->kind() == QueryResult::Kind::kRows && !result->streamed()) {
+    // Rows made whole by statements that do not stream (SHOW, EXPLAIN, ...) go out the same way.
+    stream_->begin(result->names(), result->types());
+    for (const auto& chunk : result->chunks()) {
+      if (!stream_->rows(*chunk)) break;
+    }
+    result->MarkStreamed(result->RowCount());
+  }
   return result;
 }
 

@@ -47,7 +47,9 @@ class ClientContext {
   /// errors are kept in the PreparedStatement.
   std::unique_ptr<PreparedStatement> Prepare(std::string_view sql, const std::vector<LogicalType>& declared);
   /// Run a prepared statement with a value for each of its parameters; errors become an error result.
-  std::unique_ptr<QueryResult> Execute(const PreparedStatement& statement, std::vector<Value> values);
+  /// With `stream`, rows go there as they are made.
+  std::unique_ptr<QueryResult> Execute(const PreparedStatement& statement, std::vector<Value> values,
+                                       const RowStream* stream = nullptr);
   /// Cancel the statement running now: it ends with 57014 at its next chunk. Thread-safe; a statement
   /// that starts later is not affected.
   void Interrupt() { interrupted_.store(true); }
@@ -98,6 +100,8 @@ class ClientContext {
   void DescribeStatement(const sql::Statement& stmt, std::string_view sql, const std::vector<LogicalType>& declared,
                          PreparedStatement& prepared);
   std::unique_ptr<QueryResult> RunQuery(BoundQuery query);
+  /// With a stream set, hand it the rows of a result that did not stream (SHOW, EXPLAIN, ...).
+  std::unique_ptr<QueryResult> StreamRest(std::unique_ptr<QueryResult> result);
   std::unique_ptr<QueryResult> RunModify(LogicalOperatorPtr plan);
   std::unique_ptr<QueryResult> Explain(const sql::ExplainStmt& stmt, std::string_view sql);
   std::unique_ptr<QueryResult> CreateTable(const sql::CreateTableStmt& stmt);

@@ -130,10 +130,12 @@ void ClientContext::DescribeStatement(const sql::Statement& stmt, std::string_vi
   prepared.parameter_types_ = params.types;
 }
 
-std::unique_ptr<QueryResult> ClientContext::Execute(const PreparedStatement& statement, std::vector<Value> values) {
+std::unique_ptr<QueryResult> ClientContext::Execute(const PreparedStatement& statement,
+                                                    std::vector<Value> values, const RowStream* stream) {
   if (statement.HasError()) return QueryResult::Error(statement.error());
   if (statement.empty()) return QueryResult::Count(0);
-  return RunStatement([&](std::string& tag) {
+  stream_ = stream;
+  auto result = RunStatement([&](std::string& tag) {
     tag = statement.tag_;
     StatementParameters params;
     params.types = statement.parameter_types_;
@@ -141,8 +143,10 @@ std::unique_ptr<QueryResult> ClientContext::Execute(const PreparedStatement& sta
     params.values = std::move(values);
     params.has_values = true;
     ParameterScope scope(parameters_, params);
-    return Execute(*statement.statement_, statement.sql_);
+    return StreamRest(Execute(*statement.statement_, statement.sql_));
   });
+  stream_ = nullptr;
+  return result;
 }
 
 std::string StatementTag(const sql::Statement& stmt) {

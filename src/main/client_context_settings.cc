@@ -53,6 +53,8 @@ const SettingInfo kSettings[] = {
     {"lc_messages", "C", SettingKind::kKept, "language of messages"},
     {"lock_timeout", "0", SettingKind::kKept, "not enforced"},
     {"max_identifier_length", "63", SettingKind::kReadOnly, "longest identifier"},
+    {"max_index_keys", "32", SettingKind::kReadOnly,
+     "most columns of an index (JDBC asks; Basin has no indexes)"},
     {"search_path", "\"$user\", public", SettingKind::kKept, "schemas searched (Basin searches public)"},
     {"server_encoding", "UTF8", SettingKind::kReadOnly, "the server's character set"},
     {"server_version", kPgServerVersion, SettingKind::kReadOnly, "the PostgreSQL version Basin speaks"},

@@ -133,6 +133,11 @@ std::unique_ptr<QueryResult> Connection::Execute(const PreparedStatement& statem
   return context_->Execute(statement, std::move(parameters));
 }
 
+std::unique_ptr<QueryResult> Connection::Execute(const PreparedStatement& statement,
+                                                 std::vector<Value> parameters, const RowStream& stream) {
+  return context_->Execute(statement, std::move(parameters), &stream);
+}
+
 void Connection::SetSessionInfo(std::string user, std::string application_name, int32_t process_id) {
   context_->SetSessionInfo(std::move(user), std::move(application_name), process_id);
 }

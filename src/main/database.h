@@ -98,6 +98,9 @@ class Connection {
   /// was not declared is read as a quoted literal would be (`id = $1` with '7' compares id with 7); other
   /// values are cast to the parameter's type. Errors come back as an error result.
   std::unique_ptr<QueryResult> Execute(const PreparedStatement& statement, std::vector<Value> parameters);
+  /// Run a prepared statement, its rows going to `stream` as they are produced (as Query with a stream).
+  std::unique_ptr<QueryResult> Execute(const PreparedStatement& statement, std::vector<Value> parameters,
+                                       const RowStream& stream);
 
   /// Name the session's user (current_user; default "basin"), its client (application_name) and its id
   /// (pg_backend_pid()).

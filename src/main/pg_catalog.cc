@@ -522,6 +522,17 @@ MetadataRows SystemTableRows(ClientContext& context, const SystemTableDef& def) 
     rows.Add().Set("oid", Oid(1663)).Set("spcname", Text("pg_default")).Set("spcowner", Oid(kOwner));
     rows.Add().Set("oid", Oid(1664)).Set("spcname", Text("pg_global")).Set("spcowner", Oid(kOwner));
   }
+  if (name == "pg_stat_user_tables") {
+    // Basin counts no scans or tuple changes; n_live_tup is the row count the storage keeps (PostgreSQL's is
+    // an estimate too).
+    for (const auto& t : context.catalog().Tables()) {
+      rows.Add()
+          .Set("relid", Oid(RelationOid(t->schema, t->name)))
+          .Set("schemaname", Text(t->schema))
+          .Set("relname", Text(t->name))
+          .Set("n_live_tup", Value::BigInt(t->storage ? t->storage->RowCount() : 0));
+    }
+  }
   if (name == "pg_tables" || name == "pg_views") {
     const bool views = name == "pg_views";
     for (const Relation& r : Relations(context, false)) {

@@ -1,8 +1,9 @@
 // The PostgreSQL JDBC driver (Debian's libpostgresql-jdbc-java) against `basin server`: connect (trusted or
 // with SCRAM), DatabaseMetaData (product version, getTables, getColumns, getSchemas), PreparedStatements
 // (past the driver's switch to named server-side statements at the fifth run), autocommit off with
-// commit, and SQLSTATEs. getPrimaryKeys and getIndexInfo are not here: their queries expand composite
-// values of information_schema._pg_expandarray, which Basin does not have.
+// commit, SQLSTATEs, and foreign keys (getImportedKeys, getExportedKeys: none). getPrimaryKeys and
+// getIndexInfo are not here: their queries expand composite values of information_schema._pg_expandarray in
+// the select list, which Basin does not have.
 // Usage: java -cp postgresql.jar:. PgJdbcTest PORT [USER PASSWORD]
 import java.sql.*;
 import java.util.*;
@@ -48,6 +49,13 @@ public class PgJdbcTest {
         while (rs.next()) cols.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME") + ":" + rs.getInt("DATA_TYPE"));
         System.out.println(cols);
         check(cols.size() == 4, "getColumns");
+      }
+      // Basin has no foreign keys: the calls BI tools make (Metabase's sync) answer, empty.
+      try (ResultSet rs = md.getImportedKeys(null, "public", "jdbc_t")) {
+        check(rs.getMetaData().getColumnCount() == 14 && !rs.next(), "getImportedKeys: no foreign keys");
+      }
+      try (ResultSet rs = md.getExportedKeys(null, "public", "jdbc_t")) {
+        check(!rs.next(), "getExportedKeys: none");
       }
       try (ResultSet rs = md.getSchemas()) { int n = 0; while (rs.next()) n++; check(n >= 1, "getSchemas"); }
       c.setAutoCommit(false);

@@ -1,9 +1,10 @@
 // libpq, the C client most PostgreSQL drivers wrap or copy, against `basin server`'s PostgreSQL protocol:
 // the extended protocol (PQprepare / PQexecPrepared with declared and inferred parameter types, text and
 // binary parameters and results), errors with their SQLSTATE and position, and cancellation (PQcancel) of
-// a sleeping statement and of a long join.
+// a sleeping statement and of a long join, and a large result through the extended protocol read a row at
+// a time (PQsetSingleRowMode), its count and sum checked.
 //
-//   pg_client_test extended|cancel CONNINFO
+//   pg_client_test extended|cancel|large CONNINFO
 
 #include <arpa/inet.h>
 #include <libpq-fe.h>
@@ -228,11 +229,35 @@ void Cancel(PGconn* conn) {
   PQclear(r);
 }
 
+/// Two million rows of about 110 bytes through Parse/Bind/Execute, read one at a time: the server streams
+/// them (pg_psql_test.sh watches its memory).
+void Large(PGconn* conn) {
+  const char* sql = "SELECT g, repeat('x', 100) FROM generate_series(1, $1::INTEGER) g(g)";
+  const char* values[] = {"2000000"};
+  Check(PQsendQueryParams(conn, sql, 1, nullptr, values, nullptr, nullptr, 0) == 1, PQerrorMessage(conn));
+  Check(PQsetSingleRowMode(conn) == 1, "single-row mode");
+  int64_t rows = 0;
+  int64_t sum = 0;
+  bool ok = true;
+  while (PGresult* r = PQgetResult(conn)) {
+    if (PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+      rows++;
+      sum += std::stoll(PQgetvalue(r, 0, 0));
+      ok &= PQgetlength(r, 0, 1) == 100;
+    } else if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      Check(false, std::string("large result: ") + PQresultErrorMessage(r));
+    }
+    PQclear(r);
+  }
+  Check(rows == 2000000 && sum == int64_t{2000000} * 2000001 / 2 && ok,
+        "large result: " + std::to_string(rows) + " rows, sum " + std::to_string(sum));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: pg_client_test extended|cancel CONNINFO\n");
+    std::fprintf(stderr, "usage: pg_client_test extended|cancel|large CONNINFO\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -246,6 +271,8 @@ int main(int argc, char** argv) {
     Extended(conn);
   } else if (mode == "cancel") {
     Cancel(conn);
+  } else if (mode == "large") {
+    Large(conn);
   } else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     failures++;

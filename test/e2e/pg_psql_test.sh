@@ -87,6 +87,16 @@ conninfo="host=127.0.0.1 port=$pg_port user=basin dbname=basin"
 "$client" extended "$conninfo" >"$work/extended.out" 2>&1 || fail "libpq extended protocol"
 "$client" cancel "$conninfo" >"$work/cancel.out" 2>&1 || fail "libpq cancel"
 
+# ---- Large results stream: 2 million rows (over 200 MB of DataRows) while the server grows far less ----
+peak_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$server_pid/status"; }
+before=$(peak_kb)
+pg -At -c "SELECT g, repeat('x', 100) FROM generate_series(1, 2000000) g(g)" |
+  awk -F'|' '{ n++; s += $1; if (length($2) != 100) bad++ } END { printf "%d %.0f %d\n", n, s, bad }' >"$work/large.out"
+[ "$(cat "$work/large.out")" = "2000000 2000001000000 0" ] || fail "a large result through the simple protocol"
+"$client" large "$conninfo" >"$work/large_extended.out" 2>&1 || fail "a large result through the extended protocol"
+growth=$(( $(peak_kb) - before ))
+[ "$growth" -lt 100000 ] || fail "the server's peak memory grew by $growth kB for a streamed result"
+
 # ---- Malformed and oversized messages end their own connection only ----
 python3 - "$pg_port" >"$work/frames.out" 2>&1 <<'PY' || fail "bad messages"
 import socket, struct, sys

@@ -69,10 +69,62 @@ std::string QuoteIdent(const std::string& name) {
   return out + "\"";
 }
 
+Value QuoteIdentFunction(const std::vector<Value>& args, ClientContext*) {
+  if (args[0].IsNull()) return Value();
+  return Value::Varchar(QuoteIdent(args[0].ToString()));
+}
+
+/// parse_ident: a qualified name split at its dots, unquoted parts lower-cased, quoted ones as written.
+Value ParseIdent(const std::vector<Value>& args, ClientContext*) {
+  if (args[0].IsNull()) return Value();
+  const std::string text = args[0].ToString();
+  std::vector<Value> parts;
+  size_t i = 0;
+  auto invalid = [&] {
+    return DataError(sqlstate::kInvalidTextRepresentation,
+                     "string is not a valid identifier: \"" + text + "\"");
+  };
+  for (;;) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) i++;
+    std::string part;
+    if (i < text.size() && text[i] == '"') {
+      for (i++;; i++) {
+        if (i >= text.size()) throw invalid();
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            part += '"';
+            i++;
+            continue;
+          }
+          i++;
+          break;
+        }
+        part += text[i];
+      }
+      if (part.empty()) throw invalid();
+    } else {
+      while (i < text.size() && text[i] != '.' && !std::isspace(static_cast<unsigned char>(text[i]))) {
+        part += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+        i++;
+      }
+      if (part.empty()) throw invalid();
+    }
+    parts.push_back(Value::Varchar(part));
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) i++;
+    if (i == text.size()) break;
+    if (text[i] != '.') throw invalid();
+    i++;
+  }
+  return Value::List(TypeId::kVarchar, std::move(parts));
+}
+
 // ---- Session information ----
 
 Value Version(const std::vector<Value>&, ClientContext*) {
   return Value::Varchar(std::string("PostgreSQL ") + kPgServerVersion + " on x86_64-pc-linux-gnu, 64-bit");
+}
+Value ClientEncoding(const std::vector<Value>&, ClientContext*) {
+  return Value::Varchar("UTF8");  // the only client_encoding Basin speaks
 }
 Value CurrentDatabase(const std::vector<Value>&, ClientContext*) {
   return Value::Varchar("basin");
@@ -436,7 +488,11 @@ void RegisterPgCatalogFunctions(FunctionRegistry& r) {
     r.AddScalar(std::move(f));
   };
   add("version", {}, text, RowKernel<Version>);
+  add("quote_ident", {text}, text, RowKernel<QuoteIdentFunction>);
+  add("parse_ident", {text}, LogicalType::List(text), RowKernel<ParseIdent>);
+  add("parse_ident", {text, boolean}, LogicalType::List(text), RowKernel<ParseIdent>);
   add("current_database", {}, text, RowKernel<CurrentDatabase>);
+  add("pg_client_encoding", {}, text, RowKernel<ClientEncoding>);
   add("current_catalog", {}, text, RowKernel<CurrentDatabase>);
   add("current_schema", {}, text, RowKernel<CurrentSchema>);
   add("current_schemas", {boolean}, LogicalType::List(text), RowKernel<CurrentSchemas>);

@@ -1,4 +1,4 @@
-// Less common text functions: ascii, chr, initcap, translate, md5, to_hex.
+// Less common text functions: ascii, chr, initcap, translate, md5, to_hex, string_to_array.
 
 #include <array>
 #include <cstring>
@@ -132,6 +132,48 @@ void ToHexKernel(DataChunk& args, FunctionContext&, Vector& result) {
   });
 }
 
+/// string_to_array(text, delimiter [, null_string]): the pieces between delimiters (a NULL delimiter splits
+/// into characters, an empty one gives the whole string); pieces equal to null_string become NULL.
+void StringToArrayKernel(DataChunk& args, FunctionContext&, Vector& result) {
+  const size_t n = BeginRows(args, result);
+  for (size_t i = 0; i < n; i++) {
+    const Value text = args.column(0).GetValue(i);
+    if (text.IsNull()) {
+      SetNullRow(result, i);
+      continue;
+    }
+    const std::string s = text.ToString();
+    const Value delimiter = args.column(1).GetValue(i);
+    const Value null_string = args.ColumnCount() > 2 ? args.column(2).GetValue(i) : Value();
+    std::vector<std::string> pieces;
+    if (s.empty()) {
+      // PostgreSQL: an empty string gives an empty array.
+    } else if (delimiter.IsNull()) {
+      for (size_t at = 0; at < s.size();) {
+        size_t len = 1;
+        while (at + len < s.size() && (static_cast<unsigned char>(s[at + len]) & 0xC0) == 0x80) len++;
+        pieces.push_back(s.substr(at, len));
+        at += len;
+      }
+    } else if (delimiter.ToString().empty()) {
+      pieces.push_back(s);
+    } else {
+      const std::string d = delimiter.ToString();
+      size_t at = 0;
+      for (size_t next; (next = s.find(d, at)) != std::string::npos; at = next + d.size()) {
+        pieces.push_back(s.substr(at, next - at));
+      }
+      pieces.push_back(s.substr(at));
+    }
+    std::vector<Value> values;
+    for (auto& piece : pieces) {
+      values.push_back(!null_string.IsNull() && piece == null_string.ToString() ? Value()
+                                                                                : Value::Varchar(piece));
+    }
+    result.SetValue(i, Value::List(TypeId::kVarchar, std::move(values)));
+  }
+}
+
 }  // namespace
 
 void RegisterStringExtraFunctions(FunctionRegistry& r) {
@@ -141,6 +183,12 @@ void RegisterStringExtraFunctions(FunctionRegistry& r) {
   r.AddScalar(MakeScalar("initcap", {V}, V, InitcapKernel));
   r.AddScalar(MakeScalar("translate", {V, V, V}, V, TranslateKernel));
   r.AddScalar(MakeScalar("md5", {V}, V, Md5Kernel));
+  for (auto args : {std::vector<LogicalType>{V, V}, std::vector<LogicalType>{V, V, V}}) {
+    ScalarFunction f =
+        MakeScalar("string_to_array", std::move(args), LogicalType::List(V), StringToArrayKernel);
+    f.propagates_nulls = false;  // a NULL delimiter or null_string means something
+    r.AddScalar(std::move(f));
+  }
   r.AddScalar(MakeScalar("md5", {TypeId::kBlob}, V, Md5Kernel));
   r.AddScalar(MakeScalar("to_hex", {I}, V, ToHexKernel<int32_t>));
   r.AddScalar(MakeScalar("to_hex", {TypeId::kBigInt}, V, ToHexKernel<int64_t>));

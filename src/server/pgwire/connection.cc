@@ -1,3 +1,7 @@
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstring>
 #include <system_error>
 #include <thread>
@@ -88,7 +92,7 @@ void Connection::Drain() {
     // The session ends after the messages read so far: an idle one at once.
     std::lock_guard lock(self->mutex_);
     self->queue_.push_back({0, ""});
-    self->changed_.notify_all();
+    self->queued_.notify_one();
   });
 }
 
@@ -128,7 +132,7 @@ void Connection::OnRead(const boost::system::error_code& error, size_t n) {
     std::lock_guard lock(mutex_);
     queue_.push_back({'X', ""});
     if (session_) session_->Interrupt();
-    changed_.notify_all();
+    queued_.notify_one();
     return;
   }
   Read();
@@ -136,6 +140,7 @@ void Connection::OnRead(const boost::system::error_code& error, size_t n) {
 
 bool Connection::HandleInput() {
   size_t at = 0;
+  bool queued = false;
   bool go_on = true;
   while (go_on && !closed_ && !reading_paused_) {
     const size_t left = in_.size() - at;
@@ -185,9 +190,11 @@ bool Connection::HandleInput() {
     std::lock_guard lock(mutex_);
     queued_bytes_ += body.size();
     queue_.push_back({type, std::move(body)});
-    changed_.notify_all();
+    queued = true;
     if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = true;
   }
+  // One wake-up for all the messages of one read (Parse, Bind, Execute and Sync come together).
+  if (queued) queued_.notify_one();
   in_.erase(0, at);
   return go_on && !closed_;
 }
@@ -400,6 +407,14 @@ void Connection::WriteNext() {
     if (close_after_write_) Shutdown("");
     return;
   }
+  {
+    std::lock_guard lock(mutex_);
+    if (session_writing_) {
+      strand_waits_ = true;  // the session thread calls again when its write is done
+      return;
+    }
+    strand_writing_ = true;
+  }
   writing_ = true;
   batch_.clear();
   buffers_.clear();
@@ -421,8 +436,9 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t) {
   {
     std::lock_guard lock(mutex_);
     unsent_bytes_ -= batch_session_bytes_;
+    strand_writing_ = false;
   }
-  changed_.notify_all();
+  written_.notify_one();
   if (error) {
     Shutdown(IsDisconnect(error) ? "" : "write failed: " + error.message());
     return;
@@ -435,17 +451,21 @@ void Connection::Shutdown(const std::string& reason) {
   closed_ = true;
   phase_ = Phase::kClosing;
   if (!reason.empty()) server_.Log("closing connection " + std::to_string(id_) + " from " + peer_ + ": " + reason);
+  bool defer_close = false;
   {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     if (session_) session_->Interrupt();
+    // The session thread is writing to the descriptor: it closes the socket (on the strand) once done.
+    defer_close = close_deferred_ = session_writing_;
   }
-  changed_.notify_all();
+  queued_.notify_one();
+  written_.notify_one();
   if (registered_) server_.Unregister(process_id_);
   startup_timer_.cancel();
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  if (!defer_close) socket_.close(ignored);
   writes_.clear();
   server_.core.Unregister(id_);
 }
@@ -480,7 +500,7 @@ void Connection::RunSession() {
       Message message;
       {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
+        queued_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
         if (stopped_) break;
         message = std::move(queue_.front());
         queue_.pop_front();
@@ -525,9 +545,37 @@ void Connection::RunSession() {
 void Connection::SendFromSession(std::string& bytes) {
   const size_t n = bytes.size();
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (stopped_) {
       bytes.clear();
+      return;
+    }
+    // With nothing else in flight the session writes to the socket itself: a round trip then costs no
+    // hand-over to a network thread. (TLS streams are the strand's alone.)
+    if (!tls_ && !strand_writing_ && unsent_bytes_ == 0) {
+      session_writing_ = true;
+      lock.unlock();
+      const bool sent = SendDirect(bytes);
+      lock.lock();
+      session_writing_ = false;
+      const bool wake_strand = strand_waits_ || close_deferred_ || !sent;
+      strand_waits_ = false;
+      lock.unlock();
+      bytes.clear();
+      if (wake_strand) {
+        asio::post(socket_.get_executor(), [weak = weak_from_this(), sent] {
+          auto self = weak.lock();
+          if (!self) return;
+          if (self->close_deferred_) {
+            boost::system::error_code ignored;
+            self->socket_.close(ignored);
+          } else if (!sent) {
+            self->Shutdown("");  // the client went away
+          } else {
+            self->WriteNext();
+          }
+        });
+      }
       return;
     }
     unsent_bytes_ += n;
@@ -538,7 +586,30 @@ void Connection::SendFromSession(std::string& bytes) {
   });
   bytes.clear();
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return stopped_ || unsent_bytes_ <= kMaxUnsentBytes; });
+  written_.wait(lock, [&] { return stopped_ || unsent_bytes_ <= kMaxUnsentBytes; });
+}
+
+bool Connection::SendDirect(const std::string& bytes) {
+  const int fd = socket_.native_handle();
+  size_t at = 0;
+  while (at < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      at += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stopped_) return true;  // closing anyway: the strand ends the connection
+      }
+      pollfd waiting{fd, POLLOUT, 0};
+      ::poll(&waiting, 1, 100);  // a bounded wait, so that a closing connection is noticed
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace basin::pgwire

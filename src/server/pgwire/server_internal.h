@@ -94,6 +94,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void RunSession();
   /// The Session's `send`: queue `bytes` for the strand to write, then wait while too many are unsent.
   void SendFromSession(std::string& bytes);
+  /// Write all of `bytes` to the socket from the session thread (plain TCP, nothing else writing); false
+  /// when the connection broke.
+  bool SendDirect(const std::string& bytes);
 
   template <class Buffers, class Handler>
   void AsyncReadSome(const Buffers& buffers, Handler&& handler);
@@ -131,7 +134,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Shared with the session thread.
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable queued_;   ///< a message is queued, or stopped_ (the session thread waits)
+  std::condition_variable written_;  ///< unsent_bytes_ fell, or stopped_ (the session thread waits)
   struct Message {
     char type;
     std::string body;
@@ -139,6 +143,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<Message> queue_;  ///< read, not yet handled; type 0 asks the session to end (Drain)
   size_t queued_bytes_ = 0;
   size_t unsent_bytes_ = 0;  ///< handed over by the session, not yet written
+  bool strand_writing_ = false;   ///< the strand has a write in flight: the session hands its bytes over
+  bool session_writing_ = false;  ///< the session thread writes to the socket itself (SendDirect)
+  bool strand_waits_ = false;     ///< WriteNext waited for the session's write: post it again after
+  bool close_deferred_ = false;   ///< Shutdown left closing the socket to the writing session thread
   bool stopped_ = false;     ///< the connection is closing: the session thread ends
   Session* session_ = nullptr;
   int32_t process_id_ = 0;

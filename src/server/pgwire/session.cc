@@ -6,6 +6,7 @@
 #include "server/pgwire/value_codec.h"
 #include "sql/parser/parser.h"
 #include "types/pg_type.h"
+#include "vector/vector.h"
 
 namespace basin::pgwire {
 
@@ -25,6 +26,30 @@ std::string CompletionTag(const std::string& tag, int64_t rows) {
 
 std::string Quoted(const std::string& name) {
   return "\"" + name + "\"";
+}
+
+/// One DataRow of `columns` values, value(c) giving each, in the formats `format` (0 text, 1 binary).
+template <class ValueOf>
+void AppendDataRow(std::string& out, size_t columns, const std::vector<int16_t>& format, ValueOf&& value_of) {
+  MessageWriter w(out);
+  w.Begin('D').Int16(static_cast<int16_t>(columns));
+  for (size_t c = 0; c < columns; c++) {
+    const Value value = value_of(c);
+    if (value.IsNull()) {
+      w.Int32(-1);
+      continue;
+    }
+    const size_t at = out.size();
+    w.Int32(0);
+    if (format[c] == 0) {
+      EncodeText(value, out);
+    } else {
+      EncodeBinary(value, out);
+    }
+    const auto n = static_cast<uint32_t>(out.size() - at - 4);
+    for (int i = 0; i < 4; i++) out[at + i] = static_cast<char>(n >> (8 * (3 - i)));
+  }
+  w.End();
 }
 
 }  // namespace
@@ -115,21 +140,34 @@ void Session::SimpleQuery(const std::string& sql) {
   const auto pieces = sql::SplitStatements(sql);
   if (pieces.empty()) WriteEmptyMessage(out_, 'I');
   for (const auto& piece : pieces) {
-    std::unique_ptr<QueryResult> result = connection_.Query(piece.text);
+    // Rows go out as the engine makes them (RowDescription first), so a large result is never held whole.
+    std::unique_ptr<QueryResult> result = connection_.Query(piece.text, StreamRows({}, /*describe=*/true));
     if (result->HasError()) {
       Complete(*result, 0);  // a failed COMMIT or ROLLBACK still ends the block
       WriteError(result->error(), sql, piece.offset);
       break;  // the rest of the string is not run, as in PostgreSQL
     }
-    size_t rows = 0;
-    if (result->kind() == QueryResult::Kind::kRows) {
-      WriteRowDescription(result->names(), result->types(), {});
-      rows = WriteRows(*result, 0, 0, {});
-    }
-    Complete(*result, static_cast<int64_t>(rows));
+    Complete(*result, static_cast<int64_t>(result->RowCount()));
   }
   WriteReady();
   Flush();
+}
+
+RowStream Session::StreamRows(const std::vector<int16_t>& formats, bool describe) {
+  auto format = std::make_shared<std::vector<int16_t>>();
+  return {[this, formats, describe, format](const std::vector<std::string>& names,
+                                            const std::vector<LogicalType>& types) {
+            for (size_t c = 0; c < names.size(); c++)
+              format->push_back(FormatOf(formats, c, names.size(), "result"));
+            if (describe) WriteRowDescription(names, types, formats);
+          },
+          [this, format](const DataChunk& chunk) {
+            for (size_t row = 0; row < chunk.size(); row++) {
+              AppendDataRow(out_, format->size(), *format, [&](size_t c) { return chunk.GetValue(c, row); });
+              FlushIfLarge();
+            }
+            return true;
+          }};
 }
 
 // ---- Extended query ----
@@ -222,7 +260,11 @@ void Session::DescribeMessage(const Describe& describe) {
   auto it = portals_.find(describe.name);
   if (it == portals_.end()) throw Exception("34000", "portal " + Quoted(describe.name) + " does not exist");
   Portal& portal = it->second;
-  // The columns a statement returns are known from its result: SHOW and the like describe themselves so.
+  if (!portal.result && portal.prepared->returns_rows()) {
+    WriteRowDescription(portal.prepared->names(), portal.prepared->types(), portal.result_formats);
+    return;
+  }
+  // Other statements' columns are known from their result: SHOW and the like describe themselves so.
   RunPortal(portal);
   if (portal.result->kind() == QueryResult::Kind::kRows) {
     WriteRowDescription(portal.result->names(), portal.result->types(), portal.result_formats);
@@ -234,15 +276,17 @@ void Session::DescribeMessage(const Describe& describe) {
 void Session::RunPortal(Portal& portal) {
   if (portal.result) return;
   portal.result = connection_.Execute(*portal.prepared, portal.parameters);
-  if (portal.result->HasError()) {
-    Complete(*portal.result, 0);
-    const ErrorInfo error = portal.result->error();
-    portal.result = QueryResult::Count(0);
-    portal.result->set_tag(portal.prepared->tag());
-    const std::string& sql = portal.prepared->sql();
-    throw Exception(error.sqlstate, error.message,
-                    error.position >= 0 ? CharacterPosition(sql, static_cast<size_t>(error.position)) : -1);
-  }
+  if (portal.result->HasError()) RaisePortalError(portal);
+}
+
+void Session::RaisePortalError(Portal& portal) {
+  Complete(*portal.result, 0);
+  const ErrorInfo error = portal.result->error();
+  portal.result = QueryResult::Count(0);
+  portal.result->set_tag(portal.prepared->tag());
+  const std::string& sql = portal.prepared->sql();
+  throw Exception(error.sqlstate, error.message,
+                  error.position >= 0 ? CharacterPosition(sql, static_cast<size_t>(error.position)) : -1);
 }
 
 void Session::ExecuteMessage(const Execute& execute) {
@@ -251,6 +295,15 @@ void Session::ExecuteMessage(const Execute& execute) {
   Portal& portal = it->second;
   if (portal.prepared->empty()) {
     WriteEmptyMessage(out_, 'I');  // EmptyQueryResponse
+    return;
+  }
+  if (!portal.result && execute.max_rows <= 0) {
+    // Without a row limit the rows go out as they are made.
+    portal.result = connection_.Execute(*portal.prepared, portal.parameters,
+                                        StreamRows(portal.result_formats, /*describe=*/false));
+    if (portal.result->HasError()) RaisePortalError(portal);
+    portal.next_row = portal.result->RowCount();
+    Complete(*portal.result, static_cast<int64_t>(portal.next_row));
     return;
   }
   RunPortal(portal);
@@ -310,25 +363,7 @@ size_t Session::WriteRows(const QueryResult& result, size_t from, size_t limit, 
   for (size_t c = 0; c < columns; c++) format[c] = FormatOf(formats, c, columns, "result");
   const size_t end = limit > 0 ? std::min(result.RowCount(), from + limit) : result.RowCount();
   for (size_t row = from; row < end; row++) {
-    MessageWriter w(out_);
-    w.Begin('D').Int16(static_cast<int16_t>(columns));
-    for (size_t c = 0; c < columns; c++) {
-      const Value value = result.GetValue(c, row);
-      if (value.IsNull()) {
-        w.Int32(-1);
-        continue;
-      }
-      const size_t at = out_.size();
-      w.Int32(0);
-      if (format[c] == 0) {
-        EncodeText(value, out_);
-      } else {
-        EncodeBinary(value, out_);
-      }
-      const auto n = static_cast<uint32_t>(out_.size() - at - 4);
-      for (int i = 0; i < 4; i++) out_[at + i] = static_cast<char>(n >> (8 * (3 - i)));
-    }
-    w.End();
+    AppendDataRow(out_, columns, format, [&](size_t c) { return result.GetValue(c, row); });
     FlushIfLarge();
   }
   return end;

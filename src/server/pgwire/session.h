@@ -68,12 +68,18 @@ class Session {
   void CloseMessage(const Close& close);
   void SyncMessage();
 
-  /// Run the portal's statement unless it ran already; an error is thrown.
+  /// Run the portal's statement unless it ran already, keeping its rows; an error is thrown.
   void RunPortal(Portal& portal);
+  /// Throw the error the portal's statement ended with (its result from then on: no rows).
+  [[noreturn]] void RaisePortalError(Portal& portal);
+  /// Where a statement's rows go as they are made: DataRows in `formats` (RowDescription first when
+  /// `describe`), handed to `send` every 64 KiB.
+  RowStream StreamRows(const std::vector<int16_t>& formats, bool describe);
   /// RowDescription of `result`'s columns in `formats`.
   void WriteRowDescription(const std::vector<std::string>& names, const std::vector<LogicalType>& types,
                            const std::vector<int16_t>& formats);
-  /// DataRows from row `from`, at most `limit` (0: all); returns the row after the last one sent.
+  /// DataRows of kept rows from row `from`, at most `limit` (0: all); returns the row after the last one
+  /// sent.
   size_t WriteRows(const QueryResult& result, size_t from, size_t limit, const std::vector<int16_t>& formats);
   /// CommandComplete for `result` with `rows` rows sent (for a query) and the transaction status it changes.
   void Complete(const QueryResult& result, int64_t rows);

@@ -451,6 +451,30 @@ bool HasOuterReference(const Expr& e) {
 }
 }  // namespace
 
+LogicalOperatorPtr Binder::BindScalarFunctionInFrom(const sql::TableRef& ref) {
+  // PostgreSQL: a scalar function in FROM is a table of one row, its column named by the alias
+  // (Grafana's `FROM string_to_array(current_setting('search_path'), ',') s` then reads s[i]).
+  const sql::ParsedExpr& fn = *ref.function;
+  ExprPtr call;
+  try {
+    call = BindExpression(fn, ExprContext::kOther);
+  } catch (const Exception& e) {
+    if (std::string(e.sqlstate()) != sqlstate::kUndefinedFunction) throw;
+    throw BinderError(sqlstate::kUndefinedFunction, "table function " + fn.function_name + " does not exist",
+                      fn.location);
+  }
+  if (call->ReadsRows()) {
+    throw NotImplementedError("arguments of function " + fn.function_name + " in FROM must not read rows",
+                              fn.location);
+  }
+  const std::string alias = ref.alias.empty() ? fn.function_name : ref.alias;
+  MetadataRows rows;
+  rows.names = {alias};
+  rows.types = {call->type};
+  rows.rows.push_back({ExpressionExecutor::EvaluateScalar(*call, &context_)});
+  return BindRows(std::move(rows), alias, ref);
+}
+
 void Binder::AddFunctionBinding(uint64_t table_index, const std::string& name, const LogicalType& type,
                                 const sql::TableRef& ref) {
   // As PostgreSQL: the one column is named after the alias (FROM generate_series(1, 3) s gives s.s).
@@ -511,7 +535,9 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
       c = c->children[1].get();
     }
     ExprPtr e = BindExpression(*c, ExprContext::kOther);
-    if (!e->IsFoldable()) {
+    // An argument that reads no rows is computed once, volatile functions (current_setting()) included,
+    // as PostgreSQL computes it once per scan.
+    if (e->ReadsRows()) {
       // generate_series(0, t.n) or unnest(t.list) inside a correlated subquery runs once per outer row.
       if ((name == "generate_series" || name == "range" || name == "unnest") && arg_name.empty() &&
           HasOuterReference(*e)) {
@@ -579,10 +605,7 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
     }
     return BindRows(std::move(rows), ref.alias.empty() ? name : ref.alias, ref);
   }
-  if (name != "generate_series" && name != "range") {
-    throw BinderError(sqlstate::kUndefinedFunction, "table function " + name + " does not exist",
-                      fn.location);
-  }
+  if (name != "generate_series" && name != "range") return BindScalarFunctionInFrom(ref);
   if (args.size() < 2 || args.size() > 3) {
     throw BinderError(sqlstate::kUndefinedFunction, name + " takes 2 or 3 arguments", fn.location);
   }

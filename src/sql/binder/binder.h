@@ -147,6 +147,8 @@ class Binder {
   /// generate_series, range or unnest with arguments from an outer query: a kTableFunction that decorrelation
   /// runs once per outer row.
   LogicalOperatorPtr BindTableFunctionOverOuterRows(const sql::TableRef& ref);
+  /// A scalar function in FROM: a one-row table, its column named by the alias.
+  LogicalOperatorPtr BindScalarFunctionInFrom(const sql::TableRef& ref);
   /// The binding of a one-column table function's output.
   void AddFunctionBinding(uint64_t table_index, const std::string& name, const LogicalType& type,
                           const sql::TableRef& ref);
