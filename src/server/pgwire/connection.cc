@@ -1,5 +1,7 @@
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -24,6 +26,27 @@ uint32_t ReadBigEndian32(const char* p) {
   return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | uint32_t{u[3]};
 }
 
+enum class Frame { kIncomplete, kComplete, kInvalid };
+
+/// The typed message at the start of `in`: kComplete with its type and body size once all of it is there,
+/// kInvalid (with `error` set) for a length no message has or one over `max_body`.
+Frame NextFrame(std::string_view in, size_t max_body, char& type, size_t& body_size, std::optional<Exception>& error) {
+  if (in.size() < 5) return Frame::kIncomplete;
+  type = in[0];
+  const uint32_t length = ReadBigEndian32(in.data() + 1);
+  if (length < 4) {
+    error.emplace("08P01", "invalid message length " + std::to_string(length));
+    return Frame::kInvalid;
+  }
+  body_size = length - 4;
+  if (body_size > max_body) {
+    error.emplace("54000", "message of " + std::to_string(body_size) + " bytes exceeds the limit of " +
+                               std::to_string(max_body) + " bytes");
+    return Frame::kInvalid;
+  }
+  return in.size() < 1 + size_t{length} ? Frame::kIncomplete : Frame::kComplete;
+}
+
 bool IsDisconnect(const boost::system::error_code& error) {
   return error == asio::error::eof || error == asio::error::connection_reset ||
          error == asio::error::broken_pipe || error == asio::error::operation_aborted ||
@@ -45,6 +68,7 @@ Connection::Connection(Server::Impl& server, tcp::socket socket, uint64_t id)
 }
 
 Connection::~Connection() {
+  if (wake_fd_ >= 0) ::close(wake_fd_);
   server_.core.ConnectionDestroyed();
 }
 
@@ -91,8 +115,13 @@ void Connection::Drain() {
     }
     // The session ends after the messages read so far: an idle one at once.
     std::lock_guard lock(self->mutex_);
-    self->queue_.push_back({0, ""});
-    self->queued_.notify_one();
+    if (self->session_reads_) {
+      self->drain_requested_ = true;
+      self->Wake();
+    } else {
+      self->queue_.push_back({0, ""});
+      self->queued_.notify_one();
+    }
   });
 }
 
@@ -108,7 +137,7 @@ void Connection::Interrupt() {
 // ---- Reading (strand) ----
 
 void Connection::Read() {
-  if (closed_ || read_pending_ || reading_paused_ || draining_ || phase_ == Phase::kTls ||
+  if (closed_ || read_pending_ || reading_paused_ || draining_ || hand_over_reading_ || phase_ == Phase::kTls ||
       phase_ == Phase::kClosing) {
     return;
   }
@@ -132,6 +161,15 @@ void Connection::OnRead(const boost::system::error_code& error, size_t n) {
     std::lock_guard lock(mutex_);
     queue_.push_back({'X', ""});
     if (session_) session_->Interrupt();
+    queued_.notify_one();
+    return;
+  }
+  if (hand_over_reading_ && phase_ == Phase::kSession) {
+    // From here the session thread reads; the start of a message read with the last ones goes to it.
+    std::lock_guard lock(mutex_);
+    session_in_ = std::move(in_);
+    in_.clear();
+    session_reads_ = true;
     queued_.notify_one();
     return;
   }
@@ -163,24 +201,17 @@ bool Connection::HandleInput() {
       go_on = false;
       break;
     }
-    if (left < 5) break;
-    const char type = in_[at];
-    const uint32_t length = ReadBigEndian32(in_.data() + at + 1);
-    if (length < 4) {
-      Fatal("08P01", "invalid message length " + std::to_string(length), "invalid message length");
+    char type = 0;
+    size_t body_size = 0;
+    std::optional<Exception> invalid;
+    const Frame frame = NextFrame(std::string_view(in_).substr(at), server_.options.max_message_bytes, type, body_size, invalid);
+    if (frame == Frame::kIncomplete) break;
+    if (frame == Frame::kInvalid) {
+      Fatal(invalid->sqlstate(), invalid->message(), invalid->message());
       go_on = false;
       break;
     }
-    const size_t body_size = length - 4;
-    if (body_size > server_.options.max_message_bytes) {
-      Fatal("54000",
-            "message of " + std::to_string(body_size) + " bytes exceeds the limit of " +
-                std::to_string(server_.options.max_message_bytes) + " bytes",
-            "message of " + std::to_string(body_size) + " bytes is over the limit");
-      go_on = false;
-      break;
-    }
-    if (left < 1 + length) break;
+    const size_t length = 4 + body_size;
     std::string body = in_.substr(at + 5, body_size);
     at += 1 + length;
     if (phase_ != Phase::kSession) {
@@ -370,6 +401,11 @@ void Connection::Admit() {
   }
   registered_ = true;
   phase_ = Phase::kSession;
+  if (!tls_) {
+    // Plain TCP: the session thread reads the socket itself (TLS streams stay the strand's).
+    wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    hand_over_reading_ = wake_fd_ >= 0;
+  }
   startup_timer_.cancel();
   try {
     std::thread([self = shared_from_this()] { self->RunSession(); }).detach();
@@ -456,8 +492,9 @@ void Connection::Shutdown(const std::string& reason) {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     if (session_) session_->Interrupt();
-    // The session thread is writing to the descriptor: it closes the socket (on the strand) once done.
-    defer_close = close_deferred_ = session_writing_;
+    // The session thread is using the descriptor: the socket is closed (on the strand) once it is done.
+    defer_close = close_deferred_ = session_writing_ || session_reading_;
+    Wake();
   }
   queued_.notify_one();
   written_.notify_one();
@@ -498,20 +535,7 @@ void Connection::RunSession() {
     session.Begin();
     for (;;) {
       Message message;
-      {
-        std::unique_lock lock(mutex_);
-        queued_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
-        if (stopped_) break;
-        message = std::move(queue_.front());
-        queue_.pop_front();
-        const bool was_paused = queued_bytes_ > kMaxQueuedBytes;
-        queued_bytes_ -= message.body.size();
-        if (was_paused && queued_bytes_ <= kMaxQueuedBytes / 2) {
-          asio::post(socket_.get_executor(), [weak = weak_from_this()] {
-            if (auto self = weak.lock()) self->ResumeReading();
-          });
-        }
-      }
+      if (!NextMessage(message)) break;
       if (message.type == 0) {
         ErrorFields fields{"FATAL", "57P01", "terminating connection due to administrator command", "", "", 0};
         std::string out;
@@ -521,7 +545,7 @@ void Connection::RunSession() {
       }
       if (!session.Handle(message.type, message.body)) break;
     }
-  } catch (const ProtocolError& e) {
+  } catch (const Exception& e) {  // a message that does not decode, or framing read by this thread
     server_.Log("connection " + std::to_string(id_) + " from " + peer_ + ": " + e.message());
     std::string out;
     WriteErrorResponse(out, ErrorFields{"FATAL", e.sqlstate(), e.message(), "", "", 0});
@@ -536,10 +560,93 @@ void Connection::RunSession() {
   // Stop no network thread runs them, and they must not keep it alive.)
   asio::post(socket_.get_executor(), [weak = weak_from_this()] {
     if (auto self = weak.lock()) {
+      if (self->close_deferred_) {
+        boost::system::error_code ignored;
+        self->socket_.close(ignored);
+      }
       self->close_after_write_ = true;
       self->WriteNext();
     }
   });
+}
+
+bool Connection::NextMessage(Message& message) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (stopped_) return false;
+    if (!queue_.empty()) {
+      message = std::move(queue_.front());
+      queue_.pop_front();
+      const bool was_paused = queued_bytes_ > kMaxQueuedBytes;
+      queued_bytes_ -= message.body.size();
+      if (was_paused && queued_bytes_ <= kMaxQueuedBytes / 2) {
+        asio::post(socket_.get_executor(), [weak = weak_from_this()] {
+          if (auto self = weak.lock()) self->ResumeReading();
+        });
+      }
+      return true;
+    }
+    if (!session_reads_) {
+      queued_.wait(lock);
+      continue;
+    }
+    char type = 0;
+    size_t body_size = 0;
+    std::optional<Exception> invalid;
+    const std::string_view in = std::string_view(session_in_).substr(session_at_);
+    const Frame frame = NextFrame(in, server_.options.max_message_bytes, type, body_size, invalid);
+    if (frame == Frame::kInvalid) throw *invalid;
+    if (frame == Frame::kComplete) {
+      message = {type, session_in_.substr(session_at_ + 5, body_size)};
+      session_at_ += 5 + body_size;
+      if (session_at_ == session_in_.size()) {
+        session_in_.clear();
+        session_at_ = 0;
+      }
+      return true;
+    }
+    if (drain_requested_) {
+      message = {0, ""};
+      return true;
+    }
+    session_reading_ = true;
+    lock.unlock();
+    const bool connected = ReadFromSession();
+    lock.lock();
+    session_reading_ = false;
+    if (!connected && !stopped_) {
+      message = {'X', ""};  // the client went away
+      return true;
+    }
+  }
+}
+
+bool Connection::ReadFromSession() {
+  if (session_at_ > 0) {
+    session_in_.erase(0, session_at_);
+    session_at_ = 0;
+  }
+  const int fd = socket_.native_handle();
+  pollfd waiting[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+  if (::poll(waiting, 2, -1) < 0) return errno == EINTR;
+  if (waiting[1].revents != 0) {
+    uint64_t count;
+    [[maybe_unused]] const ssize_t ignored = ::read(wake_fd_, &count, sizeof count);
+  }
+  if (waiting[0].revents == 0) return true;
+  char chunk[kReadChunk];
+  const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+  if (n > 0) {
+    session_in_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+  return n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+void Connection::Wake() {
+  if (wake_fd_ < 0) return;
+  const uint64_t one = 1;
+  [[maybe_unused]] const ssize_t ignored = ::write(wake_fd_, &one, sizeof one);
 }
 
 void Connection::SendFromSession(std::string& bytes) {

@@ -50,9 +50,12 @@ struct Server::Impl {
 };
 
 /// One client connection. The socket, the startup and the authentication belong to the connection's
-/// strand (the socket's executor). Once authenticated, the Session runs on a thread of its own: the strand
-/// queues the messages it reads for that thread (pausing reads while many wait), and the thread hands back
-/// the bytes to send, waiting while many are unsent. State shared by the two is guarded by `mutex_`.
+/// strand (the socket's executor). Once authenticated, the Session runs on a thread of its own. On plain
+/// TCP that thread then reads the socket itself between statements (as a PostgreSQL backend does: a round
+/// trip costs no hand-over between threads); over TLS the strand keeps reading and queues the messages for
+/// it (pausing reads while many wait). The thread writes its output itself when nothing else is being
+/// written, else hands it back, waiting while many bytes are unsent. State shared by the two is guarded by
+/// `mutex_`.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Server::Impl& server, tcp::socket socket, uint64_t id);
@@ -97,6 +100,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// Write all of `bytes` to the socket from the session thread (plain TCP, nothing else writing); false
   /// when the connection broke.
   bool SendDirect(const std::string& bytes);
+  struct Message {
+    char type;
+    std::string body;
+  };
+  /// The next message: queued by the strand, or (session_reads_) framed from session_in_, reading the
+  /// socket while none is complete. Type 0 asks the session to end (Drain); false once stopped_.
+  bool NextMessage(Message& message);
+  /// Session thread, session_reads_: wait for bytes on the socket (or a Wake) and append them to
+  /// session_in_. False when the client went away.
+  bool ReadFromSession();
+  /// Wake the session thread from its wait for bytes (Drain, Shutdown).
+  void Wake();
 
   template <class Buffers, class Handler>
   void AsyncReadSome(const Buffers& buffers, Handler&& handler);
@@ -136,17 +151,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::mutex mutex_;
   std::condition_variable queued_;   ///< a message is queued, or stopped_ (the session thread waits)
   std::condition_variable written_;  ///< unsent_bytes_ fell, or stopped_ (the session thread waits)
-  struct Message {
-    char type;
-    std::string body;
-  };
   std::deque<Message> queue_;  ///< read, not yet handled; type 0 asks the session to end (Drain)
   size_t queued_bytes_ = 0;
   size_t unsent_bytes_ = 0;  ///< handed over by the session, not yet written
   bool strand_writing_ = false;   ///< the strand has a write in flight: the session hands its bytes over
   bool session_writing_ = false;  ///< the session thread writes to the socket itself (SendDirect)
   bool strand_waits_ = false;     ///< WriteNext waited for the session's write: post it again after
-  bool close_deferred_ = false;   ///< Shutdown left closing the socket to the writing session thread
+  bool close_deferred_ = false;   ///< Shutdown left closing the socket to the session thread
+  bool hand_over_reading_ = false;  ///< strand: plain TCP session, stop reading once the session starts
+  bool session_reads_ = false;    ///< the session thread reads the socket (queue_ holds what came before)
+  bool session_reading_ = false;  ///< the session thread waits on or reads the descriptor
+  bool drain_requested_ = false;  ///< session_reads_: end the session after the complete messages read
+  int wake_fd_ = -1;              ///< eventfd the session thread polls beside the socket
+  // The session thread's, once session_reads_.
+  std::string session_in_;  ///< bytes read, from session_at_ on not yet handled
+  size_t session_at_ = 0;
   bool stopped_ = false;     ///< the connection is closing: the session thread ends
   Session* session_ = nullptr;
   int32_t process_id_ = 0;
