@@ -69,6 +69,7 @@ Connection::Connection(Server::Impl& server, tcp::socket socket, uint64_t id)
 
 Connection::~Connection() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
+  if (released_) ::close(fd_);
   server_.core.ConnectionDestroyed();
 }
 
@@ -165,15 +166,30 @@ void Connection::OnRead(const boost::system::error_code& error, size_t n) {
     return;
   }
   if (hand_over_reading_ && phase_ == Phase::kSession) {
-    // From here the session thread reads; the start of a message read with the last ones goes to it.
-    std::lock_guard lock(mutex_);
-    session_in_ = std::move(in_);
-    in_.clear();
-    session_reads_ = true;
-    queued_.notify_one();
+    HandOverSocket();
     return;
   }
   Read();
+}
+
+void Connection::HandOverSocket() {
+  if (closed_ || released_ || writing_ || !writes_.empty()) return;  // OnWritten calls again
+  std::unique_lock lock(mutex_);
+  if (unsent_bytes_ > 0) return;  // the session's bytes are on their way to Write: OnWritten calls again
+  // Out of the reactor: bytes arriving for the session thread then wake no network thread.
+  boost::system::error_code error;
+  socket_.release(error);
+  if (error) {
+    lock.unlock();
+    Shutdown("cannot hand the socket to the session: " + error.message());
+    return;
+  }
+  released_ = true;
+  // From here the session thread reads and writes; the start of a message read with the last ones goes to it.
+  session_in_ = std::move(in_);
+  in_.clear();
+  session_reads_ = true;
+  queued_.notify_one();
 }
 
 bool Connection::HandleInput() {
@@ -401,6 +417,7 @@ void Connection::Admit() {
   }
   registered_ = true;
   phase_ = Phase::kSession;
+  fd_ = socket_.native_handle();
   if (!tls_) {
     // Plain TCP: the session thread reads the socket itself (TLS streams stay the strand's).
     wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -480,6 +497,7 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t) {
     return;
   }
   WriteNext();
+  if (hand_over_reading_ && phase_ == Phase::kSession) HandOverSocket();
 }
 
 void Connection::Shutdown(const std::string& reason) {
@@ -501,8 +519,12 @@ void Connection::Shutdown(const std::string& reason) {
   if (registered_) server_.Unregister(process_id_);
   startup_timer_.cancel();
   boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  if (!defer_close) socket_.close(ignored);
+  if (released_) {
+    ::shutdown(fd_, SHUT_RDWR);  // wakes the session thread; the descriptor is closed with the connection
+  } else {
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    if (!defer_close) socket_.close(ignored);
+  }
   writes_.clear();
   server_.core.Unregister(id_);
 }
@@ -626,7 +648,7 @@ bool Connection::ReadFromSession() {
     session_in_.erase(0, session_at_);
     session_at_ = 0;
   }
-  const int fd = socket_.native_handle();
+  const int fd = fd_;
   pollfd waiting[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
   if (::poll(waiting, 2, -1) < 0) return errno == EINTR;
   if (waiting[1].revents != 0) {
@@ -697,7 +719,7 @@ void Connection::SendFromSession(std::string& bytes) {
 }
 
 bool Connection::SendDirect(const std::string& bytes) {
-  const int fd = socket_.native_handle();
+  const int fd = fd_;
   size_t at = 0;
   while (at < bytes.size()) {
     const ssize_t n = ::send(fd, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -91,6 +91,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteNext();
   void OnWritten(const boost::system::error_code& error, size_t n);
   void ResumeReading();
+  /// Plain TCP session: once no write of the strand is in flight, take the socket out of Asio and let the
+  /// session thread read and write it.
+  void HandOverSocket();
   void Shutdown(const std::string& reason);
 
   // The session thread.
@@ -159,6 +162,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool strand_waits_ = false;     ///< WriteNext waited for the session's write: post it again after
   bool close_deferred_ = false;   ///< Shutdown left closing the socket to the session thread
   bool hand_over_reading_ = false;  ///< strand: plain TCP session, stop reading once the session starts
+  bool released_ = false;           ///< strand: socket_ let go of fd_ (closed with the connection)
+  int fd_ = -1;                     ///< the socket's descriptor, from the session's start
   bool session_reads_ = false;    ///< the session thread reads the socket (queue_ holds what came before)
   bool session_reading_ = false;  ///< the session thread waits on or reads the descriptor
   bool drain_requested_ = false;  ///< session_reads_: end the session after the complete messages read
