@@ -2,7 +2,8 @@
 # Workflows across a kill -9 of `basin server`, driven over REST with curl: tasks that were running are
 # retried (or failed when out of retries) on restart, with the process groups the killed server left
 # killed; finished tasks are not run again; a schedule's runs are not made twice; http tasks against
-# Python's http.server; a hanging shell task is killed at its timeout with its process group.
+# Python's http.server; a hanging shell task is killed at its timeout with its process group; an SLA miss
+# is POSTed to its webhook, with a retry.
 # Usage: workflow_crash_test.sh PATH_TO_BASIN
 basin=${1:?usage: workflow_crash_test.sh PATH_TO_BASIN}
 source "$(dirname "$0")/e2e_lib.sh"
@@ -107,3 +108,45 @@ wait_for 20 finished hang "$run" || fail "the hanging task was not stopped"
 curl -sf "$http/api/v1/dags/hang/runs/$run/tasks/h/logs" | grep -q "timed out: killed process group" || fail "hang: no timeout in the log"
 wait_for 10 gone "$(cat "$work/hang.pid")" || fail "the hanging task's child survived its timeout"
 echo "ok a hanging shell task is killed at its timeout with its process group"
+
+# An SLA miss is POSTed to the DAG's sla_notify webhook, retried until the receiver answers 2xx (its first
+# answer is 500). The run waits for a file the test creates once the notification has arrived.
+cat >"$work/receiver.py" <<'PY'
+import http.server, os, sys
+port_file, out_file, failures = sys.argv[1], sys.argv[2], [1]
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        failing = failures[0] > 0
+        failures[0] -= 1
+        self.send_response(500 if failing else 204)
+        self.end_headers()
+        if not failing:
+            with open(out_file, "ab") as f:
+                f.write(body + b"\n")
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_port))
+os.rename(port_file + ".tmp", port_file)
+server.serve_forever()
+PY
+python3 "$work/receiver.py" "$work/hook.port" "$work/sla.received" >"$work/receiver.log" 2>&1 &
+pids+=($!)
+wait_for 10 test -s "$work/hook.port" || fail "the SLA receiver did not start"
+curl -sf -X POST "$http/api/v1/dags" --data-binary @- > /dev/null <<YAML || fail "create late"
+name: late
+sla: 100ms
+sla_notify: webhook:http://127.0.0.1:$(cat "$work/hook.port")/sla
+tasks:
+  until_told: {kind: wait, file: "$w/sla.go"}
+YAML
+run=$(curl -sf -X POST "$http/api/v1/dags/late/runs" -d '{}' | json 'd["run_id"]')
+wait_for 20 test -s "$work/sla.received" || fail "no SLA notification arrived"
+python3 -c "import json,sys; d=json.loads(open(sys.argv[1]).readline()); assert d['event'] == 'sla_miss' and d['dag'] == 'late' and d['run_id'] == $run, d" \
+  "$work/sla.received" || fail "the SLA notification: $(cat "$work/sla.received")"
+touch "$work/sla.go"
+wait_for 20 finished late "$run" || fail "the late run did not finish"
+[ "$(run_state late "$run")" = success ] || fail "late: $(run_state late "$run")"
+echo "ok an SLA miss is notified to its webhook (after a retry)"
