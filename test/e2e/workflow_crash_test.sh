@@ -111,28 +111,7 @@ echo "ok a hanging shell task is killed at its timeout with its process group"
 
 # An SLA miss is POSTed to the DAG's sla_notify webhook, retried until the receiver answers 2xx (its first
 # answer is 500). The run waits for a file the test creates once the notification has arrived.
-cat >"$work/receiver.py" <<'PY'
-import http.server, os, sys
-port_file, out_file, failures = sys.argv[1], sys.argv[2], [1]
-class Hook(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        failing = failures[0] > 0
-        failures[0] -= 1
-        self.send_response(500 if failing else 204)
-        self.end_headers()
-        if not failing:
-            with open(out_file, "ab") as f:
-                f.write(body + b"\n")
-    def log_message(self, *args):
-        pass
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.server_port))
-os.rename(port_file + ".tmp", port_file)
-server.serve_forever()
-PY
-python3 "$work/receiver.py" "$work/hook.port" "$work/sla.received" >"$work/receiver.log" 2>&1 &
+python3 "$(dirname "$0")/webhook_receiver.py" "$work/hook.port" "$work/sla.received" 1 >"$work/receiver.log" 2>&1 &
 pids+=($!)
 wait_for 10 test -s "$work/hook.port" || fail "the SLA receiver did not start"
 curl -sf -X POST "$http/api/v1/dags" --data-binary @- > /dev/null <<YAML || fail "create late"
