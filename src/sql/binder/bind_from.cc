@@ -66,7 +66,10 @@ LogicalOperatorPtr Binder::PlanQueryAsTable(BoundQuery query, const std::string&
   for (size_t i = 0; i < query.names.size(); i++) entry.binding_columns.push_back(i);
   sql::TableRef aliases;
   aliases.column_aliases = column_aliases;
+  const size_t fields = query.composite_fields;
   AddBinding(std::move(entry), &aliases, location);
+  auto& hidden = bindings_.back().hidden;
+  for (size_t i = hidden.size() - fields; i < hidden.size(); i++) hidden[i] = true;
   return proj;
 }
 
@@ -345,6 +348,7 @@ LogicalOperatorPtr Binder::BindSubqueryRef(const sql::TableRef& ref) {
       if (!sub.ctes_.count(name)) sub.ctes_[name] = info;
     }
   }
+  sub.keep_composite_fields_ = true;
   BoundQuery q = sub.BindQuery(*ref.subquery);
   std::string alias = ref.alias.empty() ? "subquery" + std::to_string(NextTableIndex()) : ref.alias;
   return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
