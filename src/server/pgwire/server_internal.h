@@ -140,6 +140,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     char type;
     std::string body;
   };
+  /// The next message the client sent (session thread), waiting for one; false once the connection stops.
+  bool NextMessage(Message& message);
   std::deque<Message> queue_;  ///< read, not yet handled; type 0 asks the session to end (Drain)
   size_t queued_bytes_ = 0;
   size_t unsent_bytes_ = 0;  ///< handed over by the session, not yet written
