@@ -191,7 +191,7 @@ bool Connection::HandleInput() {
     queued_bytes_ += body.size();
     queue_.push_back({type, std::move(body)});
     queued = true;
-    if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = true;
+    if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = resume_wanted_ = true;
   }
   // One wake-up for all the messages of one read (Parse, Bind, Execute and Sync come together).
   if (queued) queued_.notify_one();
@@ -547,9 +547,11 @@ bool Connection::NextMessage(Message& message) {
   if (stopped_) return false;
   message = std::move(queue_.front());
   queue_.pop_front();
-  const bool was_paused = queued_bytes_ > kMaxQueuedBytes;
   queued_bytes_ -= message.body.size();
-  if (was_paused && queued_bytes_ <= kMaxQueuedBytes / 2) {
+  // (Reading paused with the queue over the limit resumes once half of it is handled; many small messages,
+  // as COPY's CopyData, must not leave it paused.)
+  if (resume_wanted_ && queued_bytes_ <= kMaxQueuedBytes / 2) {
+    resume_wanted_ = false;
     asio::post(socket_.get_executor(), [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->ResumeReading();
     });
