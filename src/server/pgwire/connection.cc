@@ -191,7 +191,7 @@ bool Connection::HandleInput() {
     queued_bytes_ += body.size();
     queue_.push_back({type, std::move(body)});
     queued = true;
-    if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = true;
+    if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = resume_wanted_ = true;
   }
   // One wake-up for all the messages of one read (Parse, Bind, Execute and Sync come together).
   if (queued) queued_.notify_one();
@@ -495,23 +495,22 @@ void Connection::RunSession() {
         c->session_ = nullptr;
       }
     } detach{this};
+    session.SetReceive([this](char& type, std::string& body) {
+      Message message;
+      if (!NextMessage(message)) return false;
+      if (message.type == 0) {  // the stop notice: left for the loop below
+        std::lock_guard lock(mutex_);
+        queue_.push_front(std::move(message));
+        return false;
+      }
+      type = message.type;
+      body = std::move(message.body);
+      return true;
+    });
     session.Begin();
     for (;;) {
       Message message;
-      {
-        std::unique_lock lock(mutex_);
-        queued_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
-        if (stopped_) break;
-        message = std::move(queue_.front());
-        queue_.pop_front();
-        const bool was_paused = queued_bytes_ > kMaxQueuedBytes;
-        queued_bytes_ -= message.body.size();
-        if (was_paused && queued_bytes_ <= kMaxQueuedBytes / 2) {
-          asio::post(socket_.get_executor(), [weak = weak_from_this()] {
-            if (auto self = weak.lock()) self->ResumeReading();
-          });
-        }
-      }
+      if (!NextMessage(message)) break;
       if (message.type == 0) {
         ErrorFields fields{"FATAL", "57P01", "terminating connection due to administrator command", "", "", 0};
         std::string out;
@@ -540,6 +539,24 @@ void Connection::RunSession() {
       self->WriteNext();
     }
   });
+}
+
+bool Connection::NextMessage(Message& message) {
+  std::unique_lock lock(mutex_);
+  queued_.wait(lock, [&] { return stopped_ || !queue_.empty(); });
+  if (stopped_) return false;
+  message = std::move(queue_.front());
+  queue_.pop_front();
+  queued_bytes_ -= message.body.size();
+  // (Reading paused with the queue over the limit resumes once half of it is handled; many small messages,
+  // as COPY's CopyData, must not leave it paused.)
+  if (resume_wanted_ && queued_bytes_ <= kMaxQueuedBytes / 2) {
+    resume_wanted_ = false;
+    asio::post(socket_.get_executor(), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->ResumeReading();
+    });
+  }
+  return true;
 }
 
 void Connection::SendFromSession(std::string& bytes) {

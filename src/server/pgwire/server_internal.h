@@ -140,8 +140,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     char type;
     std::string body;
   };
+  /// The next message the client sent (session thread), waiting for one; false once the connection stops.
+  bool NextMessage(Message& message);
   std::deque<Message> queue_;  ///< read, not yet handled; type 0 asks the session to end (Drain)
   size_t queued_bytes_ = 0;
+  bool resume_wanted_ = false;  ///< reading paused for a full queue: the session resumes it
   size_t unsent_bytes_ = 0;  ///< handed over by the session, not yet written
   bool strand_writing_ = false;   ///< the strand has a write in flight: the session hands its bytes over
   bool session_writing_ = false;  ///< the session thread writes to the socket itself (SendDirect)
