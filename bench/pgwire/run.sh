@@ -2,7 +2,7 @@
 # pgbench custom scripts (SELECT 1; an aggregate over a 1,000-row table) against `basin server` and a real
 # PostgreSQL on 127.0.0.1, the same clients, protocol modes and duration for both, printed side by side.
 #
-#   run.sh PATH/TO/basin      (env: SECONDS_PER_RUN, CLIENTS, MODES, SCRIPTS)
+#   run.sh PATH/TO/basin      (env: SECONDS_PER_RUN, CLIENTS, MODES, SCRIPTS, COPY_ROWS; 0 skips COPY)
 basin=$(realpath "$1")  # e2e_lib.sh's start_server runs $basin
 seconds=${SECONDS_PER_RUN:-5}
 clients=${CLIENTS:-1 2 4 8}
@@ -66,3 +66,38 @@ for script in $scripts; do
     done
   done
 done
+
+# COPY through psql's \copy: COPY_ROWS rows of CSV in (FROM STDIN) and out (TO STDOUT), wall seconds each,
+# best of three.
+copy_rows=${COPY_ROWS:-1000000}
+if [ "$copy_rows" -gt 0 ]; then
+  seq 1 "$copy_rows" | awk '{ print $1 ",name" $1 "," ($1 % 1000) / 4 }' >"$work/copy.csv"
+  # seconds PORT SQL...: the best wall time of three runs of psql with these commands.
+  seconds_of() {
+    local port=$1 best="" t
+    shift
+    for _ in 1 2 3; do
+      /usr/bin/time -f %e -o "$work/time.out" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U basin \
+        -d basin "$@" >/dev/null 2>"$work/psql.err" || { cat "$work/psql.err" >&2; fail "psql on port $port"; }
+      t=$(cat "$work/time.out")
+      best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    done
+    echo "$best"
+  }
+  printf '\n%-22s %10s %10s %7s\n' "COPY, $copy_rows rows" "Basin s" "PG s" ratio
+  for direction in in out; do
+    for port in "$basin_port" "$postgres_port"; do
+      if [ "$direction" = in ]; then
+        s=$(seconds_of "$port" -c "DROP TABLE IF EXISTS c" -c "CREATE TABLE c (id BIGINT, name VARCHAR, v DOUBLE PRECISION)" \
+              -c "\\copy c FROM '$work/copy.csv' CSV")
+      else
+        s=$(seconds_of "$port" -c "\\copy c TO '$work/copy_out.csv' CSV")
+        cmp -s "$work/copy.csv" <(sort -t, -k1,1n "$work/copy_out.csv") || fail "COPY out differs on port $port"
+      fi
+      [ "$port" = "$basin_port" ] && b=$s || p=$s
+    done
+    printf '%-22s %10s %10s %7s\n' "\\copy $direction" "$b" "$p" \
+      "$(awk -v b="$b" -v p="$p" 'BEGIN { printf "%.2f", (b > 0 ? p / b : 0) }')"
+  done
+  echo "(ratio: PostgreSQL's time / Basin's: above 1, Basin is faster)"
+fi

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <ostream>
+#include <streambuf>
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
@@ -167,9 +170,41 @@ void AppendRows(const CopyTarget& t, const DataChunk& in, TableStorage::Writer& 
   writer.Append(row);
 }
 
-/// COPY FROM: all rows or none, except with IGNORE_ERRORS, where bad rows go to the rejects table.
+/// COPY FROM STDIN's input: what the client sends, read as it arrives.
+class ClientBytes : public csv::ByteSource {
+ public:
+  explicit ClientBytes(const std::function<size_t(char*, size_t)>& read) : read_(read) {}
+  size_t Read(char* dst, size_t size) override { return read_(dst, size); }
+
+ private:
+  const std::function<size_t(char*, size_t)>& read_;
+};
+
+/// COPY TO STDOUT's output: the CSV writer's buffered bytes go to the client as they are flushed.
+class ClientOutput : public std::streambuf {
+ public:
+  explicit ClientOutput(const std::function<void(std::string_view)>& write) : write_(write) {}
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    write_(std::string_view(s, static_cast<size_t>(n)));
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    const char ch = static_cast<char>(c);
+    write_(std::string_view(&ch, 1));
+    return c;
+  }
+
+ private:
+  const std::function<void(std::string_view)>& write_;
+};
+
+/// COPY FROM: all rows or none, except with IGNORE_ERRORS, where bad rows go to the rejects table. `stdio`
+/// carries the input of COPY FROM STDIN.
 int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat format,
-                 const CopyOptions& options, const RejectOptions& reject_options) {
+                 const CopyOptions& options, const RejectOptions& reject_options, const RowStream* stdio) {
   CopyTarget t = ResolveTarget(context, stmt);
   auto writer = t.table->storage->BeginWrite();
   writer->SetThreads(context.StatementThreads());
@@ -229,10 +264,21 @@ int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat f
     }
     std::move(reader.rejects().begin(), reader.rejects().end(), std::back_inserter(rejects));
   } else {
-    csv::CsvReader reader(stmt.file, csv::ParseCopyOptions(options));
+    csv::CsvOptions csv_options = csv::ParseCopyOptions(options);
+    std::unique_ptr<csv::CsvReader> opened;
+    if (stdio) {
+      // Options and target are checked before the client is asked for the data.
+      stdio->copy_begin(t.columns.size(), /*from=*/true);
+      opened = std::make_unique<csv::CsvReader>(std::make_unique<ClientBytes>(stdio->copy_read), csv_options,
+                                                stmt.file);
+    } else {
+      opened = std::make_unique<csv::CsvReader>(stmt.file, csv_options);
+    }
+    csv::CsvReader& reader = *opened;
     reader.SetColumnNames(t.names);
     const std::vector<LogicalType> text_types(t.columns.size(), TypeId::kVarchar);
-    if (sink || context.threads() < 2) {
+    // The client's bytes are read on this thread (the ordered pipeline would wait for them on a worker).
+    if (sink || stdio || context.threads() < 2) {
       if (sink) reader.SetRejects(sink);
       FileRows lines{stmt.file, [&](size_t r) { return reader.RowLine(r); },
                      [&](size_t r) { return reader.RowText(r); }};
@@ -273,6 +319,19 @@ int64_t CopyFrom(ClientContext& context, const sql::CopyStmt& stmt, FileFormat f
 }  // namespace
 
 namespace {
+
+/// `chunk` cast to text, as the text formats write values (as PostgreSQL prints them).
+DataChunk TextChunk(const DataChunk& chunk) {
+  DataChunk text(std::vector<LogicalType>(chunk.ColumnCount(), TypeId::kVarchar),
+                 std::max(chunk.size(), kVectorSize));
+  for (size_t c = 0; c < chunk.ColumnCount(); c++) {
+    text.column(c).Reset();
+    CastVector(chunk.column(c), text.column(c), chunk.size(), false);
+    text.column(c).Flatten(chunk.size());
+  }
+  text.SetCardinality(chunk.size());
+  return text;
+}
 
 /// How COPY TO writes a file of each format (for one file, or one per partition folder) with up to `threads`
 /// threads; options are checked here, before the query runs.
@@ -315,17 +374,7 @@ CopyFileWriterFactory FileWriterFactory(FileFormat format, const CopyOptions& op
     struct Writer : CopyFileWriter {
       csv::CsvWriter file;
       Writer(const std::string& p, const csv::CsvOptions& o) : file(p, o) {}
-      void Write(const DataChunk& chunk) override {
-        DataChunk text(std::vector<LogicalType>(chunk.ColumnCount(), TypeId::kVarchar),
-                       std::max(chunk.size(), kVectorSize));
-        for (size_t c = 0; c < chunk.ColumnCount(); c++) {
-          text.column(c).Reset();
-          CastVector(chunk.column(c), text.column(c), chunk.size(), false);
-          text.column(c).Flatten(chunk.size());
-        }
-        text.SetCardinality(chunk.size());
-        file.WriteChunk(text);
-      }
+      void Write(const DataChunk& chunk) override { file.WriteChunk(TextChunk(chunk)); }
       void Close() override { file.Close(); }
     };
     auto writer = std::make_unique<Writer>(path, csv_options);
@@ -337,7 +386,11 @@ CopyFileWriterFactory FileWriterFactory(FileFormat format, const CopyOptions& op
 }  // namespace
 
 std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
-  if (stmt.is_stdio) throw NotImplementedError("COPY FROM STDIN / TO STDOUT is not supported by this client");
+  // STDIN / STDOUT: the client protocol carries the data (pgwire's COPY sub-protocol), in the text formats.
+  const RowStream* stdio = stmt.is_stdio ? stream_ : nullptr;
+  if (stmt.is_stdio && (!stdio || !stdio->copy_begin)) {
+    throw NotImplementedError("COPY FROM STDIN / TO STDOUT is not supported by this client");
+  }
   // The bad-row options are the same for every format; the rest belong to the format.
   RejectOptions reject_options;
   CopyOptions options;
@@ -345,13 +398,20 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
     if (!reject_options.Set(Lower(name), value)) options.emplace_back(Lower(name), value);
   }
   const FileFormat format = FormatOf(stmt.file, options);
+  if (stdio && format != FileFormat::kText) {
+    throw NotImplementedError(std::string("COPY ") + (stmt.is_from ? "FROM STDIN" : "TO STDOUT") +
+                              " supports FORMAT text and csv only");
+  }
   if (stmt.is_from) {
     auto [schema, name] = QualifiedName(stmt.table);
     if (!catalog().GetTable(schema, name) && !catalog().GetView(schema, name)) {
-      if (auto topic = FindTopic(*this, stmt.table)) return CopyIntoTopic(stmt, topic);
+      if (auto topic = FindTopic(*this, stmt.table)) {
+        if (stdio) throw NotImplementedError("COPY FROM STDIN into a topic is not supported");
+        return CopyIntoTopic(stmt, topic);
+      }
     }
   }
-  if (stmt.is_from) return QueryResult::Count(CopyFrom(*this, stmt, format, options, reject_options));
+  if (stmt.is_from) return QueryResult::Count(CopyFrom(*this, stmt, format, options, reject_options, stdio));
   if (reject_options.ignore_errors) {
     throw Exception(sqlstate::kSyntaxError,
                     "IGNORE_ERRORS and the rejects options are only valid with COPY FROM");
@@ -392,6 +452,22 @@ std::unique_ptr<QueryResult> ClientContext::Copy(const sql::CopyStmt& stmt) {
       comma = std::min(value.find(',', start), value.size());
       partition_by.push_back(value.substr(start, comma - start));
     }
+  }
+  if (stdio) {
+    if (!partition_by.empty()) throw NotImplementedError("COPY TO STDOUT cannot be partitioned");
+    // Rows go to the client as the query makes them, never held whole.
+    const csv::CsvOptions csv_options = csv::ParseCopyOptions(format_options);
+    stdio->copy_begin(names.size(), /*from=*/false);
+    ClientOutput buffer(stdio->copy_write);
+    std::ostream out(&buffer);
+    csv::CsvWriter writer(out, csv_options, stmt.file);
+    if (csv_options.header) writer.WriteHeader(names);
+    const int64_t rows = RunStreaming(std::move(q.plan), [&](const DataChunk& chunk) {
+      writer.WriteChunk(TextChunk(chunk));
+      return true;
+    });
+    writer.Close();
+    return QueryResult::Count(rows);
   }
   // A partitioned COPY keeps a file open per folder: each encodes on this thread alone.
   CopyFileWriterFactory make_writer =

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "types/value.h"
@@ -19,6 +20,13 @@ class DataChunk;
 struct RowStream {
   std::function<void(const std::vector<std::string>& names, const std::vector<LogicalType>& types)> begin;
   std::function<bool(const DataChunk& chunk)> rows;
+  /// COPY ... FROM STDIN / TO STDOUT, whose data the client carries (unset: this client cannot). The
+  /// engine calls `copy_begin` with the number of columns before the data; COPY FROM then reads the input
+  /// with `copy_read` (up to `size` bytes into `dst`, 0 at the end; throws when the client abandons the
+  /// copy), COPY TO hands its output to `copy_write` piece by piece. Called on the statement's thread.
+  std::function<void(size_t columns, bool from)> copy_begin;
+  std::function<size_t(char* dst, size_t size)> copy_read;
+  std::function<void(std::string_view bytes)> copy_write;
 };
 
 /// What a statement ended with, as a client sees it.

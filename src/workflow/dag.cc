@@ -39,7 +39,8 @@ const std::set<std::string> kDefaultKeys = {"retries", "retry_delay", "max_retry
                                             "timeout", "trigger",     "pool"};
 const std::set<std::string> kDagKeys = {
     "name",   "description", "schedule", "timezone", "start_date", "catchup",         "on_table",
-    "params", "defaults",    "pools",    "tasks",    "sla",        "max_active_runs", "max_active_tasks"};
+    "params", "defaults",    "pools",    "tasks",    "sla",        "max_active_runs", "max_active_tasks",
+    "sla_notify"};
 
 /// Tasks one DAG may have (the cycle check recurses once per task in a chain).
 constexpr size_t kMaxTasks = 10'000;
@@ -209,6 +210,12 @@ class Parser {
     if (root["max_active_tasks"])
       dag->max_active_tasks = Int(root["max_active_tasks"], "max_active_tasks", 1);
     if (root["sla"]) dag->sla = Duration(root["sla"], "sla");
+    if (const YAML::Node notify = root["sla_notify"]) {
+      const std::string v = Scalar(notify, "sla_notify");
+      if (v.rfind("webhook:http://", 0) != 0) Fail(notify, "sla_notify must be webhook:http://host:port/path");
+      if (!root["sla"]) Fail(notify, "sla_notify needs an sla");
+      dag->sla_notify = v.substr(std::string("webhook:").size());
+    }
     if (root["params"]) dag->params = StringMap(root["params"], "params");
     if (const YAML::Node pools = root["pools"]) {
       if (!pools.IsMap()) Fail(pools, "pools must map pool names to sizes");

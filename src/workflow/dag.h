@@ -68,6 +68,7 @@ struct Dag {
   int max_active_tasks = 16;  ///< tasks of this DAG running at once
   std::chrono::milliseconds sla{
       0};  ///< a run still going this long after it started raises an alert; 0: none
+  std::string sla_notify;  ///< http://... POSTed a JSON object at each SLA miss (SlaNotifier); empty: none
   std::map<std::string, std::string> params;
   std::map<std::string, int> pools;  ///< pool sizes this file declares (pools are global by name)
   std::vector<TaskSpec> tasks;       ///< in a topological order (upstream first)

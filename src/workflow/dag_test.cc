@@ -55,6 +55,16 @@ TEST(DagTest, DataTriggerAndDefaults) {
   EXPECT_EQ(dag->timezone, "UTC");
 }
 
+TEST(DagTest, SlaNotify) {
+  const auto dag = ParseDag("sla: 1h\nsla_notify: webhook:http://127.0.0.1:9/sla\ntasks:\n  a: {kind: noop}\n",
+                            "dags/x.yaml");
+  EXPECT_EQ(dag->sla_notify, "http://127.0.0.1:9/sla");
+  EXPECT_EQ(ErrorOf("sla: 1h\nsla_notify: mailto:ops@example.com\ntasks:\n  a: {kind: noop}\n"),
+            "dags/x.yaml:2: sla_notify must be webhook:http://host:port/path");
+  EXPECT_EQ(ErrorOf("sla_notify: webhook:http://127.0.0.1:9/sla\ntasks:\n  a: {kind: noop}\n"),
+            "dags/x.yaml:1: sla_notify needs an sla");
+}
+
 TEST(DagTest, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(
       ErrorOf("name: x\ntasks:\n  a: {kind: noop, depends_on: [c]}\n  b: {kind: noop, depends_on: [a]}\n"

@@ -114,6 +114,7 @@ void WorkflowEngine::Start() {
     started_ = true;
     Recover();
   }
+  sla_notifier_ = std::make_unique<SlaNotifier>();
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { WorkerLoop(); });
   loop_thread_ = std::thread([this] { Loop(); });
   watch_thread_ = std::thread([this] { WatchLoop(); });
@@ -143,6 +144,7 @@ void WorkflowEngine::Stop() {
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
   inotify_fd_ = -1;
   run_done_.notify_all();
+  if (sla_notifier_) sla_notifier_->Stop();
 }
 
 // ---- DAG files ----
@@ -473,6 +475,15 @@ std::optional<TimePoint> WorkflowEngine::Schedule() {
         sla_misses_metric_.Labels({dag.name}).Inc();
         LogLine(LogLevel::kWarning, "workflow: SLA missed: " + dag.name + " run " + std::to_string(id) +
                                         " has been running longer than its sla");
+        if (!dag.sla_notify.empty() && sla_notifier_) {
+          sla_notifier_->Notify(dag.sla_notify, nlohmann::json{{"event", "sla_miss"},
+                                                              {"dag", dag.name},
+                                                              {"run_id", id},
+                                                              {"logical_date_ms", run.row.logical_ms},
+                                                              {"started_ms", run.row.start_ms},
+                                                              {"sla_seconds", dag.sla.count() / 1000.0}}
+                                                    .dump());
+        }
       } else {
         at(due);
       }

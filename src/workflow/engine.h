@@ -29,6 +29,7 @@
 
 #include "workflow/dag.h"
 #include "workflow/run_store.h"
+#include "workflow/sla_notifier.h"
 #include "workflow/template.h"
 
 namespace basin {
@@ -194,6 +195,7 @@ class WorkflowEngine {
   MetricFamily<Counter>& runs_metric_;        // basin_workflow_runs_total{dag, state}
   MetricFamily<Counter>& sla_misses_metric_;  // basin_workflow_sla_misses_total{dag}
 
+  std::unique_ptr<SlaNotifier> sla_notifier_;  // while started
   std::vector<std::thread> workers_;
   std::thread loop_thread_;
   std::thread watch_thread_;

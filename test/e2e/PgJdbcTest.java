@@ -1,9 +1,9 @@
 // The PostgreSQL JDBC driver (Debian's libpostgresql-jdbc-java) against `basin server`: connect (trusted or
 // with SCRAM), DatabaseMetaData (product version, getTables, getColumns, getSchemas), PreparedStatements
 // (past the driver's switch to named server-side statements at the fifth run), autocommit off with
-// commit, SQLSTATEs, and foreign keys (getImportedKeys, getExportedKeys: none). getPrimaryKeys and
-// getIndexInfo are not here: their queries expand composite values of information_schema._pg_expandarray in
-// the select list, which Basin does not have.
+// commit, SQLSTATEs, foreign keys (getImportedKeys, getExportedKeys: none), and primary keys and indexes
+// (getPrimaryKeys, getIndexInfo, getBestRowIdentifier: none), whose queries read fields of
+// information_schema._pg_expandarray's composite rows in the select list and in a FROM subquery.
 // Usage: java -cp postgresql.jar:. PgJdbcTest PORT [USER PASSWORD]
 import java.sql.*;
 import java.util.*;
@@ -56,6 +56,18 @@ public class PgJdbcTest {
       }
       try (ResultSet rs = md.getExportedKeys(null, "public", "jdbc_t")) {
         check(!rs.next(), "getExportedKeys: none");
+      }
+      // Basin tables have no primary keys or indexes: the calls answer with their columns and no rows.
+      try (ResultSet rs = md.getPrimaryKeys(null, "public", "jdbc_t")) {
+        ResultSetMetaData m = rs.getMetaData();
+        check(m.getColumnCount() == 6 && m.getColumnName(5).equalsIgnoreCase("KEY_SEQ") && !rs.next(), "getPrimaryKeys: none");
+      }
+      try (ResultSet rs = md.getIndexInfo(null, "public", "jdbc_t", false, false)) {
+        ResultSetMetaData m = rs.getMetaData();
+        check(m.getColumnCount() == 13 && m.getColumnName(8).equalsIgnoreCase("ORDINAL_POSITION") && !rs.next(), "getIndexInfo: none");
+      }
+      try (ResultSet rs = md.getBestRowIdentifier(null, "public", "jdbc_t", DatabaseMetaData.bestRowSession, true)) {
+        check(rs.getMetaData().getColumnCount() == 8 && !rs.next(), "getBestRowIdentifier: none");
       }
       try (ResultSet rs = md.getSchemas()) { int n = 0; while (rs.next()) n++; check(n >= 1, "getSchemas"); }
       c.setAutoCommit(false);

@@ -11,31 +11,7 @@ ok() { [ "$(sql "$1")" = 200 ] || fail "$1: $(cat "$work/body.out")"; }
 rows() { ok "$1"; json 'json.dumps(j["rows"])'; }
 alert() { ok "SHOW ALERTS"; json "[r[[c['name'] for c in j['columns']].index('$1')] for r in j['rows'] if r[0] == 'public.hot'][0]"; }
 
-cat >"$work/receiver.py" <<'PY'
-import http.server, sys
-port_file, out_file, failures = sys.argv[1], sys.argv[2], [3]
-class Hook(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.path != "/hook" or failures[0] > 0:
-            failures[0] -= 1
-            self.send_response(500)
-            self.end_headers()
-            return
-        with open(out_file, "ab") as f:
-            f.write(body + b"\n")
-        self.send_response(204)
-        self.end_headers()
-    def log_message(self, *args):
-        pass
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.server_port))
-import os
-os.rename(port_file + ".tmp", port_file)
-server.serve_forever()
-PY
-"$python" "$work/receiver.py" "$work/port" "$work/received" >"$work/receiver.log" 2>&1 &
+"$python" "$(dirname "$0")/webhook_receiver.py" "$work/port" "$work/received" 3 /hook >"$work/receiver.log" 2>&1 &
 pids+=($!)
 wait_for 10 test -s "$work/port" || fail "the receiver did not start"
 hook="http://127.0.0.1:$(cat "$work/port")/hook"

@@ -4,7 +4,7 @@
 // a sleeping statement and of a long join, and a large result through the extended protocol read a row at
 // a time (PQsetSingleRowMode), its count and sum checked.
 //
-//   pg_client_test extended|cancel|large CONNINFO
+//   pg_client_test extended|cancel|large|copy CONNINFO
 
 #include <arpa/inet.h>
 #include <libpq-fe.h>
@@ -255,9 +255,56 @@ void Large(PGconn* conn) {
 
 }  // namespace
 
+/// COPY through libpq: FROM STDIN and TO STDOUT by the extended protocol (PQexecParams sends Parse, Bind,
+/// Describe, Execute, Sync), data cut across CopyData messages mid-row, and PQputCopyEnd with an error
+/// message (CopyFail), which leaves nothing inserted.
+void Copy(PGconn* conn) {
+  PQclear(Exec(conn, "CREATE TABLE copied (id INTEGER, word VARCHAR)"));
+  PGresult* r = PQexecParams(conn, "COPY copied FROM STDIN (FORMAT csv)", 0, nullptr, nullptr, nullptr, nullptr, 0);
+  Check(PQresultStatus(r) == PGRES_COPY_IN && PQnfields(r) == 2, std::string("extended COPY FROM STDIN: ") +
+                                                                     PQresStatus(PQresultStatus(r)) + PQresultErrorMessage(r));
+  PQclear(r);
+  for (const char* piece : {"1,one\n2,t", "wo\n3,\"th", "ree, \"\"x\"\"\"\n"}) {
+    Check(PQputCopyData(conn, piece, static_cast<int>(std::strlen(piece))) == 1, "PQputCopyData");
+  }
+  Check(PQputCopyEnd(conn, nullptr) == 1, "PQputCopyEnd");
+  r = PQgetResult(conn);
+  Check(PQresultStatus(r) == PGRES_COMMAND_OK && std::string(PQcmdStatus(r)) == "COPY 3",
+        std::string("COPY FROM STDIN's tag: ") + PQcmdStatus(r) + PQresultErrorMessage(r));
+  PQclear(r);
+  while ((r = PQgetResult(conn))) PQclear(r);
+
+  r = PQexec(conn, "COPY copied FROM STDIN");
+  Check(PQresultStatus(r) == PGRES_COPY_IN, "simple COPY FROM STDIN");
+  PQclear(r);
+  PQputCopyData(conn, "9\tnine\n", 7);
+  PQputCopyEnd(conn, "the client gave up");
+  r = PQgetResult(conn);
+  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  Check(PQresultStatus(r) == PGRES_FATAL_ERROR && state && std::string(state) == "57014" &&
+            std::string(PQresultErrorMessage(r)).find("the client gave up") != std::string::npos,
+        std::string("CopyFail: ") + PQresultErrorMessage(r));
+  PQclear(r);
+  while ((r = PQgetResult(conn))) PQclear(r);
+
+  r = PQexecParams(conn, "COPY (SELECT id, word FROM copied ORDER BY id) TO STDOUT (FORMAT csv, HEADER)", 0, nullptr,
+                   nullptr, nullptr, nullptr, 0);
+  Check(PQresultStatus(r) == PGRES_COPY_OUT, std::string("extended COPY TO STDOUT: ") + PQresultErrorMessage(r));
+  PQclear(r);
+  std::string out;
+  char* buffer = nullptr;
+  for (int n; (n = PQgetCopyData(conn, &buffer, 0)) > 0; PQfreemem(buffer)) out.append(buffer, static_cast<size_t>(n));
+  r = PQgetResult(conn);
+  Check(PQresultStatus(r) == PGRES_COMMAND_OK && std::string(PQcmdStatus(r)) == "COPY 3",
+        std::string("COPY TO STDOUT's tag: ") + PQcmdStatus(r));
+  PQclear(r);
+  while ((r = PQgetResult(conn))) PQclear(r);
+  Check(out == "id,word\n1,one\n2,two\n3,\"three, \"\"x\"\"\"\n", "COPY TO STDOUT's rows: " + out);
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: pg_client_test extended|cancel|large CONNINFO\n");
+    std::fprintf(stderr, "usage: pg_client_test extended|cancel|large|copy CONNINFO\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -273,6 +320,8 @@ int main(int argc, char** argv) {
     Cancel(conn);
   } else if (mode == "large") {
     Large(conn);
+  } else if (mode == "copy") {
+    Copy(conn);
   } else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     failures++;

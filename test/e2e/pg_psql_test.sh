@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `basin server`'s PostgreSQL protocol against the real psql and libpq (pg_client_test.cc): queries and
 # command tags, psql's meta-commands (\dt, \d table, \dn, \l), an error with its SQLSTATE, the extended
-# protocol with text and binary values, cancellation, malformed and oversized messages (which end only
-# their own connection), trust on loopback, SCRAM-SHA-256 users (pg.users, pg.users.file) with a wrong
+# protocol with text and binary values, cancellation, COPY FROM STDIN / TO STDOUT (psql's \copy, libpq),
+# malformed and oversized messages (which end only their own connection), trust on loopback, SCRAM-SHA-256 users (pg.users, pg.users.file) with a wrong
 # password refused, and TLS with a configured certificate.
 #
 #   pg_psql_test.sh PATH/TO/basin PATH/TO/pg_client_test
@@ -96,6 +96,30 @@ pg -At -c "SELECT g, repeat('x', 100) FROM generate_series(1, 2000000) g(g)" |
 "$client" large "$conninfo" >"$work/large_extended.out" 2>&1 || fail "a large result through the extended protocol"
 growth=$(( $(peak_kb) - before ))
 [ "$growth" -lt 100000 ] || fail "the server's peak memory grew by $growth kB for a streamed result"
+
+# ---- COPY over the wire: psql's \copy in and out, a bad row, a million rows, libpq's extended protocol ----
+pg -c "CREATE TABLE people (id INTEGER NOT NULL, name VARCHAR, score DOUBLE)" || fail "CREATE TABLE people"
+printf 'id,name,score\n1,ann,1.5\n2,"b,ob",\n3,,7\n' >"$work/people.csv"
+pg -c "\\copy people FROM '$work/people.csv' CSV HEADER" || fail '\copy FROM a CSV file'
+pg -c "\\copy (SELECT id, name, score FROM people ORDER BY id) TO '$work/people_out.csv' CSV HEADER" ||
+  fail '\copy (query) TO a CSV file'
+diff "$work/people.csv" "$work/people_out.csv" >&2 || fail '\copy out gives back what \copy in read'
+printf '4\tdan\t2\n5\t\\N\t3\n' | pg -c "COPY people FROM STDIN" || fail "COPY FROM STDIN, text format"
+pg -c "COPY people (id, name) TO STDOUT WITH (FORMAT text)" >"$work/people.txt" || fail "COPY TO STDOUT"
+printf '1\tann\n2\tb,ob\n3\t\\N\n4\tdan\n5\t\\N\n' | diff - "$work/people.txt" >&2 || fail "COPY TO STDOUT's rows"
+printf 'id,name,score\n10,x,1\n11,y,zz\n12,z,3\n' >"$work/bad.csv"
+pg -c "\\copy people FROM '$work/bad.csv' CSV HEADER" >"$work/bad.out" 2>&1 && fail "a bad row must fail the COPY"
+has "$work/bad.out" 'invalid input syntax for type double precision: "zz"' "the bad row's error"
+has "$work/bad.out" "line 3" "the bad row's line"
+[ "$(pg -At -c "SELECT count(*) FROM people")" = 5 ] || fail "a failed COPY inserts nothing"
+seq 1 1000000 | awk '{ print $1 ",name" $1 "," ($1 % 1000) / 4 }' >"$work/million.csv"
+pg -c "CREATE TABLE million (id BIGINT, name VARCHAR, half DOUBLE)" -c "\\copy million FROM '$work/million.csv' CSV" ||
+  fail '\copy of a million rows'
+[ "$(pg -At -c "SELECT count(*), sum(id), max(half) FROM million")" = "1000000|500000500000|249.75" ] ||
+  fail "the million rows copied"
+pg -c "\\copy (SELECT * FROM million ORDER BY id) TO '$work/million_out.csv' CSV" || fail '\copy a million rows out'
+cmp "$work/million.csv" "$work/million_out.csv" || fail "the million rows copied out"
+"$client" copy "$conninfo" >"$work/copy.out" 2>&1 || { cat "$work/copy.out" >&2; fail "libpq COPY"; }
 
 # ---- Malformed and oversized messages end their own connection only ----
 python3 - "$pg_port" >"$work/frames.out" 2>&1 <<'PY' || fail "bad messages"

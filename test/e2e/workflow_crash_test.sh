@@ -2,7 +2,8 @@
 # Workflows across a kill -9 of `basin server`, driven over REST with curl: tasks that were running are
 # retried (or failed when out of retries) on restart, with the process groups the killed server left
 # killed; finished tasks are not run again; a schedule's runs are not made twice; http tasks against
-# Python's http.server; a hanging shell task is killed at its timeout with its process group.
+# Python's http.server; a hanging shell task is killed at its timeout with its process group; an SLA miss
+# is POSTed to its webhook, with a retry.
 # Usage: workflow_crash_test.sh PATH_TO_BASIN
 basin=${1:?usage: workflow_crash_test.sh PATH_TO_BASIN}
 source "$(dirname "$0")/e2e_lib.sh"
@@ -107,3 +108,24 @@ wait_for 20 finished hang "$run" || fail "the hanging task was not stopped"
 curl -sf "$http/api/v1/dags/hang/runs/$run/tasks/h/logs" | grep -q "timed out: killed process group" || fail "hang: no timeout in the log"
 wait_for 10 gone "$(cat "$work/hang.pid")" || fail "the hanging task's child survived its timeout"
 echo "ok a hanging shell task is killed at its timeout with its process group"
+
+# An SLA miss is POSTed to the DAG's sla_notify webhook, retried until the receiver answers 2xx (its first
+# answer is 500). The run waits for a file the test creates once the notification has arrived.
+python3 "$(dirname "$0")/webhook_receiver.py" "$work/hook.port" "$work/sla.received" 1 >"$work/receiver.log" 2>&1 &
+pids+=($!)
+wait_for 10 test -s "$work/hook.port" || fail "the SLA receiver did not start"
+curl -sf -X POST "$http/api/v1/dags" --data-binary @- > /dev/null <<YAML || fail "create late"
+name: late
+sla: 100ms
+sla_notify: webhook:http://127.0.0.1:$(cat "$work/hook.port")/sla
+tasks:
+  until_told: {kind: wait, file: "$w/sla.go"}
+YAML
+run=$(curl -sf -X POST "$http/api/v1/dags/late/runs" -d '{}' | json 'd["run_id"]')
+wait_for 20 test -s "$work/sla.received" || fail "no SLA notification arrived"
+python3 -c "import json,sys; d=json.loads(open(sys.argv[1]).readline()); assert d['event'] == 'sla_miss' and d['dag'] == 'late' and d['run_id'] == $run, d" \
+  "$work/sla.received" || fail "the SLA notification: $(cat "$work/sla.received")"
+touch "$work/sla.go"
+wait_for 20 finished late "$run" || fail "the late run did not finish"
+[ "$(run_state late "$run")" = success ] || fail "late: $(run_state late "$run")"
+echo "ok an SLA miss is notified to its webhook (after a retry)"

@@ -2,7 +2,8 @@
 // startup packet (int32 length first) and then typed messages (type byte, int32 length). Each must decode
 // or fail with a ProtocolError or another Exception, never crash or allocate without bound; the messages
 // that decode go through a Session over an in-memory database (the extended protocol's state machine),
-// password messages through SCRAM, and Bind parameters through the binary decoders.
+// password messages through SCRAM, Bind parameters through the binary decoders, and the messages after a
+// COPY FROM STDIN through the COPY sub-protocol (CopyData, CopyDone, CopyFail).
 
 #include <algorithm>
 #include <cstddef>
@@ -68,11 +69,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Session session(db, SessionInfo{"basin", "basin", "fuzz", true, 1, 2}, [](std::string& out) { out.clear(); });
   ScramExchange scram(verifier, "server-nonce");
   bool sasl_first = true;
-  for (size_t at = startup_length; at + 5 <= bytes.size();) {
-    const char type = bytes[at];
+  size_t at = startup_length;
+  // The next typed message of the input, as the connection hands it over.
+  auto next = [&](char& type, std::string_view& body) {
+    if (at + 5 > bytes.size()) return false;
+    type = bytes[at];
     const size_t length = std::max<size_t>(4, std::min<size_t>(Length(bytes, at + 1), bytes.size() - at - 1));
-    const std::string_view body = bytes.substr(at + 5, length - 4);
+    body = bytes.substr(at + 5, length - 4);
     at += 1 + length;
+    return true;
+  };
+  // COPY FROM STDIN takes the messages that follow (CopyData, CopyDone, CopyFail, or anything else).
+  session.SetReceive([&](char& type, std::string& body) {
+    std::string_view view;
+    if (!next(type, view)) return false;
+    body = std::string(view);
+    return true;
+  });
+  char type = 0;
+  for (std::string_view body; next(type, body);) {
     if (type == 'p') {
       TrySasl(body, scram, sasl_first);
       continue;

@@ -63,8 +63,10 @@ OperatorResult PhysicalTableFunction::Execute(ExecutionContext& ctx, DataChunk& 
     state.row = 0;
     state.row_started = false;
   }
-  const size_t value_column = types().size() - 1;
-  const bool unnest = function_ == "unnest";
+  // _pg_expandarray gives each element (x) with its 1-based position (n): two columns.
+  const bool ordinal = function_ == "_pg_expandarray";
+  const size_t value_column = types().size() - (ordinal ? 2 : 1);
+  const bool unnest = ordinal || function_ == "unnest";
   const bool inclusive = function_ == "generate_series";
   size_t out = 0;
   // The value of the current row at state.next, or none when the row is done.
@@ -101,6 +103,7 @@ OperatorResult PhysicalTableFunction::Execute(ExecutionContext& ctx, DataChunk& 
     state.row_started = true;
     for (size_t c = 0; c < value_column; c++) output.SetValue(c, out, input.GetValue(c, state.row));
     output.SetValue(value_column, out, value);
+    if (ordinal) output.SetValue(value_column + 1, out, Value::Integer(static_cast<int32_t>(state.next)));
     out++;
   }
   output.SetCardinality(out);

@@ -69,8 +69,9 @@ class PhysicalDistinctOn : public PhysicalOperator {
 };
 
 /// A table function once per input row, with arguments computed from the row: generate_series(start, stop
-/// [, step]) and range (whose stop is exclusive) over integers, unnest(list). Each input row comes out once
-/// per value the function gives, with the value as a last column.
+/// [, step]) and range (whose stop is exclusive) over integers, unnest(list), _pg_expandarray(list). Each
+/// input row comes out once per value the function gives, with the value as a last column (_pg_expandarray:
+/// the element and its 1-based position as the last two).
 class PhysicalTableFunction : public PhysicalOperator {
  public:
   PhysicalTableFunction(std::vector<LogicalType> types, std::string function, std::vector<ExprPtr> arguments)

@@ -238,7 +238,7 @@ bool Connection::HandleInput() {
     queued_bytes_ += body.size();
     queue_.push_back({type, std::move(body)});
     queued = true;
-    if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = true;
+    if (queued_bytes_ > kMaxQueuedBytes) reading_paused_ = resume_wanted_ = true;
   }
   // One wake-up for all the messages of one read (Parse, Bind, Execute and Sync come together).
   if (queued) queued_.notify_one();
@@ -554,6 +554,18 @@ void Connection::RunSession() {
         c->session_ = nullptr;
       }
     } detach{this};
+    session.SetReceive([this](char& type, std::string& body) {
+      Message message;
+      if (!NextMessage(message)) return false;
+      if (message.type == 0) {  // the stop notice: left for the loop below
+        std::lock_guard lock(mutex_);
+        queue_.push_front(std::move(message));
+        return false;
+      }
+      type = message.type;
+      body = std::move(message.body);
+      return true;
+    });
     session.Begin();
     for (;;) {
       Message message;
@@ -599,9 +611,11 @@ bool Connection::NextMessage(Message& message) {
     if (!queue_.empty()) {
       message = std::move(queue_.front());
       queue_.pop_front();
-      const bool was_paused = queued_bytes_ > kMaxQueuedBytes;
       queued_bytes_ -= message.body.size();
-      if (was_paused && queued_bytes_ <= kMaxQueuedBytes / 2) {
+      // (Reading paused with the queue over the limit resumes once half of it is handled; many small
+      // messages, as COPY's CopyData, must not leave it paused.)
+      if (resume_wanted_ && queued_bytes_ <= kMaxQueuedBytes / 2) {
+        resume_wanted_ = false;
         asio::post(socket_.get_executor(), [weak = weak_from_this()] {
           if (auto self = weak.lock()) self->ResumeReading();
         });

@@ -186,9 +186,16 @@ FrontendMessage DecodeFrontendMessage(char type, std::string_view body) {
       return Terminate{};
     case 'p':
       return PasswordMessage{std::string(body)};
-    case 'd':  // CopyData
-    case 'c':  // CopyDone
-    case 'f':  // CopyFail
+    case 'd':
+      return CopyData{std::string(body)};
+    case 'c':
+      return CopyDone{};
+    case 'f': {
+      BodyReader r(body, "CopyFail");
+      CopyFail f{r.String("message")};
+      r.ExpectEnd();
+      return f;
+    }
     case 'F':  // FunctionCall
       return Unsupported{type};
     default:
@@ -296,6 +303,13 @@ void WriteCommandComplete(std::string& out, std::string_view tag) {
 
 void WriteEmptyMessage(std::string& out, char type) {
   MessageWriter(out).Begin(type).End();
+}
+
+void WriteCopyResponse(std::string& out, char type, size_t columns) {
+  MessageWriter w(out);
+  w.Begin(type).Int8(0).Int16(static_cast<int16_t>(columns));  // overall format 0: text (CSV included)
+  for (size_t c = 0; c < columns; c++) w.Int16(0);
+  w.End();
 }
 
 }  // namespace basin::pgwire

@@ -91,13 +91,23 @@ struct Terminate {};
 struct PasswordMessage {
   std::string data;
 };
-/// CopyData, CopyDone, CopyFail and FunctionCall: not spoken by this server; answered with an error.
+/// CopyData ('d'): a piece of COPY FROM STDIN's input (any cut: rows may span messages).
+struct CopyData {
+  std::string data;
+};
+/// CopyDone ('c'): the end of COPY FROM STDIN's input.
+struct CopyDone {};
+/// CopyFail ('f'): the client abandons COPY FROM STDIN, saying why.
+struct CopyFail {
+  std::string message;
+};
+/// FunctionCall: not spoken by this server; answered with an error.
 struct Unsupported {
   char type = 0;
 };
 
 using FrontendMessage = std::variant<Query, Parse, Bind, Describe, Close, Execute, Sync, Flush, Terminate,
-                                     PasswordMessage, Unsupported>;
+                                     PasswordMessage, CopyData, CopyDone, CopyFail, Unsupported>;
 
 /// Decode a typed frontend message from its type byte and body. Throws ProtocolError.
 FrontendMessage DecodeFrontendMessage(char type, std::string_view body);
@@ -152,5 +162,7 @@ void WriteParameterStatus(std::string& out, std::string_view name, std::string_v
 void WriteAuthentication(std::string& out, int32_t code, std::string_view data = {});
 void WriteCommandComplete(std::string& out, std::string_view tag);
 void WriteEmptyMessage(std::string& out, char type);  ///< ParseComplete '1', BindComplete '2', ...
+/// CopyInResponse ('G') or CopyOutResponse ('H'): textual COPY (text or CSV) of `columns` columns.
+void WriteCopyResponse(std::string& out, char type, size_t columns);
 
 }  // namespace basin::pgwire

@@ -85,7 +85,11 @@ TEST(ProtocolTest, DescribeExecuteCloseAndTheRest) {
   EXPECT_TRUE(std::holds_alternative<Sync>(DecodeFrontendMessage('S', "")));
   EXPECT_TRUE(std::holds_alternative<Flush>(DecodeFrontendMessage('H', "")));
   EXPECT_TRUE(std::holds_alternative<Terminate>(DecodeFrontendMessage('X', "")));
-  EXPECT_EQ(std::get<Unsupported>(DecodeFrontendMessage('d', "data")).type, 'd');
+  EXPECT_EQ(std::get<CopyData>(DecodeFrontendMessage('d', "a,b\n1")).data, "a,b\n1");
+  EXPECT_TRUE(std::holds_alternative<CopyDone>(DecodeFrontendMessage('c', "")));
+  EXPECT_EQ(std::get<CopyFail>(DecodeFrontendMessage('f', std::string("gave up\0", 8))).message, "gave up");
+  EXPECT_THROW(DecodeFrontendMessage('f', "no terminator"), ProtocolError);
+  EXPECT_EQ(std::get<Unsupported>(DecodeFrontendMessage('F', "call")).type, 'F');
   EXPECT_EQ(std::get<PasswordMessage>(DecodeFrontendMessage('p', "xyz")).data, "xyz");
   EXPECT_THROW(DecodeFrontendMessage('W', ""), ProtocolError);
 

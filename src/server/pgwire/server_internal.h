@@ -156,6 +156,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::condition_variable written_;  ///< unsent_bytes_ fell, or stopped_ (the session thread waits)
   std::deque<Message> queue_;  ///< read, not yet handled; type 0 asks the session to end (Drain)
   size_t queued_bytes_ = 0;
+  bool resume_wanted_ = false;  ///< reading paused for a full queue: the session resumes it
   size_t unsent_bytes_ = 0;  ///< handed over by the session, not yet written
   bool strand_writing_ = false;   ///< the strand has a write in flight: the session hands its bytes over
   bool session_writing_ = false;  ///< the session thread writes to the socket itself (SendDirect)

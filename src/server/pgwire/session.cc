@@ -1,5 +1,8 @@
 #include "server/pgwire/session.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <type_traits>
 #include <variant>
 
@@ -109,8 +112,10 @@ bool Session::Handle(char type, std::string_view body) {
             Flush();
           } else if constexpr (std::is_same_v<M, PasswordMessage>) {
             throw ProtocolError("unexpected password message after authentication");
+          } else if constexpr (std::is_same_v<M, CopyData> || std::is_same_v<M, CopyDone> ||
+                               std::is_same_v<M, CopyFail>) {
+            // Outside COPY (after one failed, say) these are dropped, as PostgreSQL does.
           } else if constexpr (std::is_same_v<M, Unsupported>) {
-            // CopyData, CopyDone and CopyFail outside COPY are ignored, as PostgreSQL does.
             if (m.type == 'F') throw Exception(sqlstate::kFeatureNotSupported, "the function call protocol is not supported");
           }
         },
@@ -122,7 +127,7 @@ bool Session::Handle(char type, std::string_view body) {
     WriteError(e);
     skip_to_sync_ = true;
   }
-  return true;
+  return !terminated_;
 }
 
 // ---- Simple query ----
@@ -167,7 +172,57 @@ RowStream Session::StreamRows(const std::vector<int16_t>& formats, bool describe
               FlushIfLarge();
             }
             return true;
+          },
+          // COPY FROM STDIN / TO STDOUT: the COPY sub-protocol.
+          [this](size_t columns, bool from) {
+            if (from && !receive_) {
+              throw Exception(sqlstate::kFeatureNotSupported, "COPY FROM STDIN is not supported on this connection");
+            }
+            WriteCopyResponse(out_, from ? 'G' : 'H', columns);
+            if (from) {
+              copy_in_.clear();
+              copy_in_at_ = 0;
+              copy_in_done_ = false;
+              Flush();  // the client sends the data once it sees CopyInResponse
+            } else {
+              copy_out_ = true;
+            }
+          },
+          [this](char* dst, size_t size) { return ReadCopyData(dst, size); },
+          [this](std::string_view bytes) {
+            MessageWriter(out_).Begin('d').Bytes(bytes).End();
+            FlushIfLarge();
           }};
+}
+
+size_t Session::ReadCopyData(char* dst, size_t size) {
+  while (copy_in_at_ == copy_in_.size()) {
+    if (copy_in_done_) return 0;
+    char type = 0;
+    std::string body;
+    if (!receive_(type, body)) throw Exception("08006", "connection ended during COPY FROM STDIN");
+    FrontendMessage message = DecodeFrontendMessage(type, body);
+    if (auto* data = std::get_if<CopyData>(&message)) {
+      copy_in_ = std::move(data->data);
+      copy_in_at_ = 0;
+    } else if (std::holds_alternative<CopyDone>(message)) {
+      copy_in_done_ = true;
+    } else if (auto* fail = std::get_if<CopyFail>(&message)) {
+      throw Exception(sqlstate::kQueryCanceled, "COPY from stdin failed: " + fail->message);
+    } else if (std::holds_alternative<Terminate>(message)) {
+      terminated_ = true;
+      throw Exception("08006", "connection ended during COPY FROM STDIN");
+    } else if (!std::holds_alternative<Sync>(message) && !std::holds_alternative<pgwire::Flush>(message)) {
+      // Flush and Sync are ignored in copy-in mode; anything else ends it.
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(type));
+      throw Exception("08P01", std::string("unexpected message type ") + hex + " during COPY from stdin");
+    }
+  }
+  const size_t n = std::min(size, copy_in_.size() - copy_in_at_);
+  std::memcpy(dst, copy_in_.data() + copy_in_at_, n);
+  copy_in_at_ += n;
+  return n;
 }
 
 // ---- Extended query ----
@@ -260,6 +315,10 @@ void Session::DescribeMessage(const Describe& describe) {
   auto it = portals_.find(describe.name);
   if (it == portals_.end()) throw Exception("34000", "portal " + Quoted(describe.name) + " does not exist");
   Portal& portal = it->second;
+  if (!portal.result && portal.prepared->tag() == "COPY") {
+    WriteEmptyMessage(out_, 'n');  // NoData: COPY's data goes through the COPY sub-protocol at Execute
+    return;
+  }
   if (!portal.result && portal.prepared->returns_rows()) {
     WriteRowDescription(portal.prepared->names(), portal.prepared->types(), portal.result_formats);
     return;
@@ -373,7 +432,10 @@ void Session::Complete(const QueryResult& result, int64_t rows) {
   const std::string& tag = result.tag();
   if (tag == "BEGIN" && !result.HasError()) in_transaction_ = true;
   if (tag == "COMMIT" || tag == "ROLLBACK") in_transaction_ = false;
+  const bool copied_out = copy_out_;
+  copy_out_ = false;
   if (result.HasError()) return;
+  if (copied_out) WriteEmptyMessage(out_, 'c');  // CopyDone
   WriteCommandComplete(out_, CompletionTag(tag, result.kind() == QueryResult::Kind::kRows ? rows : result.rows_affected()));
 }
 

@@ -38,6 +38,9 @@ class Session {
   /// Send what follows AuthenticationOk: ParameterStatus for each reported setting, BackendKeyData and
   /// ReadyForQuery.
   void Begin();
+  /// Where COPY FROM STDIN takes the client's next messages while it runs: `receive` waits for one (type
+  /// and body) and returns false when the connection ends. Without it COPY FROM STDIN is refused.
+  void SetReceive(std::function<bool(char& type, std::string& body)> receive) { receive_ = std::move(receive); }
   /// Handle one message (type byte and body). Returns false when the client said Terminate. Throws
   /// ProtocolError for a message that does not decode: the connection then ends with a FATAL error.
   bool Handle(char type, std::string_view body);
@@ -75,6 +78,9 @@ class Session {
   /// Where a statement's rows go as they are made: DataRows in `formats` (RowDescription first when
   /// `describe`), handed to `send` every 64 KiB.
   RowStream StreamRows(const std::vector<int16_t>& formats, bool describe);
+  /// COPY FROM STDIN's input: the bytes of the client's CopyData messages until CopyDone (then 0); throws
+  /// on CopyFail, a message other than Flush or Sync, or the connection's end.
+  size_t ReadCopyData(char* dst, size_t size);
   /// RowDescription of `result`'s columns in `formats`.
   void WriteRowDescription(const std::vector<std::string>& names, const std::vector<LogicalType>& types,
                            const std::vector<int16_t>& formats);
@@ -99,6 +105,12 @@ class Session {
   std::map<std::string, Portal> portals_;
   bool in_transaction_ = false;  ///< between BEGIN and COMMIT or ROLLBACK
   bool skip_to_sync_ = false;    ///< an extended-protocol message failed: ignore all but Sync
+  std::function<bool(char&, std::string&)> receive_;
+  bool terminated_ = false;  ///< Terminate came during COPY FROM STDIN
+  bool copy_out_ = false;    ///< COPY TO STDOUT started: CopyDone goes before its CommandComplete
+  bool copy_in_done_ = false;
+  std::string copy_in_;  ///< the CopyData being read
+  size_t copy_in_at_ = 0;
 };
 
 }  // namespace basin::pgwire

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+#include <tuple>
+
 #include "main/database.h"
 
 namespace basin::pgwire {
@@ -129,6 +132,46 @@ TEST_F(SessionTest, BeginsWithSettingsKeyAndReady) {
     if (m.type == 'S' && Strings(m.body) == std::vector<std::string>{"server_version", "16.0 (Basin)"}) version = true;
   }
   EXPECT_TRUE(version);
+}
+
+TEST_F(SessionTest, CopyFromStdinAndToStdout) {
+  // COPY FROM STDIN takes the client's next messages through the receive callback; rows span CopyData.
+  std::deque<std::pair<char, std::string>> incoming = {
+      {'d', "id,word\n1,o"}, {'H', ""}, {'d', "ne\n2,\"t,wo\"\n"}, {'c', ""}};
+  session_.SetReceive([&](char& type, std::string& body) {
+    if (incoming.empty()) return false;
+    std::tie(type, body) = incoming.front();
+    incoming.pop_front();
+    return true;
+  });
+  Send({Query("CREATE TABLE c (id INTEGER, word VARCHAR)")});
+  auto m = Send({Query("COPY c FROM STDIN (FORMAT csv, HEADER)")});
+  EXPECT_EQ(Types(m), "GCZ");
+  EXPECT_EQ(m[0].body, std::string(1, '\0') + I16(2) + I16(0) + I16(0));
+  EXPECT_EQ(Strings(m[1].body)[0], "COPY 2");
+  EXPECT_TRUE(incoming.empty());
+
+  // A bad row fails the whole COPY, naming its line; CopyFail ends one with 57014.
+  incoming = {{'d', "3\tx\nfour\ty\n"}, {'c', ""}};
+  m = Send({Query("COPY c FROM STDIN")});
+  ASSERT_EQ(Types(m), "GEZ");
+  EXPECT_EQ(State(m[1]), "22P02");
+  EXPECT_NE(m[1].body.find("line 2"), std::string::npos);
+  incoming = {{'d', "5\tz\n"}, {'f', Cstr("stop")}};
+  m = Send({Query("COPY c FROM STDIN")});
+  ASSERT_EQ(Types(m), "GEZ");
+  EXPECT_EQ(State(m[1]), "57014");
+  // CopyData after a failed COPY is dropped.
+  EXPECT_EQ(Types(Send({{'d', "6\tq\n"}, {'c', ""}})), "");
+
+  m = Send({Query("COPY (SELECT id, word FROM c ORDER BY id) TO STDOUT (FORMAT csv, HEADER)")});
+  ASSERT_GE(m.size(), 4u);
+  EXPECT_EQ(m[0].type, 'H');
+  std::string out;
+  for (size_t i = 1; i + 3 < m.size() + 1 && m[i].type == 'd'; i++) out += m[i].body;
+  EXPECT_EQ(out, "id,word\n1,one\n2,\"t,wo\"\n");
+  EXPECT_EQ(Types(m).substr(Types(m).size() - 3), "cCZ");
+  EXPECT_EQ(Strings(m[m.size() - 2].body)[0], "COPY 2");
 }
 
 TEST_F(SessionTest, SimpleQueryWithSeveralStatements) {

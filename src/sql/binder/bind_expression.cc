@@ -600,7 +600,10 @@ ExprPtr Binder::BindExpression(const ParsedExpr& expr, ExprContext where) {
       return CastWithLength(std::move(child), target, /*is_explicit=*/true, expr.location);
     }
     case ExprKind::kFunction:
+      if (IsSetReturningCall(expr)) return BindSetReturningCall(expr, nullptr);
       return BindFunction(expr, where);
+    case ExprKind::kFieldAccess:
+      return BindFieldAccess(expr, where);
     case ExprKind::kSubquery:
       if (!expr.subquery) return BindArrayComparison(expr, where);
       return BindSubqueryExpr(expr);

@@ -66,7 +66,10 @@ LogicalOperatorPtr Binder::PlanQueryAsTable(BoundQuery query, const std::string&
   for (size_t i = 0; i < query.names.size(); i++) entry.binding_columns.push_back(i);
   sql::TableRef aliases;
   aliases.column_aliases = column_aliases;
+  const size_t fields = query.composite_fields;
   AddBinding(std::move(entry), &aliases, location);
+  auto& hidden = bindings_.back().hidden;
+  for (size_t i = hidden.size() - fields; i < hidden.size(); i++) hidden[i] = true;
   return proj;
 }
 
@@ -345,6 +348,7 @@ LogicalOperatorPtr Binder::BindSubqueryRef(const sql::TableRef& ref) {
       if (!sub.ctes_.count(name)) sub.ctes_[name] = info;
     }
   }
+  sub.keep_composite_fields_ = true;
   BoundQuery q = sub.BindQuery(*ref.subquery);
   std::string alias = ref.alias.empty() ? "subquery" + std::to_string(NextTableIndex()) : ref.alias;
   return PlanQueryAsTable(std::move(q), alias, ref.column_aliases, ref.location);
@@ -592,16 +596,26 @@ LogicalOperatorPtr Binder::BindTableFunction(const sql::TableRef& ref) {
     throw BinderError(sqlstate::kSyntaxError, "table function " + name + " takes no named arguments",
                       fn.location);
   }
-  if (name == "unnest") {
+  if (name == "unnest" || name == "_pg_expandarray") {
     if (args.size() != 1 || (args[0].type().id() != TypeId::kList && !args[0].IsNull())) {
-      throw BinderError(sqlstate::kUndefinedFunction, "unnest takes one array", fn.location);
+      throw BinderError(sqlstate::kUndefinedFunction, name + " takes one array", fn.location);
     }
     const LogicalType element = args[0].type().id() == TypeId::kList ? args[0].type().element() : TypeId::kVarchar;
+    // _pg_expandarray's rows are (x, n): each element and its 1-based position.
+    const bool ordinal = name == "_pg_expandarray";
     MetadataRows rows;
-    rows.names = {ref.alias.empty() || !ref.column_aliases.empty() ? name : ref.alias};
+    rows.names = {ordinal ? "x" : ref.alias.empty() || !ref.column_aliases.empty() ? name : ref.alias};
     rows.types = {element};
+    if (ordinal) {
+      rows.names.push_back("n");
+      rows.types.push_back(TypeId::kInteger);
+    }
     if (!args[0].IsNull()) {
-      for (const Value& v : args[0].GetList()) rows.rows.push_back({v});
+      int32_t position = 0;
+      for (const Value& v : args[0].GetList()) {
+        rows.rows.push_back({v});
+        if (ordinal) rows.rows.back().push_back(Value::Integer(++position));
+      }
     }
     return BindRows(std::move(rows), ref.alias.empty() ? name : ref.alias, ref);
   }

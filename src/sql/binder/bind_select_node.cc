@@ -18,6 +18,8 @@ std::string DeriveName(const sql::ParsedExpr& e) {
       return e.names.back();
     case ExprKind::kFunction:
       return e.function_name;
+    case ExprKind::kFieldAccess:
+      return e.names[0];
     case ExprKind::kCast:
       return e.children[0]->kind == ExprKind::kConstant ? e.type_name.name : DeriveName(*e.children[0]);
     case ExprKind::kCase:
@@ -78,6 +80,10 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   // Select list, with * expanded.
   std::vector<ExprPtr> exprs;
   std::vector<std::string> names;
+  const bool keep_composite_fields = keep_composite_fields_;
+  keep_composite_fields_ = false;
+  std::vector<std::pair<std::string, ExprPtr>> composite_fields;
+  set_returning_allowed_ = true;
   for (auto& item : node.select_list) {
     if (item->kind == ExprKind::kStar) {
       const std::string* qualifier = item->names.empty() ? nullptr : &item->names.back();
@@ -123,6 +129,15 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
     }
     exprs.push_back(BindExpression(*item, ExprContext::kSelect));
     names.push_back(DeriveName(*item));
+    if (keep_composite_fields) {
+      for (auto& f : CompositeFields(*item, names.back())) composite_fields.push_back(std::move(f));
+    }
+  }
+  set_returning_allowed_ = false;
+  // A FROM subquery's composite columns pass their fields on, after the others (hidden from `*`).
+  for (auto& [name, e] : composite_fields) {
+    exprs.push_back(std::move(e));
+    names.push_back(name);
   }
   size_t visible = exprs.size();
 
@@ -295,6 +310,10 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   // Aggregation.
   bool aggregating = !agg->groups.empty() || !node.group_by.empty() || node.group_by_all || having;
   for (auto& e : exprs) aggregating |= e->HasAggregate();
+  if (aggregating && !set_returning_calls_.empty()) {
+    throw NotImplementedError("set-returning functions in a select list with GROUP BY or aggregates",
+                              node.location);
+  }
   if (aggregating) {
     agg->table_index = NextTableIndex();
     agg->aggregate_index = NextTableIndex();
@@ -330,6 +349,7 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   for (auto& e : exprs) {
     if (e->HasSubquery()) PlanSubqueries(e, plan);
   }
+  PlanSetReturningCalls(plan);
   auto proj = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   proj->table_index = NextTableIndex();
   std::vector<LogicalType> types;
@@ -393,6 +413,7 @@ BoundQuery Binder::BindSelectNode(const sql::QueryNode& node, const sql::SelectS
   q.plan = std::move(plan);
   q.names = std::move(names);
   q.types = std::move(types);
+  q.composite_fields = composite_fields.size();
   return q;
 }
 

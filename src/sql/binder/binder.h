@@ -46,6 +46,9 @@ struct BoundQuery {
   LogicalOperatorPtr plan;
   std::vector<std::string> names;
   std::vector<LogicalType> types;
+  /// The last this many columns are fields of composite columns ("keys.x"), hidden from `*` (a FROM
+  /// subquery's only).
+  size_t composite_fields = 0;
 };
 
 /// Where an expression stands, which decides what it may contain.
@@ -220,6 +223,18 @@ class Binder {
   std::vector<ExprPtr> BindRowElements(const sql::ParsedExpr& row, ExprContext where);
   void ApplyWindowSpec(const sql::WindowSpec& spec, Expr& window, ExprContext where);
 
+  // Set-returning functions in a select list, composite fields (bind_set_returning.cc).
+  static bool IsSetReturningCall(const sql::ParsedExpr& e);
+  /// unnest(list) or _pg_expandarray(list) in the select list: one kTableFunction per distinct call, planned
+  /// by PlanSetReturningCalls; its value, or `field` of _pg_expandarray's (x, n).
+  ExprPtr BindSetReturningCall(const sql::ParsedExpr& call, const std::string* field);
+  /// (expr).field: of a set-returning call, or of a FROM subquery's composite column.
+  ExprPtr BindFieldAccess(const sql::ParsedExpr& expr, ExprContext where);
+  /// The fields of a composite select-list item named `name`, as ("name.field", value); none for others.
+  std::vector<std::pair<std::string, ExprPtr>> CompositeFields(const sql::ParsedExpr& item, const std::string& name);
+  /// Stack the select list's set-returning calls over `plan` (the FROM rows).
+  void PlanSetReturningCalls(LogicalOperatorPtr& plan);
+
   /// Scan of the table a DML statement changes, with row ids, bound under `alias` (the table's name if
   /// empty).
   LogicalOperatorPtr BindTargetScan(const std::shared_ptr<TableEntry>& table, const std::string& alias);
@@ -285,6 +300,12 @@ class Binder {
   /// The WINDOW clause of the SELECT being bound, for OVER w.
   const std::vector<sql::WindowSpec>* windows_ = nullptr;
   int depth_guard_ = 0;
+  /// Binding a select list, where set-returning calls are allowed; those bound, with their keys.
+  bool set_returning_allowed_ = false;
+  std::vector<LogicalOperatorPtr> set_returning_calls_;
+  std::vector<std::string> set_returning_keys_;
+  /// A FROM subquery's binder: its select node passes composite fields on (BoundQuery::composite_fields).
+  bool keep_composite_fields_ = false;
 };
 
 /// Rename a CTE's columns by its column list (42P10 when the list is longer than the query's columns).

@@ -54,6 +54,7 @@ enum class ExprKind {
   kArray,     // ARRAY[children...]
   kRow,       // (a, b, ...) row constructor with more than one element
   kDefault,   // DEFAULT in INSERT ... VALUES
+  kFieldAccess,  // (children[0]).names[0]: a field of a composite value
 };
 
 enum class ConstantKind { kNull, kBoolean, kInteger, kNumeric, kString, kBitString };

@@ -357,7 +357,18 @@ ParsedExprPtr Parser::ParseParenthesized() {
   Advance();
   std::vector<ParsedExprPtr> items = ParseExprList();
   ExpectCloseParen(open);
-  if (items.size() == 1) return std::move(items[0]);
+  if (items.size() == 1) {
+    // (expr).field, (expr).field.field: fields of a composite value, as PostgreSQL's.
+    ParsedExprPtr e = std::move(items[0]);
+    while (IsOp(".") && (Peek(1).type == TokenType::kIdent || Peek(1).type == TokenType::kQuotedIdent)) {
+      Advance();
+      auto field = ParsedExpr::Make(ExprKind::kFieldAccess, open);
+      field->names.push_back(Advance().text);
+      field->children.push_back(std::move(e));
+      e = std::move(field);
+    }
+    return e;
+  }
   auto row = ParsedExpr::Make(ExprKind::kRow, open);
   row->children = std::move(items);
   return row;

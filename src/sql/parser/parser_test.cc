@@ -116,6 +116,7 @@ TEST(ParserExpr, Constructs) {
   EXPECT_EQ(Expr("ROW(1)"), "ROW(1)");
   EXPECT_EQ(Expr("a.b.c + t.*"), "(a.b.c + t.*)");
   EXPECT_EQ(Expr("s.f(1)"), "s.f(1)");
+  EXPECT_EQ(Expr("(s.f(a.b)).N + (t.k).x.\"Y\""), "((s.f(a.b)).n + ((t.k).x).Y)");
   EXPECT_EQ(Expr("Upper(x)"), "upper(x)");
   EXPECT_EQ(Expr("left(x, 2)"), "left(x 2)");
 }

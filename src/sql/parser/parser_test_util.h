@@ -114,6 +114,8 @@ inline std::string Show(const ParsedExpr& e) {
       return "ROW(" + ShowList(e.children) + ")";
     case ExprKind::kDefault:
       return "DEFAULT";
+    case ExprKind::kFieldAccess:
+      return "(" + Show(*e.children[0]) + ")." + e.names[0];
   }
   return "?";
 }

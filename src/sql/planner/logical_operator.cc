@@ -38,6 +38,7 @@ std::vector<ColumnBinding> LogicalOperator::GetColumnBindings() const {
     case LogicalOpType::kTableFunction:
       if (!children.empty()) result = children[0]->GetColumnBindings();
       result.push_back({table_index, 0});
+      if (function == "_pg_expandarray") result.push_back({table_index, 1});
       return result;
     case LogicalOpType::kJoin: {
       result = children[0]->GetColumnBindings();
@@ -95,8 +96,14 @@ void LogicalOperator::ResolveTypes() {
       return;
     case LogicalOpType::kTableFunction:
       types = children.empty() ? std::vector<LogicalType>{} : children[0]->types;
-      // generate_series and range give their arguments' type, unnest its list's elements.
-      types.push_back(function == "unnest" ? expressions[0]->type.element() : expressions[0]->type);
+      // generate_series and range give their arguments' type, unnest its list's elements, and
+      // _pg_expandarray its list's elements (x) with their 1-based positions (n).
+      if (function == "unnest" || function == "_pg_expandarray") {
+        types.push_back(expressions[0]->type.element());
+        if (function == "_pg_expandarray") types.push_back(TypeId::kInteger);
+      } else {
+        types.push_back(expressions[0]->type);
+      }
       return;
     case LogicalOpType::kJoin:
       types = children[0]->types;
