@@ -19,7 +19,7 @@
 #include "main/database.h"
 #include "server/workflow_json.h"
 #include "workflow/engine.h"
-#include "workflow/http_client.h"
+#include "common/http_client.h"
 
 namespace basin::cli {
 
@@ -70,9 +70,9 @@ std::string ServerOf(const std::string& data_dir) {
 /// One request to the server; its JSON, or a CommandError with the server's message.
 Json Call(const std::string& server, const std::string& method, const std::string& path,
           const Json& body = nullptr) {
-  workflow::HttpResponse response;
+  HttpResponse response;
   try {
-    response = workflow::HttpRequest(method, server + path, body.is_null() ? "" : body.dump(),
+    response = HttpRequest(method, server + path, body.is_null() ? "" : body.dump(),
                                      "application/json", std::chrono::seconds(30));
   } catch (const std::exception& e) {
     throw CommandError("cannot reach the server at " + server + ": " + e.what());

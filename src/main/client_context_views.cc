@@ -18,7 +18,7 @@
 #include "stream/alert_notifier.h"
 #include "stream/view_manager.h"
 #include "stream/view_plan.h"
-#include "stream/webhook.h"
+#include "common/http_client.h"
 
 namespace basin {
 
@@ -54,7 +54,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
   view->options = ParseViewOptions(stmt.options, stmt.stream, stmt.alert);
   auto notify = view->options.find(kAlertNotify);
   if (notify != view->options.end() && notify->second != "topic") {
-    (void)stream::ParseWebhookUrl(notify->second.substr(std::string_view("webhook:").size()));
+    (void)ParseHttpUrl(notify->second.substr(std::string_view("webhook:").size()));
   }
   view->query_sql = stmt.query_text;
   if (stmt.stream && view->schema != Catalog::kDefaultSchema) {

@@ -9,7 +9,7 @@
 #include "log/log_manager.h"
 #include "log/partition.h"
 #include "log/record_batch.h"
-#include "stream/webhook.h"
+#include "common/http_client.h"
 
 namespace basin::stream {
 
@@ -64,7 +64,7 @@ bool AlertNotifier::DeliverDue() {
 }
 
 bool AlertNotifier::Deliver(const MaterializedViewEntry& alert, State& state, int budget, bool& delivered) {
-  const WebhookTarget target = ParseWebhookUrl(WebhookOf(alert));
+  const HttpUrl target = ParseHttpUrl(WebhookOf(alert));
   const std::string group = Group(alert);
   std::optional<log::TopicInfo> info = log_.FindTopic(alert.name);
   if (!info) return true;
@@ -88,7 +88,7 @@ bool AlertNotifier::Deliver(const MaterializedViewEntry& alert, State& state, in
           const std::string body = record.value ? std::string(*record.value) : "null";
           std::string failure;
           try {
-            const int status = PostJson(target, body, kTimeout);
+            const int status = HttpRequest("POST", target, body, "application/json", kTimeout).status;
             if (status < 200 || status > 299) failure = "HTTP status " + std::to_string(status);
           } catch (const std::exception& e) {
             failure = e.what();

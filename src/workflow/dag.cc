@@ -8,6 +8,7 @@
 #include <functional>
 #include <set>
 
+#include "common/http_client.h"
 #include "workflow/template.h"
 
 namespace basin::workflow {
@@ -215,6 +216,11 @@ class Parser {
       if (v.rfind("webhook:http://", 0) != 0) Fail(notify, "sla_notify must be webhook:http://host:port/path");
       if (!root["sla"]) Fail(notify, "sla_notify needs an sla");
       dag->sla_notify = v.substr(std::string("webhook:").size());
+      try {
+        ParseHttpUrl(dag->sla_notify);
+      } catch (const std::exception& e) {
+        Fail(notify, e.what());
+      }
     }
     if (root["params"]) dag->params = StringMap(root["params"], "params");
     if (const YAML::Node pools = root["pools"]) {

@@ -4,7 +4,7 @@
 #include <exception>
 
 #include "common/logging.h"
-#include "workflow/http_client.h"
+#include "common/http_client.h"
 
 namespace basin::workflow {
 

@@ -20,7 +20,7 @@
 #include "main/database.h"
 #include "sql/parser/parser.h"
 #include "workflow/dag.h"
-#include "workflow/http_client.h"
+#include "common/http_client.h"
 
 extern char** environ;
 

@@ -1,4 +1,4 @@
-#include "stream/webhook.h"
+#include "common/http_client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,23 +8,22 @@
 
 #include "common/exception.h"
 
-namespace basin::stream {
+namespace basin {
 
 namespace {
 
 [[noreturn]] void BadUrl(std::string_view url, const std::string& why) {
-  throw Exception(sqlstate::kInvalidParameterValue, "webhook URL '" + std::string(url) + "': " + why);
+  throw Exception(sqlstate::kInvalidParameterValue, "URL '" + std::string(url) + "': " + why);
 }
 
 }  // namespace
 
-WebhookTarget ParseWebhookUrl(std::string_view url) {
-  WebhookTarget target;
+HttpUrl ParseHttpUrl(std::string_view url) {
+  HttpUrl target;
   target.url = std::string(url);
   constexpr std::string_view kScheme = "http://";
   if (url.substr(0, 8) == "https://") {
-    throw NotImplementedError("webhook URL '" + std::string(url) +
-                              "': https is not supported yet (use http)");
+    throw NotImplementedError("URL '" + std::string(url) + "': only http:// URLs are supported (not https yet)");
   }
   if (url.substr(0, kScheme.size()) != kScheme) BadUrl(url, "expected http://host[:port][/path]");
   std::string_view rest = url.substr(kScheme.size());
@@ -53,43 +52,63 @@ WebhookTarget ParseWebhookUrl(std::string_view url) {
   return target;
 }
 
-int PostJson(const WebhookTarget& target, const std::string& body, std::chrono::milliseconds timeout) {
+HttpResponse HttpRequest(std::string_view method, const HttpUrl& url, const std::string& body,
+                         const std::string& content_type, std::chrono::milliseconds timeout) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   using tcp = boost::asio::ip::tcp;
   boost::asio::io_context io;
   tcp::resolver resolver(io);
   beast::tcp_stream stream(io);
-  http::request<http::string_body> request{http::verb::post, target.path, 11};
-  request.set(http::field::host, target.host);
-  request.set(http::field::user_agent, "basin-alerts");
-  request.set(http::field::content_type, "application/json");
+  const beast::string_view verb(method.data(), method.size());
+  http::request<http::string_body> request;
+  request.version(11);
+  request.target(url.path);
+  request.method_string(verb);  // any token: known verbs are stored as such
+  request.set(http::field::host, url.port == 80 ? url.host : url.host + ":" + std::to_string(url.port));
+  request.set(http::field::user_agent, "basin");
+  request.set(http::field::connection, "close");
+  if (!content_type.empty()) request.set(http::field::content_type, content_type);
   request.body() = body;
   request.prepare_payload();
   beast::flat_buffer buffer;
-  http::response<http::string_body> response;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(8 << 20);
   beast::error_code failure;
-  int status = -1;
+  const char* stage = "cannot resolve";  // what failed, should the exchange stop short
+  bool done = false;
   // One deadline for the whole exchange: every operation on the stream fails once it passes.
   stream.expires_after(timeout);
-  resolver.async_resolve(target.host, std::to_string(target.port), [&](beast::error_code ec, auto results) {
+  resolver.async_resolve(url.host, std::to_string(url.port), [&](beast::error_code ec, auto results) {
     if (ec) return void(failure = ec);
+    stage = "cannot connect to";
     stream.async_connect(results, [&](beast::error_code ec, const tcp::endpoint&) {
       if (ec) return void(failure = ec);
+      stage = "cannot send the request to";
       http::async_write(stream, request, [&](beast::error_code ec, size_t) {
         if (ec) return void(failure = ec);
-        http::async_read(stream, buffer, response, [&](beast::error_code ec, size_t) {
+        stage = "no complete HTTP answer from";
+        http::async_read(stream, buffer, parser, [&](beast::error_code ec, size_t) {
           if (ec) return void(failure = ec);
-          status = static_cast<int>(response.result_int());
+          done = true;
         });
       });
     });
   });
   io.run_for(timeout + std::chrono::seconds(1));  // the resolver has no deadline of its own
-  if (status < 0) {
-    throw IOError("webhook " + target.url + ": " + (failure ? failure.message() : std::string("timed out")));
+  if (!done) {
+    throw IOError(std::string(method) + " " + url.url + ": " + stage + " " + url.host + ":" +
+                  std::to_string(url.port) + ": " + (failure ? failure.message() : std::string("timed out")));
   }
-  return status;
+  HttpResponse response;
+  response.status = static_cast<int>(parser.get().result_int());
+  response.body = std::move(parser.get().body());
+  return response;
 }
 
-}  // namespace basin::stream
+HttpResponse HttpRequest(std::string_view method, std::string_view url, const std::string& body,
+                         const std::string& content_type, std::chrono::milliseconds timeout) {
+  return HttpRequest(method, ParseHttpUrl(url), body, content_type, timeout);
+}
+
+}  // namespace basin

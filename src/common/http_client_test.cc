@@ -1,35 +1,35 @@
-#include "stream/webhook.h"
+#include "common/http_client.h"
 
 #include <gtest/gtest.h>
 
 #include "common/exception.h"
 
-namespace basin::stream {
+namespace basin {
 namespace {
 
-TEST(WebhookTest, ParsesUrls) {
-  const WebhookTarget t = ParseWebhookUrl("http://127.0.0.1:8080/hooks/alerts?x=1");
+TEST(HttpClientTest, ParsesUrls) {
+  const HttpUrl t = ParseHttpUrl("http://127.0.0.1:8080/hooks/alerts?x=1");
   EXPECT_EQ(t.host, "127.0.0.1");
   EXPECT_EQ(t.port, 8080);
   EXPECT_EQ(t.path, "/hooks/alerts?x=1");
-  const WebhookTarget plain = ParseWebhookUrl("http://example.com");
+  const HttpUrl plain = ParseHttpUrl("http://example.com");
   EXPECT_EQ(plain.host, "example.com");
   EXPECT_EQ(plain.port, 80);
   EXPECT_EQ(plain.path, "/");
 }
 
-TEST(WebhookTest, RefusesBadUrls) {
+TEST(HttpClientTest, RefusesBadUrls) {
   for (const char* url : {"ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:65536/",
                           "http://h:8x/", "http://user@h/", "http://h/a b", "example.com"}) {
     try {
-      ParseWebhookUrl(url);
+      ParseHttpUrl(url);
       ADD_FAILURE() << url << " parsed";
     } catch (const Exception& e) {
       EXPECT_EQ(e.sqlstate(), "22023") << url;
     }
   }
-  EXPECT_THROW(ParseWebhookUrl("https://example.com/"), NotImplementedError);
+  EXPECT_THROW(ParseHttpUrl("https://example.com/"), NotImplementedError);
 }
 
 }  // namespace
-}  // namespace basin::stream
+}  // namespace basin
