@@ -114,7 +114,6 @@ void WorkflowEngine::Start() {
     started_ = true;
     Recover();
   }
-  sla_notifier_ = std::make_unique<SlaNotifier>();
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { WorkerLoop(); });
   loop_thread_ = std::thread([this] { Loop(); });
   watch_thread_ = std::thread([this] { WatchLoop(); });
@@ -475,7 +474,8 @@ std::optional<TimePoint> WorkflowEngine::Schedule() {
         sla_misses_metric_.Labels({dag.name}).Inc();
         LogLine(LogLevel::kWarning, "workflow: SLA missed: " + dag.name + " run " + std::to_string(id) +
                                         " has been running longer than its sla");
-        if (!dag.sla_notify.empty() && sla_notifier_) {
+        if (!dag.sla_notify.empty()) {
+          if (!sla_notifier_) sla_notifier_ = std::make_unique<SlaNotifier>();  // its thread when first needed
           sla_notifier_->Notify(dag.sla_notify, nlohmann::json{{"event", "sla_miss"},
                                                               {"dag", dag.name},
                                                               {"run_id", id},

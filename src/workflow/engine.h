@@ -195,7 +195,7 @@ class WorkflowEngine {
   MetricFamily<Counter>& runs_metric_;        // basin_workflow_runs_total{dag, state}
   MetricFamily<Counter>& sla_misses_metric_;  // basin_workflow_sla_misses_total{dag}
 
-  std::unique_ptr<SlaNotifier> sla_notifier_;  // while started
+  std::unique_ptr<SlaNotifier> sla_notifier_;  // made by the loop at the first SLA miss to notify
   std::vector<std::thread> workers_;
   std::thread loop_thread_;
   std::thread watch_thread_;
