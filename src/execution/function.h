@@ -54,6 +54,11 @@ struct AggregateFunction {
   /// needs no per-row state pointer. Whoever replaces `update` must replace or clear this too.
   void (*simple_update)(DataChunk& args, uint8_t* state, size_t count, const FunctionData* bind) = nullptr;
   void (*combine)(const uint8_t* source, uint8_t* target, const FunctionData* bind) = nullptr;
+  /// Optional: target = target minus source, combine's inverse (combine(s, t) then subtract(s, t) leaves
+  /// t's value as it was), for views over a changelog that retract rows. Null where a state cannot be
+  /// inverted (min, max, ...). A state's own "no value yet" flag may stay set after a subtraction: a
+  /// caller that needs NULL over no remaining rows counts them itself (stream::AggregateStates does).
+  void (*subtract)(const uint8_t* source, uint8_t* target, const FunctionData* bind) = nullptr;
   /// Write state's value into result row `row` (SetNull for no value).
   void (*finalize)(uint8_t* state, Vector& result, size_t row, const FunctionData* bind) = nullptr;
   /// Release resources held by a state (strings, lists); may be null for trivially destructible states.

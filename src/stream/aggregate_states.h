@@ -4,6 +4,12 @@
 // aggregate lays them out), and that payload as the bytes stored in RocksDB. A payload can be stored as
 // bytes only when every state is plain data: aggregates whose states own memory (a `destroy`: string_agg,
 // array_agg, min/max of strings, percentiles, approx_count_distinct) are refused for now.
+//
+// Retractable states (an aggregate over a changelog, whose rows are inserted and later retracted) also
+// keep, after the aggregates' states, the group's net row count and each aggregate's net count of rows it
+// folded (non-NULL arguments), so that after subtractions Finalize says what a batch over the remaining
+// rows says: NULL (sum, avg) or 0 (count) over no remaining value, and the caller knows when a group is
+// empty. Only aggregates with a `subtract` (count, sum, avg) can be retracted.
 
 #include <cstdint>
 #include <memory>
@@ -29,21 +35,34 @@ class StateBuffer {
 class AggregateStates {
  public:
   /// `aggregates`: bound aggregate expressions (ExprClass::kAggregate), kept alive by the caller.
-  /// Throws NotImplementedError (0A000) naming the first one that cannot be kept (CheckSupported).
-  explicit AggregateStates(std::vector<const Expr*> aggregates);
+  /// Throws NotImplementedError (0A000) naming the first one that cannot be kept (CheckSupported, and with
+  /// `retractable` CheckRetractable).
+  explicit AggregateStates(std::vector<const Expr*> aggregates, bool retractable = false);
 
   /// Throw NotImplementedError (0A000) unless `aggregate` can be maintained incrementally here: not
   /// DISTINCT, no ORDER BY, a state without owned memory.
   static void CheckSupported(const Expr& aggregate);
+  /// Throw NotImplementedError (0A000) unless `aggregate`'s state can also be subtracted (over a changelog).
+  static void CheckRetractable(const Expr& aggregate);
 
   size_t count() const { return aggregates_.size(); }
   /// Bytes of one group's payload.
   size_t payload_size() const { return payload_size_; }
   void Initialize(uint8_t* payload) const;
-  /// Fold rows of `args` (aggregate a's arguments, count rows) into the payloads `payloads[i]`.
+  /// Fold rows of `args` (aggregate a's arguments, count rows, only those passing its FILTER) into the
+  /// payloads `payloads[i]`; retractable: also counts, per payload, the rows aggregate a folds.
   void Update(size_t a, DataChunk& args, uint8_t* const* payloads, size_t count) const;
-  /// target = target combined with source, every aggregate.
+  /// target = target combined with source, every aggregate (and, retractable, the row counts).
   void Combine(const uint8_t* source, uint8_t* target) const;
+
+  bool retractable() const { return retractable_; }
+  /// Retractable only: target = target minus source (states and row counts), Combine's inverse.
+  void Subtract(const uint8_t* source, uint8_t* target) const;
+  /// Retractable only: add 1 to the group row count of payloads[i] for each i < count (call once per
+  /// input row, whatever the FILTERs).
+  void CountRows(uint8_t* const* payloads, size_t count) const;
+  /// Retractable only: the group's net row count (rows counted less rows subtracted); 0 when it is empty.
+  int64_t Rows(const uint8_t* payload) const;
   /// Write each aggregate's value into row `row` of columns first, first + 1, ... of `out`.
   void Finalize(uint8_t* payload, DataChunk& out, size_t first, size_t row) const;
 
@@ -60,9 +79,18 @@ class AggregateStates {
     const Expr* expr;
     size_t offset;
   };
+  /// Retractable: the group's row count, then aggregate a's, as int64_t from payload + counts_offset_.
+  int64_t* Counts(uint8_t* payload) const { return reinterpret_cast<int64_t*>(payload + counts_offset_); }
+  const int64_t* Counts(const uint8_t* payload) const {
+    return reinterpret_cast<const int64_t*>(payload + counts_offset_);
+  }
+
   std::vector<Entry> aggregates_;
+  bool retractable_ = false;
+  size_t counts_offset_ = 0;
   size_t payload_size_ = 0;
   mutable std::vector<uint8_t*> states_;  // Update's scratch
+  mutable StateBuffer empty_{0};          // Finalize's scratch: a state over no rows
 };
 
 }  // namespace basin::stream

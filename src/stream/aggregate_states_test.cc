@@ -12,7 +12,12 @@ namespace {
 ExprPtr Aggregate(const std::string& name, std::optional<LogicalType> argument) {
   for (const AggregateFunction& f : *FunctionRegistry::Get().FindAggregate(name)) {
     if (f.arguments.size() != (argument ? 1u : 0u)) continue;
-    if (argument && f.arguments[0] != *argument && f.arguments[0].id() != TypeId::kInvalid) continue;
+    // An overload taking "any DECIMAL" (width 0) takes every decimal.
+    const bool any_decimal = argument && argument->id() == TypeId::kDecimal &&
+                             f.arguments[0].id() == TypeId::kDecimal && f.arguments[0].width() == 0;
+    if (argument && f.arguments[0] != *argument && f.arguments[0].id() != TypeId::kInvalid && !any_decimal) {
+      continue;
+    }
     auto e = std::make_unique<Expr>(ExprClass::kAggregate);
     e->name = name;
     e->aggregate = &f;
@@ -26,6 +31,19 @@ ExprPtr Aggregate(const std::string& name, std::optional<LogicalType> argument) 
     return e;
   }
   throw std::runtime_error("no aggregate " + name);
+}
+
+/// The aggregates' values of one group's payload, as text.
+std::vector<std::string> Finalized(const AggregateStates& states, const std::vector<ExprPtr>& exprs,
+                                   uint8_t* payload) {
+  std::vector<LogicalType> types;
+  for (auto& e : exprs) types.push_back(e->type);
+  DataChunk out(types);
+  states.Finalize(payload, out, 0, 0);
+  out.SetCardinality(1);
+  std::vector<std::string> values;
+  for (size_t c = 0; c < types.size(); c++) values.push_back(out.GetValue(c, 0).ToString());
+  return values;
 }
 
 class AggregateStatesTest : public ::testing::Test {
@@ -65,16 +83,7 @@ class AggregateStatesTest : public ::testing::Test {
     states_->Update(4, ts, payloads.data(), n);
   }
 
-  std::vector<std::string> Finish(uint8_t* payload) {
-    std::vector<LogicalType> types;
-    for (auto& e : exprs_) types.push_back(e->type);
-    DataChunk out(types);
-    states_->Finalize(payload, out, 0, 0);
-    out.SetCardinality(1);
-    std::vector<std::string> values;
-    for (size_t c = 0; c < types.size(); c++) values.push_back(out.GetValue(c, 0).ToString());
-    return values;
-  }
+  std::vector<std::string> Finish(uint8_t* payload) { return Finalized(*states_, exprs_, payload); }
 
   std::vector<ExprPtr> exprs_;
   std::unique_ptr<AggregateStates> states_;
@@ -120,6 +129,142 @@ TEST(AggregateStatesCheckTest, StatesThatOwnMemoryAreRefused) {
   ExprPtr distinct = Aggregate("count", TypeId::kBigInt);
   distinct->distinct = true;
   EXPECT_EQ(refused(std::move(distinct)), "0A000");
+}
+
+/// Retractable states over x BIGINT, y DOUBLE (NULL where x % 5 == 0), d DECIMAL(12,2) = x / 100:
+/// count(*), count(y), sum(x), avg(y), sum(d), avg(d), sum(x) FILTER (WHERE x is even).
+class RetractableStatesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const LogicalType dec = LogicalType::Decimal(12, 2);
+    exprs_.push_back(Aggregate("count_star", std::nullopt));
+    exprs_.push_back(Aggregate("count", TypeId::kDouble));
+    exprs_.push_back(Aggregate("sum", TypeId::kBigInt));
+    exprs_.push_back(Aggregate("avg", TypeId::kDouble));
+    exprs_.push_back(Aggregate("sum", dec));
+    exprs_.push_back(Aggregate("avg", dec));
+    exprs_.push_back(Aggregate("sum", TypeId::kBigInt));
+    std::vector<const Expr*> pointers;
+    for (auto& e : exprs_) pointers.push_back(e.get());
+    states_ = std::make_unique<AggregateStates>(pointers, /*retractable=*/true);
+  }
+
+  /// A fresh payload; kept until the test ends.
+  uint8_t* NewPayload() {
+    buffers_.emplace_back(states_->payload_size());
+    states_->Initialize(buffers_.back().data());
+    return buffers_.back().data();
+  }
+
+  /// Fold rows x in [from, to) into `payload`, and `nulls` rows whose every argument is NULL, as a view's
+  /// epoch does: every aggregate's rows (a FILTER's only), then the rows into the group's count.
+  void Fold(uint8_t* payload, int64_t from, int64_t to, size_t nulls = 0) {
+    const size_t n = static_cast<size_t>(to - from) + nulls;
+    const LogicalType dec = LogicalType::Decimal(12, 2);
+    DataChunk x(std::vector<LogicalType>{TypeId::kBigInt}, n),
+        y(std::vector<LogicalType>{TypeId::kDouble}, n), d(std::vector<LogicalType>{dec}, n),
+        even(std::vector<LogicalType>{TypeId::kBigInt}, n), none;
+    size_t evens = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (i >= n - nulls) {
+        x.SetValue(0, i, Value::Null(TypeId::kBigInt));
+        y.SetValue(0, i, Value::Null(TypeId::kDouble));
+        d.SetValue(0, i, Value::Null(dec));
+        continue;
+      }
+      const int64_t v = from + static_cast<int64_t>(i);
+      x.SetValue(0, i, Value::BigInt(v));
+      y.SetValue(0, i, v % 5 == 0 ? Value::Null(TypeId::kDouble) : Value::Double(v / 4.0));
+      d.SetValue(0, i, Value::Decimal(v, 12, 2));
+      if (v % 2 == 0) even.SetValue(0, evens++, Value::BigInt(v));
+    }
+    for (DataChunk* c : {&x, &y, &d, &none}) c->SetCardinality(n);
+    even.SetCardinality(evens);
+    std::vector<uint8_t*> payloads(n, payload);
+    DataChunk* args[] = {&none, &y, &x, &y, &d, &d, &even};
+    for (size_t a = 0; a < 7; a++) states_->Update(a, *args[a], payloads.data(), args[a]->size());
+    states_->CountRows(payloads.data(), n);
+  }
+
+  std::vector<std::string> Finish(uint8_t* payload) { return Finalized(*states_, exprs_, payload); }
+
+  std::vector<ExprPtr> exprs_;
+  std::unique_ptr<AggregateStates> states_;
+  std::vector<StateBuffer> buffers_;
+};
+
+// A group stored after one epoch, combined with the next, then some of its rows retracted, says what a
+// batch over the rows that remain says.
+TEST_F(RetractableStatesTest, SubtractGivesTheBatchOverTheRemainingRows) {
+  uint8_t* first = NewPayload();
+  Fold(first, 1, 1201);
+  uint8_t* stored = NewPayload();
+  states_->Load(std::string(states_->Bytes(first)), stored);
+  uint8_t* second = NewPayload();
+  Fold(second, 1201, 3001, 3);
+  states_->Combine(second, stored);
+  EXPECT_EQ(states_->Rows(stored), 3003);
+
+  uint8_t* retracted = NewPayload();
+  Fold(retracted, 801, 2001, 2);
+  states_->Subtract(retracted, stored);
+  uint8_t* batch = NewPayload();
+  Fold(batch, 1, 801);
+  Fold(batch, 2001, 3001, 1);
+  EXPECT_EQ(states_->Rows(stored), 1801);
+  EXPECT_EQ(Finish(stored), Finish(batch));
+  EXPECT_EQ(Finish(batch)[0], "1801");
+  EXPECT_EQ(Finish(batch)[2], std::to_string(800 * 801 / 2 + (2001 + 3000) * 1000 / 2));
+}
+
+TEST_F(RetractableStatesTest, EveryRowRetractedLeavesAnEmptyGroup) {
+  uint8_t* stored = NewPayload();
+  Fold(stored, 1, 101, 2);
+  uint8_t* retracted = NewPayload();
+  Fold(retracted, 1, 101, 2);
+  states_->Subtract(retracted, stored);
+  EXPECT_EQ(states_->Rows(stored), 0);
+  EXPECT_EQ(Finish(stored), (std::vector<std::string>{"0", "0", "NULL", "NULL", "NULL", "NULL", "NULL"}));
+}
+
+// Rows left whose arguments are NULL (or that fail a FILTER): sum and avg are NULL, count 0, as in a batch,
+// although the functions' own states once held values.
+TEST_F(RetractableStatesTest, OnlyNullArgumentsLeft) {
+  uint8_t* stored = NewPayload();
+  Fold(stored, 1, 11, 2);
+  Fold(stored, 5, 6);  // x = 5: y is NULL, x odd
+  uint8_t* retracted = NewPayload();
+  Fold(retracted, 1, 11);
+  states_->Subtract(retracted, stored);
+  uint8_t* batch = NewPayload();
+  Fold(batch, 5, 6, 2);
+  EXPECT_EQ(states_->Rows(stored), 3);
+  EXPECT_EQ(Finish(stored), Finish(batch));
+  EXPECT_EQ(Finish(stored), (std::vector<std::string>{"3", "0", "5", "NULL", "0.05", "0.05", "NULL"}));
+}
+
+TEST(AggregateStatesCheckTest, OnlyInvertibleStatesAreRetractable) {
+  std::vector<ExprPtr> ok;
+  ok.push_back(Aggregate("count_star", std::nullopt));
+  ok.push_back(Aggregate("avg", TypeId::kBigInt));
+  const AggregateStates plain({ok[0].get(), ok[1].get()});
+  const AggregateStates retractable({ok[0].get(), ok[1].get()}, true);
+  EXPECT_TRUE(retractable.retractable());
+  EXPECT_GT(retractable.payload_size(), plain.payload_size());
+
+  for (const char* name : {"max", "min", "stddev_samp"}) {
+    ExprPtr refused = Aggregate(name, TypeId::kBigInt);
+    EXPECT_NO_THROW(AggregateStates({refused.get()}));
+    try {
+      AggregateStates states({ok[0].get(), refused.get()}, true);
+      ADD_FAILURE() << name << " accepted";
+    } catch (const NotImplementedError& error) {
+      EXPECT_EQ(error.sqlstate(), "0A000");
+      EXPECT_EQ(error.message(), std::string(name) +
+                                     "() over the rows of another aggregate (a changelog) is not supported "
+                                     "in materialized views yet: count, sum and avg are");
+    }
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 //     static void Initialize(State& s);
 //     static void Update(State& s, Input v); // called for non-NULL rows only
 //     static void Combine(const State& source, State& target);
+//     static void Subtract(const State& source, State& target);  // optional: Combine's inverse
 //     static void Finalize(State& s, Vector& result, size_t row);  // or (..., const FunctionData* bind)
 //     static void Destroy(State& s);         // optional: only for states that own memory
 //     static void UpdateMany(State& s, const Input* values, size_t count);  // optional: a run of non-NULL
@@ -242,6 +243,11 @@ void OpCombine(const uint8_t* source, uint8_t* target, const FunctionData*) {
 }
 
 template <class Op>
+void OpSubtract(const uint8_t* source, uint8_t* target, const FunctionData*) {
+  Op::Subtract(StateOf<typename Op::State>(source), StateOf<typename Op::State>(target));
+}
+
+template <class Op>
 void OpFinalize(uint8_t* state, Vector& result, size_t row, const FunctionData* bind) {
   auto& s = StateOf<typename Op::State>(state);
   if constexpr (requires { Op::Finalize(s, result, row, bind); }) {
@@ -270,6 +276,9 @@ AggregateFunction MakeAggregateWithUpdate(std::string name, std::vector<LogicalT
   f.initialize = OpInitialize<Op>;
   f.update = update;
   f.combine = OpCombine<Op>;
+  if constexpr (requires(const typename Op::State& s, typename Op::State& t) { Op::Subtract(s, t); }) {
+    f.subtract = OpSubtract<Op>;
+  }
   f.finalize = OpFinalize<Op>;
   if constexpr (requires(typename Op::State & s) { Op::Destroy(s); }) f.destroy = OpDestroy<Op>;
   return f;

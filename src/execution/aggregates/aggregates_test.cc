@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <set>
 
 #include "execution/aggregates/aggregate_helpers.h"
 #include "execution/aggregates/list_functions.h"
@@ -83,6 +84,10 @@ class Harness {
     f_.simple_update(chunk, State(0), chunk.size(), bind_data_.get());
   }
   void Combine(size_t source, size_t target) { f_.combine(State(source), State(target), bind_data_.get()); }
+  void Subtract(size_t source, size_t target) {
+    ASSERT_NE(f_.subtract, nullptr);
+    f_.subtract(State(source), State(target), bind_data_.get());
+  }
   Value Finalize(size_t group = 0) {
     Vector result(return_type_);
     f_.finalize(State(group), result, 0, bind_data_.get());
@@ -225,6 +230,99 @@ TEST(AggregatesTest, Avg) {
   DataChunk ivs = Column(TypeId::kInterval, {Value::Interval({1, 0, 0}), Value::Interval({0, 2, 0})});
   iv.Update(ivs);
   EXPECT_EQ(iv.Finalize(), Value::Interval({0, 16, 0}));
+}
+
+TEST(AggregatesTest, OnlyCountSumAndAvgSubtract) {
+  const std::set<std::string> invertible = {"count", "count_star", "sum", "avg", "mean"};
+  for (const AggregateFunction& f : Builtins().functions) {
+    EXPECT_EQ(f.subtract != nullptr, invertible.count(f.name) > 0) << f.name;
+  }
+}
+
+// Subtract undoes Combine for every overload: (A + B) - B finalizes as A, an empty or all-NULL B changes
+// nothing, and retracting every value of a group leaves count 0 and avg NULL.
+TEST(AggregatesTest, SubtractUndoesCombine) {
+  struct Case {
+    LogicalType type;
+    std::vector<Value> a, b;
+  };
+  const Value big = Dec(DecimalLimit38() / 10 * 4, 38, 0);  // A + B still fits 38 digits
+  const std::vector<Case> cases = {
+      {TypeId::kSmallInt,
+       {Value::SmallInt(3), NullOf(TypeId::kSmallInt), Value::SmallInt(-7)},
+       {Value::SmallInt(40), Value::SmallInt(2)}},
+      {TypeId::kInteger, {I(INT32_MAX), NullOf(TypeId::kInteger), I(-5)}, {I(INT32_MAX), I(1)}},
+      {TypeId::kBigInt,
+       {Value::BigInt(INT64_MAX), Value::BigInt(-3)},
+       {Value::BigInt(INT64_MAX), NullOf(TypeId::kBigInt)}},
+      {LogicalType::Decimal(10, 2),
+       {Dec(150, 10, 2), Dec(-25, 10, 2), NullOf(TypeId::kDecimal)},
+       {Dec(999, 10, 2), Dec(1, 10, 2)}},
+      {LogicalType::Decimal(38, 0), {big, Dec(1, 38, 0)}, {big}},
+      {TypeId::kReal, {Value::Real(1.5f), Value::Real(2.25f)}, {Value::Real(0.5f)}},
+      {TypeId::kDouble,
+       {Value::Double(1.5), Value::Double(0.25)},
+       {Value::Double(1e3), NullOf(TypeId::kDouble)}},
+      {TypeId::kInterval,
+       {Value::Interval({1, 2, 3}), Value::Interval({1, 5, 10})},
+       {Value::Interval({0, 40, -7}), NullOf(TypeId::kInterval)}},
+  };
+  for (const char* name : {"sum", "avg", "mean", "count"}) {
+    for (const Case& c : cases) {
+      const std::string what = std::string(name) + "(" + c.type.ToString() + ")";
+      // Groups: 0 = A, then A + B - B; 1 = B; 2 = A, as a batch gives it; 3 = nothing; 4 = all NULL.
+      Harness h(Find(name, {c.type}), {c.type}, 5);
+      DataChunk a = Column(c.type, c.a), b = Column(c.type, c.b);
+      DataChunk nulls = Column(c.type, {Value::Null(c.type), Value::Null(c.type)});
+      h.Update(a, std::vector<size_t>(c.a.size(), 0));
+      h.Update(a, std::vector<size_t>(c.a.size(), 2));
+      h.Update(b, std::vector<size_t>(c.b.size(), 1));
+      h.Update(nulls, {4, 4});
+      h.Combine(1, 0);
+      EXPECT_NE(h.Finalize(0), h.Finalize(2)) << what;
+      h.Subtract(1, 0);
+      EXPECT_EQ(h.Finalize(0), h.Finalize(2)) << what;
+      h.Subtract(3, 0);
+      h.Subtract(4, 0);
+      EXPECT_EQ(h.Finalize(0), h.Finalize(2)) << what << " less nothing";
+      h.Subtract(3, 4);
+      EXPECT_EQ(h.Finalize(4), h.Finalize(3)) << what << " all NULL";
+
+      // Every value retracted: count and avg (and interval sums, which count) say "no rows" again; the
+      // other sums' "has a value" flag stays set, so they say 0 (AggregateStates counts values for them).
+      h.Combine(2, 3);
+      h.Subtract(2, 3);
+      const Value empty = h.Finalize(3);
+      if (std::string(name) == "count") {
+        EXPECT_EQ(empty, Value::BigInt(0)) << what;
+      } else if (std::string(name) != "sum" || c.type.id() == TypeId::kInterval) {
+        EXPECT_TRUE(empty.IsNull()) << what;
+      } else {
+        EXPECT_FALSE(empty.IsNull()) << what;
+        EXPECT_EQ(empty.ToString().find_first_not_of("0."), std::string::npos)
+            << what << ": " << empty.ToString();
+      }
+    }
+  }
+  Harness star(Find("count_star", {}), std::vector<LogicalType>{}, 2);
+  DataChunk rows;
+  rows.SetCardinality(5);
+  star.Update(rows, {0, 0, 0, 1, 1});
+  star.Subtract(1, 0);
+  EXPECT_EQ(star.Finalize(0), Value::BigInt(1));
+}
+
+TEST(AggregatesTest, SubtractChecksOverflow) {
+  // -6e37 twice, less 6e37 twice: -2.4e38 does not fit the 128-bit accumulator.
+  LogicalType wide = LogicalType::Decimal(38, 0);
+  const hugeint_t big_value = DecimalLimit38() / 10 * 6;
+  for (const char* name : {"sum", "avg"}) {
+    Harness h(Find(name, {wide}), {wide}, 2);
+    DataChunk chunk = Column(
+        wide, {Dec(-big_value, 38, 0), Dec(-big_value, 38, 0), Dec(big_value, 38, 0), Dec(big_value, 38, 0)});
+    h.Update(chunk, {0, 0, 1, 1});
+    EXPECT_THROW(h.Subtract(1, 0), DataError) << name;
+  }
 }
 
 TEST(AggregatesTest, MinMaxOwnStrings) {

@@ -47,6 +47,10 @@ void CountCombine(const uint8_t* source, uint8_t* target, const FunctionData*) {
   StateOf<int64_t>(target) += StateOf<int64_t>(source);
 }
 
+void CountSubtract(const uint8_t* source, uint8_t* target, const FunctionData*) {
+  StateOf<int64_t>(target) -= StateOf<int64_t>(source);
+}
+
 void CountFinalize(uint8_t* state, Vector& result, size_t row, const FunctionData*) {
   result.data<int64_t>()[row] = StateOf<int64_t>(state);
 }
@@ -61,6 +65,7 @@ AggregateFunction MakeCount(std::string name, std::vector<LogicalType> arguments
   f.update = f.arguments.empty() ? CountStarUpdate : CountUpdate;
   f.simple_update = f.arguments.empty() ? CountStarSimpleUpdate : CountSimpleUpdate;
   f.combine = CountCombine;
+  f.subtract = CountSubtract;
   f.finalize = CountFinalize;
   f.handles_nulls = f.arguments.empty();
   return f;
@@ -99,6 +104,12 @@ struct IntegerSumOp {
   static void Combine(const State& source, State& target) {
     if (source.has) Update(target, source.sum);
   }
+  /// `has` stays set: whether any value remains is for the caller to count (see AggregateFunction).
+  static void Subtract(const State& source, State& target) {
+    if (!source.has) return;
+    if (__builtin_sub_overflow(target.sum, source.sum, &target.sum)) ThrowDecimalOverflow();
+    target.has = true;
+  }
   /// The result type decides the range: BIGINT for sum(int), DECIMAL(38, s) otherwise.
   static void Finalize(State& s, Vector& result, size_t row) {
     if (!s.has) {
@@ -132,6 +143,11 @@ struct DoubleSumOp {
   static void Combine(const State& source, State& target) {
     if (source.has) Update(target, source.sum);
   }
+  static void Subtract(const State& source, State& target) {
+    if (!source.has) return;
+    target.sum -= source.sum;
+    target.has = true;
+  }
   static void Finalize(State& s, Vector& result, size_t row) { StoreOrNull(result, row, s.has, s.sum); }
 };
 
@@ -156,6 +172,12 @@ struct IntervalSum {
     micros += o.micros;
     count += o.count;
   }
+  void Remove(const IntervalSum& o) {
+    months -= o.months;
+    days -= o.days;
+    micros -= o.micros;
+    count -= o.count;
+  }
 };
 
 [[noreturn]] void ThrowIntervalOverflow() {
@@ -168,6 +190,7 @@ struct IntervalSumOp {
   static void Initialize(State& s) { s.Init(); }
   static void Update(State& s, const interval_t& v) { s.Add(v); }
   static void Combine(const State& source, State& target) { target.Add(source); }
+  static void Subtract(const State& source, State& target) { target.Remove(source); }
   static void Finalize(State& s, Vector& result, size_t row) {
     if (s.count == 0) {
       result.SetNull(row);
@@ -199,6 +222,10 @@ struct IntegerAvgOp {
   static void Combine(const State& source, State& target) {
     if (__builtin_add_overflow(target.sum, source.sum, &target.sum)) ThrowDecimalOverflow();
     target.count += source.count;
+  }
+  static void Subtract(const State& source, State& target) {
+    if (__builtin_sub_overflow(target.sum, source.sum, &target.sum)) ThrowDecimalOverflow();
+    target.count -= source.count;
   }
   /// Divide exactly in integers first, so the only rounding is the final one to double.
   static long double Quotient(const State& s) {
@@ -251,6 +278,10 @@ struct DoubleAvgOp {
   static void Combine(const State& source, State& target) {
     target.sum += source.sum;
     target.count += source.count;
+  }
+  static void Subtract(const State& source, State& target) {
+    target.sum -= source.sum;
+    target.count -= source.count;
   }
   static void Finalize(State& s, Vector& result, size_t row) {
     StoreOrNull(result, row, s.count > 0, s.sum / static_cast<double>(s.count));
