@@ -67,7 +67,7 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
   Binder binder(*this);
   stream::ViewPlan plan = stream::ViewPlan::Analyze(binder.BindQuery(*stmt.query));
   view->topic = plan.topic;
-  if (plan.join) view->options[kViewJoinTopic] = plan.join->sides[1].topic;
+  if (const stream::StreamJoin* join = plan.TopicJoin()) view->options[kViewJoinTopic] = join->sides[1].topic;
   if (view->schema == Catalog::kDefaultSchema && db_.log().FindTopic(view->name)) {
     throw CatalogError(sqlstate::kDuplicateTable, "a topic is named \"" + view->name +
                                                       "\": a materialized view of that name would hide it");
@@ -87,10 +87,10 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
   for (size_t i = 0; i < plan.names.size(); i++) columns.emplace_back(plan.names[i], plan.types[i]);
   if (stmt.stream) CheckStreamable(*view, plan);
   std::vector<std::pair<std::string, LogicalType>> late_columns;
-  if (plan.kind == stream::ViewKind::kWindowed) {
+  if (const stream::ViewPlan* windowed = plan.Windowed()) {
     view->late_table = view->name + "_late";
     taken(view->late_table);
-    late_columns = LateColumns(plan.time_type);
+    late_columns = LateColumns(windowed->time_type);
   }
 
   // Tables first (the job checks them), then the job's state, then the name: the runner never sees a view
@@ -133,7 +133,7 @@ void ClientContext::CheckStreamable(const MaterializedViewEntry& view, const str
   // A topic takes appends only: rows that never change once written.
   const bool updates =
       view.options.at(kViewEmit) == "on_update" || view.options.at(kViewAllowedLatenessMs) != "0";
-  if (plan.kind == stream::ViewKind::kChangelog || plan.kind == stream::ViewKind::kTopN ||
+  if (plan.kind == stream::ViewKind::kChangelog || plan.kind == stream::ViewKind::kTopN || plan.retracting ||
       (plan.kind == stream::ViewKind::kWindowed && updates)) {
     throw NotImplementedError(
         "a stream appends to a topic: its query must give rows that never change (no "

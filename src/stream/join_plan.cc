@@ -34,8 +34,13 @@ LogicalOperatorPtr* FindTopicJoin(LogicalOperatorPtr& slot) {
   return nullptr;
 }
 
-/// Point every column reference of `plan` to a key of `map` at its value.
-void Rebind(LogicalOperator& plan, const std::map<std::pair<uint64_t, uint64_t>, ColumnBinding>& map) {
+}  // namespace
+
+bool ReadsTopic(const LogicalOperator& plan) {
+  return TopicScans(plan) > 0;
+}
+
+void RebindColumns(LogicalOperator& plan, const std::map<std::pair<uint64_t, uint64_t>, ColumnBinding>& map) {
   auto rebind = [&](ExprPtr& e) {
     RewriteExpr(e, [&](ExprPtr& x) {
       if (x->cls != ExprClass::kColumnRef || x->depth != 0) return;
@@ -50,13 +55,7 @@ void Rebind(LogicalOperator& plan, const std::map<std::pair<uint64_t, uint64_t>,
     rebind(c.left);
     rebind(c.right);
   }
-  for (auto& c : plan.children) Rebind(*c, map);
-}
-
-}  // namespace
-
-bool ReadsTopic(const LogicalOperator& plan) {
-  return TopicScans(plan) > 0;
+  for (auto& c : plan.children) RebindColumns(*c, map);
 }
 
 LogicalOperator& StreamSide(LogicalOperator& join) {
@@ -178,7 +177,7 @@ std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan) {
     }
   }
   if (out->sides[0].topic == out->sides[1].topic) Unsupported("joins of a topic with itself");
-  Rebind(*plan, rebound);
+  RebindColumns(*plan, rebound);
   return out;
 }
 

@@ -19,6 +19,7 @@
 // join of two growing sets only grows).
 
 #include <array>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ namespace basin::stream {
 
 /// Whether `plan` scans a topic.
 bool ReadsTopic(const LogicalOperator& plan);
+
+/// Point every column reference in `plan` (its operators' expressions, groups, orders and join conditions)
+/// that is a key of `map` at its value: what replacing a subtree by a chunk scan of its rows needs.
+void RebindColumns(LogicalOperator& plan, const std::map<std::pair<uint64_t, uint64_t>, ColumnBinding>& map);
 
 /// The child of `join` that reads the topic, the stream side: the other is a table side run whole each
 /// epoch. Throws NotImplementedError (0A000) for joins that would emit table rows without a record (the

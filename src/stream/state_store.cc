@@ -29,38 +29,48 @@ rocksdb::WriteOptions Synced() {
 
 StateBatch::StateBatch(StateStore& store)
     : store_(&store),
-      batch_(std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
+      batch_(std::make_shared<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
                                                             /*overwrite_key=*/true)) {}
 StateBatch::~StateBatch() = default;
 StateBatch::StateBatch(StateBatch&&) noexcept = default;
 
+StateBatch StateBatch::Prefixed(const std::string& prefix) const {
+  StateBatch view(*store_);
+  view.batch_ = batch_;
+  view.prefix_ = prefix_ + prefix;
+  return view;
+}
+
 std::optional<std::string> StateBatch::Get(std::string_view key) const {
   std::string value;
+  const std::string full = prefix_ + std::string(key);
   rocksdb::Status status =
-      batch_->GetFromBatchAndDB(store_->db_.get(), rocksdb::ReadOptions(), ToSlice(key), &value);
+      batch_->GetFromBatchAndDB(store_->db_.get(), rocksdb::ReadOptions(), ToSlice(full), &value);
   if (status.IsNotFound()) return std::nullopt;
   Check(status, store_->dir_, "read");
   return value;
 }
 
 void StateBatch::Put(std::string_view key, std::string_view value) {
-  Check(batch_->Put(ToSlice(key), ToSlice(value)), store_->dir_, "write");
+  Check(batch_->Put(ToSlice(prefix_ + std::string(key)), ToSlice(value)), store_->dir_, "write");
 }
 
 void StateBatch::Delete(std::string_view key) {
-  Check(batch_->Delete(ToSlice(key)), store_->dir_, "delete");
+  Check(batch_->Delete(ToSlice(prefix_ + std::string(key))), store_->dir_, "delete");
 }
 
 void StateBatch::Scan(std::string_view begin, std::string_view end,
                       const std::function<bool(std::string_view, std::string_view)>& visit) const {
   rocksdb::ReadOptions options;
-  const rocksdb::Slice upper = ToSlice(end);
+  const std::string first = prefix_ + std::string(begin), last = prefix_ + std::string(end);
+  const rocksdb::Slice upper = ToSlice(last);
   options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(batch_->NewIteratorWithBase(store_->db_->NewIterator(options)));
-  for (it->Seek(ToSlice(begin)); it->Valid(); it->Next()) {
-    const rocksdb::Slice key = it->key();
+  for (it->Seek(ToSlice(first)); it->Valid(); it->Next()) {
+    rocksdb::Slice key = it->key();
     // The batch's own entries are not bounded by iterate_upper_bound.
     if (key.compare(upper) >= 0) break;
+    key.remove_prefix(prefix_.size());
     const rocksdb::Slice value = it->value();
     if (!visit(std::string_view(key.data(), key.size()), std::string_view(value.data(), value.size()))) break;
   }

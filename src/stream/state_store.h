@@ -30,6 +30,10 @@ class StateBatch {
   StateBatch(StateBatch&&) noexcept;
   StateBatch& operator=(StateBatch&&) = delete;
 
+  /// The same changes seen under `prefix`: every key it reads, writes or scans is `prefix` + key (a view's
+  /// stages keep their state apart this way), and scans hand back keys without it.
+  StateBatch Prefixed(const std::string& prefix) const;
+
   [[nodiscard]] std::optional<std::string> Get(std::string_view key) const;
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
@@ -42,7 +46,8 @@ class StateBatch {
  private:
   friend class StateStore;
   StateStore* store_;
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
+  std::shared_ptr<rocksdb::WriteBatchWithIndex> batch_;  // shared with Prefixed views
+  std::string prefix_;
 };
 
 /// A RocksDB database in a folder, created when missing. Throws IOError naming the folder when it cannot be

@@ -361,6 +361,7 @@ class ViewJob::Aggregation {
     for (uint32_t g : created_) states_.Initialize(groups_.Payload(g));
     payloads_.resize(m);
     for (size_t i = 0; i < m; i++) payloads_[i] = groups_.Payload(ids_[i]);
+    if (plan_.retracting) states_.CountRows(payloads_.data(), m);  // a group with none left is gone
     for (size_t a = 0; a < plan_.aggregate_inputs.size(); a++) {
       const ViewPlan::AggregateInput& in = plan_.aggregate_inputs[a];
       std::vector<LogicalType> types;
@@ -490,10 +491,12 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
       throw InternalError("a materialized view's source is not a topic");
     return found;
   };
-  source_ = find_topic(plan_.join ? *plan_.join->sides[0].plan : *plan_.input);
+  // A view over stages reads their topics: the first stage's (they all read the same, ViewPlan::Analyze).
+  const ViewPlan& reader = plan_.stages.empty() ? plan_ : *plan_.stages[0].plan;
+  source_ = find_topic(reader.join ? *reader.join->sides[0].plan : *reader.input);
   topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);
-  if (plan_.join) {
-    join_source_ = find_topic(*plan_.join->sides[1].plan);
+  if (reader.join) {
+    join_source_ = find_topic(*reader.join->sides[1].plan);
     join_topic_ = std::dynamic_pointer_cast<TopicTable>(join_source_->storage);
   }
 
@@ -535,20 +538,20 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   } else {
     table_ = open_table(view.name, plan_.names, plan_.types);
   }
-  if (plan_.kind == ViewKind::kWindowed) {
+  if (const ViewPlan* windowed = plan_.Windowed()) {
     if (!view.late_table.empty()) {
-      const LogicalType t = plan_.time_type;
+      const LogicalType t = windowed->time_type;
       late_table_ = open_table(
           view.late_table, {"_partition", "_offset", "event_time", "window_start", "window_end", "watermark"},
           {TypeId::kInteger, TypeId::kBigInt, t, t, t, t});
     }
     // The watermark: the topic's declared one (WATERMARK FOR ts AS ...), else the window's time itself.
     const log::TopicSchema& schema = topic_->schema();
-    std::string watermark = Quoted(plan_.window->time_column);
+    std::string watermark = Quoted(windowed->window->time_column);
     if (!schema.watermark_column.empty()) {
-      if (schema.watermark_column != plan_.window->time_column) {
+      if (schema.watermark_column != windowed->window->time_column) {
         throw NotImplementedError("the windows of materialized view " + name_ + " are over \"" +
-                                  plan_.window->time_column + "\", but topic \"" + plan_.topic +
+                                  windowed->window->time_column + "\", but topic \"" + plan_.topic +
                                   "\" declares its watermark for \"" + schema.watermark_column +
                                   "\": window over the watermark's column");
       }
@@ -556,7 +559,7 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
     }
     watermark_plan_ =
         engine_
-            ->Bind("SELECT _partition, max(CAST((" + watermark + ") AS " + plan_.time_type.ToString() +
+            ->Bind("SELECT _partition, max(CAST((" + watermark + ") AS " + windowed->time_type.ToString() +
                    ")) FROM " + Quoted(plan_.topic) + " GROUP BY _partition")
             .plan;
   }
@@ -605,9 +608,30 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   if (plan_.kind != ViewKind::kAppend) {
     std::vector<const Expr*> aggregates;
     for (auto& a : plan_.aggregates) aggregates.push_back(a.get());
-    states_ = std::make_unique<AggregateStates>(std::move(aggregates));
+    states_ = std::make_unique<AggregateStates>(std::move(aggregates), plan_.retracting);
   }
+  for (size_t k = 0; k < plan_.stages.size(); k++)
+    stages_.push_back(std::unique_ptr<ViewJob>(new ViewJob(*this, std::move(*plan_.stages[k].plan), k)));
   store_ = std::make_unique<StateStore>(state_dir);
+}
+
+ViewJob::ViewJob(const ViewJob& top, ViewPlan plan, size_t number)
+    : name_(top.name_ + " (stage " + std::to_string(number + 1) + ")"),
+      epoch_key_(top.epoch_key_),
+      log_(top.log_),
+      engine_(top.engine_),
+      plan_(std::move(plan)),
+      source_(top.source_),
+      topic_(top.topic_),
+      join_source_(top.join_source_),
+      join_topic_(top.join_topic_) {
+  // The view's watermark is its topic's alone: a window join in a stage keeps its rows as any join does.
+  if (plan_.join) plan_.join->window_end_key = -1;
+  if (plan_.kind != ViewKind::kAppend) {
+    std::vector<const Expr*> aggregates;
+    for (auto& a : plan_.aggregates) aggregates.push_back(a.get());
+    states_ = std::make_unique<AggregateStates>(std::move(aggregates), plan_.retracting);
+  }
 }
 
 ViewJob::~ViewJob() = default;
@@ -621,28 +645,28 @@ void ViewJob::StartAt(const SinkOffsets& offsets) {
   Checkpoint checkpoint = LoadCheckpoint();
   if (checkpoint.epoch != 0) throw InternalError("a view starts before its first epoch");
   checkpoint.offsets = offsets;
-  if (plan_.join) checkpoint.join_offsets = HighWatermarks(log_, plan_.join->sides[1].topic);
+  if (join_source_) checkpoint.join_offsets = HighWatermarks(log_, join_source_->name);
   store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
 }
 
 int64_t ViewJob::Lag() const {
   const Checkpoint checkpoint = LoadCheckpoint();
   int64_t lag = RecordsAfter(log_, plan_.topic, checkpoint.offsets);
-  if (plan_.join) lag += RecordsAfter(log_, plan_.join->sides[1].topic, checkpoint.join_offsets);
+  if (join_source_) lag += RecordsAfter(log_, join_source_->name, checkpoint.join_offsets);
   return lag;
 }
 
 std::array<SinkOffsets, 2> ViewJob::Ends() const {
   std::array<SinkOffsets, 2> ends;
   ends[0] = HighWatermarks(log_, plan_.topic);
-  if (plan_.join) ends[1] = HighWatermarks(log_, plan_.join->sides[1].topic);
+  if (join_source_) ends[1] = HighWatermarks(log_, join_source_->name);
   return ends;
 }
 
 bool ViewJob::Reached(const std::array<SinkOffsets, 2>& ends) const {
   const Checkpoint checkpoint = LoadCheckpoint();
   for (size_t t = 0; t < 2; t++) {
-    const std::string& topic = t == 0 ? plan_.topic : plan_.join ? plan_.join->sides[1].topic : plan_.topic;
+    const std::string& topic = t == 0 || !join_source_ ? plan_.topic : join_source_->name;
     const SinkOffsets& at = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
     for (auto [p, end] : ends[t]) {
       auto it = at.find(p);
@@ -681,8 +705,8 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
     int64_t begin, end;
   };
   std::vector<Range> ranges;
-  for (int t = 0; t < (plan_.join ? 2 : 1); t++) {
-    const std::string& topic = t == 0 ? plan_.topic : plan_.join->sides[1].topic;
+  for (int t = 0; t < (join_source_ ? 2 : 1); t++) {
+    const std::string& topic = t == 0 ? plan_.topic : join_source_->name;
     const SinkOffsets& offsets = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
     for (auto [p, end] : HighWatermarks(log_, topic)) {
       const int64_t start = log_.GetPartition(topic, p)->log_start_offset();
@@ -868,11 +892,15 @@ void ViewJob::MergeSessions(Aggregation& aggregation, int64_t watermark, StateBa
 }
 
 void ViewJob::EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch,
-                                Output& view) {
-  ReemitGroups(plan, FoldGroups(aggregation, batch), batch, view);
+                                Output& view, Aggregation* retracted) {
+  std::vector<std::string> emptied;
+  std::vector<std::string> keys = FoldGroups(aggregation, batch, retracted, &emptied);
+  for (const std::string& row : emptied) view.Retract(row);
+  ReemitGroups(plan, keys, batch, view);
 }
 
-std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatch& batch) {
+std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatch& batch, Aggregation* retracted,
+                                             std::vector<std::string>* emptied) {
   const size_t size = states_->payload_size();
   StateBuffer total(size);
   std::vector<std::string> keys;
@@ -890,6 +918,31 @@ std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatc
     batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
     keys.push_back(std::move(key));
   }
+  if (!retracted) return keys;
+  // Rows retracted from a changelog: their states subtracted; a group with no rows left leaves the view.
+  std::set<std::string> gone;
+  for (uint32_t g = 0; g < retracted->GroupCount(); g++) {
+    std::string key = retracted->Key(g);
+    std::optional<std::string> stored = batch.Get(key);
+    if (!stored) throw InternalError("materialized view " + name_ + ": a retracted row's group has no state");
+    std::string_view state;
+    std::optional<std::string> row;
+    DecodeGroupValue(*stored, state, row);
+    states_->Load(state, total.data());
+    states_->Subtract(retracted->Payload(g), total.data());
+    if (states_->Rows(total.data()) > 0) {
+      batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
+      keys.push_back(std::move(key));
+      continue;
+    }
+    if (row) emptied->push_back(std::move(*row));
+    batch.Delete(key);
+    gone.insert(std::move(key));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  keys.erase(std::remove_if(keys.begin(), keys.end(), [&](const std::string& k) { return gone.count(k) > 0; }),
+             keys.end());
   return keys;
 }
 
@@ -1064,8 +1117,8 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   }
   CrashHere(CrashPoint::kAfterPlan);
 
-  const bool updates =
-      plan_.kind == ViewKind::kChangelog || plan_.kind == ViewKind::kTopN || lateness_ > 0 || on_update_;
+  const bool updates = plan_.kind == ViewKind::kChangelog || plan_.kind == ViewKind::kTopN || lateness_ > 0 ||
+                       on_update_ || plan_.retracting;
   Output view(table_, epoch_key_, plan.epoch, /*buffered=*/updates);
   std::optional<Output> late;
   if (late_table_) late.emplace(late_table_, epoch_key_, plan.epoch, /*buffered=*/false);
@@ -1073,6 +1126,73 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   EpochResult result;
   result.epoch = plan.epoch;
   result.records = RecordsIn(plan);
+  // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on (the
+  // watermark of a window join: the least of both topics').
+  const int64_t closed = checkpoint.watermark;
+  const int64_t watermark = watermark_plan_ ? AdvanceWatermark(plan, checkpoint) : closed;
+  RunKind(plan, checkpoint, closed, watermark, batch, view, late ? &*late : nullptr, result);
+  checkpoint.watermark = watermark;
+  view.Commit(name_, plan_.names.size());
+  if (topic_output_)
+    checkpoint.outputs = topic_output_->Commit(view.pending, checkpoint.outputs, plan.time_us / 1000);
+  if (late) late->Commit(name_, 6);
+  CrashHere(CrashPoint::kAfterOutput);
+  result.rows = view.rows;
+  checkpoint.epoch = plan.epoch;
+  checkpoint.offsets = plan.to;
+  checkpoint.join_offsets = plan.join_to;
+  checkpoint.time_ms = NowMicros() / 1000;
+  checkpoint.records_in += result.records;
+  checkpoint.rows_out += result.rows;
+  checkpoint.late_rows += result.late;
+  batch.Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
+  batch.Delete(kPlanKey);
+  store_->Commit(batch);
+  Maintain(plan.epoch);
+  return result;
+}
+
+void ViewJob::RunStages(const EpochPlan& plan, Checkpoint& checkpoint, int64_t closed, int64_t watermark,
+                        StateBatch& batch, Output* late, EpochResult& result,
+                        std::vector<std::vector<std::unique_ptr<DataChunk>>>& retracted) {
+  retracted.clear();
+  retracted.resize(stages_.size());
+  std::vector<const WindowTableFunction*> windows;  // of the stages before
+  for (size_t k = 0; k < stages_.size(); k++) {
+    ViewJob& stage = *stages_[k];
+    // A stage's rows stay in memory for this plan (no table: buffered); its state under "S<k>/".
+    Output out(nullptr, epoch_key_, plan.epoch, /*buffered=*/true);
+    StateBatch state = batch.Prefixed("S" + std::to_string(k) + "/");
+    // Stages over the same windows find the same rows late: the first one routes and counts them.
+    const WindowTableFunction* window = stage.plan_.window.get();
+    const bool seen = window && std::any_of(windows.begin(), windows.end(), [&](const WindowTableFunction* w) {
+                        return w->name == window->name && w->size == window->size && w->slide == window->slide &&
+                               w->time_column == window->time_column;
+                      });
+    if (window) windows.push_back(window);
+    EpochResult counted;
+    stage.RunKind(plan, checkpoint, closed, watermark, state, out, seen ? nullptr : late, counted);
+    if (!seen) result.late += counted.late;
+    *plan_.stages[k].rows = std::move(out.pending);
+    const std::vector<LogicalType>& types = stage.plan_.types;
+    for (const auto& [row, count] : out.retract) {
+      for (int64_t i = 0; i < count; i++) {
+        if (retracted[k].empty() || retracted[k].back()->size() == kVectorSize)
+          retracted[k].push_back(std::make_unique<DataChunk>(types));
+        DataChunk& chunk = *retracted[k].back();
+        std::string_view in = row;
+        DecodeRow(in, chunk, 0, types.size(), chunk.size());
+        chunk.SetCardinality(chunk.size() + 1);
+      }
+    }
+  }
+}
+
+void ViewJob::RunKind(const EpochPlan& plan, Checkpoint& checkpoint, int64_t closed, int64_t watermark,
+                      StateBatch& batch, Output& view, Output* late, EpochResult& result) {
+  // A view over stages: they run first; the input reads what they emitted (then what they retracted).
+  std::vector<std::vector<std::unique_ptr<DataChunk>>> retracted;
+  if (!stages_.empty()) RunStages(plan, checkpoint, closed, watermark, batch, late, result, retracted);
   auto run_input = [&](const std::function<void(const DataChunk&)>& rows) {
     auto emit = [&](const DataChunk& chunk) {
       rows(chunk);
@@ -1084,25 +1204,36 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
     }
     // A join of two topics: the plan reads the join's new pairs, in two passes (join_state.h); a window
     // join's watermark closes windows.
-    JoinEpoch epoch{plan.epoch, plan.time_us, checkpoint.watermark, checkpoint.watermark};
-    if (join_watermark_plan_) epoch.watermark = AdvanceWatermark(plan, checkpoint);
+    const JoinEpoch epoch{plan.epoch, plan.time_us, closed, watermark};
     const JoinEpochResult joined =
         RunStreamJoin(*plan_.join, *engine_, {Input(plan), Input(plan, /*right=*/true)}, epoch, batch,
                       [&] { engine_->Run(plan_.input->Copy(), plan.time_us, emit); });
-    checkpoint.watermark = epoch.watermark;
     checkpoint.join_rows += joined.kept - joined.expired;
     result.late += joined.late;
   };
+  // The same input over the rows the stage retracted (a plan reading a changelog).
+  auto run_retracted = [&](const std::function<void(const DataChunk&)>& rows) {
+    if (!plan_.retracting) return;
+    *plan_.stages[0].rows = std::move(retracted[0]);
+    run_input(rows);
+  };
   switch (plan_.kind) {
-    case ViewKind::kAppend:
+    case ViewKind::kAppend: {
       // (A join's epoch runs even when its output was committed before a crash: it rebuilds the state.)
-      if (view.write || plan_.join) run_input([&](const DataChunk& chunk) { view.Append(chunk); });
+      if (!view.write && !plan_.join) break;
+      run_input([&](const DataChunk& chunk) { view.Append(chunk); });
+      const size_t width = plan_.names.size();
+      run_retracted([&](const DataChunk& chunk) {
+        for (size_t r = 0; r < chunk.size(); r++) {
+          std::string row;
+          EncodeRow(chunk, 0, width, r, row);
+          view.Retract(row);
+        }
+      });
       break;
+    }
     case ViewKind::kWindowed: {
-      // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on.
-      const int64_t closed = checkpoint.watermark;
-      const int64_t watermark = AdvanceWatermark(plan, checkpoint);
-      Aggregation aggregation(plan_, *states_, closed, late ? &*late : nullptr, lateness_);
+      Aggregation aggregation(plan_, *states_, closed, late, lateness_);
       run_input([&](const DataChunk& chunk) { aggregation.Add(chunk); });
       WindowEmitter emit(*this, plan, view);
       if (plan_.session()) {
@@ -1113,9 +1244,8 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
         MergeWindows(aggregation, watermark, batch, emit);
         EmitClosedWindows(watermark, batch, emit);
       }
-      checkpoint.watermark = watermark;
       emit.Flush();
-      result.late = aggregation.late_rows();
+      result.late += aggregation.late_rows();
       break;
     }
     case ViewKind::kTopN: {
@@ -1135,28 +1265,16 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
     case ViewKind::kChangelog: {
       Aggregation aggregation(plan_, *states_, INT64_MIN, nullptr);
       run_input([&](const DataChunk& chunk) { aggregation.Add(chunk); });
-      EmitChangedGroups(plan, aggregation, batch, view);
+      if (!plan_.retracting) {
+        EmitChangedGroups(plan, aggregation, batch, view);
+        break;
+      }
+      Aggregation subtracted(plan_, *states_, INT64_MIN, nullptr);
+      run_retracted([&](const DataChunk& chunk) { subtracted.Add(chunk); });
+      EmitChangedGroups(plan, aggregation, batch, view, &subtracted);
       break;
     }
   }
-  view.Commit(name_, plan_.names.size());
-  if (topic_output_)
-    checkpoint.outputs = topic_output_->Commit(view.pending, checkpoint.outputs, plan.time_us / 1000);
-  if (late) late->Commit(name_, 6);
-  CrashHere(CrashPoint::kAfterOutput);
-  result.rows = view.rows;
-  checkpoint.epoch = plan.epoch;
-  checkpoint.offsets = plan.to;
-  checkpoint.join_offsets = plan.join_to;
-  checkpoint.time_ms = NowMicros() / 1000;
-  checkpoint.records_in += result.records;
-  checkpoint.rows_out += result.rows;
-  checkpoint.late_rows += result.late;
-  batch.Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
-  batch.Delete(kPlanKey);
-  store_->Commit(batch);
-  Maintain(plan.epoch);
-  return result;
 }
 
 void ViewJob::CrashHere(CrashPoint point) {

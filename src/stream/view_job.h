@@ -123,6 +123,18 @@ class ViewJob {
   class Aggregation;
   class WindowEmitter;
 
+  /// A stage of `top`'s view (ViewPlan::stages): its own plan, sharing the view's engine and topics.
+  ViewJob(const ViewJob& top, ViewPlan plan, size_t number);
+  /// The epoch's work of this job's kind: its input over `plan`'s records (or its stages' rows), state in
+  /// `batch`, rows to `view`, late rows to `late`; windows ending at or before `closed` closed in earlier
+  /// epochs, those up to `watermark` close now.
+  void RunKind(const EpochPlan& plan, Checkpoint& checkpoint, int64_t closed, int64_t watermark,
+               StateBatch& batch, Output& view, Output* late, EpochResult& result);
+  /// Run the stages and hand what each emitted (rows, and rows retracted) to this plan's stage scans.
+  void RunStages(const EpochPlan& plan, Checkpoint& checkpoint, int64_t closed, int64_t watermark,
+                 StateBatch& batch, Output* late, EpochResult& result,
+                 std::vector<std::vector<std::unique_ptr<DataChunk>>>& retracted);
+
   /// The next epoch's plan; false when there is nothing to read.
   bool PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, EpochPlan& plan) const;
   /// The topic's records of `plan` as a table (the right topic's, of a join, with `right`).
@@ -150,9 +162,14 @@ class ViewJob {
   void EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit);
   /// Changelog: fold the epoch's groups into the stored ones; retract each changed group's last row from the
   /// view and insert its new one.
-  void EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch, Output& view);
+  void EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch, Output& view,
+                         Aggregation* retracted = nullptr);
   /// Fold the epoch's groups into their stored states (each keeps the row it last gave); their keys.
-  std::vector<std::string> FoldGroups(Aggregation& aggregation, StateBatch& batch);
+  /// With `retracted` (a plan reading a changelog), its groups' states are subtracted too; a group left with
+  /// no rows is forgotten and its last row goes to `emptied`.
+  std::vector<std::string> FoldGroups(Aggregation& aggregation, StateBatch& batch,
+                                      Aggregation* retracted = nullptr,
+                                      std::vector<std::string>* emptied = nullptr);
   /// Run the groups of `keys` through the output plan; where a group's row changed, retract its last row
   /// from the view and insert the new one.
   void ReemitGroups(const EpochPlan& plan, const std::vector<std::string>& keys, StateBatch& batch,
@@ -170,11 +187,12 @@ class ViewJob {
   const std::string name_;  // qualified
   const std::string epoch_key_;
   log::LogManager& log_;
-  std::unique_ptr<QueryEngine> engine_;
-  std::unique_ptr<StateStore> store_;
+  std::shared_ptr<QueryEngine> engine_;
+  std::unique_ptr<StateStore> store_;  // null in a stage (its state is under a prefix of the view's)
   ViewPlan plan_;
+  std::vector<std::unique_ptr<ViewJob>> stages_;
   std::unique_ptr<AggregateStates> states_;  // aggregating views
-  LogicalOperatorPtr watermark_plan_;        // windowed: _partition, watermark of the topic's records
+  LogicalOperatorPtr watermark_plan_;  // windowed (or a stage): _partition, watermark of the topic's records
   LogicalOperatorPtr join_watermark_plan_;   // a window join: the same over its right topic
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;

@@ -167,6 +167,45 @@ TEST_F(ViewJobTest, SessionsTopNAndUpdatesSurviveCrashes) {
             Rows(std::string(kUpdating) + " ORDER BY window_start"));
 }
 
+// Views with stages (an aggregate over a changelog of another; windowed aggregates joined window by window):
+// the stages' state is in the view's checkpoint, so after a crash at each point they hold what their queries
+// give in batch.
+constexpr const char* kHistogram =
+    "SELECT n, count(*) AS users, sum(total) AS amount FROM (SELECT user_id, count(*) AS n, sum(amount) AS "
+    "total FROM orders GROUP BY user_id) c GROUP BY n";
+std::string Leaders(const std::string& source) {
+  return "SELECT a.user_id, a.n, a.window_end FROM (SELECT user_id, window_end, count(*) AS n FROM TUMBLE(" +
+         source + ", ts, INTERVAL '5' SECOND) GROUP BY user_id, window_start, window_end) a JOIN (SELECT "
+         "window_end, max(n) AS most FROM (SELECT user_id, window_end, count(*) AS n FROM TUMBLE(" + source +
+         ", ts, INTERVAL '5' SECOND) GROUP BY user_id, window_start, window_end) c GROUP BY window_end) m ON "
+         "a.window_end = m.window_end AND a.n = m.most";
+}
+
+TEST_F(ViewJobTest, StagesSurviveCrashes) {
+  const std::string options = " WITH (max_records_per_epoch = 40) AS ";
+  Ok("CREATE MATERIALIZED VIEW h" + options + kHistogram);
+  Ok("CREATE MATERIALIZED VIEW l" + options + Leaders("orders"));
+  Produce(0, 100);
+  for (const char* view : {"h", "l"}) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  Produce(30, 100);
+  for (const char* view : {"h", "l"}) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
+  Open();
+  Produce(60, 50);
+  for (const char* view : {"h", "l"}) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
+  Open();
+  Produce(80, 50);
+  for (const char* view : {"h", "l"}) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+
+  EXPECT_EQ(Rows("SELECT * FROM h ORDER BY n"), Rows(std::string(kHistogram) + " ORDER BY n"));
+  // Window by window, over the events that were not late and the windows the watermark closed.
+  ASSERT_NE(Rows("SELECT count(*) FROM l"), "0\n");
+  EXPECT_EQ(Rows("SELECT * FROM l ORDER BY window_end, user_id"),
+            Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM l_late x WHERE "
+                 "x._partition = o._partition AND x._offset = o._offset)) SELECT * FROM (" +
+                 Leaders("kept") +
+                 ") b WHERE window_end <= (SELECT max(window_end) FROM l) ORDER BY window_end, user_id"));
+}
+
 // A stream appends to a topic: after a crash at each point of an epoch its topic holds every row of its
 // query once, in the partition its key gives.
 TEST_F(ViewJobTest, AStreamAppendsEachRowOnceAcrossCrashes) {

@@ -1,5 +1,10 @@
 #include "stream/view_plan.h"
 
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
 #include "catalog/catalog.h"
 #include "common/exception.h"
 #include "execution/expression_executor.h"
@@ -16,6 +21,10 @@ namespace {
 // Table indexes of the operators added here: far above what a binder hands out.
 constexpr uint64_t kInputIndex = uint64_t{1} << 40;
 constexpr uint64_t kRowsIndex = kInputIndex + 1;
+// A stage's chunk scan, and the projection that tops a stage's plan: + the stage's number.
+constexpr uint64_t kStageIndex = kInputIndex + 64;
+constexpr uint64_t kStageTopIndex = kInputIndex + 128;
+constexpr size_t kMaxStages = 64;
 
 [[noreturn]] void Unsupported(const std::string& what) {
   throw NotImplementedError("materialized views do not support " + what + " yet");
@@ -27,6 +36,7 @@ struct Parts {
   LogicalOperator* aggregate = nullptr;
   LogicalOperator* window = nullptr;  // the TUMBLE/HOP projection
   LogicalOperator* rank = nullptr;    // row_number() OVER (...), for top-N
+  LogicalOperator* stage = nullptr;   // the chunk scan of the one stage read (ViewPlan::stages)
 };
 
 /// SESSION's projection: the plan below the three window operators it binds to (bind_session_window.cc).
@@ -112,6 +122,11 @@ void Check(LogicalOperator& op, Parts& parts) {
       Unsupported("WITH RECURSIVE and WITH queries used more than once");
     case LogicalOpType::kChunkScan:
       if (IsStreamJoinSide(op)) return;  // a join of two topics reads it (join_plan.h)
+      if (IsStageScan(op)) {
+        if (parts.stage) Unsupported("joining the results of two aggregates but window by window");
+        parts.stage = &op;
+        return;
+      }
       Unsupported("queries without a topic in FROM");
     case LogicalOpType::kValues:
       Unsupported("queries without a topic in FROM");
@@ -219,6 +234,175 @@ LogicalOperatorPtr RebaseOutput(const LogicalOperator& root, const ViewPlan& pla
     ordinal = {(*it)->table_index, (*it)->expressions.size() - 1};
   }
   return output;
+}
+
+/// Whether `op` aggregates a topic's rows (an aggregate over lake tables only is a lookup's).
+bool AggregatesTopic(const LogicalOperator& op) {
+  return op.type == LogicalOpType::kAggregate && ReadsTopic(op);
+}
+
+bool HasTopicAggregate(const LogicalOperator& op) {
+  if (AggregatesTopic(op)) return true;
+  for (auto& c : op.children) {
+    if (HasTopicAggregate(*c)) return true;
+  }
+  return false;
+}
+
+/// Whether `plan` needs stages: an aggregate or row_number() over an aggregate of a topic, or a topic read
+/// twice (joined with itself, or with an aggregate of itself).
+bool NeedsStages(const LogicalOperator& plan) {
+  std::function<bool(const LogicalOperator&)> nested = [&](const LogicalOperator& op) {
+    if (AggregatesTopic(op) || op.type == LogicalOpType::kWindow) {
+      for (auto& c : op.children) {
+        if (HasTopicAggregate(*c)) return true;
+      }
+    }
+    for (auto& c : op.children) {
+      if (nested(*c)) return true;
+    }
+    return false;
+  };
+  if (nested(plan)) return true;
+  std::map<std::string, int> reads;
+  std::function<bool(const LogicalOperator&)> twice = [&](const LogicalOperator& op) {
+    if (op.type == LogicalOpType::kGet && op.table->is_topic() && ++reads[op.table->name] > 1) return true;
+    for (auto& c : op.children) {
+      if (twice(*c)) return true;
+    }
+    return false;
+  };
+  return twice(plan);
+}
+
+/// Cut every lowest aggregate of a topic below the root (with the projections and filters right above it,
+/// HAVING and the select list of its subquery) out of `slot`'s tree into a stage of its own, leaving a chunk
+/// scan of the stage's rows; `rebound` maps the subtree's columns to the scan's.
+void CutStages(LogicalOperatorPtr& slot, bool root, std::vector<ViewPlan::Stage>& stages,
+               std::map<std::pair<uint64_t, uint64_t>, ColumnBinding>& rebound) {
+  LogicalOperator* x = slot.get();
+  while ((x->type == LogicalOpType::kProjection && !x->window_function) || x->type == LogicalOpType::kFilter)
+    x = x->children[0].get();
+  if (root || !AggregatesTopic(*x) || HasTopicAggregate(*x->children[0])) {
+    for (auto& c : x->children) CutStages(c, false, stages, rebound);
+    return;
+  }
+  if (stages.size() == kMaxStages) Unsupported("more than " + std::to_string(kMaxStages) + " aggregates");
+  const size_t k = stages.size();
+  LogicalOperatorPtr sub = std::move(slot);
+  sub->ResolveTypes();
+  const std::vector<ColumnBinding> bindings = sub->GetColumnBindings();
+  ViewPlan::Stage stage;
+  BoundQuery query;
+  auto top = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+  top->table_index = kStageTopIndex + k;
+  for (size_t c = 0; c < bindings.size(); c++) {
+    std::string time_column;
+    ExprPtr column = Expr::ColumnRef(bindings[c], sub->types[c]);
+    if (stage.window_end_column < 0 && IsWindowEnd(*sub, *column, time_column))
+      stage.window_end_column = static_cast<int>(c);
+    top->expressions.push_back(std::move(column));
+    query.names.push_back("_" + std::to_string(c));
+    query.types.push_back(sub->types[c]);
+    rebound[{bindings[c].table_index, bindings[c].column_index}] = {kStageIndex + k, c};
+  }
+  top->children.push_back(std::move(sub));
+  query.plan = std::move(top);
+  stage.plan = std::make_shared<ViewPlan>(ViewPlan::Analyze(std::move(query)));
+  if (stage.plan->kind != ViewKind::kWindowed) stage.window_end_column = -1;  // windows kept as changes
+  stage.rows = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  auto scan = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+  scan->table_index = kStageIndex + k;
+  scan->types = stage.plan->types;
+  scan->chunks = stage.rows;
+  slot = std::move(scan);
+  stages.push_back(std::move(stage));
+}
+
+/// Whether `op` gives the rows of each window from the stages' rows of that window alone, so that it can
+/// run over the windows an epoch closed as a batch query: every stage is windowed (its windows emitted once,
+/// when closed), every aggregate and window function groups by a window end, every join of two stages'
+/// rows matches window ends, a lake table is joined only as a lookup. `ends` gathers the columns holding a
+/// window end; `stages_below` says whether `op` reads a stage.
+bool WindowLocal(const LogicalOperator& op, const std::vector<ViewPlan::Stage>& stages,
+                 std::set<std::pair<uint64_t, uint64_t>>& ends, bool& stages_below) {
+  auto is_end = [&](const Expr& e) {
+    return e.cls == ExprClass::kColumnRef && e.depth == 0 &&
+           ends.count({e.binding.table_index, e.binding.column_index});
+  };
+  std::vector<bool> below(op.children.size(), false);
+  for (size_t c = 0; c < op.children.size(); c++) {
+    bool b = false;
+    if (!WindowLocal(*op.children[c], stages, ends, b)) return false;
+    below[c] = b;
+    stages_below = stages_below || b;
+  }
+  switch (op.type) {
+    case LogicalOpType::kChunkScan: {
+      if (!IsStageScan(op)) return false;
+      const ViewPlan::Stage& stage = stages.at(op.table_index - kStageIndex);
+      if (stage.window_end_column < 0) return false;
+      ends.insert({op.table_index, static_cast<uint64_t>(stage.window_end_column)});
+      stages_below = true;
+      return true;
+    }
+    case LogicalOpType::kGet:
+      return !op.table->is_topic();
+    case LogicalOpType::kValues:
+    case LogicalOpType::kFilter:
+      return true;
+    case LogicalOpType::kProjection:
+      if (op.window_function) return false;
+      for (size_t i = 0; i < op.expressions.size(); i++) {
+        if (is_end(*op.expressions[i])) ends.insert({op.table_index, i});
+      }
+      return true;
+    case LogicalOpType::kAggregate: {
+      if (!op.grouping_sets.empty()) return false;
+      bool grouped = !stages_below;
+      for (size_t g = 0; g < op.groups.size(); g++) {
+        if (!is_end(*op.groups[g])) continue;
+        grouped = true;
+        ends.insert({op.table_index, g});
+      }
+      return grouped;
+    }
+    case LogicalOpType::kWindow:
+      for (const ExprPtr& e : op.expressions) {
+        bool partitioned = !stages_below;
+        for (const ExprPtr& p : e->partition_by) partitioned = partitioned || is_end(*p);
+        if (!partitioned) return false;
+      }
+      return true;
+    case LogicalOpType::kJoin: {
+      if (below[0] && below[1]) {
+        for (const LogicalJoinCondition& c : op.conditions) {
+          if (!c.nulls_equal && is_end(*c.left) && is_end(*c.right)) return true;
+        }
+        // ON ... before the optimizer makes keys of it: an equality of a window end of each side.
+        const std::vector<ColumnBinding> left = op.children[0]->GetColumnBindings();
+        auto from_left = [&](const Expr& e) {
+          return std::find(left.begin(), left.end(), e.binding) != left.end();
+        };
+        std::vector<ExprPtr> conjuncts;
+        if (!op.expressions.empty()) SplitConjunction(op.expressions[0]->Copy(), conjuncts);
+        for (const ExprPtr& c : conjuncts) {
+          if (c->cls == ExprClass::kFunction && c->name == "=" && c->children.size() == 2 &&
+              is_end(*c->children[0]) && is_end(*c->children[1]) &&
+              from_left(*c->children[0]) != from_left(*c->children[1])) {
+            return true;
+          }
+        }
+        return false;
+      }
+      // A lookup: the table's side must not keep rows without a stage's.
+      if (below[1])
+        return op.join_type == LogicalJoinType::kInner || op.join_type == LogicalJoinType::kRight;
+      return op.join_type != LogicalJoinType::kRight && op.join_type != LogicalJoinType::kFull;
+    }
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -337,12 +521,63 @@ const char* ViewKindName(ViewKind kind) {
   return "?";
 }
 
+const ViewPlan* ViewPlan::Windowed() const {
+  if (kind == ViewKind::kWindowed) return this;
+  for (const Stage& stage : stages) {
+    if (stage.plan->kind == ViewKind::kWindowed) return stage.plan.get();
+  }
+  return nullptr;
+}
+
+const StreamJoin* ViewPlan::TopicJoin() const {
+  if (join) return join.get();
+  for (const Stage& stage : stages) {
+    if (stage.plan->join) return stage.plan->join.get();
+  }
+  return nullptr;
+}
+
+bool IsStageScan(const LogicalOperator& op) {
+  return op.type == LogicalOpType::kChunkScan && op.table_index >= kStageIndex &&
+         op.table_index < kStageIndex + kMaxStages;
+}
+
 ViewPlan ViewPlan::Analyze(BoundQuery query) {
   ViewPlan plan;
   plan.names = query.names;
   plan.types = query.types;
   for (const LogicalType& t : plan.types) {
     if (!IsEncodable(t)) Unsupported("columns of type " + t.ToString());
+  }
+  if (NeedsStages(*query.plan)) {
+    std::map<std::pair<uint64_t, uint64_t>, ColumnBinding> rebound;
+    CutStages(query.plan, /*root=*/true, plan.stages, rebound);
+    RebindColumns(*query.plan, rebound);
+  }
+  if (!plan.stages.empty()) {
+    // One epoch's records feed every stage: they read the same topics.
+    auto join_topic = [](const ViewPlan& p) { return p.join ? p.join->sides[1].topic : std::string(); };
+    const ViewPlan& first = *plan.stages[0].plan;
+    for (const Stage& stage : plan.stages) {
+      if (stage.plan->topic != first.topic || join_topic(*stage.plan) != join_topic(first))
+        Unsupported("aggregates over different topics in one view");
+    }
+    plan.topic = first.topic;
+    if (ReadsTopic(*query.plan)) Unsupported("joining a topic with an aggregate of its records");
+    std::set<std::pair<uint64_t, uint64_t>> ends;
+    bool stages_below = false;
+    if (WindowLocal(*query.plan, plan.stages, ends, stages_below)) {
+      plan.kind = ViewKind::kAppend;
+      plan.window_local = true;
+      plan.input = std::move(query.plan);
+      return plan;
+    }
+    if (plan.stages.size() > 1) {
+      Unsupported(
+          "joining aggregates but window by window (their TUMBLE or HOP windows, ON a.window_end = "
+          "b.window_end)");
+    }
+    plan.retracting = first.kind != ViewKind::kWindowed;
   }
   plan.join = ExtractStreamJoin(query.plan);
   if (plan.join) {
@@ -354,10 +589,12 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   }
   Parts parts;
   Check(*query.plan, parts);
-  if (!parts.scan && !plan.join) Unsupported("queries without a topic in FROM");
-  plan.topic = plan.join ? plan.join->sides[0].topic : parts.scan->table->name;
+  if (!parts.scan && !plan.join && !parts.stage) Unsupported("queries without a topic in FROM");
+  if (parts.scan) plan.topic = parts.scan->table->name;
+  if (plan.join) plan.topic = plan.join->sides[0].topic;
   if (parts.rank) {
     if (plan.join) Unsupported("row_number() over a join of two topics");
+    if (plan.retracting) Unsupported("row_number() over the rows of an aggregate, which change");
     if (parts.aggregate || parts.window) Unsupported("row_number() with aggregates or windows");
     AnalyzeTopN(plan, *query.plan, *parts.rank);
     return plan;
@@ -425,6 +662,7 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
       input->expressions.push_back(a->filter->Copy());
     }
     plan.aggregate_inputs.push_back(in);
+    if (plan.retracting) AggregateStates::CheckRetractable(*a);
     plan.aggregates.push_back(a->Copy());
   }
   if (plan.kind == ViewKind::kWindowed) {

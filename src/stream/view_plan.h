@@ -85,10 +85,36 @@ struct ViewPlan {
   /// join reads them from chunk scans. Null for views over one topic.
   std::shared_ptr<StreamJoin> join;
 
+  /// Stages: subqueries with state of their own below this plan's (an aggregate under another aggregate, an
+  /// aggregate joined with the topic it reads or with another aggregate: Nexmark q4, q5, q7). Each is a
+  /// ViewPlan over the view's topics, run first in every epoch with its state under its own prefix; this
+  /// plan reads the rows a stage emitted in the epoch from a chunk scan of `rows`.
+  struct Stage {
+    std::shared_ptr<ViewPlan> plan;
+    ChunkList rows;
+    int window_end_column = -1;  ///< a windowed stage's column that is its windows' end
+  };
+  std::vector<Stage> stages;
+  /// This plan reads a stage whose rows change (a changelog): each epoch `input` also runs over the rows
+  /// the stage retracted, which an aggregate subtracts from its states and an append view retracts.
+  bool retracting = false;
+  /// Rows appended in an epoch depend only on windows the stages closed in it (window-local): the whole plan
+  /// runs over the stages' rows of the epoch, as a batch query would over those windows.
+  bool window_local = false;
+
+  /// The plan whose windows the view's watermark closes: this one if windowed, else its first windowed
+  /// stage; null when none is.
+  const ViewPlan* Windowed() const;
+  /// The join of two topics the view reads, its own or a stage's; null when none.
+  const StreamJoin* TopicJoin() const;
+
   /// Take `query` (a bound SELECT) apart. Throws NotImplementedError (0A000) naming what the stream processor
   /// cannot maintain yet (joins, ORDER BY, DISTINCT aggregates, ...).
   static ViewPlan Analyze(BoundQuery query);
 };
+
+/// Whether `op` is the chunk scan of a plan's stage.
+bool IsStageScan(const LogicalOperator& op);
 
 /// A copy of `plan` whose topic scan (it has one) reads `source` instead; lookup tables stay as they are.
 LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source);
