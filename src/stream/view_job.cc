@@ -36,6 +36,7 @@ constexpr std::string_view kPausedKey = "m/paused";
 constexpr std::string_view kWindowPrefix = "w";
 constexpr std::string_view kGroupPrefix = "k";
 constexpr std::string_view kRankPrefix = "r";
+constexpr std::string_view kRecordsPrefix = "b";  // + event time + epoch + row: a records side's rows
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -66,6 +67,34 @@ DataChunk Columns(const DataChunk& chunk, size_t n) {
   part.SetCardinality(chunk.size());
   part.Flatten();
   return part;
+}
+
+/// The rows `sel` of `input` as late events of the late table (_partition, _offset, event_time,
+/// window_start, window_end, watermark): `columns` says where the first five are in `input` (SIZE_MAX: NULL),
+/// the watermark is `closed` (NULL before any).
+template <class Late>
+void AppendLate(Late& late, const DataChunk& input, const std::vector<sel_t>& sel,
+                const std::array<size_t, 5>& columns, const LogicalType& time_type, int64_t closed) {
+  const size_t count = sel.size();
+  std::vector<LogicalType> types{TypeId::kInteger, TypeId::kBigInt, time_type, time_type, time_type, time_type};
+  DataChunk rows(types, std::max(count, kVectorSize));
+  for (size_t c = 0; c < 5; c++) {
+    if (columns[c] != SIZE_MAX) {
+      rows.column(c).Slice(input.column(columns[c]), sel.data(), count);
+      continue;
+    }
+    for (size_t i = 0; i < count; i++) rows.column(c).SetNull(i);
+  }
+  Vector& watermark = rows.column(5);
+  for (size_t i = 0; i < count; i++) {
+    if (closed == INT64_MIN) {
+      watermark.SetNull(i);
+    } else {
+      watermark.data<int64_t>()[i] = closed;
+    }
+  }
+  rows.SetCardinality(count);
+  late.Append(rows);
 }
 
 std::string EncodeCheckpoint(const Checkpoint& c) {
@@ -430,24 +459,9 @@ class ViewJob::Aggregation {
     if (late_sel_.empty()) return false;
     late_rows_ += static_cast<int64_t>(late_sel_.size());
     if (!late_) return true;
-    // _partition, _offset, event_time, window_start, window_end, watermark
-    const size_t count = late_sel_.size();
-    std::vector<LogicalType> types{TypeId::kInteger, TypeId::kBigInt, plan_.time_type,
-                                   plan_.time_type,  plan_.time_type, plan_.time_type};
-    DataChunk late(types, std::max(count, kVectorSize));
-    const size_t sources[] = {plan_.partition_column, plan_.offset_column, plan_.time_column,
-                              plan_.window_start_group, plan_.window_end_group};
-    for (size_t c = 0; c < 5; c++) late.column(c).Slice(input.column(sources[c]), late_sel_.data(), count);
-    Vector& watermark = late.column(5);
-    for (size_t i = 0; i < count; i++) {
-      if (closed_ == INT64_MIN) {
-        watermark.SetNull(i);
-      } else {
-        watermark.data<int64_t>()[i] = closed_;
-      }
-    }
-    late.SetCardinality(count);
-    late_->Append(late);
+    AppendLate(*late_, input, late_sel_, {plan_.partition_column, plan_.offset_column, plan_.time_column,
+                                          plan_.window_start_group, plan_.window_end_group},
+               plan_.time_type, closed_);
     return true;
   }
 
@@ -1219,6 +1233,10 @@ void ViewJob::RunKind(const EpochPlan& plan, Checkpoint& checkpoint, int64_t clo
   };
   switch (plan_.kind) {
     case ViewKind::kAppend: {
+      if (plan_.records) {
+        RunRecords(plan, closed, watermark, batch, view, late, result);
+        break;
+      }
       // (A join's epoch runs even when its output was committed before a crash: it rebuilds the state.)
       if (!view.write && !plan_.join) break;
       run_input([&](const DataChunk& chunk) { view.Append(chunk); });
@@ -1275,6 +1293,99 @@ void ViewJob::RunKind(const EpochPlan& plan, Checkpoint& checkpoint, int64_t clo
       break;
     }
   }
+}
+
+void ViewJob::RunRecords(const EpochPlan& plan, int64_t closed, int64_t watermark, StateBatch& batch,
+                         Output& view, Output* late, EpochResult& result) {
+  ViewPlan::RecordsSide& side = *plan_.records;
+  const size_t width = side.types.size(), time_column = width + 2;
+  // The epoch's records: late when every window they can meet closed before (t + far <= the previous
+  // watermark); kept in memory when only windows this epoch closes can meet them; else in the state by time.
+  std::vector<std::unique_ptr<DataChunk>> transient;
+  int64_t row = 0;
+  std::vector<sel_t> late_sel, now_sel;
+  engine_->Run(ReadingFrom(*side.plan, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
+    DataChunk rows;
+    rows.Reference(chunk);
+    rows.Flatten();
+    const Vector& time = rows.column(time_column);
+    late_sel.clear();
+    now_sel.clear();
+    for (size_t r = 0; r < rows.size(); r++) {
+      const int64_t t = time.IsNull(r) ? 0 : time.data<int64_t>()[r];
+      if (time.IsNull(r) || (closed != INT64_MIN && t + side.far <= closed)) {
+        late_sel.push_back(static_cast<sel_t>(r));
+      } else if (t + side.far <= watermark) {
+        now_sel.push_back(static_cast<sel_t>(r));
+      } else {
+        std::string key(kRecordsPrefix), value;
+        AppendOrderedInt64(key, t);
+        AppendOrderedInt64(key, plan.epoch);
+        AppendOrderedInt64(key, row++);
+        EncodeRow(rows, 0, width, r, value);
+        batch.Put(key, value);
+      }
+    }
+    result.late += static_cast<int64_t>(late_sel.size());
+    if (late && !late_sel.empty()) {
+      AppendLate(*late, rows, late_sel, {width, width + 1, time_column, SIZE_MAX, SIZE_MAX}, side.time_type,
+                 closed);
+    }
+    if (!now_sel.empty()) {
+      const DataChunk columns = Columns(rows, width);
+      DataChunk part;
+      part.Slice(columns, now_sel.data(), now_sel.size());
+      transient.push_back(std::make_unique<DataChunk>());
+      transient.back()->Append(part);
+    }
+    return true;
+  });
+  // The windows the stages closed in this epoch, and the records their ends can meet: the plan over them.
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (const ViewPlan::Stage& stage : plan_.stages) {
+    if (stage.window_end_column < 0) continue;
+    for (const auto& chunk : *stage.rows) {
+      const Vector& end = chunk->column(static_cast<size_t>(stage.window_end_column));
+      for (size_t r = 0; r < chunk->size(); r++) {
+        const size_t i = end.IsConstant() ? 0 : r;
+        if (end.IsNull(i)) continue;
+        first = std::min(first, end.data<int64_t>()[i]);
+        last = std::max(last, end.data<int64_t>()[i]);
+      }
+    }
+  }
+  if (first <= last && view.write) {
+    std::vector<std::unique_ptr<DataChunk>> rows = std::move(transient);
+    std::string begin(kRecordsPrefix);
+    AppendOrderedInt64(begin, first - side.far);
+    batch.Scan(begin, OrderedKeyBound(kRecordsPrefix, last - side.near), [&](std::string_view, std::string_view value) {
+      if (rows.empty() || rows.back()->size() == kVectorSize) rows.push_back(std::make_unique<DataChunk>(side.types));
+      DataChunk& chunk = *rows.back();
+      DecodeRow(value, chunk, 0, width, chunk.size());
+      chunk.SetCardinality(chunk.size() + 1);
+      return true;
+    });
+    *side.rows = std::move(rows);
+    try {
+      engine_->Run(plan_.input->Copy(), plan.time_us, [&](const DataChunk& out) {
+        view.Append(out);
+        return true;
+      });
+    } catch (...) {
+      side.rows->clear();
+      throw;
+    }
+    side.rows->clear();
+  }
+  // Records no open window can meet any more leave the state.
+  if (watermark == INT64_MIN) return;
+  std::vector<std::string> done;
+  batch.Scan(kRecordsPrefix, OrderedKeyBound(kRecordsPrefix, watermark - side.far),
+             [&](std::string_view key, std::string_view) {
+               done.emplace_back(key);
+               return true;
+             });
+  for (const std::string& key : done) batch.Delete(key);
 }
 
 void ViewJob::CrashHere(CrashPoint point) {

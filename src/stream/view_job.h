@@ -178,6 +178,11 @@ class ViewJob {
   /// passes their end + the lateness.
   void UpdateWindows(const EpochPlan& plan, Aggregation& aggregation, int64_t watermark, StateBatch& batch,
                      Output& view);
+  /// A window-local view with a records side (ViewPlan::RecordsSide): keep the epoch's records by event time
+  /// (late ones to `late`), run the plan over the windows the stages closed and the records they can meet,
+  /// forget records no open window can meet.
+  void RunRecords(const EpochPlan& plan, int64_t closed, int64_t watermark, StateBatch& batch, Output& view,
+                  Output* late, EpochResult& result);
   /// Throw when a test set this crash point.
   void CrashHere(CrashPoint point);
   /// Keep the tables' files from piling up after epoch `epoch`: small files merged, a changelog's deletes

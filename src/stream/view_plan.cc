@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <strings.h>
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
@@ -25,6 +26,8 @@ constexpr uint64_t kRowsIndex = kInputIndex + 1;
 constexpr uint64_t kStageIndex = kInputIndex + 64;
 constexpr uint64_t kStageTopIndex = kInputIndex + 128;
 constexpr size_t kMaxStages = 64;
+// The chunk scan of a window-local plan's records side (ViewPlan::RecordsSide).
+constexpr uint64_t kRecordsIndex = kInputIndex + 192;
 
 [[noreturn]] void Unsupported(const std::string& what) {
   throw NotImplementedError("materialized views do not support " + what + " yet");
@@ -325,7 +328,8 @@ void CutStages(LogicalOperatorPtr& slot, bool root, std::vector<ViewPlan::Stage>
 /// rows matches window ends, a lake table is joined only as a lookup. `ends` gathers the columns holding a
 /// window end; `stages_below` says whether `op` reads a stage.
 bool WindowLocal(const LogicalOperator& op, const std::vector<ViewPlan::Stage>& stages,
-                 std::set<std::pair<uint64_t, uint64_t>>& ends, bool& stages_below) {
+                 std::set<std::pair<uint64_t, uint64_t>>& ends, bool& stages_below,
+                 const LogicalOperator* records_join = nullptr) {
   auto is_end = [&](const Expr& e) {
     return e.cls == ExprClass::kColumnRef && e.depth == 0 &&
            ends.count({e.binding.table_index, e.binding.column_index});
@@ -333,12 +337,16 @@ bool WindowLocal(const LogicalOperator& op, const std::vector<ViewPlan::Stage>& 
   std::vector<bool> below(op.children.size(), false);
   for (size_t c = 0; c < op.children.size(); c++) {
     bool b = false;
-    if (!WindowLocal(*op.children[c], stages, ends, b)) return false;
+    if (!WindowLocal(*op.children[c], stages, ends, b, records_join)) return false;
     below[c] = b;
     stages_below = stages_below || b;
   }
   switch (op.type) {
     case LogicalOpType::kChunkScan: {
+      if (op.table_index == kRecordsIndex) {
+        stages_below = true;  // bounded by the windows it meets (RecordsSide)
+        return true;
+      }
       if (!IsStageScan(op)) return false;
       const ViewPlan::Stage& stage = stages.at(op.table_index - kStageIndex);
       if (stage.window_end_column < 0) return false;
@@ -375,6 +383,7 @@ bool WindowLocal(const LogicalOperator& op, const std::vector<ViewPlan::Stage>& 
       }
       return true;
     case LogicalOpType::kJoin: {
+      if (&op == records_join) return true;  // its time bounds were checked (CutRecordsSide)
       if (below[0] && below[1]) {
         for (const LogicalJoinCondition& c : op.conditions) {
           if (!c.nulls_equal && is_end(*c.left) && is_end(*c.right)) return true;
@@ -403,6 +412,169 @@ bool WindowLocal(const LogicalOperator& op, const std::vector<ViewPlan::Stage>& 
     default:
       return false;
   }
+}
+
+bool HasStageScan(const LogicalOperator& op) {
+  if (IsStageScan(op)) return true;
+  for (auto& c : op.children) {
+    if (HasStageScan(*c)) return true;
+  }
+  return false;
+}
+
+/// The side of a join in `slot`'s tree that reads the topic while the other reads only stages; its join
+/// goes to `join`. Null when there is none.
+LogicalOperatorPtr* FindRecordsSide(LogicalOperatorPtr& slot, LogicalOperator*& join) {
+  LogicalOperator& op = *slot;
+  if (op.type == LogicalOpType::kJoin) {
+    for (size_t s = 0; s < 2; s++) {
+      const LogicalOperator& side = *op.children[s];
+      const LogicalOperator& other = *op.children[1 - s];
+      if (ReadsTopic(side) && !HasStageScan(side) && HasStageScan(other) && !ReadsTopic(other)) {
+        join = &op;
+        return &op.children[s];
+      }
+    }
+  }
+  for (auto& c : op.children) {
+    if (LogicalOperatorPtr* found = FindRecordsSide(c, join)) return found;
+  }
+  return nullptr;
+}
+
+const LogicalOperator* FindTopicScan(const LogicalOperator& op) {
+  if (op.type == LogicalOpType::kGet && op.table->is_topic()) return &op;
+  for (auto& c : op.children) {
+    if (const LogicalOperator* found = FindTopicScan(*c)) return found;
+  }
+  return nullptr;
+}
+
+/// A constant interval as microseconds; false unless it is one without months.
+bool ConstantMicros(const Expr& e, int64_t& micros) {
+  if (!e.IsFoldable() || e.type.id() != TypeId::kInterval) return false;
+  const Value v = ExpressionExecutor::EvaluateScalar(e, nullptr);
+  if (v.IsNull()) return false;
+  const interval_t i = v.GetInterval();
+  if (i.months != 0) return false;
+  micros = i.days * int64_t{86'400'000'000} + i.micros;
+  return true;
+}
+
+/// `e` as a window end plus a constant (`end`, `end + INTERVAL`, `end - INTERVAL`): the constant.
+bool WindowEndPlus(const Expr& e, const std::set<std::pair<uint64_t, uint64_t>>& ends, int64_t& offset) {
+  auto is_end = [&](const Expr& x) {
+    return x.cls == ExprClass::kColumnRef && x.depth == 0 &&
+           ends.count({x.binding.table_index, x.binding.column_index});
+  };
+  if (is_end(e)) {
+    offset = 0;
+    return true;
+  }
+  if (e.cls != ExprClass::kFunction || e.children.size() != 2 || (e.name != "+" && e.name != "-")) return false;
+  int64_t micros = 0;
+  if (is_end(*e.children[0]) && ConstantMicros(*e.children[1], micros)) {
+    offset = e.name == "+" ? micros : -micros;
+    return true;
+  }
+  if (e.name == "+" && is_end(*e.children[1]) && ConstantMicros(*e.children[0], micros)) {
+    offset = micros;
+    return true;
+  }
+  return false;
+}
+
+/// Every condition of `op`'s filters and join residuals, split at AND.
+void Conjuncts(const LogicalOperator& op, std::vector<ExprPtr>& out) {
+  if (op.type == LogicalOpType::kFilter) {
+    for (const ExprPtr& e : op.expressions) SplitConjunction(e->Copy(), out);
+  } else if (op.type == LogicalOpType::kJoin && !op.expressions.empty()) {
+    SplitConjunction(op.expressions[0]->Copy(), out);
+  }
+  for (auto& c : op.children) Conjuncts(*c, out);
+}
+
+/// A window-local plan reading the topic beside its stages (Nexmark q7): cut the topic's side out into a
+/// records side, bounded in time by the windows its rows can meet; throws what makes it unsupported.
+std::shared_ptr<ViewPlan::RecordsSide> CutRecordsSide(LogicalOperatorPtr& root, const ViewPlan& plan) {
+  const char* shape =
+      "joining a topic with an aggregate of its records but with windows (an inner join of the records with "
+      "a windowed aggregate whose conditions bound the records' event time by the window's end: "
+      "ts BETWEEN window_end - INTERVAL '10' SECOND AND window_end)";
+  LogicalOperator* join = nullptr;
+  LogicalOperatorPtr* slot = FindRecordsSide(root, join);
+  const ViewPlan* windowed = plan.Windowed();
+  if (!slot || !windowed || join->join_type != LogicalJoinType::kInner) Unsupported(shape);
+  LogicalOperatorPtr side = std::move(*slot);
+  side->ResolveTypes();
+  const std::vector<ColumnBinding> bindings = side->GetColumnBindings();
+  const LogicalOperator* scan = FindTopicScan(*side);
+  const std::string& time_name = windowed->window->time_column;
+  size_t time_column = SIZE_MAX;
+  for (size_t c = 0; c < scan->table->columns.size(); c++) {
+    if (strcasecmp(scan->table->columns[c].name.c_str(), time_name.c_str()) == 0) time_column = c;
+  }
+  int time_out = -1;
+  for (size_t i = 0; i < bindings.size() && time_out < 0; i++) {
+    if (Resolve(*side, bindings[i]) == ColumnBinding{scan->table_index, time_column}) time_out = static_cast<int>(i);
+  }
+  if (time_out < 0) Unsupported(shape);
+
+  auto records = std::make_shared<ViewPlan::RecordsSide>();
+  records->time_type = windowed->time_type;
+  auto project = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
+  project->table_index = kRecordsIndex;
+  std::map<std::pair<uint64_t, uint64_t>, ColumnBinding> rebound;
+  for (size_t i = 0; i < bindings.size(); i++) {
+    if (!IsEncodable(side->types[i])) Unsupported("joining records with " + side->types[i].ToString() + " values");
+    project->expressions.push_back(Expr::ColumnRef(bindings[i], side->types[i]));
+    records->types.push_back(side->types[i]);
+    rebound[{bindings[i].table_index, bindings[i].column_index}] = {kRecordsIndex, i};
+  }
+  project->expressions.push_back(ColumnResolvingTo(*side, {scan->table_index, kTopicPartitionColumn}, TypeId::kInteger));
+  project->expressions.push_back(ColumnResolvingTo(*side, {scan->table_index, kTopicOffsetColumn}, TypeId::kBigInt));
+  project->expressions.push_back(Expr::ColumnRef(bindings[time_out], side->types[time_out]));
+  project->children.push_back(std::move(side));
+  records->plan = std::move(project);
+  records->rows = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();
+  auto chunks = std::make_unique<LogicalOperator>(LogicalOpType::kChunkScan);
+  chunks->table_index = kRecordsIndex;
+  chunks->types = records->types;
+  chunks->chunks = records->rows;
+  *slot = std::move(chunks);
+  RebindColumns(*root, rebound);
+
+  std::set<std::pair<uint64_t, uint64_t>> ends;
+  bool stages_below = false;
+  if (!WindowLocal(*root, plan.stages, ends, stages_below, join)) Unsupported(shape);
+  // The bounds: time >= end + a (a record meets windows ending up to -a after it) and time <= end + b
+  // (b <= 0: a window's records are all there when it closes).
+  const ColumnBinding time{kRecordsIndex, static_cast<uint64_t>(time_out)};
+  bool lower = false, upper = false;
+  std::vector<ExprPtr> conjuncts;
+  Conjuncts(*root, conjuncts);
+  for (const ExprPtr& c : conjuncts) {
+    if (c->cls != ExprClass::kFunction || c->children.size() != 2) continue;
+    std::string op = c->name;
+    const Expr* t = c->children[0].get();
+    const Expr* other = c->children[1].get();
+    if (!(t->cls == ExprClass::kColumnRef && t->binding == time)) {
+      std::swap(t, other);
+      op = op == ">=" ? "<=" : op == "<=" ? ">=" : op == ">" ? "<" : op == "<" ? ">" : op;
+    }
+    int64_t offset = 0;
+    if (!(t->cls == ExprClass::kColumnRef && t->depth == 0 && t->binding == time) || !WindowEndPlus(*other, ends, offset))
+      continue;
+    if (op == ">=" || op == ">") {  // end <= time - offset: windows ending at most -offset after it
+      if (!lower || -offset < records->far) records->far = -offset;
+      lower = true;
+    } else if (op == "<=" || op == "<") {  // end >= time - offset
+      if (!upper || -offset > records->near) records->near = -offset;
+      upper = true;
+    }
+  }
+  if (!lower || !upper || records->near < 0 || records->far < records->near) Unsupported(shape);
+  return records;
 }
 
 }  // namespace
@@ -563,7 +735,14 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
         Unsupported("aggregates over different topics in one view");
     }
     plan.topic = first.topic;
-    if (ReadsTopic(*query.plan)) Unsupported("joining a topic with an aggregate of its records");
+    if (ReadsTopic(*query.plan)) {
+      if (first.join) Unsupported("joining a topic with an aggregate of a join of two topics");
+      plan.records = CutRecordsSide(query.plan, plan);
+      plan.kind = ViewKind::kAppend;
+      plan.window_local = true;
+      plan.input = std::move(query.plan);
+      return plan;
+    }
     std::set<std::pair<uint64_t, uint64_t>> ends;
     bool stages_below = false;
     if (WindowLocal(*query.plan, plan.stages, ends, stages_below)) {

@@ -102,6 +102,22 @@ struct ViewPlan {
   /// runs over the stages' rows of the epoch, as a batch query would over those windows.
   bool window_local = false;
 
+  /// A window-local plan joining the topic's own records with its stages' windows (Nexmark q7: each bid
+  /// against the highest bid of a window, `B.ts BETWEEN B1.window_end - INTERVAL '10' SECOND AND
+  /// B1.window_end`). The records' side is kept in the state by event time until every window it can meet
+  /// has closed; when windows close, the plan runs over them and the kept records their ends can meet.
+  struct RecordsSide {
+    LogicalOperatorPtr plan;          ///< over the topic: [its columns..., _partition, _offset, event time]
+    std::vector<LogicalType> types;   ///< its columns: what the view's plan reads from `rows`
+    LogicalType time_type;
+    /// From the conditions: a record at time t meets windows ending in [t + near, t + far] (t at most `near`
+    /// before the window's end, at least... `far` before it), near <= far.
+    int64_t near = 0;
+    int64_t far = 0;
+    ChunkList rows;
+  };
+  std::shared_ptr<RecordsSide> records;
+
   /// The plan whose windows the view's watermark closes: this one if windowed, else its first windowed
   /// stage; null when none is.
   const ViewPlan* Windowed() const;
