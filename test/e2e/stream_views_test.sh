@@ -41,6 +41,14 @@ updating="SELECT window_start, window_end, count(*) AS n, sum(amount) AS total
           FROM TUMBLE(clicks, ts, INTERVAL '2' SECOND) GROUP BY window_start, window_end"
 ok "CREATE TOPIC marks (seq BIGINT, note VARCHAR)"
 joined="SELECT c.user_id, c.amount, c.ts, m.note FROM clicks c JOIN marks m ON c.amount = m.seq WHERE c.user_id = 3"
+# Stages: an aggregate over another's changelog; windowed aggregates joined window by window (q5's shape).
+histogram="SELECT n, count(*) AS users, sum(total) AS amount FROM (SELECT user_id, count(*) AS n, sum(amount) AS total
+           FROM clicks GROUP BY user_id) c GROUP BY n"
+leaders="SELECT a.user_id, a.n, a.window_end FROM (SELECT user_id, window_end, count(*) AS n
+         FROM TUMBLE(clicks, ts, INTERVAL '1' SECOND) GROUP BY user_id, window_start, window_end) a
+         JOIN (SELECT window_end, max(n) AS most FROM (SELECT user_id, window_end, count(*) AS n
+         FROM TUMBLE(clicks, ts, INTERVAL '1' SECOND) GROUP BY user_id, window_start, window_end) c GROUP BY window_end) m
+         ON a.window_end = m.window_end AND a.n = m.most"
 options="WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500)"
 ok "CREATE MATERIALIZED VIEW per_window $options AS $windowed"
 ok "CREATE MATERIALIZED VIEW per_user $options AS $changelog"
@@ -52,6 +60,8 @@ ok "CREATE MATERIALIZED VIEW top_amounts $options AS $top"
 ok "CREATE MATERIALIZED VIEW updating WITH (checkpoint_interval = '20 ms', max_records_per_epoch = 1500,
     emit = 'on_update', allowed_lateness = '1 second') AS $updating"
 ok "CREATE MATERIALIZED VIEW joined $options AS $joined"
+ok "CREATE MATERIALIZED VIEW histogram $options AS $histogram"
+ok "CREATE MATERIALIZED VIEW leaders $options AS $leaders"
 
 # The producer: batches of 300 events, each retried until the collector acknowledges it (a batch the
 # server appended before dying may be appended twice: the views must agree with the topic, whatever it
@@ -104,7 +114,7 @@ w=$(show epoch per_window)
 wait_for 60 advanced per_window $((w + 3)) || fail "per_window made no progress after the restarts"
 touch "$work/stop"
 wait "$producer" || fail "the producer failed"
-for view in per_window per_user big per_session top_amounts updating big_stream joined; do
+for view in per_window per_user big per_session top_amounts updating big_stream joined histogram leaders; do
   wait_for 120 caught_up "$view" || fail "$view did not catch up: lag $(show lag "$view")"
   [ "$(show status "$view")" = running ] || fail "$view is $(show status "$view"): $(show error "$view")"
 done
@@ -128,6 +138,16 @@ joined_rows=$(rows "SELECT count(*) FROM joined")
 [ "$joined_rows" != "[[0]]" ] || fail "joined holds no rows"
 [ "$(rows "SELECT * FROM joined ORDER BY ts, user_id, amount, note")" = \
   "$(rows "$joined ORDER BY ts, user_id, amount, note")" ] || fail "joined differs from its batch query"
+
+[ "$(rows "SELECT * FROM histogram ORDER BY n")" = "$(rows "$histogram ORDER BY n")" ] \
+  || fail "histogram differs from its batch query"
+watermark=$(show watermark leaders)
+watermark=${watermark%+00}
+[ "$(rows "SELECT count(*) FROM leaders")" != "[[0]]" ] || fail "leaders emitted no window"
+[ "$(rows "SELECT count(*) FROM leaders_late")" = "[[0]]" ] || fail "leaders found late events"
+[ "$(rows "SELECT * FROM leaders ORDER BY window_end, user_id")" = \
+  "$(rows "SELECT * FROM ($leaders) b WHERE window_end <= TIMESTAMP '$watermark' ORDER BY window_end, user_id")" ] \
+  || fail "leaders differs from its batch query"
 
 # Sessions over the events that were not late (behind the watermark when read), closed by the watermark.
 watermark=$(show watermark per_session)
@@ -154,7 +174,7 @@ grep -q '^basin_view_lag_records{view="public.per_user"} 0$' "$work/body.out" ||
 grep -q '^basin_view_records_per_second{view="public.per_window"} ' "$work/body.out" || fail "/metrics has no throughput"
 grep -q '^basin_view_watermark_delay_seconds{view="public.per_session"} ' "$work/body.out" \
   || fail "/metrics has no watermark delay"
-[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[8]]" ] \
+[ "$(rows "SELECT count(*) FROM basin_stream_jobs WHERE status = 'running' AND lag = 0")" = "[[10]]" ] \
   || fail "basin_stream_jobs: $(rows "SELECT name, status, lag, error FROM basin_stream_jobs")"
 grep -h "materialized view" "$work"/*.log | head -n 5 || true  # what the runner reported, for the record
 stop_server
