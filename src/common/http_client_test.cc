@@ -28,7 +28,26 @@ TEST(HttpClientTest, RefusesBadUrls) {
       EXPECT_EQ(e.sqlstate(), "22023") << url;
     }
   }
-  EXPECT_THROW(ParseHttpUrl("https://example.com/"), NotImplementedError);
+  for (const char* url : {"https://", "https://h:0/"}) EXPECT_THROW(ParseHttpUrl(url), Exception) << url;
+}
+
+TEST(HttpClientTest, ParsesHttps) {
+  const HttpUrl url = ParseHttpUrl("https://hooks.example.com/services/T0?x=1");
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.host, "hooks.example.com");
+  EXPECT_EQ(url.port, 443);
+  EXPECT_EQ(url.path, "/services/T0?x=1");
+  EXPECT_EQ(ParseHttpUrl("https://127.0.0.1:8443/").port, 8443);
+  EXPECT_FALSE(ParseHttpUrl("http://h/").tls);
+}
+
+TEST(HttpClientTest, HttpsFailsClearlyWhenNothingListens) {
+  try {
+    HttpRequest("POST", "https://127.0.0.1:1/hook", "{}", "application/json", std::chrono::seconds(2));
+    ADD_FAILURE() << "no error";
+  } catch (const IOError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot connect to 127.0.0.1:1"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

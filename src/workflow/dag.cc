@@ -213,7 +213,7 @@ class Parser {
     if (root["sla"]) dag->sla = Duration(root["sla"], "sla");
     if (const YAML::Node notify = root["sla_notify"]) {
       const std::string v = Scalar(notify, "sla_notify");
-      if (v.rfind("webhook:http://", 0) != 0) Fail(notify, "sla_notify must be webhook:http://host:port/path");
+      if (v.rfind("webhook:", 0) != 0) Fail(notify, "sla_notify must be webhook:http[s]://host:port/path");
       if (!root["sla"]) Fail(notify, "sla_notify needs an sla");
       dag->sla_notify = v.substr(std::string("webhook:").size());
       try {

@@ -60,7 +60,7 @@ TEST(DagTest, SlaNotify) {
                             "dags/x.yaml");
   EXPECT_EQ(dag->sla_notify, "http://127.0.0.1:9/sla");
   EXPECT_EQ(ErrorOf("sla: 1h\nsla_notify: mailto:ops@example.com\ntasks:\n  a: {kind: noop}\n"),
-            "dags/x.yaml:2: sla_notify must be webhook:http://host:port/path");
+            "dags/x.yaml:2: sla_notify must be webhook:http[s]://host:port/path");
   EXPECT_EQ(ErrorOf("sla_notify: webhook:http://127.0.0.1:9/sla\ntasks:\n  a: {kind: noop}\n"),
             "dags/x.yaml:1: sla_notify needs an sla");
 }

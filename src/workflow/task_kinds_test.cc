@@ -114,7 +114,7 @@ TEST_F(TaskKindsTest, HttpFailsClearlyWhenNothingListens) {
   const TaskOutcome out = Run("http", {{"url", "http://127.0.0.1:1/hook"}}, std::chrono::seconds(2));
   EXPECT_FALSE(out.ok);
   EXPECT_NE(out.log.find("cannot connect to 127.0.0.1:1"), std::string::npos) << out.log;
-  EXPECT_NE(Run("http", {{"url", "https://example.com/"}}).log.find("only http:// URLs"), std::string::npos);
+  EXPECT_NE(Run("http", {{"url", "ftp://example.com/"}}).log.find("expected http[s]://"), std::string::npos);
 }
 
 TEST_F(TaskKindsTest, DataTriggerRunsOnANewSnapshotWhoeverWritesIt) {

@@ -15,6 +15,16 @@ alert() { ok "SHOW ALERTS"; json "[r[[c['name'] for c in j['columns']].index('$1
 pids+=($!)
 wait_for 10 test -s "$work/port" || fail "the receiver did not start"
 hook="http://127.0.0.1:$(cat "$work/port")/hook"
+# An https receiver whose certificate the server trusts (SSL_CERT_FILE), and one it does not.
+for name in trusted untrusted; do
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/$name.key" -out "$work/$name.pem" -days 1 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >"$work/openssl.out" 2>&1 || fail "making a certificate"
+  TLS_CERT="$work/$name.pem" TLS_KEY="$work/$name.key" \
+    "$python" "$(dirname "$0")/webhook_receiver.py" "$work/$name.port" "$work/$name.received" 0 >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  wait_for 10 test -s "$work/$name.port" || fail "the $name https receiver did not start"
+done
+export SSL_CERT_FILE="$work/trusted.pem"
 
 start_server first
 ok "CREATE TOPIC readings (sensor BIGINT, temp DOUBLE, ts TIMESTAMP) WITH (partitions = 2, key = 'sensor')"
@@ -48,6 +58,22 @@ wait_for 60 delivered || fail "not delivered after the restart: $(cat "$work/bod
 import json, sys
 sys.exit(0 if any(json.loads(l)['temp'] == 99.5 for l in open('$work/received')) else 1)" \
   || fail "the reading after the restart did not arrive"
+
+# https: delivered to the trusted receiver; the untrusted one's certificate is refused and retried.
+ok "CREATE ALERT secure WITH (notify = 'webhook:https://127.0.0.1:$(cat "$work/trusted.port")/s',
+    checkpoint_interval = '20 ms') AS SELECT sensor, temp FROM readings WHERE temp > 99"
+ok "CREATE ALERT refused WITH (notify = 'webhook:https://127.0.0.1:$(cat "$work/untrusted.port")/s',
+    checkpoint_interval = '20 ms') AS SELECT sensor, temp FROM readings WHERE temp > 99"
+state_of() { ok "SHOW ALERTS"; json "[r[[c['name'] for c in j['columns']].index('$2')] for r in j['rows'] if r[0] == 'public.$1'][0]"; }
+secure_delivered() { [ "$(state_of secure delivered)" = 1 ]; }
+wait_for 60 secure_delivered || fail "not delivered over https: $(cat "$work/body.out")"
+grep -q '"temp": *99.5' "$work/trusted.received" || fail "the trusted receiver got: $(cat "$work/trusted.received")"
+refused_retrying() { [ "$(state_of refused state)" = retrying ]; }
+wait_for 60 refused_retrying || fail "the untrusted receiver's alert is not retrying: $(cat "$work/body.out")"
+state_of refused last_error | grep -q "certificate" || fail "no certificate error: $(state_of refused last_error)"
+[ ! -s "$work/untrusted.received" ] || fail "a row reached the untrusted receiver"
+ok "DROP ALERT secure"
+ok "DROP ALERT refused"
 
 ok "DROP ALERT hot"
 [ "$(rows "SHOW ALERTS")" = "[]" ] || fail "SHOW ALERTS still lists hot"

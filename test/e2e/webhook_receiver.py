@@ -3,8 +3,11 @@
 # with 500, the others with 204, appending their bodies to OUT_FILE, one per line.
 #
 #   python3 webhook_receiver.py PORT_FILE OUT_FILE FAILURES [PATH]
+#
+# With TLS_CERT and TLS_KEY in the environment (PEM files) it answers https instead.
 import http.server
 import os
+import ssl
 import sys
 
 port_file, out_file, failures = sys.argv[1], sys.argv[2], [int(sys.argv[3])]
@@ -29,6 +32,10 @@ class Hook(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+if os.environ.get("TLS_CERT"):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(os.environ["TLS_CERT"], os.environ["TLS_KEY"])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(server.server_port))
 os.rename(port_file + ".tmp", port_file)
