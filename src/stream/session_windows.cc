@@ -71,6 +71,8 @@ void SessionWindows::Add(const std::vector<Vector>& groups, size_t row, const ui
 }
 
 void SessionWindows::Merge(StateBatch& batch) {
+  written_.clear();
+  consumed_.clear();
   const size_t size = states_.payload_size();
   StateBuffer scratch(size);
   for (auto& [key, pieces] : pieces_) {
@@ -127,6 +129,7 @@ void SessionWindows::Merge(StateBatch& batch) {
           }
           batch.Delete(s.key);
           batch.Delete(CloseKey(key, s.start, s.end));
+          consumed_.push_back({s.key.substr(kSessionPrefix.size()), s.end});
         }
         std::string value;
         AppendFixed<int64_t>(value, end);
@@ -138,6 +141,7 @@ void SessionWindows::Merge(StateBatch& batch) {
         }
         batch.Put(SessionKey(key, items[first].start), value);
         batch.Put(CloseKey(key, items[first].start, end), "");
+        written_.push_back({SessionKey(key, items[first].start).substr(kSessionPrefix.size()), end});
       }
       first = last;
     }
@@ -167,24 +171,67 @@ size_t SessionWindows::EmitClosed(int64_t watermark, StateBatch& batch, const Em
     s.Decode(size);
     for (auto [values, bytes] : s.groups) {
       states_.Load(bytes, state.data());
-      emit(
-          [&](DataChunk& out, size_t row) {
-            std::string_view rest = values;
-            for (size_t g = 0; g < layout_.group_types.size(); g++) {
-              Vector& column = out.column(g);
-              if (g == layout_.start_group || g == layout_.end_group) {
-                column.data<int64_t>()[row] = g == layout_.start_group ? s.start : session_end;
-              } else {
-                DecodeValue(rest, column, row);
-              }
-            }
-          },
-          state.data());
+      emit([&](DataChunk& out, size_t row) { Fill(out, row, values, s.start, session_end); }, state.data());
     }
     batch.Delete(s.key);
     batch.Delete(close);
   }
   return closed.size();
+}
+
+void SessionWindows::Fill(DataChunk& out, size_t row, std::string_view values, int64_t start, int64_t end) const {
+  for (size_t g = 0; g < layout_.group_types.size(); g++) {
+    Vector& column = out.column(g);
+    if (g == layout_.start_group || g == layout_.end_group) {
+      column.data<int64_t>()[row] = g == layout_.start_group ? start : end;
+    } else {
+      DecodeValue(values, column, row);
+    }
+  }
+}
+
+std::vector<SessionWindows::Session> SessionWindows::EndingBy(int64_t t, StateBatch& batch) const {
+  std::vector<Session> out;
+  batch.Scan(kClosePrefix, OrderedKeyBound(kClosePrefix, t), [&](std::string_view k, std::string_view) {
+    std::string_view in = k.substr(kClosePrefix.size());
+    const int64_t end = ReadOrderedInt64(in);
+    const int64_t start = ReadOrderedInt64(in);
+    out.push_back({SessionKey(in, start).substr(kSessionPrefix.size()), end});
+    return true;
+  });
+  return out;
+}
+
+void SessionWindows::Visit(const Session& session, StateBatch& batch, const Emit& emit) const {
+  Stored s;
+  s.key = std::string(kSessionPrefix) + session.id;
+  std::optional<std::string> value = batch.Get(s.key);
+  if (!value) throw DataError(sqlstate::kDataCorrupted, "stream state: a session to emit is missing");
+  s.value = std::move(*value);
+  const size_t size = states_.payload_size();
+  s.Decode(size);
+  std::string_view id = session.id;
+  id.remove_suffix(8);  // the key values, then the start
+  std::string_view start_bytes = std::string_view(session.id).substr(id.size());
+  s.start = ReadOrderedInt64(start_bytes);
+  StateBuffer state(size);
+  for (auto [values, bytes] : s.groups) {
+    states_.Load(bytes, state.data());
+    emit([&](DataChunk& out, size_t row) { Fill(out, row, values, s.start, s.end); }, state.data());
+  }
+}
+
+std::vector<SessionWindows::Session> SessionWindows::Forget(int64_t t, StateBatch& batch) const {
+  std::vector<Session> gone = EndingBy(t, batch);
+  for (const Session& s : gone) {
+    std::string_view id = s.id;
+    std::string_view start_bytes = id.substr(id.size() - 8);
+    const int64_t start = ReadOrderedInt64(start_bytes);
+    id.remove_suffix(8);
+    batch.Delete(std::string(kSessionPrefix) + s.id);
+    batch.Delete(CloseKey(id, start, s.end));
+  }
+  return gone;
 }
 
 }  // namespace basin::stream

@@ -51,6 +51,24 @@ class SessionWindows {
   /// Emit every stored session ending at or before `watermark`, and forget it. Returns how many.
   size_t EmitClosed(int64_t watermark, StateBatch& batch, const Emit& emit);
 
+  // Sessions kept as a changelog (allowed lateness, emit = 'on_update'): the caller keeps each session's
+  // emitted rows under its own keys, by session id (key values + start, SessionKey without the prefix).
+
+  /// A session Merge wrote (new, grown or merged) or consumed (merged into a written one).
+  struct Session {
+    std::string id;
+    int64_t end = 0;
+  };
+  /// After Merge: the sessions it wrote, and the stored ones it merged into them (gone from the state).
+  const std::vector<Session>& written() const { return written_; }
+  const std::vector<Session>& consumed() const { return consumed_; }
+  /// The stored sessions ending at or before `t`.
+  std::vector<Session> EndingBy(int64_t t, StateBatch& batch) const;
+  /// Visit stored session `id`'s groups as EmitClosed does (window columns filled from the session).
+  void Visit(const Session& session, StateBatch& batch, const Emit& emit) const;
+  /// Forget the stored sessions ending at or before `t`; returns them.
+  std::vector<Session> Forget(int64_t t, StateBatch& batch) const;
+
  private:
   struct Piece {
     int64_t start, end;
@@ -61,10 +79,13 @@ class SessionWindows {
 
   std::string SessionKey(std::string_view key, int64_t start) const;
   std::string CloseKey(std::string_view key, int64_t start, int64_t end) const;
+  /// Fill a group's columns of `out` row `row`: window_start/end from the session, the others from `values`.
+  void Fill(DataChunk& out, size_t row, std::string_view values, int64_t start, int64_t end) const;
 
   const SessionLayout layout_;
   const AggregateStates& states_;
   std::map<std::string, std::vector<Piece>> pieces_;  // by key values
+  std::vector<Session> written_, consumed_;
 };
 
 }  // namespace basin::stream

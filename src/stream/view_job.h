@@ -21,6 +21,7 @@
 
 #include "lake/topic_sink.h"
 #include "stream/query_engine.h"
+#include "stream/session_windows.h"
 #include "stream/view_plan.h"
 
 namespace basin {
@@ -174,6 +175,14 @@ class ViewJob {
   /// from the view and insert the new one.
   void ReemitGroups(const EpochPlan& plan, const std::vector<std::string>& keys, StateBatch& batch,
                     Output& view);
+  /// SESSION with allowed lateness or emit = 'on_update': sessions kept as a changelog (a session merged into
+  /// another retracts its rows) until the watermark passes their end + the lateness.
+  void UpdateSessions(const EpochPlan& plan, Aggregation& aggregation, int64_t watermark, StateBatch& batch,
+                      Output& view);
+  /// Run the groups of the sessions `emit` through the output plan; where a group's row changed, retract
+  /// its last row and insert the new one.
+  void ReemitSessions(const EpochPlan& plan, SessionWindows& sessions,
+                      const std::vector<SessionWindows::Session>& emit, StateBatch& batch, Output& view);
   /// Windowed with allowed lateness or emit = 'on_update': windows kept as a changelog until the watermark
   /// passes their end + the lateness.
   void UpdateWindows(const EpochPlan& plan, Aggregation& aggregation, int64_t watermark, StateBatch& batch,

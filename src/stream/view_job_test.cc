@@ -140,16 +140,19 @@ TEST_F(ViewJobTest, SessionsTopNAndUpdatesSurviveCrashes) {
   Ok("CREATE MATERIALIZED VIEW t" + options + ") AS " + kTopTwo);
   Ok("CREATE MATERIALIZED VIEW u" + options + ", emit = 'on_update', allowed_lateness = '1 second') AS " +
      kUpdating);
+  Ok("CREATE MATERIALIZED VIEW su" + options + ", emit = 'on_update', allowed_lateness = '1 second') AS " +
+     Sessions("orders"));
+  const char* views[] = {"s", "t", "u", "su"};
   Produce(0, 100);
-  for (const char* view : {"s", "t", "u"}) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
   Produce(30, 100);
-  for (const char* view : {"s", "t", "u"}) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
+  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
   Open();
   Produce(60, 50);
-  for (const char* view : {"s", "t", "u"}) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
+  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
   Open();
   Produce(80, 50);
-  for (const char* view : {"s", "t", "u"}) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
 
   // Sessions: over the events that were not late (behind the watermark), the sessions it closed.
   ASSERT_NE(Rows("SELECT count(*) FROM s"), "0\n");
@@ -159,6 +162,11 @@ TEST_F(ViewJobTest, SessionsTopNAndUpdatesSurviveCrashes) {
                  "l._partition = o._partition AND l._offset = o._offset)) SELECT * FROM (" +
                  Sessions("kept") +
                  ") b WHERE window_end <= (SELECT max(window_end) FROM s) ORDER BY user_id, window_start"));
+  // Sessions as a changelog: every session, open ones too, over the events that were not late.
+  EXPECT_EQ(Rows("SELECT * FROM su ORDER BY user_id, window_start"),
+            Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM su_late l WHERE "
+                 "l._partition = o._partition AND l._offset = o._offset)) SELECT * FROM (" +
+                 Sessions("kept") + ") b ORDER BY user_id, window_start"));
   EXPECT_EQ(Rows("SELECT count(*) FROM t"), "20\n");
   EXPECT_EQ(Rows("SELECT * FROM t ORDER BY user_id, rn"),
             Rows(std::string(kTopTwo) + " ORDER BY user_id, rn"));
