@@ -1482,6 +1482,13 @@ void ViewJob::RunRecords(const EpochPlan& plan, int64_t closed, int64_t watermar
   for (const std::string& key : done) batch.Delete(key);
 }
 
+std::string ViewJob::KindName() const {
+  std::string name = ViewKindName(plan_.kind);
+  for (size_t k = 0; k < stages_.size(); k++) name += (k ? ", " : " over ") + stages_[k]->KindName();
+  if (plan_.records) name += " and records";
+  return name;
+}
+
 void ViewJob::CrashHere(CrashPoint point) {
   if (crash_ != point) return;
   crash_ = CrashPoint::kNone;

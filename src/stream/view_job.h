@@ -110,6 +110,8 @@ class ViewJob {
   bool Paused() const;
   void SetPaused(bool paused);
   ViewKind kind() const { return plan_.kind; }
+  /// The kind as SHOW says it: "windowed", or with stages "append over windowed, windowed".
+  std::string KindName() const;
 
   /// Tests: where the next epoch stops, as a crash there would (kill -9 cannot be aimed).
   enum class CrashPoint {

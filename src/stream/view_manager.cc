@@ -247,7 +247,7 @@ ViewReport ViewManager::Describe(Slot& slot, const MaterializedViewEntry& view) 
   try {
     ViewJob& job = Open(slot, view);
     const Checkpoint checkpoint = job.LoadCheckpoint();
-    report.kind = ViewKindName(job.kind());
+    report.kind = job.KindName();
     report.epoch = checkpoint.epoch;
     report.offsets = EncodeSinkOffsets(checkpoint.offsets);
     if (!checkpoint.join_offsets.empty()) report.join_offsets = EncodeSinkOffsets(checkpoint.join_offsets);
