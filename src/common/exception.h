@@ -57,6 +57,7 @@ inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kProgramLimitExceeded = "54000";
 inline constexpr const char* kQueryCanceled = "57014";
+inline constexpr const char* kObjectNotInPrerequisiteState = "55000";
 inline constexpr const char* kSerializationFailure = "40001";
 inline constexpr const char* kIOError = "58030";
 inline constexpr const char* kInternalError = "XX000";

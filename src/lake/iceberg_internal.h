@@ -37,6 +37,9 @@ int FindFieldColumn(const parquet::ParquetReader& reader, int32_t field_id, cons
 /// Read an equality-delete file's keys; its columns are widened to the types `schema` gives their fields.
 std::shared_ptr<const TableState::EqualityDelete> ReadEqualityDeleteFile(const DataFile& file, const Schema& schema);
 
+/// Fill `state`'s morsels (each file's row groups) and row count from its files.
+void IndexMorsels(TableState& state);
+
 /// Read one row group of a state's data file (deletes applied), columns as a scan would give them.
 std::unique_ptr<MorselReader> OpenRowGroup(std::shared_ptr<const TableState> state, std::vector<size_t> column_ids,
                                           uint32_t file, uint32_t row_group);

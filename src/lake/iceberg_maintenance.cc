@@ -223,6 +223,47 @@ std::shared_ptr<TableStorage> IcebergTable::AsOf(std::optional<int64_t> snapshot
   return std::make_shared<SnapshotTable>(shared_from_this(), StateAt(*snapshot_id));
 }
 
+std::shared_ptr<TableStorage> IcebergTable::AppendsBetween(std::optional<int64_t> from, int64_t to) {
+  auto current = State();
+  const TableMetadata& md = current->metadata;
+  // The snapshots after `from` up to `to`, oldest first, by their parents.
+  std::vector<const Snapshot*> chain;
+  for (const Snapshot* s = md.FindSnapshot(to); s && (!from || s->snapshot_id != *from);
+       s = s->parent_id ? md.FindSnapshot(*s->parent_id) : nullptr) {
+    chain.push_back(s);
+    if (!s->parent_id && from) {
+      throw CatalogError(sqlstate::kUndefinedObject, "snapshot " + std::to_string(*from) +
+                                                         " is not an ancestor of snapshot " + std::to_string(to) +
+                                                         " (expired, or the table was rolled back)");
+    }
+  }
+  if (chain.empty() && (!from || *from != to)) {
+    throw CatalogError(sqlstate::kUndefinedObject, "the table has no snapshot " + std::to_string(to));
+  }
+  std::reverse(chain.begin(), chain.end());
+  auto state = std::make_shared<TableState>();
+  state->metadata_location = current->metadata_location;
+  state->metadata = md;
+  state->metadata.current_snapshot_id = to;
+  for (const Snapshot* s : chain) {
+    auto op = s->summary.find("operation");
+    const std::string operation = op == s->summary.end() ? "" : op->second;
+    if (operation == "replace") continue;
+    if (operation != "append") {
+      throw DataError(sqlstate::kObjectNotInPrerequisiteState,
+                      "snapshot " + std::to_string(s->snapshot_id) + " of the table is \"" + operation +
+                          "\": rows were deleted or updated, and only appended rows can be read incrementally");
+    }
+    // The files this append added carry its sequence number.
+    auto at = StateAt(s->snapshot_id);
+    for (const TableState::LiveFile& f : at->files) {
+      if (f.sequence_number == s->sequence_number) state->files.push_back(f);
+    }
+  }
+  IndexMorsels(*state);
+  return std::make_shared<SnapshotTable>(shared_from_this(), std::move(state));
+}
+
 std::optional<MetadataRows> IcebergTable::Metadata(const std::string& name) {
   auto state = State();
   const TableMetadata& md = state->metadata;

@@ -618,15 +618,19 @@ std::shared_ptr<const TableState> IcebergTable::BuildState(const std::string& lo
     state->files.push_back(std::move(live));
   }
   LoadDistinct(*state);
-  for (uint32_t f = 0; f < state->files.size(); f++) {
-    const auto& live = state->files[f];
-    state->row_count += live.file.record_count - live.DeletedCount();
+  IndexMorsels(*state);
+  return state;
+}
+
+void IndexMorsels(TableState& state) {
+  for (uint32_t f = 0; f < state.files.size(); f++) {
+    const auto& live = state.files[f];
+    state.row_count += live.file.record_count - live.DeletedCount();
     // Row groups by the manifest's split offsets when the writer recorded them (no footer read), else
     // by the footer.
     size_t groups = live.file.split_offsets.empty() ? live.Reader().RowGroupCount() : live.file.split_offsets.size();
-    for (uint32_t g = 0; g < groups; g++) state->morsels.emplace_back(f, g);
+    for (uint32_t g = 0; g < groups; g++) state.morsels.emplace_back(f, g);
   }
-  return state;
 }
 
 std::shared_ptr<const TableState> IcebergTable::State() const {

@@ -159,6 +159,13 @@ class IcebergTable : public TableStorage, public std::enable_shared_from_this<Ic
   /// deleted rows of the chosen files; nothing is published then.
   int64_t CompactSmallFiles(int64_t small_file_bytes, size_t min_files);
 
+  /// The rows appended after snapshot `from` (exclusive; none: from the table's first) up to snapshot `to`
+  /// (inclusive), as Iceberg's incremental append scan: the data files each "append" snapshot between added
+  /// ("replace" snapshots, compactions, move rows and add none). Throws DataError (55000) naming the snapshot
+  /// when one between deleted or overwrote rows, and CatalogError when `from` is not an ancestor of `to`
+  /// (expired, or the table was rolled back).
+  std::shared_ptr<TableStorage> AppendsBetween(std::optional<int64_t> from, int64_t to);
+
   /// A scan of an earlier snapshot (FOR VERSION AS OF).
   std::unique_ptr<TableScanState> InitScanAt(std::shared_ptr<const TableState> state,
                                              const std::vector<size_t>& column_ids,

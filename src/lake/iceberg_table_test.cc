@@ -97,6 +97,53 @@ TEST_F(IcebergTableTest, ConcurrentWritersAllCommitAndReadersSeeWholeCommits) {
   EXPECT_EQ(CountRows(*other), 2 * kCommits * kRows);
 }
 
+/// The values of `storage`'s column 0, sorted.
+std::vector<int64_t> Values(TableStorage& storage) {
+  auto scan = storage.InitScan({0}, {});
+  std::vector<int64_t> values;
+  for (size_t m = 0; m < storage.MorselCount(*scan); m++) {
+    auto reader = storage.OpenMorsel(*scan, m);
+    DataChunk out({TypeId::kBigInt});
+    while (reader->Next(out)) {
+      for (size_t r = 0; r < out.size(); r++) values.push_back(out.GetValue(0, r).GetInt64());
+      out.Reset();
+    }
+  }
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+TEST_F(IcebergTableTest, AppendsBetweenSnapshotsReadOnlyWhatEachAppendAdded) {
+  auto snapshot = [&] { return *table_->State()->metadata.current_snapshot_id; };
+  Insert(*table_, 0, 2);
+  const int64_t first = snapshot();
+  Insert(*table_, 10, 2);
+  Insert(*table_, 20, 1);
+  const int64_t third = snapshot();
+  EXPECT_EQ(Values(*table_->AppendsBetween(std::nullopt, first)), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(Values(*table_->AppendsBetween(first, third)), (std::vector<int64_t>{10, 11, 20}));
+  EXPECT_EQ(Values(*table_->AppendsBetween(third, third)), std::vector<int64_t>{});
+  // A compaction moves rows (a "replace"): nothing new to read; the next append's rows only.
+  ASSERT_GT(table_->CompactSmallFiles(int64_t{1} << 30, 2), 0);
+  Insert(*table_, 30, 1);
+  const int64_t fifth = snapshot();
+  EXPECT_EQ(Values(*table_->AppendsBetween(third, fifth)), std::vector<int64_t>{30});
+  // Deleted rows cannot be read as appends.
+  {
+    auto writer = table_->BeginWrite();
+    writer->Delete({0});
+    writer->Commit();
+  }
+  try {
+    table_->AppendsBetween(fifth, snapshot());
+    ADD_FAILURE() << "a delete read as appends";
+  } catch (const DataError& e) {
+    EXPECT_EQ(e.sqlstate(), "55000");
+    EXPECT_NE(std::string(e.what()).find("\"delete\""), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(table_->AppendsBetween(snapshot(), first), CatalogError);  // not an ancestor
+}
+
 TEST_F(IcebergTableTest, ConflictingDeletesFailTheSecondWriter) {
   Insert(*table_, 0, 10);
   auto first = table_->BeginWrite();

@@ -235,7 +235,7 @@ int64_t ViewManager::Refresh(const MaterializedViewEntry& view) {
     throw;
   }
   if (paused) {
-    throw Exception("55000",  // object_not_in_prerequisite_state
+    throw Exception(sqlstate::kObjectNotInPrerequisiteState,
                     "materialized view " + name + " is paused (ALTER MATERIALIZED VIEW ... RESUME)");
   }
   return rows;
