@@ -698,6 +698,7 @@ std::array<SinkOffsets, 2> ViewJob::Ends() const {
 
 bool ViewJob::Reached(const std::array<SinkOffsets, 2>& ends) const {
   const Checkpoint checkpoint = LoadCheckpoint();
+  if (backfill_ && checkpoint.epoch == 0) return false;  // the back-fill epoch comes first, whatever the topic holds
   for (size_t t = 0; t < 2; t++) {
     const std::string& topic = t == 0 || !join_source_ ? plan_.topic : join_source_->name;
     const SinkOffsets& at = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
