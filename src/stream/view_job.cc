@@ -636,14 +636,16 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   store_ = std::make_unique<StateStore>(state_dir);
   option = view.options.find(kViewBackfill);
   if (option != view.options.end() && LoadCheckpoint().epoch == 0) {
-    if (join_source_ || !plan_.stages.empty()) {
-      throw NotImplementedError("materialized view " + name_ + ": backfill is for views over one topic without " +
-                                (join_source_ ? "a join of two topics" : "stages (an aggregate over an aggregate)") +
-                                " yet");
+    if (join_source_) {
+      throw NotImplementedError("materialized view " + name_ +
+                                ": backfill is for views over one topic, not a join of two topics, yet");
     }
-    backfill_ = std::make_unique<BackfillSource>(catalog, name_, option->second, source_, *engine_,
-                                                 std::vector<const LogicalOperator*>{plan_.input.get(),
-                                                                                     watermark_plan_.get()});
+    // The plans that read the topic: the view's input, or its stages'; the watermark's.
+    std::vector<const LogicalOperator*> reading{watermark_plan_.get()};
+    if (stages_.empty()) reading.push_back(plan_.input.get());
+    for (const auto& stage : stages_) reading.push_back(stage->plan_.input.get());
+    backfill_ = std::make_shared<BackfillSource>(catalog, name_, option->second, source_, *engine_, reading);
+    for (const auto& stage : stages_) stage->backfill_ = backfill_;
     (void)backfill_->Current();  // the sink has committed
   }
 }

@@ -221,7 +221,7 @@ class ViewJob {
   std::shared_ptr<TopicTable> join_topic_;
   std::shared_ptr<iceberg::IcebergTable> table_;       // null for a stream
   std::unique_ptr<TopicOutput> topic_output_;          // a stream's
-  std::unique_ptr<BackfillSource> backfill_;           // until the first epoch, WITH (backfill = ...)
+  std::shared_ptr<BackfillSource> backfill_;           // until the first epoch, WITH (backfill = ...); stages share it
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
   int64_t lateness_ = 0;                               // windowed: allowed lateness (µs)
   bool on_update_ = false;                             // windowed: emit = 'on_update'

@@ -274,8 +274,12 @@ TEST_F(ViewJobTest, ABackfillEpochSurvivesCrashesReadingItsRecordedSnapshot) {
   const std::string with = " WITH (backfill = 'orders_lake', max_records_per_epoch = 50) AS ";
   Ok("CREATE MATERIALIZED VIEW bw" + with + kWindowed);
   Ok("CREATE MATERIALIZED VIEW bc" + with + kChangelog);
+  const std::string histogram =
+      "SELECT n, count(*) AS users FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) c GROUP BY n";
+  Ok("CREATE MATERIALIZED VIEW bs" + with + histogram);  // with a stage
   CrashDuringRefresh("bw", ViewJob::CrashPoint::kAfterPlan);
   CrashDuringRefresh("bc", ViewJob::CrashPoint::kAfterOutput);
+  CrashDuringRefresh("bs", ViewJob::CrashPoint::kAfterOutput);
   EXPECT_EQ(TableEpoch("bw"), "");
   EXPECT_EQ(TableEpoch("bc"), "1");
   Produce(20, 60);
@@ -284,6 +288,7 @@ TEST_F(ViewJobTest, ABackfillEpochSurvivesCrashesReadingItsRecordedSnapshot) {
   Produce(40, 30);
   Ok("REFRESH MATERIALIZED VIEW bw");
   Ok("REFRESH MATERIALIZED VIEW bc");
+  Ok("REFRESH MATERIALIZED VIEW bs");
   auto over_lake = [](std::string query) {
     const std::string from = "(orders, ";
     const size_t at = query.find(from);
@@ -293,6 +298,8 @@ TEST_F(ViewJobTest, ABackfillEpochSurvivesCrashesReadingItsRecordedSnapshot) {
   EXPECT_EQ(Rows("SELECT count(*) FROM orders_lake"), "150\n");
   EXPECT_EQ(Rows("SELECT * FROM bc ORDER BY user_id"), Rows(over_lake(kChangelog) + " ORDER BY user_id"));
   EXPECT_EQ(Rows("SELECT sum(n) FROM bc"), "150\n");
+  EXPECT_EQ(Rows("SELECT * FROM bs ORDER BY n"), Rows(over_lake(histogram) + " ORDER BY n"));
+  EXPECT_EQ(Rows("SELECT sum(n * users) FROM bs"), "150\n");
   ASSERT_NE(Rows("SELECT max(window_end) FROM bw"), "NULL\n");
   EXPECT_EQ(Rows("SELECT * FROM bw ORDER BY window_start, user_id"),
             Rows("SELECT * FROM (" + over_lake(kWindowed) +
