@@ -184,8 +184,16 @@ BackfillPoint BackfillSource::Current() const {
 }
 
 std::shared_ptr<TableEntry> BackfillSource::Input(int64_t snapshot_id) const {
+  std::shared_ptr<const iceberg::TableState> state;
+  try {
+    state = table_->StateAt(snapshot_id);
+  } catch (const CatalogError& e) {
+    throw CatalogError(e.sqlstate(), what_ + ": its snapshot " + std::to_string(snapshot_id) +
+                                         ", which the back-fill epoch read before a crash, is gone (expired): "
+                                         "drop the view and create it again");
+  }
   auto entry = std::make_shared<TableEntry>(*topic_);
-  entry->storage = std::make_shared<BackfillTable>(table_, table_->StateAt(snapshot_id), *topic_, columns_, what_);
+  entry->storage = std::make_shared<BackfillTable>(table_, std::move(state), *topic_, columns_, what_);
   return entry;
 }
 
