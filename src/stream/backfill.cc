@@ -62,8 +62,9 @@ class BackfillReader : public MorselReader {
 class BackfillTable : public TableStorage {
  public:
   /// Without `state`, scans read nothing: they only check the columns asked for.
-  BackfillTable(std::shared_ptr<iceberg::IcebergTable> table, std::shared_ptr<const iceberg::TableState> state,
-                const TableEntry& topic, const std::vector<int>& columns, std::string what)
+  BackfillTable(std::shared_ptr<iceberg::IcebergTable> table,
+                std::shared_ptr<const iceberg::TableState> state, const TableEntry& topic,
+                const std::vector<int>& columns, std::string what)
       : table_(std::move(table)),
         state_(std::move(state)),
         topic_(topic),
@@ -75,10 +76,11 @@ class BackfillTable : public TableStorage {
     // The columns the optimized plan reads: the table must have them but where a record was, which a sink's
     // table often leaves out (those read NULL).
     for (size_t id : column_ids) {
-      if (id < columns_.size() && columns_[id] < 0 && id != kTopicPartitionColumn && id != kTopicOffsetColumn) {
+      if (id < columns_.size() && columns_[id] < 0 && id != kTopicPartitionColumn &&
+          id != kTopicOffsetColumn) {
         throw CatalogError(sqlstate::kUndefinedColumn, what_ + " has no column \"" + topic_.columns[id].name +
-                                                           "\", which the view reads from topic \"" + topic_.name +
-                                                           "\"");
+                                                           "\", which the view reads from topic \"" +
+                                                           topic_.name + "\"");
       }
     }
     auto scan = std::make_unique<BackfillScanState>();
@@ -111,7 +113,9 @@ class BackfillTable : public TableStorage {
     auto& scan = static_cast<BackfillScanState&>(state);
     return std::make_unique<BackfillReader>(table_->OpenMorsel(*scan.inner, morsel), scan);
   }
-  std::unique_ptr<Writer> BeginWrite() override { throw InternalError("a view's back-fill input is read-only"); }
+  std::unique_ptr<Writer> BeginWrite() override {
+    throw InternalError("a view's back-fill input is read-only");
+  }
   int64_t RowCount() const override { return state_ ? state_->row_count : 0; }
   int64_t SizeInBytes() const override { return table_->SizeInBytes(); }
 
@@ -143,9 +147,10 @@ BackfillSource::BackfillSource(Catalog& catalog, const std::string& view, const 
     if (sink->topic == topic_name) sinks.push_back(sink->qualified_name());
   }
   if (!table_ || sinks.empty()) {
-    throw CatalogError(sqlstate::kWrongObjectType,
-                       what_ + " is not where a sink lands topic \"" + topic_name + "\" (CREATE SINK ... FROM " +
-                           topic_name + " INTO " + table_name_ + "): only such a table holds the topic's history");
+    throw CatalogError(sqlstate::kWrongObjectType, what_ + " is not where a sink lands topic \"" +
+                                                       topic_name + "\" (CREATE SINK ... FROM " + topic_name +
+                                                       " INTO " + table_name_ +
+                                                       "): only such a table holds the topic's history");
   }
   if (sinks.size() > 1) {
     throw NotImplementedError(what_ + " is fed by " + std::to_string(sinks.size()) + " sinks of topic \"" +
@@ -157,7 +162,8 @@ BackfillSource::BackfillSource(Catalog& catalog, const std::string& view, const 
   // Each topic column by name among the table's. The plans run over no rows: their scans ask for the
   // columns they read, which the table must have (BackfillTable::InitScan checks).
   columns_.assign(topic_->columns.size(), -1);
-  for (size_t c = 0; c < topic_->columns.size(); c++) columns_[c] = entry->ColumnIndex(topic_->columns[c].name);
+  for (size_t c = 0; c < topic_->columns.size(); c++)
+    columns_[c] = entry->ColumnIndex(topic_->columns[c].name);
   auto probe = std::make_shared<TableEntry>(*topic_);
   probe->storage = std::make_shared<BackfillTable>(table_, nullptr, *topic_, columns_, what_);
   for (const LogicalOperator* plan : plans) {
@@ -187,10 +193,11 @@ std::shared_ptr<TableEntry> BackfillSource::Input(int64_t snapshot_id) const {
   std::shared_ptr<const iceberg::TableState> state;
   try {
     state = table_->StateAt(snapshot_id);
-  } catch (const CatalogError& e) {
-    throw CatalogError(e.sqlstate(), what_ + ": its snapshot " + std::to_string(snapshot_id) +
-                                         ", which the back-fill epoch read before a crash, is gone (expired): "
-                                         "drop the view and create it again");
+  } catch (const CatalogError&) {
+    throw CatalogError(sqlstate::kUndefinedObject,
+                       what_ + ": its snapshot " + std::to_string(snapshot_id) +
+                           ", which the back-fill epoch's plan recorded, is gone (expired): "
+                           "drop the view and create it again");
   }
   auto entry = std::make_shared<TableEntry>(*topic_);
   entry->storage = std::make_shared<BackfillTable>(table_, std::move(state), *topic_, columns_, what_);

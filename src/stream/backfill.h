@@ -40,9 +40,10 @@ class BackfillSource {
  public:
   /// Check that `table_name` ('[schema.]table') can stand for `topic`'s history in the view `view`: an
   /// Iceberg table that exactly one sink lands `topic` in, with a column of each name the view's `plans`
-  /// read from the topic once `engine` optimized them (by name; cast to the topic's type when they differ). `_partition` and `_offset`
-  /// may be missing (they read NULL). Throws 42P01 (no such table), 42809 (not a sink's table of the topic),
-  /// 0A000 (two sinks of the topic into it), 42703 (a column the view reads is missing).
+  /// read from the topic once `engine` optimized them (by name; cast to the topic's type when they differ).
+  /// `_partition` and `_offset` may be missing (they read NULL). Throws 42P01 (no such table), 42809 (not a
+  /// sink's table of the topic), 0A000 (two sinks of the topic into it), 42703 (a column the view reads is
+  /// missing).
   BackfillSource(Catalog& catalog, const std::string& view, const std::string& table_name,
                  std::shared_ptr<TableEntry> topic, QueryEngine& engine,
                  const std::vector<const LogicalOperator*>& plans);
