@@ -640,10 +640,11 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
       throw NotImplementedError("materialized view " + name_ +
                                 ": backfill is for views over one topic, not a join of two topics, yet");
     }
-    // The plans that read the topic: the view's input, or its stages'; the watermark's.
+    // The plans that read the topic: the view's input, or its stages' (and its records side); the watermark's.
     std::vector<const LogicalOperator*> reading{watermark_plan_.get()};
     if (stages_.empty()) reading.push_back(plan_.input.get());
     for (const auto& stage : stages_) reading.push_back(stage->plan_.input.get());
+    if (plan_.records) reading.push_back(plan_.records->plan.get());
     backfill_ = std::make_shared<BackfillSource>(catalog, name_, option->second, source_, *engine_, reading);
     for (const auto& stage : stages_) stage->backfill_ = backfill_;
     (void)backfill_->Current();  // the sink has committed
