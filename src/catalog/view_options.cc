@@ -28,6 +28,13 @@ std::map<std::string, std::string> ParseViewOptions(
       } else {
         out[kViewStart] = value;
       }
+    } else if (name == kViewBackfill) {
+      if (value.empty() || value.front() == '.' || value.back() == '.' ||
+          value.find('.') != value.rfind('.')) {
+        throw Exception(sqlstate::kInvalidParameterValue,
+                        std::string(kWhat) + " option backfill is a table, '[schema.]table', not '" + value + "'");
+      }
+      out[kViewBackfill] = value;
     } else if (name == kViewMaxRecordsPerEpoch) {
       out[kViewMaxRecordsPerEpoch] = std::to_string(ParseCountOption(kWhat, name, value, 1'000'000'000));
     } else if (name == "allowed_lateness") {
@@ -56,9 +63,19 @@ std::map<std::string, std::string> ParseViewOptions(
     } else {
       throw Exception(sqlstate::kInvalidParameterValue,
                       std::string("unknown ") + kWhat + " option \"" + name +
-                          "\" (checkpoint_interval, start, max_records_per_epoch, allowed_lateness, emit, "
+                          "\" (checkpoint_interval, start, backfill, max_records_per_epoch, allowed_lateness, emit, "
                           "idle_timeout" +
                           (stream ? ", partitions, key)" : ")"));
+    }
+  }
+  if (out.count(kViewBackfill)) {
+    for (const auto& option : options) {
+      if (option.first == "start") {
+        throw Exception(sqlstate::kInvalidParameterValue,
+                        std::string(kWhat) +
+                            " options start and backfill exclude each other: a back-fill starts where the "
+                            "table's rows end");
+      }
     }
   }
   if (stream) out[kViewOutput] = "topic";

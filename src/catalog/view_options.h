@@ -16,6 +16,10 @@ inline constexpr const char* kViewCheckpointIntervalMs = "checkpoint_interval_ms
 /// Where a new view starts: "earliest" (default: every retained record), "latest", or a timestamp (each
 /// partition's first record whose _timestamp is at or after it), stored as its milliseconds since the epoch.
 inline constexpr const char* kViewStart = "start";
+/// Where a new view takes its topic's history from instead: '[schema.]table', the lake table a sink lands the
+/// topic in (stream/backfill.h). Its first epoch reads the table's rows, then the topic from the offsets the
+/// sink committed with them. Not with `start`.
+inline constexpr const char* kViewBackfill = "backfill";
 /// Records one epoch reads at most (a backlog is read epoch after epoch). Default 1,000,000.
 inline constexpr const char* kViewMaxRecordsPerEpoch = "max_records_per_epoch";
 

@@ -137,6 +137,8 @@ class ClientContext {
   void CreateStreamTopic(const MaterializedViewEntry& view,
                          const std::vector<std::pair<std::string, LogicalType>>& columns);
   std::unique_ptr<QueryResult> RefreshMaterializedView(const sql::RefreshMaterializedViewStmt& stmt);
+  /// REFRESH SINK: land what the sink's topic holds now, on this thread; the records landed.
+  std::unique_ptr<QueryResult> RefreshSink(const std::vector<std::string>& name);
   std::unique_ptr<QueryResult> AlterMaterializedView(const sql::AlterMaterializedViewStmt& stmt);
   /// The materialized view `names` names; throws 42P01 when there is none.
   std::shared_ptr<MaterializedViewEntry> ExistingMaterializedView(const std::vector<std::string>& names);

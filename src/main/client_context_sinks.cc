@@ -78,6 +78,24 @@ std::unique_ptr<QueryResult> ClientContext::CreateSink(const sql::CreateSinkStmt
   return QueryResult::Count(0);
 }
 
+std::unique_ptr<QueryResult> ClientContext::RefreshSink(const std::vector<std::string>& names) {
+  auto [schema, name] = QualifiedName(names);
+  std::shared_ptr<SinkEntry> sink = catalog().GetSink(schema, name);
+  if (!sink) throw CatalogError(sqlstate::kUndefinedObject, "sink \"" + name + "\" does not exist");
+  auto entry = catalog().GetTable(sink->table_schema, sink->table_name);
+  auto table = entry ? std::dynamic_pointer_cast<iceberg::IcebergTable>(entry->storage) : nullptr;
+  if (!table) {
+    throw CatalogError(sqlstate::kUndefinedTable,
+                       "table \"" + sink->table_schema + "." + sink->table_name + "\" of sink " + name + " is missing");
+  }
+  // In commits of at most a million records, until one finds fewer: it reached the high watermarks.
+  constexpr int64_t kBatch = 1'000'000;
+  int64_t landed = 0;
+  for (int64_t n = kBatch; n == kBatch; landed += n)
+    n = LandSink(*table, db_.log(), sink->qualified_name(), sink->topic, kBatch);
+  return QueryResult::Count(landed);
+}
+
 std::unique_ptr<QueryResult> ClientContext::ShowSinks() {
   RowsBuilder rows({"name", "topic", "table", "committed_offsets", "lag", "commit_interval_ms", "landed_records",
                     "last_commit", "error"},

@@ -255,6 +255,7 @@ std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
 
 std::unique_ptr<QueryResult> ClientContext::RefreshMaterializedView(
     const sql::RefreshMaterializedViewStmt& stmt) {
+  if (stmt.sink) return RefreshSink(stmt.name);
   std::shared_ptr<MaterializedViewEntry> view = ExistingMaterializedView(stmt.name);  // 42P01 first
   return QueryResult::Count(db_.views().Refresh(*view));
 }

@@ -18,6 +18,7 @@
 #include "log/log_manager.h"
 #include "log/partition.h"
 #include "stream/aggregate_states.h"
+#include "stream/backfill.h"
 #include "stream/join_state.h"
 #include "stream/row_codec.h"
 #include "stream/session_windows.h"
@@ -54,7 +55,7 @@ std::string Quoted(const std::string& name) {
 }
 
 int64_t RecordsIn(const EpochPlan& plan) {
-  int64_t n = 0;
+  int64_t n = plan.backfill_rows;
   for (auto [p, end] : plan.to) n += end - plan.from.at(p);
   for (auto [p, end] : plan.join_to) n += end - plan.join_from.at(p);
   return n;
@@ -155,6 +156,10 @@ std::string EncodePlan(const EpochPlan& p) {
                       {"from", EncodeSinkOffsets(p.from)},
                       {"to", EncodeSinkOffsets(p.to)},
                       {"time_us", p.time_us}};
+  if (p.backfill_snapshot != 0) {
+    j["backfill_snapshot"] = p.backfill_snapshot;
+    j["backfill_rows"] = p.backfill_rows;
+  }
   if (!p.join_to.empty()) {
     j["join_from"] = EncodeSinkOffsets(p.join_from);
     j["join_to"] = EncodeSinkOffsets(p.join_to);
@@ -170,6 +175,10 @@ EpochPlan DecodePlan(const std::string& text) {
     p.from = DecodeSinkOffsets(j.at("from").get<std::string>());
     p.to = DecodeSinkOffsets(j.at("to").get<std::string>());
     p.time_us = j.at("time_us").get<int64_t>();
+    if (j.contains("backfill_snapshot")) {
+      p.backfill_snapshot = j.at("backfill_snapshot").get<int64_t>();
+      p.backfill_rows = j.at("backfill_rows").get<int64_t>();
+    }
     if (j.contains("join_to")) {
       p.join_from = DecodeSinkOffsets(j.at("join_from").get<std::string>());
       p.join_to = DecodeSinkOffsets(j.at("join_to").get<std::string>());
@@ -625,6 +634,21 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   for (size_t k = 0; k < plan_.stages.size(); k++)
     stages_.push_back(std::unique_ptr<ViewJob>(new ViewJob(*this, std::move(*plan_.stages[k].plan), k)));
   store_ = std::make_unique<StateStore>(state_dir);
+  option = view.options.find(kViewBackfill);
+  if (option != view.options.end() && LoadCheckpoint().epoch == 0) {
+    if (join_source_) {
+      throw NotImplementedError("materialized view " + name_ +
+                                ": backfill is for views over one topic, not a join of two topics, yet");
+    }
+    // The plans that read the topic: the view's input, or its stages' (and its records side); the watermark's.
+    std::vector<const LogicalOperator*> reading{watermark_plan_.get()};
+    if (stages_.empty()) reading.push_back(plan_.input.get());
+    for (const auto& stage : stages_) reading.push_back(stage->plan_.input.get());
+    if (plan_.records) reading.push_back(plan_.records->plan.get());
+    backfill_ = std::make_shared<BackfillSource>(catalog, name_, option->second, source_, *engine_, reading);
+    for (const auto& stage : stages_) stage->backfill_ = backfill_;
+    (void)backfill_->Current();  // the sink has committed
+  }
 }
 
 ViewJob::ViewJob(const ViewJob& top, ViewPlan plan, size_t number)
@@ -677,6 +701,7 @@ std::array<SinkOffsets, 2> ViewJob::Ends() const {
 
 bool ViewJob::Reached(const std::array<SinkOffsets, 2>& ends) const {
   const Checkpoint checkpoint = LoadCheckpoint();
+  if (backfill_ && checkpoint.epoch == 0) return false;  // the back-fill epoch comes first, whatever the topic holds
   for (size_t t = 0; t < 2; t++) {
     const std::string& topic = t == 0 || !join_source_ ? plan_.topic : join_source_->name;
     const SinkOffsets& at = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
@@ -716,6 +741,16 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
     int32_t partition;
     int64_t begin, end;
   };
+  if (backfill_ && checkpoint.epoch == 0) {
+    // The first epoch of a back-fill: the sink's table at its current snapshot, the topic after it.
+    const BackfillPoint point = backfill_->Current();
+    plan.epoch = 1;
+    plan.time_us = NowMicros();
+    plan.from = plan.to = point.offsets;
+    plan.backfill_snapshot = point.snapshot_id;
+    plan.backfill_rows = point.rows;
+    return true;
+  }
   std::vector<Range> ranges;
   for (int t = 0; t < (join_source_ ? 2 : 1); t++) {
     const std::string& topic = t == 0 ? plan_.topic : join_source_->name;
@@ -760,6 +795,10 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
 }
 
 std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) const {
+  if (plan.backfill_snapshot != 0) {
+    if (!backfill_) throw InternalError("materialized view " + name_ + ": a back-fill epoch after the first");
+    return backfill_->Input(plan.backfill_snapshot);
+  }
   auto entry = std::make_shared<TableEntry>(right ? *join_source_ : *source_);
   entry->storage = right ? std::make_shared<TopicRangeTable>(join_topic_, plan.join_from, plan.join_to)
                          : std::make_shared<TopicRangeTable>(topic_, plan.from, plan.to);
@@ -771,9 +810,16 @@ int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint)
     engine_->Run(ReadingFrom(watermark_plan, Input(plan, right)), plan.time_us, [&](const DataChunk& chunk) {
       for (size_t r = 0; r < chunk.size(); r++) {
         const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
-        if (p.IsNull() || w.IsNull()) continue;
-        auto [it, fresh] = watermarks.emplace(static_cast<int32_t>(p.GetInt64()), w.GetInt64());
-        if (!fresh) it->second = std::max(it->second, w.GetInt64());
+        if (w.IsNull()) continue;
+        auto raise = [&](int32_t partition) {
+          auto [it, fresh] = watermarks.emplace(partition, w.GetInt64());
+          if (!fresh) it->second = std::max(it->second, w.GetInt64());
+        };
+        if (!p.IsNull()) {
+          raise(static_cast<int32_t>(p.GetInt64()));
+        } else if (plan.backfill_snapshot != 0) {
+          for (auto [q, _] : plan.to) raise(q);  // a back-fill table without _partition: the max of all rows
+        }
       }
       return true;
     });

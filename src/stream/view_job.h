@@ -40,6 +40,7 @@ class IcebergTable;
 namespace basin::stream {
 
 class AggregateStates;
+class BackfillSource;
 class StateStore;
 class TopicOutput;
 class StateBatch;
@@ -67,6 +68,10 @@ struct EpochPlan {
   SinkOffsets from, to;  ///< partition p's offsets [from[p], to[p])
   SinkOffsets join_from, join_to;  ///< the same for the right topic of a join of two topics
   int64_t time_us = 0;   ///< processing time: the epoch's statements run as if started then
+  /// A back-fill epoch (the first, WITH (backfill = ...)): the snapshot of the sink's table read instead of the
+  /// topic (0: none), and its rows; `from` and `to` are then both the offsets the sink committed with it.
+  int64_t backfill_snapshot = 0;
+  int64_t backfill_rows = 0;
 };
 
 /// What RunEpoch did.
@@ -216,6 +221,7 @@ class ViewJob {
   std::shared_ptr<TopicTable> join_topic_;
   std::shared_ptr<iceberg::IcebergTable> table_;       // null for a stream
   std::unique_ptr<TopicOutput> topic_output_;          // a stream's
+  std::shared_ptr<BackfillSource> backfill_;           // until the first epoch, WITH (backfill = ...); stages share it
   std::shared_ptr<iceberg::IcebergTable> late_table_;  // windowed views only
   int64_t lateness_ = 0;                               // windowed: allowed lateness (µs)
   bool on_update_ = false;                             // windowed: emit = 'on_update'

@@ -9,6 +9,8 @@
 #include "catalog/catalog.h"
 #include "helpers/view_testing.h"
 #include "lake/iceberg_table.h"
+#include "log/log_manager.h"
+#include "log/partition.h"
 #include "main/database.h"
 #include "stream/view_manager.h"
 
@@ -250,6 +252,62 @@ TEST_F(ViewJobTest, AStreamAppendsEachRowOnceAcrossCrashes) {
   EXPECT_EQ(Rows("SELECT count(*) FROM (SELECT user_id FROM big GROUP BY user_id HAVING count(DISTINCT "
                  "_partition) > 1) t"),
             "0\n");
+}
+
+// Back-fill from a sink's table whose records retention deleted from the topic: a crash after the back-fill
+// epoch's plan, or after its output, and a restart (the sink having committed more meanwhile) read the
+// snapshot the plan recorded, and the views hold their queries in batch over the table and the records after.
+TEST_F(ViewJobTest, ABackfillEpochSurvivesCrashesReadingItsRecordedSnapshot) {
+  Produce(0, 60);
+  Ok("CREATE SINK s FROM orders INTO orders_lake");
+  Ok("REFRESH SINK s");
+  for (int32_t p = 0; p < 3; p++) {
+    auto partition = db_->log().GetPartition("orders", p);
+    partition->Roll();
+    log::TopicConfig config = partition->config();
+    config.retention_bytes = 0;  // every closed segment
+    partition->SetConfig(config);
+    partition->ApplyRetention();
+    ASSERT_EQ(partition->log_start_offset(), partition->high_watermark());
+  }
+  EXPECT_EQ(Rows("SELECT count(*) FROM orders"), "0\n");
+  const std::string with = " WITH (backfill = 'orders_lake', max_records_per_epoch = 50) AS ";
+  Ok("CREATE MATERIALIZED VIEW bw" + with + kWindowed);
+  Ok("CREATE MATERIALIZED VIEW bc" + with + kChangelog);
+  const std::string histogram =
+      "SELECT n, count(*) AS users FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) c GROUP BY n";
+  Ok("CREATE MATERIALIZED VIEW bs" + with + histogram);  // with a stage
+  CrashDuringRefresh("bw", ViewJob::CrashPoint::kAfterPlan);
+  CrashDuringRefresh("bc", ViewJob::CrashPoint::kAfterOutput);
+  CrashDuringRefresh("bs", ViewJob::CrashPoint::kAfterOutput);
+  EXPECT_EQ(TableEpoch("bw"), "");
+  EXPECT_EQ(TableEpoch("bc"), "1");
+  Produce(20, 60);
+  Ok("REFRESH SINK s");  // a newer snapshot, holding records the topic also has after the recorded offsets
+  Open();
+  Produce(40, 30);
+  Ok("REFRESH MATERIALIZED VIEW bw");
+  Ok("REFRESH MATERIALIZED VIEW bc");
+  Ok("REFRESH MATERIALIZED VIEW bs");
+  auto over_lake = [](std::string query) {
+    const std::string from = "(orders, ";
+    const size_t at = query.find(from);
+    if (at != std::string::npos) return query.replace(at, from.size(), "(orders_lake, ");
+    return query.replace(query.find("FROM orders"), 11, "FROM orders_lake");
+  };
+  EXPECT_EQ(Rows("SELECT count(*) FROM orders_lake"), "150\n");
+  EXPECT_EQ(Rows("SELECT * FROM bc ORDER BY user_id"), Rows(over_lake(kChangelog) + " ORDER BY user_id"));
+  EXPECT_EQ(Rows("SELECT sum(n) FROM bc"), "150\n");
+  EXPECT_EQ(Rows("SELECT * FROM bs ORDER BY n"), Rows(over_lake(histogram) + " ORDER BY n"));
+  EXPECT_EQ(Rows("SELECT sum(n * users) FROM bs"), "150\n");
+  ASSERT_NE(Rows("SELECT max(window_end) FROM bw"), "NULL\n");
+  EXPECT_EQ(Rows("SELECT * FROM bw ORDER BY window_start, user_id"),
+            Rows("SELECT * FROM (" + over_lake(kWindowed) +
+                 ") b WHERE window_end <= (SELECT max(window_end) FROM bw) ORDER BY window_start, user_id"));
+  EXPECT_EQ(Rows("SELECT count(*) FROM bw_late"), "0\n");
+  db_->views().WithJobForTesting(*View("bc"), [&](ViewJob& job) {
+    EXPECT_EQ(job.LoadCheckpoint().records_in, 150);
+  });
 }
 
 }  // namespace

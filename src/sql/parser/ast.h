@@ -556,10 +556,12 @@ struct CreateMaterializedViewStmt : Statement {
   int64_t query_location = -1;
 };
 
-/// REFRESH MATERIALIZED VIEW name: bring the view up to the records its topic holds now.
+/// REFRESH MATERIALIZED VIEW name: bring the view up to the records its topic holds now. REFRESH SINK name:
+/// land the records its topic holds now, as the server's sink runner would.
 struct RefreshMaterializedViewStmt : Statement {
   RefreshMaterializedViewStmt() : Statement(StatementKind::kRefreshMaterializedView) {}
   std::vector<std::string> name;
+  bool sink = false;
 };
 
 /// ALTER MATERIALIZED VIEW | STREAM name PAUSE | RESUME: stop running the job's epochs, or start again.

@@ -146,6 +146,11 @@ std::unique_ptr<Statement> Parser::ParseAlterMaterializedView() {
 std::unique_ptr<Statement> Parser::ParseRefresh() {
   auto stmt = std::make_unique<RefreshMaterializedViewStmt>();
   ExpectKeyword("refresh");
+  if (AcceptKeyword("sink")) {
+    stmt->sink = true;
+    stmt->name = ParseQualifiedName("a sink name");
+    return stmt;
+  }
   ExpectKeyword("materialized");
   ExpectKeyword("view");
   stmt->name = ParseQualifiedName("a materialized view name");
