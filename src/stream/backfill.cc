@@ -177,7 +177,7 @@ BackfillPoint BackfillSource::Current() const {
   std::shared_ptr<const iceberg::TableState> state = table_->State();
   const std::string offsets = iceberg::CommittedProperty(state->metadata, SinkOffsetsKey(sink_));
   if (!state->metadata.current_snapshot_id || offsets.empty()) {
-    throw Exception("55000",  // object_not_in_prerequisite_state
+    throw Exception(sqlstate::kObjectNotInPrerequisiteState,
                     "materialized view " + view_ + ": sink " + sink_ + " has not committed to table \"" +
                         table_name_ + "\" yet, so the table holds no known part of topic \"" + topic_->name +
                         "\" to back-fill from");
