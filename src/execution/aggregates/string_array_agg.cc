@@ -143,7 +143,12 @@ struct ListBuffer {
     if (physical == PhysicalType::kString) {
       for (const std::string& s : strings) PutBytes(out, s);
     } else {
-      PutBytes(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+      // A NULL element's slot holds whatever its vector held there: zeroed, so equal lists give equal bytes.
+      std::string values(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      for (size_t k = 0; k < valid.size(); k++) {
+        if (!valid[k]) std::memset(values.data() + k * width, 0, width);
+      }
+      PutBytes(out, values);
     }
   }
   /// The values Serialize wrote, into a new buffer (owned by the caller).
