@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "execution/expression.h"
@@ -63,6 +64,12 @@ struct AggregateFunction {
   void (*finalize)(uint8_t* state, Vector& result, size_t row, const FunctionData* bind) = nullptr;
   /// Release resources held by a state (strings, lists); may be null for trivially destructible states.
   void (*destroy)(uint8_t* state) = nullptr;
+  /// For states with a `destroy` (they own memory): append the state's value to `out` as bytes, and read
+  /// such bytes from the front of `in` (advancing it) into an initialized state, which then owns what it
+  /// allocated (released by `destroy`). Deserialize throws DataError (XX001) on bytes it cannot read.
+  /// Materialized views keep their groups' states this way (stream::AggregateStates); batch never calls them.
+  void (*serialize)(const uint8_t* state, std::string& out, const FunctionData* bind) = nullptr;
+  void (*deserialize)(std::string_view& in, uint8_t* state, const FunctionData* bind) = nullptr;
   std::unique_ptr<FunctionData> (*bind)(std::vector<ExprPtr>& args, LogicalType& return_type) = nullptr;
   bool handles_nulls = false;  // count(*) and friends see every row
   bool order_dependent = false;

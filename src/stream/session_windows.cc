@@ -25,14 +25,14 @@ struct SessionWindows::Stored {
   std::vector<std::pair<std::string_view, std::string_view>> groups;
   std::string value;  // what `groups` point into
 
-  void Decode(size_t state_size) {
+  void Decode(const AggregateStates& states) {
     std::string_view in = value;
     end = ReadFixed<int64_t>(in);
     const uint32_t n = ReadFixed<uint32_t>(in);
     for (uint32_t i = 0; i < n; i++) {
       const uint32_t size = ReadFixed<uint32_t>(in);
       std::string_view values = ReadBytes(in, size);
-      groups.emplace_back(values, ReadBytes(in, state_size));
+      groups.emplace_back(values, ReadBytes(in, states.BytesSize(in)));
     }
   }
 };
@@ -73,8 +73,7 @@ void SessionWindows::Add(const std::vector<Vector>& groups, size_t row, const ui
 void SessionWindows::Merge(StateBatch& batch) {
   written_.clear();
   consumed_.clear();
-  const size_t size = states_.payload_size();
-  StateBuffer scratch(size);
+  StateBuffer scratch(states_);
   for (auto& [key, pieces] : pieces_) {
     // The key's open sessions, then the new ones, by start; overlapping or touching ones are one session.
     std::vector<Stored> stored;
@@ -89,7 +88,7 @@ void SessionWindows::Merge(StateBatch& batch) {
       stored.push_back(std::move(s));
       return true;
     });
-    for (Stored& s : stored) s.Decode(size);
+    for (Stored& s : stored) s.Decode(states_);
     struct Item {
       int64_t start, end;
       int stored;  // index into `stored`, or -1
@@ -111,10 +110,7 @@ void SessionWindows::Merge(StateBatch& batch) {
         std::map<std::string, std::unique_ptr<StateBuffer>> groups;
         auto fold = [&](std::string_view values, const uint8_t* state) {
           auto [it, fresh] = groups.try_emplace(std::string(values));
-          if (fresh) {
-            it->second = std::make_unique<StateBuffer>(size);
-            states_.Initialize(it->second->data());
-          }
+          if (fresh) it->second = std::make_unique<StateBuffer>(states_);
           states_.Combine(state, it->second->data());
         };
         for (size_t i = first; i < last; i++) {
@@ -157,8 +153,7 @@ size_t SessionWindows::EmitClosed(int64_t watermark, StateBatch& batch, const Em
                closed.emplace_back(k);
                return true;
              });
-  const size_t size = states_.payload_size();
-  StateBuffer state(size);
+  StateBuffer state(states_);
   for (const std::string& close : closed) {
     std::string_view in = std::string_view(close).substr(kClosePrefix.size());
     Stored s;
@@ -168,7 +163,7 @@ size_t SessionWindows::EmitClosed(int64_t watermark, StateBatch& batch, const Em
     std::optional<std::string> value = batch.Get(s.key);
     if (!value) throw DataError(sqlstate::kDataCorrupted, "stream state: a closing session is missing");
     s.value = std::move(*value);
-    s.Decode(size);
+    s.Decode(states_);
     for (auto [values, bytes] : s.groups) {
       states_.Load(bytes, state.data());
       emit([&](DataChunk& out, size_t row) { Fill(out, row, values, s.start, session_end); }, state.data());
@@ -208,13 +203,12 @@ void SessionWindows::Visit(const Session& session, StateBatch& batch, const Emit
   std::optional<std::string> value = batch.Get(s.key);
   if (!value) throw DataError(sqlstate::kDataCorrupted, "stream state: a session to emit is missing");
   s.value = std::move(*value);
-  const size_t size = states_.payload_size();
-  s.Decode(size);
+  s.Decode(states_);
   std::string_view id = session.id;
   id.remove_suffix(8);  // the key values, then the start
   std::string_view start_bytes = std::string_view(session.id).substr(id.size());
   s.start = ReadOrderedInt64(start_bytes);
-  StateBuffer state(size);
+  StateBuffer state(states_);
   for (auto [values, bytes] : s.groups) {
     states_.Load(bytes, state.data());
     emit([&](DataChunk& out, size_t row) { Fill(out, row, values, s.start, s.end); }, state.data());

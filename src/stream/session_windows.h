@@ -6,7 +6,7 @@
 // A session is emitted once the watermark reaches its end (its last event + gap), then forgotten.
 //
 // State keys (in the view's RocksDB, beside its checkpoint):
-//   "s" + key values + start   -> [i64 end][u32 n] n x ([u32 size][group values][aggregate states])
+//   "s" + key values + start   -> [i64 end][u32 n] n x ([u32 size][group values][AggregateStates::Bytes])
 //   "e" + end + start + key values -> ""   (sessions by when they close)
 // where start and end are order-preserving integers and group values are the groups' but for window_start
 // and window_end.

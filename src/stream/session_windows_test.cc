@@ -40,8 +40,7 @@ class SessionWindowsTest : public test::TempDirTest {
       groups.SetValue(0, i, Value::Timestamp(events[i].second * kSecond));
       groups.SetValue(1, i, Value::Timestamp((events[i].second + 10) * kSecond));
       groups.SetValue(2, i, Value::BigInt(events[i].first));
-      payloads.emplace_back(states_->payload_size());
-      states_->Initialize(payloads.back().data());
+      payloads.emplace_back(*states_);
       DataChunk none;
       none.SetCardinality(1);
       uint8_t* payload = payloads.back().data();

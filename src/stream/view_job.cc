@@ -371,6 +371,10 @@ class ViewJob::Aggregation {
         closed_(closed),
         limit_(closed == INT64_MIN ? INT64_MIN : closed - lateness),
         late_(late) {}
+  ~Aggregation() {
+    if (!states_.owns_memory()) return;
+    for (uint32_t g = 0; g < GroupCount(); g++) states_.Destroy(groups_.Payload(g));
+  }
 
   void Add(const DataChunk& input) {
     const size_t n = input.size();
@@ -905,7 +909,7 @@ class ViewJob::WindowEmitter {
 
 void ViewJob::MergeWindows(Aggregation& aggregation, int64_t watermark, StateBatch& batch,
                            WindowEmitter& emit) {
-  StateBuffer merged(states_->payload_size());
+  StateBuffer merged(*states_);
   constexpr size_t kGroupsAt = kWindowPrefix.size() + 8;  // a key's group values, past the window end
   for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
     const std::string key = aggregation.Key(g);
@@ -927,7 +931,7 @@ void ViewJob::MergeWindows(Aggregation& aggregation, int64_t watermark, StateBat
 void ViewJob::EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit) {
   if (watermark == INT64_MIN) return;
   std::vector<std::string> closed;
-  StateBuffer state(states_->payload_size());
+  StateBuffer state(*states_);
   batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark),
              [&](std::string_view key, std::string_view value) {
                states_->Load(value, state.data());
@@ -1053,8 +1057,7 @@ void ViewJob::EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation,
 
 std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatch& batch, Aggregation* retracted,
                                              std::vector<std::string>* emptied) {
-  const size_t size = states_->payload_size();
-  StateBuffer total(size);
+  StateBuffer total(*states_);
   std::vector<std::string> keys;
   for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
     std::string key = aggregation.Key(g);
@@ -1065,7 +1068,7 @@ std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatc
       states_->Load(state, total.data());
       states_->Combine(aggregation.Payload(g), total.data());
     } else {
-      std::memcpy(total.data(), aggregation.Payload(g), size);
+      states_->Copy(aggregation.Payload(g), total.data());
     }
     batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
     keys.push_back(std::move(key));
@@ -1100,9 +1103,9 @@ std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatc
 
 void ViewJob::ReemitGroups(const EpochPlan& plan, const std::vector<std::string>& keys, StateBatch& batch,
                            Output& view) {
-  const size_t groups = plan_.group_types.size(), width = plan_.names.size(), size = states_->payload_size();
+  const size_t groups = plan_.group_types.size(), width = plan_.names.size();
   const size_t prefix = plan_.kind == ViewKind::kWindowed ? kWindowPrefix.size() + 8 : kGroupPrefix.size();
-  StateBuffer total(size);
+  StateBuffer total(*states_);
   for (size_t start = 0; start < keys.size(); start += kVectorSize) {
     const size_t count = std::min<size_t>(kVectorSize, keys.size() - start);
     auto rows = std::make_unique<DataChunk>(plan_.output_row_types);

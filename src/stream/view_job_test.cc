@@ -231,6 +231,43 @@ TEST_F(ViewJobTest, StagesSurviveCrashes) {
                  ") b WHERE window_end <= (SELECT max(window_end) FROM m) ORDER BY window_end, ts, user_id"));
 }
 
+// States that own memory (a string max, string_agg, approx_count_distinct, the quantiles): stored as bytes,
+// loaded by the next epoch and rebuilt after a crash at each point. A user's orders are all in one
+// partition (the topic's key), so string_agg's offset order is the batch query's order too.
+constexpr const char* kOwnedWindowed =
+    "SELECT window_start, window_end, user_id, max('user-' || user_id || '-amount-' || amount) AS top, "
+    "string_agg(CAST(amount AS VARCHAR), ',') AS amounts, approx_count_distinct(amount) AS kinds, "
+    "median(amount) AS mid FROM TUMBLE(orders, ts, INTERVAL '10' SECOND) GROUP BY window_start, window_end, "
+    "user_id";
+constexpr const char* kOwnedChangelog =
+    "SELECT user_id, max('user-' || user_id || '-amount-' || amount) AS top, string_agg(CAST(amount AS "
+    "VARCHAR), ',') AS amounts, percentile_disc(0.5) WITHIN GROUP (ORDER BY amount) AS mid, mode(amount) AS "
+    "most FROM orders GROUP BY user_id";
+
+TEST_F(ViewJobTest, OwnedStatesSurviveCrashes) {
+  const std::string options = " WITH (max_records_per_epoch = 50) AS ";
+  Ok("CREATE MATERIALIZED VIEW ow" + options + kOwnedWindowed);
+  Ok("CREATE MATERIALIZED VIEW oc" + options + kOwnedChangelog);
+  const char* views[] = {"ow", "oc"};
+  Produce(0, 90);
+  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  Produce(30, 90);
+  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
+  Open();
+  Produce(60, 30);
+  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
+  Open();
+  Produce(80, 30);
+  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+
+  ASSERT_NE(Rows("SELECT count(*) FROM ow"), "0\n");
+  EXPECT_EQ(Rows("SELECT count(*) FROM ow_late"), "0\n");
+  EXPECT_EQ(Rows("SELECT * FROM ow ORDER BY window_start, user_id"),
+            Rows(std::string("SELECT * FROM (") + kOwnedWindowed +
+                 ") b WHERE window_end <= (SELECT max(window_end) FROM ow) ORDER BY window_start, user_id"));
+  EXPECT_EQ(Rows("SELECT * FROM oc ORDER BY user_id"), Rows(std::string(kOwnedChangelog) + " ORDER BY user_id"));
+}
+
 // A stream appends to a topic: after a crash at each point of an epoch its topic holds every row of its
 // query once, in the partition its key gives.
 TEST_F(ViewJobTest, AStreamAppendsEachRowOnceAcrossCrashes) {

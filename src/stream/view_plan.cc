@@ -68,6 +68,15 @@ void CutSessions(LogicalOperator& plan, uint64_t session_index) {
   for (auto& c : plan.children) CutSessions(*c, session_index);
 }
 
+/// Refuse aggregates whose value depends on the order of their rows (string_agg, array_agg, first, last)
+/// over a join: its rows come in an order its build's threads decide, not the same when an epoch runs
+/// again after a crash. (Over a topic they come in offset order, partition by partition, epoch by epoch.)
+void CheckOrderFree(const LogicalOperator& aggregate) {
+  for (const auto& e : aggregate.expressions) {
+    if (e->aggregate->order_dependent) Unsupported(e->aggregate->name + "() over a join");
+  }
+}
+
 /// Refuse what the stream processor cannot maintain; note the scan, the aggregate and the window.
 void Check(LogicalOperator& op, Parts& parts) {
   switch (op.type) {
@@ -101,6 +110,7 @@ void Check(LogicalOperator& op, Parts& parts) {
     case LogicalOpType::kJoin:
       // The side without the topic is a lookup (join_plan.h): lake tables, subqueries over them, or constant
       // rows (HOP's window offsets), run whole each epoch.
+      if (parts.aggregate) CheckOrderFree(*parts.aggregate);
       Check(StreamSide(op), parts);
       return;
     case LogicalOpType::kOrder:

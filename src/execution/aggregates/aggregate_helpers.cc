@@ -71,3 +71,11 @@ AggregateSet BuiltinAggregates() {
 }
 
 }  // namespace basin::aggregates
+
+namespace basin::aggregates {
+
+void ThrowCorruptState(const char* what) {
+  throw DataError(sqlstate::kDataCorrupted, std::string("aggregate state: its bytes ") + what);
+}
+
+}  // namespace basin::aggregates

@@ -12,6 +12,8 @@
 //     static void Subtract(const State& source, State& target);  // optional: Combine's inverse
 //     static void Finalize(State& s, Vector& result, size_t row);  // or (..., const FunctionData* bind)
 //     static void Destroy(State& s);         // optional: only for states that own memory
+//     static void Serialize(const State& s, std::string& out);     // with Destroy: the state as bytes
+//     static void Deserialize(std::string_view& in, State& s);     // (state_bytes.h), for views' state
 //     static void UpdateMany(State& s, const Input* values, size_t count);  // optional: a run of non-NULL
 //                                            // values into one state, faster than Update value by value
 //   };
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "common/exception.h"
+#include "execution/aggregates/state_bytes.h"
 #include "execution/function.h"
 #include "vector/vector.h"
 
@@ -262,6 +265,16 @@ void OpDestroy(uint8_t* state) {
   Op::Destroy(StateOf<typename Op::State>(state));
 }
 
+template <class Op>
+void OpSerialize(const uint8_t* state, std::string& out, const FunctionData*) {
+  Op::Serialize(StateOf<typename Op::State>(state), out);
+}
+
+template <class Op>
+void OpDeserialize(std::string_view& in, uint8_t* state, const FunctionData*) {
+  Op::Deserialize(in, StateOf<typename Op::State>(state));
+}
+
 /// Build an aggregate whose update is written by hand (several arguments, or NULLs handled itself), with
 /// Initialize, Combine, Finalize and Destroy taken from Op.
 template <class Op>
@@ -281,6 +294,10 @@ AggregateFunction MakeAggregateWithUpdate(std::string name, std::vector<LogicalT
   }
   f.finalize = OpFinalize<Op>;
   if constexpr (requires(typename Op::State & s) { Op::Destroy(s); }) f.destroy = OpDestroy<Op>;
+  if constexpr (requires(const typename Op::State& s, std::string& out) { Op::Serialize(s, out); }) {
+    f.serialize = OpSerialize<Op>;
+    f.deserialize = OpDeserialize<Op>;
+  }
   return f;
 }
 

@@ -42,6 +42,16 @@ struct HllOp {
     delete s.sketch;
     s.sketch = nullptr;
   }
+  static void Serialize(const State& s, std::string& out) {
+    PutFixed<uint8_t>(out, s.sketch != nullptr);
+    if (s.sketch) PutBytes(out, s.sketch->Serialize());
+  }
+  static void Deserialize(std::string_view& in, State& s) {
+    if (!TakeFlag(in)) return;
+    std::string_view registers = TakeBytes(in);
+    s.sketch = new DistinctSketch();  // owned by the state from here: destroy frees it even on bad bytes
+    if (!s.sketch->Deserialize(registers)) ThrowCorruptState("hold a sketch of another size");
+  }
 };
 
 }  // namespace

@@ -31,6 +31,13 @@ struct KeepValueOp {
     }
   }
   static void Destroy(State& s) requires std::is_same_v<T, string_t> { s.Free(); }
+  static void Serialize(const State& s, std::string& out) requires std::is_same_v<T, string_t> {
+    PutFixed<uint8_t>(out, s.has);
+    if (s.has) PutBytes(out, s.Get().view());
+  }
+  static void Deserialize(std::string_view& in, State& s) requires std::is_same_v<T, string_t> {
+    if (TakeFlag(in)) s.Set(string_t(TakeBytes(in)));  // Set copies what is not inlined
+  }
 };
 
 // kCommutative: which value wins does not depend on the order values come in.

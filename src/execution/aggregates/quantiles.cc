@@ -106,6 +106,30 @@ struct ValuesOp {
     delete s.values;
     s.values = nullptr;
   }
+  /// [u64 n], then n strings or the n values' bytes.
+  static void Serialize(const State& s, std::string& out) {
+    PutFixed<uint8_t>(out, s.values != nullptr);
+    if (!s.values) return;
+    PutFixed<uint64_t>(out, s.values->size());
+    if constexpr (std::is_same_v<T, string_t>) {
+      for (const std::string& v : *s.values) PutBytes(out, v);
+    } else {
+      out.append(reinterpret_cast<const char*>(s.values->data()), s.values->size() * sizeof(T));
+    }
+  }
+  static void Deserialize(std::string_view& in, State& s) {
+    if (!TakeFlag(in)) return;
+    s.values = new std::vector<Stored<T>>();
+    if constexpr (std::is_same_v<T, string_t>) {
+      const uint64_t n = TakeCount(in, sizeof(uint32_t));
+      s.values->reserve(n);
+      for (uint64_t k = 0; k < n; k++) s.values->emplace_back(TakeBytes(in));
+    } else {
+      const uint64_t n = TakeCount(in, sizeof(T));
+      s.values->resize(n);
+      std::memcpy(s.values->data(), TakeRaw(in, n * sizeof(T)).data(), n * sizeof(T));
+    }
+  }
   static void Store(Vector& result, size_t row, const Stored<T>& v) {
     if constexpr (std::is_same_v<T, string_t>) {
       StoreValue(result, row, string_t(v));

@@ -44,6 +44,20 @@ struct StringAggOp {
     delete s.text;
     s.text = nullptr;
   }
+  static void Serialize(const State& s, std::string& out) {
+    PutFixed<uint8_t>(out, s.text != nullptr);
+    if (!s.text) return;
+    PutFixed<uint32_t>(out, s.first_separator_length);
+    PutBytes(out, *s.text);
+  }
+  static void Deserialize(std::string_view& in, State& s) {
+    if (!TakeFlag(in)) return;
+    const auto first_separator_length = TakeFixed<uint32_t>(in);
+    std::string_view text = TakeBytes(in);
+    if (first_separator_length > text.size()) ThrowCorruptState("have a separator longer than its text");
+    s.text = new std::string(text);
+    s.first_separator_length = first_separator_length;
+  }
 };
 
 /// Sees NULLs itself: a NULL value is skipped, a NULL separator counts as empty (as in PostgreSQL).
@@ -119,6 +133,44 @@ struct ListBuffer {
     result.data<list_entry_t>()[row] = {offset, n};
   }
 
+  /// [u8 physical][u64 n][n validity bytes], then the n strings or the fixed-width values' bytes. Nested
+  /// lists are not written (views refuse owned states over LIST arguments).
+  void Serialize(std::string& out) const {
+    if (physical == PhysicalType::kList) throw InternalError("array_agg of lists has no stored form");
+    PutFixed<uint8_t>(out, static_cast<uint8_t>(physical));
+    PutFixed<uint64_t>(out, valid.size());
+    for (bool v : valid) out.push_back(v ? '\1' : '\0');
+    if (physical == PhysicalType::kString) {
+      for (const std::string& s : strings) PutBytes(out, s);
+    } else {
+      // A NULL element's slot holds whatever its vector held there: zeroed, so equal lists give equal bytes.
+      std::string values(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      for (size_t k = 0; k < valid.size(); k++) {
+        if (!valid[k]) std::memset(values.data() + k * width, 0, width);
+      }
+      PutBytes(out, values);
+    }
+  }
+  /// The values Serialize wrote, into a new buffer (owned by the caller).
+  static ListBuffer* Deserialize(std::string_view& in) {
+    const auto physical = TakeFixed<uint8_t>(in);
+    if (physical >= static_cast<uint8_t>(PhysicalType::kList)) ThrowCorruptState("name no element type");
+    auto buffer = std::make_unique<ListBuffer>(static_cast<PhysicalType>(physical));
+    const uint64_t n = TakeCount(in, 1);
+    for (char v : TakeRaw(in, n)) {
+      if (v != '\0' && v != '\1') ThrowCorruptState("have a validity byte that is neither 0 nor 1");
+      buffer->valid.push_back(v == '\1');
+    }
+    if (buffer->physical == PhysicalType::kString) {
+      for (uint64_t k = 0; k < n; k++) buffer->strings.emplace_back(TakeBytes(in));
+    } else {
+      std::string_view values = TakeBytes(in);
+      if (values.size() != n * buffer->width) ThrowCorruptState("hold values of another size");
+      buffer->bytes.assign(values.begin(), values.end());
+    }
+    return buffer.release();
+  }
+
   PhysicalType physical;
   size_t width;
   std::vector<bool> valid;
@@ -145,6 +197,13 @@ struct ArrayAggOp {
   static void Destroy(State& s) {
     delete s;
     s = nullptr;
+  }
+  static void Serialize(const State& s, std::string& out) {
+    PutFixed<uint8_t>(out, s != nullptr);
+    if (s) s->Serialize(out);
+  }
+  static void Deserialize(std::string_view& in, State& s) {
+    if (TakeFlag(in)) s = ListBuffer::Deserialize(in);
   }
 };
 
