@@ -76,7 +76,12 @@ void GroupHashTable::FindOrCreate(const DataChunk& keys, uint32_t* groups, std::
   std::vector<sel_t> cand_rows(count), next;
   std::vector<uint32_t> cand_groups(count);
   while (!remaining.empty()) {
-    if ((hashes_.size() + remaining.size()) * 2 > slots_.size()) Grow();
+    if ((hashes_.size() + remaining.size()) * 2 > slots_.size()) {
+      Grow();
+      // The groups moved: a row that had probed past a salt collision starts its probe sequence over, or it
+      // could pass its group's new slot and add the group a second time.
+      for (sel_t row : remaining) pos[row] = hashes[row];
+    }
     size_t candidates = 0;
     next.clear();
     // Large tables live in memory, not cache: start every row's slot load at once.
