@@ -54,8 +54,13 @@ std::string Quoted(const std::string& name) {
   return out + "\"";
 }
 
+/// A lake table's snapshot as AppendsBetween takes it: 0 (none read yet) is before the first.
+std::optional<int64_t> TableSnapshot(int64_t id) {
+  return id == 0 ? std::nullopt : std::optional<int64_t>(id);
+}
+
 int64_t RecordsIn(const EpochPlan& plan) {
-  int64_t n = plan.backfill_rows;
+  int64_t n = plan.backfill_rows + plan.table_rows;
   for (auto [p, end] : plan.to) n += end - plan.from.at(p);
   for (auto [p, end] : plan.join_to) n += end - plan.join_from.at(p);
   return n;
@@ -115,6 +120,7 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
   j["outputs"] = EncodeSinkOffsets(c.outputs);
   if (!c.join_offsets.empty()) j["join_offsets"] = EncodeSinkOffsets(c.join_offsets);
   if (c.join_rows != 0) j["join_rows"] = c.join_rows;
+  if (c.table_snapshot != 0) j["table_snapshot"] = c.table_snapshot;
   if (!c.join_watermarks.empty()) {
     nlohmann::json marks = nlohmann::json::object();
     for (auto [p, w] : c.join_watermarks) marks[std::to_string(p)] = w;
@@ -140,6 +146,7 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.rows_out = j.at("rows_out").get<int64_t>();
     c.late_rows = j.at("late_rows").get<int64_t>();
     if (j.contains("join_rows")) c.join_rows = j.at("join_rows").get<int64_t>();
+    if (j.contains("table_snapshot")) c.table_snapshot = j.at("table_snapshot").get<int64_t>();
     if (j.contains("join_offsets")) c.join_offsets = DecodeSinkOffsets(j.at("join_offsets").get<std::string>());
     if (j.contains("join_watermarks")) {
       for (auto& [p, w] : j.at("join_watermarks").items()) c.join_watermarks[std::stoi(p)] = w.get<int64_t>();
@@ -160,6 +167,11 @@ std::string EncodePlan(const EpochPlan& p) {
     j["backfill_snapshot"] = p.backfill_snapshot;
     j["backfill_rows"] = p.backfill_rows;
   }
+  if (p.table_to != 0) {
+    j["table_from"] = p.table_from;
+    j["table_to"] = p.table_to;
+    j["table_rows"] = p.table_rows;
+  }
   if (!p.join_to.empty()) {
     j["join_from"] = EncodeSinkOffsets(p.join_from);
     j["join_to"] = EncodeSinkOffsets(p.join_to);
@@ -178,6 +190,11 @@ EpochPlan DecodePlan(const std::string& text) {
     if (j.contains("backfill_snapshot")) {
       p.backfill_snapshot = j.at("backfill_snapshot").get<int64_t>();
       p.backfill_rows = j.at("backfill_rows").get<int64_t>();
+    }
+    if (j.contains("table_to")) {
+      p.table_from = j.at("table_from").get<int64_t>();
+      p.table_to = j.at("table_to").get<int64_t>();
+      p.table_rows = j.at("table_rows").get<int64_t>();
     }
     if (j.contains("join_to")) {
       p.join_from = DecodeSinkOffsets(j.at("join_from").get<std::string>());
@@ -523,8 +540,15 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   };
   // A view over stages reads their topics: the first stage's (they all read the same, ViewPlan::Analyze).
   const ViewPlan& reader = plan_.stages.empty() ? plan_ : *plan_.stages[0].plan;
-  source_ = find_topic(reader.join ? *reader.join->sides[0].plan : *reader.input);
-  topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);
+  if (plan_.table_source) {
+    // A view over a lake table: its snapshots in place of offsets.
+    source_ = plan_.table_source;
+    source_table_ = std::dynamic_pointer_cast<iceberg::IcebergTable>(source_->storage);
+    if (!source_table_) throw InternalError("a materialized view's source table is not a lake table");
+  } else {
+    source_ = find_topic(reader.join ? *reader.join->sides[0].plan : *reader.input);
+    topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);
+  }
   if (reader.join) {
     join_source_ = find_topic(*reader.join->sides[1].plan);
     join_topic_ = std::dynamic_pointer_cast<TopicTable>(join_source_->storage);
@@ -575,8 +599,10 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
           view.late_table, {"_partition", "_offset", "event_time", "window_start", "window_end", "watermark"},
           {TypeId::kInteger, TypeId::kBigInt, t, t, t, t});
     }
-    // The watermark: the topic's declared one (WATERMARK FOR ts AS ...), else the window's time itself.
-    const log::TopicSchema& schema = topic_->schema();
+    // The watermark: the topic's declared one (WATERMARK FOR ts AS ...), else the window's time itself (a
+    // lake table's too, as one partition).
+    const log::TopicSchema no_schema;
+    const log::TopicSchema& schema = topic_ ? topic_->schema() : no_schema;
     std::string watermark = Quoted(windowed->window->time_column);
     if (!schema.watermark_column.empty()) {
       if (schema.watermark_column != windowed->window->time_column) {
@@ -587,10 +613,11 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
       }
       watermark = schema.watermark_expression;
     }
+    const std::string cast = "max(CAST((" + watermark + ") AS " + windowed->time_type.ToString() + "))";
     watermark_plan_ =
         engine_
-            ->Bind("SELECT _partition, max(CAST((" + watermark + ") AS " + windowed->time_type.ToString() +
-                   ")) FROM " + Quoted(plan_.topic) + " GROUP BY _partition")
+            ->Bind(source_table_ ? "SELECT 0, " + cast + " FROM " + Quoted(source_->schema) + "." + Quoted(source_->name)
+                                 : "SELECT _partition, " + cast + " FROM " + Quoted(plan_.topic) + " GROUP BY _partition")
             .plan;
   }
   // allowed_lateness (ms) and emit, for windows.
@@ -684,6 +711,10 @@ Checkpoint ViewJob::LoadCheckpoint() const {
 void ViewJob::StartAt(const SinkOffsets& offsets) {
   Checkpoint checkpoint = LoadCheckpoint();
   if (checkpoint.epoch != 0) throw InternalError("a view starts before its first epoch");
+  if (source_table_) {
+    throw Exception(sqlstate::kInvalidParameterValue, "materialized view " + name_ +
+                                                          " reads a lake table: it starts from its first snapshot");
+  }
   checkpoint.offsets = offsets;
   if (join_source_) checkpoint.join_offsets = HighWatermarks(log_, join_source_->name);
   store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
@@ -691,6 +722,11 @@ void ViewJob::StartAt(const SinkOffsets& offsets) {
 
 int64_t ViewJob::Lag() const {
   const Checkpoint checkpoint = LoadCheckpoint();
+  if (source_table_) {  // the rows appended since the snapshot read up to
+    const std::optional<int64_t> current = source_table_->State()->metadata.current_snapshot_id;
+    if (!current || (checkpoint.table_snapshot != 0 && *current == checkpoint.table_snapshot)) return 0;
+    return source_table_->AppendsBetween(TableSnapshot(checkpoint.table_snapshot), *current)->RowCount();
+  }
   int64_t lag = RecordsAfter(log_, plan_.topic, checkpoint.offsets);
   if (join_source_) lag += RecordsAfter(log_, join_source_->name, checkpoint.join_offsets);
   return lag;
@@ -698,6 +734,11 @@ int64_t ViewJob::Lag() const {
 
 std::array<SinkOffsets, 2> ViewJob::Ends() const {
   std::array<SinkOffsets, 2> ends;
+  if (source_table_) {  // a lake table's current snapshot, as partition 0's end
+    const std::optional<int64_t> current = source_table_->State()->metadata.current_snapshot_id;
+    if (current) ends[0][0] = *current;
+    return ends;
+  }
   ends[0] = HighWatermarks(log_, plan_.topic);
   if (join_source_) ends[1] = HighWatermarks(log_, join_source_->name);
   return ends;
@@ -706,6 +747,7 @@ std::array<SinkOffsets, 2> ViewJob::Ends() const {
 bool ViewJob::Reached(const std::array<SinkOffsets, 2>& ends) const {
   const Checkpoint checkpoint = LoadCheckpoint();
   if (backfill_ && checkpoint.epoch == 0) return false;  // the back-fill epoch comes first, whatever the topic holds
+  if (source_table_) return ends[0].empty() || checkpoint.table_snapshot == ends[0].at(0);
   for (size_t t = 0; t < 2; t++) {
     const std::string& topic = t == 0 || !join_source_ ? plan_.topic : join_source_->name;
     const SinkOffsets& at = t == 0 ? checkpoint.offsets : checkpoint.join_offsets;
@@ -745,6 +787,17 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
     int32_t partition;
     int64_t begin, end;
   };
+  if (source_table_) {
+    // A lake table: the rows appended since the snapshot read up to (all of them in one epoch).
+    const std::optional<int64_t> current = source_table_->State()->metadata.current_snapshot_id;
+    if (!current || *current == checkpoint.table_snapshot) return false;
+    plan.epoch = checkpoint.epoch + 1;
+    plan.time_us = NowMicros();
+    plan.table_from = checkpoint.table_snapshot;
+    plan.table_to = *current;
+    plan.table_rows = source_table_->AppendsBetween(TableSnapshot(plan.table_from), plan.table_to)->RowCount();
+    return true;
+  }
   if (backfill_ && checkpoint.epoch == 0) {
     // The first epoch of a back-fill: the sink's table at its current snapshot, the topic after it.
     const BackfillPoint point = backfill_->Current();
@@ -799,6 +852,11 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
 }
 
 std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) const {
+  if (source_table_) {
+    auto entry = std::make_shared<TableEntry>(*source_);
+    entry->storage = source_table_->AppendsBetween(TableSnapshot(plan.table_from), plan.table_to);
+    return entry;
+  }
   if (plan.backfill_snapshot != 0) {
     if (!backfill_) throw InternalError("materialized view " + name_ + ": a back-fill epoch after the first");
     return backfill_->Input(plan.backfill_snapshot);
@@ -811,7 +869,7 @@ std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) co
 
 int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint) {
   auto fold = [&](const LogicalOperator& watermark_plan, bool right, std::map<int32_t, int64_t>& watermarks) {
-    engine_->Run(ReadingFrom(watermark_plan, Input(plan, right)), plan.time_us, [&](const DataChunk& chunk) {
+    engine_->Run(ReadingFrom(watermark_plan, Input(plan, right), plan_.table_source.get()), plan.time_us, [&](const DataChunk& chunk) {
       for (size_t r = 0; r < chunk.size(); r++) {
         const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
         if (w.IsNull()) continue;
@@ -1296,6 +1354,7 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   checkpoint.epoch = plan.epoch;
   checkpoint.offsets = plan.to;
   checkpoint.join_offsets = plan.join_to;
+  if (plan.table_to != 0) checkpoint.table_snapshot = plan.table_to;
   checkpoint.time_ms = NowMicros() / 1000;
   checkpoint.records_in += result.records;
   checkpoint.rows_out += result.rows;
@@ -1354,7 +1413,7 @@ void ViewJob::RunKind(const EpochPlan& plan, Checkpoint& checkpoint, int64_t clo
       return true;
     };
     if (!plan_.join) {
-      engine_->Run(ReadingFrom(*plan_.input, Input(plan)), plan.time_us, emit);
+      engine_->Run(ReadingFrom(*plan_.input, Input(plan), plan_.table_source.get()), plan.time_us, emit);
       return;
     }
     // A join of two topics: the plan reads the join's new pairs, in two passes (join_state.h); a window

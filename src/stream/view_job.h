@@ -60,6 +60,7 @@ struct Checkpoint {
   int64_t rows_out = 0;
   int64_t late_rows = 0;
   int64_t join_rows = 0;  ///< rows a join of two topics holds in its state
+  int64_t table_snapshot = 0;  ///< a view over a lake table: the snapshot read up to (0: none)
 };
 
 /// What an epoch reads, recorded before it runs.
@@ -72,6 +73,9 @@ struct EpochPlan {
   /// topic (0: none), and its rows; `from` and `to` are then both the offsets the sink committed with it.
   int64_t backfill_snapshot = 0;
   int64_t backfill_rows = 0;
+  /// A view over a lake table: the rows appended after snapshot `table_from` (0: from the first) up to
+  /// `table_to`, and how many.
+  int64_t table_from = 0, table_to = 0, table_rows = 0;
 };
 
 /// What RunEpoch did.
@@ -216,7 +220,8 @@ class ViewJob {
   LogicalOperatorPtr watermark_plan_;  // windowed (or a stage): _partition, watermark of the topic's records
   LogicalOperatorPtr join_watermark_plan_;   // a window join: the same over its right topic
   std::shared_ptr<TableEntry> source_;
-  std::shared_ptr<TopicTable> topic_;
+  std::shared_ptr<TopicTable> topic_;                  // null for a view over a lake table
+  std::shared_ptr<iceberg::IcebergTable> source_table_;  // a view over a lake table
   std::shared_ptr<TableEntry> join_source_;  // the right topic of a join of two topics
   std::shared_ptr<TopicTable> join_topic_;
   std::shared_ptr<iceberg::IcebergTable> table_;       // null for a stream

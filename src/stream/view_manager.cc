@@ -120,6 +120,11 @@ void ViewManager::Create(const MaterializedViewEntry& view) {
   try {
     ViewJob& job = Open(*slot, view, /*created=*/true);
     auto start = view.options.find(kViewStart);
+    if (view.topic.empty() && start != view.options.end() && start->second != "earliest") {
+      throw Exception(sqlstate::kInvalidParameterValue,
+                      "materialized view " + view.qualified_name() +
+                          " reads a lake table: it starts from the table's first snapshot (start is for topics)");
+    }
     if (start != view.options.end() && start->second == "latest") {
       job.StartAt(HighWatermarks(log_, view.topic));
     } else if (start != view.options.end() && start->second != "earliest") {

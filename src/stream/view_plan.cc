@@ -10,6 +10,7 @@
 #include "common/exception.h"
 #include "execution/expression_executor.h"
 #include "execution/function.h"
+#include "lake/iceberg_table.h"
 #include "lake/topic_table.h"
 #include "stream/join_plan.h"
 #include "stream/aggregate_states.h"
@@ -82,9 +83,9 @@ void Check(LogicalOperator& op, Parts& parts) {
   switch (op.type) {
     case LogicalOpType::kGet:
       if (parts.scan) Unsupported("reading more than one relation");
-      if (!op.table->is_topic()) {
-        throw NotImplementedError("a materialized view reads a topic; \"" + op.table->name +
-                                  "\" is a table (continuous queries over tables are not supported yet)");
+      if (!op.table->is_topic() && !std::dynamic_pointer_cast<iceberg::IcebergTable>(op.table->storage)) {
+        throw NotImplementedError("a materialized view reads a topic or a lake table; \"" + op.table->name +
+                                  "\" is neither");
       }
       parts.scan = &op;
       return;
@@ -779,7 +780,8 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   Parts parts;
   Check(*query.plan, parts);
   if (!parts.scan && !plan.join && !parts.stage) Unsupported("queries without a topic in FROM");
-  if (parts.scan) plan.topic = parts.scan->table->name;
+  if (parts.scan && parts.scan->table->is_topic()) plan.topic = parts.scan->table->name;
+  if (parts.scan && !parts.scan->table->is_topic()) plan.table_source = parts.scan->table;
   if (plan.join) plan.topic = plan.join->sides[0].topic;
   if (parts.rank) {
     if (plan.join) Unsupported("row_number() over a join of two topics");
@@ -860,10 +862,13 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
     plan.window_end_group = static_cast<size_t>(end_group);
     plan.time_type = plan.group_types[plan.window_end_group];
     const uint64_t scan = parts.scan->table_index;
+    // (A lake table has no _partition and _offset: its late rows name none.)
     plan.partition_column = input->expressions.size();
-    input->expressions.push_back(ColumnResolvingTo(below, {scan, kTopicPartitionColumn}, TypeId::kInteger));
+    input->expressions.push_back(plan.table_source ? Expr::Constant(Value::Null(TypeId::kInteger))
+                                                   : ColumnResolvingTo(below, {scan, kTopicPartitionColumn}, TypeId::kInteger));
     plan.offset_column = input->expressions.size();
-    input->expressions.push_back(ColumnResolvingTo(below, {scan, kTopicOffsetColumn}, TypeId::kBigInt));
+    input->expressions.push_back(plan.table_source ? Expr::Constant(Value::Null(TypeId::kBigInt))
+                                                   : ColumnResolvingTo(below, {scan, kTopicOffsetColumn}, TypeId::kBigInt));
     plan.time_column = input->expressions.size();
     input->expressions.push_back(ColumnResolvingTo(below, plan.window->time, plan.time_type));
   }
@@ -879,13 +884,18 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   return plan;
 }
 
-LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source) {
+LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source,
+                               const TableEntry* table_source) {
+  auto is_source = [&](const TableEntry& t) {
+    if (!table_source) return t.is_topic();
+    return t.schema == table_source->schema && t.name == table_source->name;
+  };
   LogicalOperatorPtr copy = plan.Copy();
   std::vector<LogicalOperator*> pending{copy.get()};
   while (!pending.empty()) {
     LogicalOperator* op = pending.back();
     pending.pop_back();
-    if (op->type == LogicalOpType::kGet && op->table->is_topic()) op->table = source;
+    if (op->type == LogicalOpType::kGet && is_source(*op->table)) op->table = source;
     for (auto& c : op->children) pending.push_back(c.get());
   }
   return copy;

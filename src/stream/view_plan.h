@@ -44,7 +44,10 @@ struct ViewPlan {
   };
 
   ViewKind kind = ViewKind::kAppend;
-  std::string topic;
+  std::string topic;  ///< empty for a view over a lake table
+  /// A view over a lake table instead of a topic: the table, read snapshot by snapshot (the rows each append
+  /// added: IcebergTable::AppendsBetween).
+  std::shared_ptr<TableEntry> table_source;
   /// The view's columns.
   std::vector<std::string> names;
   std::vector<LogicalType> types;
@@ -132,7 +135,9 @@ struct ViewPlan {
 /// Whether `op` is the chunk scan of a plan's stage.
 bool IsStageScan(const LogicalOperator& op);
 
-/// A copy of `plan` whose topic scan (it has one) reads `source` instead; lookup tables stay as they are.
-LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source);
+/// A copy of `plan` whose topic scan (it has one; or, for a view over a lake table, its scan of
+/// `table_source`) reads `source` instead; lookup tables stay as they are.
+LogicalOperatorPtr ReadingFrom(const LogicalOperator& plan, const std::shared_ptr<TableEntry>& source,
+                               const TableEntry* table_source = nullptr);
 
 }  // namespace basin::stream
