@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "stream/join_expiry.h"
 #include "stream/row_codec.h"
 #include "stream/state_store.h"
 #include "stream/view_plan.h"
@@ -19,7 +20,7 @@ std::string SidePrefix(size_t s) {
   return std::string("j") + static_cast<char>('0' + s);
 }
 
-/// An interval join's index of side `s`'s rows by expiry time.
+/// An interval join's index of side `s`'s rows by expiry time (join_expiry.h).
 std::string ExpiryPrefix(size_t s) {
   return std::string("jx") + static_cast<char>('0' + s);
 }
@@ -239,6 +240,8 @@ JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
   // Keep the new rows: "j" side, key, then the row (a distinct side's) or the epoch and a row number.
   for (size_t s = 0; s < 2; s++) {
     const size_t width = join.sides[s].types.size();
+    const bool expires = !join.sides[s].expiry.empty();
+    ExpiryIndex index;
     int64_t n = 0;
     std::string key, value;
     for (size_t c = 0; c < delta[s].chunks.size(); c++) {
@@ -253,13 +256,10 @@ JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
         EncodeRow(chunk, 0, width, r, value);
         batch.Put(key, value);
         result.kept++;
-        if (!join.sides[s].expiry.empty()) {
-          std::string index = ExpiryPrefix(s);
-          AppendOrderedInt64(index, delta[s].expiry[c][r]);
-          batch.Put(index + key, "");
-        }
+        if (expires) index.Add(delta[s].expiry[c][r], key);
       }
     }
+    if (expires) index.Write(ExpiryPrefix(s), epoch.epoch, batch);
   }
   // A window join forgets the windows the watermark has closed: no row to come can meet their rows.
   if (join.window_end_key >= 0 && epoch.watermark != INT64_MIN) {
@@ -282,19 +282,8 @@ JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
   // An interval join forgets the rows whose every bound the other side's watermark has passed: a row of it
   // still to come that is not late is at or after that watermark.
   for (size_t s = 0; s < 2; s++) {
-    const int64_t watermark = epoch.side_watermark[1 - s];
-    if (join.sides[s].expiry.empty() || watermark == INT64_MIN) continue;
-    const std::string prefix = ExpiryPrefix(s);
-    std::vector<std::string> expired;
-    batch.Scan(prefix, OrderedKeyBound(prefix, watermark - 1), [&](std::string_view key, std::string_view) {
-      expired.emplace_back(key);
-      return true;
-    });
-    for (const std::string& index : expired) {
-      batch.Delete(index);
-      batch.Delete(index.substr(prefix.size() + sizeof(int64_t)));
-    }
-    result.expired += static_cast<int64_t>(expired.size());
+    if (!join.sides[s].expiry.empty())
+      result.expired += ExpiryIndex::Expire(ExpiryPrefix(s), epoch.side_watermark[1 - s], batch);
   }
   return result;
 }

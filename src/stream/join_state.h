@@ -4,8 +4,8 @@
 // view's state store under "j" + side + join key + epoch + row number (a distinct side's: + the row itself),
 // so that the rows matching a key are one range of keys; a window join's keys lead with the window end (as an
 // ordered integer), so that closed windows are one range too. An interval join's rows that can expire
-// (join_bounds.h) are also indexed under "jx" + side + expiry time (an ordered integer) + their key, so the
-// rows the other side's watermark has passed are one range. Rows with a NULL key (or time, or bound) never
+// (join_bounds.h) are also indexed under "jx" + side + expiry time (an ordered integer) + ... (join_expiry.h),
+// so the rows the other side's watermark has passed are one range. Rows with a NULL key (or time, or bound) never
 // match (an inner join) and are not kept.
 
 #include <array>

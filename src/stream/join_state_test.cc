@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "helpers/view_testing.h"
+#include "stream/join_expiry.h"
+#include "stream/state_store.h"
 
 namespace basin::stream {
 namespace {
@@ -224,6 +226,30 @@ TEST_F(IntervalJoinTest, RowsBehindTheirWatermarkAreLateOnEitherSide) {
   EXPECT_NE(Rows("SELECT count(*) FROM ij"), Rows(std::string("SELECT count(*) FROM (") + kIntervalJoin + ") q"));
   // Auctions 2 (100 s) and 5 (70 s), bids at 60 s and 65 s: the auctions' watermark (55 s) passed the rest.
   EXPECT_EQ(Load().join_rows, 4);
+}
+
+TEST_F(IntervalJoinTest, AnIndexEntryPartlyPassedKeepsItsOtherRows) {
+  // Rows of one epoch whose expiries share a bucket: one entry, which watermarks between them split.
+  StateStore store(Path("expiry"));
+  StateBatch batch(store);
+  ExpiryIndex index;
+  for (int64_t expires : {5, 1, 3}) {
+    const std::string key = "j1" + std::to_string(expires);
+    batch.Put(key, "row");
+    index.Add(expires, key);
+  }
+  index.Write("jx1", 7, batch);
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 1, batch), 0);  // nothing before 1
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 3, batch), 1);
+  store.Commit(batch);
+  StateBatch next(store);
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 4, next), 1);
+  EXPECT_FALSE(next.Get("j13"));
+  EXPECT_TRUE(next.Get("j15"));
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 6, next), 1);
+  int entries = 0;
+  next.Scan("j", "k", [&](std::string_view, std::string_view) { return ++entries > 0; });
+  EXPECT_EQ(entries, 0);
 }
 
 }  // namespace
