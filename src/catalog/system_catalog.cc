@@ -132,7 +132,7 @@ std::vector<SystemTableDef> MakeSystemTables() {
           "name text, topic text, kind text, status text, epoch int8, committed_offsets text, lag int8, "
           "watermark timestamptz, watermark_delay_seconds float8, records_per_second float8, "
           "last_checkpoint timestamptz, records_in int8, rows_out int8, late_rows int8, state_bytes int8, "
-          "error text"),
+          "join_rows int8, error text"),
       Def(kPg, "pg_stat_user_tables", 0,
           "relid oid, schemaname name, relname name, seq_scan int8, last_seq_scan timestamptz, "
           "seq_tup_read int8, idx_scan int8, last_idx_scan timestamptz, idx_tup_fetch int8, n_tup_ins int8, "

@@ -91,6 +91,11 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
     view->late_table = view->name + "_late";
     taken(view->late_table);
     late_columns = LateColumns(windowed->time_type);
+  } else if (const stream::StreamJoin* join = plan.TopicJoin(); join && join->CanBeLate()) {
+    // A window or interval join of two topics: its rows behind the watermark (stream/join_bounds.h).
+    view->late_table = view->name + "_late";
+    taken(view->late_table);
+    late_columns = LateColumns(join->late_time_type);
   }
 
   // Tables first (the job checks them), then the job's state, then the name: the runner never sees a view
@@ -223,11 +228,11 @@ std::unique_ptr<QueryResult> ClientContext::ShowAlerts() {
 std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
   RowsBuilder rows({"name", "topic", "kind", "status", "epoch", "committed_offsets", "lag", "watermark",
                     "watermark_delay_seconds", "records_per_second", "last_checkpoint", "records_in",
-                    "rows_out", "late_rows", "state_bytes", "error"},
+                    "rows_out", "late_rows", "state_bytes", "join_rows", "error"},
                    {TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kVarchar, TypeId::kBigInt,
                     TypeId::kVarchar, TypeId::kBigInt, TypeId::kTimestampTz, TypeId::kDouble, TypeId::kDouble,
                     TypeId::kTimestampTz, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt, TypeId::kBigInt,
-                    TypeId::kVarchar});
+                    TypeId::kBigInt, TypeId::kVarchar});
   const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
@@ -247,7 +252,7 @@ std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
               Value::Double(r.records_per_second),
               optional_time(r.last_checkpoint_ms != 0, r.last_checkpoint_ms * 1000),
               Value::BigInt(r.records_in), Value::BigInt(r.rows_out), Value::BigInt(r.late_rows),
-              Value::BigInt(r.state_bytes),
+              Value::BigInt(r.state_bytes), Value::BigInt(r.join_rows),
               r.error.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(r.error)});
   }
   return rows.Finish();

@@ -6,6 +6,7 @@
 #include "common/exception.h"
 #include "execution/expression.h"
 #include "sql/optimizer/filter_pushdown.h"
+#include "stream/join_bounds.h"
 
 namespace basin::stream {
 
@@ -78,26 +79,29 @@ LogicalOperator& StreamSide(LogicalOperator& join) {
   return *join.children[1];
 }
 
-namespace {
-
-/// The projection, aggregate or scan of `plan` giving bindings of `table_index`, or null.
-const LogicalOperator* Producer(const LogicalOperator& plan, uint64_t table_index) {
+const LogicalOperator* BindingProducer(const LogicalOperator& plan, uint64_t table_index) {
   const bool produces = ((plan.type == LogicalOpType::kProjection || plan.type == LogicalOpType::kGet) &&
                          plan.table_index == table_index) ||
                         (plan.type == LogicalOpType::kAggregate && plan.table_index == table_index);
   if (produces) return &plan;
   for (const auto& c : plan.children) {
-    if (const LogicalOperator* found = Producer(*c, table_index)) return found;
+    if (const LogicalOperator* found = BindingProducer(*c, table_index)) return found;
   }
   return nullptr;
 }
 
-}  // namespace
+void StreamJoin::KeepAll() {
+  window_end_key = -1;
+  for (Side& side : sides) {
+    side.timed = false;
+    side.expiry.clear();
+  }
+}
 
 bool IsWindowEnd(const LogicalOperator& plan, const Expr& key, std::string& time_column) {
   const Expr* e = &key;
   while (e->cls == ExprClass::kColumnRef && e->depth == 0) {
-    const LogicalOperator* op = Producer(plan, e->binding.table_index);
+    const LogicalOperator* op = BindingProducer(plan, e->binding.table_index);
     if (!op || op->type == LogicalOpType::kGet) return false;
     const size_t c = e->binding.column_index;
     if (op->type == LogicalOpType::kAggregate) {
@@ -138,6 +142,9 @@ std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan) {
       out->sides[1].window_time_column = right_time;
     }
   }
+  // Columns after the keys: the late table's, an interval join's bounds (join_bounds.h).
+  for (auto& c : join.children) c->ResolveTypes();
+  ExtraColumns extra = ExtraSideColumns(join, *out);
   std::map<std::pair<uint64_t, uint64_t>, ColumnBinding> rebound;
   for (size_t s = 0; s < 2; s++) {
     StreamJoin::Side& side = out->sides[s];
@@ -148,15 +155,17 @@ std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan) {
     auto project = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
     project->table_index = index;
     for (size_t i = 0; i < bindings.size(); i++) {
+      if (extra.scan_only.count({bindings[i].table_index, bindings[i].column_index})) continue;
+      rebound[{bindings[i].table_index, bindings[i].column_index}] = {index, side.types.size()};
       project->expressions.push_back(Expr::ColumnRef(bindings[i], child->types[i]));
       side.types.push_back(child->types[i]);
-      rebound[{bindings[i].table_index, bindings[i].column_index}] = {index, i};
     }
     for (const LogicalJoinCondition& c : join.conditions) {
       if (c.nulls_equal) Unsupported("joins of two topics on IS NOT DISTINCT FROM");
       project->expressions.push_back((s == 0 ? c.left : c.right)->Copy());
       side.keys++;
     }
+    for (ExprPtr& e : extra.columns[s]) project->expressions.push_back(std::move(e));
     project->children.push_back(std::move(child));
     side.plan = std::move(project);
     side.rows = std::make_shared<std::vector<std::unique_ptr<DataChunk>>>();

@@ -54,6 +54,20 @@ struct StreamJoin {
     bool distinct = false;
     /// Of a window join: the time column of the side's window.
     std::string window_time_column;
+    /// Of a join whose rows can be late (a window or interval join): the plan gives, after the keys,
+    /// `_partition`, `_offset` and the event time (NULL where the side's plan does not pass them on), for the
+    /// late table; then the expiry bounds (below).
+    bool late_columns = false;
+    /// Of an interval join (join_bounds.h): the other side's rows expire by this side's watermark, over
+    /// `time_column` (the column its topic declares its WATERMARK for, the event time above); a row whose
+    /// time is behind the side's watermark of the previous epoch is late.
+    bool timed = false;
+    std::string time_column;
+    LogicalType time_type;
+    /// Of an interval join: bounds over the side's row (after the late columns), each strict or not: no row
+    /// of the other side whose time is past a bound (or at it, strict) can meet the row; it leaves the state
+    /// once the other side's watermark has passed the least bound.
+    std::vector<bool> expiry;
     /// What the join reads for this side in a pass (the view's plan holds a chunk scan of it).
     ChunkList rows;
   };
@@ -63,6 +77,14 @@ struct StreamJoin {
   /// then kept by window end first, a row whose window the watermark closed in an earlier epoch is late
   /// (dropped and counted), and a window's rows are forgotten once the watermark passes its end.
   int window_end_key = -1;
+  /// The type of the late table's times (a join whose rows can be late).
+  LogicalType late_time_type;
+
+  /// Whether its rows can be late: a window join, or an interval join (a side's rows expire).
+  bool CanBeLate() const { return window_end_key >= 0 || Interval(); }
+  bool Interval() const { return sides[0].timed || sides[1].timed; }
+  /// Keep every row (no window or interval expiry): a join in a stage, or over topics without watermarks.
+  void KeepAll();
 };
 
 /// If `plan` joins two topics, take the join's sides out (the join then reads two chunk scans) and return
@@ -73,6 +95,9 @@ std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan);
 /// Whether `key`, an expression over `plan`'s output, is the window_end of a TUMBLE or HOP in `plan` (through
 /// projections and group keys that pass it on); its time column's name goes to `time_column`.
 bool IsWindowEnd(const LogicalOperator& plan, const Expr& key, std::string& time_column);
+
+/// The projection, aggregate or scan of `plan` that gives the bindings of `table_index`, or null.
+const LogicalOperator* BindingProducer(const LogicalOperator& plan, uint64_t table_index);
 
 /// Whether `op` is one of the chunk scans ExtractStreamJoin put in place of a join's sides.
 bool IsStreamJoinSide(const LogicalOperator& op);

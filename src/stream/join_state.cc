@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "stream/join_expiry.h"
 #include "stream/row_codec.h"
 #include "stream/state_store.h"
 #include "stream/view_plan.h"
@@ -19,25 +20,87 @@ std::string SidePrefix(size_t s) {
   return std::string("j") + static_cast<char>('0' + s);
 }
 
+/// An interval join's index of side `s`'s rows by expiry time (join_expiry.h).
+std::string ExpiryPrefix(size_t s) {
+  return std::string("jx") + static_cast<char>('0' + s);
+}
+
 /// A side's new rows of the epoch that can match (no NULL key; of a distinct side, not kept before):
-/// [columns..., keys...], with each row's state key.
+/// [columns..., keys..., extra columns...], with each row's state key.
 struct Delta {
   Chunks chunks;
   std::vector<std::vector<std::string>> keys;  // by chunk, by row: the prefix and join key (+ the row, distinct)
+  std::vector<std::vector<int64_t>> expiry;    // by chunk, by row: an interval join's expiry time
   std::map<std::string, bool> distinct;        // the join keys seen (prefix and key)
 };
 
+/// A side's late rows, as the late table's (_partition, _offset, event_time, window_start, window_end,
+/// watermark), handed on by the chunk.
+class LateRows {
+ public:
+  LateRows(const StreamJoin& join, const JoinEpoch& epoch)
+      : epoch_(epoch),
+        types_{TypeId::kInteger, TypeId::kBigInt, join.late_time_type, join.late_time_type, join.late_time_type,
+               join.late_time_type} {}
+
+  /// Row `r` of `chunk`, whose late columns start at `first`, late behind `watermark` (and of the window
+  /// ending at `window_end`, if any).
+  void Add(const DataChunk& chunk, size_t first, size_t r, int64_t watermark, const int64_t* window_end) {
+    if (!epoch_.late_rows) return;
+    if (!rows_) rows_ = std::make_unique<DataChunk>(types_);
+    DataChunk& out = *rows_;
+    const size_t i = out.size();
+    auto copy = [&](size_t c, size_t from) {
+      const Vector& v = chunk.column(from);
+      if (v.IsNull(r)) {
+        out.column(c).SetNull(i);
+      } else if (c == 0) {
+        out.column(c).data<int32_t>()[i] = v.data<int32_t>()[r];
+      } else {
+        out.column(c).data<int64_t>()[i] = v.data<int64_t>()[r];
+      }
+    };
+    for (size_t c = 0; c < 3; c++) copy(c, first + c);
+    out.column(3).SetNull(i);
+    if (window_end) {
+      out.column(4).data<int64_t>()[i] = *window_end;
+    } else {
+      out.column(4).SetNull(i);
+    }
+    if (watermark == INT64_MIN) {
+      out.column(5).SetNull(i);
+    } else {
+      out.column(5).data<int64_t>()[i] = watermark;
+    }
+    out.SetCardinality(i + 1);
+    if (out.size() == kVectorSize) Flush();
+  }
+  void Flush() {
+    if (rows_ && rows_->size() > 0) epoch_.late_rows(*rows_);
+    rows_.reset();
+  }
+
+ private:
+  const JoinEpoch& epoch_;
+  std::vector<LogicalType> types_;
+  std::unique_ptr<DataChunk> rows_;
+};
+
 Delta RunSide(const StreamJoin& join, size_t s, QueryEngine& engine, const std::shared_ptr<TableEntry>& input,
-              int64_t time_us, int64_t closed, const StateBatch& batch, int64_t& late) {
+              const JoinEpoch& epoch, const StateBatch& batch, int64_t& late) {
   const StreamJoin::Side& side = join.sides[s];
   Delta delta;
   const size_t width = side.types.size();
+  const size_t extra = width + side.keys;                     // the late columns
+  const size_t bounds = extra + (side.late_columns ? 3 : 0);  // an interval join's bounds
   std::map<std::string, bool> rows_seen;  // a distinct side's rows of this epoch
-  engine.Run(ReadingFrom(*side.plan, input), time_us, [&](const DataChunk& chunk) {
+  LateRows late_rows(join, epoch);
+  engine.Run(ReadingFrom(*side.plan, input), epoch.time_us, [&](const DataChunk& chunk) {
     auto copy = std::make_unique<DataChunk>();
     copy->Append(chunk);
     copy->Flatten();
     std::vector<std::string> keys;
+    std::vector<int64_t> expiry;
     std::vector<sel_t> keep;
     for (size_t r = 0; r < copy->size(); r++) {
       bool null = false;
@@ -51,14 +114,38 @@ Delta RunSide(const StreamJoin& join, size_t s, QueryEngine& engine, const std::
       if (join.window_end_key >= 0) {
         // A window join: keys lead with the window end; a row of a window closed before this epoch is late.
         const int64_t end = copy->column(width + static_cast<size_t>(join.window_end_key)).data<int64_t>()[r];
-        if (end <= closed) {
+        if (end <= epoch.closed) {
           late++;
+          late_rows.Add(*copy, extra, r, epoch.closed, &end);
           continue;
         }
         std::string ordered = SidePrefix(s);
         AppendOrderedInt64(ordered, end);
         key.replace(0, SidePrefix(s).size(), ordered);
       }
+      if (side.timed) {
+        // An interval join: a row behind its topic's watermark may have lost partners that expired.
+        const Vector& time = copy->column(extra + 2);
+        if (time.IsNull(r)) continue;  // it meets no row
+        if (time.data<int64_t>()[r] < epoch.side_closed[s]) {
+          late++;
+          late_rows.Add(*copy, extra, r, epoch.side_closed[s], nullptr);
+          continue;
+        }
+      }
+      int64_t expires = INT64_MAX;
+      bool unbounded = false;  // a NULL bound: the row meets no row
+      for (size_t b = 0; b < side.expiry.size(); b++) {
+        const Vector& bound = copy->column(bounds + b);
+        if (bound.IsNull(r)) {
+          unbounded = true;
+          break;
+        }
+        int64_t x = bound.data<int64_t>()[r];
+        if (side.expiry[b] && x != INT64_MIN) x--;  // strict: a row at the bound does not meet it either
+        expires = std::min(expires, x);
+      }
+      if (unbounded) continue;
       std::string state_key = key;
       if (side.distinct) {
         EncodeRow(*copy, 0, width, r, state_key);
@@ -66,6 +153,7 @@ Delta RunSide(const StreamJoin& join, size_t s, QueryEngine& engine, const std::
         rows_seen[state_key] = true;
       }
       delta.distinct[key] = true;
+      if (!side.expiry.empty()) expiry.push_back(expires);
       keys.push_back(std::move(state_key));
       keep.push_back(static_cast<sel_t>(r));
     }
@@ -77,9 +165,11 @@ Delta RunSide(const StreamJoin& join, size_t s, QueryEngine& engine, const std::
       copy = std::move(kept);
     }
     delta.keys.push_back(std::move(keys));
+    delta.expiry.push_back(std::move(expiry));
     delta.chunks.push_back(std::move(copy));
     return true;
   });
+  late_rows.Flush();
   return delta;
 }
 
@@ -122,8 +212,8 @@ JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
   StreamJoin::Side& right = join.sides[1];
   JoinEpochResult result;
   const std::array<Delta, 2> delta = {
-      RunSide(join, 0, engine, inputs[0], epoch.time_us, epoch.closed, batch, result.late),
-      RunSide(join, 1, engine, inputs[1], epoch.time_us, epoch.closed, batch, result.late)};
+      RunSide(join, 0, engine, inputs[0], epoch, batch, result.late),
+      RunSide(join, 1, engine, inputs[1], epoch, batch, result.late)};
   auto run = [&](auto fill_left, auto fill_right) {
     left.rows->clear();
     right.rows->clear();
@@ -150,6 +240,8 @@ JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
   // Keep the new rows: "j" side, key, then the row (a distinct side's) or the epoch and a row number.
   for (size_t s = 0; s < 2; s++) {
     const size_t width = join.sides[s].types.size();
+    const bool expires = !join.sides[s].expiry.empty();
+    ExpiryIndex index;
     int64_t n = 0;
     std::string key, value;
     for (size_t c = 0; c < delta[s].chunks.size(); c++) {
@@ -164,8 +256,10 @@ JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
         EncodeRow(chunk, 0, width, r, value);
         batch.Put(key, value);
         result.kept++;
+        if (expires) index.Add(delta[s].expiry[c][r], key);
       }
     }
+    if (expires) index.Write(ExpiryPrefix(s), epoch.epoch, batch);
   }
   // A window join forgets the windows the watermark has closed: no row to come can meet their rows.
   if (join.window_end_key >= 0 && epoch.watermark != INT64_MIN) {
@@ -184,6 +278,12 @@ JoinEpochResult RunStreamJoin(StreamJoin& join, QueryEngine& engine,
       for (const std::string& key : expired) batch.Delete(key);
       result.expired += static_cast<int64_t>(expired.size());
     }
+  }
+  // An interval join forgets the rows whose every bound the other side's watermark has passed: a row of it
+  // still to come that is not late is at or after that watermark.
+  for (size_t s = 0; s < 2; s++) {
+    if (!join.sides[s].expiry.empty())
+      result.expired += ExpiryIndex::Expire(ExpiryPrefix(s), epoch.side_watermark[1 - s], batch);
   }
   return result;
 }

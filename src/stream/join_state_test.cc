@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "helpers/view_testing.h"
+#include "stream/join_expiry.h"
+#include "stream/state_store.h"
 
 namespace basin::stream {
 namespace {
@@ -86,7 +88,8 @@ namespace basin::stream {
 namespace {
 
 // A window join over topics with watermarks: rows of a window leave the state once both topics' watermarks
-// pass its end; a row of a window closed in an earlier epoch is late: dropped and counted.
+// pass its end; a row of a window closed in an earlier epoch is late: dropped, counted and routed to the late
+// table.
 constexpr const char* kWindowJoin =
     "SELECT c.user_id, c.window_start, v.page FROM TUMBLE(clicks, ts, INTERVAL '10' SECOND) c "
     "JOIN TUMBLE(visits, ts, INTERVAL '10' SECOND) v ON c.user_id = v.user_id AND c.window_end = v.window_end";
@@ -127,8 +130,126 @@ TEST_F(WindowJoinTest, ClosedWindowsLeaveTheState) {
   Ok("INSERT INTO visits VALUES (0, 'late', TIMESTAMP '2024-01-01 00:00:03')");
   Ok("REFRESH MATERIALIZED VIEW wj");
   EXPECT_EQ(Load().late_rows, 1);
+  // ... and written to the late table (its window_start NULL: a join keys on window_end alone).
+  EXPECT_EQ(Rows("SELECT _offset, event_time, window_end, watermark, window_start IS NULL FROM wj_late"),
+            "8|2024-01-01 00:00:03|2024-01-01 00:00:10|2024-01-01 00:00:24|true\n");
   EXPECT_EQ(Rows("SELECT count(*) FROM wj WHERE page = 'late'"), "0\n");
   EXPECT_EQ(Load().join_rows, 3 + 2);
+}
+
+}  // namespace
+}  // namespace basin::stream
+
+namespace basin::stream {
+namespace {
+
+// An interval join (Nexmark q4's condition) over topics with watermarks: an auction leaves the state once the
+// bids' watermark passes its expiry, a bid once the auctions' watermark passes its time; a row behind its own
+// topic's watermark is late (dropped, counted, written to the late table). The view equals the batch query
+// over the rows that were not late, whichever side arrives first, also across crashes.
+constexpr const char* kIntervalJoin =
+    "SELECT a.id, b.price, b.ts FROM auctions a JOIN bids b ON a.id = b.auction "
+    "WHERE b.ts BETWEEN a.ts AND a.expires";
+
+class IntervalJoinTest : public test::ViewTest {
+ protected:
+  void SetUp() override {
+    ViewTest::SetUp();
+    Ok("CREATE TOPIC auctions (id BIGINT, ts TIMESTAMP, expires TIMESTAMP, WATERMARK FOR ts AS ts)");
+    Ok("CREATE TOPIC bids (auction BIGINT, price BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts)");
+    Ok(std::string("CREATE MATERIALIZED VIEW ij AS ") + kIntervalJoin);
+  }
+  static std::string At(int second) {
+    return "TIMESTAMP '2024-01-01' + INTERVAL '" + std::to_string(second) + " seconds'";
+  }
+  void Auction(int id, int second, int expires) {
+    Ok("INSERT INTO auctions VALUES (" + std::to_string(id) + ", " + At(second) + ", " + At(expires) + ")");
+  }
+  void Bid(int auction, int price, int second) {
+    Ok("INSERT INTO bids VALUES (" + std::to_string(auction) + ", " + std::to_string(price) + ", " + At(second) +
+       ")");
+  }
+  Checkpoint Load() {
+    Checkpoint checkpoint;
+    db_->views().WithJobForTesting(*View("ij"), [&](ViewJob& job) { checkpoint = job.LoadCheckpoint(); });
+    return checkpoint;
+  }
+  void Refresh() { Ok("REFRESH MATERIALIZED VIEW ij"); }
+};
+
+TEST_F(IntervalJoinTest, EachSideExpiresByTheOtherSidesWatermark) {
+  Auction(1, 0, 10);
+  Auction(2, 0, 100);
+  Bid(1, 11, 5);
+  Bid(2, 21, 5);
+  Refresh();
+  EXPECT_EQ(Load().join_rows, 4);  // watermarks: auctions 0 s, bids 5 s; nothing expires
+  Auction(3, 20, 30);
+  Bid(2, 22, 20);
+  Refresh();
+  // Both watermarks 20 s: auction 1 (expires at 10 s) and the bids at 5 s leave.
+  EXPECT_EQ(Load().join_rows, 3);
+  EXPECT_EQ(Load().join_side_watermarks[1] - Load().join_side_watermarks[0], 0);
+  Bid(2, 23, 50);
+  CrashDuringRefresh("ij", ViewJob::CrashPoint::kAfterOutput);
+  Open();
+  Refresh();
+  // The bids' watermark (50 s) passes auction 3's expiry (30 s); the auctions' (20 s) keeps the bids.
+  EXPECT_EQ(Load().join_rows, 3);
+  EXPECT_EQ(Load().join_side_watermarks[1] - Load().join_side_watermarks[0], 30'000'000);
+  EXPECT_EQ(Load().late_rows, 0);
+  EXPECT_EQ(Rows("SELECT * FROM ij ORDER BY 1, 2"), Rows(std::string(kIntervalJoin) + " ORDER BY 1, 2"));
+}
+
+TEST_F(IntervalJoinTest, RowsBehindTheirWatermarkAreLateOnEitherSide) {
+  Auction(2, 0, 100);
+  Auction(3, 20, 30);
+  Bid(2, 22, 50);
+  Refresh();  // watermarks: auctions 20 s, bids 50 s
+  Bid(2, 24, 7);      // behind the bids' watermark: auction 2 would meet it, but it is late
+  Auction(4, 3, 90);  // behind the auctions' watermark: late
+  Bid(5, 25, 60);     // before its auction
+  CrashDuringRefresh("ij", ViewJob::CrashPoint::kAfterPlan);
+  Open();
+  Refresh();
+  EXPECT_EQ(Load().late_rows, 2);
+  EXPECT_EQ(Rows("SELECT _offset, event_time, window_start IS NULL, window_end IS NULL, watermark FROM ij_late "
+                 "ORDER BY event_time"),
+            "2|2024-01-01 00:00:03|true|true|2024-01-01 00:00:20\n"
+            "1|2024-01-01 00:00:07|true|true|2024-01-01 00:00:50\n");
+  Auction(5, 55, 70);  // meets the bid kept before it
+  Bid(4, 26, 65);      // its auction was late: no pair
+  Refresh();
+  EXPECT_EQ(Rows("SELECT * FROM ij WHERE id = 5"), "5|25|2024-01-01 00:01:00\n");
+  EXPECT_EQ(Rows("SELECT * FROM ij ORDER BY 1, 2"),
+            Rows(std::string(kIntervalJoin) + " AND a.id <> 4 AND b.price <> 24 ORDER BY 1, 2"));
+  EXPECT_NE(Rows("SELECT count(*) FROM ij"), Rows(std::string("SELECT count(*) FROM (") + kIntervalJoin + ") q"));
+  // Auctions 2 (100 s) and 5 (70 s), bids at 60 s and 65 s: the auctions' watermark (55 s) passed the rest.
+  EXPECT_EQ(Load().join_rows, 4);
+}
+
+TEST_F(IntervalJoinTest, AnIndexEntryPartlyPassedKeepsItsOtherRows) {
+  // Rows of one epoch whose expiries share a bucket: one entry, which watermarks between them split.
+  StateStore store(Path("expiry"));
+  StateBatch batch(store);
+  ExpiryIndex index;
+  for (int64_t expires : {5, 1, 3}) {
+    const std::string key = "j1" + std::to_string(expires);
+    batch.Put(key, "row");
+    index.Add(expires, key);
+  }
+  index.Write("jx1", 7, batch);
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 1, batch), 0);  // nothing before 1
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 3, batch), 1);
+  store.Commit(batch);
+  StateBatch next(store);
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 4, next), 1);
+  EXPECT_FALSE(next.Get("j13"));
+  EXPECT_TRUE(next.Get("j15"));
+  EXPECT_EQ(ExpiryIndex::Expire("jx1", 6, next), 1);
+  int entries = 0;
+  next.Scan("j", "k", [&](std::string_view, std::string_view) { return ++entries > 0; });
+  EXPECT_EQ(entries, 0);
 }
 
 }  // namespace

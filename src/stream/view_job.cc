@@ -126,6 +126,8 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
     for (auto [p, w] : c.join_watermarks) marks[std::to_string(p)] = w;
     j["join_watermarks"] = marks;
   }
+  if (c.join_side_watermarks != Checkpoint{}.join_side_watermarks)
+    j["join_side_watermarks"] = {c.join_side_watermarks[0], c.join_side_watermarks[1]};
   return j.dump();
 }
 
@@ -150,6 +152,9 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     if (j.contains("join_offsets")) c.join_offsets = DecodeSinkOffsets(j.at("join_offsets").get<std::string>());
     if (j.contains("join_watermarks")) {
       for (auto& [p, w] : j.at("join_watermarks").items()) c.join_watermarks[std::stoi(p)] = w.get<int64_t>();
+    }
+    if (j.contains("join_side_watermarks")) {
+      for (size_t s = 0; s < 2; s++) c.join_side_watermarks[s] = j.at("join_side_watermarks").at(s).get<int64_t>();
     }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(sqlstate::kDataCorrupted,
@@ -633,29 +638,42 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
                         ": allowed_lateness and emit apply to windowed views (GROUP "
                         "BY window_start, window_end of TUMBLE or HOP)");
   }
+  // Topic `s`'s watermark plan (of a join): its declared WATERMARK, as `type`, by partition.
+  auto side_watermark_plan = [&](size_t s, const LogicalType& type) {
+    return engine_
+        ->Bind("SELECT _partition, max(CAST((" + (s == 0 ? topic_ : join_topic_)->schema().watermark_expression +
+               ") AS " + type.ToString() + ")) FROM " + Quoted(s == 0 ? plan_.topic : join_source_->name) +
+               " GROUP BY _partition")
+        .plan;
+  };
   if (plan_.join && plan_.join->window_end_key >= 0) {
     // A window join's watermark: the least of both topics' declared ones (over the windows' time columns);
     // without them its state is kept for ever.
     StreamJoin& join = *plan_.join;
-    const StreamJoin::Side& left = join.sides[0];
-    const LogicalType type =
-        left.plan->expressions[left.types.size() + static_cast<size_t>(join.window_end_key)]->type;
-    std::array<LogicalOperatorPtr, 2> plans;
-    for (size_t s = 0; s < 2 && join.window_end_key >= 0; s++) {
+    for (size_t s = 0; s < 2; s++) {
       const log::TopicSchema& schema = (s == 0 ? topic_ : join_topic_)->schema();
-      if (schema.watermark_column.empty() || schema.watermark_column != join.sides[s].window_time_column) {
+      if (schema.watermark_column.empty() || schema.watermark_column != join.sides[s].window_time_column)
         join.window_end_key = -1;
-        break;
-      }
-      plans[s] = engine_
-                     ->Bind("SELECT _partition, max(CAST((" + schema.watermark_expression + ") AS " +
-                            type.ToString() + ")) FROM " + Quoted(join.sides[s].topic) + " GROUP BY _partition")
-                     .plan;
     }
     if (join.window_end_key >= 0) {
-      watermark_plan_ = std::move(plans[0]);
-      join_watermark_plan_ = std::move(plans[1]);
+      watermark_plan_ = side_watermark_plan(0, join.late_time_type);
+      join_watermark_plan_ = side_watermark_plan(1, join.late_time_type);
     }
+  }
+  // An interval join (its own or its first stage's, join_bounds.h): each timed side's topic's watermark.
+  StreamJoin* interval = plan_.join ? plan_.join.get() : reader.join.get();
+  if (interval && interval->Interval() && plan_.Windowed()) interval->KeepAll();  // windows own the watermark
+  if (interval && interval->Interval()) {
+    join_sides_ = true;
+    if (interval->sides[0].timed) watermark_plan_ = side_watermark_plan(0, interval->sides[0].time_type);
+    if (interval->sides[1].timed) join_watermark_plan_ = side_watermark_plan(1, interval->sides[1].time_type);
+  }
+  const StreamJoin* late_join = plan_.join ? plan_.join.get() : reader.join.get();
+  if (!late_table_ && !view.late_table.empty() && late_join && late_join->CanBeLate()) {
+    const LogicalType t = late_join->late_time_type;
+    late_table_ = open_table(
+        view.late_table, {"_partition", "_offset", "event_time", "window_start", "window_end", "watermark"},
+        {TypeId::kInteger, TypeId::kBigInt, t, t, t, t});
   }
   if (plan_.kind != ViewKind::kAppend) {
     std::vector<const Expr*> aggregates;
@@ -692,7 +710,8 @@ ViewJob::ViewJob(const ViewJob& top, ViewPlan plan, size_t number)
       topic_(top.topic_),
       join_source_(top.join_source_),
       join_topic_(top.join_topic_) {
-  // The view's watermark is its topic's alone: a window join in a stage keeps its rows as any join does.
+  // The view's watermark is its topic's alone: a window join in a stage keeps its rows as any join does (an
+  // interval join's per-side watermarks are the top job's, in the checkpoint they share).
   if (plan_.join) plan_.join->window_end_key = -1;
   if (plan_.kind != ViewKind::kAppend) {
     std::vector<const Expr*> aggregates;
@@ -886,10 +905,11 @@ int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint)
       return true;
     });
   };
-  fold(*watermark_plan_, false, checkpoint.watermarks);
+  if (watermark_plan_) fold(*watermark_plan_, false, checkpoint.watermarks);
   // A window join's: the least of both topics', once each has had data.
   if (join_watermark_plan_) fold(*join_watermark_plan_, true, checkpoint.join_watermarks);
-  if (checkpoint.watermarks.empty() || (join_watermark_plan_ && checkpoint.join_watermarks.empty()))
+  if (!join_sides_ &&
+      (checkpoint.watermarks.empty() || (join_watermark_plan_ && checkpoint.join_watermarks.empty())))
     return checkpoint.watermark;
   // A partition (of the view's topic; a join's second topic has none) idle for idle_timeout, by the epochs'
   // recorded processing times, does not hold the watermark back; its records, when they come again, may
@@ -904,9 +924,27 @@ int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint)
         idle_ > 0 && active != checkpoint.active.end() && plan.time_us - active->second >= idle_;
     if (!idle) least = std::min(least, w);
   }
+  if (join_sides_) return AdvanceJoinSides(checkpoint, least);
   for (auto [p, w] : checkpoint.join_watermarks) least = std::min(least, w);
   if (least == INT64_MAX) return checkpoint.watermark;  // every partition idle
   return std::max(checkpoint.watermark, least);
+}
+
+int64_t ViewJob::AdvanceJoinSides(Checkpoint& checkpoint, int64_t left) const {
+  // An interval join: each topic's own watermark, never going back (INT64_MAX: every partition idle); the
+  // view's is the least of the timed sides'.
+  int64_t right = INT64_MAX;
+  for (auto [p, w] : checkpoint.join_watermarks) right = std::min(right, w);
+  checkpoint.join_side_closed = checkpoint.join_side_watermarks;
+  const std::array<int64_t, 2> least{left, right};
+  int64_t view = INT64_MAX;
+  for (size_t s = 0; s < 2; s++) {
+    if (least[s] != INT64_MAX)
+      checkpoint.join_side_watermarks[s] = std::max(checkpoint.join_side_watermarks[s], least[s]);
+    if (s == 0 ? watermark_plan_ != nullptr : join_watermark_plan_ != nullptr)
+      view = std::min(view, checkpoint.join_side_watermarks[s]);
+  }
+  return view == INT64_MAX ? checkpoint.watermark : std::max(checkpoint.watermark, view);
 }
 
 void ViewJob::RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
@@ -1342,7 +1380,7 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on (the
   // watermark of a window join: the least of both topics').
   const int64_t closed = checkpoint.watermark;
-  const int64_t watermark = watermark_plan_ ? AdvanceWatermark(plan, checkpoint) : closed;
+  const int64_t watermark = watermark_plan_ || join_watermark_plan_ ? AdvanceWatermark(plan, checkpoint) : closed;
   RunKind(plan, checkpoint, closed, watermark, batch, view, late ? &*late : nullptr, result);
   checkpoint.watermark = watermark;
   view.Commit(name_, plan_.names.size());
@@ -1418,7 +1456,10 @@ void ViewJob::RunKind(const EpochPlan& plan, Checkpoint& checkpoint, int64_t clo
     }
     // A join of two topics: the plan reads the join's new pairs, in two passes (join_state.h); a window
     // join's watermark closes windows.
-    const JoinEpoch epoch{plan.epoch, plan.time_us, closed, watermark};
+    JoinEpoch epoch{plan.epoch, plan.time_us, closed, watermark};
+    epoch.side_closed = checkpoint.join_side_closed;
+    epoch.side_watermark = checkpoint.join_side_watermarks;
+    if (late) epoch.late_rows = [&](const DataChunk& rows) { late->Append(rows); };
     const JoinEpochResult joined =
         RunStreamJoin(*plan_.join, *engine_, {Input(plan), Input(plan, /*right=*/true)}, epoch, batch,
                       [&] { engine_->Run(plan_.input->Copy(), plan.time_us, emit); });

@@ -61,6 +61,11 @@ struct Checkpoint {
   int64_t late_rows = 0;
   int64_t join_rows = 0;  ///< rows a join of two topics holds in its state
   int64_t table_snapshot = 0;  ///< a view over a lake table: the snapshot read up to (0: none)
+  /// An interval join: each topic's watermark (the least of its partitions'), never going back; its rows are
+  /// late behind it and the other side's rows expire by it.
+  std::array<int64_t, 2> join_side_watermarks{INT64_MIN, INT64_MIN};
+  /// Not stored: the same before the epoch (AdvanceWatermark keeps it here as it moves them on).
+  std::array<int64_t, 2> join_side_closed{INT64_MIN, INT64_MIN};
 };
 
 /// What an epoch reads, recorded before it runs.
@@ -154,6 +159,9 @@ class ViewJob {
   /// Fold each partition's watermark over `plan`'s records (of both topics, for a window join) into
   /// `checkpoint` and return the job's new one.
   int64_t AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint);
+  /// An interval join's: each topic's watermark moved on (the view's topic's least being `left`), the
+  /// previous ones kept in `join_side_closed`; returns the view's.
+  int64_t AdvanceJoinSides(Checkpoint& checkpoint, int64_t left) const;
   /// Run the output plan over finished groups ([groups..., aggregate values..., ordinal]); `out` gets the
   /// view's rows, each followed by the ordinal of its group.
   void RunOutput(const EpochPlan& plan, std::unique_ptr<DataChunk> rows,
@@ -218,7 +226,8 @@ class ViewJob {
   std::vector<std::unique_ptr<ViewJob>> stages_;
   std::unique_ptr<AggregateStates> states_;  // aggregating views
   LogicalOperatorPtr watermark_plan_;  // windowed (or a stage): _partition, watermark of the topic's records
-  LogicalOperatorPtr join_watermark_plan_;   // a window join: the same over its right topic
+  LogicalOperatorPtr join_watermark_plan_;   // a window or interval join: the same over its right topic
+  bool join_sides_ = false;  // an interval join: each topic's watermark apart (Checkpoint::join_side_watermarks)
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;                  // null for a view over a lake table
   std::shared_ptr<iceberg::IcebergTable> source_table_;  // a view over a lake table

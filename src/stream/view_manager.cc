@@ -262,6 +262,7 @@ ViewReport ViewManager::Describe(Slot& slot, const MaterializedViewEntry& view) 
     report.records_in = checkpoint.records_in;
     report.rows_out = checkpoint.rows_out;
     report.late_rows = checkpoint.late_rows;
+    report.join_rows = checkpoint.join_rows;
     report.state_bytes = job.StateBytes();
     report.paused = job.Paused();
     // Throughput: records over the checkpoints of the last minute.

@@ -45,6 +45,7 @@ struct ViewReport {
   int64_t rows_out = 0;
   int64_t late_rows = 0;
   int64_t state_bytes = 0;
+  int64_t join_rows = 0;  ///< rows a join of two topics holds in its state
   double records_per_second = 0;  ///< read over the last minute of checkpoints
   bool paused = false;
   std::string error;  ///< why the last epoch failed
