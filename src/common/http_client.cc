@@ -73,8 +73,8 @@ using tcp = boost::asio::ip::tcp;
 template <class Stream>
 class Exchange {
  public:
-  Exchange(Stream& stream, beast::tcp_stream& tcp, const HttpUrl& url, http::request<http::string_body>& request,
-           http::response_parser<http::string_body>& parser)
+  Exchange(Stream& stream, beast::tcp_stream& tcp, const HttpUrl& url,
+           http::request<http::string_body>& request, http::response_parser<http::string_body>& parser)
       : stream_(stream), tcp_(tcp), url_(url), request_(request), parser_(parser) {}
 
   void Start(tcp::resolver& resolver) {
@@ -136,7 +136,8 @@ HttpResponse HttpRequest(std::string_view method, const HttpUrl& url, const std:
   request.target(url.path);
   request.method_string(verb);  // any token: known verbs are stored as such
   const uint16_t default_port = url.tls ? 443 : 80;
-  request.set(http::field::host, url.port == default_port ? url.host : url.host + ":" + std::to_string(url.port));
+  request.set(http::field::host,
+              url.port == default_port ? url.host : url.host + ":" + std::to_string(url.port));
   request.set(http::field::user_agent, "basin");
   request.set(http::field::connection, "close");
   if (!content_type.empty()) request.set(http::field::content_type, content_type);
@@ -165,8 +166,8 @@ HttpResponse HttpRequest(std::string_view method, const HttpUrl& url, const std:
     if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str()))
       fail("cannot set the TLS server name for", beast::error_code());
     beast::get_lowest_layer(stream).expires_after(timeout);
-    Exchange<beast::ssl_stream<beast::tcp_stream>> exchange(stream, beast::get_lowest_layer(stream), url, request,
-                                                           parser);
+    Exchange<beast::ssl_stream<beast::tcp_stream>> exchange(stream, beast::get_lowest_layer(stream), url,
+                                                            request, parser);
     exchange.Start(resolver);
     io.run_for(timeout + std::chrono::seconds(1));
     if (!exchange.done) fail(exchange.stage, exchange.failure);

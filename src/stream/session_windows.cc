@@ -174,7 +174,8 @@ size_t SessionWindows::EmitClosed(int64_t watermark, StateBatch& batch, const Em
   return closed.size();
 }
 
-void SessionWindows::Fill(DataChunk& out, size_t row, std::string_view values, int64_t start, int64_t end) const {
+void SessionWindows::Fill(DataChunk& out, size_t row, std::string_view values, int64_t start,
+                          int64_t end) const {
   for (size_t g = 0; g < layout_.group_types.size(); g++) {
     Vector& column = out.column(g);
     if (g == layout_.start_group || g == layout_.end_group) {

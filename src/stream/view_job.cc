@@ -1,4 +1,5 @@
 #include "stream/view_job.h"
+#include "stream/view_job_internal.h"
 
 #include <algorithm>
 #include <chrono>
@@ -30,18 +31,9 @@ namespace basin::stream {
 
 namespace {
 
-// State keys: "m/..." the job's own, "w" + window end + group a window's states, "k" + group a group's.
 constexpr std::string_view kCheckpointKey = "m/checkpoint";
 constexpr std::string_view kPlanKey = "m/plan";
 constexpr std::string_view kPausedKey = "m/paused";
-constexpr std::string_view kWindowPrefix = "w";
-constexpr std::string_view kGroupPrefix = "k";
-constexpr std::string_view kRankPrefix = "r";
-constexpr std::string_view kRecordsPrefix = "b";  // + event time + epoch + row: a records side's rows
-// + session id + group values (but the window's): the row a session's group last gave (sessions kept as a
-// changelog).
-constexpr std::string_view kSessionRowPrefix = "o";
-
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -64,46 +56,6 @@ int64_t RecordsIn(const EpochPlan& plan) {
   for (auto [p, end] : plan.to) n += end - plan.from.at(p);
   for (auto [p, end] : plan.join_to) n += end - plan.join_from.at(p);
   return n;
-}
-
-/// The first `n` columns of `chunk`, flat (constant vectors copied out), for a table writer.
-DataChunk Columns(const DataChunk& chunk, size_t n) {
-  std::vector<LogicalType> types;
-  for (size_t c = 0; c < n; c++) types.push_back(chunk.column(c).type());
-  DataChunk part;
-  part.Initialize(types, 1);
-  for (size_t c = 0; c < n; c++) part.column(c).Reference(chunk.column(c));
-  part.SetCardinality(chunk.size());
-  part.Flatten();
-  return part;
-}
-
-/// The rows `sel` of `input` as late events of the late table (_partition, _offset, event_time,
-/// window_start, window_end, watermark): `columns` says where the first five are in `input` (SIZE_MAX: NULL),
-/// the watermark is `closed` (NULL before any).
-template <class Late>
-void AppendLate(Late& late, const DataChunk& input, const std::vector<sel_t>& sel,
-                const std::array<size_t, 5>& columns, const LogicalType& time_type, int64_t closed) {
-  const size_t count = sel.size();
-  std::vector<LogicalType> types{TypeId::kInteger, TypeId::kBigInt, time_type, time_type, time_type, time_type};
-  DataChunk rows(types, std::max(count, kVectorSize));
-  for (size_t c = 0; c < 5; c++) {
-    if (columns[c] != SIZE_MAX) {
-      rows.column(c).Slice(input.column(columns[c]), sel.data(), count);
-      continue;
-    }
-    for (size_t i = 0; i < count; i++) rows.column(c).SetNull(i);
-  }
-  Vector& watermark = rows.column(5);
-  for (size_t i = 0; i < count; i++) {
-    if (closed == INT64_MIN) {
-      watermark.SetNull(i);
-    } else {
-      watermark.data<int64_t>()[i] = closed;
-    }
-  }
-  rows.SetCardinality(count);
-  late.Append(rows);
 }
 
 std::string EncodeCheckpoint(const Checkpoint& c) {
@@ -149,12 +101,14 @@ Checkpoint DecodeCheckpoint(const std::string& text) {
     c.late_rows = j.at("late_rows").get<int64_t>();
     if (j.contains("join_rows")) c.join_rows = j.at("join_rows").get<int64_t>();
     if (j.contains("table_snapshot")) c.table_snapshot = j.at("table_snapshot").get<int64_t>();
-    if (j.contains("join_offsets")) c.join_offsets = DecodeSinkOffsets(j.at("join_offsets").get<std::string>());
+    if (j.contains("join_offsets"))
+      c.join_offsets = DecodeSinkOffsets(j.at("join_offsets").get<std::string>());
     if (j.contains("join_watermarks")) {
       for (auto& [p, w] : j.at("join_watermarks").items()) c.join_watermarks[std::stoi(p)] = w.get<int64_t>();
     }
     if (j.contains("join_side_watermarks")) {
-      for (size_t s = 0; s < 2; s++) c.join_side_watermarks[s] = j.at("join_side_watermarks").at(s).get<int64_t>();
+      for (size_t s = 0; s < 2; s++)
+        c.join_side_watermarks[s] = j.at("join_side_watermarks").at(s).get<int64_t>();
     }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(sqlstate::kDataCorrupted,
@@ -212,308 +166,7 @@ EpochPlan DecodePlan(const std::string& text) {
   return p;
 }
 
-/// A changelog group's stored value: [u32 state size][state][u8 has a row][the view row it last gave].
-std::string EncodeGroupValue(std::string_view state, const std::optional<std::string>& row) {
-  std::string value;
-  const uint32_t size = static_cast<uint32_t>(state.size());
-  value.append(reinterpret_cast<const char*>(&size), sizeof(size));
-  value.append(state);
-  value.push_back(row ? '\1' : '\0');
-  if (row) value += *row;
-  return value;
-}
-
-void DecodeGroupValue(std::string_view value, std::string_view& state, std::optional<std::string>& row) {
-  uint32_t size = 0;
-  if (value.size() < sizeof(size))
-    throw DataError(sqlstate::kDataCorrupted, "stream state: a group value ends early");
-  std::memcpy(&size, value.data(), sizeof(size));
-  value.remove_prefix(sizeof(size));
-  if (value.size() < size + 1)
-    throw DataError(sqlstate::kDataCorrupted, "stream state: a group value ends early");
-  state = value.substr(0, size);
-  if (value[size] == '\1') row = std::string(value.substr(size + 1));
-}
-
-/// A top-N partition's stored value: [u32 n] n x ([u32 size][ranked row]), then the view rows it gave, alike.
-std::string EncodeRankedPartition(const std::vector<std::string>& rows,
-                                  const std::vector<std::string>& shown) {
-  std::string value;
-  for (const auto* list : {&rows, &shown}) {
-    AppendFixed<uint32_t>(value, static_cast<uint32_t>(list->size()));
-    for (const std::string& row : *list) {
-      AppendFixed<uint32_t>(value, static_cast<uint32_t>(row.size()));
-      value += row;
-    }
-  }
-  return value;
-}
-
-void DecodeRankedPartition(std::string_view value, std::vector<std::string>& rows,
-                           std::vector<std::string>& shown) {
-  for (auto* list : {&rows, &shown}) {
-    const uint32_t n = ReadFixed<uint32_t>(value);
-    for (uint32_t i = 0; i < n; i++) list->emplace_back(ReadBytes(value, ReadFixed<uint32_t>(value)));
-  }
-}
-
 }  // namespace
-
-// ---- Output: one table's rows of an epoch, committed with the epoch's number.
-
-struct ViewJob::Output {
-  Output(std::shared_ptr<iceberg::IcebergTable> t, const std::string& key, int64_t epoch, bool buffered)
-      : table(std::move(t)), key(key), epoch(epoch), buffered(buffered) {
-    if (!table) {  // a stream's rows: kept for its TopicOutput
-      write = this->buffered = true;
-      return;
-    }
-    committed = iceberg::CommittedProperty(table->State()->metadata, key);
-    const int64_t done = committed.empty() ? 0 : std::stoll(committed);
-    if (done > epoch) {
-      throw DataError(sqlstate::kDataCorrupted,
-                      "table \"" + table->State()->metadata.location + "\" holds epoch " + committed +
-                          " of its view, whose state is at epoch " + std::to_string(epoch - 1) +
-                          ": the state was lost; drop the view and create it again");
-    }
-    write = done < epoch;  // else it committed before a crash: this run only rebuilds the state
-  }
-
-  void Append(const DataChunk& chunk) {
-    if (!write || chunk.size() == 0) return;
-    rows += static_cast<int64_t>(chunk.size());
-    if (buffered) {
-      auto copy = std::make_unique<DataChunk>();
-      copy->Append(chunk);
-      pending.push_back(std::move(copy));
-      return;
-    }
-    if (!writer) writer = table->BeginWrite();
-    writer->Append(chunk);
-  }
-  /// A view row (EncodeRow's bytes) to add.
-  void Insert(const std::string& row, const std::vector<LogicalType>& types) {
-    if (!write) return;
-    if (pending.empty() || pending.back()->size() == kVectorSize)
-      pending.push_back(std::make_unique<DataChunk>(types));
-    DataChunk& chunk = *pending.back();
-    std::string_view in = row;
-    DecodeRow(in, chunk, 0, types.size(), chunk.size());
-    chunk.SetCardinality(chunk.size() + 1);
-    rows++;
-  }
-  /// A view row to delete (one occurrence).
-  void Retract(const std::string& row) {
-    if (write) retract[row]++;
-  }
-
-  /// Publish the epoch's rows and deletes, if any, as one commit that sets the epoch compared and set.
-  void Commit(const std::string& job, size_t width) {
-    if (!write || !table) return;
-    std::vector<int64_t> deleted;
-    if (!retract.empty()) deleted = FindRetracted(job, width);
-    if (!writer && !pending.empty()) writer = table->BeginWrite();
-    if (!writer) return;
-    if (!deleted.empty()) writer->Delete(deleted);
-    for (const auto& chunk : pending) writer->Append(*chunk);
-    writer->SetCommitProperty(key, committed, std::to_string(epoch));
-    writer->Commit();
-  }
-
-  /// The row ids of the retracted rows, read from the version of the table a writer begins on (opened here).
-  std::vector<int64_t> FindRetracted(const std::string& job, size_t width) {
-    for (int attempt = 0;; attempt++) {
-      std::shared_ptr<const iceberg::TableState> base = table->State();
-      std::unordered_map<std::string, int64_t> wanted = retract;
-      std::vector<size_t> columns;
-      std::vector<LogicalType> types;
-      for (size_t c = 0; c < width; c++) {
-        columns.push_back(c);
-        types.push_back(base->metadata.CurrentSchema().fields[c].type);
-      }
-      columns.push_back(kRowIdColumn);
-      types.push_back(TypeId::kBigInt);
-      std::vector<int64_t> ids;
-      auto scan = table->InitScanAt(base, columns);
-      DataChunk chunk(types);
-      std::string bytes;
-      for (size_t m = 0; m < table->MorselCount(*scan); m++) {
-        auto reader = table->OpenMorsel(*scan, m);
-        while (reader->Next(chunk)) {
-          for (size_t r = 0; r < chunk.size(); r++) {
-            bytes.clear();
-            EncodeRow(chunk, 0, width, r, bytes);
-            auto it = wanted.find(bytes);
-            if (it == wanted.end() || it->second == 0) continue;
-            it->second--;
-            ids.push_back(chunk.GetValue(width, r).GetInt64());
-          }
-          chunk.Reset();
-        }
-      }
-      writer = table->BeginWrite();
-      // Row ids are positions in `base`'s files: the writer must start from the same version.
-      if (table->State()->metadata_location == base->metadata_location) {
-        int64_t missing = 0;
-        for (auto& [_, n] : wanted) missing += n;
-        if (missing > 0) {
-          LogLine(LogLevel::kWarning, "materialized view " + job + ": " + std::to_string(missing) +
-                                          " rows to retract are not in its table (was it changed by hand?)");
-        }
-        return ids;
-      }
-      writer.reset();
-      if (attempt == 3) throw Exception(sqlstate::kSerializationFailure, "the view's table kept changing");
-    }
-  }
-
-  std::shared_ptr<iceberg::IcebergTable> table;
-  std::string key;
-  int64_t epoch;
-  bool buffered;  // rows kept until Commit (a changelog: its deletes decide the writer's version)
-  std::string committed;
-  bool write = false;
-  int64_t rows = 0;
-  std::unique_ptr<TableStorage::Writer> writer;
-  std::vector<std::unique_ptr<DataChunk>> pending;
-  std::unordered_map<std::string, int64_t> retract;
-};
-
-// ---- Aggregation: an epoch's rows folded into states per group, in memory.
-
-class ViewJob::Aggregation {
- public:
-  /// Windows ending `lateness` or more before `closed` (the watermark) are closed: their rows go to `late`
-  /// (may be null: none are).
-  Aggregation(const ViewPlan& plan, const AggregateStates& states, int64_t closed, Output* late,
-              int64_t lateness = 0)
-      : plan_(plan),
-        states_(states),
-        groups_(plan.group_types, states.payload_size()),
-        closed_(closed),
-        limit_(closed == INT64_MIN ? INT64_MIN : closed - lateness),
-        late_(late) {}
-  ~Aggregation() {
-    if (!states_.owns_memory()) return;
-    for (uint32_t g = 0; g < GroupCount(); g++) states_.Destroy(groups_.Payload(g));
-  }
-
-  void Add(const DataChunk& input) {
-    const size_t n = input.size();
-    if (n == 0) return;
-    DataChunk rows;
-    if (plan_.kind == ViewKind::kWindowed && SplitLate(input)) {
-      if (keep_.empty()) return;
-      rows.Slice(input, keep_.data(), keep_.size());
-    } else {
-      rows.Reference(input);
-      rows.Flatten();
-    }
-    const size_t m = rows.size();
-    ids_.resize(m);
-    created_.clear();
-    if (plan_.group_types.empty()) {
-      DataChunk none;
-      none.SetCardinality(1);
-      uint32_t id;
-      groups_.FindOrCreate(none, &id, &created_);
-      std::fill(ids_.begin(), ids_.end(), id);
-    } else {
-      DataChunk keys;
-      keys.Initialize(plan_.group_types, 1);
-      for (size_t g = 0; g < plan_.group_types.size(); g++) keys.column(g).Reference(rows.column(g));
-      keys.SetCardinality(m);
-      groups_.FindOrCreate(keys, ids_.data(), &created_);
-    }
-    for (uint32_t g : created_) states_.Initialize(groups_.Payload(g));
-    payloads_.resize(m);
-    for (size_t i = 0; i < m; i++) payloads_[i] = groups_.Payload(ids_[i]);
-    if (plan_.retracting) states_.CountRows(payloads_.data(), m);  // a group with none left is gone
-    for (size_t a = 0; a < plan_.aggregate_inputs.size(); a++) {
-      const ViewPlan::AggregateInput& in = plan_.aggregate_inputs[a];
-      std::vector<LogicalType> types;
-      for (size_t c = 0; c < in.arg_count; c++) types.push_back(rows.column(in.first_arg + c).type());
-      DataChunk args;
-      args.Initialize(types, 1);
-      if (in.filter < 0) {
-        for (size_t c = 0; c < in.arg_count; c++) args.column(c).Reference(rows.column(in.first_arg + c));
-        args.SetCardinality(m);
-        states_.Update(a, args, payloads_.data(), m);
-        continue;
-      }
-      // FILTER (WHERE ...): the rows where it is true.
-      const Vector& filter = rows.column(static_cast<size_t>(in.filter));
-      sel_.clear();
-      selected_.clear();
-      for (size_t i = 0; i < m; i++) {
-        if (!filter.IsNull(i) && filter.data<uint8_t>()[i]) {
-          sel_.push_back(static_cast<sel_t>(i));
-          selected_.push_back(payloads_[i]);
-        }
-      }
-      if (sel_.empty()) continue;
-      for (size_t c = 0; c < in.arg_count; c++)
-        args.column(c).Slice(rows.column(in.first_arg + c), sel_.data(), sel_.size());
-      args.SetCardinality(sel_.size());
-      states_.Update(a, args, selected_.data(), sel_.size());
-    }
-  }
-
-  uint32_t GroupCount() const { return static_cast<uint32_t>(groups_.GroupCount()); }
-  uint8_t* Payload(uint32_t g) { return groups_.Payload(g); }
-  const std::vector<Vector>& keys() const { return groups_.keys(); }
-  int64_t late_rows() const { return late_rows_; }
-
-  /// Windowed: the end of group g's window.
-  int64_t WindowEnd(uint32_t g) const { return groups_.keys()[plan_.window_end_group].data<int64_t>()[g]; }
-
-  /// Group g's state key.
-  std::string Key(uint32_t g) const {
-    std::string key;
-    if (plan_.kind == ViewKind::kWindowed) {
-      key = kWindowPrefix;
-      AppendOrderedInt64(key, WindowEnd(g));
-    } else {
-      key = kGroupPrefix;
-    }
-    for (const Vector& k : groups_.keys()) EncodeValue(k, g, key);
-    return key;
-  }
-
- private:
-  /// Note in keep_ the rows whose window is open and send the others to the late table; true when any is
-  /// late.
-  bool SplitLate(const DataChunk& input) {
-    // A session's event is late when the watermark has passed its time: a session it would join may have
-    // closed (a session [s, e) closes once the watermark reaches e, and joining it needs time <= e).
-    const Vector& end = input.column(plan_.session() ? plan_.window_start_group : plan_.window_end_group);
-    keep_.clear();
-    late_sel_.clear();
-    for (size_t i = 0; i < input.size(); i++) {
-      const size_t r = end.IsConstant() ? 0 : i;
-      const bool late = end.IsNull(r) || end.data<int64_t>()[r] <= limit_;
-      (late ? late_sel_ : keep_).push_back(static_cast<sel_t>(i));
-    }
-    if (late_sel_.empty()) return false;
-    late_rows_ += static_cast<int64_t>(late_sel_.size());
-    if (!late_) return true;
-    AppendLate(*late_, input, late_sel_, {plan_.partition_column, plan_.offset_column, plan_.time_column,
-                                          plan_.window_start_group, plan_.window_end_group},
-               plan_.time_type, closed_);
-    return true;
-  }
-
-  const ViewPlan& plan_;
-  const AggregateStates& states_;
-  GroupHashTable groups_;
-  const int64_t closed_;
-  const int64_t limit_;  // rows whose window ends at or before it are late
-  Output* late_;
-  int64_t late_rows_ = 0;
-  std::vector<sel_t> keep_, late_sel_, sel_;
-  std::vector<uint32_t> ids_, created_;
-  std::vector<uint8_t*> payloads_, selected_;
-};
 
 // ---- ViewJob
 
@@ -619,11 +272,12 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
       watermark = schema.watermark_expression;
     }
     const std::string cast = "max(CAST((" + watermark + ") AS " + windowed->time_type.ToString() + "))";
-    watermark_plan_ =
-        engine_
-            ->Bind(source_table_ ? "SELECT 0, " + cast + " FROM " + Quoted(source_->schema) + "." + Quoted(source_->name)
-                                 : "SELECT _partition, " + cast + " FROM " + Quoted(plan_.topic) + " GROUP BY _partition")
-            .plan;
+    watermark_plan_ = engine_
+                          ->Bind(source_table_ ? "SELECT 0, " + cast + " FROM " + Quoted(source_->schema) +
+                                                     "." + Quoted(source_->name)
+                                               : "SELECT _partition, " + cast + " FROM " +
+                                                     Quoted(plan_.topic) + " GROUP BY _partition")
+                          .plan;
   }
   // allowed_lateness (ms) and emit, for windows.
   auto option = view.options.find(kViewAllowedLatenessMs);
@@ -641,9 +295,9 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   // Topic `s`'s watermark plan (of a join): its declared WATERMARK, as `type`, by partition.
   auto side_watermark_plan = [&](size_t s, const LogicalType& type) {
     return engine_
-        ->Bind("SELECT _partition, max(CAST((" + (s == 0 ? topic_ : join_topic_)->schema().watermark_expression +
-               ") AS " + type.ToString() + ")) FROM " + Quoted(s == 0 ? plan_.topic : join_source_->name) +
-               " GROUP BY _partition")
+        ->Bind("SELECT _partition, max(CAST((" +
+               (s == 0 ? topic_ : join_topic_)->schema().watermark_expression + ") AS " + type.ToString() +
+               ")) FROM " + Quoted(s == 0 ? plan_.topic : join_source_->name) + " GROUP BY _partition")
         .plan;
   };
   if (plan_.join && plan_.join->window_end_key >= 0) {
@@ -689,7 +343,8 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
       throw NotImplementedError("materialized view " + name_ +
                                 ": backfill is for views over one topic, not a join of two topics, yet");
     }
-    // The plans that read the topic: the view's input, or its stages' (and its records side); the watermark's.
+    // The plans that read the topic: the view's input, or its stages' (and its records side); the
+    // watermark's.
     std::vector<const LogicalOperator*> reading{watermark_plan_.get()};
     if (stages_.empty()) reading.push_back(plan_.input.get());
     for (const auto& stage : stages_) reading.push_back(stage->plan_.input.get());
@@ -731,8 +386,8 @@ void ViewJob::StartAt(const SinkOffsets& offsets) {
   Checkpoint checkpoint = LoadCheckpoint();
   if (checkpoint.epoch != 0) throw InternalError("a view starts before its first epoch");
   if (source_table_) {
-    throw Exception(sqlstate::kInvalidParameterValue, "materialized view " + name_ +
-                                                          " reads a lake table: it starts from its first snapshot");
+    throw Exception(sqlstate::kInvalidParameterValue,
+                    "materialized view " + name_ + " reads a lake table: it starts from its first snapshot");
   }
   checkpoint.offsets = offsets;
   if (join_source_) checkpoint.join_offsets = HighWatermarks(log_, join_source_->name);
@@ -765,7 +420,8 @@ std::array<SinkOffsets, 2> ViewJob::Ends() const {
 
 bool ViewJob::Reached(const std::array<SinkOffsets, 2>& ends) const {
   const Checkpoint checkpoint = LoadCheckpoint();
-  if (backfill_ && checkpoint.epoch == 0) return false;  // the back-fill epoch comes first, whatever the topic holds
+  if (backfill_ && checkpoint.epoch == 0)
+    return false;  // the back-fill epoch comes first, whatever the topic holds
   if (source_table_) return ends[0].empty() || checkpoint.table_snapshot == ends[0].at(0);
   for (size_t t = 0; t < 2; t++) {
     const std::string& topic = t == 0 || !join_source_ ? plan_.topic : join_source_->name;
@@ -814,7 +470,8 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
     plan.time_us = NowMicros();
     plan.table_from = checkpoint.table_snapshot;
     plan.table_to = *current;
-    plan.table_rows = source_table_->AppendsBetween(TableSnapshot(plan.table_from), plan.table_to)->RowCount();
+    plan.table_rows =
+        source_table_->AppendsBetween(TableSnapshot(plan.table_from), plan.table_to)->RowCount();
     return true;
   }
   if (backfill_ && checkpoint.epoch == 0) {
@@ -888,22 +545,24 @@ std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) co
 
 int64_t ViewJob::AdvanceWatermark(const EpochPlan& plan, Checkpoint& checkpoint) {
   auto fold = [&](const LogicalOperator& watermark_plan, bool right, std::map<int32_t, int64_t>& watermarks) {
-    engine_->Run(ReadingFrom(watermark_plan, Input(plan, right), plan_.table_source.get()), plan.time_us, [&](const DataChunk& chunk) {
-      for (size_t r = 0; r < chunk.size(); r++) {
-        const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
-        if (w.IsNull()) continue;
-        auto raise = [&](int32_t partition) {
-          auto [it, fresh] = watermarks.emplace(partition, w.GetInt64());
-          if (!fresh) it->second = std::max(it->second, w.GetInt64());
-        };
-        if (!p.IsNull()) {
-          raise(static_cast<int32_t>(p.GetInt64()));
-        } else if (plan.backfill_snapshot != 0) {
-          for (auto [q, _] : plan.to) raise(q);  // a back-fill table without _partition: the max of all rows
-        }
-      }
-      return true;
-    });
+    engine_->Run(ReadingFrom(watermark_plan, Input(plan, right), plan_.table_source.get()), plan.time_us,
+                 [&](const DataChunk& chunk) {
+                   for (size_t r = 0; r < chunk.size(); r++) {
+                     const Value p = chunk.GetValue(0, r), w = chunk.GetValue(1, r);
+                     if (w.IsNull()) continue;
+                     auto raise = [&](int32_t partition) {
+                       auto [it, fresh] = watermarks.emplace(partition, w.GetInt64());
+                       if (!fresh) it->second = std::max(it->second, w.GetInt64());
+                     };
+                     if (!p.IsNull()) {
+                       raise(static_cast<int32_t>(p.GetInt64()));
+                     } else if (plan.backfill_snapshot != 0) {
+                       for (auto [q, _] : plan.to)
+                         raise(q);  // a back-fill table without _partition: the max of all rows
+                     }
+                   }
+                   return true;
+                 });
   };
   if (watermark_plan_) fold(*watermark_plan_, false, checkpoint.watermarks);
   // A window join's: the least of both topics', once each has had data.
@@ -969,393 +628,6 @@ void ViewJob::RunOutput(const EpochPlan& plan, std::vector<std::unique_ptr<DataC
   plan_.output_rows->clear();
 }
 
-// ---- Windows: finished ones through the output plan to the view's table, kWindowSize rows at a time.
-
-class ViewJob::WindowEmitter {
- public:
-  WindowEmitter(ViewJob& job, const EpochPlan& plan, Output& view) : job_(job), plan_(plan), view_(view) {}
-
-  /// A finished window: its group values (a state key past the prefix and window end) and its states.
-  void Add(std::string_view groups, uint8_t* payload) {
-    const size_t n = job_.plan_.group_types.size();
-    Add([&](DataChunk& rows, size_t r) { DecodeRow(groups, rows, 0, n, r); }, payload);
-  }
-  /// A finished window whose group values `fill` writes into a row.
-  void Add(const std::function<void(DataChunk& rows, size_t row)>& fill, uint8_t* payload) {
-    if (!rows_) rows_ = std::make_unique<DataChunk>(job_.plan_.output_row_types);
-    const size_t r = rows_->size(), n = job_.plan_.group_types.size();
-    fill(*rows_, r);
-    job_.states_->Finalize(payload, *rows_, n, r);
-    rows_->column(n + job_.states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
-    rows_->SetCardinality(r + 1);
-    if (rows_->size() == kVectorSize) Flush();
-  }
-  void Flush() {
-    if (!rows_ || rows_->size() == 0) return;
-    const size_t width = job_.plan_.names.size();
-    job_.RunOutput(plan_, std::move(rows_), [&](const DataChunk& out) { view_.Append(Columns(out, width)); });
-  }
-
- private:
-  ViewJob& job_;
-  const EpochPlan& plan_;
-  Output& view_;
-  std::unique_ptr<DataChunk> rows_;
-};
-
-void ViewJob::MergeWindows(Aggregation& aggregation, int64_t watermark, StateBatch& batch,
-                           WindowEmitter& emit) {
-  StateBuffer merged(*states_);
-  constexpr size_t kGroupsAt = kWindowPrefix.size() + 8;  // a key's group values, past the window end
-  for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
-    const std::string key = aggregation.Key(g);
-    uint8_t* payload = aggregation.Payload(g);
-    std::optional<std::string> stored = batch.Get(key);
-    if (!stored && aggregation.WindowEnd(g) <= watermark) {
-      emit.Add(std::string_view(key).substr(kGroupsAt), payload);  // opened and closed in this epoch
-      continue;
-    }
-    if (stored) {
-      states_->Load(*stored, merged.data());
-      states_->Combine(payload, merged.data());
-      payload = merged.data();
-    }
-    batch.Put(key, states_->Bytes(payload));
-  }
-}
-
-void ViewJob::EmitClosedWindows(int64_t watermark, StateBatch& batch, WindowEmitter& emit) {
-  if (watermark == INT64_MIN) return;
-  std::vector<std::string> closed;
-  StateBuffer state(*states_);
-  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark),
-             [&](std::string_view key, std::string_view value) {
-               states_->Load(value, state.data());
-               emit.Add(key.substr(kWindowPrefix.size() + 8), state.data());
-               closed.emplace_back(key);
-               return true;
-             });
-  for (const std::string& key : closed) batch.Delete(key);
-}
-
-void ViewJob::MergeSessions(Aggregation& aggregation, int64_t watermark, StateBatch& batch,
-                            WindowEmitter& emit) {
-  SessionWindows sessions(
-      {plan_.group_types, plan_.window_start_group, plan_.window_end_group, plan_.session_key_groups},
-      *states_);
-  for (uint32_t g = 0; g < aggregation.GroupCount(); g++)
-    sessions.Add(aggregation.keys(), g, aggregation.Payload(g));
-  sessions.Merge(batch);
-  sessions.EmitClosed(watermark, batch, [&](const auto& fill, uint8_t* payload) { emit.Add(fill, payload); });
-}
-
-void ViewJob::UpdateSessions(const EpochPlan& plan, Aggregation& aggregation, int64_t watermark,
-                             StateBatch& batch, Output& view) {
-  SessionWindows sessions(
-      {plan_.group_types, plan_.window_start_group, plan_.window_end_group, plan_.session_key_groups},
-      *states_);
-  for (uint32_t g = 0; g < aggregation.GroupCount(); g++)
-    sessions.Add(aggregation.keys(), g, aggregation.Payload(g));
-  sessions.Merge(batch);
-  // A session's rows, by the session's id: retracted (merged into another) or forgotten (past the lateness).
-  auto rows_of = [&](const std::string& id, bool retract) {
-    const std::string prefix = std::string(kSessionRowPrefix) + id;
-    std::vector<std::string> keys;
-    batch.Scan(prefix, prefix + '\xff', [&](std::string_view key, std::string_view row) {
-      if (retract) view.Retract(std::string(row));
-      keys.emplace_back(key);
-      return true;
-    });
-    for (const std::string& key : keys) batch.Delete(key);
-    return !keys.empty();
-  };
-  for (const SessionWindows::Session& s : sessions.consumed()) rows_of(s.id, /*retract=*/true);
-  // Emitted: the sessions the epoch wrote (on_close: those the watermark has closed), and on_close the
-  // sessions the watermark closed now that were not emitted yet.
-  std::vector<SessionWindows::Session> emit;
-  std::set<std::string> chosen;
-  for (const SessionWindows::Session& s : sessions.written()) {
-    if (!on_update_ && s.end > watermark) continue;
-    emit.push_back(s);
-    chosen.insert(s.id);
-  }
-  if (!on_update_ && watermark != INT64_MIN) {
-    for (const SessionWindows::Session& s : sessions.EndingBy(watermark, batch)) {
-      if (chosen.count(s.id)) continue;
-      bool shown = false;
-      const std::string prefix = std::string(kSessionRowPrefix) + s.id;
-      batch.Scan(prefix, prefix + '\xff', [&](std::string_view, std::string_view) { return !(shown = true); });
-      if (!shown) emit.push_back(s);
-    }
-  }
-  ReemitSessions(plan, sessions, emit, batch, view);
-  // Forgotten: sessions the watermark passed by more than the lateness; their rows stay in the view.
-  if (watermark == INT64_MIN) return;
-  const int64_t limit = watermark < INT64_MIN + lateness_ ? INT64_MIN : watermark - lateness_;
-  for (const SessionWindows::Session& s : sessions.Forget(limit, batch)) rows_of(s.id, /*retract=*/false);
-}
-
-void ViewJob::ReemitSessions(const EpochPlan& plan, SessionWindows& sessions,
-                             const std::vector<SessionWindows::Session>& emit, StateBatch& batch, Output& view) {
-  const size_t groups = plan_.group_types.size(), width = plan_.names.size();
-  auto rows = std::make_unique<DataChunk>(plan_.output_row_types);
-  std::vector<std::string> keys;  // by ordinal: where each row's group keeps the row it gave
-  auto flush = [&] {
-    if (keys.empty()) return;
-    std::vector<std::optional<std::string>> after(keys.size());
-    RunOutput(plan, std::move(rows), [&](const DataChunk& out) {
-      const Vector& ordinal = out.column(width);
-      for (size_t i = 0; i < out.size(); i++) {
-        std::string row;
-        EncodeRow(out, 0, width, i, row);
-        after[static_cast<size_t>(ordinal.data<int64_t>()[ordinal.IsConstant() ? 0 : i])] = std::move(row);
-      }
-    });
-    for (size_t r = 0; r < keys.size(); r++) {
-      const std::optional<std::string> before = batch.Get(keys[r]);
-      if (before == after[r]) continue;
-      if (before) view.Retract(*before);
-      if (after[r]) {
-        view.Insert(*after[r], plan_.types);
-        batch.Put(keys[r], *after[r]);
-      } else {
-        batch.Delete(keys[r]);
-      }
-    }
-    keys.clear();
-    rows = std::make_unique<DataChunk>(plan_.output_row_types);
-  };
-  for (const SessionWindows::Session& s : emit) {
-    sessions.Visit(s, batch, [&](const auto& fill, uint8_t* payload) {
-      const size_t r = rows->size();
-      fill(*rows, r);
-      states_->Finalize(payload, *rows, groups, r);
-      rows->column(groups + states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
-      rows->SetCardinality(r + 1);
-      std::string key = std::string(kSessionRowPrefix) + s.id;
-      for (size_t g = 0; g < groups; g++) {
-        if (g != plan_.window_start_group && g != plan_.window_end_group) EncodeValue(rows->column(g), r, key);
-      }
-      keys.push_back(std::move(key));
-      if (rows->size() == kVectorSize) flush();
-    });
-  }
-  flush();
-}
-
-void ViewJob::EmitChangedGroups(const EpochPlan& plan, Aggregation& aggregation, StateBatch& batch,
-                                Output& view, Aggregation* retracted) {
-  std::vector<std::string> emptied;
-  std::vector<std::string> keys = FoldGroups(aggregation, batch, retracted, &emptied);
-  for (const std::string& row : emptied) view.Retract(row);
-  ReemitGroups(plan, keys, batch, view);
-}
-
-std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatch& batch, Aggregation* retracted,
-                                             std::vector<std::string>* emptied) {
-  StateBuffer total(*states_);
-  std::vector<std::string> keys;
-  for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
-    std::string key = aggregation.Key(g);
-    std::optional<std::string> row;
-    if (std::optional<std::string> stored = batch.Get(key)) {
-      std::string_view state;
-      DecodeGroupValue(*stored, state, row);
-      states_->Load(state, total.data());
-      states_->Combine(aggregation.Payload(g), total.data());
-    } else {
-      states_->Copy(aggregation.Payload(g), total.data());
-    }
-    batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
-    keys.push_back(std::move(key));
-  }
-  if (!retracted) return keys;
-  // Rows retracted from a changelog: their states subtracted; a group with no rows left leaves the view.
-  std::set<std::string> gone;
-  for (uint32_t g = 0; g < retracted->GroupCount(); g++) {
-    std::string key = retracted->Key(g);
-    std::optional<std::string> stored = batch.Get(key);
-    if (!stored) throw InternalError("materialized view " + name_ + ": a retracted row's group has no state");
-    std::string_view state;
-    std::optional<std::string> row;
-    DecodeGroupValue(*stored, state, row);
-    states_->Load(state, total.data());
-    states_->Subtract(retracted->Payload(g), total.data());
-    if (states_->Rows(total.data()) > 0) {
-      batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
-      keys.push_back(std::move(key));
-      continue;
-    }
-    if (row) emptied->push_back(std::move(*row));
-    batch.Delete(key);
-    gone.insert(std::move(key));
-  }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  keys.erase(std::remove_if(keys.begin(), keys.end(), [&](const std::string& k) { return gone.count(k) > 0; }),
-             keys.end());
-  return keys;
-}
-
-void ViewJob::ReemitGroups(const EpochPlan& plan, const std::vector<std::string>& keys, StateBatch& batch,
-                           Output& view) {
-  const size_t groups = plan_.group_types.size(), width = plan_.names.size();
-  const size_t prefix = plan_.kind == ViewKind::kWindowed ? kWindowPrefix.size() + 8 : kGroupPrefix.size();
-  StateBuffer total(*states_);
-  for (size_t start = 0; start < keys.size(); start += kVectorSize) {
-    const size_t count = std::min<size_t>(kVectorSize, keys.size() - start);
-    auto rows = std::make_unique<DataChunk>(plan_.output_row_types);
-    std::vector<std::string> states(count);
-    std::vector<std::optional<std::string>> before(count), after(count);
-    for (size_t r = 0; r < count; r++) {
-      const std::string& key = keys[start + r];
-      std::string_view values = std::string_view(key).substr(prefix);
-      DecodeRow(values, *rows, 0, groups, r);
-      std::optional<std::string> stored = batch.Get(key);
-      if (!stored) throw InternalError("a group to emit has no state");
-      std::string_view state;
-      DecodeGroupValue(*stored, state, before[r]);
-      states[r] = std::string(state);
-      states_->Load(state, total.data());
-      states_->Finalize(total.data(), *rows, groups, r);
-      rows->column(groups + states_->count()).data<int64_t>()[r] = static_cast<int64_t>(r);
-    }
-    rows->SetCardinality(count);
-    RunOutput(plan, std::move(rows), [&](const DataChunk& out) {
-      const Vector& ordinal = out.column(width);
-      for (size_t i = 0; i < out.size(); i++) {
-        std::string row;
-        EncodeRow(out, 0, width, i, row);
-        after[ordinal.data<int64_t>()[ordinal.IsConstant() ? 0 : i]] = std::move(row);
-      }
-    });
-    // The changelog: each changed group's old row out, its new row in.
-    for (size_t r = 0; r < count; r++) {
-      if (before[r] == after[r]) continue;
-      if (before[r]) view.Retract(*before[r]);
-      if (after[r]) view.Insert(*after[r], plan_.types);
-      batch.Put(keys[start + r], EncodeGroupValue(states[r], after[r]));
-    }
-  }
-}
-
-void ViewJob::RankPartitions(const EpochPlan& plan,
-                             std::map<std::string, std::vector<std::string>>& candidates, StateBatch& batch,
-                             Output& view) {
-  // Each partition's candidates: its stored top N, then the epoch's rows; ranked by the output plan a few
-  // thousand at a time, whole partitions together.
-  constexpr size_t kRowsPerRun = 16 * kVectorSize;
-  const size_t width = plan_.names.size();
-  std::vector<std::string> keys;
-  std::vector<std::vector<std::string>> rows, before, after;
-  std::vector<std::vector<bool>> kept;
-  std::vector<std::pair<size_t, size_t>> origin;  // by ordinal: (partition, candidate)
-  auto run = [&] {
-    std::vector<std::unique_ptr<DataChunk>> chunks;
-    for (size_t p = 0; p < keys.size(); p++) {
-      for (size_t c = 0; c < rows[p].size(); c++) {
-        if (chunks.empty() || chunks.back()->size() == kVectorSize)
-          chunks.push_back(std::make_unique<DataChunk>(plan_.output_row_types));
-        DataChunk& chunk = *chunks.back();
-        const size_t r = chunk.size();
-        std::string_view in = rows[p][c];
-        DecodeRow(in, chunk, 0, plan_.row_width, r);
-        chunk.column(plan_.row_width).data<int64_t>()[r] = static_cast<int64_t>(origin.size());
-        chunk.SetCardinality(r + 1);
-        origin.emplace_back(p, c);
-      }
-    }
-    RunOutput(plan, std::move(chunks), [&](const DataChunk& out) {
-      const Vector& ordinal = out.column(width);
-      for (size_t i = 0; i < out.size(); i++) {
-        auto [p, c] = origin.at(static_cast<size_t>(ordinal.data<int64_t>()[ordinal.IsConstant() ? 0 : i]));
-        std::string row;
-        EncodeRow(out, 0, width, i, row);
-        after[p].push_back(std::move(row));
-        kept[p][c] = true;
-      }
-    });
-    for (size_t p = 0; p < keys.size(); p++) {
-      // The changelog: rows that left the top N out, rows that entered it in.
-      std::sort(before[p].begin(), before[p].end());
-      std::sort(after[p].begin(), after[p].end());
-      std::vector<std::string> gone, came;
-      std::set_difference(before[p].begin(), before[p].end(), after[p].begin(), after[p].end(),
-                          std::back_inserter(gone));
-      std::set_difference(after[p].begin(), after[p].end(), before[p].begin(), before[p].end(),
-                          std::back_inserter(came));
-      for (const std::string& row : gone) view.Retract(row);
-      for (const std::string& row : came) view.Insert(row, plan_.types);
-      std::vector<std::string> top;
-      for (size_t c = 0; c < rows[p].size(); c++) {
-        if (kept[p][c]) top.push_back(std::move(rows[p][c]));
-      }
-      if (top.empty()) {
-        batch.Delete(keys[p]);
-      } else {
-        batch.Put(keys[p], EncodeRankedPartition(top, after[p]));
-      }
-    }
-    keys.clear(), rows.clear(), before.clear(), after.clear(), kept.clear(), origin.clear();
-  };
-  size_t pending = 0;
-  for (auto& [key, fresh] : candidates) {
-    std::vector<std::string> all, shown;
-    if (std::optional<std::string> stored = batch.Get(key)) DecodeRankedPartition(*stored, all, shown);
-    for (std::string& row : fresh) all.push_back(std::move(row));
-    pending += all.size();
-    keys.push_back(key);
-    kept.emplace_back(all.size(), false);
-    rows.push_back(std::move(all));
-    before.push_back(std::move(shown));
-    after.emplace_back();
-    if (pending >= kRowsPerRun) {
-      run();
-      pending = 0;
-    }
-  }
-  if (!keys.empty()) run();
-}
-
-void ViewJob::UpdateWindows(const EpochPlan& plan, Aggregation& aggregation, int64_t watermark,
-                            StateBatch& batch, Output& view) {
-  auto window_end = [](std::string_view key) {
-    key.remove_prefix(kWindowPrefix.size());
-    return ReadOrderedInt64(key);
-  };
-  // Emitted: windows the epoch changed (on_close: those the watermark has closed), and on_close the windows
-  // the watermark closed now that were not emitted yet.
-  std::vector<std::string> emit;
-  for (std::string& key : FoldGroups(aggregation, batch)) {
-    if (on_update_ || window_end(key) <= watermark) emit.push_back(std::move(key));
-  }
-  if (watermark == INT64_MIN) {
-    ReemitGroups(plan, emit, batch, view);
-    return;
-  }
-  if (!on_update_) {
-    std::set<std::string> chosen(emit.begin(), emit.end());
-    batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, watermark),
-               [&](std::string_view key, std::string_view value) {
-                 std::string_view state;
-                 std::optional<std::string> row;
-                 DecodeGroupValue(value, state, row);
-                 if (!row && !chosen.count(std::string(key))) emit.emplace_back(key);
-                 return true;
-               });
-  }
-  ReemitGroups(plan, emit, batch, view);
-  // Forgotten: windows the watermark passed by more than the lateness (their events are late from now on).
-  std::vector<std::string> done;
-  const int64_t limit = watermark < INT64_MIN + lateness_ ? INT64_MIN : watermark - lateness_;
-  batch.Scan(kWindowPrefix, OrderedKeyBound(kWindowPrefix, limit),
-             [&](std::string_view key, std::string_view) {
-               done.emplace_back(key);
-               return true;
-             });
-  for (const std::string& key : done) batch.Delete(key);
-}
-
 EpochResult ViewJob::RunEpoch(int64_t max_records) {
   Checkpoint checkpoint = LoadCheckpoint();
   EpochPlan plan;
@@ -1380,7 +652,8 @@ EpochResult ViewJob::RunEpoch(int64_t max_records) {
   // Rows of windows the previous epochs closed are late; this epoch's records move the watermark on (the
   // watermark of a window join: the least of both topics').
   const int64_t closed = checkpoint.watermark;
-  const int64_t watermark = watermark_plan_ || join_watermark_plan_ ? AdvanceWatermark(plan, checkpoint) : closed;
+  const int64_t watermark =
+      watermark_plan_ || join_watermark_plan_ ? AdvanceWatermark(plan, checkpoint) : closed;
   RunKind(plan, checkpoint, closed, watermark, batch, view, late ? &*late : nullptr, result);
   checkpoint.watermark = watermark;
   view.Commit(name_, plan_.names.size());
@@ -1417,10 +690,11 @@ void ViewJob::RunStages(const EpochPlan& plan, Checkpoint& checkpoint, int64_t c
     StateBatch state = batch.Prefixed("S" + std::to_string(k) + "/");
     // Stages over the same windows find the same rows late: the first one routes and counts them.
     const WindowTableFunction* window = stage.plan_.window.get();
-    const bool seen = window && std::any_of(windows.begin(), windows.end(), [&](const WindowTableFunction* w) {
-                        return w->name == window->name && w->size == window->size && w->slide == window->slide &&
-                               w->time_column == window->time_column;
-                      });
+    const bool seen =
+        window && std::any_of(windows.begin(), windows.end(), [&](const WindowTableFunction* w) {
+          return w->name == window->name && w->size == window->size && w->slide == window->slide &&
+                 w->time_column == window->time_column;
+        });
     if (window) windows.push_back(window);
     EpochResult counted;
     stage.RunKind(plan, checkpoint, closed, watermark, state, out, seen ? nullptr : late, counted);
@@ -1536,99 +810,6 @@ void ViewJob::RunKind(const EpochPlan& plan, Checkpoint& checkpoint, int64_t clo
       break;
     }
   }
-}
-
-void ViewJob::RunRecords(const EpochPlan& plan, int64_t closed, int64_t watermark, StateBatch& batch,
-                         Output& view, Output* late, EpochResult& result) {
-  ViewPlan::RecordsSide& side = *plan_.records;
-  const size_t width = side.types.size(), time_column = width + 2;
-  // The epoch's records: late when every window they can meet closed before (t + far <= the previous
-  // watermark); kept in memory when only windows this epoch closes can meet them; else in the state by time.
-  std::vector<std::unique_ptr<DataChunk>> transient;
-  int64_t row = 0;
-  std::vector<sel_t> late_sel, now_sel;
-  engine_->Run(ReadingFrom(*side.plan, Input(plan)), plan.time_us, [&](const DataChunk& chunk) {
-    DataChunk rows;
-    rows.Reference(chunk);
-    rows.Flatten();
-    const Vector& time = rows.column(time_column);
-    late_sel.clear();
-    now_sel.clear();
-    for (size_t r = 0; r < rows.size(); r++) {
-      const int64_t t = time.IsNull(r) ? 0 : time.data<int64_t>()[r];
-      if (time.IsNull(r) || (closed != INT64_MIN && t + side.far <= closed)) {
-        late_sel.push_back(static_cast<sel_t>(r));
-      } else if (t + side.far <= watermark) {
-        now_sel.push_back(static_cast<sel_t>(r));
-      } else {
-        std::string key(kRecordsPrefix), value;
-        AppendOrderedInt64(key, t);
-        AppendOrderedInt64(key, plan.epoch);
-        AppendOrderedInt64(key, row++);
-        EncodeRow(rows, 0, width, r, value);
-        batch.Put(key, value);
-      }
-    }
-    result.late += static_cast<int64_t>(late_sel.size());
-    if (late && !late_sel.empty()) {
-      AppendLate(*late, rows, late_sel, {width, width + 1, time_column, SIZE_MAX, SIZE_MAX}, side.time_type,
-                 closed);
-    }
-    if (!now_sel.empty()) {
-      const DataChunk columns = Columns(rows, width);
-      DataChunk part;
-      part.Slice(columns, now_sel.data(), now_sel.size());
-      transient.push_back(std::make_unique<DataChunk>());
-      transient.back()->Append(part);
-    }
-    return true;
-  });
-  // The windows the stages closed in this epoch, and the records their ends can meet: the plan over them.
-  int64_t first = INT64_MAX, last = INT64_MIN;
-  for (const ViewPlan::Stage& stage : plan_.stages) {
-    if (stage.window_end_column < 0) continue;
-    for (const auto& chunk : *stage.rows) {
-      const Vector& end = chunk->column(static_cast<size_t>(stage.window_end_column));
-      for (size_t r = 0; r < chunk->size(); r++) {
-        const size_t i = end.IsConstant() ? 0 : r;
-        if (end.IsNull(i)) continue;
-        first = std::min(first, end.data<int64_t>()[i]);
-        last = std::max(last, end.data<int64_t>()[i]);
-      }
-    }
-  }
-  if (first <= last && view.write) {
-    std::vector<std::unique_ptr<DataChunk>> rows = std::move(transient);
-    std::string begin(kRecordsPrefix);
-    AppendOrderedInt64(begin, first - side.far);
-    batch.Scan(begin, OrderedKeyBound(kRecordsPrefix, last - side.near), [&](std::string_view, std::string_view value) {
-      if (rows.empty() || rows.back()->size() == kVectorSize) rows.push_back(std::make_unique<DataChunk>(side.types));
-      DataChunk& chunk = *rows.back();
-      DecodeRow(value, chunk, 0, width, chunk.size());
-      chunk.SetCardinality(chunk.size() + 1);
-      return true;
-    });
-    *side.rows = std::move(rows);
-    try {
-      engine_->Run(plan_.input->Copy(), plan.time_us, [&](const DataChunk& out) {
-        view.Append(out);
-        return true;
-      });
-    } catch (...) {
-      side.rows->clear();
-      throw;
-    }
-    side.rows->clear();
-  }
-  // Records no open window can meet any more leave the state.
-  if (watermark == INT64_MIN) return;
-  std::vector<std::string> done;
-  batch.Scan(kRecordsPrefix, OrderedKeyBound(kRecordsPrefix, watermark - side.far),
-             [&](std::string_view key, std::string_view) {
-               done.emplace_back(key);
-               return true;
-             });
-  for (const std::string& key : done) batch.Delete(key);
 }
 
 std::string ViewJob::KindName() const {

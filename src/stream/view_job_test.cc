@@ -28,7 +28,8 @@ class ViewJobTest : public test::ViewTest {
  protected:
   void SetUp() override {
     ViewTest::SetUp();
-    Ok("CREATE TOPIC orders (user_id BIGINT, amount BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '2' "
+    Ok("CREATE TOPIC orders (user_id BIGINT, amount BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL "
+       "'2' "
        "SECOND) WITH (partitions = 3, key = 'user_id')");
     Ok(std::string("CREATE MATERIALIZED VIEW w WITH (max_records_per_epoch = 50) AS ") + kWindowed);
     Ok(std::string("CREATE MATERIALIZED VIEW c WITH (max_records_per_epoch = 50) AS ") + kChangelog);
@@ -185,16 +186,21 @@ constexpr const char* kHistogram =
     "total FROM orders GROUP BY user_id) c GROUP BY n";
 std::string Leaders(const std::string& source) {
   return "SELECT a.user_id, a.n, a.window_end FROM (SELECT user_id, window_end, count(*) AS n FROM TUMBLE(" +
-         source + ", ts, INTERVAL '5' SECOND) GROUP BY user_id, window_start, window_end) a JOIN (SELECT "
-         "window_end, max(n) AS most FROM (SELECT user_id, window_end, count(*) AS n FROM TUMBLE(" + source +
+         source +
+         ", ts, INTERVAL '5' SECOND) GROUP BY user_id, window_start, window_end) a JOIN (SELECT "
+         "window_end, max(n) AS most FROM (SELECT user_id, window_end, count(*) AS n FROM TUMBLE(" +
+         source +
          ", ts, INTERVAL '5' SECOND) GROUP BY user_id, window_start, window_end) c GROUP BY window_end) m ON "
          "a.window_end = m.window_end AND a.n = m.most";
 }
 
 // Nexmark q7's shape: the orders at each window's highest amount (records kept in the state by time).
 std::string Highest(const std::string& source) {
-  return "SELECT o.user_id, o.amount, o.ts, w.window_end FROM " + source + " o JOIN (SELECT max(amount) AS top, "
-         "window_end FROM TUMBLE(" + source + ", ts, INTERVAL '5' SECOND) GROUP BY window_start, window_end) w "
+  return "SELECT o.user_id, o.amount, o.ts, w.window_end FROM " + source +
+         " o JOIN (SELECT max(amount) AS top, "
+         "window_end FROM TUMBLE(" +
+         source +
+         ", ts, INTERVAL '5' SECOND) GROUP BY window_start, window_end) w "
          "ON o.amount = w.top WHERE o.ts BETWEEN w.window_end - INTERVAL '5' SECOND AND w.window_end";
 }
 
@@ -265,18 +271,21 @@ TEST_F(ViewJobTest, OwnedStatesSurviveCrashes) {
   EXPECT_EQ(Rows("SELECT * FROM ow ORDER BY window_start, user_id"),
             Rows(std::string("SELECT * FROM (") + kOwnedWindowed +
                  ") b WHERE window_end <= (SELECT max(window_end) FROM ow) ORDER BY window_start, user_id"));
-  EXPECT_EQ(Rows("SELECT * FROM oc ORDER BY user_id"), Rows(std::string(kOwnedChangelog) + " ORDER BY user_id"));
+  EXPECT_EQ(Rows("SELECT * FROM oc ORDER BY user_id"),
+            Rows(std::string(kOwnedChangelog) + " ORDER BY user_id"));
 }
 
 // A view over a lake table reads the rows each append added; after a crash at each point it holds what its
 // query gives in batch over the table.
 TEST_F(ViewJobTest, AViewOverALakeTableSurvivesCrashes) {
-  constexpr const char* kQuery = "SELECT user_id, count(*) AS n, sum(amount) AS total FROM ledger GROUP BY user_id";
+  constexpr const char* kQuery =
+      "SELECT user_id, count(*) AS n, sum(amount) AS total FROM ledger GROUP BY user_id";
   Ok("CREATE TABLE ledger (user_id BIGINT, amount BIGINT)");
   Ok(std::string("CREATE MATERIALIZED VIEW lv AS ") + kQuery);
   auto insert = [&](int from) {
     std::string sql = "INSERT INTO ledger VALUES ";
-    for (int i = 0; i < 20; i++) sql += (i ? ", (" : "(") + std::to_string((from + i) % 7) + ", " + std::to_string(i) + ")";
+    for (int i = 0; i < 20; i++)
+      sql += (i ? ", (" : "(") + std::to_string((from + i) % 7) + ", " + std::to_string(i) + ")";
     Ok(sql);
   };
   insert(0);
@@ -337,7 +346,8 @@ TEST_F(ViewJobTest, ABackfillEpochSurvivesCrashesReadingItsRecordedSnapshot) {
   Ok("CREATE MATERIALIZED VIEW bw" + with + kWindowed);
   Ok("CREATE MATERIALIZED VIEW bc" + with + kChangelog);
   const std::string histogram =
-      "SELECT n, count(*) AS users FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) c GROUP BY n";
+      "SELECT n, count(*) AS users FROM (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) c GROUP "
+      "BY n";
   Ok("CREATE MATERIALIZED VIEW bs" + with + histogram);  // with a stage
   CrashDuringRefresh("bw", ViewJob::CrashPoint::kAfterPlan);
   CrashDuringRefresh("bc", ViewJob::CrashPoint::kAfterOutput);
@@ -367,9 +377,8 @@ TEST_F(ViewJobTest, ABackfillEpochSurvivesCrashesReadingItsRecordedSnapshot) {
             Rows("SELECT * FROM (" + over_lake(kWindowed) +
                  ") b WHERE window_end <= (SELECT max(window_end) FROM bw) ORDER BY window_start, user_id"));
   EXPECT_EQ(Rows("SELECT count(*) FROM bw_late"), "0\n");
-  db_->views().WithJobForTesting(*View("bc"), [&](ViewJob& job) {
-    EXPECT_EQ(job.LoadCheckpoint().records_in, 150);
-  });
+  db_->views().WithJobForTesting(*View("bc"),
+                                 [&](ViewJob& job) { EXPECT_EQ(job.LoadCheckpoint().records_in, 150); });
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "stream/view_plan.h"
 
+#include <strings.h>
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
-#include <strings.h>
 
 #include "catalog/catalog.h"
 #include "common/exception.h"
@@ -12,8 +12,8 @@
 #include "execution/function.h"
 #include "lake/iceberg_table.h"
 #include "lake/topic_table.h"
-#include "stream/join_plan.h"
 #include "stream/aggregate_states.h"
+#include "stream/join_plan.h"
 #include "stream/row_codec.h"
 
 namespace basin::stream {
@@ -174,9 +174,9 @@ ColumnBinding Resolve(const LogicalOperator& plan, ColumnBinding b) {
   }
 }
 
-/// Whether a join side whose plan (`side`) holds `aggregate` gives distinct rows: a GROUP BY without aggregate
-/// functions whose every group value is a column of the side (so that equal rows are the same group).
-/// Throws for other aggregates below a join of two topics.
+/// Whether a join side whose plan (`side`) holds `aggregate` gives distinct rows: a GROUP BY without
+/// aggregate functions whose every group value is a column of the side (so that equal rows are the same
+/// group). Throws for other aggregates below a join of two topics.
 bool IsDistinctSide(const LogicalOperator& side, const LogicalOperator& aggregate) {
   if (!aggregate.expressions.empty()) {
     Unsupported("aggregates below a join of two topics (a GROUP BY without aggregates is supported)");
@@ -187,7 +187,8 @@ bool IsDistinctSide(const LogicalOperator& side, const LogicalOperator& aggregat
     if (r.table_index == aggregate.table_index && r.column_index < seen.size()) seen[r.column_index] = true;
   }
   for (bool s : seen) {
-    if (!s) Unsupported("a GROUP BY below a join of two topics whose group values are not all among its columns");
+    if (!s)
+      Unsupported("a GROUP BY below a join of two topics whose group values are not all among its columns");
   }
   return true;
 }
@@ -416,8 +417,7 @@ bool WindowLocal(const LogicalOperator& op, const std::vector<ViewPlan::Stage>& 
         return false;
       }
       // A lookup: the table's side must not keep rows without a stage's.
-      if (below[1])
-        return op.join_type == LogicalJoinType::kInner || op.join_type == LogicalJoinType::kRight;
+      if (below[1]) return op.join_type == LogicalJoinType::kInner || op.join_type == LogicalJoinType::kRight;
       return op.join_type != LogicalJoinType::kRight && op.join_type != LogicalJoinType::kFull;
     }
     default:
@@ -482,7 +482,8 @@ bool WindowEndPlus(const Expr& e, const std::set<std::pair<uint64_t, uint64_t>>&
     offset = 0;
     return true;
   }
-  if (e.cls != ExprClass::kFunction || e.children.size() != 2 || (e.name != "+" && e.name != "-")) return false;
+  if (e.cls != ExprClass::kFunction || e.children.size() != 2 || (e.name != "+" && e.name != "-"))
+    return false;
   int64_t micros = 0;
   if (is_end(*e.children[0]) && ConstantMicros(*e.children[1], micros)) {
     offset = e.name == "+" ? micros : -micros;
@@ -527,7 +528,8 @@ std::shared_ptr<ViewPlan::RecordsSide> CutRecordsSide(LogicalOperatorPtr& root, 
   }
   int time_out = -1;
   for (size_t i = 0; i < bindings.size() && time_out < 0; i++) {
-    if (Resolve(*side, bindings[i]) == ColumnBinding{scan->table_index, time_column}) time_out = static_cast<int>(i);
+    if (Resolve(*side, bindings[i]) == ColumnBinding{scan->table_index, time_column})
+      time_out = static_cast<int>(i);
   }
   if (time_out < 0) Unsupported(shape);
 
@@ -537,13 +539,16 @@ std::shared_ptr<ViewPlan::RecordsSide> CutRecordsSide(LogicalOperatorPtr& root, 
   project->table_index = kRecordsIndex;
   std::map<std::pair<uint64_t, uint64_t>, ColumnBinding> rebound;
   for (size_t i = 0; i < bindings.size(); i++) {
-    if (!IsEncodable(side->types[i])) Unsupported("joining records with " + side->types[i].ToString() + " values");
+    if (!IsEncodable(side->types[i]))
+      Unsupported("joining records with " + side->types[i].ToString() + " values");
     project->expressions.push_back(Expr::ColumnRef(bindings[i], side->types[i]));
     records->types.push_back(side->types[i]);
     rebound[{bindings[i].table_index, bindings[i].column_index}] = {kRecordsIndex, i};
   }
-  project->expressions.push_back(ColumnResolvingTo(*side, {scan->table_index, kTopicPartitionColumn}, TypeId::kInteger));
-  project->expressions.push_back(ColumnResolvingTo(*side, {scan->table_index, kTopicOffsetColumn}, TypeId::kBigInt));
+  project->expressions.push_back(
+      ColumnResolvingTo(*side, {scan->table_index, kTopicPartitionColumn}, TypeId::kInteger));
+  project->expressions.push_back(
+      ColumnResolvingTo(*side, {scan->table_index, kTopicOffsetColumn}, TypeId::kBigInt));
   project->expressions.push_back(Expr::ColumnRef(bindings[time_out], side->types[time_out]));
   project->children.push_back(std::move(side));
   records->plan = std::move(project);
@@ -574,7 +579,8 @@ std::shared_ptr<ViewPlan::RecordsSide> CutRecordsSide(LogicalOperatorPtr& root, 
       op = op == ">=" ? "<=" : op == "<=" ? ">=" : op == ">" ? "<" : op == "<" ? ">" : op;
     }
     int64_t offset = 0;
-    if (!(t->cls == ExprClass::kColumnRef && t->depth == 0 && t->binding == time) || !WindowEndPlus(*other, ends, offset))
+    if (!(t->cls == ExprClass::kColumnRef && t->depth == 0 && t->binding == time) ||
+        !WindowEndPlus(*other, ends, offset))
       continue;
     if (op == ">=" || op == ">") {  // end <= time - offset: windows ending at most -offset after it
       if (!lower || -offset < records->far) records->far = -offset;
@@ -820,7 +826,8 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
     }
   }
   plan.kind = end_group >= 0 ? ViewKind::kWindowed : ViewKind::kChangelog;
-  if (plan.join && plan.kind == ViewKind::kWindowed) Unsupported("windowed aggregates over a join of two topics");
+  if (plan.join && plan.kind == ViewKind::kWindowed)
+    Unsupported("windowed aggregates over a join of two topics");
   if (session && plan.kind != ViewKind::kWindowed)
     Unsupported("SESSION windows but in GROUP BY window_start, window_end");
   if (session) {
@@ -864,11 +871,13 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
     const uint64_t scan = parts.scan->table_index;
     // (A lake table has no _partition and _offset: its late rows name none.)
     plan.partition_column = input->expressions.size();
-    input->expressions.push_back(plan.table_source ? Expr::Constant(Value::Null(TypeId::kInteger))
-                                                   : ColumnResolvingTo(below, {scan, kTopicPartitionColumn}, TypeId::kInteger));
+    input->expressions.push_back(
+        plan.table_source ? Expr::Constant(Value::Null(TypeId::kInteger))
+                          : ColumnResolvingTo(below, {scan, kTopicPartitionColumn}, TypeId::kInteger));
     plan.offset_column = input->expressions.size();
-    input->expressions.push_back(plan.table_source ? Expr::Constant(Value::Null(TypeId::kBigInt))
-                                                   : ColumnResolvingTo(below, {scan, kTopicOffsetColumn}, TypeId::kBigInt));
+    input->expressions.push_back(plan.table_source
+                                     ? Expr::Constant(Value::Null(TypeId::kBigInt))
+                                     : ColumnResolvingTo(below, {scan, kTopicOffsetColumn}, TypeId::kBigInt));
     plan.time_column = input->expressions.size();
     input->expressions.push_back(ColumnResolvingTo(below, plan.window->time, plan.time_type));
   }
