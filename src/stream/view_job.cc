@@ -394,6 +394,22 @@ void ViewJob::StartAt(const SinkOffsets& offsets) {
   store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
 }
 
+void ViewJob::StartAtTable(std::optional<int64_t> time_ms) {
+  Checkpoint checkpoint = LoadCheckpoint();
+  if (checkpoint.epoch != 0 || !source_table_) throw InternalError("a view over a table starts before its first epoch");
+  const iceberg::TableMetadata& md = source_table_->State()->metadata;
+  int64_t snapshot = 0;  // none: from the first
+  if (!time_ms) {
+    snapshot = md.current_snapshot_id.value_or(0);
+  } else {
+    for (const auto& [ms, id] : md.snapshot_log) {
+      if (ms <= *time_ms) snapshot = id;
+    }
+  }
+  checkpoint.table_snapshot = snapshot;
+  store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
+}
+
 int64_t ViewJob::Lag() const {
   const Checkpoint checkpoint = LoadCheckpoint();
   if (source_table_) {  // the rows appended since the snapshot read up to

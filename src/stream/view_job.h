@@ -106,6 +106,9 @@ class ViewJob {
 
   /// Begin at `offsets` instead of each partition's log start (start = 'latest'); before the first epoch.
   void StartAt(const SinkOffsets& offsets);
+  /// A view over a lake table: begin after the snapshot current at `time_ms` (none: now) instead of the
+  /// table's first; before the first epoch.
+  void StartAtTable(std::optional<int64_t> time_ms);
 
   /// Run the epoch planned before a crash, else the next one over the records after the checkpoint (at most
   /// `max_records`, shared fairly among partitions). Throws what stops it (a conflicting commit: 40001);

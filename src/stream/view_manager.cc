@@ -121,11 +121,9 @@ void ViewManager::Create(const MaterializedViewEntry& view) {
     ViewJob& job = Open(*slot, view, /*created=*/true);
     auto start = view.options.find(kViewStart);
     if (view.topic.empty() && start != view.options.end() && start->second != "earliest") {
-      throw Exception(sqlstate::kInvalidParameterValue,
-                      "materialized view " + view.qualified_name() +
-                          " reads a lake table: it starts from the table's first snapshot (start is for topics)");
-    }
-    if (start != view.options.end() && start->second == "latest") {
+      // A lake table: after its current snapshot, or the one current at that time.
+      job.StartAtTable(start->second == "latest" ? std::nullopt : std::optional<int64_t>(std::stoll(start->second)));
+    } else if (start != view.options.end() && start->second == "latest") {
       job.StartAt(HighWatermarks(log_, view.topic));
     } else if (start != view.options.end() && start->second != "earliest") {
       // A timestamp (ms): each partition from its first record at or after it (none: from its end).
