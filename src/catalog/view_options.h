@@ -49,6 +49,8 @@ inline constexpr const char* kAlertNotify = "notify";
 /// Not an option: set by CREATE MATERIALIZED VIEW for a join of two topics, the right topic (the view's
 /// `topic` is the left one), so that neither can be dropped under the view.
 inline constexpr const char* kViewJoinTopic = "join_topic";
+/// Not an option either: a view over a lake table (no topic), the table's qualified name, for SHOW.
+inline constexpr const char* kViewSourceTable = "source_table";
 
 /// Every option with its value, defaults filled in. Throws Exception (22023) naming an unknown option or a
 /// bad value.

@@ -68,6 +68,8 @@ std::unique_ptr<QueryResult> ClientContext::CreateMaterializedView(
   stream::ViewPlan plan = stream::ViewPlan::Analyze(binder.BindQuery(*stmt.query));
   view->topic = plan.topic;
   if (const stream::StreamJoin* join = plan.TopicJoin()) view->options[kViewJoinTopic] = join->sides[1].topic;
+  if (plan.table_source)
+    view->options[kViewSourceTable] = plan.table_source->schema + "." + plan.table_source->name;
   if (view->schema == Catalog::kDefaultSchema && db_.log().FindTopic(view->name)) {
     throw CatalogError(sqlstate::kDuplicateTable, "a topic is named \"" + view->name +
                                                       "\": a materialized view of that name would hide it");
@@ -242,7 +244,9 @@ std::unique_ptr<QueryResult> ClientContext::ShowMaterializedViews() {
     auto optional_time = [](bool has, int64_t micros) {
       return has ? Value::TimestampTz(micros) : Value::Null(TypeId::kTimestampTz);
     };
-    rows.Add({Value::Varchar(view->qualified_name()), Value::Varchar(view->topic),
+    auto source = view->options.find(kViewSourceTable);  // a view over a lake table: the table
+    rows.Add({Value::Varchar(view->qualified_name()),
+              Value::Varchar(source != view->options.end() ? source->second : view->topic),
               r.kind.empty() ? Value::Null(TypeId::kVarchar) : Value::Varchar(r.kind),
               Value::Varchar(r.status), Value::BigInt(r.epoch), Value::Varchar(r.offsets),
               r.lag < 0 ? Value::Null(TypeId::kBigInt) : Value::BigInt(r.lag),
