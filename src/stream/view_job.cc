@@ -479,13 +479,29 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
     int64_t begin, end;
   };
   if (source_table_) {
-    // A lake table: the rows appended since the snapshot read up to (all of them in one epoch).
-    const std::optional<int64_t> current = source_table_->State()->metadata.current_snapshot_id;
-    if (!current || *current == checkpoint.table_snapshot) return false;
+    // A lake table: the rows appended since the snapshot read up to, whole snapshots, as many as
+    // `max_records` takes (at least one).
+    const iceberg::TableMetadata& md = source_table_->State()->metadata;
+    if (!md.current_snapshot_id || *md.current_snapshot_id == checkpoint.table_snapshot) return false;
+    std::vector<const iceberg::Snapshot*> chain;  // newest first, down to the one after the checkpoint's
+    for (const iceberg::Snapshot* s = md.FindSnapshot(*md.current_snapshot_id);
+         s && s->snapshot_id != checkpoint.table_snapshot; s = s->parent_id ? md.FindSnapshot(*s->parent_id) : nullptr)
+      chain.push_back(s);
+    plan.table_to = *md.current_snapshot_id;
+    int64_t rows = 0;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      auto op = (*it)->summary.find("operation");
+      auto added = (*it)->summary.find("added-records");
+      if (op != (*it)->summary.end() && op->second == "append" && added != (*it)->summary.end())
+        rows += std::stoll(added->second);
+      if (rows >= max_records) {
+        plan.table_to = (*it)->snapshot_id;
+        break;
+      }
+    }
     plan.epoch = checkpoint.epoch + 1;
     plan.time_us = NowMicros();
     plan.table_from = checkpoint.table_snapshot;
-    plan.table_to = *current;
     plan.table_rows =
         source_table_->AppendsBetween(TableSnapshot(plan.table_from), plan.table_to)->RowCount();
     return true;
