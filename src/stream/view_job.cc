@@ -46,11 +46,6 @@ std::string Quoted(const std::string& name) {
   return out + "\"";
 }
 
-/// A lake table's snapshot as AppendsBetween takes it: 0 (none read yet) is before the first.
-std::optional<int64_t> TableSnapshot(int64_t id) {
-  return id == 0 ? std::nullopt : std::optional<int64_t>(id);
-}
-
 int64_t RecordsIn(const EpochPlan& plan) {
   int64_t n = plan.backfill_rows + plan.table_rows;
   for (auto [p, end] : plan.to) n += end - plan.from.at(p);
@@ -203,6 +198,7 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
     source_ = plan_.table_source;
     source_table_ = std::dynamic_pointer_cast<iceberg::IcebergTable>(source_->storage);
     if (!source_table_) throw InternalError("a materialized view's source table is not a lake table");
+    source_schema_id_ = source_table_->State()->metadata.current_schema_id;
   } else {
     source_ = find_topic(reader.join ? *reader.join->sides[0].plan : *reader.input);
     topic_ = std::dynamic_pointer_cast<TopicTable>(source_->storage);
@@ -394,6 +390,18 @@ void ViewJob::StartAt(const SinkOffsets& offsets) {
   store_->Put(kCheckpointKey, EncodeCheckpoint(checkpoint));
 }
 
+std::shared_ptr<TableStorage> ViewJob::TableRows(int64_t from, int64_t to) const {
+  if (source_table_->State()->metadata.current_schema_id != source_schema_id_) {
+    throw Exception(sqlstate::kObjectNotInPrerequisiteState,
+                    "materialized view " + name_ + ": the columns of table " + source_->schema + "." + source_->name +
+                        " changed since the view was opened; it opens again with them on its next run");
+  }
+  // The first epoch reads the table as it is (whatever deleted or updated rows before); later ones, what the
+  // appends after the snapshot read up to added.
+  if (from == 0) return source_table_->AsOf(to, std::nullopt);
+  return source_table_->AppendsBetween(from, to);
+}
+
 void ViewJob::StartAtTable(std::optional<int64_t> time_ms) {
   Checkpoint checkpoint = LoadCheckpoint();
   if (checkpoint.epoch != 0 || !source_table_) throw InternalError("a view over a table starts before its first epoch");
@@ -415,7 +423,7 @@ int64_t ViewJob::Lag() const {
   if (source_table_) {  // the rows appended since the snapshot read up to
     const std::optional<int64_t> current = source_table_->State()->metadata.current_snapshot_id;
     if (!current || (checkpoint.table_snapshot != 0 && *current == checkpoint.table_snapshot)) return 0;
-    return source_table_->AppendsBetween(TableSnapshot(checkpoint.table_snapshot), *current)->RowCount();
+    return TableRows(checkpoint.table_snapshot, *current)->RowCount();
   }
   int64_t lag = RecordsAfter(log_, plan_.topic, checkpoint.offsets);
   if (join_source_) lag += RecordsAfter(log_, join_source_->name, checkpoint.join_offsets);
@@ -484,7 +492,7 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
     const iceberg::TableMetadata& md = source_table_->State()->metadata;
     if (!md.current_snapshot_id || *md.current_snapshot_id == checkpoint.table_snapshot) return false;
     std::vector<const iceberg::Snapshot*> chain;  // newest first, down to the one after the checkpoint's
-    for (const iceberg::Snapshot* s = md.FindSnapshot(*md.current_snapshot_id);
+    for (const iceberg::Snapshot* s = checkpoint.table_snapshot == 0 ? nullptr : md.FindSnapshot(*md.current_snapshot_id);
          s && s->snapshot_id != checkpoint.table_snapshot; s = s->parent_id ? md.FindSnapshot(*s->parent_id) : nullptr)
       chain.push_back(s);
     plan.table_to = *md.current_snapshot_id;
@@ -502,8 +510,7 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
     plan.epoch = checkpoint.epoch + 1;
     plan.time_us = NowMicros();
     plan.table_from = checkpoint.table_snapshot;
-    plan.table_rows =
-        source_table_->AppendsBetween(TableSnapshot(plan.table_from), plan.table_to)->RowCount();
+    plan.table_rows = TableRows(plan.table_from, plan.table_to)->RowCount();
     return true;
   }
   if (backfill_ && checkpoint.epoch == 0) {
@@ -562,7 +569,7 @@ bool ViewJob::PlanEpoch(const Checkpoint& checkpoint, int64_t max_records, Epoch
 std::shared_ptr<TableEntry> ViewJob::Input(const EpochPlan& plan, bool right) const {
   if (source_table_) {
     auto entry = std::make_shared<TableEntry>(*source_);
-    entry->storage = source_table_->AppendsBetween(TableSnapshot(plan.table_from), plan.table_to);
+    entry->storage = TableRows(plan.table_from, plan.table_to);
     return entry;
   }
   if (plan.backfill_snapshot != 0) {

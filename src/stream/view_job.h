@@ -214,6 +214,9 @@ class ViewJob {
   /// forget records no open window can meet.
   void RunRecords(const EpochPlan& plan, int64_t closed, int64_t watermark, StateBatch& batch, Output& view,
                   Output* late, EpochResult& result);
+  /// A view over a lake table: the rows of snapshot `to` (from = 0: the first epoch) or those the appends
+  /// after snapshot `from` added. Throws 55000 when the table's columns changed since the job was opened.
+  std::shared_ptr<TableStorage> TableRows(int64_t from, int64_t to) const;
   /// Throw when a test set this crash point.
   void CrashHere(CrashPoint point);
   /// Keep the tables' files from piling up after epoch `epoch`: small files merged, a changelog's deletes
@@ -234,6 +237,7 @@ class ViewJob {
   std::shared_ptr<TableEntry> source_;
   std::shared_ptr<TopicTable> topic_;                  // null for a view over a lake table
   std::shared_ptr<iceberg::IcebergTable> source_table_;  // a view over a lake table
+  int32_t source_schema_id_ = 0;                        // its columns when the job was opened
   std::shared_ptr<TableEntry> join_source_;  // the right topic of a join of two topics
   std::shared_ptr<TopicTable> join_topic_;
   std::shared_ptr<iceberg::IcebergTable> table_;       // null for a stream

@@ -113,6 +113,15 @@ std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatc
     batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
     keys.push_back(std::move(key));
   }
+  if (plan_.kind == ViewKind::kChangelog && plan_.group_types.empty() && keys.empty()) {
+    // A global aggregate has its one row over no rows too (count 0), as in batch: the first epoch makes it.
+    const std::string key(kGroupPrefix);
+    if (!batch.Get(key)) {
+      StateBuffer none(*states_);
+      batch.Put(key, EncodeGroupValue(states_->Bytes(none.data()), std::nullopt));
+      keys.push_back(key);
+    }
+  }
   if (!retracted) return keys;
   // Rows retracted from a changelog: their states subtracted; a group with no rows left leaves the view.
   std::set<std::string> gone;
@@ -125,7 +134,8 @@ std::vector<std::string> ViewJob::FoldGroups(Aggregation& aggregation, StateBatc
     DecodeGroupValue(*stored, state, row);
     states_->Load(state, total.data());
     states_->Subtract(retracted->Payload(g), total.data());
-    if (states_->Rows(total.data()) > 0) {
+    // (A global aggregate keeps its one row over no rows, as in batch: count 0, sum NULL.)
+    if (states_->Rows(total.data()) > 0 || plan_.group_types.empty()) {
       batch.Put(key, EncodeGroupValue(states_->Bytes(total.data()), row));
       keys.push_back(std::move(key));
       continue;

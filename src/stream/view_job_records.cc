@@ -12,8 +12,8 @@ void ViewJob::RunRecords(const EpochPlan& plan, int64_t closed, int64_t watermar
                          Output& view, Output* late, EpochResult& result) {
   ViewPlan::RecordsSide& side = *plan_.records;
   const size_t width = side.types.size(), time_column = width + 2;
-  // The epoch's records: late when every window they can meet closed before (t + far <= the previous
-  // watermark); kept in memory when only windows this epoch closes can meet them; else in the state by time.
+  // The epoch's records: late when a window they can meet closed before; kept in memory when only windows
+  // this epoch closes can meet them; else in the state by time.
   std::vector<std::unique_ptr<DataChunk>> transient;
   int64_t row = 0;
   std::vector<sel_t> late_sel, now_sel;
@@ -26,7 +26,11 @@ void ViewJob::RunRecords(const EpochPlan& plan, int64_t closed, int64_t watermar
     now_sel.clear();
     for (size_t r = 0; r < rows.size(); r++) {
       const int64_t t = time.IsNull(r) ? 0 : time.data<int64_t>()[r];
-      if (time.IsNull(r) || (closed != INT64_MIN && t + side.far <= closed)) {
+      // Late when the first window it can meet (the first end at or after t + near) has closed: it would
+      // miss that one, so it meets none, as the stages' late rows meet none.
+      const int64_t first = t + side.near;
+      const int64_t first_end = (first >= 0 ? (first + side.step - 1) / side.step : first / side.step) * side.step;
+      if (time.IsNull(r) || (closed != INT64_MIN && first_end <= closed)) {
         late_sel.push_back(static_cast<sel_t>(r));
       } else if (t + side.far <= watermark) {
         now_sel.push_back(static_cast<sel_t>(r));

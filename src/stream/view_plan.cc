@@ -516,7 +516,7 @@ std::shared_ptr<ViewPlan::RecordsSide> CutRecordsSide(LogicalOperatorPtr& root, 
   LogicalOperator* join = nullptr;
   LogicalOperatorPtr* slot = FindRecordsSide(root, join);
   const ViewPlan* windowed = plan.Windowed();
-  if (!slot || !windowed || join->join_type != LogicalJoinType::kInner) Unsupported(shape);
+  if (!slot || !windowed || windowed->session() || join->join_type != LogicalJoinType::kInner) Unsupported(shape);
   LogicalOperatorPtr side = std::move(*slot);
   side->ResolveTypes();
   const std::vector<ColumnBinding> bindings = side->GetColumnBindings();
@@ -535,6 +535,7 @@ std::shared_ptr<ViewPlan::RecordsSide> CutRecordsSide(LogicalOperatorPtr& root, 
 
   auto records = std::make_shared<ViewPlan::RecordsSide>();
   records->time_type = windowed->time_type;
+  records->step = windowed->window->slide;
   auto project = std::make_unique<LogicalOperator>(LogicalOpType::kProjection);
   project->table_index = kRecordsIndex;
   std::map<std::pair<uint64_t, uint64_t>, ColumnBinding> rebound;
@@ -787,7 +788,27 @@ ViewPlan ViewPlan::Analyze(BoundQuery query) {
   Check(*query.plan, parts);
   if (!parts.scan && !plan.join && !parts.stage) Unsupported("queries without a topic in FROM");
   if (parts.scan && parts.scan->table->is_topic()) plan.topic = parts.scan->table->name;
-  if (parts.scan && !parts.scan->table->is_topic()) plan.table_source = parts.scan->table;
+  if (parts.scan && !parts.scan->table->is_topic()) {
+    plan.table_source = parts.scan->table;
+    // Each epoch reads the table's new rows in place of every scan of it: it must be read once.
+    size_t reads = 0;
+    std::function<void(const LogicalOperator&)> count = [&](const LogicalOperator& op) {
+      if (op.type == LogicalOpType::kGet && op.table->schema == plan.table_source->schema &&
+          op.table->name == plan.table_source->name)
+        reads++;
+      for (auto& c : op.children) count(*c);
+    };
+    count(*query.plan);
+    if (reads > 1) Unsupported("reading a view's lake table more than once");
+  }
+  if (plan.retracting) {
+    // A retracted row must meet what it met when it was added: a lookup reads the table as it is now.
+    std::function<void(const LogicalOperator&)> lookups = [&](const LogicalOperator& op) {
+      if (op.type == LogicalOpType::kJoin) Unsupported("joining lake tables with the rows of an aggregate that change");
+      for (auto& c : op.children) lookups(*c);
+    };
+    lookups(*query.plan);
+  }
   if (plan.join) plan.topic = plan.join->sides[0].topic;
   if (parts.rank) {
     if (plan.join) Unsupported("row_number() over a join of two topics");

@@ -117,6 +117,8 @@ struct ViewPlan {
     /// before the window's end, at least... `far` before it), near <= far.
     int64_t near = 0;
     int64_t far = 0;
+    /// The windows' ends are multiples of it (their slide: TUMBLE's size), from the epoch.
+    int64_t step = 0;
     ChunkList rows;
   };
   std::shared_ptr<RecordsSide> records;
