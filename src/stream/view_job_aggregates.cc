@@ -3,7 +3,6 @@
 #include "stream/view_job_internal.h"
 
 #include <map>
-#include <unordered_map>
 #include <set>
 
 #include "stream/state_store.h"
@@ -40,26 +39,10 @@ void ViewJob::MergeWindows(Aggregation& aggregation, int64_t watermark, StateBat
                            WindowEmitter& emit) {
   StateBuffer merged(*states_);
   constexpr size_t kGroupsAt = kWindowPrefix.size() + 8;  // a key's group values, past the window end
-  // Whether a window has any stored group, one seek per window: the groups of a window the state does not
-  // hold yet (most, as windows open) need no lookup each.
-  std::unordered_map<int64_t, bool> stored_windows;
-  auto window_stored = [&](int64_t end) {
-    auto [it, fresh] = stored_windows.try_emplace(end, false);
-    if (fresh) {
-      std::string begin(kWindowPrefix);
-      AppendOrderedInt64(begin, end);
-      batch.Scan(begin, OrderedKeyBound(kWindowPrefix, end), [&](std::string_view, std::string_view) {
-        it->second = true;
-        return false;
-      });
-    }
-    return it->second;
-  };
   for (uint32_t g = 0; g < aggregation.GroupCount(); g++) {
     const std::string key = aggregation.Key(g);
     uint8_t* payload = aggregation.Payload(g);
-    std::optional<std::string> stored;
-    if (window_stored(aggregation.WindowEnd(g))) stored = batch.Get(key);
+    std::optional<std::string> stored = batch.Get(key);
     if (!stored && aggregation.WindowEnd(g) <= watermark) {
       emit.Add(std::string_view(key).substr(kGroupsAt), payload);  // opened and closed in this epoch
       continue;
