@@ -24,10 +24,12 @@ namespace basin {
 
 namespace {
 
-/// The columns of a materialized view's late-events table.
+/// The columns of a materialized view's late-events table (stream::LateColumnNames / LateColumnTypes).
 std::vector<std::pair<std::string, LogicalType>> LateColumns(const LogicalType& time) {
-  return {{"_partition", TypeId::kInteger}, {"_offset", TypeId::kBigInt}, {"event_time", time},
-          {"window_start", time},           {"window_end", time},         {"watermark", time}};
+  std::vector<std::pair<std::string, LogicalType>> columns;
+  const std::vector<LogicalType> types = stream::LateColumnTypes(time);
+  for (size_t c = 0; c < types.size(); c++) columns.emplace_back(stream::LateColumnNames()[c], types[c]);
+  return columns;
 }
 
 }  // namespace

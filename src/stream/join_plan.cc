@@ -38,7 +38,15 @@ LogicalOperatorPtr* FindTopicJoin(LogicalOperatorPtr& slot) {
 }  // namespace
 
 bool ReadsTopic(const LogicalOperator& plan) {
-  return TopicScans(plan) > 0;
+  return FindTopicScan(plan) != nullptr;
+}
+
+const LogicalOperator* FindTopicScan(const LogicalOperator& plan) {
+  if (plan.type == LogicalOpType::kGet && plan.table && plan.table->is_topic()) return &plan;
+  for (const auto& c : plan.children) {
+    if (const LogicalOperator* found = FindTopicScan(*c)) return found;
+  }
+  return nullptr;
 }
 
 void RebindColumns(LogicalOperator& plan, const std::map<std::pair<uint64_t, uint64_t>, ColumnBinding>& map) {
@@ -175,16 +183,7 @@ std::shared_ptr<StreamJoin> ExtractStreamJoin(LogicalOperatorPtr& plan) {
     scan->chunks = side.rows;
     join.children[s] = std::move(scan);
   }
-  // Find each side's topic.
-  for (StreamJoin::Side& side : out->sides) {
-    std::vector<const LogicalOperator*> pending{side.plan.get()};
-    while (!pending.empty()) {
-      const LogicalOperator* op = pending.back();
-      pending.pop_back();
-      if (op->type == LogicalOpType::kGet && op->table->is_topic()) side.topic = op->table->name;
-      for (auto& c : op->children) pending.push_back(c.get());
-    }
-  }
+  for (StreamJoin::Side& side : out->sides) side.topic = FindTopicScan(*side.plan)->table->name;
   if (out->sides[0].topic == out->sides[1].topic) Unsupported("joins of a topic with itself");
   RebindColumns(*plan, rebound);
   return out;

@@ -30,6 +30,8 @@ namespace basin::stream {
 
 /// Whether `plan` scans a topic.
 bool ReadsTopic(const LogicalOperator& plan);
+/// The first scan of a topic in `plan` (not a lookup table's), or null.
+const LogicalOperator* FindTopicScan(const LogicalOperator& plan);
 
 /// Point every column reference in `plan` (its operators' expressions, groups, orders and join conditions)
 /// that is a key of `map` at its value: what replacing a subtree by a chunk scan of its rows needs.

@@ -40,8 +40,7 @@ class LateRows {
  public:
   LateRows(const StreamJoin& join, const JoinEpoch& epoch)
       : epoch_(epoch),
-        types_{TypeId::kInteger, TypeId::kBigInt, join.late_time_type, join.late_time_type, join.late_time_type,
-               join.late_time_type} {}
+        types_(LateColumnTypes(join.late_time_type)) {}
 
   /// Row `r` of `chunk`, whose late columns start at `first`, late behind `watermark` (and of the window
   /// ending at `window_end`, if any).

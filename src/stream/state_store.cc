@@ -35,10 +35,7 @@ StateBatch::~StateBatch() = default;
 StateBatch::StateBatch(StateBatch&&) noexcept = default;
 
 StateBatch StateBatch::Prefixed(const std::string& prefix) const {
-  StateBatch view(*store_);
-  view.batch_ = batch_;
-  view.prefix_ = prefix_ + prefix;
-  return view;
+  return StateBatch(store_, batch_, prefix_ + prefix);
 }
 
 std::optional<std::string> StateBatch::Get(std::string_view key) const {

@@ -45,6 +45,9 @@ class StateBatch {
 
  private:
   friend class StateStore;
+  StateBatch(StateStore* store, std::shared_ptr<rocksdb::WriteBatchWithIndex> batch, std::string prefix)
+      : store_(store), batch_(std::move(batch)), prefix_(std::move(prefix)) {}
+
   StateStore* store_;
   std::shared_ptr<rocksdb::WriteBatchWithIndex> batch_;  // shared with Prefixed views
   std::string prefix_;

@@ -53,6 +53,14 @@ int64_t RecordsIn(const EpochPlan& plan) {
   return n;
 }
 
+/// The aggregate states of `plan` (aggregating kinds; null for an append plan).
+std::unique_ptr<AggregateStates> NewStates(const ViewPlan& plan) {
+  if (plan.kind == ViewKind::kAppend) return nullptr;
+  std::vector<const Expr*> aggregates;
+  for (const auto& a : plan.aggregates) aggregates.push_back(a.get());
+  return std::make_unique<AggregateStates>(std::move(aggregates), plan.retracting);
+}
+
 std::string EncodeCheckpoint(const Checkpoint& c) {
   nlohmann::json watermarks = nlohmann::json::object();
   for (auto [p, w] : c.watermarks) watermarks[std::to_string(p)] = w;
@@ -179,17 +187,10 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   }
   // The topic's scan, to be replaced by each epoch's offset ranges (each side's, of a join of two topics).
   auto find_topic = [](const LogicalOperator& plan) {
-    std::shared_ptr<TableEntry> found;
-    std::vector<const LogicalOperator*> pending{&plan};
-    while (!pending.empty() && !found) {
-      const LogicalOperator* op = pending.back();
-      pending.pop_back();
-      if (op->type == LogicalOpType::kGet && op->table->is_topic()) found = op->table;  // not a lookup table
-      for (auto& c : op->children) pending.push_back(c.get());
-    }
-    if (!found || !std::dynamic_pointer_cast<TopicTable>(found->storage))
+    const LogicalOperator* scan = FindTopicScan(plan);
+    if (!scan || !std::dynamic_pointer_cast<TopicTable>(scan->table->storage))
       throw InternalError("a materialized view's source is not a topic");
-    return found;
+    return scan->table;
   };
   // A view over stages reads their topics: the first stage's (they all read the same, ViewPlan::Analyze).
   const ViewPlan& reader = plan_.stages.empty() ? plan_ : *plan_.stages[0].plan;
@@ -248,10 +249,7 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   }
   if (const ViewPlan* windowed = plan_.Windowed()) {
     if (!view.late_table.empty()) {
-      const LogicalType t = windowed->time_type;
-      late_table_ = open_table(
-          view.late_table, {"_partition", "_offset", "event_time", "window_start", "window_end", "watermark"},
-          {TypeId::kInteger, TypeId::kBigInt, t, t, t, t});
+      late_table_ = open_table(view.late_table, LateColumnNames(), LateColumnTypes(windowed->time_type));
     }
     // The watermark: the topic's declared one (WATERMARK FOR ts AS ...), else the window's time itself (a
     // lake table's too, as one partition).
@@ -320,16 +318,9 @@ ViewJob::ViewJob(const MaterializedViewEntry& view, Catalog& catalog, log::LogMa
   }
   const StreamJoin* late_join = plan_.join ? plan_.join.get() : reader.join.get();
   if (!late_table_ && !view.late_table.empty() && late_join && late_join->CanBeLate()) {
-    const LogicalType t = late_join->late_time_type;
-    late_table_ = open_table(
-        view.late_table, {"_partition", "_offset", "event_time", "window_start", "window_end", "watermark"},
-        {TypeId::kInteger, TypeId::kBigInt, t, t, t, t});
+    late_table_ = open_table(view.late_table, LateColumnNames(), LateColumnTypes(late_join->late_time_type));
   }
-  if (plan_.kind != ViewKind::kAppend) {
-    std::vector<const Expr*> aggregates;
-    for (auto& a : plan_.aggregates) aggregates.push_back(a.get());
-    states_ = std::make_unique<AggregateStates>(std::move(aggregates), plan_.retracting);
-  }
+  states_ = NewStates(plan_);
   for (size_t k = 0; k < plan_.stages.size(); k++)
     stages_.push_back(std::unique_ptr<ViewJob>(new ViewJob(*this, std::move(*plan_.stages[k].plan), k)));
   store_ = std::make_unique<StateStore>(state_dir);
@@ -364,11 +355,7 @@ ViewJob::ViewJob(const ViewJob& top, ViewPlan plan, size_t number)
   // The view's watermark is its topic's alone: a window join in a stage keeps its rows as any join does (an
   // interval join's per-side watermarks are the top job's, in the checkpoint they share).
   if (plan_.join) plan_.join->window_end_key = -1;
-  if (plan_.kind != ViewKind::kAppend) {
-    std::vector<const Expr*> aggregates;
-    for (auto& a : plan_.aggregates) aggregates.push_back(a.get());
-    states_ = std::make_unique<AggregateStates>(std::move(aggregates), plan_.retracting);
-  }
+  states_ = NewStates(plan_);
 }
 
 ViewJob::~ViewJob() = default;

@@ -52,9 +52,7 @@ template <class Late>
 void AppendLate(Late& late, const DataChunk& input, const std::vector<sel_t>& sel,
                 const std::array<size_t, 5>& columns, const LogicalType& time_type, int64_t closed) {
   const size_t count = sel.size();
-  std::vector<LogicalType> types{TypeId::kInteger, TypeId::kBigInt, time_type,
-                                 time_type,        time_type,       time_type};
-  DataChunk rows(types, std::max(count, kVectorSize));
+  DataChunk rows(LateColumnTypes(time_type), std::max(count, kVectorSize));
   for (size_t c = 0; c < 5; c++) {
     if (columns[c] != SIZE_MAX) {
       rows.column(c).Slice(input.column(columns[c]), sel.data(), count);

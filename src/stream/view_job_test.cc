@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <functional>
+
 #include "catalog/catalog.h"
 #include "helpers/view_testing.h"
 #include "lake/iceberg_table.h"
@@ -43,6 +46,30 @@ class ViewJobTest : public test::ViewTest {
              ", TIMESTAMP '2024-01-01' + INTERVAL '" + std::to_string(second) + " seconds')";
     }
     Ok(sql);
+  }
+  /// Refresh `views` across both crash points: orders produced from second `from[0]`, all refreshed, more
+  /// from `from[1]`, a crash after each view's output commit, a restart, more, a crash after each plan, a
+  /// restart, more, all refreshed. `count[i]` orders each time.
+  void RefreshAcrossCrashes(const std::vector<std::string>& views, const std::array<int, 4>& from,
+                            const std::array<int, 4>& count) {
+    Produce(from[0], count[0]);
+    for (const std::string& view : views) Ok("REFRESH MATERIALIZED VIEW " + view);
+    Produce(from[1], count[1]);
+    for (const std::string& view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
+    Open();
+    Produce(from[2], count[2]);
+    for (const std::string& view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
+    Open();
+    Produce(from[3], count[3]);
+    for (const std::string& view : views) Ok("REFRESH MATERIALIZED VIEW " + view);
+  }
+  /// `query(source)` in batch over the orders `view` did not find late (its late table names them), then
+  /// `rest` (a WHERE on the view's columns, an ORDER BY).
+  std::string OverKept(const std::string& view, const std::function<std::string(const std::string&)>& query,
+                       const std::string& rest) {
+    return Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM " + view +
+                "_late l WHERE l._partition = o._partition AND l._offset = o._offset)) SELECT * FROM (" +
+                query("kept") + ") b " + rest);
   }
   /// The epoch a view's table says it holds.
   std::string TableEpoch(const std::string& name) {
@@ -145,31 +172,16 @@ TEST_F(ViewJobTest, SessionsTopNAndUpdatesSurviveCrashes) {
      kUpdating);
   Ok("CREATE MATERIALIZED VIEW su" + options + ", emit = 'on_update', allowed_lateness = '1 second') AS " +
      Sessions("orders"));
-  const char* views[] = {"s", "t", "u", "su"};
-  Produce(0, 100);
-  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
-  Produce(30, 100);
-  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
-  Open();
-  Produce(60, 50);
-  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
-  Open();
-  Produce(80, 50);
-  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  RefreshAcrossCrashes({"s", "t", "u", "su"}, {0, 30, 60, 80}, {100, 100, 50, 50});
 
   // Sessions: over the events that were not late (behind the watermark), the sessions it closed.
   ASSERT_NE(Rows("SELECT count(*) FROM s"), "0\n");
   EXPECT_NE(Rows("SELECT count(*) FROM s_late"), "0\n");
   EXPECT_EQ(Rows("SELECT * FROM s ORDER BY user_id, window_start"),
-            Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM s_late l WHERE "
-                 "l._partition = o._partition AND l._offset = o._offset)) SELECT * FROM (" +
-                 Sessions("kept") +
-                 ") b WHERE window_end <= (SELECT max(window_end) FROM s) ORDER BY user_id, window_start"));
+            OverKept("s", Sessions, "WHERE window_end <= (SELECT max(window_end) FROM s) ORDER BY user_id, window_start"));
   // Sessions as a changelog: every session, open ones too, over the events that were not late.
   EXPECT_EQ(Rows("SELECT * FROM su ORDER BY user_id, window_start"),
-            Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM su_late l WHERE "
-                 "l._partition = o._partition AND l._offset = o._offset)) SELECT * FROM (" +
-                 Sessions("kept") + ") b ORDER BY user_id, window_start"));
+            OverKept("su", Sessions, "ORDER BY user_id, window_start"));
   EXPECT_EQ(Rows("SELECT count(*) FROM t"), "20\n");
   EXPECT_EQ(Rows("SELECT * FROM t ORDER BY user_id, rn"),
             Rows(std::string(kTopTwo) + " ORDER BY user_id, rn"));
@@ -209,32 +221,17 @@ TEST_F(ViewJobTest, StagesSurviveCrashes) {
   Ok("CREATE MATERIALIZED VIEW h" + options + kHistogram);
   Ok("CREATE MATERIALIZED VIEW l" + options + Leaders("orders"));
   Ok("CREATE MATERIALIZED VIEW m" + options + Highest("orders"));
-  const char* views[] = {"h", "l", "m"};
-  Produce(0, 100);
-  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
-  Produce(30, 100);
-  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
-  Open();
-  Produce(60, 50);
-  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
-  Open();
-  Produce(80, 50);
-  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  RefreshAcrossCrashes({"h", "l", "m"}, {0, 30, 60, 80}, {100, 100, 50, 50});
 
   EXPECT_EQ(Rows("SELECT * FROM h ORDER BY n"), Rows(std::string(kHistogram) + " ORDER BY n"));
   // Window by window, over the events that were not late and the windows the watermark closed.
   ASSERT_NE(Rows("SELECT count(*) FROM l"), "0\n");
   EXPECT_EQ(Rows("SELECT * FROM l ORDER BY window_end, user_id"),
-            Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM l_late x WHERE "
-                 "x._partition = o._partition AND x._offset = o._offset)) SELECT * FROM (" +
-                 Leaders("kept") +
-                 ") b WHERE window_end <= (SELECT max(window_end) FROM l) ORDER BY window_end, user_id"));
+            OverKept("l", Leaders, "WHERE window_end <= (SELECT max(window_end) FROM l) ORDER BY window_end, user_id"));
   ASSERT_NE(Rows("SELECT count(*) FROM m"), "0\n");
   EXPECT_EQ(Rows("SELECT * FROM m ORDER BY window_end, ts, user_id"),
-            Rows("WITH kept AS (SELECT * FROM orders o WHERE NOT EXISTS (SELECT 1 FROM m_late x WHERE "
-                 "x._partition = o._partition AND x._offset = o._offset)) SELECT * FROM (" +
-                 Highest("kept") +
-                 ") b WHERE window_end <= (SELECT max(window_end) FROM m) ORDER BY window_end, ts, user_id"));
+            OverKept("m", Highest,
+                     "WHERE window_end <= (SELECT max(window_end) FROM m) ORDER BY window_end, ts, user_id"));
 }
 
 // States that own memory (a string max, string_agg, approx_count_distinct, the quantiles): stored as bytes,
@@ -254,17 +251,7 @@ TEST_F(ViewJobTest, OwnedStatesSurviveCrashes) {
   const std::string options = " WITH (max_records_per_epoch = 50) AS ";
   Ok("CREATE MATERIALIZED VIEW ow" + options + kOwnedWindowed);
   Ok("CREATE MATERIALIZED VIEW oc" + options + kOwnedChangelog);
-  const char* views[] = {"ow", "oc"};
-  Produce(0, 90);
-  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
-  Produce(30, 90);
-  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterOutput);
-  Open();
-  Produce(60, 30);
-  for (const char* view : views) CrashDuringRefresh(view, ViewJob::CrashPoint::kAfterPlan);
-  Open();
-  Produce(80, 30);
-  for (const char* view : views) Ok(std::string("REFRESH MATERIALIZED VIEW ") + view);
+  RefreshAcrossCrashes({"ow", "oc"}, {0, 30, 60, 80}, {90, 90, 30, 30});
 
   ASSERT_NE(Rows("SELECT count(*) FROM ow"), "0\n");
   EXPECT_EQ(Rows("SELECT count(*) FROM ow_late"), "0\n");

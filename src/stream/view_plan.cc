@@ -453,14 +453,6 @@ LogicalOperatorPtr* FindRecordsSide(LogicalOperatorPtr& slot, LogicalOperator*& 
   return nullptr;
 }
 
-const LogicalOperator* FindTopicScan(const LogicalOperator& op) {
-  if (op.type == LogicalOpType::kGet && op.table->is_topic()) return &op;
-  for (auto& c : op.children) {
-    if (const LogicalOperator* found = FindTopicScan(*c)) return found;
-  }
-  return nullptr;
-}
-
 /// A constant interval as microseconds; false unless it is one without months.
 bool ConstantMicros(const Expr& e, int64_t& micros) {
   if (!e.IsFoldable() || e.type.id() != TypeId::kInterval) return false;
@@ -725,6 +717,16 @@ const StreamJoin* ViewPlan::TopicJoin() const {
     if (stage.plan->join) return stage.plan->join.get();
   }
   return nullptr;
+}
+
+const std::vector<std::string>& LateColumnNames() {
+  static const std::vector<std::string> names{"_partition",   "_offset",    "event_time",
+                                              "window_start", "window_end", "watermark"};
+  return names;
+}
+
+std::vector<LogicalType> LateColumnTypes(const LogicalType& time) {
+  return {TypeId::kInteger, TypeId::kBigInt, time, time, time, time};
 }
 
 bool IsStageScan(const LogicalOperator& op) {

@@ -134,6 +134,11 @@ struct ViewPlan {
   static ViewPlan Analyze(BoundQuery query);
 };
 
+/// A view's late-events table (`<view>_late`): its columns' names, and their types for event times of `time`
+/// (_partition, _offset, event_time, window_start, window_end, watermark).
+const std::vector<std::string>& LateColumnNames();
+std::vector<LogicalType> LateColumnTypes(const LogicalType& time);
+
 /// Whether `op` is the chunk scan of a plan's stage.
 bool IsStageScan(const LogicalOperator& op);
 
