@@ -81,11 +81,6 @@ TEST_F(JoinStateTest, CrashesRunTheSameEpochAgain) {
   ExpectViewsMatchBatch();
 }
 
-}  // namespace
-}  // namespace basin::stream
-
-namespace basin::stream {
-namespace {
 
 // A window join over topics with watermarks: rows of a window leave the state once both topics' watermarks
 // pass its end; a row of a window closed in an earlier epoch is late: dropped, counted and routed to the late
@@ -137,11 +132,6 @@ TEST_F(WindowJoinTest, ClosedWindowsLeaveTheState) {
   EXPECT_EQ(Load().join_rows, 3 + 2);
 }
 
-}  // namespace
-}  // namespace basin::stream
-
-namespace basin::stream {
-namespace {
 
 // An interval join (Nexmark q4's condition) over topics with watermarks: an auction leaves the state once the
 // bids' watermark passes its expiry, a bid once the auctions' watermark passes its time; a row behind its own
